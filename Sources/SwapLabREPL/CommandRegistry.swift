@@ -1,0 +1,65 @@
+import ArgumentParser
+import SwapLabCore
+
+/// Every command of the shell, with its group for `help`. To add a command: write a `ShellCommand`
+/// in its own file and add one line here.
+public enum CommandRegistry {
+    public struct Entry: Sendable {
+        public let type: any ShellCommand.Type
+        public let group: CommandGroup
+        public var name: String { type.configuration.commandName ?? "" }
+        public var aliases: [String] { type.configuration.aliases }
+    }
+
+    public static let entries: [Entry] = [
+        Entry(type: HelpCommand.self, group: .shell),
+        Entry(type: EngineCommand.self, group: .shell),
+        Entry(type: QuitCommand.self, group: .shell),
+    ]
+
+    /// The entry called `name` or aliased so.
+    public static func find(_ name: String) -> Entry? {
+        entries.first { $0.name == name || $0.aliases.contains(name) }
+    }
+
+    /// All command names and aliases.
+    public static var allNames: [String] { entries.flatMap { [$0.name] + $0.aliases } }
+
+    /// The error for an unknown command, with the nearest name when one is close.
+    public static func unknownCommand(_ name: String) -> ShellError {
+        if let near = Suggest.nearest(to: name, in: allNames) {
+            return .usage("unknown command '\(name)'. Did you mean '\(near)'? (type `help` for the list)")
+        }
+        return .usage("unknown command '\(name)'; type `help` for the list")
+    }
+}
+
+/// "Did you mean" by edit distance.
+public enum Suggest {
+    /// The candidate closest to `word` by Levenshtein distance, if close enough (≤ 2, or a prefix).
+    public static func nearest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        if best.1 <= max(1, min(2, word.count / 2)) { return best.0 }
+        if word.count >= 2, let p = candidates.first(where: { $0.hasPrefix(word) }) { return p }
+        return nil
+    }
+
+    /// Levenshtein distance between `a` and `b`.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+}

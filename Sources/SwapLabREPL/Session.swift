@@ -1,0 +1,70 @@
+import Foundation
+import SwapLabCore
+
+/// Which engine the commands act on.
+public enum EngineKind: String, CaseIterable, Sendable {
+    /// The built-in reclaim simulator.
+    case sim
+    /// The real kernel of this machine.
+    case live
+}
+
+/// Everything a shell session holds: the engine in use, the output, the engines' state, and where files live.
+/// One per shell; commands get it in `run(in:)`.
+public final class Session {
+    public var engine: EngineKind = .sim
+    public let output: Output
+    /// The root of /proc and /sys (normally `/`); tests point it at captured files.
+    public var systemRoot: String
+    /// Where history, progress and the restore journal are kept (`$XDG_STATE_HOME/swaplab`).
+    public let stateDirectory: URL
+    /// Set by `quit`/`exit`: the shell stops after the current line.
+    public var wantsQuit = false
+    /// Set by the Ctrl-C handler; long-running commands poll `interrupted` and stop.
+    public let interrupt: InterruptFlag
+
+    // Engine state. Each part keeps its own stored property here.
+
+    public init(
+        output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),
+        interrupt: InterruptFlag = InterruptFlag()
+    ) {
+        self.output = output
+        self.systemRoot = systemRoot
+        self.stateDirectory = stateDirectory
+        self.interrupt = interrupt
+    }
+
+    /// True once Ctrl-C was pressed during the current command.
+    public var interrupted: Bool { interrupt.isSet }
+
+    /// `$XDG_STATE_HOME/swaplab`, default `~/.local/state/swaplab`.
+    public static func defaultStateDirectory(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> URL {
+        if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("swaplab")
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home).appendingPathComponent(".local/state/swaplab")
+    }
+
+    /// Throws unless the session is on `engine`.
+    public func require(_ engine: EngineKind, for command: String) throws {
+        if self.engine != engine { throw ShellError.needsEngine(engine.rawValue, command: command) }
+    }
+}
+
+/// A flag set from a signal handler and polled by long-running commands.
+public final class InterruptFlag: @unchecked Sendable {
+    private let storage = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+
+    public init() { storage.initialize(to: 0) }
+    deinit { storage.deallocate() }
+
+    public var isSet: Bool { storage.pointee != 0 }
+    public func set() { storage.pointee = 1 }
+    public func clear() { storage.pointee = 0 }
+    /// The raw cell, for a C signal handler that may only store to it.
+    public var cell: UnsafeMutablePointer<sig_atomic_t> { storage }
+}

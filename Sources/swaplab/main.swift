@@ -1,0 +1,3 @@
+import SwapLabREPL
+
+SwapLabMain.main()
