@@ -23,7 +23,12 @@ public final class Session {
     /// Set by the Ctrl-C handler; long-running commands poll `interrupted` and stop.
     public let interrupt: InterruptFlag
 
-    // Engine state. Each part keeps its own stored property here.
+    /// A recording loaded with `replay`: while set, `explain` and `chart` read it instead of the engine.
+    public var replay: Timeline?
+    /// How each engine hands over its timeline so far; the engine's part registers itself here.
+    public var timelineProviders: [EngineKind: () throws -> Timeline] = [:]
+
+    // Engine state. Each part keeps its own stored property here, one line each.
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),
@@ -33,6 +38,17 @@ public final class Session {
         self.systemRoot = systemRoot
         self.stateDirectory = stateDirectory
         self.interrupt = interrupt
+    }
+
+    /// The timeline that `explain`, `chart`, `record` and lesson checks read: a replayed recording if one is
+    /// loaded, else the current engine's.
+    public func currentTimeline() throws -> Timeline {
+        if let replay { return replay }
+        guard let provider = timelineProviders[engine] else {
+            throw ShellError.unavailable(
+                "the \(engine.rawValue) engine has no timeline yet; run something first (e.g. alloc 1G; run 2s)")
+        }
+        return try provider()
     }
 
     /// True once Ctrl-C was pressed during the current command.

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Sizes and durations as learners type them (`300M`, `2G`, `100ms`, `1.5s`).
+public enum Quantity {
+    /// What is wrong with a size or duration, worded for the learner.
+    public struct ParseError: Error, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Bytes in `text`: a whole number of bytes (`4096`) or a number with a binary suffix
+    /// `K`, `M`, `G`, `T` (also `KiB`, `MB`, … all meaning powers of 1024), e.g. `512K`, `300M`, `1.5G`.
+    public static func bytes(_ text: String) throws(ParseError) -> Int64 {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty else { throw ParseError(description: "a size is missing; write it like 4096, 512K, 300M or 2G") }
+        let digits = t.prefix { $0.isNumber || $0 == "." }
+        var unit = t.dropFirst(digits.count).lowercased()
+        if unit.hasSuffix("ib") { unit = String(unit.dropLast(2)) } else if unit.hasSuffix("b") && unit.count == 2 {
+            unit = String(unit.dropLast())
+        }
+        let shift: Int64
+        switch unit {
+        case "", "b": shift = 0
+        case "k": shift = 10
+        case "m": shift = 20
+        case "g": shift = 30
+        case "t": shift = 40
+        default:
+            throw ParseError(
+                description: "'\(text)' is not a size: unknown unit '\(t.dropFirst(digits.count))'; use K, M, G or T (e.g. 300M)")
+        }
+        guard let value = Double(digits), !digits.isEmpty else {
+            throw ParseError(description: "'\(text)' is not a size; write it like 4096, 512K, 300M or 2G")
+        }
+        let bytes = value * Double(Int64(1) << shift)
+        guard bytes >= 1, bytes < 9.0e18 else {
+            throw ParseError(description: "'\(text)' is out of range; a size must be at least 1 byte and below 8 EiB")
+        }
+        return Int64(bytes)
+    }
+
+    /// Seconds in `text`: `250ms`, `1s`, `1.5s`, `2m`, `1h`; a bare number is seconds.
+    public static func seconds(_ text: String) throws(ParseError) -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = t.prefix { $0.isNumber || $0 == "." }
+        let unit = t.dropFirst(digits.count)
+        guard let value = Double(digits), !digits.isEmpty else {
+            throw ParseError(description: "'\(text)' is not a duration; write it like 100ms, 2s or 1m")
+        }
+        let factor: Double
+        switch unit {
+        case "", "s", "sec": factor = 1
+        case "ms": factor = 0.001
+        case "us", "µs": factor = 0.000_001
+        case "m", "min": factor = 60
+        case "h": factor = 3600
+        default:
+            throw ParseError(description: "'\(text)' has an unknown unit '\(unit)'; use ms, s, m or h (e.g. 500ms)")
+        }
+        return value * factor
+    }
+
+    /// A size for people: `1.50 GiB`, `300 MiB`, `512 KiB`, `4096 B`.
+    public static func format(bytes: Int64) -> String {
+        let a = abs(Double(bytes))
+        let sign = bytes < 0 ? "-" : ""
+        if a >= 1 << 40 { return sign + trimmed(a / Double(1 << 40)) + " TiB" }
+        if a >= 1 << 30 { return sign + trimmed(a / Double(1 << 30)) + " GiB" }
+        if a >= 1 << 20 { return sign + trimmed(a / Double(1 << 20)) + " MiB" }
+        if a >= 1 << 10 { return sign + trimmed(a / Double(1 << 10)) + " KiB" }
+        return "\(bytes) B"
+    }
+
+    private static func trimmed(_ v: Double) -> String {
+        if v == v.rounded() { return String(Int64(v)) }
+        let s = String(format: "%.2f", v)
+        return s
+    }
+}
