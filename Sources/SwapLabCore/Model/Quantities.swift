@@ -63,10 +63,10 @@ public enum Quantity {
     public static func format(bytes: Int64) -> String {
         let a = abs(Double(bytes))
         let sign = bytes < 0 ? "-" : ""
-        if a >= 1 << 40 { return sign + trimmed(a / Double(1 << 40)) + " TiB" }
-        if a >= 1 << 30 { return sign + trimmed(a / Double(1 << 30)) + " GiB" }
-        if a >= 1 << 20 { return sign + trimmed(a / Double(1 << 20)) + " MiB" }
-        if a >= 1 << 10 { return sign + trimmed(a / Double(1 << 10)) + " KiB" }
+        let units: [(Double, String)] = [(1_099_511_627_776, "TiB"), (1_073_741_824, "GiB"), (1_048_576, "MiB"), (1024, "KiB")]
+        for (size, name) in units where a >= size {
+            return sign + trimmed(a / size) + " " + name
+        }
         return "\(bytes) B"
     }
 
