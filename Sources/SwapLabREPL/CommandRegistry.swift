@@ -15,6 +15,8 @@ public enum CommandRegistry {
         Entry(type: HelpCommand.self, group: .shell),
         Entry(type: EngineCommand.self, group: .shell),
         Entry(type: QuitCommand.self, group: .shell),
+        Entry(type: WatermarksCommand.self, group: .look),
+        Entry(type: DoctorCommand.self, group: .system),
     ]
 
     /// The entry called `name` or aliased so.

@@ -1,0 +1,287 @@
+import ArgumentParser
+import Foundation
+import SwapLabCore
+
+/// `doctor [--json]`: what this machine allows (kernel, root, tracefs, swap, zswap/zram, MGLRU, THP, lazy zones,
+/// node_unreclaimable, memory cgroup, PSI) and what swaplab does about each; then which engines and lessons run here.
+///
+/// `--root DIR` (hidden) reads /proc and /sys below DIR instead of `session.systemRoot`.
+struct DoctorCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check what this machine allows (root, tracefs, swap, MGLRU, lazy zones…) and what swaplab will do.",
+        discussion: """
+            Each line: a mark ([ok] fine, [--] information, [!!] needs attention, [no] missing), what was found, and \
+            what swaplab does about it. Nothing is changed; no root is needed to run it.
+
+            --json keys: kernel {ostype, release}, root, euid, container, checks [{name, status, found, action}] \
+            with status ok|info|warn|missing, engines {sim, live_read, live_trace, live_lab}, lessons {simulator, \
+            live_steps, reason}.
+            """)
+
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Read /proc and /sys below DIR (tests).", visibility: .hidden))
+    var root: String?
+
+    func run(in session: Session) throws {
+        let survey = MachineSurvey.read(root: SystemRoot(root ?? session.systemRoot))
+        let report = DoctorReport(survey)
+        if json {
+            session.output.line(report.json.rendered)
+        } else {
+            report.render(to: session.output)
+        }
+    }
+}
+
+/// One finding of `doctor`.
+struct DoctorCheck {
+    /// How a finding stands; the mark reads without colour.
+    enum Status: String {
+        case ok, info, warn, missing
+
+        var mark: String {
+            switch self {
+            case .ok: return "[ok]"
+            case .info: return "[--]"
+            case .warn: return "[!!]"
+            case .missing: return "[no]"
+            }
+        }
+    }
+
+    var name: String
+    var status: Status
+    /// What was found.
+    var found: String
+    /// What swaplab does about it.
+    var action: String
+}
+
+/// The survey turned into findings and verdicts about engines and lessons.
+struct DoctorReport {
+    let survey: MachineSurvey
+    var checks: [DoctorCheck] = []
+    /// `/proc/zoneinfo` readable: `watermarks`, sampling and the live timeline work.
+    var liveRead = false
+    /// Root and tracefs (mounted, or mountable by root): live tracing works.
+    var liveTrace = false
+    /// Root, tracefs and swap (an existing disk swap, or root creates a swapfile): the lab and live lesson steps.
+    var liveLab = false
+    /// Why live lesson steps cannot run, when they cannot.
+    var labReason: String?
+
+    init(_ s: MachineSurvey) {
+        survey = s
+        func add(_ name: String, _ status: DoctorCheck.Status, _ found: String, _ action: String) {
+            checks.append(DoctorCheck(name: name, status: status, found: found, action: action))
+        }
+        switch s.release {
+        case .success(let r):
+            let linux = r.ostype == "Linux"
+            add(
+                "kernel", linux ? .ok : .missing, "\(r.ostype) \(r.release)",
+                linux
+                    ? (r.isAtLeast(4, 4)
+                        ? "live mode reads this kernel's /proc and trace formats (4.4–6.x are known)"
+                        : "older than 4.4: live readers may not understand it; the simulator works")
+                    : "live mode needs Linux; the simulator works")
+        case .failure(let e):
+            add("kernel", .missing, "unknown (\(e.description))", "live mode is off; the simulator works")
+        }
+        if s.isRoot {
+            add("root", .ok, "running as root (euid 0)", "tracing, swapfiles, sysctls and the lab are available")
+        } else {
+            add(
+                "root", .warn, "not root (euid \(s.effectiveUserID))",
+                "live reading works; tracing, swap, sysctls and the lab need root (sudo swaplab)")
+        }
+        if let c = s.container {
+            add(
+                "container", .info, "inside a \(c) container",
+                "the kernel and its memory are shared with the host; the lab changes host-wide sysctls")
+        }
+        var tracefsUsable = false
+        if let mp = s.tracefsMountPoint {
+            tracefsUsable = true
+            add("tracefs", .ok, "mounted at \(mp)", "traces in a private instance \(mp)/instances/swaplab-<pid>")
+        } else if s.tracefsMountable {
+            tracefsUsable = s.isRoot
+            add(
+                "tracefs", s.isRoot ? .ok : .warn, "not mounted; the kernel has tracefs",
+                s.isRoot
+                    ? "mounts it at /sys/kernel/tracing when tracing starts, and unmounts it after"
+                    : "as root, swaplab mounts it at /sys/kernel/tracing when tracing starts")
+        } else {
+            add("tracefs", .missing, "not available", "no live tracing; the explainer still reads captured traces")
+        }
+        var swapCapable = s.isRoot
+        switch s.swaps {
+        case .success(let areas):
+            let disk = areas.filter { !$0.isZram }
+            let zram = areas.filter(\.isZram)
+            if areas.isEmpty {
+                add(
+                    "swap", .info, "no swap in use",
+                    s.isRoot
+                        ? "the lab creates a swapfile (mode 0600) and removes it afterwards"
+                        : "the lab needs root to create a swapfile; without swap anon pages cannot be reclaimed")
+            } else {
+                let list = areas.map { "\($0.path) (\($0.type), \(WatermarksView.size($0.size)), used \(WatermarksView.size($0.used)))" }
+                add(
+                    "swap", disk.isEmpty ? .warn : .ok, list.joined(separator: ", "),
+                    disk.isEmpty
+                        ? "zram only: swapping random data to zram gains nothing; the lab adds a swapfile"
+                        : "the lab uses it (and adds a swapfile only if it is too small)")
+                if !disk.isEmpty { swapCapable = true }
+            }
+            if !zram.isEmpty || !s.zramDevices.isEmpty {
+                add(
+                    "zram", .info,
+                    "devices \(s.zramDevices.joined(separator: ", "))"
+                        + (zram.isEmpty ? " (none used as swap)" : " (used as swap)"),
+                    "not used by swaplab; the lab swaps to a file so pswpout counts real writes")
+            }
+        case .failure(let e):
+            add("swap", .missing, "cannot read /proc/swaps (\(e.description))", "the lab cannot check swap and will not run")
+            swapCapable = false
+        }
+        switch s.zswapEnabled {
+        case .some(true):
+            add(
+                "zswap", .warn, "enabled", "swap-out goes to zswap first: pswpout stays low and zswpout rises; "
+                    + "lessons count both")
+        case .some(false): add("zswap", .ok, "built in, disabled", "pswpout counts every page written to swap")
+        case .none: add("zswap", .info, "not built in", "pswpout counts every page written to swap")
+        }
+        switch s.lruGenEnabled {
+        case .some(true):
+            add(
+                "MGLRU", .info, "enabled (\(s.lruGen ?? ""))",
+                "which pages go differs from the two-list LRU the course teaches; when kswapd runs does not")
+        case .some(false):
+            add("MGLRU", .ok, "built in, disabled (\(s.lruGen ?? ""))", "the classic active/inactive LRU, as the course teaches")
+        case .none:
+            add("MGLRU", .ok, "not built in", "the classic active/inactive LRU, as the course teaches")
+        }
+        if let thp = s.transparentHugepages {
+            add(
+                "THP", thp == "always" ? .info : .ok, "transparent_hugepage = \(thp)",
+                "the hog maps its memory with MADV_NOHUGEPAGE so it uses 4 KiB pages")
+        }
+        switch s.zoneinfo {
+        case .success(let z):
+            liveRead = true
+            if let check = s.freeCheck, check.disagrees {
+                let lazy = check.lazyZones.map { "\($0.zone.rawValue) (present \($0.present.count), managed \($0.managed.count))" }
+                add(
+                    "lazy zones", .warn,
+                    "MemFree − zone free = \(WatermarksView.size(check.difference))"
+                        + (lazy.isEmpty ? "" : "; lazily initialised: " + lazy.joined(separator: ", ")),
+                    s.isRoot
+                        ? "kswapd can hardly wake until the zone grows; the lab grows it once with a balloon first"
+                        : "kswapd can hardly wake until the zone grows; the lab (as root) grows it once first")
+            } else {
+                add("lazy zones", .ok, "none: MemFree matches the zones' free pages", "nothing to do")
+            }
+            let stuck = s.unreclaimableNodes
+            if stuck.isEmpty {
+                add("node_unreclaimable", .ok, "0 on every node", "nothing to do")
+            } else {
+                add(
+                    "node_unreclaimable", .warn, "set on node \(stuck.map(String.init).joined(separator: ", "))",
+                    "kswapd is not woken there; a reclaim pass that makes progress clears it (the lab does this)")
+            }
+            _ = z
+        case .failure(let e):
+            add("zoneinfo", .missing, e.description, "live mode cannot read the watermarks; the simulator works")
+        }
+        switch s.cgroupMemory {
+        case .v2:
+            add("memory cgroup", .ok, "v2 at \(s.cgroupMemoryMountPoint ?? "?")", "uses memory.reclaim to clear node_unreclaimable")
+        case .v1:
+            add(
+                "memory cgroup", .ok, "v1 memory controller at \(s.cgroupMemoryMountPoint ?? "?")",
+                "uses memory.force_empty to clear node_unreclaimable")
+        case .none:
+            add("memory cgroup", .info, "no memory controller mounted", "node_unreclaimable can only clear by itself")
+        }
+        switch s.pressure {
+        case .success(let p):
+            if p.pressure != nil {
+                add("PSI", .ok, "/proc/pressure/memory readable", "shows memory pressure (some/full) beside the counters")
+            } else {
+                add("PSI", .info, p.reason ?? "unavailable", "pressure is left out; everything else works")
+            }
+        case .failure(let e):
+            add("PSI", .info, e.description, "pressure is left out; everything else works")
+        }
+        liveTrace = liveRead && s.isRoot && tracefsUsable
+        liveLab = liveTrace && swapCapable
+        if !liveLab {
+            var missing: [String] = []
+            if !liveRead { missing.append("/proc/zoneinfo") }
+            if !s.isRoot { missing.append("root") }
+            if !tracefsUsable && s.isRoot { missing.append("tracefs") }
+            if !swapCapable && s.isRoot { missing.append("swap") }
+            labReason = "needs " + missing.joined(separator: ", ")
+        }
+    }
+
+    var json: JSONText {
+        var kernel: JSONText = .null
+        if case .success(let r) = survey.release {
+            kernel = .object([("ostype", .string(r.ostype)), ("release", .string(r.release))])
+        }
+        let checkObjects: [JSONText] = checks.map { c in
+            .object([
+                ("name", .string(c.name)), ("status", .string(c.status.rawValue)), ("found", .string(c.found)),
+                ("action", .string(c.action)),
+            ])
+        }
+        let engines: JSONText = .object([
+            ("sim", .bool(true)), ("live_read", .bool(liveRead)), ("live_trace", .bool(liveTrace)),
+            ("live_lab", .bool(liveLab)),
+        ])
+        let lessons: JSONText = .object([
+            ("simulator", .bool(true)), ("live_steps", .bool(liveLab)), ("reason", labReason.map { .string($0) } ?? .null),
+        ])
+        return .object([
+            ("kernel", kernel), ("root", .bool(survey.isRoot)), ("euid", .int(Int64(survey.effectiveUserID))),
+            ("container", survey.container.map { .string($0) } ?? .null), ("checks", .array(checkObjects)),
+            ("engines", engines), ("lessons", lessons),
+        ])
+    }
+
+    func render(to out: Output) {
+        let nameWidth = checks.map { DisplayWidth.of($0.name) }.max() ?? 8
+        for c in checks {
+            let style: Output.Style =
+                c.status == .ok ? .green : c.status == .warn ? .yellow : c.status == .missing ? .red : .dim
+            let head = out.styled(c.status.mark, style) + " " + DisplayWidth.pad(c.name, to: nameWidth) + "  "
+            let indent = String(repeating: " ", count: 5 + nameWidth + 2)
+            out.paragraph(head + c.found, indent: indent)
+            let lines = DisplayWidth.wrap("→ " + c.action, width: out.width - indent.count, indent: "  ")
+            for l in lines { out.line(indent + l) }
+        }
+        out.line()
+        out.line("Engines:")
+        out.line("  [ok] sim         the built-in simulator always runs")
+        out.line(
+            "  \(liveRead ? "[ok]" : "[no]") live read   watermarks, vmstat, sampling"
+                + (liveRead ? "" : " — /proc/zoneinfo cannot be read"))
+        out.line(
+            "  \(liveTrace ? "[ok]" : "[no]") live trace  kswapd and direct-reclaim events"
+                + (liveTrace ? "" : " — needs root and tracefs"))
+        out.line(
+            "  \(liveLab ? "[ok]" : "[no]") live lab    swap-out, swap-in and the lab"
+                + (liveLab ? "" : " — \(labReason ?? "")"))
+        out.line()
+        out.paragraph(
+            "Lessons: every step runs on the simulator"
+                + (liveLab ? "; live steps run on this machine too." : "; live steps are skipped here (\(labReason ?? "")).")
+        )
+    }
+}

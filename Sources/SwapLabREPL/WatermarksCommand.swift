@@ -1,0 +1,227 @@
+import ArgumentParser
+import Foundation
+import SwapLabCore
+
+/// `watermarks [--json]`: every zone's free pages against its min/low/high marks, the order-0 wake point of a
+/// user allocation and the distance to it, and a warning when MemFree and the zones disagree (lazy zones).
+///
+/// `--root DIR` (hidden) reads /proc below DIR instead of `session.systemRoot`, for tests and captured trees.
+struct WatermarksCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watermarks",
+        abstract: "Show each zone's free pages and min/low/high watermarks, and where kswapd wakes.",
+        discussion: """
+            Per node and zone, in 4 KiB pages and MiB: free, min, low, high, boost, managed, present, and the \
+            protection (lowmem_reserve) the zone keeps against user allocations. Then the free-memory level at which \
+            an ordinary user allocation wakes kswapd, and how far away that is.
+
+            --json prints one line with these keys, counts in pages: engine, note, highest_zone, zones \
+            [{node, zone, free, min, low, high, boost, managed, present, spanned, protection}], wake_point, \
+            distance, free, would_wake, balanced, wake_zones [{node, zone, free, protection, wake_threshold, \
+            balanced_threshold}], memfree, zone_free, memfree_disagrees, lazy_zones [{node, zone, present, managed}].
+            """)
+
+    @Flag(name: .long, help: "Print JSON (counts in pages) instead of a table.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Read /proc below DIR (tests).", visibility: .hidden))
+    var root: String?
+
+    func run(in session: Session) throws {
+        let view = try WatermarksCommand.view(for: session, root: root)
+        if json {
+            session.output.line(view.json.rendered)
+        } else {
+            view.render(to: session.output)
+        }
+    }
+
+    /// Where `watermarks` takes its zones from. The one place that decides it (revisit here):
+    /// - live engine → this machine;
+    /// - sim engine without a simulated machine yet → this machine, with a note saying so;
+    /// - sim engine with a machine → the simulator's zones.
+    static func view(for session: Session, root: String?) throws -> WatermarksView {
+        let systemRoot = SystemRoot(root ?? session.systemRoot)
+        switch session.engine {
+        case .live:
+            return try liveView(systemRoot, note: nil)
+        case .sim:
+            guard session.timelineProviders[.sim] != nil else {
+                return try liveView(
+                    systemRoot,
+                    note: "(live: this machine; the simulator has no machine yet — `machine` creates one)")
+            }
+            // SIM-ENGINE SEAM: the simulator will hand over its [ZoneSnapshot] here and render with
+            // WatermarksView(engine: "sim", zones: …, memFree: nil, note: nil).
+            throw ShellError.needsEngine("live", command: "watermarks")
+        }
+    }
+
+    /// The live view: /proc/zoneinfo and /proc/meminfo read below `root`.
+    static func liveView(_ root: SystemRoot, note: String?) throws -> WatermarksView {
+        do {
+            let zoneinfo = try ZoneinfoParser.read(root: root)
+            let memFree = (try? Meminfo.read(root: root))?.memFree
+            return WatermarksView(engine: "live", zones: zoneinfo.snapshots, memFree: memFree, note: note)
+        } catch {
+            throw ShellError.unavailable(error.description)
+        }
+    }
+}
+
+/// What `watermarks` shows, from zone snapshots and an engine name: the same renderer serves the live kernel and
+/// the simulator.
+struct WatermarksView {
+    /// `live` or `sim`.
+    var engine: String
+    /// Every zone, populated or not, in node and zone order.
+    var zones: [ZoneSnapshot]
+    /// `MemFree` when the engine has it (live); nil skips the disagreement check.
+    var memFree: Pages?
+    /// A line printed before the table (e.g. why the live machine is shown on the sim engine).
+    var note: String?
+
+    var wake: WakePoint { WakePoint.userAllocation(zones) }
+    var freeCheck: FreeMemoryCheck? { memFree.map { FreeMemoryCheck(memFree: $0, zones: zones) } }
+
+    /// The `--json` document; keys are documented in the command's discussion.
+    var json: JSONText {
+        let w = wake
+        let check = freeCheck
+        let zoneObjects: [JSONText] = zones.map { z in
+            let pairs: [(String, JSONText)] = [
+                ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("free", .pages(z.free)),
+                ("min", .pages(z.min)), ("low", .pages(z.low)), ("high", .pages(z.high)), ("boost", .pages(z.boost)),
+                ("managed", .pages(z.managed)), ("present", .pages(z.present)), ("spanned", .pages(z.spanned)),
+                ("protection", .array(z.protection.map { JSONText.int($0) })),
+            ]
+            return .object(pairs)
+        }
+        let wakeObjects: [JSONText] = w.zones.map { z in
+            let pairs: [(String, JSONText)] = [
+                ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("free", .pages(z.free)),
+                ("protection", .pages(z.protection)), ("wake_threshold", .pages(z.wakeThreshold)),
+                ("balanced_threshold", .pages(z.balancedThreshold)),
+            ]
+            return .object(pairs)
+        }
+        let lazyObjects: [JSONText] = (check?.lazyZones ?? []).map { z in
+            let pairs: [(String, JSONText)] = [
+                ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("present", .pages(z.present)),
+                ("managed", .pages(z.managed)),
+            ]
+            return .object(pairs)
+        }
+        let zoneFree = zones.reduce(Pages.zero) { $0 + $1.free }
+        var pairs: [(String, JSONText)] = []
+        pairs.append(("engine", .string(engine)))
+        pairs.append(("note", note.map { JSONText.string($0) } ?? .null))
+        pairs.append(("highest_zone", .string(w.highestZone.rawValue)))
+        pairs.append(("zones", .array(zoneObjects)))
+        pairs.append(("wake_point", .pages(w.wakePoint)))
+        pairs.append(("distance", .pages(w.distance)))
+        pairs.append(("free", .pages(w.free)))
+        pairs.append(("would_wake", .bool(w.wouldWake)))
+        pairs.append(("balanced", .bool(w.isBalanced)))
+        pairs.append(("wake_zones", .array(wakeObjects)))
+        pairs.append(("memfree", check.map { JSONText.pages($0.memFree) } ?? .null))
+        pairs.append(("zone_free", .pages(zoneFree)))
+        pairs.append(("memfree_disagrees", check.map { JSONText.bool($0.disagrees) } ?? .null))
+        pairs.append(("lazy_zones", .array(lazyObjects)))
+        return .object(pairs)
+    }
+
+    /// MiB with one decimal, for table cells.
+    static func mib(_ p: Pages) -> String { String(format: "%.1f", p.mebibytes) }
+
+    /// A size in words (`187 MiB`, `2.51 GiB`).
+    static func size(_ p: Pages) -> String {
+        if p.bytes >= 1 << 30 { return Quantity.format(bytes: p.bytes) }
+        return String(format: "%.0f MiB", p.mebibytes)
+    }
+
+    /// The human table and the wake-point lines.
+    func render(to out: Output) {
+        if let note { out.line(out.styled(note, .dim)) }
+        let w = wake
+        let shown = zones.filter { $0.managed.count > 0 || $0.present.count > 0 }
+        let empty = zones.filter { $0.managed.count == 0 && $0.present.count == 0 }
+        let protHeader = "prot[\(w.highestZone.rawValue)]"
+        let headers = ["node", "zone", "free", "min", "low", "high", "boost", "managed", "present", protHeader]
+        var rows: [[String]] = []
+        var mibRows: [[String]] = []
+        for z in shown {
+            let prot = w.zones.first { $0.node == z.node && $0.zone == z.zone }?.protection
+            rows.append([
+                String(z.node), z.zone.rawValue, String(z.free.count), String(z.min.count), String(z.low.count),
+                String(z.high.count), String(z.boost.count), String(z.managed.count), String(z.present.count),
+                prot.map { String($0.count) } ?? "-",
+            ])
+            mibRows.append([
+                "", "MiB", Self.mib(z.free), Self.mib(z.min), Self.mib(z.low), Self.mib(z.high), Self.mib(z.boost),
+                Self.mib(z.managed), Self.mib(z.present), prot.map(Self.mib) ?? "",
+            ])
+        }
+        var widths = headers.map { DisplayWidth.of($0) }
+        for r in rows + mibRows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(c)) } }
+        func format(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in DisplayWidth.pad(c, to: widths[i], right: i != 1) }
+                .joined(separator: "  ")
+        }
+        out.line("Zones of the \(engine) engine, in 4 KiB pages (MiB below each row):")
+        out.line(out.styled(format(headers), .bold))
+        for (r, m) in zip(rows, mibRows) {
+            out.line(format(r))
+            out.line(out.styled(format(m), .dim))
+        }
+        if !empty.isEmpty {
+            out.line("empty zones: " + empty.map { "\($0.zone.rawValue) (node \($0.node))" }.joined(separator: ", "))
+        }
+        out.line()
+        guard !w.zones.isEmpty else {
+            out.paragraph("No zone up to \(w.highestZone.rawValue) has managed pages, so there is no wake point.")
+            return
+        }
+        let parts = w.zones.map { z -> String in
+            let name = zones.contains(where: { $0.node != z.node }) ? "\(z.zone.rawValue)@\(z.node)" : z.zone.rawValue
+            let low = z.wakeThreshold - z.protection
+            let mark = z.protection.count > 0 ? "low \(low.count) + prot \(z.protection.count)" : "low \(low.count)"
+            if z.free <= z.wakeThreshold {
+                return "\(name) free \(z.free.count) (already ≤ \(mark))"
+            }
+            return "\(name) \(mark)"
+        }
+        out.paragraph(
+            "kswapd wake point (order-0 user allocation, zones up to \(w.highestZone.rawValue)): "
+                + "\(Self.size(w.wakePoint)) of free memory (\(w.wakePoint.count) pages = "
+                + parts.joined(separator: " + ") + ").",
+            indent: "  ")
+        if w.wouldWake {
+            out.paragraph(
+                "Every zone is at or below its low mark + protection now: the next allocation that misses the "
+                    + "per-CPU lists wakes kswapd.", indent: "  ")
+        } else {
+            out.paragraph(
+                "Free in these zones: \(Self.size(w.free)); kswapd wakes after \(Self.size(w.distance)) more is "
+                    + "allocated (distance \(w.distance.count) pages).", indent: "  ")
+        }
+        let sleeps = w.zones.map { "\($0.zone.rawValue) > \($0.balancedThreshold.count)" }.joined(separator: " or ")
+        out.paragraph(
+            "Once awake, kswapd sleeps again when ANY zone is above high + protection: \(sleeps) pages"
+                + (w.isBalanced ? " (true now)." : " (not yet)."), indent: "  ")
+        if let check = freeCheck, check.disagrees {
+            var text =
+                "MemFree (\(Self.size(check.memFree))) and the zones' free pages (\(Self.size(check.zoneFree))) "
+                + "disagree by \(Self.size(check.difference))"
+            if let lazy = check.lazyZones.first {
+                text +=
+                    ": the \(lazy.zone.rawValue) zone is lazily initialised (present \(lazy.present.count), "
+                    + "managed \(lazy.managed.count) pages). Until it has grown, a failed watermark check grows the "
+                    + "zone instead of waking kswapd."
+            } else {
+                text += "."
+            }
+            out.paragraph(out.styled("note:", .yellow) + " " + text, indent: "  ")
+        }
+    }
+}
