@@ -26,7 +26,7 @@ public struct Vmstat: Sendable, Hashable {
     public func perZone(_ family: String) -> [ZoneType: Int64] {
         var out: [ZoneType: Int64] = [:]
         for zone in ZoneType.allCases {
-            let suffix = zone == .highMem ? "high" : zone.rawValue.lowercased()
+            let suffix = zone.rawValue.lowercased()
             if let v = counters["\(family)_\(suffix)"] { out[zone] = v }
         }
         return out

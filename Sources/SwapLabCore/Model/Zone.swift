@@ -1,11 +1,11 @@
-/// The zone types of x86-64 Linux, in `enum zone_type` order (`include/linux/mmzone.h`).
+/// The zone types of x86-64 Linux, in `enum zone_type` order (`include/linux/mmzone.h`). x86-64 has no
+/// `ZONE_HIGHMEM`, so `protection: (…)` in /proc/zoneinfo has one entry each for DMA, DMA32, Normal, Movable, Device.
 ///
 /// The raw value is the name the kernel prints in /proc/zoneinfo (`Node 0, zone   DMA32`).
 public enum ZoneType: String, CaseIterable, Sendable, Codable, Comparable {
     case dma = "DMA"
     case dma32 = "DMA32"
     case normal = "Normal"
-    case highMem = "HighMem"
     case movable = "Movable"
     case device = "Device"
 
@@ -20,7 +20,7 @@ public enum ZoneType: String, CaseIterable, Sendable, Codable, Comparable {
         switch self {
         case .dma, .dma32: return 256
         case .normal: return 32
-        default: return 0
+        case .movable, .device: return 0
         }
     }
 
