@@ -105,7 +105,7 @@ public enum FixtureRun {
     public static func samples(run: String) throws -> (samples: [Sample], markers: [Marker]) {
         let url = directory(run).appendingPathComponent("samples.csv")
         let text = try String(contentsOf: url, encoding: .utf8)
-        var rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        var rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         guard !rows.isEmpty else { throw FixtureError(description: "runs/\(run)/samples.csv is empty") }
         let header = rows.removeFirst().map { String($0).trimmingCharacters(in: .whitespaces) }
         guard let tIndex = header.firstIndex(of: "t") else {

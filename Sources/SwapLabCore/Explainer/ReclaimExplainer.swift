@@ -183,11 +183,12 @@ public enum ReclaimExplainer {
         guard let first = samples.first, let last = samples.last else { return }
         report.counterDeltas = deltas(first, last)
 
-        // Swap-in window.
+        // Swap-in window: the sample intervals that carried more than 1 % of the whole rise (stray faults ignored).
         var inFirst: Double?
         var inLast: Double?
+        let minimumStep = max(1, (report.counterDeltas["pswpin"] ?? 0) / 100)
         for (a, b) in zip(samples, samples.dropFirst()) {
-            if let x = a.counters["pswpin"], let y = b.counters["pswpin"], y > x {
+            if let x = a.counters["pswpin"], let y = b.counters["pswpin"], y - x >= minimumStep {
                 if inFirst == nil { inFirst = a.time }
                 inLast = b.time
             }
