@@ -12,7 +12,7 @@ import Testing
         let session = Session(output: Output(capturingWidth: 200))
         let shell = Shell(session: session)
         #expect(shell.execute("explain --trace \(Self.d1bMilestones) --lang en"))
-        let en = session.output.takeCaptured()
+        let en = session.output.takeCaptured().replacingOccurrences(of: "\n", with: " ")
         #expect(en.contains("kswapd0 (node 0): 2 cycles"))
         #expect(en.contains("It slept at 745.652 after 3.74 s."))
         #expect(shell.execute("explain --trace \(Self.d1bMilestones) --lang ko"))
