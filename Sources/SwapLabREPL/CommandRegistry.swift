@@ -17,6 +17,7 @@ public enum CommandRegistry {
         Entry(type: QuitCommand.self, group: .shell),
         Entry(type: WatermarksCommand.self, group: .look),
         Entry(type: DoctorCommand.self, group: .system),
+        Entry(type: ExplainCommand.self, group: .trace),
     ]
 
     /// The entry called `name` or aliased so.

@@ -7,8 +7,14 @@ public struct ZoneSample: Hashable, Sendable, Codable {
     public var low: Pages
     public var high: Pages
     public var managed: Pages
+    /// `lowmem_reserve[]` (`protection: (…)` in /proc/zoneinfo), indexed by the requesting zone's index; nil when
+    /// not sampled. Needed to tell which zone balanced the node (`pgdat_balanced()` adds it to high).
+    public var protection: [Int64]?
 
-    public init(node: Int, zone: ZoneType, free: Pages, min: Pages, low: Pages, high: Pages, managed: Pages) {
+    public init(
+        node: Int, zone: ZoneType, free: Pages, min: Pages, low: Pages, high: Pages, managed: Pages,
+        protection: [Int64]? = nil
+    ) {
         self.node = node
         self.zone = zone
         self.free = free
@@ -16,10 +22,13 @@ public struct ZoneSample: Hashable, Sendable, Codable {
         self.low = low
         self.high = high
         self.managed = managed
+        self.protection = protection
     }
 
     public init(_ s: ZoneSnapshot) {
-        self.init(node: s.node, zone: s.zone, free: s.free, min: s.min, low: s.low, high: s.high, managed: s.managed)
+        self.init(
+            node: s.node, zone: s.zone, free: s.free, min: s.min, low: s.low, high: s.high, managed: s.managed,
+            protection: s.protection.isEmpty ? nil : s.protection)
     }
 }
 

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import SwapLabCore
+
+/// `explain [--since MARK] [--json] [--lang en|ko] [--trace FILE]`: what reclaim did in the current timeline, or
+/// in a captured `trace_pipe` text (any kernel 4.x–6.x), told as a short narrative or as JSON.
+struct ExplainCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain what kswapd, direct reclaim, swap and the OOM killer did (this timeline or a trace file).")
+
+    @Option(name: .long, help: "Start at the last marker with this label.")
+    var since: String?
+
+    @Flag(name: .long, help: "Print JSON with stable keys instead of words.")
+    var json = false
+
+    @Option(name: .long, help: "Language of the narrative: en or ko (default: from LC_ALL/LANG).")
+    var lang: String?
+
+    @Option(name: .long, help: "Explain a captured trace_pipe text instead of the current timeline.")
+    var trace: String?
+
+    func run(in session: Session) throws {
+        let language: NarrativeLanguage
+        if let lang {
+            guard let l = NarrativeLanguage(rawValue: lang.lowercased()) else {
+                throw ShellError.usage("--lang takes en or ko, not '\(lang)'")
+            }
+            language = l
+        } else {
+            language = NarrativeLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
+        }
+        var timeline: Timeline
+        var skipped = 0
+        var lost = 0
+        if let trace {
+            let text: String
+            do {
+                text = try String(contentsOfFile: trace, encoding: .utf8)
+            } catch {
+                throw ShellError.failed("cannot read the trace file \(trace); check the path and that it is text")
+            }
+            let parsed = TraceLineParser.parse(text: text)
+            skipped = parsed.skipped
+            lost = parsed.lost
+            if parsed.events.isEmpty {
+                throw ShellError.failed(
+                    "\(trace) holds no trace events (\(parsed.skipped) other lines); give a trace_pipe capture")
+            }
+            timeline = Timeline(
+                machine: MachineDescription(engine: "trace", summary: "trace file \(trace)"), events: parsed.events)
+        } else {
+            timeline = try session.currentTimeline()
+        }
+        if let since {
+            guard let start = timeline.markerTime(since) else {
+                let labels = timeline.markers.map(\.label)
+                throw ShellError.usage(
+                    "no marker '\(since)' in this timeline"
+                        + (labels.isEmpty ? "; add one with `mark NAME` first" : "; markers: \(labels.joined(separator: ", "))"))
+            }
+            timeline = timeline.since(start)
+        }
+        let report = ReclaimExplainer.analyze(timeline)
+        let out = session.output
+        if json {
+            out.line(report.json().rendered())
+            return
+        }
+        for (i, p) in ReclaimNarrative.paragraphs(report, lang: language).enumerated() {
+            if i > 0 { out.line() }
+            out.paragraph(p)
+        }
+        if lost > 0 {
+            out.line()
+            out.paragraph(
+                language == .ko
+                    ? "주의: 링 버퍼가 이벤트 \(lost)개를 잃었습니다(LOST EVENTS). 숫자가 실제보다 작을 수 있습니다."
+                    : "Note: the ring buffer lost \(lost) events (LOST EVENTS); counts may be short.")
+        }
+        _ = skipped
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import SwapLabCore
+import SwapLabREPL
+import SwapLabTestSupport
+import Testing
+
+/// `explain` in the shell: on a trace file, on the session's timeline with --since, in JSON, and its errors.
+@Suite struct ExplainCommandTests {
+    static let d1bMilestones = FixtureRun.directory("D1b-kswapd-swapout-clean").appendingPathComponent("trace_pipe.milestones.txt").path
+
+    @Test func explainsATraceFileInBothLanguages() {
+        let session = Session(output: Output(capturingWidth: 200))
+        let shell = Shell(session: session)
+        #expect(shell.execute("explain --trace \(Self.d1bMilestones) --lang en"))
+        let en = session.output.takeCaptured().replacingOccurrences(of: "\n", with: " ")
+        #expect(en.contains("kswapd0 (node 0): 2 cycles"))
+        #expect(en.contains("It slept at 745.652 after 3.74 s."))
+        #expect(shell.execute("explain --trace \(Self.d1bMilestones) --lang ko"))
+        #expect(session.output.takeCaptured().contains("사이클이 2번"))
+    }
+
+    @Test func jsonOfATraceFile() throws {
+        let session = Session(output: Output(capturingWidth: 80))
+        #expect(Shell(session: session).execute("explain --trace \(Self.d1bMilestones) --json"))
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(session.output.captured.utf8)) as? [String: Any])
+        let cycles = try #require(obj["kswapd_cycles"] as? [[String: Any]])
+        #expect(cycles.map { $0["passes"] as? Int } == [3, 5])
+    }
+
+    @Test func sinceAMarkerOfTheSessionTimeline() throws {
+        let session = Session(output: Output(capturingWidth: 200))
+        let timeline = try FixtureRun.timeline(run: "D1b-kswapd-swapout-clean")
+        session.replay = timeline
+        let shell = Shell(session: session)
+        let second = try #require(timeline.markers.last { $0.time < 741.9 && $0.time > 739.2 } ?? timeline.markers.last)
+        #expect(shell.execute("explain --since \(second.label) --json"))
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(session.output.takeCaptured().utf8)) as? [String: Any])
+        let cycles = try #require(obj["kswapd_cycles"] as? [[String: Any]])
+        #expect(cycles.count == timeline.since(second.time).events.filter { $0.name == "mm_vmscan_kswapd_sleep" }.count)
+        #expect(!shell.execute("explain --since no-such-mark"))
+        #expect(session.output.takeCaptured().contains("no marker 'no-such-mark'"))
+    }
+
+    @Test func aMissingFileIsAnErrorAndTheShellGoesOn() {
+        let session = Session(output: Output(capturingWidth: 80))
+        let shell = Shell(session: session)
+        #expect(!shell.execute("explain --trace /nonexistent/trace.txt"))
+        #expect(session.output.takeCaptured().contains("cannot read the trace file /nonexistent/trace.txt"))
+        #expect(!shell.execute("explain --trace \(Self.d1bMilestones) --lang fr"))
+    }
+}
