@@ -15,6 +15,22 @@ public enum CommandRegistry {
         Entry(type: HelpCommand.self, group: .shell),
         Entry(type: EngineCommand.self, group: .shell),
         Entry(type: QuitCommand.self, group: .shell),
+        Entry(type: LessonsCommand.self, group: .course),
+        Entry(type: StartCommand.self, group: .course),
+        Entry(type: NextCommand.self, group: .course),
+        Entry(type: BackCommand.self, group: .course),
+        Entry(type: GotoCommand.self, group: .course),
+        Entry(type: WhereCommand.self, group: .course),
+        Entry(type: HintCommand.self, group: .course),
+        Entry(type: SolutionCommand.self, group: .course),
+        Entry(type: SkipCommand.self, group: .course),
+        Entry(type: CheckCommand.self, group: .course),
+        Entry(type: RetryCommand.self, group: .course),
+        Entry(type: PlayCommand.self, group: .course),
+        Entry(type: ResumeCommand.self, group: .course),
+        Entry(type: LangCommand.self, group: .course),
+        Entry(type: AnswerCommand.self, group: .course),
+        Entry(type: ProgressCommand.self, group: .course),
     ]
 
     /// The entry called `name` or aliased so.

@@ -6,7 +6,8 @@ public struct CheckInput: Sendable {
     public var timeline: Timeline?
     /// Why there is no timeline (`the sim engine has no timeline yet; …`), shown in feedback.
     public var timelineProblem: String?
-    /// The window start on the timeline's clock.
+    /// The window start on the timeline's clock; samples and events strictly after it count. `-infinity` when
+    /// the engine had no timeline when the step began (everything counts).
     public var windowStart: Double
     public var output: String
 
@@ -58,7 +59,7 @@ public enum Checker {
     /// Evaluates every predicate of `expectation` against `input`, in order (an `after:` refers to an earlier one).
     public static func evaluate(_ expectation: Expectation, input: CheckInput) -> CheckOutcome {
         let start = input.windowStart
-        let end = expectation.window.within.map { start + $0 } ?? Double.infinity
+        let end = start.isFinite ? expectation.window.within.map { start + $0 } ?? Double.infinity : Double.infinity
         var outcomes: [PredicateOutcome] = []
         for p in expectation.all {
             let (passed, values, time) = evaluate(p.condition, input: input, start: start, end: end, earlier: outcomes)
@@ -82,14 +83,16 @@ public enum Checker {
         guard let timeline = input.timeline else {
             return (false, ["problem": input.timelineProblem ?? "there is no timeline yet"], nil)
         }
-        let samples = timeline.samples.filter { $0.time >= start && $0.time <= end }
-        let events = timeline.events.filter { $0.time >= start && $0.time <= end }
+        // Strictly after the start: the state the step began in is not evidence of what the learner did.
+        let samples = timeline.samples.filter { $0.time > start && $0.time <= end }
+        let events = timeline.events.filter { $0.time > start && $0.time <= end }
+        let origin = start.isFinite ? start : (timeline.span?.lowerBound ?? 0)
         switch condition {
         case .free(let selector, let below, let mark, let lastOnly):
             return free(samples: lastOnly ? Array(samples.suffix(1)) : samples, all: timeline.samples,
-                        selector: selector, below: below, mark: mark, start: start)
+                        selector: selector, below: below, mark: mark, origin: origin)
         case .event(let name, let atLeast, let atMost, let after):
-            var from = start
+            var from = -Double.infinity
             if let after {
                 guard let ref = earlier.first(where: { $0.predicate.id == after }), ref.passed, let t = ref.time else {
                     return (false, ["event": name, "count": "0", "problem": "'\(after)' was not met first"], nil)
@@ -100,7 +103,7 @@ public enum Checker {
             let ok = hits.count >= atLeast && (atMost.map { hits.count <= $0 } ?? true)
             var v = ["event": name, "count": String(hits.count)]
             if let first = hits.first {
-                v["at"] = seconds(first.time - start)
+                v["at"] = seconds(first.time - origin)
                 v["comm"] = first.comm
                 v["pid"] = String(first.pid)
                 if let nid = first.field("nid") { v["nid"] = String(nid) }
@@ -122,7 +125,7 @@ public enum Checker {
             let count = max(Int64(victims.count), counted)
             var v = ["count": String(count)]
             if let first = victims.first {
-                v["at"] = seconds(first.time - start)
+                v["at"] = seconds(first.time - origin)
                 v["pid"] = first.field("pid").map(String.init) ?? ""
                 v["victim"] = first.field("comm").map(String.init) ?? v["pid"]
             }
@@ -133,7 +136,7 @@ public enum Checker {
     }
 
     /// The first and last value of counter `name` across the window; the first is taken from the last sample
-    /// at or before the window start when there is one, so a change right at the start is counted.
+    /// at or before the window start when there is one (the state the step began in).
     private static func counterSpan(_ name: String, samples: [Sample], all: [Sample], start: Double) -> (Int64, Int64)? {
         guard let last = samples.last(where: { $0.counters[name] != nil })?.counters[name] else { return nil }
         let base = all.last(where: { $0.time <= start && $0.counters[name] != nil })?.counters[name]
@@ -142,7 +145,7 @@ public enum Checker {
     }
 
     private static func free(
-        samples: [Sample], all: [Sample], selector: ZoneSelector, below: Bool, mark: WatermarkLevel, start: Double
+        samples: [Sample], all: [Sample], selector: ZoneSelector, below: Bool, mark: WatermarkLevel, origin: Double
     ) -> (Bool, [String: String], Double?) {
         let largest: ZoneType? = (samples.first ?? all.last).flatMap { s in
             s.zones.filter { $0.node == 0 }.max { $0.managed < $1.managed }?.zone
@@ -171,7 +174,7 @@ public enum Checker {
             "zone": z.zone.rawValue, "node": String(z.node), "free": String(z.free.count),
             "min": String(z.min.count), "low": String(z.low.count), "high": String(z.high.count),
             "mark": mark.rawValue, "gap": String(gap.count), "free_bytes": Quantity.format(bytes: z.free.bytes),
-            "gap_bytes": Quantity.format(bytes: gap.bytes), "at": seconds(best.sample.time - start),
+            "gap_bytes": Quantity.format(bytes: gap.bytes), "at": seconds(best.sample.time - origin),
         ]
         return (firstHit != nil, v, firstHit)
     }
