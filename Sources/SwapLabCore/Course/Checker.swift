@@ -235,7 +235,7 @@ public enum Template {
 
     /// The placeholder names in `text`, in order of appearance (`{free}` → `free`).
     public static func placeholders(in text: String) -> [String] {
-        text.matches(of: /\{([a-z_][a-z0-9_.]*)\}/).map { String($0.output.1) }
+        text.matches(of: /\{([a-z_][a-z0-9_.-]*)\}/).map { String($0.output.1) }
     }
 
     /// The backticked spans in `text` (`` `alloc 300M` `` → `alloc 300M`).

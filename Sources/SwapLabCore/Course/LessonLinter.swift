@@ -10,7 +10,7 @@ public struct LintIssue: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(location): \(message)" }
+    public var description: String { location.isEmpty ? message : "\(location): \(message)" }
 }
 
 /// The lesson linter: schema (via the loader), unique ids, both languages in every text, the same placeholders
