@@ -57,7 +57,7 @@ public struct CheckOutcome: Sendable {
 /// Evaluates lesson expectations over a timeline: the course's predicates, engine-blind (DESIGN.md).
 public enum Checker {
     /// Evaluates every predicate of `expectation` against `input`, in order (an `after:` refers to an earlier one).
-    public static func evaluate(_ expectation: Expectation, input: CheckInput) -> CheckOutcome {
+    public static func evaluate(_ expectation: StepExpectation, input: CheckInput) -> CheckOutcome {
         let start = input.windowStart
         let end = start.isFinite ? expectation.window.within.map { start + $0 } ?? Double.infinity : Double.infinity
         var outcomes: [PredicateOutcome] = []

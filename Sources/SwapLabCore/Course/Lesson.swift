@@ -124,7 +124,7 @@ public struct CheckWindow: Hashable, Sendable, Decodable {
 }
 
 /// What must hold for a step to pass: every predicate, evaluated in `window`.
-public struct Expectation: Sendable, Decodable {
+public struct StepExpectation: Sendable, Decodable {
     public var window: CheckWindow
     public var all: [Predicate]
 
@@ -156,7 +156,7 @@ public struct Step: Sendable, Decodable {
     public var input: String?
     /// For `observe` steps: what swaplab runs for the learner.
     public var run: EngineLines
-    public var expect: Expectation?
+    public var expect: StepExpectation?
     /// Staged hints: each `hint` shows the next.
     public var hints: [LocalizedText]
     /// What `skip` runs, what `solution` shows, and what `lessons test` proves.
@@ -184,7 +184,7 @@ public struct Step: Sendable, Decodable {
         requires = try c.decodeIfPresent([Requirement].self, forKey: .requires) ?? []
         input = try c.decodeIfPresent(String.self, forKey: .input)
         run = try c.decodeIfPresent(EngineLines.self, forKey: .run) ?? EngineLines()
-        expect = try c.decodeIfPresent(Expectation.self, forKey: .expect)
+        expect = try c.decodeIfPresent(StepExpectation.self, forKey: .expect)
         hints = try c.decodeIfPresent([LocalizedText].self, forKey: .hints) ?? []
         solution = try c.decodeIfPresent(EngineLines.self, forKey: .solution) ?? EngineLines()
         explain = try c.decodeIfPresent(LocalizedText.self, forKey: .explain)

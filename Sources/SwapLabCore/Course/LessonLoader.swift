@@ -206,11 +206,14 @@ public enum LessonLoader {
 /// repository's `Lessons/` (found from this source file's path). Never uses `Bundle.module`, which stops the
 /// program when the bundle was not copied with the binary.
 public enum LessonLocator {
+    /// This source file's path at build time (`Sources/SwapLabCore/Course/…`), for the checkout fallback.
+    public static let thisFile: String = #filePath
+
     /// The places to look, in order, each with how it was chosen.
     public static func candidates(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         executableDirectory: URL? = Bundle.main.executableURL?.deletingLastPathComponent(),
-        sourceFile: String = #filePath
+        sourceFile: String = LessonLocator.thisFile
     ) -> [(url: URL, why: String)] {
         var list: [(URL, String)] = []
         if let dir = environment["SWAPLAB_LESSONS"], !dir.isEmpty {
@@ -232,7 +235,7 @@ public enum LessonLocator {
     public static func locate(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         executableDirectory: URL? = Bundle.main.executableURL?.deletingLastPathComponent(),
-        sourceFile: String = #filePath
+        sourceFile: String = LessonLocator.thisFile
     ) throws(LessonError) -> URL {
         let list = candidates(environment: environment, executableDirectory: executableDirectory, sourceFile: sourceFile)
         var searched: [String] = []

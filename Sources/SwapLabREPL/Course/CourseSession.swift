@@ -128,7 +128,10 @@ public final class CourseSession {
         let out = session.output
         let width = max(20, out.width - 2)
         var lines: [String] = []
-        for l in DisplayWidth.wrap(render(text), width: width) { lines.append(l) }
+        for block in CourseSession.reflow(render(text)) {
+            let isItem = block.hasPrefix("- ") || block.first?.isNumber == true
+            lines += DisplayWidth.wrap(block, width: width, indent: isItem ? "  " : "")
+        }
         tutorSpeaking = true
         defer { tutorSpeaking = false }
         let page = 14
@@ -137,6 +140,30 @@ public final class CourseSession {
             let mark = out.styled("│", .cyan)
             out.line(l.isEmpty ? mark : mark + " " + (style.map { out.styled(l, $0) } ?? l))
         }
+    }
+
+    /// Joins the hard-wrapped lines of a lesson text into paragraphs and list items, so the shell can wrap them
+    /// to the terminal's width; blank lines stay (as empty blocks).
+    static func reflow(_ text: String) -> [String] {
+        var blocks: [String] = []
+        var current: String? = nil
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            let startsItem = line.hasPrefix("- ") || line.hasPrefix("• ")
+                || (line.first?.isNumber == true && line.contains(". ") && line.prefix(4).contains("."))
+            if line.isEmpty {
+                if let c = current { blocks.append(c) }
+                blocks.append("")
+                current = nil
+            } else if startsItem || current == nil {
+                if let c = current { blocks.append(c) }
+                current = line
+            } else {
+                current! += " " + line
+            }
+        }
+        if let c = current { blocks.append(c) }
+        return blocks
     }
 
     /// `**bold**` → bold when colour is on, plain otherwise; trailing newlines trimmed.
