@@ -68,7 +68,13 @@ public final class CourseSession {
         let previous = session.output.interceptor
         session.output.interceptor = { [weak course] text in
             guard let course else { return previous?(text) ?? true }
-            if !course.tutorSpeaking { course.outputSinceStep += text }
+            if !course.tutorSpeaking && course.lessonIndex != nil {
+                course.outputSinceStep += text
+                // Keep the tail only: `output` checks look at what the last commands printed.
+                if course.outputSinceStep.utf8.count > 262_144 {
+                    course.outputSinceStep = String(course.outputSinceStep.suffix(131_072))
+                }
+            }
             return !course.quiet && (previous?(text) ?? true)
         }
         shell.afterCommand.append { [weak course] words, ok in course?.afterCommand(words, succeeded: ok) }
