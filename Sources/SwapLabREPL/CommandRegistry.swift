@@ -18,6 +18,22 @@ public enum CommandRegistry {
         Entry(type: WatermarksCommand.self, group: .look),
         Entry(type: DoctorCommand.self, group: .system),
         Entry(type: ExplainCommand.self, group: .trace),
+        Entry(type: LessonsCommand.self, group: .course),
+        Entry(type: StartCommand.self, group: .course),
+        Entry(type: NextCommand.self, group: .course),
+        Entry(type: BackCommand.self, group: .course),
+        Entry(type: GotoCommand.self, group: .course),
+        Entry(type: WhereCommand.self, group: .course),
+        Entry(type: HintCommand.self, group: .course),
+        Entry(type: SolutionCommand.self, group: .course),
+        Entry(type: SkipCommand.self, group: .course),
+        Entry(type: CheckCommand.self, group: .course),
+        Entry(type: RetryCommand.self, group: .course),
+        Entry(type: PlayCommand.self, group: .course),
+        Entry(type: ResumeCommand.self, group: .course),
+        Entry(type: LangCommand.self, group: .course),
+        Entry(type: AnswerCommand.self, group: .course),
+        Entry(type: ProgressCommand.self, group: .course),
     ]
 
     /// The entry called `name` or aliased so.

@@ -11,6 +11,9 @@ public final class Output: @unchecked Sendable {
     private let fixedWidth: Int?
     private var buffer: String?
     private let write: (String) -> Void
+    /// Sees every emitted text first; returns false to keep it off the terminal. The course uses it to read
+    /// command output for `output` checks and to run a step's setup quietly.
+    public var interceptor: ((String) -> Bool)?
 
     /// Terminal output. Colour off when `NO_COLOR` is set and non-empty, `TERM=dumb`, or stdout is not a terminal
     /// (unless `mode` is `.on`); width from `COLUMNS`, else the terminal, else 80.
@@ -55,6 +58,7 @@ public final class Output: @unchecked Sendable {
 
     /// Writes `text` as is.
     public func emit(_ text: String) {
+        if let interceptor, !interceptor(text) { return }
         if buffer != nil { buffer! += text } else { write(text) }
     }
 

@@ -29,6 +29,8 @@ public final class Session {
     public var timelineProviders: [EngineKind: () throws -> Timeline] = [:]
 
     // Engine state. Each part keeps its own stored property here, one line each.
+    /// The course: lessons, the current step and progress (created when the shell starts).
+    public var course: CourseSession?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

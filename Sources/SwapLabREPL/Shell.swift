@@ -42,8 +42,12 @@ public final class Shell {
     /// Number of lines whose command failed.
     public private(set) var failures = 0
 
+    /// Called after every command with its words and whether it succeeded (the course checks steps here).
+    public var afterCommand: [(_ words: [String], _ succeeded: Bool) -> Void] = []
+
     public init(session: Session) {
         self.session = session
+        CourseSession.attach(to: self)
     }
 
     /// The prompt: `swaplab[sim]> `, coloured when colour is on (escapes wrapped for libedit's `EL_PROMPT_ESC`).
@@ -111,12 +115,16 @@ public final class Shell {
                 return true
             }
             try command.run(in: session)
+            for hook in afterCommand { hook(words, true) }
             return true
         } catch let error as ShellError {
             report(error)
         } catch {
-            return reportParse(error, entry: entry)
+            let ok = reportParse(error, entry: entry)
+            for hook in afterCommand { hook(words, ok) }
+            return ok
         }
+        for hook in afterCommand { hook(words, false) }
         return false
     }
 

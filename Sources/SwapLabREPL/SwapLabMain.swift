@@ -54,6 +54,8 @@ public struct SwapLabMain: ParsableCommand {
         } else {
             let interactive = !noEdit && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
             let reader: LineReader = PlainLineReader()
+            session.course?.interactive = interactive
+            session.course?.startupNotices().forEach { output.line($0) }
             status = shell.run(reader: reader, interactive: interactive)
         }
         if status != 0 { throw ExitCode(status) }

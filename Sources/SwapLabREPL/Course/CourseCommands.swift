@@ -1,0 +1,337 @@
+import ArgumentParser
+import Foundation
+import SwapLabCore
+
+/// `lessons [QUERY]`, `lessons lint`, `lessons test [ID]`: the menu with progress marks, the linter, the solver.
+struct LessonsCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lessons",
+        abstract: "List the lessons (with progress), or `lessons lint` / `lessons test [ID]` to check them.")
+
+    @Argument(help: "A word to search titles and ids for; or lint; or test [ID].")
+    var words: [String] = []
+
+    func run(in session: Session) throws {
+        let course = CourseSession.of(session)
+        switch words.first {
+        case "lint":
+            try LessonsCommand.lint(course.course(), output: session.output)
+        case "test":
+            let report = LessonTester.test(try course.course(), only: words.dropFirst().first, output: session.output)
+            if report.failed > 0 {
+                throw ShellError.failed("\(report.failed) of \(report.checked) steps failed `lessons test`; see above")
+            }
+        default:
+            try menu(course, query: words.joined(separator: " "), out: session.output)
+        }
+    }
+
+    /// Prints lint issues; throws when there are any (so `swaplab lessons lint` exits non-zero).
+    static func lint(_ course: Course, output: Output) throws {
+        let issues = LessonLinter.lint(course, knownCommands: KnownCommands.all)
+        for i in issues { output.line(i.description) }
+        let steps = course.lessons.reduce(0) { $0 + $1.steps.count }
+        if !issues.isEmpty {
+            throw ShellError.failed("lessons lint: \(issues.count) problems in \(course.directory.path); fix them above")
+        }
+        output.line("lessons lint: \(course.lessons.count) lessons, \(steps) steps, no problems (\(course.directory.path))")
+    }
+
+    private func menu(_ c: CourseSession, query: String, out: Output) throws {
+        let course = try c.course()
+        for e in course.errors { out.error("warning: \(e)") }
+        let q = query.lowercased()
+        var shown = 0
+        for (i, l) in course.lessons.enumerated() {
+            let title = l.title[c.language]
+            if !q.isEmpty, !(l.id.lowercased().contains(q) || title.lowercased().contains(q)
+                || l.title.texts.values.contains { $0.lowercased().contains(q) }) { continue }
+            let p = c.progress.lessons[l.id]
+            let done = p.map { e in l.steps.filter { e.done.contains($0.id) || e.skipped.contains($0.id) }.count } ?? 0
+            let mark = done == l.steps.count ? out.styled("✓", .green) : done > 0 ? out.styled("◐", .yellow) : "·"
+            let head = DisplayWidth.pad("\(i + 1).", to: 4, right: true) + " \(mark) "
+            let tail = "  (\(done)/\(l.steps.count)) [\(l.id)]"
+            for (k, line) in DisplayWidth.wrap(title + tail, width: out.width - 7).enumerated() {
+                out.line((k == 0 ? head : String(repeating: " ", count: 7)) + line)
+            }
+            shown += 1
+        }
+        if shown == 0 {
+            out.line(c.tr("no lesson matches '\(query)'", "'\(query)'에 맞는 레슨이 없습니다"))
+        } else {
+            out.line(c.tr("Start one with `start N` (or its id).", "`start N`(또는 id)으로 시작하세요."))
+        }
+    }
+}
+
+/// `start ID|N`: start a lesson (at its saved step).
+struct StartCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Start a lesson by number or id.")
+    @Argument(help: "The lesson's number in `lessons`, or its id.") var lesson: String
+    @Flag(help: "Start from the first step, keeping what is done.") var over = false
+
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        let course = try c.course()
+        guard let l = course.lesson(lesson) else {
+            let near = Suggest.nearest(to: lesson, in: course.lessons.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
+            throw ShellError.usage("no lesson '\(lesson)'\(near) (`lessons` lists them)")
+        }
+        try c.start(l, at: over ? 0 : -1)
+    }
+}
+
+/// `next`: go on after a step is done.
+struct NextCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "next", abstract: "Go on to the next step (once this one is done).")
+    func run(in session: Session) throws { try CourseSession.of(session).next() }
+}
+
+/// `back`: the previous step again (its setup runs again).
+struct BackCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "back", abstract: "Go back to the previous step.")
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        _ = try c.requireLesson()
+        try c.goTo(max(0, c.stepIndex - 1))
+    }
+}
+
+/// `goto STEP`: jump to a step by number or id.
+struct GotoCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "goto", abstract: "Jump to a step of this lesson by number or id.")
+    @Argument(help: "A step number (from 1) or id.") var step: String
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        let (lesson, _) = try c.requireLesson()
+        let i = Int(step).map { $0 - 1 } ?? lesson.stepIndex(step) ?? -1
+        try c.goTo(i)
+    }
+}
+
+/// `where`: the lesson, step, engine, language and progress.
+struct WhereCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "where", abstract: "Show where you are in the course.")
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        guard let lesson = c.lesson, let step = c.step else {
+            c.say(c.tr("No lesson in progress. `lessons` lists them; `start N` starts one.",
+                       "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요."))
+            return
+        }
+        let e = c.progress.lessons[lesson.id]
+        let state = c.stepPassed ? "✓" : (c.playing ? "play" : "…")
+        c.say("\(lesson.title[c.language]) [\(lesson.id)] · " + c.tr("step", "단계") + " \(c.stepIndex + 1)/\(lesson.steps.count) "
+              + "[\(step.id)] \(state) · engine \(session.engine.rawValue) · lang \(c.language.rawValue)")
+        c.say(c.tr("done", "완료") + " \(e?.done.count ?? 0), " + c.tr("skipped", "건너뜀") + " \(e?.skipped.count ?? 0), "
+              + c.tr("hints used here", "이 단계 힌트") + " \(e?.hintsUsed[step.id] ?? 0)/\(step.hints.count)")
+    }
+}
+
+/// `hint`: the next hint of the step.
+struct HintCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "hint", abstract: "Show the next hint for this step.")
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        let (lesson, step) = try c.requireLesson()
+        guard !step.hints.isEmpty else {
+            c.say(c.tr("This step has no hints.", "이 단계에는 힌트가 없습니다."))
+            return
+        }
+        let used = c.progress.lessons[lesson.id]?.hintsUsed[step.id] ?? 0
+        let n = min(used, step.hints.count - 1)
+        c.say("💡 " + c.tr("hint", "힌트") + " \(n + 1)/\(step.hints.count): " + step.hints[n][c.language])
+        if used >= step.hints.count - 1 {
+            c.say(c.tr("(that is the last hint; `solution` shows the answer)", "(마지막 힌트입니다. `solution`으로 답을 볼 수 있습니다)"), style: .dim)
+        }
+        c.progress.lessons[lesson.id]?.hintsUsed[step.id] = min(used + 1, step.hints.count)
+        c.save()
+    }
+}
+
+/// `solution`: show what solves the step (asks first in interactive mode).
+struct SolutionCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "solution", abstract: "Show the solution of this step (asks first).")
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        let (_, step) = try c.requireLesson()
+        let lines = step.solutionLines(for: c.engine)
+        guard !lines.isEmpty else {
+            c.say(c.tr("This step has no solution to show.", "이 단계에는 보여 줄 답이 없습니다."))
+            return
+        }
+        if c.interactive {
+            guard c.confirm(c.tr("│ Show the solution?", "│ 답을 볼까요?")) else { return }
+        } else {
+            c.say(c.tr("Showing the solution (not interactive, so without asking):", "답을 보여 줍니다 (대화형이 아니라서 묻지 않습니다):"))
+        }
+        for l in lines { c.say("  " + l) }
+    }
+}
+
+/// `skip`: run the solution and mark the step skipped, if the lesson allows it.
+struct SkipCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "skip", abstract: "Run this step's solution and mark it skipped.")
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        let (lesson, step) = try c.requireLesson()
+        guard lesson.skipAllowed(step) else {
+            throw ShellError.usage(c.tr("this lesson does not allow skipping this step; `hint` helps",
+                                        "이 단계는 건너뛸 수 없습니다. `hint`를 써 보세요"))
+        }
+        if !step.isChecked || c.stepOptional || c.stepPassed {
+            try c.next()
+            return
+        }
+        if step.kind == .predict, let a = step.answer {
+            try AnswerCommand.answer(c, a)
+            return
+        }
+        for l in step.solutionLines(for: c.engine) { c.runVisibly(l) }
+        if c.evaluate(reason: .skip)?.passed != true {
+            c.say(c.tr("The solution did not pass here (the engine may differ); type `next` to go on anyway.",
+                       "여기서는 답이 통과하지 못했습니다 (엔진 상태가 다를 수 있습니다). 그래도 `next`로 넘어갈 수 있습니다."))
+            c.stepOptional = true
+        }
+    }
+}
+
+/// `check`: evaluate the step now and say what is missing.
+struct CheckCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Check this step now and say what is missing.")
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        let (_, step) = try c.requireLesson()
+        if c.stepPassed {
+            c.say("✓ " + c.tr("already done; type `next`.", "이미 마쳤습니다. `next`를 입력하세요."))
+            return
+        }
+        guard step.expect != nil else {
+            c.say(c.tr("Nothing to check in this step; type `next`.", "이 단계에는 확인할 것이 없습니다. `next`를 입력하세요."))
+            return
+        }
+        c.evaluate(reason: .check)
+    }
+}
+
+/// `retry`: run the step's setup again. (Named `retry` because `reset` is the simulator's.)
+struct RetryCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Set this step up again (re-run its setup).")
+    func run(in session: Session) throws { try CourseSession.of(session).retry() }
+}
+
+/// `play`: experiment freely; checks pause until `resume`.
+struct PlayCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "play", abstract: "Experiment freely; checks pause until `resume`.")
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        _ = try c.requireLesson()
+        c.setPlaying(true)
+        c.say(c.tr("Play mode: try anything, nothing is checked. `resume` brings you back to the step.",
+                   "자유 실험 모드입니다. 무엇이든 해 보세요. 검사는 하지 않습니다. `resume`으로 단계에 돌아옵니다."))
+    }
+}
+
+/// `resume`: back from play mode, or resume the saved lesson.
+struct ResumeCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Come back from play mode, or resume your saved lesson.")
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        if c.lesson != nil {
+            c.setPlaying(false)
+            c.say(c.tr("Back to the step; checks are on again (`retry` sets it up afresh).",
+                       "단계로 돌아왔습니다. 다시 검사합니다 (`retry`로 처음부터 준비할 수 있습니다)."))
+            if let step = c.step { c.say(step.text[c.language]) }
+            return
+        }
+        guard let last = c.progress.last, let l = try c.course().lesson(last) else {
+            throw ShellError.usage(c.tr("nothing to resume; `lessons` lists the lessons", "이어 할 레슨이 없습니다. `lessons`로 목록을 보세요"))
+        }
+        try c.start(l, at: -1)
+    }
+}
+
+/// `lang ko|en`: the course language (saved).
+struct LangCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "lang", abstract: "Choose the course language: ko or en.")
+    @Argument(help: "ko or en.") var language: String?
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        guard let language else {
+            session.output.line("lang: \(c.language.rawValue)")
+            return
+        }
+        guard let l = Language(rawValue: language.lowercased()) else {
+            throw ShellError.usage("unknown language '\(language)'; choose ko or en")
+        }
+        c.language = l
+        if let lesson = c.lesson { c.progress.lessons[lesson.id]?.language = l }
+        c.save()
+        c.say(c.tr("Language: English.", "언어: 한국어."))
+    }
+}
+
+/// `answer N`: answer a prediction step.
+struct AnswerCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "answer", abstract: "Answer a prediction question with its number.")
+    @Argument(help: "The number of your choice.") var choice: Int
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        let (_, step) = try c.requireLesson()
+        guard step.kind == .predict, let right = step.answer else {
+            throw ShellError.usage(c.tr("this step is not a question; `where` shows what it asks", "이 단계는 질문이 아닙니다. `where`로 확인하세요"))
+        }
+        guard choice >= 1, choice <= step.choices.count else {
+            throw ShellError.usage(c.tr("choose a number from 1 to \(step.choices.count)", "1부터 \(step.choices.count) 사이의 번호를 고르세요"))
+        }
+        if choice - 1 != right {
+            c.say(c.tr("Not quite — the answer is \(right + 1).", "아쉽지만 답은 \(right + 1)번입니다."), style: .yellow)
+        }
+        try AnswerCommand.answer(c, right)
+    }
+
+    static func answer(_ c: CourseSession, _ index: Int) throws {
+        let (lesson, step) = try c.requireLesson()
+        c.succeed(lesson, step, values: [:])
+    }
+}
+
+/// `progress export FILE | import FILE | forget LESSON|all`.
+struct ProgressCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "progress", abstract: "Show, export, import or forget your course progress.")
+    @Argument(help: "show, export FILE, import FILE, or forget LESSON|all.") var words: [String] = []
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        do {
+            try run(c, session)
+        } catch let e as ProgressError {
+            throw ShellError.failed(e.description)
+        }
+    }
+
+    private func run(_ c: CourseSession, _ session: Session) throws {
+        switch (words.first, words.dropFirst().first) {
+        case (nil, _), ("show", _):
+            session.output.line("progress: \(c.store.file.path)")
+            for (id, e) in c.progress.lessons.sorted(by: { $0.key < $1.key }) {
+                session.output.line("  \(id): v\(e.version), done \(e.done.count), skipped \(e.skipped.count), at \(e.current ?? "-")")
+            }
+        case ("export", let file?):
+            try ProgressStore.write(c.progress, to: URL(fileURLWithPath: file))
+            session.output.line(c.tr("progress exported to \(file)", "진행 상황을 \(file)에 내보냈습니다"))
+        case ("import", let file?):
+            let other = try ProgressStore.read(URL(fileURLWithPath: file))
+            c.progress.merge(other)
+            c.save()
+            session.output.line(c.tr("imported \(other.lessons.count) lessons from \(file)", "\(file)에서 레슨 \(other.lessons.count)개를 가져왔습니다"))
+        case ("forget", let what?):
+            let any = c.progress.forget(what == "all" ? nil : what)
+            c.save()
+            session.output.line(any ? c.tr("forgotten: \(what)", "지웠습니다: \(what)") : c.tr("no progress for \(what)", "\(what)의 진행 상황이 없습니다"))
+        default:
+            throw ShellError.usage("use: progress [show] | export FILE | import FILE | forget LESSON|all")
+        }
+    }
+}
+
