@@ -15,6 +15,10 @@ public enum CommandRegistry {
         Entry(type: HelpCommand.self, group: .shell),
         Entry(type: EngineCommand.self, group: .shell),
         Entry(type: QuitCommand.self, group: .shell),
+        Entry(type: ChartCommand.self, group: .look),
+        Entry(type: WatchCommand.self, group: .look),
+        Entry(type: RecordCommand.self, group: .trace),
+        Entry(type: ReplayCommand.self, group: .trace),
     ]
 
     /// The entry called `name` or aliased so.

@@ -29,6 +29,8 @@ public final class Session {
     public var timelineProviders: [EngineKind: () throws -> Timeline] = [:]
 
     // Engine state. Each part keeps its own stored property here, one line each.
+    /// Lets `watch` run the simulator's clock forward by the given seconds each frame (set by the simulator part).
+    public var advance: ((Double) -> Void)?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

@@ -31,6 +31,8 @@ public struct ChartOptions: Sendable {
     public var color: Bool
     /// A y-range in pages to keep (e.g. the whole run's range while watching); nil computes it from the timeline.
     public var pageRange: ClosedRange<Double>?
+    /// A time window to lay the x-axis over (e.g. a whole recording while it plays back); nil uses the timeline's.
+    public var timeRange: ClosedRange<Double>?
 
     public init(
         subject: Subject = .auto, allZones: Bool = false, glyphs: Glyphs = .block, width: Int = 80, height: Int = 16,
@@ -167,7 +169,10 @@ public struct ChartData: Sendable {
     }
 
     /// Builds the chart data of `subject` from `timeline`; nil when the subject has no samples.
-    public init?(timeline: Timeline, subject requested: ChartOptions.Subject, pageRange fixed: ClosedRange<Double>? = nil) {
+    public init?(
+        timeline: Timeline, subject requested: ChartOptions.Subject, pageRange fixed: ClosedRange<Double>? = nil,
+        timeRange: ClosedRange<Double>? = nil
+    ) {
         guard let subject = ChartData.resolve(requested, in: timeline) else { return nil }
         let points = ChartData.points(of: subject, in: timeline)
         guard !points.isEmpty else { return nil }
@@ -183,7 +188,7 @@ public struct ChartData: Sendable {
         case .auto:
             title = ""
         }
-        let span = timeline.span ?? (points[0].time...points[0].time)
+        let span = timeRange ?? timeline.span ?? (points[0].time...points[0].time)
         start = span.lowerBound
         end = span.upperBound > span.lowerBound ? span.upperBound : span.lowerBound + 1
         pageRange = fixed ?? ChartData.pageRange(of: points)

@@ -11,7 +11,7 @@ public enum SVGChart {
 
     /// The SVG document of `timeline` (nil when there is nothing to draw: no samples, or no such zone).
     public static func render(_ timeline: Timeline, options: ChartOptions) -> String? {
-        guard let d = ChartData(timeline: timeline, subject: options.subject, pageRange: options.pageRange) else {
+        guard let d = ChartData(timeline: timeline, subject: options.subject, pageRange: options.pageRange, timeRange: options.timeRange) else {
             return nil
         }
         var s = ""

@@ -21,7 +21,7 @@ public enum TerminalChart {
             options.allZones
             ? ChartData.zones(in: timeline).map { .zone($0.zone, node: $0.node) }
             : [options.subject]
-        let panels = subjects.compactMap { ChartData(timeline: timeline, subject: $0, pageRange: options.pageRange) }
+        let panels = subjects.compactMap { ChartData(timeline: timeline, subject: $0, pageRange: options.pageRange, timeRange: options.timeRange) }
         guard let first = panels.first else { return nothingYet + "\n" }
         var o = options
         o.width = Swift.max(options.width, 40)
