@@ -50,7 +50,7 @@ struct WatchCommand: ShellCommand {
         guard step >= 0.01, step <= 3600 else { throw ShellError.usage("--interval must be between 10ms and 1h") }
         guard speed > 0, speed <= 1000 else { throw ShellError.usage("--speed must be above 0 and at most 1000") }
         if let count, count < 1 { throw ShellError.usage("--count must be at least 1") }
-        let inPlace = !plain && isatty(STDOUT_FILENO) == 1 && session.output.captured.isEmpty && count == nil
+        let inPlace = !plain && !session.output.isCapturing && isatty(STDOUT_FILENO) == 1
         let frames = count ?? (inPlace ? Int.max : 1)
         var renderer = WatchFrame(
             zone: zone, glyphs: glyphs, height: height, window: windowSeconds, step: step, speed: speed)

@@ -422,7 +422,8 @@ struct Canvas {
             + paint(String(g.up) + String(g.down), .offScale) + " off-scale"
         let l2 =
             "       " + paint(String(g.wake), .kswapd) + " kswapd wakes  " + paint(String(g.running), .kswapd)
-            + " runs  " + paint(String(g.sleep), .kswapd) + " sleeps  " + paint(String(g.direct), .direct)
+            + " runs  " + paint(String(g.sleep), .kswapd) + " sleeps  " + paint(String(g.wakeAndSleep), .kswapd)
+            + " both  " + paint(String(g.direct), .direct)
             + " direct reclaim"
         text += l1 + "\n" + l2 + "\n"
     }
