@@ -1,14 +1,17 @@
 // swaplab benchmarks: each prints its measurement side by side with its reference and the ratio.
-// Run: swift run -c release swaplab-bench [name…]
-let benchmarks: [String: () throws -> Void] = [
-    "trace": TraceBenchmark.run
+// Run: swift run -c release swaplab-bench NAME [options]
+import Foundation
+
+let benchmarks: [String: ([String]) throws -> Void] = [
+    "trace": { _ in try TraceBenchmark.run() },
+    "chart": { try chartBenchmark($0) },
 ]
-let names = CommandLine.arguments.dropFirst()
-if names.isEmpty { print("swaplab-bench: name one of: \(benchmarks.keys.sorted().joined(separator: ", "))") }
-for name in names {
-    guard let bench = benchmarks[name] else {
-        print("swaplab-bench: unknown benchmark '\(name)'; known: \(benchmarks.keys.sorted().joined(separator: ", "))")
-        continue
-    }
-    do { try bench() } catch { print("swaplab-bench \(name): \(error)") }
+let benchArguments = Array(CommandLine.arguments.dropFirst())
+guard let name = benchArguments.first, let bench = benchmarks[name] else {
+    print("usage: swaplab-bench NAME [options]; benchmarks: \(benchmarks.keys.sorted().joined(separator: ", "))")
+    exit(benchArguments.isEmpty ? 0 : 2)
+}
+do { try bench(Array(benchArguments.dropFirst())) } catch {
+    print("swaplab-bench \(name): \(error)")
+    exit(1)
 }

@@ -34,6 +34,10 @@ public enum CommandRegistry {
         Entry(type: LangCommand.self, group: .course),
         Entry(type: AnswerCommand.self, group: .course),
         Entry(type: ProgressCommand.self, group: .course),
+        Entry(type: ChartCommand.self, group: .look),
+        Entry(type: WatchCommand.self, group: .look),
+        Entry(type: RecordCommand.self, group: .trace),
+        Entry(type: ReplayCommand.self, group: .trace),
     ]
 
     /// The entry called `name` or aliased so.

@@ -76,6 +76,9 @@ public final class Output: @unchecked Sendable {
         }
     }
 
+    /// True for a capturing output (tests, lesson checks): nothing reaches the terminal.
+    public var isCapturing: Bool { buffer != nil }
+
     /// What a capturing output has collected so far (empty for the terminal).
     public var captured: String { buffer ?? "" }
 

@@ -31,6 +31,8 @@ public final class Session {
     // Engine state. Each part keeps its own stored property here, one line each.
     /// The course: lessons, the current step and progress (created when the shell starts).
     public var course: CourseSession?
+    /// Lets `watch` run the simulator's clock forward by the given seconds each frame (set by the simulator part).
+    public var advance: ((Double) -> Void)?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

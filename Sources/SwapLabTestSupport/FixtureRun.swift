@@ -160,4 +160,29 @@ public enum FixtureRun {
             machine: MachineDescription(engine: "replay", summary: "fixture run \(run) (Linux 6.18.44, 24 GiB KVM guest)"),
             samples: samples, events: events, markers: markers)
     }
+
+    /// The run named `run` or by its prefix (`D6b`), as the chart tests read it: samples and phase markers,
+    /// and with `includeTrace` the events of `trace_pipe.txt` when the whole capture was kept, else of
+    /// `trace_pipe.milestones.txt` (every wake, sleep, wakeup, direct-reclaim and oom line of the raw capture).
+    public static func timeline(run: String, includeTrace: Bool) throws -> Timeline {
+        let name = try resolve(run)
+        let files = traceFiles(run: name)
+        let choice: TraceChoice =
+            !includeTrace ? .none
+            : files.contains("trace_pipe.txt") ? .file("trace_pipe.txt") : .file("trace_pipe.milestones.txt")
+        var t = try timeline(run: name, trace: choice)
+        t.machine = MachineDescription(engine: "live", summary: "Linux 6.18.44 x86_64 KVM guest, 24 GiB, fixture \(name)")
+        return t
+    }
+
+    /// The run folder whose name is `run` or starts with `run` followed by `-`.
+    static func resolve(_ run: String) throws -> String {
+        let all = Fixtures.runs
+        if all.contains(run) { return run }
+        let hits = all.filter { $0.hasPrefix(run + "-") }
+        guard hits.count == 1, let hit = hits.first else {
+            throw FixtureError(description: "no single fixture run named '\(run)'; runs: \(all.joined(separator: ", "))")
+        }
+        return hit
+    }
 }

@@ -1,0 +1,41 @@
+/// The latest transitions of a timeline in a few words each, for `watch`: a zone's free memory crossing its
+/// watermarks, kswapd waking and sleeping, direct reclaim stalls. (The full story is the explainer's job.)
+public enum ChartTransitions {
+    /// One transition: when, and what happened, in words.
+    public struct Item: Hashable, Sendable {
+        public var time: Double
+        public var text: String
+    }
+
+    /// The last `limit` transitions, oldest first.
+    public static func recent(in timeline: Timeline, limit: Int = 4) -> [Item] {
+        var items: [Item] = []
+        // Watermark crossings per zone: compare each sample with the one before.
+        for (a, b) in zip(timeline.samples, timeline.samples.dropFirst()) {
+            for z in b.zones {
+                guard let p = a.zone(z.zone, node: z.node), z.high.count > 0 else { continue }
+                let name = "\(z.zone.rawValue) free"
+                func mib(_ v: Pages) -> String { ChartFormat.mebibytes(Double(v.count)) + " MiB" }
+                if p.free >= z.low && z.free < z.low { items.append(Item(time: b.time, text: "\(name) fell below low (\(mib(z.low)))")) }
+                if p.free >= z.min && z.free < z.min { items.append(Item(time: b.time, text: "\(name) fell below min (\(mib(z.min)))")) }
+                if p.free < z.high && z.free >= z.high { items.append(Item(time: b.time, text: "\(name) rose above high (\(mib(z.high)))")) }
+            }
+        }
+        let (cycles, _, inferred) = ChartData.kswapdCycles(timeline: timeline, node: 0)
+        let how = inferred ? " (inferred from pgscan_kswapd)" : ""
+        for c in cycles {
+            if c.startSeen { items.append(Item(time: c.start, text: "kswapd woke" + how)) }
+            if let e = c.end { items.append(Item(time: e, text: "kswapd went back to sleep" + how)) }
+        }
+        let (stalls, directInferred) = ChartData.directReclaim(timeline: timeline)
+        for s in stalls {
+            let ms = s.end.map { " for " + ChartFormat.fixed(($0 - s.start) * 1000, 1) + " ms" } ?? ""
+            items.append(Item(time: s.start, text: "a task stalled in direct reclaim\(ms)" + (directInferred ? " (inferred)" : "")))
+        }
+        for e in timeline.events where e.name == "mark_victim" {
+            items.append(Item(time: e.time, text: "the OOM killer chose pid \(e.field("pid") ?? "?")"))
+        }
+        items.sort { $0.time < $1.time }
+        return Array(items.suffix(limit))
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import SwapLabCore
+
+/// `chart`: free memory against min/low/high over time, with kswapd, direct-reclaim and swap lanes.
+struct ChartCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chart",
+        abstract: "Draw free memory against the min/low/high watermarks over time, with kswapd, direct reclaim and swap lanes.",
+        discussion: """
+            The y-range is fixed for the whole run and zoomed to the watermark band; free memory above or below it \
+            is marked with arrows. Reads a replayed recording when one is loaded (replay FILE).
+            """)
+
+    @Option(help: "Start at the last mark with this label (mark NAME; fixture runs mark their phases).")
+    var since: String?
+
+    @Option(help: "A zone (DMA, DMA32, Normal, …) or 'node' for all zones summed; default: the zone nearest its watermarks.")
+    var zone: String?
+
+    @Flag(help: "One panel per zone.")
+    var allZones = false
+
+    @Option(help: "Glyphs: block, braille or ascii.")
+    var glyphs: String = "block"
+
+    @Option(help: "Width in columns (default: the terminal's).")
+    var width: Int?
+
+    @Option(help: "Rows of the plot.")
+    var height: Int = 16
+
+    @Option(help: "Write the chart as an SVG file instead (for slides).")
+    var svg: String?
+
+    func run(in session: Session) throws {
+        let full = try session.currentTimeline()
+        let (timeline, options) = try ChartCommand.prepare(
+            full, since: since, zone: zone, allZones: allZones, glyphs: glyphs,
+            width: width ?? session.output.width, height: height, color: session.output.color)
+        guard let svg else {
+            session.output.emit(TerminalChart.render(timeline, options: options))
+            return
+        }
+        guard let text = SVGChart.render(timeline, options: options) else {
+            throw ShellError.failed(TerminalChart.nothingYet)
+        }
+        try AtomicFile.write(text, to: svg)
+        session.output.line("wrote \(svg): the chart as SVG (\(text.utf8.count) bytes)")
+    }
+
+    /// The slice to draw and the options, with the y-range fixed from the whole run.
+    static func prepare(
+        _ full: Timeline, since: String?, zone: String?, allZones: Bool, glyphs: String, width: Int, height: Int,
+        color: Bool
+    ) throws -> (Timeline, ChartOptions) {
+        guard let g = ChartOptions.Glyphs(rawValue: glyphs.lowercased()) else {
+            throw ShellError.usage("unknown glyphs '\(glyphs)'; choose block, braille or ascii")
+        }
+        guard (20...1000).contains(width), (3...200).contains(height) else {
+            throw ShellError.usage("--width takes 20…1000 columns and --height 3…200 rows")
+        }
+        var subject = ChartOptions.Subject.auto
+        if let zone {
+            if zone.lowercased() == "node" {
+                subject = .node(0)
+            } else if let z = ZoneType(name: zone) {
+                subject = .zone(z, node: 0)
+            } else {
+                throw ShellError.usage("unknown zone '\(zone)'; choose DMA, DMA32, Normal, Movable or node")
+            }
+        }
+        var options = ChartOptions(subject: subject, allZones: allZones, glyphs: g, width: width, height: height, color: color)
+        if let resolved = ChartData.resolve(subject, in: full), !allZones {
+            options.subject = resolved
+            let points = ChartData.points(of: resolved, in: full)
+            if !points.isEmpty { options.pageRange = ChartData.pageRange(of: points) }
+        }
+        var timeline = full
+        if let since {
+            guard let t = full.markerTime(since) else {
+                let names = Array(Set(full.markers.map(\.label))).sorted()
+                throw ShellError.usage(
+                    "no mark named '\(since)'"
+                        + (names.isEmpty ? "; set one with: mark NAME" : "; marks: \(names.joined(separator: ", "))"))
+            }
+            timeline = full.since(t)
+        }
+        return (timeline, options)
+    }
+}
+
+/// Writes files so that a reader never sees half of one: a temporary file beside the target, then rename(2).
+enum AtomicFile {
+    static func write(_ text: String, to path: String) throws {
+        let tmp = path + ".swaplab-tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+            throw ShellError.failed("cannot write \(path): \(String(cString: strerror(errno))); check the folder exists and is writable")
+        }
+        if rename(tmp, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw ShellError.failed("cannot write \(path): \(reason); check the folder exists and is writable")
+        }
+    }
+}

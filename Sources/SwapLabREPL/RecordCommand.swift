@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import SwapLabCore
+
+/// `record FILE`: save the current timeline as a swaplab-timeline JSON Lines file (docs/recording.md).
+struct RecordCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Save the current timeline (samples, events, marks) to a file that replay can load anywhere.")
+
+    @Argument(help: "The file to write (JSON Lines, see docs/recording.md).")
+    var file: String
+
+    func run(in session: Session) throws {
+        let timeline = try session.currentTimeline()
+        let text: String
+        do {
+            text = try TimelineRecording.text(of: timeline)
+        } catch {
+            throw ShellError.failed("cannot record: \(error.description)")
+        }
+        try AtomicFile.write(text, to: file)
+        session.output.line(
+            "recorded \(timeline.samples.count) samples, \(timeline.events.count) events and \(timeline.markers.count) marks to \(file)")
+    }
+}
+
+/// `replay FILE` / `replay --off`: make chart, explain and watch read a recording instead of the engine.
+struct ReplayCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Load a recording so that chart, explain and watch read it (replay --off returns to the engine).")
+
+    @Argument(help: "A recording made with record.")
+    var file: String?
+
+    @Flag(help: "Stop replaying; read the engine again.")
+    var off = false
+
+    func run(in session: Session) throws {
+        if off {
+            session.replay = nil
+            session.output.line("replay off: reading the \(session.engine.rawValue) engine again")
+            return
+        }
+        guard let file else { throw ShellError.usage("give a recording to load (replay FILE), or replay --off") }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ShellError.failed("cannot read \(file); check the path (recordings are made with: record FILE)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ShellError.failed("\(file) is not UTF-8 text; it is not a swaplab recording")
+        }
+        do {
+            let timeline = try TimelineRecording.timeline(from: text)
+            session.replay = timeline
+            var what = "\(timeline.samples.count) samples, \(timeline.events.count) events"
+            if let span = timeline.span { what += ", " + String(format: "%.1f", span.upperBound - span.lowerBound) + " s" }
+            session.output.line("replaying \(file) (\(timeline.machine.engine): \(timeline.machine.summary); \(what))")
+            session.output.line("chart, explain and watch now read it; replay --off returns to the \(session.engine.rawValue) engine")
+        } catch {
+            throw ShellError.failed("\(file): \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Foundation
+import SwapLabCore
+
+/// `watch`: the chart, each zone against its watermarks, counter deltas, PSI and the latest transitions,
+/// redrawn every interval until Ctrl-C. A replayed recording plays back at its own pace.
+struct WatchCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Watch free memory, watermarks, reclaim counters and kswapd live, redrawn in place until Ctrl-C.",
+        discussion: """
+            On a terminal the frame is redrawn in place; otherwise one frame is printed per interval without \
+            escapes (--count frames, default 1). On the simulator time runs while watching. A replayed \
+            recording plays back from its start (--speed).
+            """)
+
+    @Option(help: "Time between frames (e.g. 100ms, 1s).")
+    var interval: String = "100ms"
+
+    @Option(help: "Stop after this many frames.")
+    var count: Int?
+
+    @Option(help: "A zone (DMA, DMA32, Normal, …) or 'node'; default: the zone nearest its watermarks.")
+    var zone: String?
+
+    @Option(help: "Glyphs: block, braille or ascii.")
+    var glyphs: String = "block"
+
+    @Option(help: "Rows of the plot.")
+    var height: Int = 12
+
+    @Option(help: "Seconds of history to show (live and simulator).")
+    var window: String = "60s"
+
+    @Option(help: "Playback speed of a replayed recording.")
+    var speed: Double = 1
+
+    @Flag(help: "Print frames one after another, without redrawing in place.")
+    var plain = false
+
+    func run(in session: Session) throws {
+        let step: Double
+        let windowSeconds: Double
+        do {
+            step = try Quantity.seconds(interval)
+            windowSeconds = try Quantity.seconds(window)
+        } catch {
+            throw ShellError.usage(error.description)
+        }
+        guard step >= 0.01, step <= 3600 else { throw ShellError.usage("--interval must be between 10ms and 1h") }
+        guard speed > 0, speed <= 1000 else { throw ShellError.usage("--speed must be above 0 and at most 1000") }
+        if let count, count < 1 { throw ShellError.usage("--count must be at least 1") }
+        let inPlace = !plain && !session.output.isCapturing && isatty(STDOUT_FILENO) == 1
+        let frames = count ?? (inPlace ? Int.max : 1)
+        var renderer = WatchFrame(
+            zone: zone, glyphs: glyphs, height: height, window: windowSeconds, step: step, speed: speed)
+        var first = true
+        for frame in 0..<frames {
+            if session.interrupted { break }
+            if frame > 0 { session.advance?(step) }
+            let body = try renderer.render(session: session, frame: frame)
+            if inPlace {
+                // Home, then each line cleared to its end, then the rest of the screen: no flicker, one write.
+                let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+                let text = lines.map { $0 + "\u{1B}[K" }.joined(separator: "\n")
+                session.output.emit((first ? "\u{1B}[2J" : "") + "\u{1B}[H" + text + "\u{1B}[J")
+            } else {
+                session.output.emit(body)
+                if frame + 1 < frames { session.output.line() }
+            }
+            first = false
+            if frame + 1 < frames { WatchCommand.pause(step, session: session) }
+        }
+        if inPlace { session.output.line() }
+    }
+
+    /// Sleeps `seconds` in steps of at most 100 ms, returning early on Ctrl-C (nanosleep(2)).
+    static func pause(_ seconds: Double, session: Session) {
+        var left = seconds
+        while left > 0 && !session.interrupted {
+            let chunk = Swift.min(left, 0.1)
+            var ts = timespec(tv_sec: Int(chunk), tv_nsec: Int((chunk - Double(Int(chunk))) * 1e9))
+            var rest = timespec()
+            while nanosleep(&ts, &rest) != 0 && errno == EINTR && !session.interrupted { ts = rest }
+            left -= chunk
+        }
+    }
+}
+
+/// One frame of `watch`, with the y-range kept for the whole run.
+struct WatchFrame {
+    var zone: String?
+    var glyphs: String
+    var height: Int
+    var window: Double
+    var step: Double
+    var speed: Double
+
+    /// The frame's text. A replay shows its first `frame × step × speed` seconds over the recording's whole axis.
+    mutating func render(session: Session, frame: Int) throws -> String {
+        let full = try session.currentTimeline()
+        var shown = full
+        var timeRange: ClosedRange<Double>?
+        var clock = ""
+        if session.replay != nil, let span = full.span {
+            let now = Swift.min(span.upperBound, span.lowerBound + Double(frame) * step * speed)
+            shown = Timeline(
+                machine: full.machine, samples: full.samples.filter { $0.time <= now },
+                events: full.events.filter { $0.time <= now }, markers: full.markers.filter { $0.time <= now })
+            timeRange = span
+            clock = "replay " + String(format: "%.1f", now - span.lowerBound) + " / "
+                + String(format: "%.1f", span.upperBound - span.lowerBound) + " s"
+            if now >= span.upperBound { clock += " (end)" }
+        } else if let span = full.span, span.upperBound - span.lowerBound > window {
+            shown = full.since(span.upperBound - window)
+            clock = "\(session.engine.rawValue) · last " + String(format: "%.0f", window) + " s"
+        } else {
+            clock = session.engine.rawValue
+        }
+        let out = session.output
+        var (_, options) = try ChartCommand.prepare(
+            full, since: nil, zone: zone, allZones: false, glyphs: glyphs, width: Swift.max(40, out.width), height: height,
+            color: out.color)
+        options.timeRange = timeRange
+        var text = TerminalChart.render(shown, options: options)
+        guard let last = shown.samples.last else {
+            return text + "\(clock) · every \(Int(step * 1000)) ms · Ctrl-C to stop\n"
+        }
+        // Each zone against its watermarks.
+        text += " zone        free        min        low       high   state\n"
+        for z in last.zones where z.managed.count > 0 {
+            let state: String
+            if z.free < z.min {
+                state = "below min: allocations stall in direct reclaim"
+            } else if z.free < z.low {
+                state = "below low: kswapd is woken"
+            } else if z.free < z.high {
+                state = "between low and high"
+            } else {
+                state = "above high: kswapd may sleep"
+            }
+            func mib(_ p: Pages) -> String {
+                let v = p.mebibytes
+                return DisplayWidth.pad((v >= 10 ? String(Int(v.rounded())) : String(format: "%.1f", v)) + " MiB", to: 10, right: true)
+            }
+            text += " " + DisplayWidth.pad(z.zone.rawValue, to: 7) + mib(z.free) + " " + mib(z.min) + " " + mib(z.low) + " "
+                + mib(z.high) + "   " + state + "\n"
+        }
+        // Counter deltas over the last interval (at least one sample apart).
+        let since = last.time - Swift.max(step * speed, 1e-9)
+        let base = shown.samples.last { $0.time <= since } ?? (shown.samples.count > 1 ? shown.samples[shown.samples.count - 2] : last)
+        let dt = last.time - base.time
+        func delta(_ name: String) -> Int64? {
+            guard let a = base.counters[name], let b = last.counters[name] else { return nil }
+            return b - a
+        }
+        let stalls = last.counters.keys.filter { $0.hasPrefix("allocstall_") }.compactMap(delta).reduce(0, +)
+        var parts: [String] = []
+        for n in ["pgscan_kswapd", "pgsteal_kswapd", "pgscan_direct", "pgsteal_direct", "pswpout", "pswpin", "pgmajfault"] {
+            if let d = delta(n) { parts.append("\(n) +\(d)") }
+        }
+        parts.append("allocstall +\(stalls)")
+        text += " per " + String(format: "%.0f", dt * 1000) + " ms: " + parts.joined(separator: "  ") + "\n"
+        text += " " + psi(session) + "\n"
+        let recent = ChartTransitions.recent(in: shown, limit: 3)
+        let t0 = (timeRange ?? shown.span)?.lowerBound ?? 0
+        if recent.isEmpty {
+            text += " latest: nothing has crossed a watermark yet\n"
+        } else {
+            for (i, item) in recent.enumerated() {
+                text += (i == 0 ? " latest: " : "         ") + "t=" + String(format: "%.2f", item.time - t0) + " s  "
+                    + item.text + "\n"
+            }
+        }
+        text += " \(clock) · every \(Int((step * 1000).rounded())) ms · Ctrl-C to stop\n"
+        return text
+    }
+
+    /// PSI memory from /proc/pressure/memory on the live engine; a recording or the simulator has none.
+    func psi(_ session: Session) -> String {
+        guard session.replay == nil, session.engine == .live else {
+            return "PSI memory: not known for a \(session.replay != nil ? "replayed" : "simulated") timeline"
+        }
+        let path = URL(fileURLWithPath: session.systemRoot).appendingPathComponent("proc/pressure/memory").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return "PSI memory: not available (no \(path); the kernel needs CONFIG_PSI=y and psi=1)"
+        }
+        var out: [String] = []
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            guard let kind = words.first, let avg = words.first(where: { $0.hasPrefix("avg10=") }) else { continue }
+            out.append("\(kind) \(avg.dropFirst(6))%")
+        }
+        return "PSI memory (avg10): " + out.joined(separator: ", ")
+    }
+}
