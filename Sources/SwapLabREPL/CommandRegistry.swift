@@ -15,6 +15,7 @@ public enum CommandRegistry {
         Entry(type: HelpCommand.self, group: .shell),
         Entry(type: EngineCommand.self, group: .shell),
         Entry(type: QuitCommand.self, group: .shell),
+        Entry(type: SleepCommand.self, group: .shell),
     ]
 
     /// The entry called `name` or aliased so.
