@@ -5,8 +5,9 @@ import Foundation
 /// `trace` → on, off, show, stats) or options whose values are files. Options declared with
 /// `@Option(completion: .file())` and enum-valued arguments complete without this protocol.
 public protocol CompletionProvider {
-    /// Candidates for the last word of `words` (the words after the command name; the last one is the word being
-    /// typed, possibly empty). Return whole words; the completer keeps those that start with the typed text.
+    /// Candidates for the last word of `words` (the words after the command name, options included; the last one is
+    /// the word being typed, possibly empty). Asked only where a positional word goes (option values come from the
+    /// option's declaration). Return whole words; the completer keeps those that start with the typed text.
     static func completions(for words: [String]) -> [String]
     /// Option names (e.g. `--trace`) whose value is a file path.
     static var fileOptions: [String] { get }
@@ -76,6 +77,8 @@ public struct CommandSyntax: Sendable, Equatable {
                 }
                 if kind["file"] != nil || kind["directory"] != nil { value.files = true }
             }
+            var seen = Set<String>()
+            value.choices = value.choices.filter { seen.insert($0).inserted }
             let names = (argument["names"] as? [[String: Any]] ?? []).compactMap { name -> String? in
                 guard let n = name["name"] as? String, let k = name["kind"] as? String else { return nil }
                 return k == "long" ? "--" + n : "-" + n
@@ -138,8 +141,7 @@ public final class Completer {
             if option.value.files || provider?.fileOptions.contains(previous) == true {
                 return paths(word)
             }
-            let extra = provider?.completions(for: after + [word]) ?? []
-            return Result(word: word, candidates: Completer.matching(option.value.choices + extra, word), arePaths: false)
+            return Result(word: word, candidates: Completer.matching(option.value.choices, word), arePaths: false)
         }
         if let previous, provider?.fileOptions.contains(previous) == true { return paths(word) }
         if word.hasPrefix("-") {

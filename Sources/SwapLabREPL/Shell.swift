@@ -75,7 +75,7 @@ public final class Shell {
             case .line(let line):
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-                reader.addHistory(line)
+                reader.addHistory(trimmed)
                 let ok = execute(line)
                 if let signal = SignalTrap.terminationSignal { return 128 + signal }
                 if !interactive && session.interrupted { return 130 }
