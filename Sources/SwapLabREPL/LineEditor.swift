@@ -47,7 +47,8 @@ public final class LineEditor: LineReader {
         swl_el_set_signal(editLine, 1)
         swl_el_set_history(editLine, history)
         swl_el_set_prompt_esc(editLine, LineEditor.promptCallback, 1)
-        swl_el_add_function(editLine, "swaplab-complete", "Complete the word at the cursor", LineEditor.completeCallback)
+        swl_el_add_function(
+            editLine, "swaplab-complete", "Complete the word at the cursor", LineEditor.completeCallback)
         swl_el_bind(editLine, "^I", "swaplab-complete")
     }
 
@@ -126,7 +127,8 @@ public final class LineEditor: LineReader {
     }
 
     /// Empty prompt for the impossible case of a callback without its editor.
-    nonisolated(unsafe) private static let emptyPrompt: UnsafeMutablePointer<CChar> = strdup("") ?? .allocate(capacity: 1)
+    nonisolated(unsafe) private static let emptyPrompt: UnsafeMutablePointer<CChar> =
+        strdup("") ?? .allocate(capacity: 1)
 
     private static let promptCallback: @convention(c) (OpaquePointer?) -> UnsafeMutablePointer<CChar>? = { editLine in
         LineEditor.editor(editLine)?.promptText ?? LineEditor.emptyPrompt

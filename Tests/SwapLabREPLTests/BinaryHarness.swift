@@ -31,7 +31,9 @@ enum Binary {
     }
 
     /// Runs the binary with `input` on a pipe as stdin, stdout and stderr into one pipe (in the order written).
-    static func run(_ arguments: [String], input: String = "", extra: [String: String] = [:]) throws -> (
+    static func run(
+        _ arguments: [String], input: String = "", extra: [String: String] = [:]
+    ) throws -> (
         output: String, status: Int32
     ) {
         let home = try temporaryDirectory()
@@ -67,7 +69,8 @@ enum Snapshot {
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("missing snapshot \(url.path); record it with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+            Issue.record(
+                "missing snapshot \(url.path); record it with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
             return
         }
         #expect(actual == expected, "transcript differs from \(name).txt", sourceLocation: sourceLocation)

@@ -67,17 +67,18 @@ import Testing
 }
 
 @Suite struct OutputTests {
-    @Test(arguments: [
-        // mode, NO_COLOR, TERM, terminal → colour
-        (Output.ColorMode.auto, nil, "xterm", true, true),
-        (.auto, nil, "xterm", false, false),
-        (.auto, "1", "xterm", true, false),
-        (.auto, "", "xterm", true, true),
-        (.auto, nil, "dumb", true, false),
-        (.auto, nil, nil, true, true),
-        (.on, "1", "dumb", false, true),
-        (.off, nil, "xterm", true, false),
-    ] as [(Output.ColorMode, String?, String?, Bool, Bool)])
+    @Test(
+        arguments: [
+            // mode, NO_COLOR, TERM, terminal → colour
+            (Output.ColorMode.auto, nil, "xterm", true, true),
+            (.auto, nil, "xterm", false, false),
+            (.auto, "1", "xterm", true, false),
+            (.auto, "", "xterm", true, true),
+            (.auto, nil, "dumb", true, false),
+            (.auto, nil, nil, true, true),
+            (.on, "1", "dumb", false, true),
+            (.off, nil, "xterm", true, false),
+        ] as [(Output.ColorMode, String?, String?, Bool, Bool)])
     func colourDecision(mode: Output.ColorMode, noColor: String?, term: String?, terminal: Bool, expected: Bool) {
         var env: [String: String] = [:]
         env["NO_COLOR"] = noColor

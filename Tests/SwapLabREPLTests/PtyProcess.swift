@@ -90,14 +90,18 @@ final class PtyProcess {
                 return matched
             }
             if Date() > deadline {
-                throw Failure(description: "timed out waiting for \(text.debugDescription); screen after last match: \(rest.debugDescription)")
+                throw Failure(
+                    description:
+                        "timed out waiting for \(text.debugDescription); screen after last match: \(rest.debugDescription)"
+                )
             }
             if !pump(milliseconds: 50) && exitStatus == nil { _ = waitExit(timeout: 0) }
         }
     }
 
     /// Waits until the child really reads keys: the terminal is in raw mode (ICANON off) and the child is blocked in
-    /// `read()` (syscall 0 in /proc/PID/syscall). Keys typed earlier would be echoed by the kernel or lost.
+    /// `read()` (syscall 0 in /proc/PID/syscall). Keys typed earlier would be echoed by the kernel or lost. After
+    /// typing text, first `expect` its echo: the child may still be blocked in the read that precedes those keys.
     func waitForKeyRead(timeout: Double = 20) throws {
         try waitUntil(timeout: timeout, "the shell to wait for a key") {
             var t = termios()
@@ -136,7 +140,9 @@ final class PtyProcess {
     private func waitUntil(timeout: Double, _ what: String, _ condition: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !condition() {
-            if Date() > deadline { throw Failure(description: "timed out waiting for \(what); screen: \(screen.debugDescription)") }
+            if Date() > deadline {
+                throw Failure(description: "timed out waiting for \(what); screen: \(screen.debugDescription)")
+            }
             pump(milliseconds: 5)
         }
     }

@@ -55,6 +55,7 @@ import Testing
         // Ctrl-C drops a half-typed line: what follows is a fresh line.
         try shell.waitForKeyRead()
         shell.send("engine si")
+        try shell.expect("engine si")  // echoed: libedit has taken the keys, so the ^C meets an idle read
         try shell.waitForKeyRead()
         shell.send("\u{3}")
         try shell.expect("^C")
@@ -122,5 +123,34 @@ import Testing
         #expect(shell.waitExit() == 0)
         let history = try String(contentsOf: historyFile, encoding: .utf8)
         #expect(history == "_HiStOrY_V2_\nengine\\040live\nquit\n")
+    }
+
+    @Test func hangulEditsInTheCLocaleAndSigtermAtThePromptEndsCleanly() throws {
+        let home = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let historyFile = home.appendingPathComponent("history")
+        // LANG=C: the shell must fall back to C.UTF-8, or Backspace would cut a Hangul syllable into bytes.
+        let env = Binary.environment(
+            home: home, extra: ["TERM": "xterm", "SWAPLAB_HISTORY": historyFile.path, "LANG": "C"])
+        let shell = try PtyProcess(path: Binary.path, environment: env)
+        try shell.expect(Self.prompt)
+        try shell.waitForKeyRead()
+        shell.send("engine 라이브")
+        try shell.expect("라이브")
+        try shell.waitForKeyRead()
+        shell.send("\u{7F}\u{7F}\u{7F}live\r")
+        try shell.expect("engine: live (this machine's kernel)")
+        try shell.expect("swaplab[live]> ")
+        try shell.waitForKeyRead()
+        shell.send("eng")
+        try shell.expect("eng")
+        try shell.waitForKeyRead()
+        kill(shell.pid, SIGTERM)
+        #expect(shell.waitExit() == 128 + SIGTERM)
+        if let modes = shell.modes() {
+            #expect(modes.c_lflag & tcflag_t(ICANON) != 0)
+            #expect(modes.c_lflag & tcflag_t(ECHO) != 0)
+        }
+        #expect(try String(contentsOf: historyFile, encoding: .utf8) == "_HiStOrY_V2_\nengine\\040live\n")
     }
 }

@@ -4,7 +4,10 @@ import Testing
 
 @Suite struct TokenizerTests {
     @Test func splitsCommandsAtSemicolonsOutsideQuotes() throws {
-        #expect(try Tokenizer.commands("alloc 2G --name hog; run 1s") == [["alloc", "2G", "--name", "hog"], ["run", "1s"]])
+        #expect(
+            try Tokenizer.commands("alloc 2G --name hog; run 1s") == [
+                ["alloc", "2G", "--name", "hog"], ["run", "1s"],
+            ])
         #expect(try Tokenizer.commands("echo 'a;b' \"c d\"") == [["echo", "a;b", "c d"]])
         #expect(try Tokenizer.commands("a\\ b c") == [["a b", "c"]])
         #expect(try Tokenizer.commands("x \"q\\\"t\"") == [["x", "q\"t"]])

@@ -8,7 +8,9 @@ import Testing
         let (output, status) = try Binary.run(arguments, input: input, extra: extra)
         var text = "$ swaplab" + arguments.map { " " + ($0.contains(" ") ? "'\($0)'" : $0) }.joined() + "\n"
         if !input.isEmpty {
-            text += "# stdin:\n" + input.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }
+            text +=
+                "# stdin:\n"
+                + input.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }
                 .joined(separator: "\n") + "\n"
         }
         return text + "# output:\n" + output + "# exit status: \(status)\n"
@@ -24,7 +26,8 @@ import Testing
 
     @Test func badOptionSuggestsTheNearestWithAUsageLine() throws {
         Snapshot.check(
-            try Self.transcript([], input: "sleep 1ms --quite\nengine sim live\nsleep\nsleep 2x\n"), named: "bad-option")
+            try Self.transcript([], input: "sleep 1ms --quite\nengine sim live\nsleep\nsleep 2x\n"), named: "bad-option"
+        )
     }
 
     @Test func engineSwitchesAndSaysSo() throws {
@@ -33,11 +36,13 @@ import Testing
     }
 
     @Test func badQuoteIsReportedAndTheShellCarriesOn() throws {
-        Snapshot.check(try Self.transcript([], input: "engine 'live\nengine \"live\"\nengine a\\\n"), named: "bad-quote")
+        Snapshot.check(
+            try Self.transcript([], input: "engine 'live\nengine \"live\"\nengine a\\\n"), named: "bad-quote")
     }
 
     @Test func quitStopsTheScriptAndLaterLinesDoNotRun() throws {
-        Snapshot.check(try Self.transcript([], input: "engine live\nquit\nengine sim\nbogus\n"), named: "quit-mid-script")
+        Snapshot.check(
+            try Self.transcript([], input: "engine live\nquit\nengine sim\nbogus\n"), named: "quit-mid-script")
     }
 
     @Test func exitStatusIsZeroWhenAllCommandsSucceedAndOneAfterAFailure() throws {
