@@ -52,20 +52,28 @@ struct HelpCommand: ShellCommand {
             out.line()
             return
         }
-        let nameWidth = CommandRegistry.entries.map { DisplayWidth.of($0.name) }.max() ?? 8
+        for line in HelpCommand.overview(width: out.width, heading: { out.styled($0, .bold) }) { out.line(line) }
+    }
+
+    /// The command list: a heading per group, then `  name  abstract` with the abstracts aligned in one column and
+    /// wrapped by display width under themselves.
+    static func overview(
+        entries: [CommandRegistry.Entry] = CommandRegistry.entries, width: Int, heading: (String) -> String = { $0 }
+    ) -> [String] {
+        let nameWidth = entries.map { DisplayWidth.of($0.name) }.max() ?? 8
+        let hanging = String(repeating: " ", count: 2 + nameWidth + 2)
+        var lines: [String] = []
         for group in CommandGroup.allCases {
-            let entries = CommandRegistry.entries.filter { $0.group == group }
-            if entries.isEmpty { continue }
-            out.line(out.styled(group.rawValue, .bold))
-            for e in entries {
-                let head = "  " + DisplayWidth.pad(e.name, to: nameWidth) + "  "
-                let abstract = e.type.configuration.abstract
-                let wrapped = DisplayWidth.wrap(
-                    head + abstract, width: out.width, indent: String(repeating: " ", count: DisplayWidth.of(head)))
-                for l in wrapped { out.line(l) }
+            let members = entries.filter { $0.group == group }
+            if members.isEmpty { continue }
+            lines.append(heading(group.rawValue))
+            for entry in members {
+                let head = "  " + DisplayWidth.pad(entry.name, to: nameWidth) + "  "
+                lines += DisplayWidth.wrap(head + entry.type.configuration.abstract, width: width, indent: hanging)
             }
-            out.line()
+            lines.append("")
         }
-        out.line("Type `help COMMAND` or `COMMAND --help` for one command's options.")
+        lines.append("Type `help COMMAND` or `COMMAND --help` for one command's options.")
+        return lines
     }
 }

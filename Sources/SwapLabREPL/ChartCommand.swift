@@ -30,7 +30,7 @@ struct ChartCommand: ShellCommand {
     @Option(help: "Rows of the plot.")
     var height: Int = 16
 
-    @Option(help: "Write the chart as an SVG file instead (for slides).")
+    @Option(help: "Write the chart as an SVG file instead (for slides).", completion: .file())
     var svg: String?
 
     func run(in session: Session) throws {

@@ -38,6 +38,7 @@ public enum CommandRegistry {
         Entry(type: WatchCommand.self, group: .look),
         Entry(type: RecordCommand.self, group: .trace),
         Entry(type: ReplayCommand.self, group: .trace),
+        Entry(type: SleepCommand.self, group: .shell),
     ]
 
     /// The entry called `name` or aliased so.

@@ -27,7 +27,7 @@ public enum DisplayWidth {
         var inEscape = false
         for s in text.unicodeScalars {
             if inEscape {
-                if s == "m" { inEscape = false }
+                if (0x40...0x7E).contains(s.value) && s != "[" { inEscape = false }
                 continue
             }
             if s == "\u{1B}" {
@@ -45,52 +45,62 @@ public enum DisplayWidth {
         return right ? fill + text : text + fill
     }
 
-    /// Wraps `text` to `width` cells at spaces (Hangul words wrap at spaces too; an over-long word is cut by cells).
-    /// Existing line breaks are kept; every line after the first starts with `indent`.
+    /// Wraps `text` to `width` cells at spaces (Hangul words wrap at spaces too; a word longer than a line is cut
+    /// by cells, never inside a wide character). Existing line breaks are kept; leading spaces of a paragraph and
+    /// runs of spaces between words are kept unless a line breaks there; every line after the first starts with
+    /// `indent`.
     public static func wrap(_ text: String, width: Int, indent: String = "") -> [String] {
         let width = max(width, 10)
+        let indentWidth = of(indent)
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
-            var lineWidth = 0
-            let prefix = lines.isEmpty ? "" : indent
-            line = prefix
-            lineWidth = of(prefix)
-            let startWidth = lineWidth
-            for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
-                var w = String(word)
-                var ww = of(w)
-                let sep = lineWidth > startWidth || (lineWidth == startWidth && line.count > prefix.count) ? 1 : 0
-                if lineWidth + sep + ww <= width {
-                    if sep == 1 { line += " " }
-                    line += w
-                    lineWidth += sep + ww
-                    continue
+            var line = lines.isEmpty ? "" : indent
+            var lineWidth = lines.isEmpty ? 0 : indentWidth
+            var lineHasWord = false
+            var gap = ""
+            var word = ""
+            func place() {
+                defer {
+                    gap = ""
+                    word = ""
                 }
-                if lineWidth > startWidth {
+                guard !word.isEmpty else { return }
+                let wordWidth = of(word)
+                if lineHasWord && lineWidth + of(gap) + wordWidth > width {
                     lines.append(line)
                     line = indent
-                    lineWidth = of(indent)
+                    lineWidth = indentWidth
+                    gap = ""
                 }
-                while lineWidth + ww > width {
+                line += gap
+                lineWidth += of(gap)
+                var rest = Substring(word)
+                while lineWidth + of(String(rest)) > width {
                     var head = ""
-                    var hw = 0
-                    var rest = Substring(w)
-                    while let c = rest.first, lineWidth + hw + of(String(c)) <= width {
+                    var headWidth = 0
+                    while let c = rest.first, lineWidth + headWidth + of(String(c)) <= width {
                         head.append(c)
-                        hw += of(String(c))
+                        headWidth += of(String(c))
                         rest = rest.dropFirst()
                     }
-                    if head.isEmpty { break }
+                    if head.isEmpty && lineWidth <= indentWidth { break }  // a single cell wider than the line
                     lines.append(line + head)
                     line = indent
-                    lineWidth = of(indent)
-                    w = String(rest)
-                    ww = of(w)
+                    lineWidth = indentWidth
                 }
-                line += w
-                lineWidth += ww
+                line += rest
+                lineWidth += of(String(rest))
+                lineHasWord = true
             }
+            for c in paragraph {
+                if c == " " {
+                    if !word.isEmpty { place() }
+                    gap.append(c)
+                } else {
+                    word.append(c)
+                }
+            }
+            place()
             lines.append(line)
         }
         return lines

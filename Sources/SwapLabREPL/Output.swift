@@ -7,6 +7,7 @@ public final class Output: @unchecked Sendable {
         case auto, on, off
     }
 
+    /// True when styles are written as ANSI escapes.
     public let color: Bool
     private let fixedWidth: Int?
     private var buffer: String?
@@ -15,22 +16,54 @@ public final class Output: @unchecked Sendable {
     /// command output for `output` checks and to run a step's setup quietly.
     public var interceptor: ((String) -> Bool)?
 
-    /// Terminal output. Colour off when `NO_COLOR` is set and non-empty, `TERM=dumb`, or stdout is not a terminal
-    /// (unless `mode` is `.on`); width from `COLUMNS`, else the terminal, else 80.
+    /// Terminal output. Colour and width are decided here, once (see `colorEnabled` and `fixedColumns`).
     public init(mode: ColorMode = .auto, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let tty = isatty(STDOUT_FILENO) == 1
-        switch mode {
-        case .on: color = true
-        case .off: color = false
-        case .auto:
-            let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
-            color = !noColor && environment["TERM"] != "dumb" && tty
-        }
-        fixedWidth = Int(environment["COLUMNS"] ?? "").flatMap { $0 > 0 ? $0 : nil }
+        color = Output.colorEnabled(mode: mode, environment: environment, isTerminal: isatty(STDOUT_FILENO) == 1)
+        fixedWidth = Output.fixedColumns(environment: environment)
         buffer = nil
         write = { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+    }
+
+    /// Whether to colour: `on` and `off` decide; `auto` colours only a terminal, and never when `NO_COLOR` is set
+    /// and non-empty (no-color.org) or `TERM=dumb`.
+    public static func colorEnabled(mode: ColorMode, environment: [String: String], isTerminal: Bool) -> Bool {
+        switch mode {
+        case .on: return true
+        case .off: return false
+        case .auto:
+            if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+            if environment["TERM"] == "dumb" { return false }
+            return isTerminal
+        }
+    }
+
+    /// The width `COLUMNS` asks for (a positive number), else nil (then the terminal's width, else 80).
+    public static func fixedColumns(environment: [String: String]) -> Int? {
+        guard let text = environment["COLUMNS"], let n = Int(text.trimmingCharacters(in: .whitespaces)), n > 0 else {
+            return nil
+        }
+        return n
+    }
+
+    /// `text` without ANSI escape sequences and without libedit's `\u{1}` prompt markers.
+    public static func stripEscapes(_ text: String) -> String {
+        var out = ""
+        var inEscape = false
+        for s in text.unicodeScalars {
+            if inEscape {
+                if (0x40...0x7E).contains(s.value) && s != "[" { inEscape = false }
+                continue
+            }
+            if s == "\u{1B}" {
+                inEscape = true
+                continue
+            }
+            if s == "\u{1}" { continue }
+            out.unicodeScalars.append(s)
+        }
+        return out
     }
 
     /// A capturing output for tests and for lesson checks that read command output.

@@ -8,7 +8,7 @@ struct RecordCommand: ShellCommand {
         commandName: "record",
         abstract: "Save the current timeline (samples, events, marks) to a file that replay can load anywhere.")
 
-    @Argument(help: "The file to write (JSON Lines, see docs/recording.md).")
+    @Argument(help: "The file to write (JSON Lines, see docs/recording.md).", completion: .file())
     var file: String
 
     func run(in session: Session) throws {
@@ -31,7 +31,7 @@ struct ReplayCommand: ShellCommand {
         commandName: "replay",
         abstract: "Load a recording so that chart, explain and watch read it (replay --off returns to the engine).")
 
-    @Argument(help: "A recording made with record.")
+    @Argument(help: "A recording made with record.", completion: .file())
     var file: String?
 
     @Flag(help: "Stop replaying; read the engine again.")

@@ -18,14 +18,6 @@ public protocol LineReader: AnyObject {
     func finish()
 }
 
-/// Reads lines from standard input without a prompt or escapes (pipes, files, CI).
-public final class PlainLineReader: LineReader {
-    public init() {}
-    public func read(prompt: String) -> ReadResult { Swift.readLine().map(ReadResult.line) ?? .eof }
-    public func addHistory(_ line: String) {}
-    public func finish() {}
-}
-
 /// Reads from a fixed list of lines (tests, `-c`, `--script`).
 public final class ScriptLineReader: LineReader {
     private var lines: [String]
@@ -41,6 +33,10 @@ public final class Shell {
     public let session: Session
     /// Number of lines whose command failed.
     public private(set) var failures = 0
+    /// Work to do whenever the process leaves (quit, Ctrl-D, end of a script, SIGTERM/SIGHUP, an error): undo
+    /// system changes from the restore journal, save state. `SwapLabMain` runs them on every exit path, in order,
+    /// once; add to it before the shell starts.
+    public var onExit: [(Session) -> Void] = []
 
     /// Called after every command with its words and whether it succeeded (the course checks steps here).
     public var afterCommand: [(_ words: [String], _ succeeded: Bool) -> Void] = []
@@ -50,20 +46,31 @@ public final class Shell {
         CourseSession.attach(to: self)
     }
 
-    /// The prompt: `swaplab[sim]> `, coloured when colour is on (escapes wrapped for libedit's `EL_PROMPT_ESC`).
+    /// Runs the `onExit` hooks once (later calls do nothing).
+    public func runExitHooks() {
+        let hooks = onExit
+        onExit = []
+        for hook in hooks { hook(session) }
+    }
+
+    /// The prompt: `swaplab[sim]> `, coloured when colour is on (escapes wrapped in \1 for libedit's
+    /// `EL_PROMPT_ESC`).
     public var prompt: String {
         let text = "swaplab[\(session.engine.rawValue)]>"
         guard session.output.color else { return text + " " }
         return "\u{1}\u{1B}[1;36m\u{1}\(text)\u{1}\u{1B}[0m\u{1} "
     }
 
-    /// Runs lines from `reader` until EOF or `quit`. Returns the process exit status: 0, or 1 if any command failed.
-    /// With `stopOnFailure`, stops at the first failing line (`-c`, `--script`).
+    /// Runs lines from `reader` until EOF, `quit`, or SIGTERM/SIGHUP. Returns the process exit status: 0, 1 if any
+    /// command failed, 128 + the signal when a signal ended it. With `stopOnFailure`, stops at the first failing line
+    /// (`-c`, `--script`). When not `interactive`, Ctrl-C during a command also ends the run (status 130).
     public func run(reader: LineReader, stopOnFailure: Bool = false, interactive: Bool = false) -> Int32 {
         defer { reader.finish() }
         while !session.wantsQuit {
+            if let signal = SignalTrap.terminationSignal { return 128 + signal }
             switch reader.read(prompt: prompt) {
             case .eof:
+                if let signal = SignalTrap.terminationSignal { return 128 + signal }
                 if interactive { session.output.line() }
                 return failures > 0 ? 1 : 0
             case .interrupted:
@@ -72,8 +79,11 @@ public final class Shell {
             case .line(let line):
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-                reader.addHistory(line)
-                if !execute(line) && stopOnFailure { return 1 }
+                reader.addHistory(trimmed)
+                let ok = execute(line)
+                if let signal = SignalTrap.terminationSignal { return 128 + signal }
+                if !interactive && session.interrupted { return 130 }
+                if !ok && stopOnFailure { return 1 }
             }
         }
         return failures > 0 ? 1 : 0
@@ -90,8 +100,9 @@ public final class Shell {
             return false
         }
         for words in commands {
-            if session.wantsQuit { break }
+            if session.wantsQuit || SignalTrap.terminationSignal != nil { break }
             if !execute(words: words) { return false }
+            if session.interrupted { break }  // Ctrl-C stops the rest of the line too
         }
         return true
     }
@@ -128,18 +139,28 @@ public final class Shell {
         return false
     }
 
-    /// Reports an ArgumentParser outcome: help text for `--help` (success), else the parse error and usage.
+    /// Reports an ArgumentParser outcome: help text for `--help` (success), else the parse error once, worded the
+    /// shell's way, then the usage line:
+    ///
+    ///     error: Unknown option '--jsn'. Did you mean '--json'?
+    ///     usage: watermarks [--json]  (more: watermarks --help)
     private func reportParse(_ error: Error, entry: CommandRegistry.Entry) -> Bool {
-        let message = entry.type.fullMessage(for: error, columns: session.output.width)
         if entry.type.exitCode(for: error) == .success {
+            let message = entry.type.fullMessage(for: error, columns: session.output.width)
             session.output.emit(message)
             if !message.hasSuffix("\n") { session.output.line() }
             return true
         }
         failures += 1
-        let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-        session.output.error(session.output.styled("error:", .red) + " " + text)
-        session.output.error("(type `\(entry.name) --help` for its options)")
+        var message = entry.type.message(for: error)
+        if message.hasPrefix("Error: ") { message.removeFirst(7) }
+        if message.isEmpty { message = String(describing: error) }
+        let usage = entry.type.usageString().trimmingCharacters(in: .whitespacesAndNewlines)
+        let out = session.output
+        out.error(out.styled("error:", .red) + " " + message)
+        if !usage.isEmpty {
+            out.error("usage: \(usage)  (more: \(entry.name) --help)")
+        }
         return false
     }
 

@@ -15,11 +15,13 @@ public struct SwapLabMain: ParsableCommand {
     @Option(name: .shortAndLong, help: "Run these commands (separated by ;) and exit.")
     var command: String?
 
-    @Option(name: .long, help: "Run the commands in FILE (one a line, # comments allowed) and exit.")
+    @Option(
+        name: .long, help: "Run the commands in FILE (one a line, # comments allowed) and exit.",
+        completion: .file())
     var script: String?
 
-    @Option(name: .long, help: "Colour: auto, on or off.")
-    var color: String = "auto"
+    @Option(name: .long, help: "Colour: auto (when writing to a terminal and NO_COLOR is unset), on or off.")
+    var color: Output.ColorMode = .auto
 
     @Option(name: .long, help: "Read lessons from DIR.")
     var lessons: String?
@@ -33,31 +35,62 @@ public struct SwapLabMain: ParsableCommand {
     public init() {}
 
     public mutating func run() throws {
-        guard let mode = Output.ColorMode(rawValue: color) else {
-            throw ValidationError("--color takes auto, on or off, not '\(color)'")
-        }
-        let output = Output(mode: mode)
+        let output = Output(mode: color)
         let session = Session(output: output)
+        SignalTrap.install(interrupt: session.interrupt)
         if let lessons { setenv("SWAPLAB_LESSONS", lessons, 1) }
         let shell = Shell(session: session)
+        defer { shell.runExitHooks() }
         let status: Int32
         if let command {
             status = shell.run(reader: ScriptLineReader(lines: [command]), stopOnFailure: true)
         } else if let script {
-            guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
-                throw ValidationError("cannot read the script \(script); check the path")
+            let text: String
+            do {
+                text = try String(contentsOfFile: script, encoding: .utf8)
+            } catch {
+                output.error(
+                    output.styled("error:", .red)
+                        + " cannot read the script '\(script)' (\(SwapLabMain.describeReadFailure(script)));"
+                        + " check the path")
+                throw ExitCode(2)
             }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             status = shell.run(reader: ScriptLineReader(lines: lines), stopOnFailure: true)
         } else if !words.isEmpty {
             status = shell.execute(words: words) ? 0 : 1
         } else {
-            let interactive = !noEdit && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
-            let reader: LineReader = PlainLineReader()
-            session.course?.interactive = interactive
+            let terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+            session.course?.interactive = terminal && !noEdit
             session.course?.startupNotices().forEach { output.line($0) }
-            status = shell.run(reader: reader, interactive: interactive)
+            if terminal && !noEdit,
+                let editor = LineEditor(historyFile: SwapLabMain.historyFile(session), interrupt: session.interrupt)
+            {
+                status = shell.run(reader: editor, interactive: true)
+            } else {
+                let reader = PlainLineReader(showPrompt: terminal, interrupt: session.interrupt)
+                status = shell.run(reader: reader, interactive: terminal)
+            }
         }
         if status != 0 { throw ExitCode(status) }
     }
+
+    /// Why a script cannot be read, in a few words (the file is missing, a directory, or not readable).
+    static func describeReadFailure(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
+        if isDirectory.boolValue { return "it is a directory" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
+        return "not UTF-8 text"
+    }
+
+    /// The history file: `SWAPLAB_HISTORY` when set (tests), else `history` in the state directory.
+    static func historyFile(
+        _ session: Session, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> URL {
+        if let path = environment["SWAPLAB_HISTORY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return session.stateDirectory.appendingPathComponent("history")
+    }
 }
+
+extension Output.ColorMode: ExpressibleByArgument {}

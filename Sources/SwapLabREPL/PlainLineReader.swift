@@ -1,0 +1,63 @@
+import Foundation
+
+/// Reads lines from standard input without line editing: pipes, files, CI, and `--no-edit`.
+///
+/// Reads the descriptor itself with `poll()` + `read()` (never stdio's buffered `readLine()`), so a signal is
+/// noticed within 100 ms: SIGTERM/SIGHUP end input, and Ctrl-C drops a half-typed terminal line.
+public final class PlainLineReader: LineReader {
+    private let descriptor: Int32
+    private let showPrompt: Bool
+    private let interrupt: InterruptFlag?
+    private var pending: [UInt8] = []
+    private var atEnd = false
+
+    /// - Parameters:
+    ///   - descriptor: where lines come from (standard input).
+    ///   - showPrompt: print the prompt (without colour) before each line: only for `--no-edit` in a terminal.
+    ///   - interrupt: the session's Ctrl-C flag; when it is set while waiting for input, the line is dropped.
+    public init(descriptor: Int32 = STDIN_FILENO, showPrompt: Bool = false, interrupt: InterruptFlag? = nil) {
+        self.descriptor = descriptor
+        self.showPrompt = showPrompt
+        self.interrupt = interrupt
+    }
+
+    /// The next line without its line break (a final line without one counts), or `.eof`.
+    public func read(prompt: String) -> ReadResult {
+        if showPrompt {
+            let plain = Output.stripEscapes(prompt)
+            FileHandle.standardOutput.write(Data(plain.utf8))
+        }
+        while true {
+            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                var bytes = pending[..<newline]
+                pending.removeSubrange(...newline)
+                if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+                return .line(String(decoding: bytes, as: UTF8.self))
+            }
+            if atEnd || SignalTrap.terminationSignal != nil {
+                guard !pending.isEmpty, SignalTrap.terminationSignal == nil else { return .eof }
+                let last = String(decoding: pending, as: UTF8.self)
+                pending = []
+                return .line(last)
+            }
+            if let interrupt, interrupt.isSet {
+                interrupt.clear()
+                if isatty(descriptor) == 1 { tcflush(descriptor, TCIFLUSH) }
+                return .interrupted
+            }
+            var fds = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&fds, 1, 100)
+            if ready <= 0 { continue }  // timeout or EINTR: look at the flags again
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                pending.append(contentsOf: chunk[..<count])
+            } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                atEnd = true
+            }
+        }
+    }
+
+    public func addHistory(_ line: String) {}
+    public func finish() {}
+}
