@@ -75,11 +75,19 @@ enum SimBenchmark {
     static func child(_ name: String) -> Int32 {
         guard let s = scenarios.first(where: { $0.name == name }) else { return 2 }
         let base = peakKiB()
-        let start = DispatchTime.now().uptimeNanoseconds
         do {
-            let detail = try s.run()
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            print("RESULT\t\(seconds)\t\(peakKiB())\t\(base)\t\(detail)")
+            // The first run includes one-time costs (page faults, lazy initialisation); report it and the best of 5.
+            var first = 0.0
+            var best = Double.infinity
+            var detail = ""
+            for i in 0..<5 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                detail = try s.run()
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if i == 0 { first = seconds }
+                best = min(best, seconds)
+            }
+            print("RESULT\t\(best)\t\(peakKiB())\t\(base)\t\(detail)\t\(first)")
             return 0
         } catch {
             print("ERROR\t\(error)")
@@ -90,7 +98,7 @@ enum SimBenchmark {
     /// Runs every scenario in a child process and prints the table.
     static func main(arguments: [String]) -> Int32 {
         if arguments.first == "--child", arguments.count > 1 { return child(arguments[1]) }
-        print("sim benchmark: wall time and peak memory (VmHWM) per scenario, each in its own process")
+        print("sim benchmark: best wall time of 5 runs and peak memory (VmHWM) per scenario, each in its own process")
         print(pad("scenario", 12) + pad("time", 12) + pad("goal", 10) + pad("peak", 11) + pad("(base)", 10)
             + pad("goal", 9) + "detail")
         var status: Int32 = 0
@@ -119,10 +127,11 @@ enum SimBenchmark {
             let timeGoal = s.goalSeconds.map { String(format: "< %.0f ms", $0 * 1000) } ?? "-"
             let memGoal = s.goalMiB.map { String(format: "< %.0f MiB", $0) } ?? "-"
             let ratio = s.goalSeconds.map { String(format: " (%.2f× goal)", secs / $0) } ?? ""
+            let firstRun = String(format: "; first run %.1f ms", (Double(f[5]) ?? 0) * 1000)
             print(
                 pad(s.name, 12) + pad(String(format: "%.1f ms", secs * 1000), 12) + pad(timeGoal, 10)
                     + pad(String(format: "%.1f MiB", peak / 1024), 11) + pad(String(format: "%.1f", base / 1024), 10)
-                    + pad(memGoal, 9) + f[4] + ratio)
+                    + pad(memGoal, 9) + f[4] + ratio + firstRun)
         }
         return status
     }

@@ -29,6 +29,8 @@ public final class Session {
     public var timelineProviders: [EngineKind: () throws -> Timeline] = [:]
 
     // Engine state. Each part keeps its own stored property here, one line each.
+    /// The simulated machine (`machine`, or the course machine created by the first sim command).
+    public var simulator: Simulator?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

@@ -1,31 +1,38 @@
 /// The /proc/vmstat event counters the simulator keeps, by their exact kernel names (`vmstat_text[]`).
-public enum VMCounter: String, CaseIterable, Sendable, Codable {
-    case pgscanKswapd = "pgscan_kswapd"
-    case pgscanDirect = "pgscan_direct"
-    case pgstealKswapd = "pgsteal_kswapd"
-    case pgstealDirect = "pgsteal_direct"
-    case pgscanAnon = "pgscan_anon"
-    case pgscanFile = "pgscan_file"
-    case pgstealAnon = "pgsteal_anon"
-    case pgstealFile = "pgsteal_file"
-    case pgrefill = "pgrefill"
-    case pgdeactivate = "pgdeactivate"
-    case pgactivate = "pgactivate"
-    case pswpin = "pswpin"
-    case pswpout = "pswpout"
-    case allocstallDMA = "allocstall_dma"
-    case allocstallDMA32 = "allocstall_dma32"
-    case allocstallNormal = "allocstall_normal"
-    case allocstallMovable = "allocstall_movable"
-    case pgmajfault = "pgmajfault"
-    case oomKill = "oom_kill"
-    case kswapdLowWmarkHitQuickly = "kswapd_low_wmark_hit_quickly"
-    case kswapdHighWmarkHitQuickly = "kswapd_high_wmark_hit_quickly"
-    case pageoutrun = "pageoutrun"
-    case workingsetRefaultAnon = "workingset_refault_anon"
-    case workingsetRefaultFile = "workingset_refault_file"
-    case nrVmscanWrite = "nr_vmscan_write"
-    case nrVmscanImmediateReclaim = "nr_vmscan_immediate_reclaim"
+public enum VMCounter: Int, CaseIterable, Sendable, Codable {
+    case pgscanKswapd, pgscanDirect, pgstealKswapd, pgstealDirect, pgscanAnon, pgscanFile, pgstealAnon, pgstealFile, pgrefill, pgdeactivate, pgactivate, pswpin, pswpout, allocstallDMA, allocstallDMA32, allocstallNormal, allocstallMovable, pgmajfault, oomKill, kswapdLowWmarkHitQuickly, kswapdHighWmarkHitQuickly, pageoutrun, workingsetRefaultAnon, workingsetRefaultFile, nrVmscanWrite, nrVmscanImmediateReclaim
+
+    /// The /proc/vmstat name.
+    public var name: String { VMCounter.names[rawValue] }
+
+    static let names: [String] = [
+        "pgscan_kswapd",
+        "pgscan_direct",
+        "pgsteal_kswapd",
+        "pgsteal_direct",
+        "pgscan_anon",
+        "pgscan_file",
+        "pgsteal_anon",
+        "pgsteal_file",
+        "pgrefill",
+        "pgdeactivate",
+        "pgactivate",
+        "pswpin",
+        "pswpout",
+        "allocstall_dma",
+        "allocstall_dma32",
+        "allocstall_normal",
+        "allocstall_movable",
+        "pgmajfault",
+        "oom_kill",
+        "kswapd_low_wmark_hit_quickly",
+        "kswapd_high_wmark_hit_quickly",
+        "pageoutrun",
+        "workingset_refault_anon",
+        "workingset_refault_file",
+        "nr_vmscan_write",
+        "nr_vmscan_immediate_reclaim",
+    ]
 
     /// The `allocstall_<zone>` counter for a reclaim whose `reclaim_idx` is `zone`.
     static func allocstall(_ zone: ZoneType) -> VMCounter {
@@ -52,19 +59,17 @@ public enum VMGauge: String, CaseIterable, Sendable {
 /// Counter values in `VMCounter` order; cheap to copy and to bump.
 struct CounterSet: Hashable, Sendable {
     private var values = [Int64](repeating: 0, count: VMCounter.allCases.count)
-    private static let index: [VMCounter: Int] = Dictionary(
-        uniqueKeysWithValues: VMCounter.allCases.enumerated().map { ($1, $0) })
 
     subscript(_ c: VMCounter) -> Int64 {
-        get { values[CounterSet.index[c]!] }
-        set { values[CounterSet.index[c]!] = newValue }
+        get { values[c.rawValue] }
+        set { values[c.rawValue] = newValue }
     }
 
     /// name → value for every counter.
     var dictionary: [String: Int64] {
         var d: [String: Int64] = [:]
         d.reserveCapacity(values.count + VMGauge.allCases.count)
-        for (i, c) in VMCounter.allCases.enumerated() { d[c.rawValue] = values[i] }
+        for (i, name) in VMCounter.names.enumerated() { d[name] = values[i] }
         return d
     }
 }

@@ -13,6 +13,17 @@ extension Simulator {
         var cost: Double = 0
     }
 
+    /// What `shrink_folio_list()` found, summed for one `mm_vmscan_lru_shrink_inactive` line.
+    struct ShrinkStats {
+        var scanned: Int64 = 0
+        var reclaimed: Int64 = 0
+        var dirty: Int64 = 0
+        var writeback: Int64 = 0
+        var activateAnon: Int64 = 0
+        var activateFile: Int64 = 0
+        var refKeep: Int64 = 0
+    }
+
     func kswapdComm(_ n: Int) -> String { "kswapd\(n)" }
     func kswapdPID(_ n: Int) -> Int { 45 + n }
 
@@ -29,7 +40,8 @@ extension Simulator {
         return !any
     }
 
-    var hopeless: (Int) -> Bool { { self.nodes[$0].kswapd.failures >= SimConstants.maxReclaimRetries } }
+    /// `kswapd_failures >= MAX_RECLAIM_RETRIES`.
+    func hopeless(_ n: Int) -> Bool { nodes[n].kswapd.failures >= SimConstants.maxReclaimRetries }
 
     /// Whether node `n` is hopeless (`kswapd_failures >= MAX_RECLAIM_RETRIES`, zoneinfo `node_unreclaimable 1`).
     public func nodeUnreclaimable(_ n: Int) -> Bool { hopeless(n) }
@@ -169,14 +181,14 @@ extension Simulator {
     /// in cache-trim mode, `SCAN_ANON` when file is tiny, `SCAN_EQUAL` at priority 0, else `SCAN_FRACT`), in rounds,
     /// stopping once `nrToReclaim` is met (direct reclaim at `DEF_PRIORITY` does not stop early).
     func shrinkNode(_ n: Int, priority: Int, by who: Reclaimer, nrToReclaim: Int64, at t: Double) -> ReclaimResult {
-        let node = nodes[n]
-        let sizes = node.lists.map(\.total)
+        let zoneIDs = nodes[n].zoneIDs
+        let sizes = nodes[n].lists.map(\.total)
         let canSwap = swapFree > 0
         let deactivateAnon = inactiveIsLow(n, file: false)
         let deactivateFile = inactiveIsLow(n, file: true)
         let cacheTrim = (sizes[2] >> priority) > 0 && !deactivateFile
-        let nodeFree = node.zoneIDs.reduce(Int64(0)) { $0 + zones[$1].free }
-        let totalHigh = node.zoneIDs.reduce(Int64(0)) { $0 + zones[$1].high }
+        let nodeFree = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].free }
+        let totalHigh = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].high }
         let fileIsTiny = sizes[2] + sizes[3] + nodeFree <= totalHigh && !deactivateAnon && (sizes[0] >> priority) > 0
 
         enum Balance { case fract, file, anon, equal }
@@ -193,9 +205,9 @@ extension Simulator {
             balance = .fract
         }
         // calculate_pressure_balance()
-        let totalCost = node.anonCost + node.fileCost
-        let anonCost = totalCost + node.anonCost
-        let fileCost = totalCost + node.fileCost
+        let totalCost = nodes[n].anonCost + nodes[n].fileCost
+        let anonCost = totalCost + nodes[n].anonCost
+        let fileCost = totalCost + nodes[n].fileCost
         let all = anonCost + fileCost
         let swappiness = config.swappiness
         let ap = swappiness * (all + 1) / (anonCost + 1)
@@ -221,6 +233,7 @@ extension Simulator {
         }()
         let chunks = targets.map { Swift.max(SimConstants.swapClusterMax, $0 / 8) }
         var result = ReclaimResult()
+        var stats = [ShrinkStats(), ShrinkStats()]
         while targets[0] > 0 || targets[2] > 0 || targets[3] > 0 {
             for lru in LRUKind.allCases where targets[lru.rawValue] > 0 {
                 let k = Swift.min(targets[lru.rawValue], chunks[lru.rawValue])
@@ -228,7 +241,8 @@ extension Simulator {
                 if lru.isActive {
                     result.cost += shrinkActive(n, lru, k)
                 } else {
-                    let r = shrinkInactive(n, lru, k, priority: priority, by: who, at: t + result.cost)
+                    let r = shrinkInactive(
+                        n, lru, k, by: who, at: t + result.cost, stats: &stats[lru.isFile ? 1 : 0])
                     result.scanned += r.scanned
                     result.reclaimed += r.reclaimed
                     result.cost += r.cost
@@ -240,6 +254,15 @@ extension Simulator {
             result.cost += shrinkActive(n, .activeAnon, SimConstants.swapClusterMax)
         }
         if result.reclaimed > 0 { nodes[n].kswapd.failures = 0 }
+        let (comm, pid, cpu) = identity(who)
+        for (i, st) in stats.enumerated() where st.scanned > 0 {
+            emitBulk(
+                t + result.cost, comm: comm, pid: pid, cpu: cpu, "mm_vmscan_lru_shrink_inactive",
+                "nid=\(n) nr_scanned=\(st.scanned) nr_reclaimed=\(st.reclaimed) nr_dirty=\(st.dirty) "
+                    + "nr_writeback=\(st.writeback) nr_congested=0 nr_immediate=\(st.writeback) "
+                    + "nr_activate_anon=\(st.activateAnon) nr_activate_file=\(st.activateFile) nr_ref_keep=\(st.refKeep) "
+                    + "nr_unmap_fail=0 priority=\(priority) flags=\(i == 1 ? "RECLAIM_WB_FILE" : "RECLAIM_WB_ANON")|RECLAIM_WB_ASYNC")
+        }
         return result
     }
 
@@ -263,11 +286,11 @@ extension Simulator {
     /// `shrink_inactive_list()` + `shrink_folio_list()` with `folio_check_references()`: young and referenced →
     /// activate; young only → keep with `PG_referenced` (second chance); old anon → swap out while swap has room
     /// (`pswpout`, `mm_vmscan_write_folio`), else activate; old clean file → drop; dirty file → writeback first
-    /// (`nr_dirty`), reclaimable once written. Counts `pgscan_*`/`pgsteal_*`, notes the cost (`lru_note_cost()`), traces
-    /// `mm_vmscan_lru_shrink_inactive`.
-    func shrinkInactive(_ n: Int, _ lru: LRUKind, _ count: Int64, priority: Int, by who: Reclaimer, at t: Double)
-        -> ReclaimResult
-    {
+    /// (`nr_dirty`), reclaimable once written. Counts `pgscan_*`/`pgsteal_*`, notes the cost (`lru_note_cost()`) and adds
+    /// to `stats` (traced once per `shrinkNode` call as `mm_vmscan_lru_shrink_inactive`).
+    func shrinkInactive(
+        _ n: Int, _ lru: LRUKind, _ count: Int64, by who: Reclaimer, at t: Double, stats: inout ShrinkStats
+    ) -> ReclaimResult {
         scratch.removeAll(keepingCapacity: true)
         nodes[n].lists[lru.rawValue].takeOldest(count, into: &scratch)
         let taken = scratch
@@ -280,12 +303,7 @@ extension Simulator {
         var dirtyCount: Int64 = 0
         var writebackCount: Int64 = 0
         var cost = 0.0
-        let (comm, pid, cpu): (String, Int, Int) = {
-            switch who {
-            case .kswapd(let node): return (kswapdComm(node), kswapdPID(node), node)
-            case .direct(let c, let p): return (c, p, 0)
-            }
-        }()
+        let (comm, pid, cpu) = identity(who)
         for var c in taken {
             scanned += c.count
             if c.young {
@@ -353,13 +371,22 @@ extension Simulator {
         counters[.nrVmscanImmediateReclaim] += writebackCount
         counters[.pgactivate] += activateAnon + activateFile
         noteCost(n, file: file, io: pageout + dirtyCount, rotated: scanned - reclaimed)
-        emitBulk(
-            t + cost, comm: comm, pid: pid, cpu: cpu, "mm_vmscan_lru_shrink_inactive",
-            "nid=\(n) nr_scanned=\(scanned) nr_reclaimed=\(reclaimed) nr_dirty=\(dirtyCount) "
-                + "nr_writeback=\(writebackCount) nr_congested=0 nr_immediate=\(writebackCount) "
-                + "nr_activate_anon=\(activateAnon) nr_activate_file=\(activateFile) nr_ref_keep=\(refKeep) "
-                + "nr_unmap_fail=0 priority=\(priority) flags=\(file ? "RECLAIM_WB_FILE" : "RECLAIM_WB_ANON")|RECLAIM_WB_ASYNC")
+        stats.scanned += scanned
+        stats.reclaimed += reclaimed
+        stats.dirty += dirtyCount
+        stats.writeback += writebackCount
+        stats.activateAnon += activateAnon
+        stats.activateFile += activateFile
+        stats.refKeep += refKeep
         return ReclaimResult(scanned: scanned, reclaimed: reclaimed, cost: cost)
+    }
+
+    /// The comm, pid and cpu a reclaimer's trace lines carry.
+    func identity(_ who: Reclaimer) -> (String, Int, Int) {
+        switch who {
+        case .kswapd(let node): return (kswapdComm(node), kswapdPID(node), node)
+        case .direct(let c, let p): return (c, p, 0)
+        }
     }
 
     /// `lru_note_cost()`: `cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated`, both costs halved once they pass a quarter
