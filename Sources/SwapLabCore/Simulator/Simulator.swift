@@ -163,6 +163,8 @@ public final class Simulator {
     /// Page-scaled events not recorded because of `SimConstants.bulkEventLimit`, by event name.
     public private(set) var suppressedBulkEvents: [String: Int] = [:]
     var nextSampleIndex = 1
+    /// When the most recently finished activity's last step ended.
+    var lastActivityEnd = 0.0
     var markCounters: (label: String, time: Double, counters: CounterSet)
     var scratch: [Cohort] = []
 

@@ -39,7 +39,12 @@ extension Simulator {
                 nextSampleIndex += 1
             }
         }
-        if !(stopWhenIdle && activities.isEmpty) { now = Swift.max(now, end) }
+        if stopWhenIdle && activities.isEmpty {
+            // The last step took time: the clock stands at its end, so the closing sample shows the state then.
+            now = Swift.max(now, Swift.min(end, lastActivityEnd))
+        } else {
+            now = Swift.max(now, end)
+        }
         recordSample(at: now)
         flushStaged(through: now)
     }
@@ -102,6 +107,7 @@ extension Simulator {
         var done = act.remaining <= 0 || act.failed != nil
         if case .swapIn = act.kind, tasks[Int(act.owner)].swapped == 0 { done = true }
         if done {
+            lastActivityEnd = Swift.max(lastActivityEnd, act.next)
             activities.remove(at: index)
             let what: String
             switch act.kind {
@@ -109,7 +115,7 @@ extension Simulator {
             case .file: what = "cache fill"
             case .swapIn: what = "touch \(act.comm)"
             }
-            markers.append(Marker(time: t, label: act.failed.map { "\(what) stopped: \($0)" } ?? "\(what) done"))
+            markers.append(Marker(time: act.next, label: act.failed.map { "\(what) stopped: \($0)" } ?? "\(what) done"))
         } else {
             activities[index] = act
         }
