@@ -5,6 +5,7 @@ import Foundation
 let benchmarks: [String: ([String]) throws -> Void] = [
     "trace": { _ in try TraceBenchmark.run() },
     "chart": { try chartBenchmark($0) },
+    "sim": { let status = SimBenchmark.main(arguments: $0); if status != 0 { exit(status) } },
 ]
 let benchArguments = Array(CommandLine.arguments.dropFirst())
 guard let name = benchArguments.first, let bench = benchmarks[name] else {

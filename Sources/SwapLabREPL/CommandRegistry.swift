@@ -39,6 +39,18 @@ public enum CommandRegistry {
         Entry(type: RecordCommand.self, group: .trace),
         Entry(type: ReplayCommand.self, group: .trace),
         Entry(type: SleepCommand.self, group: .shell),
+        Entry(type: MachineCommand.self, group: .act),
+        Entry(type: AllocCommand.self, group: .act),
+        Entry(type: ReleaseCommand.self, group: .act),
+        Entry(type: TouchCommand.self, group: .act),
+        Entry(type: CacheCommand.self, group: .act),
+        Entry(type: RunCommand.self, group: .act),
+        Entry(type: MarkCommand.self, group: .act),
+        Entry(type: ResetCommand.self, group: .act),
+        Entry(type: StatusCommand.self, group: .look),
+        Entry(type: VmstatCommand.self, group: .look),
+        Entry(type: EventsCommand.self, group: .trace),
+        Entry(type: SimCommand.self, group: .shell),
     ]
 
     /// The entry called `name` or aliased so.

@@ -33,6 +33,8 @@ public final class Session {
     public var course: CourseSession?
     /// Lets `watch` run the simulator's clock forward by the given seconds each frame (set by the simulator part).
     public var advance: ((Double) -> Void)?
+    /// The simulated machine (`machine`, or the course machine created by the first sim command).
+    public var simulator: Simulator?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

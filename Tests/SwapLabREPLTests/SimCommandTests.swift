@@ -1,0 +1,137 @@
+import Foundation
+import SwapLabCore
+import SwapLabTestSupport
+import Testing
+
+@testable import SwapLabREPL
+
+/// The sim commands through `Shell.execute`, as a learner types them.
+@Suite struct SimCommandTests {
+    /// A shell with a capturing output, in a throwaway state directory.
+    static func shell() -> Shell {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
+        return Shell(session: Session(output: Output(capturingWidth: 100), stateDirectory: state))
+    }
+
+    @Test func firstSimCommandCreatesTheCourseMachineAndSaysSo() {
+        let sh = Self.shell()
+        #expect(sh.execute("alloc 2G"))
+        let out = sh.session.output.takeCaptured()
+        #expect(out.hasPrefix("no machine yet: created the course machine (4 GiB RAM, 2 GiB swap, 1 node)"))
+        #expect(out.contains("hog (pid 1000): wrote 2 GiB in "))
+        #expect(out.contains("swapped out"))
+        #expect(sh.session.simulator != nil)
+        // The timeline is registered for explain/chart/checks.
+        let timeline = try? sh.session.currentTimeline()
+        #expect(timeline?.machine.engine == "sim")
+        #expect(timeline?.events.contains { $0.name == "mm_vmscan_wakeup_kswapd" } == true)
+    }
+
+    @Test func statusJsonHasStableKeys() throws {
+        let sh = Self.shell()
+        #expect(sh.execute("machine --ram 8G --swap 1G --wsf 100; status --json"))
+        let out = sh.session.output.takeCaptured()
+        let json = String(out[out.firstIndex(of: "{")!...])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["engine"] as? String == "sim")
+        #expect(object["watermarkScaleFactor"] as? Int == 100)
+        let zones = try #require(object["zones"] as? [[String: Any]])
+        #expect(zones.map { $0["zone"] as? String } == ["DMA", "DMA32", "Normal"])
+        #expect(zones.allSatisfy { $0["min"] != nil && $0["low"] != nil && $0["high"] != nil && $0["managed"] != nil })
+    }
+
+    @Test func vmstatShowsDeltasSinceTheLastMark() throws {
+        let sh = Self.shell()
+        #expect(sh.execute("machine; mark before; alloc 2G; vmstat"))
+        let out = sh.session.output.takeCaptured()
+        #expect(out.contains("mark 'before' at t = 0.000 s"))
+        #expect(out.contains("Δ since mark 'before' (t=0.000 s)"))
+        let line = try #require(out.split(separator: "\n").first { $0.hasPrefix("pswpout ") })
+        let words = line.split(separator: " ")
+        #expect(words.count == 3 && words[1] != "0" && words[2] == "+\(words[1])")
+        #expect(sh.execute("mark after; vmstat --json"))
+        let json = sh.session.output.takeCaptured()
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json[json.firstIndex(of: "{")!...].utf8)) as? [String: Any])
+        #expect(object["mark"] as? String == "after")
+        #expect((object["deltas"] as? [String: Int])?["pswpout"] == 0)
+    }
+
+    @Test func eventsPrintTracePipeLines() {
+        let sh = Self.shell()
+        #expect(sh.execute("alloc 2G; run 1s"))
+        _ = sh.session.output.takeCaptured()
+        #expect(sh.execute("events --milestones --last 3"))
+        let lines = sh.session.output.takeCaptured().split(separator: "\n")
+        #expect(lines.first?.hasPrefix("# last 3 of ") == true)
+        let traceLines = lines.filter { !$0.hasPrefix("#") }
+        #expect(traceLines.count == 3)
+        #expect(traceLines.last?.hasSuffix(": mm_vmscan_kswapd_sleep: nid=0") == true)
+        #expect(traceLines.last?.contains("kswapd0-45 [000] .....") == true)
+    }
+
+    @Test func touchSwapsBackIn() {
+        let sh = Self.shell()
+        #expect(sh.execute("alloc 2G --name big; run 1s; touch big"))
+        let out = sh.session.output.takeCaptured().replacingOccurrences(of: "\n", with: " ")
+        #expect(out.contains("big read every page; "))
+        #expect(out.contains("swapped in "))
+        #expect(sh.execute("release big; status"))
+        let status = sh.session.output.takeCaptured()
+        #expect(status.contains("released big: "))
+        #expect(!status.contains("big  "))
+    }
+
+    @Test func badInputSaysWhatIsWrong() {
+        let sh = Self.shell()
+        #expect(!sh.execute("alloc 2X"))
+        #expect(sh.session.output.takeCaptured().contains("unknown unit 'X'"))
+        #expect(!sh.execute("machine --wsf 5000"))
+        #expect(sh.session.output.takeCaptured().contains("vm.watermark_scale_factor = 5000 is out of range; the kernel accepts 1…3000"))
+        #expect(!sh.execute("machine --swappiness 300"))
+        #expect(sh.session.output.takeCaptured().contains("0…200"))
+        #expect(!sh.execute("release nope"))
+        #expect(sh.session.output.takeCaptured().contains("no allocation named 'nope'"))
+        #expect(!sh.execute("run forever"))
+        #expect(sh.session.output.takeCaptured().contains("not a duration"))
+        #expect(!sh.execute("machine --zones DMA=1,Bogus=2"))
+        #expect(sh.session.output.takeCaptured().contains("'Bogus' is not a zone"))
+        #expect(!sh.execute("alloc 1G --rate fast"))
+        #expect(sh.session.output.takeCaptured().contains("--rate"))
+    }
+
+    @Test(arguments: ["alloc 1G", "release hog", "touch hog", "status", "vmstat", "events", "mark x"])
+    func liveEngineCommandsSayTheyNeedTheSimulatorForNow(line: String) {
+        let sh = Self.shell()
+        #expect(sh.execute("engine live"))
+        _ = sh.session.output.takeCaptured()
+        #expect(!sh.execute(line))
+        #expect(sh.session.output.takeCaptured().contains("works on the sim engine; switch with: engine sim"))
+    }
+
+    @Test func machineFromACapturedZoneinfo() {
+        let sh = Self.shell()
+        let file = Fixtures.url("snapshots/after-full-growth/zoneinfo.txt").path
+        #expect(sh.execute("machine --zoneinfo \(file) --thp --swap 0"))
+        let out = sh.session.output.takeCaptured()
+        #expect(out.contains("min_free_kbytes 67584"))
+        // The kernel's own numbers for this machine (wsf 10): Normal min 14769 low 20163 high 25557.
+        let normal = out.split(separator: "\n").first { $0.hasPrefix("0 Normal") }
+        #expect(normal?.split(separator: " ").dropFirst(3).prefix(4).joined(separator: " ")
+            == "14769 20163 25557 5394266")
+        #expect(sh.session.simulator?.zoneSnapshots().first { $0.zone == .dma32 }?.protection == [0, 0, 21071, 21071, 21071])
+    }
+
+    @Test func resetAndAboutAndCache() {
+        let sh = Self.shell()
+        #expect(sh.execute("machine --ram 2G --cache 100M --used 200M; cache 300M --dirty; alloc 1500M; reset; status"))
+        let out = sh.session.output.takeCaptured()
+        #expect(out.contains("page cache: wrote 300 MiB"))
+        #expect(out.contains("reset: 2 GiB RAM, 2 GiB swap, 1 node, t = 0"))
+        #expect(out.contains("sim t = 0.000 s"))
+        #expect(sh.execute("sim about"))
+        let about = sh.session.output.takeCaptured()
+        #expect(about.contains("mm_vmscan_write_folio: one event per batch of up to 32"))
+        #expect(about.contains("compaction"))
+    }
+}
