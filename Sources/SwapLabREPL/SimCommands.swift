@@ -43,7 +43,10 @@ struct MachineCommand: ShellCommand {
             guard let text = try? String(contentsOfFile: zoneinfo, encoding: .utf8) else {
                 throw ShellError.failed("cannot read \(zoneinfo); check the path (e.g. a copy of /proc/zoneinfo)")
             }
-            let snapshots = MinimalZoneinfo.snapshots(from: text)
+            let snapshots: [ZoneSnapshot]
+            do { snapshots = try ZoneinfoParser.parse(text, path: zoneinfo).snapshots } catch {
+                throw ShellError.failed(error.description)
+            }
             layout = try simulatorResult { () throws(SimulatorError) in try MachineConfig.zones(from: snapshots) }
         } else {
             let bytes = try Quantity.bytesForShell(ram ?? "4G", option: "--ram")

@@ -71,34 +71,3 @@ enum SimArguments {
     static func size(_ p: Pages) -> String { Quantity.format(bytes: p.bytes) }
     static func size(_ pages: Int64) -> String { Quantity.format(bytes: pages * Pages.size) }
 }
-
-/// The `managed` pages per node and zone of a captured /proc/zoneinfo.
-///
-/// REPLACE AT MERGE: the Kernel part's `ZoneinfoParser` reads the whole file; use it here and pass its
-/// `[ZoneSnapshot]` to `MachineConfig.zones(from:)`. This minimal reader only extracts `managed`.
-enum MinimalZoneinfo {
-    static func snapshots(from text: String) -> [ZoneSnapshot] {
-        var result: [ZoneSnapshot] = []
-        var current: (node: Int, zone: ZoneType)?
-        for raw in text.split(separator: "\n") {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("Node ") {
-                // "Node 0, zone   Normal"
-                let words = line.replacingOccurrences(of: ",", with: " ").split(separator: " ")
-                if words.count >= 4, let n = Int(words[1]), let z = ZoneType(name: String(words[3])) {
-                    current = (n, z)
-                } else {
-                    current = nil
-                }
-            } else if line.hasPrefix("managed"), let c = current {
-                let words = line.split(separator: " ")
-                if words.count >= 2, let m = Int64(words[1]) {
-                    result.append(ZoneSnapshot(node: c.node, zone: c.zone, free: .zero, min: .zero, low: .zero,
-                                               high: .zero, managed: Pages(m)))
-                }
-                current = nil
-            }
-        }
-        return result
-    }
-}

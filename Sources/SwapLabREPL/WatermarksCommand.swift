@@ -46,14 +46,12 @@ struct WatermarksCommand: ShellCommand {
         case .live:
             return try liveView(systemRoot, note: nil)
         case .sim:
-            guard session.timelineProviders[.sim] != nil else {
+            guard let simulator = session.simulator else {
                 return try liveView(
                     systemRoot,
                     note: "(live: this machine; the simulator has no machine yet — `machine` creates one)")
             }
-            // SIM-ENGINE SEAM: the simulator will hand over its [ZoneSnapshot] here and render with
-            // WatermarksView(engine: "sim", zones: …, memFree: nil, note: nil).
-            throw ShellError.needsEngine("live", command: "watermarks")
+            return WatermarksView(engine: "sim", zones: simulator.zoneSnapshots(), memFree: nil, note: nil)
         }
     }
 
