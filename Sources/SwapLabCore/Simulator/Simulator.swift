@@ -453,7 +453,7 @@ public final class Simulator {
         let zs = zones.map {
             ZoneSample(
                 node: $0.node, zone: $0.type, free: Pages($0.free), min: $0.marks.min, low: $0.marks.low,
-                high: $0.marks.high, managed: Pages($0.managed))
+                high: $0.marks.high, managed: Pages($0.managed), protection: $0.protection)
         }
         stagedSamples.append(Sample(time: t, zones: zs, counters: currentCounters()))
     }
