@@ -78,11 +78,19 @@ import Testing
         let (ok, text) = run("watermarks --root \(root.path)", engine: .sim)
         #expect(ok)
         #expect(text.hasPrefix("(live: this machine; the simulator has no machine yet — `machine` creates one)\n"))
-        let (failed, err) = run("watermarks --root \(root.path)", engine: .sim) { session in
-            session.timelineProviders[.sim] = { Timeline(machine: MachineDescription(engine: "sim", summary: "test")) }
-        }
-        #expect(!failed)
-        #expect(err.contains("watermarks works on the live engine; switch with: engine live"))
+    }
+
+    @Test func simEngineWithAMachineShowsTheSimulatedZones() throws {
+        let (ok, text) = run("machine --zones DMA=3840,DMA32=772915,Normal=5394266 --min-free-kbytes 67584 --wsf 1000; watermarks --json", engine: .sim)
+        #expect(ok)
+        let json = try #require(text.split(separator: "\n").last { $0.hasPrefix("{") })
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(obj["engine"] as? String == "sim")
+        let zones = try #require(obj["zones"] as? [[String: Any]])
+        // The 6.18 machine at wsf 1000 (snapshots/watermark_scale_factor/wsf_1000.txt): same managed pages and sysctls.
+        #expect(zones.map { $0["min"] as? Int } == [10, 2116, 14769])
+        #expect(zones.map { $0["low"] as? Int } == [394, 79407, 554195])
+        #expect(zones.map { $0["high"] as? Int } == [778, 156698, 1093621])
     }
 
     @Test func aMissingZoneinfoIsAnErrorNotACrash() {
