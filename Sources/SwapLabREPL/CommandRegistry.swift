@@ -15,6 +15,10 @@ public enum CommandRegistry {
         Entry(type: HelpCommand.self, group: .shell),
         Entry(type: EngineCommand.self, group: .shell),
         Entry(type: QuitCommand.self, group: .shell),
+        Entry(type: TraceCommand.self, group: .trace),
+        Entry(type: AllocsCommand.self, group: .look),
+        Entry(type: SwapCommand.self, group: .system),
+        Entry(type: RestoreCommand.self, group: .system),
     ]
 
     /// The entry called `name` or aliased so.

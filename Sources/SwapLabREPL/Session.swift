@@ -29,6 +29,8 @@ public final class Session {
     public var timelineProviders: [EngineKind: () throws -> Timeline] = [:]
 
     // Engine state. Each part keeps its own stored property here, one line each.
+    /// The live engine (journal, tracing, hogs, swap), created by `liveEngine()` on first use.
+    public var live: LiveEngine?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

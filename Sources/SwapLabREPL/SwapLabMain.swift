@@ -40,6 +40,12 @@ public struct SwapLabMain: ParsableCommand {
         let session = Session(output: output)
         if let lessons { setenv("SWAPLAB_LESSONS", lessons, 1) }
         let shell = Shell(session: session)
+        // Undo the live engine's changes on every way out: quit, Ctrl-D, errors, SIGTERM and SIGHUP.
+        LiveCleanup.install(interruptCell: session.interrupt.cell)
+        defer {
+            session.cleanup()
+            LiveCleanup.finish()
+        }
         let status: Int32
         if let command {
             status = shell.run(reader: ScriptLineReader(lines: [command]), stopOnFailure: true)
