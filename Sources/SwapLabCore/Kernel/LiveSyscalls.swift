@@ -251,6 +251,23 @@ public enum Syscall {
         _ = Glibc.siginterrupt(signal, 1)
     }
 
+    /// Unblocks `signals` for the calling thread. The corresponding C function is `pthread_sigmask`.
+    public static func unblockSignals(_ signals: [Int32]) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in signals { sigaddset(&set, s) }
+        _ = pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Blocks `signals` for the calling thread, so the process's main thread gets them. The corresponding C
+    /// function is `pthread_sigmask`.
+    public static func blockSignals(_ signals: [Int32]) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in signals { sigaddset(&set, s) }
+        _ = pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
     /// Restores the default action for `signal`. The corresponding C function is `signal`.
     public static func restoreDefaultHandler(_ signal: Int32) {
         _ = Glibc.signal(signal, SIG_DFL)
@@ -316,6 +333,18 @@ extension Syscall {
     public static func spawn(
         _ executable: String, arguments: [String], stdin: Int32, stdout: Int32
     ) throws(SystemError) -> Int32 {
+        // The child starts with no blocked signals and default dispositions (the caller may block or ignore some).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for s in [SIGPIPE, SIGTERM, SIGHUP, SIGINT] { sigaddset(&defaults, s) }
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -325,7 +354,7 @@ extension Syscall {
         defer { for a in argv { free(a) } }
         var pid: pid_t = 0
         let r = argv.withUnsafeBufferPointer { buf in
-            Glibc.posix_spawn(&pid, executable, &actions, nil, buf.baseAddress!, environ)
+            Glibc.posix_spawn(&pid, executable, &actions, &attributes, buf.baseAddress!, environ)
         }
         if r != 0 { throw SystemError("posix_spawn", executable, errno: r) }
         return pid

@@ -116,9 +116,12 @@ public final class RestoreJournal: @unchecked Sendable {
         lock.withLock { changes.filter { !done.contains($0.id) }.map(\.change) }
     }
 
-    /// True while the process that wrote this journal is alive (same pid and same start time).
+    /// True while the process that wrote this journal is alive: same pid, same start time, and not a zombie
+    /// (a zombie whose parent never reaps it can undo nothing).
     public var ownerIsAlive: Bool {
         guard Syscall.processExists(ownerPID) else { return false }
+        let stat = RestoreJournal.statFields(of: ownerPID)
+        if let state = stat?.first, state == "Z" || state == "X" { return false }
         guard let ownerStart else { return true }
         return RestoreJournal.startTime(of: ownerPID) == ownerStart
     }
@@ -341,11 +344,16 @@ public final class RestoreJournal: @unchecked Sendable {
 
     /// Field 22 of `/proc/PID/stat` (start time in clock ticks since boot), which tells a reused pid apart.
     static func startTime(of pid: Int32) -> String? {
+        // Fields after the comm: state is field 3, so starttime (22) is index 19 here.
+        guard let fields = statFields(of: pid), fields.count > 19 else { return nil }
+        return String(fields[19])
+    }
+
+    /// The fields of `/proc/PID/stat` after the `(comm)` (which may contain spaces), starting with the state.
+    static func statFields(of pid: Int32) -> [Substring]? {
         guard let text = try? Syscall.readText("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else {
             return nil
         }
-        // Fields after the comm: state is field 3, so starttime (22) is index 19 here.
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        return fields.count > 19 ? String(fields[19]) : nil
+        return text[text.index(after: close)...].split(separator: " ")
     }
 }

@@ -169,6 +169,8 @@ public final class TraceInstance: @unchecked Sendable {
 
     /// Reads `trace_pipe` until stopped: poll ≤ 100 ms, read what is there, split into lines.
     private func readLoop() {
+        // SIGTERM/SIGHUP must reach the main thread, whose blocking read they interrupt (LiveCleanup).
+        Syscall.blockSignals([SIGTERM, SIGHUP, SIGINT])
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var partial: [UInt8] = []
         while !lock.withLock({ stopRequested }) {
