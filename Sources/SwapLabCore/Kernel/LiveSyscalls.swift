@@ -241,14 +241,11 @@ public enum Syscall {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// Installs `handler` for `signal` without `SA_RESTART`, so a blocking read returns and the loop can see it.
-    /// The corresponding C functions are `signal` and `siginterrupt`.
+    /// Installs `handler` for `signal`. The corresponding C function is `signal` (glibc: BSD semantics).
     public static func installSignalHandler(
         _ signal: Int32, _ handler: @convention(c) (Int32) -> Void
     ) {
         _ = Glibc.signal(signal, handler)
-        // glibc's signal() sets SA_RESTART; siginterrupt turns it off for this signal.
-        _ = Glibc.siginterrupt(signal, 1)
     }
 
     /// Unblocks `signals` for the calling thread. The corresponding C function is `pthread_sigmask`.
