@@ -44,7 +44,9 @@ let package = Package(
         .executableTarget(
             name: "swaplab-bench",
             dependencies: ["SwapLabCore", "SwapLabTestSupport"],
-            path: "Benchmarks"
+            path: "Benchmarks",
+            // C programs the benchmarks compile at run time as references (cc -O2), not part of the target.
+            exclude: ["reference"]
         ),
         .testTarget(
             name: "SwapLabCoreTests",

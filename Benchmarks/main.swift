@@ -1,10 +1,15 @@
 // swaplab benchmarks: each prints its measurement side by side with its reference and the ratio.
 // Run: swift run -c release swaplab-bench NAME [options]
 import Foundation
+import SwapLabCore
+
+// The hog benchmark spawns this executable as the memory hog's child (`swaplab-bench __hog …`).
+if let status = HogChild.runIfRequested(CommandLine.arguments) { exit(status) }
 
 let benchmarks: [String: ([String]) throws -> Void] = [
     "trace": { _ in try TraceBenchmark.run() },
     "chart": { try chartBenchmark($0) },
+    "hog": { _ in try HogBenchmark.run() },
     "sim": { let status = SimBenchmark.main(arguments: $0); if status != 0 { exit(status) } },
 ]
 let benchArguments = Array(CommandLine.arguments.dropFirst())

@@ -51,6 +51,10 @@ public enum CommandRegistry {
         Entry(type: VmstatCommand.self, group: .look),
         Entry(type: EventsCommand.self, group: .trace),
         Entry(type: SimCommand.self, group: .shell),
+        Entry(type: TraceCommand.self, group: .trace),
+        Entry(type: AllocsCommand.self, group: .look),
+        Entry(type: SwapCommand.self, group: .system),
+        Entry(type: RestoreCommand.self, group: .system),
     ]
 
     /// The entry called `name` or aliased so.

@@ -35,6 +35,8 @@ public final class Session {
     public var advance: ((Double) -> Void)?
     /// The simulated machine (`machine`, or the course machine created by the first sim command).
     public var simulator: Simulator?
+    /// The live engine (journal, tracing, hogs, swap), created by `liveEngine()` on first use.
+    public var live: LiveEngine?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

@@ -40,7 +40,13 @@ public struct SwapLabMain: ParsableCommand {
         SignalTrap.install(interrupt: session.interrupt)
         if let lessons { setenv("SWAPLAB_LESSONS", lessons, 1) }
         let shell = Shell(session: session)
-        defer { shell.runExitHooks() }
+        // Undo the live engine's changes on every way out: quit, Ctrl-D, errors, SIGTERM and SIGHUP; then, if a
+        // signal asked us to end, end by that signal so the parent sees how the shell ended.
+        shell.onExit.append { $0.cleanup() }
+        defer {
+            shell.runExitHooks()
+            if let signal = SignalTrap.terminationSignal { LiveCleanup.endBySignal(signal) }
+        }
         let status: Int32
         if let command {
             status = shell.run(reader: ScriptLineReader(lines: [command]), stopOnFailure: true)
