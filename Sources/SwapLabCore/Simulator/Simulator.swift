@@ -449,11 +449,13 @@ public final class Simulator {
         return d
     }
 
+    /// Samples every zone as /proc/zoneinfo would print it, `protection:` included: without it a reader of the
+    /// timeline cannot tell which zone balanced the node (`pgdat_balanced()` compares free with high + protection).
     func recordSample(at t: Double) {
         let zs = zones.map {
             ZoneSample(
                 node: $0.node, zone: $0.type, free: Pages($0.free), min: $0.marks.min, low: $0.marks.low,
-                high: $0.marks.high, managed: Pages($0.managed))
+                high: $0.marks.high, managed: Pages($0.managed), protection: $0.protection)
         }
         stagedSamples.append(Sample(time: t, zones: zs, counters: currentCounters()))
     }
