@@ -28,6 +28,9 @@ struct ExplainCommand: ShellCommand {
                 throw ShellError.usage("--lang takes en or ko, not '\(lang)'")
             }
             language = l
+        } else if let course = session.course {
+            // The course's language (`lang ko`), which itself starts from the environment or saved progress.
+            language = course.language == .ko ? .ko : .en
         } else {
             language = NarrativeLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
         }

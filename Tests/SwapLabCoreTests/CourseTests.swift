@@ -227,6 +227,18 @@ func expectation(_ yaml: String) throws -> StepExpectation {
         #expect(!none.passed)
         #expect(none.firstFailure?.feedback(.ko) == "아직 확인할 수 없습니다: no engine.")
     }
+
+    /// Named groups of an `output` pattern fill placeholders of their own (and the linter knows them).
+    @Test func namedGroupsOfAnOutputPatternBecomeValues() throws {
+        let e = try expectation(#"all: [{id: row, output: {matches: 'DMA32 +(?<free>\d+) +(?<min>\d+) +(?<low>\d+)'}}]"#)
+        let shown = "zone free min low\n0 DMA32   353577   1526   2298\n"
+        let o = Checker.evaluate(e, input: CheckInput(timeline: nil, windowStart: 0, output: shown))
+        #expect(o.passed)
+        #expect(o.values["free"] == "353577")
+        #expect(o.values["row.min"] == "1526")
+        #expect(o.values["low"] == "2298")
+        #expect(Predicate.placeholders(for: e.all[0].condition) == ["matched", "free", "min", "low"])
+    }
 }
 
 /// The real D6b run (Normal ≤ low → wake → Normal ≥ high → sleep, twice) read into a timeline.

@@ -78,6 +78,13 @@ import Testing
         let (ok, text) = run("watermarks --root \(root.path)", engine: .sim)
         #expect(ok)
         #expect(text.hasPrefix("(live: this machine; the simulator has no machine yet — `machine` creates one)\n"))
+        // A sim timeline without a simulated machine (e.g. a replay) does not change that: the zones shown are
+        // this machine's, and the note says so (since "watermarks on the sim engine shows the simulated zones").
+        let (ok2, text2) = run("watermarks --root \(root.path)", engine: .sim) { session in
+            session.timelineProviders[.sim] = { Timeline(machine: MachineDescription(engine: "sim", summary: "test")) }
+        }
+        #expect(ok2)
+        #expect(text2.hasPrefix("(live: this machine; the simulator has no machine yet — `machine` creates one)\n"))
     }
 
     @Test func simEngineWithAMachineShowsTheSimulatedZones() throws {

@@ -75,7 +75,12 @@ public enum Checker {
             guard let regex = try? Regex(pattern), let m = input.output.firstMatch(of: regex) else {
                 return (false, ["matched": ""], nil)
             }
-            return (true, ["matched": String(input.output[m.range].prefix(80))], nil)
+            var v = ["matched": String(input.output[m.range].prefix(80))]
+            // Named groups (`(?<low>\d+)`) become values of their own, so explanations can quote what was shown.
+            for group in m.output {
+                if let name = group.name, let text = group.substring { v[name] = String(text) }
+            }
+            return (true, v, nil)
         }
         if case .unknown(let name, let reason) = condition {
             return (false, ["problem": "predicate \(name) \(reason)"], nil)

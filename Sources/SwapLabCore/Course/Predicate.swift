@@ -129,7 +129,9 @@ public struct Predicate: Sendable, Decodable {
         case .event: return ["event", "count", "at", "nid", "order", "comm", "pid"]
         case .counter: return ["counter", "delta", "before", "after"]
         case .oomKill: return ["count", "victim", "pid", "at"]
-        case .output: return ["matched"]
+        case .output(let pattern):
+            // Named groups of the pattern (`(?<low>\d+)`) fill placeholders of their own.
+            return Set(["matched"] + pattern.matches(of: /\(\?<([a-z_][a-z0-9_]*)>/).map { String($0.output.1) })
         case .unknown: return []
         }
     }

@@ -191,7 +191,12 @@ public enum ReclaimNarrative {
                     : "The trace began while kswapd was already running (\(n(c.passes)) pass\(c.passes == 1 ? "" : "es") seen).")
         }
         if later > 0 {
-            s.append(ko ? "도는 동안 \(later)번 더 깨워졌습니다." : "It was woken \(later) more time\(later == 1 ? "" : "s") while running.")
+            // mm_vmscan_wakeup_kswapd is traced only when kswapd waits on kswapd_wait: within a cycle, that is its
+            // 100 ms nap in kswapd_try_to_sleep() (counted as kswapd_low_wmark_hit_quickly), never while it reclaims.
+            s.append(
+                ko
+                    ? "잠들기 전 100ms 동안 조는 사이에 \(later)번 더 깨워졌습니다. 할당이 계속되어 여유공간이 다시 Low 아래로 내려갔기 때문입니다(kswapd_low_wmark_hit_quickly)."
+                    : "It was woken \(later) more time\(later == 1 ? "" : "s") during its 100 ms nap before sleeping: allocations went on and free fell below low again (kswapd_low_wmark_hit_quickly).")
         }
         // What it reclaimed.
         let d = c.counterDeltas
@@ -240,7 +245,8 @@ public enum ReclaimNarrative {
                         ? "패스가 \(n(c.passes))번이나 필요했다는 것은 High에 오래 닿지 못했다는 뜻입니다. 결국 High를 넘었는지, 회수 없는 패스 16번 뒤에 포기했는지는 zone 샘플이 없어 이 trace로는 알 수 없습니다."
                         : "\(n(c.passes)) passes before sleeping mean high could not be reached for a long while; whether it finally got there or gave up (16 passes without progress) cannot be told without zone samples.")
             }
-            if c.manyPasses, !c.balancedAtSleep.isEmpty {
+            // Passes started by a wake-up during the nap say that allocations went on, not that high was hard to reach.
+            if c.manyPasses, !c.balancedAtSleep.isEmpty, c.passes - later >= 16 {
                 s.append(ko ? "패스가 \(n(c.passes))번 필요했습니다. High에 닿기 어려웠습니다." : "It needed \(n(c.passes)) passes: high was hard to reach.")
             }
         } else {

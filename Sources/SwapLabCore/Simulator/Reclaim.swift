@@ -236,7 +236,11 @@ extension Simulator {
         var stats = [ShrinkStats(), ShrinkStats()]
         while targets[0] > 0 || targets[2] > 0 || targets[3] > 0 {
             for lru in LRUKind.allCases where targets[lru.rawValue] > 0 {
-                let k = Swift.min(targets[lru.rawValue], chunks[lru.rawValue])
+                // The kernel isolates SWAP_CLUSTER_MAX at a time and stops soon after nr_to_reclaim is met; the
+                // simulator's larger chunks (an eighth of the target) must not overshoot it by a whole chunk, or one
+                // low-priority pass over a big list reclaims a hundred times what was asked.
+                var k = Swift.min(targets[lru.rawValue], chunks[lru.rawValue])
+                if !proportional { k = Swift.min(k, Swift.max(SimConstants.swapClusterMax, nrToReclaim - result.reclaimed)) }
                 targets[lru.rawValue] -= k
                 if lru.isActive {
                     result.cost += shrinkActive(n, lru, k)

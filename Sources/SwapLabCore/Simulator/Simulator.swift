@@ -449,6 +449,8 @@ public final class Simulator {
         return d
     }
 
+    /// Samples every zone as /proc/zoneinfo would print it, `protection:` included: without it a reader of the
+    /// timeline cannot tell which zone balanced the node (`pgdat_balanced()` compares free with high + protection).
     func recordSample(at t: Double) {
         let zs = zones.map {
             ZoneSample(

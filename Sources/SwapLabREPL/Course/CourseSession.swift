@@ -135,7 +135,7 @@ public final class CourseSession {
         let width = max(20, out.width - 2)
         var lines: [String] = []
         for block in CourseSession.reflow(render(text)) {
-            let isItem = block.hasPrefix("- ") || block.first?.isNumber == true
+            let isItem = CourseSession.isListItem(block)
             lines += DisplayWidth.wrap(block, width: width, indent: isItem ? "  " : "")
         }
         tutorSpeaking = true
@@ -155,8 +155,7 @@ public final class CourseSession {
         var current: String? = nil
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = raw.trimmingCharacters(in: .whitespaces)
-            let startsItem = line.hasPrefix("- ") || line.hasPrefix("• ")
-                || (line.first?.isNumber == true && line.contains(". ") && line.prefix(4).contains("."))
+            let startsItem = isListItem(line)
             if line.isEmpty {
                 if let c = current { blocks.append(c) }
                 blocks.append("")
@@ -170,6 +169,12 @@ public final class CourseSession {
         }
         if let c = current { blocks.append(c) }
         return blocks
+    }
+
+    /// Whether a line starts a list item (`- `, `• `, `1. `, `2) `): its wrapped lines are indented. A sentence
+    /// that merely starts with a number (`295218 file pages …`) is not one.
+    static func isListItem(_ line: String) -> Bool {
+        line.hasPrefix("- ") || line.hasPrefix("• ") || line.prefixMatch(of: #/\s*\d{1,2}[.)] /#) != nil
     }
 
     /// `**bold**` → bold when colour is on, plain otherwise; trailing newlines trimmed.
