@@ -1,0 +1,137 @@
+import Foundation
+
+/// The live engine's timeline as it grows: samples of every zone and the reclaim counters taken every 100 ms on
+/// `CLOCK_MONOTONIC` (the clock of a `trace_clock=mono` trace), the parsed events of the private trace instance,
+/// and swaplab's own markers. Thread-safe: the sampler and the trace reader append from their own threads.
+///
+/// Memory is bounded: the newest `sampleCapacity` samples (10 minutes at 10 Hz) and `eventCapacity` events are
+/// kept; what was dropped is counted, never hidden.
+public final class LiveTimeline: @unchecked Sendable {
+    /// /proc/vmstat counters kept in each sample (exact kernel names; `allocstall_*` as the kernel prints them).
+    public static let sampledCounters: [String] = [
+        "nr_free_pages", "pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct", "pgscan_anon",
+        "pgscan_file", "pgsteal_anon", "pgsteal_file", "pswpin", "pswpout", "pgmajfault", "oom_kill",
+        "kswapd_low_wmark_hit_quickly", "kswapd_high_wmark_hit_quickly", "pageoutrun", "workingset_refault_anon",
+        "workingset_refault_file", "allocstall_dma", "allocstall_dma32", "allocstall_normal", "allocstall_movable",
+        "nr_anon_pages", "nr_file_pages", "nr_dirty",
+    ]
+
+    public let root: SystemRoot
+    public let sampleCapacity: Int
+    public let eventCapacity: Int
+    private let lock = NSLock()
+    private var samples: [Sample] = []
+    private var events: [TraceEvent] = []
+    private var markers: [Marker] = []
+    private var parser = TraceLineParser()
+    private var pending: [UInt8] = []
+    /// Samples and events dropped from the front to stay within capacity.
+    public private(set) var droppedSamples = 0
+    public private(set) var droppedEvents = 0
+    private var sampler: Thread?
+    private var samplerStop = false
+
+    public init(root: SystemRoot = SystemRoot(), sampleCapacity: Int = 6000, eventCapacity: Int = 500_000) {
+        self.root = root
+        self.sampleCapacity = sampleCapacity
+        self.eventCapacity = eventCapacity
+    }
+
+    deinit { stopSampling() }
+
+    /// Reads /proc/zoneinfo and /proc/vmstat once, stamped with `CLOCK_MONOTONIC`.
+    public func readSample() throws(KernelError) -> Sample {
+        let time = Syscall.monotonicSeconds()
+        let zones = try ZoneinfoParser.read(root: root).snapshots.map(ZoneSample.init)
+        let vmstat = try Vmstat.read(root: root)
+        var counters: [String: Int64] = [:]
+        for name in Self.sampledCounters { if let v = vmstat[name] { counters[name] = v } }
+        return Sample(time: time, zones: zones, counters: counters)
+    }
+
+    /// Takes one sample now and appends it (also used on demand, e.g. right before and after an allocation).
+    @discardableResult
+    public func sampleNow() -> Sample? {
+        guard let s = try? readSample() else { return nil }
+        append(sample: s)
+        return s
+    }
+
+    /// Appends a sample, keeping the newest `sampleCapacity`.
+    public func append(sample: Sample) {
+        lock.withLock {
+            samples.append(sample)
+            if samples.count > sampleCapacity + sampleCapacity / 4 {
+                let drop = samples.count - sampleCapacity
+                samples.removeFirst(drop)
+                droppedSamples += drop
+            }
+        }
+    }
+
+    /// Places a marker now.
+    public func mark(_ label: String) {
+        let m = Marker(time: Syscall.monotonicSeconds(), label: label)
+        lock.withLock { markers.append(m) }
+    }
+
+    /// Parses raw `trace_pipe` lines (from the trace instance's reader thread) into events.
+    public func append(traceLines lines: [Substring]) {
+        lock.withLock {
+            for line in lines {
+                var l = String(line)
+                if let e = l.withUTF8({ bytes -> TraceEvent? in
+                    if case .event(let e) = parser.classify(UnsafeRawBufferPointer(bytes)) { return e }
+                    return nil
+                }) {
+                    events.append(e)
+                }
+            }
+            if events.count > eventCapacity + eventCapacity / 4 {
+                let drop = events.count - eventCapacity
+                events.removeFirst(drop)
+                droppedEvents += drop
+            }
+        }
+    }
+
+    /// Lines the parser could not read as events, and events the kernel's ring buffer reported lost.
+    public var parserCounts: (parsed: Int, skipped: Int, lost: Int) {
+        lock.withLock { (parser.parsed, parser.skipped, parser.lost) }
+    }
+
+    /// A copy of everything so far, as a `Timeline`.
+    public func snapshot(machine: MachineDescription) -> Timeline {
+        lock.withLock { Timeline(machine: machine, samples: samples, events: events, markers: markers) }
+    }
+
+    /// Starts sampling every `interval` seconds on a background thread (once; later calls do nothing).
+    public func startSampling(interval: Double = 0.1) {
+        lock.withLock {
+            guard sampler == nil else { return }
+            samplerStop = false
+            let thread = Thread { [weak self] in
+                // Signals (Ctrl-C, SIGTERM) must reach the shell's thread, where they break its read.
+                var set = sigset_t()
+                sigemptyset(&set)
+                for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, s) }
+                pthread_sigmask(SIG_BLOCK, &set, nil)
+                while let self, !self.lock.withLock({ self.samplerStop }) {
+                    self.sampleNow()
+                    Thread.sleep(forTimeInterval: interval)
+                }
+            }
+            thread.name = "swaplab-sampler"
+            sampler = thread
+            thread.start()
+        }
+    }
+
+    /// Stops the sampler thread (it ends within one interval).
+    public func stopSampling() {
+        lock.withLock {
+            samplerStop = true
+            sampler = nil
+        }
+    }
+}
