@@ -88,10 +88,22 @@ struct AllocCommand: ShellCommand {
     @Argument(help: "How much: 4096, 512K, 300M, 2G, 1T.") var size: String
     @Option(help: "The task's name (default: hog, hog2, …).") var name: String?
     @Option(help: "Write speed, e.g. 200M/s (default: ~1.5 GiB/s, as fast as a CPU writes).") var rate: String?
+    @Option(help: "Live engine: fill pages with random bytes (default; swap cannot compress them) or zero.")
+    var fill: HogFill = .random
+    @Flag(help: "Live engine: allocate even if free memory would fall below the floor.") var force = false
+    @Option(help: "Live engine: the floor free memory must stay above (default: min + 256 MiB or 5 % of RAM).")
+    var floor: String?
 
     func run(in session: Session) throws {
-        // LIVE ENGINE HOOK (wired at merge): on the live engine, `alloc` starts the memory hog child here.
-        if session.engine == .live { throw ShellError.needsEngine("sim", command: "alloc") }
+        if session.engine == .live {
+            // The live engine: a child process (oom_score_adj 1000) writes the bytes on this machine.
+            let bytes = try Quantity.bytesForShell(size, option: "SIZE")
+            let bytesPerSecond = try rate.map { try SimArguments.rate($0) * Double(Pages.size) } ?? 0
+            let floorBytes = try floor.map { try Quantity.bytesForShell($0, option: "--floor") }
+            try session.liveEngine().alloc(
+                bytes: bytes, name: name, rate: bytesPerSecond, fill: fill, force: force, floor: floorBytes, in: session)
+            return
+        }
         let pages = try SimArguments.pages(size, option: "SIZE")
         let pagesPerSecond = try rate.map { try SimArguments.rate($0) }
         let sim = try session.simulatorForCommand()
@@ -119,8 +131,7 @@ struct ReleaseCommand: ShellCommand {
     @Argument(help: "The task's name, or all.") var name: String
 
     func run(in session: Session) throws {
-        // LIVE ENGINE HOOK (wired at merge): on the live engine, `release` stops the memory hog child here.
-        if session.engine == .live { throw ShellError.needsEngine("sim", command: "release") }
+        if session.engine == .live { return try session.liveEngine().release(name: name, in: session) }
         let sim = try session.simulatorForCommand()
         let before = sim.status()
         if name == "all" {
@@ -146,8 +157,10 @@ struct TouchCommand: ShellCommand {
     @Argument(help: "The task's name.") var name: String
 
     func run(in session: Session) throws {
-        // LIVE ENGINE HOOK (wired at merge): on the live engine, `touch` makes the hog child re-read its pages here.
-        if session.engine == .live { throw ShellError.needsEngine("sim", command: "touch") }
+        if session.engine == .live {
+            try session.liveEngine().touch(name: name, in: session)
+            return
+        }
         let sim = try session.simulatorForCommand()
         let before = SimReport.Snapshot(sim)
         let swapped = try simulatorResult { () throws(SimulatorError) in try sim.startTouch(name: name) }

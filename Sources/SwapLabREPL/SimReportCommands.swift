@@ -79,8 +79,7 @@ struct StatusCommand: ShellCommand {
     @Flag(help: "Print JSON with stable keys.") var json = false
 
     func run(in session: Session) throws {
-        // LIVE ENGINE HOOK (wired at merge): on the live engine, `status` reads /proc here.
-        if session.engine == .live { throw ShellError.needsEngine("sim", command: "status") }
+        if session.engine == .live { return try LiveReports.status(json: json, in: session) }
         let sim = try session.simulatorForCommand()
         let s = sim.status()
         let out = session.output
@@ -136,8 +135,7 @@ struct VmstatCommand: ShellCommand {
     }
 
     func run(in session: Session) throws {
-        // LIVE ENGINE HOOK (wired at merge): on the live engine, `vmstat` reads /proc/vmstat here.
-        if session.engine == .live { throw ShellError.needsEngine("sim", command: "vmstat") }
+        if session.engine == .live { return try LiveReports.vmstat(json: json, in: session) }
         let sim = try session.simulatorForCommand()
         let now = sim.vmstat
         let base = sim.lastMark
@@ -176,9 +174,10 @@ struct EventsCommand: ShellCommand {
     var milestonesOnly = false
 
     func run(in session: Session) throws {
-        // LIVE ENGINE HOOK (wired at merge): on the live engine, `events` prints the tracefs instance's lines here.
-        if session.engine == .live { throw ShellError.needsEngine("sim", command: "events") }
         guard last >= 0 else { throw ShellError.usage("--last takes a count of 0 or more, not \(last)") }
+        if session.engine == .live {
+            return try LiveReports.events(last: last, all: all, milestonesOnly: milestonesOnly, in: session)
+        }
         let sim = try session.simulatorForCommand()
         var events = sim.timeline().events
         if milestonesOnly {
@@ -204,8 +203,14 @@ struct MarkCommand: ShellCommand {
     @Argument(help: "A label (default: mark1, mark2, …).") var label: String?
 
     func run(in session: Session) throws {
-        // LIVE ENGINE HOOK (wired at merge): on the live engine, `mark` marks the live timeline here.
-        if session.engine == .live { throw ShellError.needsEngine("sim", command: "mark") }
+        if session.engine == .live {
+            let engine = session.liveEngine()
+            let count = engine.timeline().markers.filter { $0.label.hasPrefix("mark") }.count
+            let text = label ?? "mark\(count + 1)"
+            try engine.markBaseline(text, root: session.systemRoot)
+            session.output.line(String(format: "mark '%@' at t = %.3f s (CLOCK_MONOTONIC)", text, Syscall.monotonicSeconds()))
+            return
+        }
         let sim = try session.simulatorForCommand()
         let text = label ?? "mark\(sim.timeline().markers.filter { $0.label.hasPrefix("mark") }.count + 1)"
         sim.mark(text)

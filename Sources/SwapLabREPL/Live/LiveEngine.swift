@@ -11,32 +11,57 @@ public final class LiveEngine {
     public private(set) var trace: TraceInstance?
     /// Hogs in the order they were started.
     public private(set) var hogs: [MemoryHog] = []
-    /// What swaplab did, on the `CLOCK_MONOTONIC` clock of the trace.
-    public private(set) var markers: [Marker] = []
+    /// What this machine did while the live engine was on: zones and counters every 100 ms, the parsed trace
+    /// events of `trace on`, and swaplab's own markers, all on `CLOCK_MONOTONIC`.
+    public let recorder: LiveTimeline
+    /// /proc/vmstat at the last `mark` (or when the engine started): `vmstat` shows deltas since then.
+    public private(set) var baseline: (label: String, time: Double, counters: Vmstat)?
     private var hogCounter = 0
 
-    public init(stateDirectory: URL) {
+    public init(stateDirectory: URL, root: String = "/") {
         journal = RestoreJournal(directory: stateDirectory)
+        recorder = LiveTimeline(root: SystemRoot(root))
+        recorder.sampleNow()
+        if let v = try? Vmstat.read(root: SystemRoot(root)) { baseline = ("start", Syscall.monotonicSeconds(), v) }
     }
 
-    /// Places a marker at the current `CLOCK_MONOTONIC` time.
+    deinit { recorder.stopSampling() }
+
+    /// Samples every 100 ms while something is going on (tracing, or a hog alive), and not while idle: a sample
+    /// reads /proc/zoneinfo and /proc/vmstat, which costs CPU for nothing when nothing changes.
+    func updateSampling() {
+        if (trace?.isRunning ?? false) || !hogs.isEmpty {
+            recorder.startSampling()
+        } else {
+            recorder.stopSampling()
+        }
+    }
+
+    /// Places a marker at the current `CLOCK_MONOTONIC` time, with a sample taken at that moment.
     public func mark(_ label: String) {
-        markers.append(Marker(time: Syscall.monotonicSeconds(), label: label))
+        recorder.sampleNow()
+        recorder.mark(label)
     }
 
-    /// The live timeline so far. Events stay empty until the trace line parser is plugged into `TraceInstance`'s
-    /// `onLines` seam; the raw lines are kept meanwhile (`trace show --raw`).
+    /// Marks the timeline and makes it the baseline of `vmstat` deltas.
+    public func markBaseline(_ label: String, root: String) throws {
+        let v: Vmstat
+        do { v = try Vmstat.read(root: SystemRoot(root)) } catch { throw ShellError.failed(error.description) }
+        mark(label)
+        baseline = (label, Syscall.monotonicSeconds(), v)
+    }
+
+    /// The live timeline so far: samples, parsed trace events and markers.
     public func timeline() -> Timeline {
         var uts = utsname()
         uname(&uts)
         let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return Timeline(
+        return recorder.snapshot(
             machine: MachineDescription(
                 engine: "live", summary: "Linux \(release)",
                 minFreeKbytes: (try? Sysctl.read("min_free_kbytes")).flatMap { Int64($0) },
                 watermarkScaleFactor: (try? Sysctl.read("watermark_scale_factor")).flatMap { Int64($0) },
-                swappiness: (try? Sysctl.read("swappiness")).flatMap { Int64($0) }),
-            markers: markers)
+                swappiness: (try? Sysctl.read("swappiness")).flatMap { Int64($0) }))
     }
 
     // MARK: Hogs
@@ -68,6 +93,7 @@ public final class LiveEngine {
             throw ShellError.failed("\(error)")
         }
         hogs.append(hog)
+        updateSampling()
         mark("alloc \(hogName) \(Quantity.format(bytes: bytes))")
         do {
             let seconds = try hog.allocate(
@@ -126,6 +152,7 @@ public final class LiveEngine {
         for hog in targets {
             let ended = hog.end()
             hogs.removeAll { $0 === hog }
+            updateSampling()
             mark("release \(hog.name)")
             session.output.line(
                 "released \(hog.name) (pid \(hog.pid), \(Quantity.format(bytes: hog.bytesRequested)))"
@@ -177,6 +204,7 @@ public final class LiveEngine {
             mark("\(hog.name) ended")
         }
         hogs.removeAll { $0.exit != nil }
+        updateSampling()
     }
 
     private func find(_ name: String) throws -> MemoryHog {
@@ -227,8 +255,10 @@ public final class LiveEngine {
             throw ShellError.usage("tracing is already on (\(trace.enabled.joined(separator: ", "))); `trace off` first")
         }
         do {
-            let t = try TraceInstance(events: events, journal: journal)
+            let recorder = self.recorder
+            let t = try TraceInstance(events: events, journal: journal, onLines: { recorder.append(traceLines: $0) })
             trace = t
+            updateSampling()
             mark("trace on")
             session.output.line(
                 "tracing \(t.enabled.map { $0.replacingOccurrences(of: "/enable", with: "").replacingOccurrences(of: "events/", with: "") }.joined(separator: ", ")) "
@@ -245,6 +275,7 @@ public final class LiveEngine {
             return
         }
         let outcomes = t.stop()
+        updateSampling()
         mark("trace off")
         let c = t.counts
         session.output.line("tracing off: \(c.lines) lines read; instance removed")
