@@ -16,6 +16,10 @@ extension Session {
     func installSimulator(_ sim: Simulator) {
         simulator = sim
         timelineProviders[.sim] = { [sim] in sim.timeline() }
+        // `watch` runs the simulated clock forward while it draws (on the live engine real time passes anyway).
+        advance = { [weak self, sim] seconds in
+            if self?.engine == .sim { sim.run(seconds: seconds) }
+        }
     }
 }
 

@@ -54,6 +54,13 @@ struct WatchCommand: ShellCommand {
         let frames = count ?? (inPlace ? Int.max : 1)
         var renderer = WatchFrame(
             zone: zone, glyphs: glyphs, height: height, window: windowSeconds, step: step, speed: speed)
+        if session.engine == .live, session.replay == nil {
+            // Sample this machine every 100 ms while watching; back to the idle policy afterwards.
+            let live = session.liveEngine()
+            live.recorder.startSampling()
+            Thread.sleep(forTimeInterval: 0.12)
+        }
+        defer { if session.engine == .live { session.live?.updateSampling() } }
         var first = true
         for frame in 0..<frames {
             if session.interrupted { break }
