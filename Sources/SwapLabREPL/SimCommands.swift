@@ -237,10 +237,20 @@ struct SimCommand: ShellCommand {
 
     func run(in session: Session) throws {
         guard topic == "about" else { throw ShellError.usage("unknown topic '\(topic)'; try: sim about") }
+        // The text is kept short-lined in the source; join each bullet's lines and wrap it to the terminal.
+        var items: [String] = []
         for line in Simulator.about.split(separator: "\n", omittingEmptySubsequences: false) {
             let text = String(line)
-            let indent = String(text.prefix { $0 == " " || $0 == "-" })
-            session.output.paragraph(text, indent: String(repeating: " ", count: indent.count))
+            if text.hasPrefix("- ") || items.isEmpty || text.hasSuffix(":") || text.isEmpty {
+                items.append(text)
+            } else if let last = items.last, last.hasPrefix("- ") {
+                items[items.count - 1] = last + " " + text.trimmingCharacters(in: .whitespaces)
+            } else {
+                items.append(text)
+            }
+        }
+        for text in items {
+            session.output.paragraph(text, indent: text.hasPrefix("- ") ? "  " : "")
         }
     }
 }

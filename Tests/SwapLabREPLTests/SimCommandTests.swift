@@ -160,3 +160,16 @@ import Testing
         #expect(about.contains("compaction"))
     }
 }
+
+/// docs/simulator.md says what `sim about` says.
+@Suite struct SimulatorDocsTests {
+    @Test func docsRepeatEveryPointOfSimAbout() throws {
+        let docs = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/simulator.md"), encoding: .utf8)
+        let sh = Shell(session: Session(output: Output(capturingWidth: 2000)))
+        #expect(sh.execute("sim about"))
+        let lines = sh.session.output.takeCaptured().split(separator: "\n").filter { !$0.isEmpty }
+        #expect(lines.count > 10)
+        for line in lines { #expect(docs.contains(line), "docs/simulator.md lacks: \(line)") }
+    }
+}
