@@ -166,7 +166,7 @@ struct VmstatCommand: ShellCommand {
 /// `events [--last N]`: the simulated trace, as trace_pipe prints it.
 struct EventsCommand: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "events", abstract: "Print the simulated trace in trace_pipe format.")
+        commandName: "events", abstract: "Print the trace in trace_pipe format: the simulated one, or this kernel's while tracing.")
 
     @Option(help: "Only the last N events (default 40).") var last: Int = 40
     @Flag(help: "Every event.") var all = false
