@@ -140,6 +140,29 @@ enum LabConditions {
         #expect(!left.contains { $0.hasPrefix("swapfile-\(pid)-") })
     }
 
+    @Test(
+        "lab prepare sets up swap, tracing, watermarks and the balloon; lab restore puts everything back",
+        .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
+    func prepareThenRestore() throws {
+        let before = MachineState.read()
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lab-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
+        let shell = Shell(session: session)
+        defer { session.lab?.restore(); session.cleanup() }
+        #expect(shell.execute("lab prepare"), "\(session.output.takeCaptured())")
+        let during = MachineState.read()
+        #expect(during.swaps.count == before.swaps.count + 1)
+        #expect(during.swaplabInstances == ["swaplab-\(getpid())"])
+        #expect(during.sysctls["watermark_scale_factor"] != before.sysctls["watermark_scale_factor"])
+        #expect((during.hugePagesTotal ?? 0) > 0)
+        #expect(session.lab?.isPrepared == true)
+        #expect(shell.execute("lab restore"), "\(session.output.takeCaptured())")
+        #expect(session.lab == nil)
+        #expect(MachineState.read() == before)
+        #expect(session.labTimeline?.markerTime("lab: balloon \(during.hugePagesTotal ?? 0) huge pages") != nil)
+    }
+
     /// Processes whose parent is `pid` and whose comm is `name`.
     func children(of pid: Int32, named name: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
