@@ -55,6 +55,7 @@ public enum CommandRegistry {
         Entry(type: AllocsCommand.self, group: .look),
         Entry(type: SwapCommand.self, group: .system),
         Entry(type: RestoreCommand.self, group: .system),
+        Entry(type: LabCommand.self, group: .act),
     ]
 
     /// The entry called `name` or aliased so.

@@ -37,6 +37,10 @@ public final class Session {
     public var simulator: Simulator?
     /// The live engine (journal, tracing, hogs, swap), created by `liveEngine()` on first use.
     public var live: LiveEngine?
+    /// The last lab's timeline (samples, trace events, markers per phase), for `explain` and `chart` after `lab run`.
+    public var labTimeline: Timeline?
+    /// The lab set up by `lab prepare` (tracing, swap, watermarks, balloon), until `lab restore`.
+    public var lab: LabRunner?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

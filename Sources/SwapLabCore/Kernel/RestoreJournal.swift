@@ -14,6 +14,10 @@ public enum JournaledChange: Codable, Equatable, Sendable {
     case mount(target: String, type: String)
     /// A tracefs instance directory created (its events disabled and the directory removed on undo).
     case traceInstance(path: String)
+    /// A memory cgroup directory created (removed on undo once no task is left in it).
+    case cgroup(path: String)
+    /// A scratch file created by swaplab (removed on undo if it is still a regular file).
+    case scratchFile(path: String)
 
     /// A short description for the learner (`vm.swappiness 60 → 10`).
     public var summary: String {
@@ -24,6 +28,8 @@ public enum JournaledChange: Codable, Equatable, Sendable {
         case .swapOn(let path): return "swapon \(path)"
         case .mount(let target, let type): return "\(type) mounted at \(target)"
         case .traceInstance(let path): return "tracefs instance \(path)"
+        case .cgroup(let path): return "memory cgroup \(path)"
+        case .scratchFile(let path): return "scratch file \(path)"
         }
     }
 }
@@ -300,6 +306,23 @@ public final class RestoreJournal: @unchecked Sendable {
             try? Syscall.writeText(path + "/events/enable", "0")
             do {
                 try Syscall.removeDirectory(path)
+                return outcome(.restored, "removed")
+            } catch {
+                return outcome(.left, "could not remove: \(error)")
+            }
+        case .cgroup(let path):
+            guard (try? Syscall.linkStatus(path)) != nil else { return outcome(.alreadyRestored, "already removed") }
+            do {
+                try Syscall.removeDirectory(path)
+                return outcome(.restored, "removed")
+            } catch {
+                return outcome(.left, "could not remove: \(error) (a task may still be in it); rmdir \(path) later")
+            }
+        case .scratchFile(let path):
+            guard let st = try? Syscall.linkStatus(path) else { return outcome(.alreadyRestored, "already gone") }
+            guard (st.st_mode & S_IFMT) == S_IFREG else { return outcome(.left, "is no longer a regular file; left as is") }
+            do {
+                try Syscall.unlink(path)
                 return outcome(.restored, "removed")
             } catch {
                 return outcome(.left, "could not remove: \(error)")

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import SwapLabCore
+
+/// `lab run|prepare|restore`: the course experiment on this machine, made to work whatever its size
+/// (live-lab.md §5). It always acts on this machine, whichever engine is selected.
+struct LabCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Make kswapd wake, swap out and sleep on this machine, safely, then put everything back.",
+        discussion: """
+            The lab always acts on this machine (root needed), whichever engine is selected. It adds a swapfile, \
+            traces vmscan events in a private instance, raises watermark_scale_factor, takes spare memory away with \
+            huge pages, runs a rate-limited hog under a 20 ms watchdog, reads the pages back, and restores it all.
+            """,
+        subcommands: [LabRunCommand.self, LabPrepareCommand.self, LabRestoreCommand.self],
+        defaultSubcommand: nil)
+
+    func run(in session: Session) throws {
+        throw ShellError.usage("lab needs a subcommand: lab run, lab prepare or lab restore (see `lab --help`)")
+    }
+}
+
+/// The options `lab run` and `lab prepare` share.
+struct LabOptionGroup: ParsableArguments {
+    @Option(name: .long, help: "Where kswapd should wake, as free memory (default: floor + 1 GiB).")
+    var wakeAt: String?
+    @Option(name: .long, help: "The hog's size (default: the measured distance to the wake point + 0.5–1 GiB).")
+    var hog: String?
+    @Option(name: .long, help: "The hog's write rate, e.g. 200M/s (default 200M/s; --direct: unthrottled).")
+    var rate: String?
+    @Option(name: .long, help: "Never let free memory go below this (default: larger of min + 256M and 5 % of RAM).")
+    var floor: String?
+    @Flag(name: .long, help: "The direct-reclaim variant: min_free_kbytes raised in steps, restored at once after.")
+    var direct = false
+
+    /// The options in bytes, or a usage error naming the bad word.
+    func labOptions() throws -> LabOptions {
+        func size(_ s: String?, _ name: String) throws -> Int64? {
+            guard let s else { return nil }
+            do { return try Quantity.bytes(s) } catch { throw ShellError.usage("--\(name): \(error.description)") }
+        }
+        var o = LabOptions(wakeAt: try size(wakeAt, "wake-at"), hog: try size(hog, "hog"), floor: try size(floor, "floor"), direct: direct)
+        if let rate {
+            let r = rate.hasSuffix("/s") ? String(rate.dropLast(2)) : rate
+            o.rate = Double(try size(r, "rate") ?? 0)
+        }
+        return o
+    }
+}
+
+/// `lab run`.
+struct LabRunCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the whole lab (about 25 s) and explain what kswapd did; acts on this machine.")
+
+    @OptionGroup var options: LabOptionGroup
+    @Flag(name: .long, help: "Print the result as JSON (counts from the trace and /proc/vmstat).")
+    var json = false
+
+    func run(in session: Session) throws {
+        if session.lab != nil { throw ShellError.usage("a lab is prepared; `lab restore` first") }
+        let out = session.output
+        let runner = LabRunner(
+            options: try options.labOptions(), journal: session.liveEngine().journal,
+            root: SystemRoot(session.systemRoot),
+            progress: { line in if !json { out.line(line) } }, interrupted: { session.interrupted })
+        var failure: Error?
+        do { try runner.run() } catch { failure = error }
+        session.labTimeline = runner.timeline()
+        if json {
+            out.line(LabRunCommand.json(runner.result).rendered)
+        } else if failure == nil, let timeline = session.labTimeline {
+            out.line()
+            let report = ReclaimExplainer.analyze(timeline)
+            let lang: NarrativeLanguage = session.course?.language == .ko ? .ko : .en
+            for (i, p) in ReclaimNarrative.paragraphs(report, lang: lang).prefix(3).enumerated() {
+                if i > 0 { out.line() }
+                out.paragraph(p)
+            }
+            out.line()
+            out.line("(`explain` and `chart` show the lab's timeline in full)")
+        }
+        if let failure {
+            if let e = failure as? LabError { throw ShellError.failed(e.description) }
+            throw failure
+        }
+        if !runner.result.restored { throw ShellError.failed("the lab could not put everything back; see above, then run `restore`") }
+    }
+
+    /// The `--json` object: the issue's keys first, then the lab's own numbers.
+    static func json(_ r: LabResult) -> JSONText {
+        .object([
+            ("kswapd_wake", .int(Int64(r.kswapd_wake))), ("kswapd_sleep", .int(Int64(r.kswapd_sleep))),
+            ("wakeup_kswapd", .int(Int64(r.wakeup_kswapd))), ("direct_reclaim", .int(Int64(r.direct_reclaim))),
+            ("pswpout", .int(r.pswpout)), ("pswpin", .int(r.pswpin)), ("min_free_mib", .int(r.min_free_mib)),
+            ("restored", .bool(r.restored)), ("floor_mib", .int(r.floor_mib)), ("wake_point_mib", .int(r.wake_point_mib)),
+            ("watermark_scale_factor", .int(r.watermark_scale_factor)), ("min_free_kbytes", .int(r.min_free_kbytes)),
+            ("balloon_pages", .int(r.balloon_pages)), ("hog_mib", .int(r.hog_mib)), ("bad_pages", .int(r.bad_pages)),
+            ("zone_growth_seconds", r.zone_growth_seconds.map { .double($0) } ?? .null),
+            ("seconds", .double((r.seconds * 10).rounded() / 10)), ("watchdog_tripped", .bool(r.watchdog_tripped)),
+            ("node_unreclaimable", .bool(r.node_unreclaimable)), ("direct", .bool(r.direct)),
+        ])
+    }
+}
+
+/// `lab prepare`.
+struct LabPrepareCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prepare",
+        abstract: "Set the lab up (swapfile, tracing, watermarks, balloon) for step-by-step lessons; acts on this machine.")
+
+    @OptionGroup var options: LabOptionGroup
+
+    func run(in session: Session) throws {
+        if session.lab != nil { throw ShellError.usage("the lab is already prepared; `lab restore` undoes it") }
+        let out = session.output
+        let runner = LabRunner(
+            options: try options.labOptions(), journal: session.liveEngine().journal,
+            root: SystemRoot(session.systemRoot), progress: { out.line($0) }, interrupted: { session.interrupted })
+        do { try runner.prepare() } catch { throw ShellError.failed(error.description) }
+        session.lab = runner
+        session.labTimeline = runner.timeline()
+    }
+}
+
+/// `lab restore`.
+struct LabRestoreCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore", abstract: "Undo what `lab prepare` set up (swap, tracing, sysctls, balloon).")
+
+    func run(in session: Session) throws {
+        guard let runner = session.lab else {
+            session.output.line("no lab is prepared in this shell (a killed shell's changes: `restore`)")
+            return
+        }
+        runner.restore()
+        session.labTimeline = runner.timeline()
+        session.lab = nil
+        if !runner.result.restored { throw ShellError.failed("not everything could be put back; see above") }
+        session.output.line("lab restored")
+    }
+}
