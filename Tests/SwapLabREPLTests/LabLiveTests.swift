@@ -39,6 +39,7 @@ enum LabConditions {
 }
 
 /// The whole lab on this machine (about 30 s each). Serialized: they share sysctls, swap, huge pages and tracefs.
+extension LiveSystem {
 @Suite(.serialized) struct LabLiveTests {
     @Test(
         "lab run: kswapd wakes and sleeps, pages go to swap and come back, free stays above the floor, all restored",
@@ -176,3 +177,4 @@ enum LabConditions {
         ((try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "State:\tZ").contains("State:\tZ")
     }
 }
+}  // extension LiveSystem

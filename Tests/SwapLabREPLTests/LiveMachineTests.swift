@@ -20,6 +20,7 @@ enum LiveConditions {
 
 /// Live tests: they change this machine (briefly) and prove it is left as it was. Serialized: they share
 /// tracefs, /proc/swaps and vm.swappiness.
+extension LiveSystem {
 @Suite(.serialized) struct LiveMachineTests {
     func liveSession() -> (Session, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-live-\(UUID())")
@@ -326,3 +327,4 @@ enum LiveConditions {
         #expect(RestoreJournal.journals(in: dir.appendingPathComponent("swaplab")).isEmpty)
     }
 }
+}  // extension LiveSystem

@@ -6,6 +6,7 @@ import Testing
 @testable import SwapLabREPL
 
 /// `watermarks` and `doctor` through the shell: on captured /proc trees (`--root`) and on this machine.
+extension LiveSystem {
 @Suite struct WatermarksAndDoctorTests {
     /// Runs `line` in a fresh shell with a capturing output; returns (succeeded, output).
     func run(_ line: String, engine: EngineKind = .live, setup: (Session) -> Void = { _ in }) -> (Bool, String) {
@@ -197,3 +198,4 @@ import Testing
         #expect((lazy["found"] as? String)?.contains("Normal (present 5505024, managed 753664)") == true)
     }
 }
+}  // extension LiveSystem

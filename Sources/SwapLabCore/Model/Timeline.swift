@@ -115,6 +115,33 @@ public struct Timeline: Sendable, Codable {
             markers: markers.filter { $0.time >= start })
     }
 
+    /// This timeline with `other`'s samples, events and markers added, each kept in time order (a stable merge:
+    /// events that step back slightly, as live lines from different CPUs do, keep their order within each source).
+    /// The machine description stays this one's. Used when two recorders watched the same clock (the live
+    /// engine and the lab).
+    public func merging(_ other: Timeline?) -> Timeline {
+        guard let other, !(other.samples.isEmpty && other.events.isEmpty && other.markers.isEmpty) else { return self }
+        func merge<T>(_ a: [T], _ b: [T], _ time: (T) -> Double) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(a.count + b.count)
+            var i = 0
+            var j = 0
+            while i < a.count || j < b.count {
+                if j == b.count || (i < a.count && time(a[i]) <= time(b[j])) {
+                    out.append(a[i])
+                    i += 1
+                } else {
+                    out.append(b[j])
+                    j += 1
+                }
+            }
+            return out
+        }
+        return Timeline(
+            machine: machine, samples: merge(samples, other.samples, \.time), events: merge(events, other.events, \.time),
+            markers: merge(markers, other.markers, \.time))
+    }
+
     /// The time of the last marker labelled `label`, if any.
     public func markerTime(_ label: String) -> Double? {
         markers.last { $0.label == label }?.time

@@ -366,13 +366,23 @@ extension Session {
         if let live { return live }
         let engine = LiveEngine(stateDirectory: stateDirectory)
         live = engine
-        timelineProviders[.live] = { [unowned engine] in engine.timeline() }
+        timelineProviders[.live] = { [unowned self, unowned engine] in
+            // The lab traces and samples on its own while it runs or is prepared; its timeline joins this one.
+            let lab = self.lab.map { $0.timeline() } ?? self.labTimeline
+            return engine.timeline().merging(lab)
+        }
         return engine
     }
 
     /// Undoes everything the live engine did (hogs, tracing, sysctls, swap, mounts). Called on every exit path
     /// of the shell: quit, Ctrl-D, SIGTERM/SIGHUP (via `LiveCleanup`) and errors.
     public func cleanup() {
+        // A lab left prepared (`lab prepare` without `lab restore`) is undone first: its trace pipe must be
+        // closed before the journal removes the trace instance.
+        if let lab {
+            for outcome in lab.restore() { output.line("restore: " + outcome.description) }
+            self.lab = nil
+        }
         guard let live else { return }
         for line in live.cleanup() { output.line("restore: " + line) }
     }
