@@ -33,6 +33,22 @@ extension LiveSystem {
         #expect(report.lines.allSatisfy { $0.hasPrefix("✓ PASS ") }, "\(text)")
         #expect(text.contains("lessons test --live: \(Self.expectedSteps.count) of \(Self.expectedSteps.count) live steps pass"))
         #expect(LiveMachineState.read() == before)
+        Self.letFreeMemorySettle()
+    }
+
+    /// Waits (at most 20 s) until zone free memory has held within 16 MiB for 3 s: memory the lab gave back reaches
+    /// the zones in steps, 1–10 s later, on VMs that report free pages to the host (live-lab.md §7.3), and the next
+    /// live suite measures free memory.
+    static func letFreeMemorySettle() {
+        let deadline = Date().addingTimeInterval(20)
+        var steadySince = Date()
+        var last = (try? LiveMemoryFacts.zoneTotals().free.bytes) ?? 0
+        while Date() < deadline, Date().timeIntervalSince(steadySince) < 3 {
+            Thread.sleep(forTimeInterval: 0.5)
+            let now = (try? LiveMemoryFacts.zoneTotals().free.bytes) ?? 0
+            if abs(now - last) >= 16 << 20 { steadySince = Date() }
+            last = now
+        }
     }
 
     @Test("a step whose requirement is missing is skipped, not passed, and nothing runs")
