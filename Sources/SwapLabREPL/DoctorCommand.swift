@@ -72,6 +72,10 @@ struct DoctorReport {
     var liveLab = false
     /// Why live lesson steps cannot run, when they cannot.
     var labReason: String?
+    /// tracefs is mounted, or root can mount it (a lesson's `requires: [tracefs]`).
+    var tracefsUsable = false
+    /// Disk swap is on, or root can add a swapfile (a lesson's `requires: [swap]`).
+    var swapCapable = false
 
     init(_ s: MachineSurvey) {
         survey = s
@@ -103,7 +107,6 @@ struct DoctorReport {
                 "container", .info, "inside a \(c) container",
                 "the kernel and its memory are shared with the host; the lab changes host-wide sysctls")
         }
-        var tracefsUsable = false
         if let mp = s.tracefsMountPoint {
             tracefsUsable = true
             add("tracefs", .ok, "mounted at \(mp)", "traces in a private instance \(mp)/instances/swaplab-<pid>")
@@ -117,7 +120,7 @@ struct DoctorReport {
         } else {
             add("tracefs", .missing, "not available", "no live tracing; the explainer still reads captured traces")
         }
-        var swapCapable = s.isRoot
+        swapCapable = s.isRoot
         switch s.swaps {
         case .success(let areas):
             let disk = areas.filter { !$0.isZram }

@@ -100,8 +100,10 @@ public final class Output: @unchecked Sendable {
         for l in DisplayWidth.wrap(text, width: width, indent: indent) { line(l) }
     }
 
-    /// Writes to standard error (never captured).
+    /// Writes to standard error (never captured). The interceptor sees the text too (a lesson's `output` check
+    /// must see a refusal such as the allocation guard's), but cannot hide it: errors are always shown.
     public func error(_ text: String) {
+        _ = interceptor?(text + "\n")
         if buffer != nil {
             buffer! += text + "\n"
         } else {

@@ -71,7 +71,7 @@ public enum Checker {
     private static func evaluate(
         _ condition: Condition, input: CheckInput, start: Double, end: Double, earlier: [PredicateOutcome]
     ) -> (Bool, [String: String], Double?) {
-        if case .output(let pattern) = condition {
+        if case .output(let pattern, let compare) = condition {
             guard let regex = try? Regex(pattern), let m = input.output.firstMatch(of: regex) else {
                 return (false, ["matched": ""], nil)
             }
@@ -79,6 +79,14 @@ public enum Checker {
             // Named groups (`(?<low>\d+)`) become values of their own, so explanations can quote what was shown.
             for group in m.output {
                 if let name = group.name, let text = group.substring { v[name] = String(text) }
+            }
+            // `where:` comparisons on captured integers; the first that does not hold fails the predicate.
+            for c in compare {
+                guard let text = v[c.group], let x = Int64(text) else {
+                    v["problem"] = "the output shows no number for '\(c.group)'"
+                    return (false, v, nil)
+                }
+                if !c.comparison.holds(x) { return (false, v, nil) }
             }
             return (true, v, nil)
         }

@@ -25,9 +25,9 @@ public enum EngineChoice: String, Sendable, Decodable {
 public enum Requirement: String, CaseIterable, Sendable, Decodable {
     /// Running as root (tracefs, sysctls, `oom_score_adj` on the hog).
     case root
-    /// A mounted tracefs (`/sys/kernel/tracing`).
+    /// tracefs: mounted, or in the kernel and mountable by root (swaplab mounts it and unmounts it after).
     case tracefs
-    /// Active swap (`/proc/swaps` lists a device or file).
+    /// Swap: a disk swap is on, or root can add a swapfile (`swap on`, the lab).
     case swap
 }
 

@@ -96,6 +96,12 @@ public enum LessonLinter {
                     if case .event(_, _, _, let after?) = p.condition, !predicateIDs.contains(after) {
                         issue(pp, "after: '\(after)' is not an earlier predicate of this step; name one listed before it")
                     }
+                    if case .output(_, let compare) = p.condition {
+                        let groups = Predicate.placeholders(for: p.condition)
+                        for c in compare where !groups.contains(c.group) {
+                            issue(pp, "where: '\(c.group)' is not a named group of the pattern; capture it as (?<\(c.group)>\\d+)")
+                        }
+                    }
                     if !predicateIDs.insert(p.id).inserted {
                         issue(pp + ".id", "predicate id '\(p.id)' is used twice in this step")
                     }

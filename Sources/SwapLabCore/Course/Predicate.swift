@@ -43,6 +43,17 @@ public struct Comparison: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(op.rawValue) \(value)" }
 }
 
+/// A named group of an `output` pattern whose captured integer must compare as given (`where: {pages: "> 0"}`).
+public struct GroupComparison: Hashable, Sendable {
+    public var group: String
+    public var comparison: Comparison
+
+    public init(group: String, comparison: Comparison) {
+        self.group = group
+        self.comparison = comparison
+    }
+}
+
 /// The tracepoints lessons may name, and the short names lessons use for them.
 public enum Tracepoints {
     /// Short names → kernel tracepoint names (`include/trace/events/vmscan.h`, `oom.h`).
@@ -99,8 +110,9 @@ public enum Condition: Sendable {
     case counter(name: String, delta: Comparison)
     /// The OOM killer chose a victim: a `mark_victim` event or an `oom_kill` counter increase.
     case oomKill
-    /// The output of the commands in the window matches a regular expression.
-    case output(pattern: String)
+    /// The output of the commands in the window (errors included) matches a regular expression; each entry of
+    /// `compare` names a group of the pattern whose captured integer must compare as given (`pages: "> 524288"`).
+    case output(pattern: String, compare: [GroupComparison] = [])
     /// A predicate name this engine does not know (the linter reports it; it always fails).
     case unknown(String, reason: String)
 }
@@ -129,7 +141,7 @@ public struct Predicate: Sendable, Decodable {
         case .event: return ["event", "count", "at", "nid", "order", "comm", "pid"]
         case .counter: return ["counter", "delta", "before", "after"]
         case .oomKill: return ["count", "victim", "pid", "at"]
-        case .output(let pattern):
+        case .output(let pattern, _):
             // Named groups of the pattern (`(?<low>\d+)`) fill placeholders of their own.
             return Set(["matched"] + pattern.matches(of: /\(\?<([a-z_][a-z0-9_]*)>/).map { String($0.output.1) })
         case .unknown: return []
@@ -164,6 +176,7 @@ public struct Predicate: Sendable, Decodable {
 
     private struct OutputSpec: Decodable {
         var matches: String
+        var `where`: [String: String]? = nil
     }
 
     public init(from decoder: Decoder) throws {
@@ -236,7 +249,16 @@ public struct Predicate: Sendable, Decodable {
                 throw DecodingError.dataCorruptedError(
                     forKey: key, in: c, debugDescription: "'\(s.matches)' is not a valid regular expression")
             }
-            condition = .output(pattern: s.matches)
+            var compare: [GroupComparison] = []
+            for (group, text) in (s.where ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let cmp = Comparison(text) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: c,
+                        debugDescription: "where: \(group): '\(text)' is not a comparison; write it like \"> 524288\"")
+                }
+                compare.append(GroupComparison(group: group, comparison: cmp))
+            }
+            condition = .output(pattern: s.matches, compare: compare)
         default:
             condition = .unknown(
                 name, reason: "uses the unknown predicate '\(name)'; known: \(Predicate.knownNames.joined(separator: ", "))")

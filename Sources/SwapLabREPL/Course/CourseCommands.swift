@@ -2,20 +2,41 @@ import ArgumentParser
 import Foundation
 import SwapLabCore
 
-/// `lessons [QUERY]`, `lessons lint`, `lessons test [ID]`: the menu with progress marks, the linter, the solver.
+/// `lessons [QUERY]`, `lessons lint`, `lessons test [--live] [ID]`: the menu with progress marks, the linter, the
+/// solvers (the simulator steps; with `--live`, the live steps on this machine's kernel).
 struct LessonsCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "lessons",
-        abstract: "List the lessons (with progress), or `lessons lint` / `lessons test [ID]` to check them.")
+        abstract: "List the lessons (with progress), or `lessons lint` / `lessons test [--live] [ID]` to check them.",
+        discussion: """
+            `lessons test [ID]` proves every simulator step: its check fails after the setup and passes after the \
+            solution. `lessons test --live [ID]` does the same for every live step on this machine's kernel (root, \
+            tracefs and swap, as `doctor` reports them; a step whose needs are missing is skipped, not passed), \
+            prints the observed values, and undoes everything each step changed (about 2½ minutes: four steps run \
+            `lab run`).
+            """)
 
     @Argument(help: "A word to search titles and ids for; or lint; or test [ID].")
     var words: [String] = []
 
+    @Flag(name: .long, help: "With test: run the live steps on this machine's kernel instead of the simulator steps.")
+    var live = false
+
     func run(in session: Session) throws {
         let course = CourseSession.of(session)
+        if live && words.first != "test" { throw ShellError.usage("--live goes with test: lessons test --live [ID]") }
         switch words.first {
         case "lint":
             try LessonsCommand.lint(course.course(), output: session.output)
+        case "test" where live:
+            let c = try course.course()
+            if let id = words.dropFirst().first, c.lesson(id) == nil {
+                throw ShellError.usage("no lesson '\(id)' (`lessons` lists them)")
+            }
+            let report = LiveLessonTester.test(c, only: words.dropFirst().first, output: session.output)
+            if report.failed > 0 {
+                throw ShellError.failed("\(report.failed) of \(report.checked) live steps failed `lessons test --live`; see above")
+            }
         case "test":
             let report = LessonTester.test(try course.course(), only: words.dropFirst().first, output: session.output)
             if report.failed > 0 {

@@ -447,19 +447,22 @@ public final class CourseSession {
 
     func setPlaying(_ on: Bool) { playing = on }
 
-    /// Why `requirement` is unmet under `systemRoot`, or nil: root from the effective uid, tracefs from
-    /// /proc/mounts, swap from /proc/swaps.
-    static func defaultProbe(_ requirement: Requirement, systemRoot: String) -> String? {
-        let root = URL(fileURLWithPath: systemRoot)
+    /// Why `requirement` is unmet under `systemRoot`, or nil. The same verdicts as `doctor`: root from the effective
+    /// uid; tracefs mounted, or mountable by root (swaplab mounts it when tracing starts and unmounts it after); swap
+    /// on a disk, or root to add a swapfile (the lab and `swap on` do).
+    public static func defaultProbe(_ requirement: Requirement, systemRoot: String) -> String? {
+        let report = DoctorReport(MachineSurvey.read(root: SystemRoot(systemRoot)))
         switch requirement {
         case .root:
-            return geteuid() == 0 ? nil : "root (run swaplab with sudo)"
+            return report.survey.isRoot ? nil : "root (run swaplab with sudo)"
         case .tracefs:
-            let mounts = (try? String(contentsOf: root.appendingPathComponent("proc/mounts"), encoding: .utf8)) ?? ""
-            return mounts.contains(" tracefs ") ? nil : "tracefs (mount -t tracefs nodev /sys/kernel/tracing)"
+            return report.tracefsUsable
+                ? nil
+                : report.survey.isRoot ? "tracefs (a kernel with CONFIG_TRACING)" : "tracefs (needs root to mount and use it)"
         case .swap:
-            let swaps = (try? String(contentsOf: root.appendingPathComponent("proc/swaps"), encoding: .utf8)) ?? ""
-            return swaps.split(separator: "\n").count > 1 ? nil : "active swap (`swap on SIZE`, or swapon)"
+            return report.swapCapable
+                ? nil
+                : report.survey.isRoot ? "swap (/proc/swaps could not be read)" : "swap (root, to add a swapfile; or swapon)"
         }
     }
 }
