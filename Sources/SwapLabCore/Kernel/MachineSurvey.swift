@@ -81,7 +81,7 @@ public struct MachineSurvey: Sendable {
     }
 
     /// Reads everything below `root`; nothing here needs root or changes the system.
-    public static func read(root: SystemRoot = SystemRoot(), effectiveUserID: UInt32 = Syscalls.effectiveUserID())
+    public static func read(root: SystemRoot = SystemRoot(), effectiveUserID: UInt32 = Syscall.effectiveUserID)
         -> MachineSurvey
     {
         let mounts = Mount.parse(root.optionalText("/proc/mounts") ?? "")

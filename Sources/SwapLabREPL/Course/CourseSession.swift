@@ -453,7 +453,7 @@ public final class CourseSession {
         let root = URL(fileURLWithPath: systemRoot)
         switch requirement {
         case .root:
-            return geteuid() == 0 ? nil : "root (run swaplab with sudo)"
+            return Syscall.isRoot ? nil : "root (run swaplab with sudo)"
         case .tracefs:
             let mounts = (try? String(contentsOf: root.appendingPathComponent("proc/mounts"), encoding: .utf8)) ?? ""
             return mounts.contains(" tracefs ") ? nil : "tracefs (mount -t tracefs nodev /sys/kernel/tracing)"
