@@ -9,12 +9,12 @@ import Testing
 enum LiveConditions {
     static var isRoot: Bool { getuid() == 0 }
     static var hasTracefs: Bool {
-        MountTable.read().contains { $0.type == "tracefs" }
+        Mount.read().contains { $0.type == "tracefs" }
             || ((try? String(contentsOfFile: "/proc/filesystems", encoding: .utf8))?.contains("tracefs") ?? false)
     }
     static var canHog: Bool { (try? MemoryHog.defaultExecutable()) != nil }
     static var hasTwoGiBFree: Bool {
-        ((try? LiveMemoryFacts.meminfo("MemAvailable")) ?? 0).map { $0 > 2 << 30 } ?? false
+        ((try? Meminfo.read())?.memAvailable?.bytes ?? 0) > 2 << 30
     }
 }
 
@@ -37,11 +37,11 @@ extension LiveSystem {
     }
 
     func settledFree() throws -> Int64 {
-        var last = try LiveMemoryFacts.zoneTotals().free.bytes
+        var last = try ZoneinfoParser.read().totalFree.bytes
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             Thread.sleep(forTimeInterval: 0.5)
-            let now = try LiveMemoryFacts.zoneTotals().free.bytes
+            let now = try ZoneinfoParser.read().totalFree.bytes
             if abs(now - last) < 16 << 20 { return now }
             last = now
         }
@@ -61,7 +61,7 @@ extension LiveSystem {
     func tracingLeavesNothingBehind() throws {
         let (session, dir) = liveSession()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let mountsBefore = MountTable.read().filter { $0.type == "tracefs" }
+        let mountsBefore = Mount.read().filter { $0.type == "tracefs" }
         let engine = session.liveEngine()
         try engine.traceOn(events: [], in: session)
         let t = try #require(engine.trace)
@@ -77,7 +77,7 @@ extension LiveSystem {
         #expect(globalBefore["events/enable"] == "0")
         try engine.traceOff(in: session)
         #expect(!FileManager.default.fileExists(atPath: t.path))
-        #expect(MountTable.read().filter { $0.type == "tracefs" } == mountsBefore)
+        #expect(Mount.read().filter { $0.type == "tracefs" } == mountsBefore)
         if let root = TraceInstance.mountedTracefs() {
             #expect(instances(root).isEmpty)
             #expect(TraceInstance.globalState(tracefs: root) == globalBefore)
@@ -118,16 +118,16 @@ extension LiveSystem {
         let size: Int64 = 256 << 20
         let hog = try MemoryHog(name: "h", bytes: size)
         defer { hog.end() }
-        #expect(LiveMemoryFacts.oomScoreAdjust(hog.pid) == 1000)
-        let rss0 = try #require(hog.memory).rss
+        #expect(ProcessStatus.oomScoreAdjust(pid: hog.pid) == 1000)
+        let rss0 = try #require(hog.memory?.rss).bytes
         let free0 = try settledFree()
         let managed0 = try managedBytes()
         try hog.allocate()
-        let free1 = try LiveMemoryFacts.zoneTotals().free.bytes
+        let free1 = try ZoneinfoParser.read().totalFree.bytes
         // A lazily initialised zone (live-lab.md §4) grows under the allocation: the pages it adds to `managed`
         // arrive as free pages, so what the hog took from the zones is the fall of free plus that growth.
         let grown = try managedBytes() - managed0
-        let rss1 = try #require(hog.memory).rss
+        let rss1 = try #require(hog.memory?.rss).bytes
         let grew = Double(rss1 - rss0)
         #expect(abs(grew - Double(size)) <= 0.02 * Double(size), "RSS grew by \(grew / 1048576) MiB")
         // Zone free is shared with everyone on this VM (other builds run in parallel) and free page reporting hands
@@ -146,7 +146,7 @@ extension LiveSystem {
         var free2: Int64 = 0
         let deadline = Date().addingTimeInterval(15)
         repeat {
-            free2 = max(free2, try LiveMemoryFacts.zoneTotals().free.bytes)
+            free2 = max(free2, try ZoneinfoParser.read().totalFree.bytes)
             if Double(free2 - free1) >= 0.75 * Double(size) { break }
             Thread.sleep(forTimeInterval: 0.1)
         } while Date() < deadline
@@ -199,14 +199,14 @@ extension LiveSystem {
     func swapfileComesAndGoes() throws {
         let (session, dir) = liveSession()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let before = try SwapDevices.read()
+        let before = try Swaps.read()
         let engine = session.liveEngine()
         defer { engine.cleanup() }
         try engine.swapOn(bytes: 64 << 20, in: session)
-        let during = try SwapDevices.read()
+        let during = try Swaps.read()
         let added = try #require(during.first { d in !before.contains { $0.path == d.path } })
         #expect(added.path.hasPrefix("/var/lib/swaplab/swapfile-"))
-        #expect(added.sizeKiB == 64 * 1024 - 4)  // mkswap keeps the first page for its header
+        #expect(added.size.kibibytes == 64 * 1024 - 4)  // mkswap keeps the first page for its header
         let st = try Syscall.linkStatus(added.path)
         #expect(st.st_mode & 0o7777 == 0o600)
         let dirStat = try Syscall.linkStatus("/var/lib/swaplab")
@@ -214,7 +214,7 @@ extension LiveSystem {
         try engine.swapShow(json: true, in: session)
         #expect(session.output.captured.contains("\"path\":\"\(added.path)\""))
         try engine.swapOff(in: session)
-        #expect(try SwapDevices.read() == before)
+        #expect(try Swaps.read() == before)
         #expect(!FileManager.default.fileExists(atPath: added.path))
         #expect(engine.journal.pending.isEmpty)
     }
@@ -295,7 +295,7 @@ extension LiveSystem {
         let exe = try MemoryHog.defaultExecutable()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-term-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let mountsBefore = MountTable.read().filter { $0.type == "tracefs" }
+        let mountsBefore = Mount.read().filter { $0.type == "tracefs" }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = ["--no-edit"]
@@ -323,7 +323,7 @@ extension LiveSystem {
         }
         #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGTERM)
         #expect(!FileManager.default.fileExists(atPath: instance))
-        #expect(MountTable.read().filter { $0.type == "tracefs" } == mountsBefore)
+        #expect(Mount.read().filter { $0.type == "tracefs" } == mountsBefore)
         #expect(RestoreJournal.journals(in: dir.appendingPathComponent("swaplab")).isEmpty)
     }
 }

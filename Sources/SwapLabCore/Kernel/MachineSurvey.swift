@@ -1,24 +1,5 @@
 import Foundation
 
-/// One line of /proc/mounts (`show_vfsmnt()` in fs/proc_namespace.c): `device mountpoint type options 0 0`.
-public struct Mount: Sendable, Hashable, Codable {
-    public var device: String
-    public var mountPoint: String
-    public var type: String
-    public var options: [String]
-
-    /// Parses /proc/mounts text; lines with fewer than four fields are skipped (the file is the kernel's own).
-    public static func parse(_ text: String) -> [Mount] {
-        text.split(separator: "\n").compactMap { line in
-            let w = line.split(separator: " ")
-            guard w.count >= 4 else { return nil }
-            return Mount(
-                device: Swaps.unescape(String(w[0])), mountPoint: Swaps.unescape(String(w[1])), type: String(w[2]),
-                options: w[3].split(separator: ",").map(String.init))
-        }
-    }
-}
-
 /// How the memory cgroup controller is mounted.
 public enum CgroupMemory: String, Sendable, Codable {
     /// cgroup v2 (unified hierarchy) with the memory controller: `memory.reclaim` exists.
@@ -84,7 +65,7 @@ public struct MachineSurvey: Sendable {
     public static func read(root: SystemRoot = SystemRoot(), effectiveUserID: UInt32 = Syscall.effectiveUserID)
         -> MachineSurvey
     {
-        let mounts = Mount.parse(root.optionalText("/proc/mounts") ?? "")
+        let mounts = Mount.read(root: root)
         var tracefs = mounts.first { $0.type == "tracefs" }?.mountPoint
         if tracefs == nil, let debug = mounts.first(where: { $0.type == "debugfs" })?.mountPoint,
             root.exists(debug + "/tracing/trace_pipe")

@@ -279,7 +279,7 @@ public final class MemoryHog: @unchecked Sendable {
         self.seed = seed ?? UInt64.random(in: 1...UInt64.max)
         let exe = try executable ?? MemoryHog.defaultExecutable()
         Syscall.ignoreBrokenPipes()
-        oomKillsAtStart = try? LiveMemoryFacts.vmstat("oom_kill")
+        oomKillsAtStart = (try? Vmstat.read())?["oom_kill"]
         let down = try Syscall.makePipe()
         let up = try Syscall.makePipe()
         let args = [
@@ -303,7 +303,7 @@ public final class MemoryHog: @unchecked Sendable {
             _ = end()
             throw HogError.failed(said + "; see the message above, if any")
         }
-        guard let adj = LiveMemoryFacts.oomScoreAdjust(child), adj == 1000 else {
+        guard let adj = ProcessStatus.oomScoreAdjust(pid: child), adj == 1000 else {
             _ = end()
             throw HogError.failed("the hog's oom_score_adj is not 1000 (read /proc/\(child)/oom_score_adj); refusing to allocate")
         }
@@ -380,8 +380,8 @@ public final class MemoryHog: @unchecked Sendable {
     }
 
     /// Memory of the child from /proc/PID/status (VmRSS, VmSwap), nil once it has ended.
-    public var memory: LiveMemoryFacts.ProcessMemory? {
-        isRunning ? LiveMemoryFacts.processMemory(pid) : nil
+    public var memory: ProcessStatus? {
+        isRunning ? try? ProcessStatus.read(pid: Int(pid)) : nil
     }
 
     /// Ends the child: SIGTERM, then SIGKILL after 1 s, then reaps it. Returns how it ended.
@@ -413,7 +413,7 @@ public final class MemoryHog: @unchecked Sendable {
     /// The child's end, reaped, as an error with the oom_kill delta.
     private func diedError() -> HogError {
         if exit == nil { exit = try? Syscall.reap(pid, block: true) }
-        let now = try? LiveMemoryFacts.vmstat("oom_kill")
+        let now = (try? Vmstat.read())?["oom_kill"]
         let delta = now.flatMap { n in oomKillsAtStart.map { n - $0 } }
         return .died(name: name, pid: pid, how: exit ?? .exited(-1), oomKills: delta)
     }

@@ -36,4 +36,9 @@ public struct ProcessStatus: Sendable, Hashable {
         }
         return ProcessStatus(pid: pid, name: name, state: fields["State"], rss: try kb("VmRSS"), swap: try kb("VmSwap"))
     }
+
+    /// `/proc/PID/oom_score_adj` (-1000…1000, `oom_score_adj_write()` in fs/proc/base.c); nil when unreadable.
+    public static func oomScoreAdjust(pid: Int32, root: SystemRoot = SystemRoot()) -> Int? {
+        root.firstLine("/proc/\(pid)/oom_score_adj").flatMap { Int($0) }
+    }
 }

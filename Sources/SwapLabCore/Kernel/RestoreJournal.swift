@@ -267,7 +267,7 @@ public final class RestoreJournal: @unchecked Sendable {
                 return outcome(.left, "could not write \(old): \(error)")
             }
         case .swapOn(let path):
-            guard let active = try? SwapDevices.read().map(\.path) else {
+            guard let active = try? Swaps.read().map(\.path) else {
                 return outcome(.left, "cannot read /proc/swaps; left as is")
             }
             if !active.contains(path) { return outcome(.alreadyRestored, "not active") }
@@ -282,7 +282,7 @@ public final class RestoreJournal: @unchecked Sendable {
             guard (st.st_mode & S_IFMT) == S_IFREG else {
                 return outcome(.left, "is no longer a regular file; left as is")
             }
-            if (try? SwapDevices.read().map(\.path).contains(path)) == true {
+            if (try? Swaps.read().map(\.path).contains(path)) == true {
                 return outcome(.left, "still in use as swap; run swapoff \(path) then remove it")
             }
             do {
@@ -292,7 +292,7 @@ public final class RestoreJournal: @unchecked Sendable {
                 return outcome(.left, "could not remove: \(error)")
             }
         case .mount(let target, let type):
-            guard MountTable.isMounted(target: target, type: type) else {
+            guard Mount.isMounted(target, type: type) else {
                 return outcome(.alreadyRestored, "not mounted")
             }
             do {

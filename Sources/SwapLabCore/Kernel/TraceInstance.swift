@@ -83,7 +83,7 @@ public final class TraceInstance: @unchecked Sendable {
 
     /// Where tracefs is mounted, from `/proc/mounts` (`/sys/kernel/tracing` preferred), nil when it is not.
     public static func mountedTracefs() -> String? {
-        let mounts = MountTable.read().filter { $0.type == "tracefs" }.map(\.target)
+        let mounts = Mount.read().filter { $0.type == "tracefs" }.map(\.mountPoint)
         if mounts.contains("/sys/kernel/tracing") { return "/sys/kernel/tracing" }
         return mounts.first
     }

@@ -450,16 +450,16 @@ public final class CourseSession {
     /// Why `requirement` is unmet under `systemRoot`, or nil: root from the effective uid, tracefs from
     /// /proc/mounts, swap from /proc/swaps.
     static func defaultProbe(_ requirement: Requirement, systemRoot: String) -> String? {
-        let root = URL(fileURLWithPath: systemRoot)
+        let root = SystemRoot(systemRoot)
         switch requirement {
         case .root:
             return Syscall.isRoot ? nil : "root (run swaplab with sudo)"
         case .tracefs:
-            let mounts = (try? String(contentsOf: root.appendingPathComponent("proc/mounts"), encoding: .utf8)) ?? ""
-            return mounts.contains(" tracefs ") ? nil : "tracefs (mount -t tracefs nodev /sys/kernel/tracing)"
+            let mounted = Mount.read(root: root).contains { $0.type == "tracefs" }
+            return mounted ? nil : "tracefs (mount -t tracefs nodev /sys/kernel/tracing)"
         case .swap:
-            let swaps = (try? String(contentsOf: root.appendingPathComponent("proc/swaps"), encoding: .utf8)) ?? ""
-            return swaps.split(separator: "\n").count > 1 ? nil : "active swap (`swap on SIZE`, or swapon)"
+            let active = !((try? Swaps.read(root: root)) ?? []).isEmpty
+            return active ? nil : "active swap (`swap on SIZE`, or swapon)"
         }
     }
 }

@@ -78,7 +78,7 @@ public final class LiveEngine {
         let hogName = try newName(name)
         let check: AllocationGuard
         do {
-            check = try AllocationGuard.measure(root: session.systemRoot, floorOverride: floor)
+            check = try AllocationGuard.measure(root: SystemRoot(session.systemRoot), floorOverride: floor)
         } catch {
             throw ShellError.failed("cannot read /proc to check free memory: \(error)")
         }
@@ -133,7 +133,7 @@ public final class LiveEngine {
             let verdict =
                 r.badPages == 0 ? "all verified" : session.output.styled("\(r.badPages) pages differ!", .red)
             var swapped = ""
-            if let s = before?.swap, s > 0 { swapped = "; \(Quantity.format(bytes: s)) came back from swap" }
+            if let s = before?.swap, s.count > 0 { swapped = "; \(Quantity.format(bytes: s.bytes)) came back from swap" }
             session.output.line(
                 "\(hog.name): read \(r.pages) pages back in \(String(format: "%.2f", r.seconds)) s, \(verdict)\(swapped)")
             mark("touch \(hog.name)")
@@ -174,7 +174,9 @@ public final class LiveEngine {
         }
         let rows = hogs.compactMap { h -> Row? in
             guard let m = h.memory else { return nil }
-            return Row(name: h.name, pid: h.pid, size: h.bytesRequested, rss: m.rss, swap: m.swap, fill: h.fill.rawValue)
+            return Row(
+                name: h.name, pid: h.pid, size: h.bytesRequested, rss: m.rss?.bytes ?? 0, swap: m.swap?.bytes ?? 0,
+                fill: h.fill.rawValue)
         }
         if json {
             let enc = JSONEncoder()
@@ -196,7 +198,7 @@ public final class LiveEngine {
     /// Drops hogs that have ended, saying how (an OOM kill shows as SIGKILL with an oom_kill delta).
     private func reapEnded(in session: Session) {
         for hog in hogs where !hog.isRunning {
-            let now = try? LiveMemoryFacts.vmstat("oom_kill", root: session.systemRoot)
+            let now = (try? Vmstat.read(root: SystemRoot(session.systemRoot)))?["oom_kill"]
             let delta = now.flatMap { n in hog.oomKillsAtStart.map { n - $0 } } ?? 0
             var text = "\(hog.name) (pid \(hog.pid)) has ended: \(hog.exit.map(String.init(describing:)) ?? "unknown")"
             if delta > 0 { text += "; oom_kill rose by \(delta) since it started: the OOM killer chose it" }
@@ -308,15 +310,26 @@ public final class LiveEngine {
 
     /// The swap devices and their use, from /proc/swaps.
     public func swapShow(json: Bool, in session: Session) throws {
-        let devices: [SwapDevice]
-        do { devices = try SwapDevices.read(root: session.systemRoot) } catch {
-            throw ShellError.failed("cannot read /proc/swaps: \(error)")
+        let devices: [SwapArea]
+        do { devices = try Swaps.read(root: SystemRoot(session.systemRoot)) } catch {
+            throw ShellError.failed(error.description)
         }
         let out = session.output
         if json {
+            /// One line of /proc/swaps as `swap show --json` prints it, sizes in KiB as the file has them.
+            struct Row: Encodable {
+                var path: String
+                var type: String
+                var sizeKiB: Int64
+                var usedKiB: Int64
+                var priority: Int
+            }
+            let rows = devices.map {
+                Row(path: $0.path, type: $0.type, sizeKiB: $0.size.kibibytes, usedKiB: $0.used.kibibytes, priority: $0.priority)
+            }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            out.line(String(decoding: try enc.encode(devices), as: UTF8.self))
+            out.line(String(decoding: try enc.encode(rows), as: UTF8.self))
             return
         }
         if devices.isEmpty {
@@ -328,7 +341,7 @@ public final class LiveEngine {
         out.line(out.styled(pad("DEVICE", 40) + pad("TYPE", 11) + pad("SIZE", 12) + pad("USED", 12) + "PRIO", .bold))
         for d in devices {
             out.line(
-                pad(d.path, 40) + pad(d.type, 11) + pad(f(d.sizeKiB * 1024), 12) + pad(f(d.usedKiB * 1024), 12)
+                pad(d.path, 40) + pad(d.type, 11) + pad(f(d.size.bytes), 12) + pad(f(d.used.bytes), 12)
                     + String(d.priority) + (ours.contains(d.path) ? "  (swaplab's)" : ""))
         }
     }

@@ -27,14 +27,14 @@ enum LiveReports {
         let zoneinfo: Zoneinfo
         do { zoneinfo = try ZoneinfoParser.read(root: root) } catch { throw ShellError.failed(error.description) }
         let sysctls = try? VMSysctls.read(root: root)
-        let swaps = (try? SwapDevices.read(root: session.systemRoot)) ?? []
+        let swaps = (try? Swaps.read(root: root)) ?? []
         let kernel = (try? KernelRelease.read(root: root)).map { "\($0.ostype) \($0.release)" } ?? "Linux"
         let unreclaimable = zoneinfo.nodes.filter { $0.unreclaimable == true }.map(\.id)
         let s = Status(
             time: Syscall.monotonicSeconds(), kernel: kernel, minFreeKbytes: sysctls?.minFreeKbytes,
             watermarkScaleFactor: sysctls?.watermarkScaleFactor, swappiness: sysctls?.swappiness,
             zones: zoneinfo.snapshots, nodeUnreclaimable: Array(Set(unreclaimable)).sorted(),
-            swapTotalKiB: swaps.reduce(0) { $0 + $1.sizeKiB }, swapUsedKiB: swaps.reduce(0) { $0 + $1.usedKiB },
+            swapTotalKiB: swaps.reduce(0) { $0 + $1.size.kibibytes }, swapUsedKiB: swaps.reduce(0) { $0 + $1.used.kibibytes },
             tracing: engine.trace?.isRunning ?? false, hogs: engine.hogs.map(\.name))
         let out = session.output
         if json {

@@ -524,7 +524,7 @@ public final class LabRunner: @unchecked Sendable {
             say("balloon: released (\(o?.detail ?? "done")) before reading back, so swap-in does not thrash")
             mark("balloon released")
         }
-        let swapped = hog.memory?.swap ?? 0
+        let swapped = hog.memory?.swap?.bytes ?? 0
         mark("touch")
         let touched: MemoryHog.TouchResult
         do {
