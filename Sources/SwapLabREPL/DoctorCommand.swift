@@ -29,7 +29,7 @@ struct DoctorCommand: ShellCommand {
         let survey = MachineSurvey.read(root: SystemRoot(root ?? session.systemRoot))
         let report = DoctorReport(survey)
         if json {
-            session.output.line(report.json.rendered)
+            session.output.line(report.json.oneLine)
         } else {
             report.render(to: session.output)
         }
@@ -230,22 +230,22 @@ struct DoctorReport {
         }
     }
 
-    var json: JSONText {
-        var kernel: JSONText = .null
+    var json: OrderedJSON {
+        var kernel: OrderedJSON = .null
         if case .success(let r) = survey.release {
             kernel = .object([("ostype", .string(r.ostype)), ("release", .string(r.release))])
         }
-        let checkObjects: [JSONText] = checks.map { c in
+        let checkObjects: [OrderedJSON] = checks.map { c in
             .object([
                 ("name", .string(c.name)), ("status", .string(c.status.rawValue)), ("found", .string(c.found)),
                 ("action", .string(c.action)),
             ])
         }
-        let engines: JSONText = .object([
+        let engines: OrderedJSON = .object([
             ("sim", .bool(true)), ("live_read", .bool(liveRead)), ("live_trace", .bool(liveTrace)),
             ("live_lab", .bool(liveLab)),
         ])
-        let lessons: JSONText = .object([
+        let lessons: OrderedJSON = .object([
             ("simulator", .bool(true)), ("live_steps", .bool(liveLab)), ("reason", labReason.map { .string($0) } ?? .null),
         ])
         return .object([

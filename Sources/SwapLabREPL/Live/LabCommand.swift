@@ -69,7 +69,7 @@ struct LabRunCommand: ShellCommand {
         do { try runner.run() } catch { failure = error }
         session.labTimeline = runner.timeline()
         if json {
-            out.line(LabRunCommand.json(runner.result).rendered)
+            out.line(LabRunCommand.json(runner.result).oneLine)
         } else if failure == nil, let timeline = session.labTimeline {
             out.line()
             let report = ReclaimExplainer.analyze(timeline)
@@ -89,7 +89,7 @@ struct LabRunCommand: ShellCommand {
     }
 
     /// The `--json` object: the keys first, then the lab's own numbers.
-    static func json(_ r: LabResult) -> JSONText {
+    static func json(_ r: LabResult) -> OrderedJSON {
         .object([
             ("kswapd_wake", .int(Int64(r.kswapd_wake))), ("kswapd_sleep", .int(Int64(r.kswapd_sleep))),
             ("wakeup_kswapd", .int(Int64(r.wakeup_kswapd))), ("direct_reclaim", .int(Int64(r.direct_reclaim))),
