@@ -188,16 +188,14 @@ struct WatchFrame {
         guard session.replay == nil, session.engine == .live else {
             return "PSI memory: not known for a \(session.replay != nil ? "replayed" : "simulated") timeline"
         }
-        let path = URL(fileURLWithPath: session.systemRoot).appendingPathComponent("proc/pressure/memory").path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        let root = SystemRoot(session.systemRoot)
+        guard let p = (try? Pressure.read(root: root))?.pressure else {
+            let path = root.resolve("/proc/pressure/memory")
             return "PSI memory: not available (no \(path); the kernel needs CONFIG_PSI=y and psi=1)"
         }
-        var out: [String] = []
-        for line in text.split(separator: "\n") {
-            let words = line.split(separator: " ")
-            guard let kind = words.first, let avg = words.first(where: { $0.hasPrefix("avg10=") }) else { continue }
-            out.append("\(kind) \(avg.dropFirst(6))%")
-        }
-        return "PSI memory (avg10): " + out.joined(separator: ", ")
+        // psi_show() prints averages with two decimals; print them as the file has them.
+        let lines = [("some", p.some)] + (p.full.map { [("full", $0)] } ?? [])
+        return "PSI memory (avg10): "
+            + lines.map { "\($0.0) \(String(format: "%.2f", $0.1.avg10))%" }.joined(separator: ", ")
     }
 }
