@@ -17,14 +17,21 @@ extension ReclaimReport {
                 ("sleep", time(c.sleep)),
                 ("passes", .int(Int64(c.passes))),
                 ("orders", .array(c.orders.map { .int(Int64($0)) })),
-                ("woken_by", .array(c.wakers.map { w in
-                    .object([
-                        ("time", .fixed(w.time, 6)), ("comm", .string(w.comm)), ("pid", .int(Int64(w.pid))),
-                        ("order", .int(Int64(w.order))), ("gfp_flags", .string(w.gfpFlags)),
-                        ("boost", .bool(w.isBoostWake)),
-                    ])
-                })),
-                ("balanced_zones", c.sleepSampleTime == nil ? .null : .array(c.balancedAtSleep.map { .string($0.zone.rawValue) })),
+                (
+                    "woken_by",
+                    .array(
+                        c.wakers.map { w in
+                            .object([
+                                ("time", .fixed(w.time, 6)), ("comm", .string(w.comm)), ("pid", .int(Int64(w.pid))),
+                                ("order", .int(Int64(w.order))), ("gfp_flags", .string(w.gfpFlags)),
+                                ("boost", .bool(w.isBoostWake)),
+                            ])
+                        })
+                ),
+                (
+                    "balanced_zones",
+                    c.sleepSampleTime == nil ? .null : .array(c.balancedAtSleep.map { .string($0.zone.rawValue) })
+                ),
                 ("gave_up", .bool(c.gaveUp)),
                 ("anon_written", .int(Int64(c.anonWritten))),
                 ("file_reclaimed", .int(c.fileReclaimed)),
@@ -34,34 +41,53 @@ extension ReclaimReport {
         }
         let d = directReclaim
         return .object([
-            ("source", .object([
-                ("events", .int(Int64(eventCount))), ("samples", .int(Int64(sampleCount))),
-                ("start", time(span?.lowerBound)), ("end", time(span?.upperBound)),
-            ])),
+            (
+                "source",
+                .object([
+                    ("events", .int(Int64(eventCount))), ("samples", .int(Int64(sampleCount))),
+                    ("start", time(span?.lowerBound)), ("end", time(span?.upperBound)),
+                ])
+            ),
             ("events", .object(events.map { ($0.key, .int(Int64($0.value))) })),
             ("kswapd_cycles", .array(cycles)),
-            ("direct_reclaim", .object([
-                ("episodes", .int(Int64(d.episodes))), ("total_ms", .fixed(d.totalMs, 3)),
-                ("max_ms", .fixed(d.maxMs, 3)), ("median_ms", .fixed(d.medianMs, 3)),
-                ("reclaimed", .int(d.reclaimed)), ("unmatched", .int(Int64(d.unmatchedBegins + d.unmatchedEnds))),
-            ])),
+            (
+                "direct_reclaim",
+                .object([
+                    ("episodes", .int(Int64(d.episodes))), ("total_ms", .fixed(d.totalMs, 3)),
+                    ("max_ms", .fixed(d.maxMs, 3)), ("median_ms", .fixed(d.medianMs, 3)),
+                    ("reclaimed", .int(d.reclaimed)), ("unmatched", .int(Int64(d.unmatchedBegins + d.unmatchedEnds))),
+                ])
+            ),
             ("oom_kills", .int(Int64(oomKills.count))),
-            ("oom_victims", .array(oomKills.map { k in
+            (
+                "oom_victims",
+                .array(
+                    oomKills.map { k in
+                        .object([
+                            ("time", .fixed(k.time, 6)), ("pid", .int(Int64(k.pid))),
+                            ("comm", k.comm.map { .string($0) } ?? .null),
+                            ("anon_rss_kb", k.anonRSSkB.map { .int($0) } ?? .null),
+                        ])
+                    })
+            ),
+            (
+                "swap",
                 .object([
-                    ("time", .fixed(k.time, 6)), ("pid", .int(Int64(k.pid))), ("comm", k.comm.map { .string($0) } ?? .null),
-                    ("anon_rss_kb", k.anonRSSkB.map { .int($0) } ?? .null),
+                    ("pswpout", counterDeltas["pswpout"].map { .int($0) } ?? .null),
+                    ("pswpin", counterDeltas["pswpin"].map { .int($0) } ?? .null),
                 ])
-            })),
-            ("swap", .object([
-                ("pswpout", counterDeltas["pswpout"].map { .int($0) } ?? .null),
-                ("pswpin", counterDeltas["pswpin"].map { .int($0) } ?? .null),
-            ])),
-            ("watermark_crossings", .array(crossings.map { x in
-                .object([
-                    ("time", .fixed(x.time, 3)), ("node", .int(Int64(x.node))), ("zone", .string(x.zone.rawValue)),
-                    ("from", .string(x.from.name)), ("to", .string(x.to.name)), ("free", .int(x.free)),
-                ])
-            })),
+            ),
+            (
+                "watermark_crossings",
+                .array(
+                    crossings.map { x in
+                        .object([
+                            ("time", .fixed(x.time, 3)), ("node", .int(Int64(x.node))),
+                            ("zone", .string(x.zone.rawValue)),
+                            ("from", .string(x.from.name)), ("to", .string(x.to.name)), ("free", .int(x.free)),
+                        ])
+                    })
+            ),
             ("not_kswapd_reclaim_pages", .int(Int64(otherReclaimPages.lines))),
             ("notes", .array(notes.map { .string($0.rawValue) })),
         ])

@@ -12,7 +12,9 @@ public struct AllocationGuard: Equatable, Sendable {
     public var floor: Int64
 
     /// Reads the numbers from `<root>/proc/meminfo` and `<root>/proc/zoneinfo`.
-    public static func measure(root: SystemRoot = SystemRoot(), floorOverride: Int64? = nil) throws(KernelError)
+    public static func measure(
+        root: SystemRoot = SystemRoot(), floorOverride: Int64? = nil
+    ) throws(KernelError)
         -> AllocationGuard
     {
         let meminfo = try Meminfo.read(root: root)

@@ -16,7 +16,8 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
             let hint: String
             switch errno {
             case .noSuchFile:
-                hint = "check that /proc is mounted and the kernel provides this file (or that --root points at a captured tree)"
+                hint =
+                    "check that /proc is mounted and the kernel provides this file (or that --root points at a captured tree)"
             case .permissionDenied: hint = "run as root, or read it with sudo"
             case .notSupported: hint = "the kernel has this feature switched off (a boot parameter or config)"
             default: hint = "check the file exists and is readable"

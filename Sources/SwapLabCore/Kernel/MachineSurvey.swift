@@ -62,7 +62,9 @@ public struct MachineSurvey: Sendable {
     }
 
     /// Reads everything below `root`; nothing here needs root or changes the system.
-    public static func read(root: SystemRoot = SystemRoot(), effectiveUserID: UInt32 = Syscall.effectiveUserID)
+    public static func read(
+        root: SystemRoot = SystemRoot(), effectiveUserID: UInt32 = Syscall.effectiveUserID
+    )
         -> MachineSurvey
     {
         let mounts = Mount.read(root: root)
@@ -73,10 +75,14 @@ public struct MachineSurvey: Sendable {
             tracefs = debug + "/tracing"
         }
         let filesystems = root.optionalText("/proc/filesystems") ?? ""
-        let knowsTracefs = filesystems.split(separator: "\n").contains { $0.hasSuffix("\ttracefs") || $0 == "nodev\ttracefs" }
+        let knowsTracefs = filesystems.split(separator: "\n").contains {
+            $0.hasSuffix("\ttracefs") || $0 == "nodev\ttracefs"
+        }
         let thpLine = root.firstLine("/sys/kernel/mm/transparent_hugepage/enabled")
         let thp = thpLine.flatMap { line -> String? in
-            guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]"), open < close else { return nil }
+            guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]"), open < close else {
+                return nil
+            }
             return String(line[line.index(after: open)..<close])
         }
         let zswap = root.firstLine("/sys/module/zswap/parameters/enabled").map { $0 == "Y" || $0 == "1" }
@@ -84,9 +90,11 @@ public struct MachineSurvey: Sendable {
         let unified = mounts.first { $0.type == "cgroup2" }
         var cgroup = CgroupMemory.none
         var cgroupPath: String?
-        if let unified, (root.optionalText(unified.mountPoint + "/cgroup.controllers") ?? "").split(
-            whereSeparator: { $0 == " " || $0 == "\n" }
-        ).contains("memory") {
+        if let unified,
+            (root.optionalText(unified.mountPoint + "/cgroup.controllers") ?? "").split(
+                whereSeparator: { $0 == " " || $0 == "\n" }
+            ).contains("memory")
+        {
             cgroup = .v2
             cgroupPath = unified.mountPoint
         } else if let memoryV1 {
@@ -94,7 +102,11 @@ public struct MachineSurvey: Sendable {
             cgroupPath = memoryV1.mountPoint
         }
         var container: String?
-        if root.exists("/.dockerenv") { container = "docker" } else if root.exists("/run/.containerenv") { container = "podman" }
+        if root.exists("/.dockerenv") {
+            container = "docker"
+        } else if root.exists("/run/.containerenv") {
+            container = "podman"
+        }
         return MachineSurvey(
             release: Result { () throws(KernelError) in try KernelRelease.read(root: root) },
             effectiveUserID: effectiveUserID,

@@ -19,7 +19,9 @@ public struct ProcessStatus: Sendable, Hashable {
     }
 
     /// Parses the text of /proc/PID/status.
-    public static func parse(_ text: String, pid: Int, path: String = "/proc/PID/status") throws(KernelError) -> ProcessStatus {
+    public static func parse(
+        _ text: String, pid: Int, path: String = "/proc/PID/status"
+    ) throws(KernelError) -> ProcessStatus {
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }

@@ -233,7 +233,9 @@ public final class RestoreJournal: @unchecked Sendable {
 
     /// Undoes one change after re-reading the machine's current state.
     static func undo(_ change: JournaledChange) -> UndoOutcome {
-        func outcome(_ r: UndoOutcome.Result, _ d: String) -> UndoOutcome { UndoOutcome(change: change, result: r, detail: d) }
+        func outcome(_ r: UndoOutcome.Result, _ d: String) -> UndoOutcome {
+            UndoOutcome(change: change, result: r, detail: d)
+        }
         switch change {
         case .sysctl(let path, let old, let new):
             guard let current = try? Sysctl.read(path: path) else {
@@ -243,7 +245,8 @@ public final class RestoreJournal: @unchecked Sendable {
             if current != new {
                 return outcome(
                     .left,
-                    "is \(current) now, not swaplab's \(new): someone else changed it since; left as is (was \(old) before swaplab)")
+                    "is \(current) now, not swaplab's \(new): someone else changed it since; left as is (was \(old) before swaplab)"
+                )
             }
             do {
                 try Syscall.writeText(path, old)
@@ -258,7 +261,8 @@ public final class RestoreJournal: @unchecked Sendable {
             if current == old { return outcome(.alreadyRestored, "already \(old)") }
             let ours = min(old, new)...max(old, new)
             if !ours.contains(current) {
-                return outcome(.left, "is \(current) now, outside swaplab's \(old)…\(new): someone else changed it; left as is")
+                return outcome(
+                    .left, "is \(current) now, outside swaplab's \(old)…\(new): someone else changed it; left as is")
             }
             do {
                 try Syscall.writeText(path, String(old))
@@ -320,7 +324,9 @@ public final class RestoreJournal: @unchecked Sendable {
             }
         case .scratchFile(let path):
             guard let st = try? Syscall.linkStatus(path) else { return outcome(.alreadyRestored, "already gone") }
-            guard (st.st_mode & S_IFMT) == S_IFREG else { return outcome(.left, "is no longer a regular file; left as is") }
+            guard (st.st_mode & S_IFMT) == S_IFREG else {
+                return outcome(.left, "is no longer a regular file; left as is")
+            }
             do {
                 try Syscall.unlink(path)
                 return outcome(.restored, "removed")

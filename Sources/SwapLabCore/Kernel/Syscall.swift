@@ -99,7 +99,9 @@ public enum Syscall {
     public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
     /// Reads up to `count` bytes into `buffer`; 0 means end of file. The corresponding C function is `read`.
-    public static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, path: String = "")
+    public static func read(
+        _ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, path: String = ""
+    )
         throws(SystemError) -> Int
     {
         try retrying("read", path) { Glibc.read(fd, buffer, count) }
@@ -439,7 +441,9 @@ extension Syscall {
 
     /// Reads without blocking: nil when nothing is there yet (`EAGAIN`), 0 at end of file.
     /// The corresponding C function is `read` on an `O_NONBLOCK` descriptor.
-    public static func readIfReady(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, path: String = "")
+    public static func readIfReady(
+        _ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, path: String = ""
+    )
         throws(SystemError) -> Int?
     {
         while true {

@@ -30,7 +30,9 @@ public enum Sysctl {
     /// is already `value`. The kernel's answer (e.g. EINVAL for an out-of-range value) is thrown as is.
     /// Returns the old value.
     @discardableResult
-    public static func write(_ name: String, _ value: String, journal: RestoreJournal, root: String = "/") throws -> String {
+    public static func write(
+        _ name: String, _ value: String, journal: RestoreJournal, root: String = "/"
+    ) throws -> String {
         let p = path(name, root: root)
         let old = try read(path: p)
         if old == value { return old }
@@ -46,12 +48,14 @@ public enum Sysctl {
     @discardableResult
     public static func restore(_ name: String, journal: RestoreJournal, root: String = "/") -> UndoOutcome? {
         let p = path(name, root: root)
-        guard let change = journal.pending.last(where: {
-            switch $0 {
-            case .sysctl(let cp, _, _), .hugepages(let cp, _, _): return cp == p
-            default: return false
-            }
-        }) else { return nil }
+        guard
+            let change = journal.pending.last(where: {
+                switch $0 {
+                case .sysctl(let cp, _, _), .hugepages(let cp, _, _): return cp == p
+                default: return false
+                }
+            })
+        else { return nil }
         return journal.undo(change)
     }
 }

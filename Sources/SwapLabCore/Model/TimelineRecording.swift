@@ -86,7 +86,8 @@ public enum TimelineRecording {
                 + "}"
         }.joined(separator: ",")
         out += #"],"counters":{"#
-        out += s.counters.keys.sorted().map { JSONString.quoted($0) + ":" + String(s.counters[$0] ?? 0) }.joined(separator: ",")
+        out += s.counters.keys.sorted().map { JSONString.quoted($0) + ":" + String(s.counters[$0] ?? 0) }.joined(
+            separator: ",")
         return out + "}}"
     }
 
@@ -104,7 +105,9 @@ public enum TimelineRecording {
 
     /// The shortest decimal that reads back as exactly `v` (Swift's `description` of a `Double`).
     private static func number(_ v: Double) throws(WriteError) -> String {
-        guard v.isFinite else { throw WriteError(description: "a time of \(v) cannot be recorded; times must be finite") }
+        guard v.isFinite else {
+            throw WriteError(description: "a time of \(v) cannot be recorded; times must be finite")
+        }
         return v.description
     }
 
@@ -128,7 +131,8 @@ public enum TimelineRecording {
                     + #"{"format":"swaplab-timeline","version":1,…} ("# + explain(error) + ")")
         }
         guard header.format == formatName else {
-            throw ReadError(line: 1, message: "not a swaplab recording: format is '\(header.format)', not '\(formatName)'")
+            throw ReadError(
+                line: 1, message: "not a swaplab recording: format is '\(header.format)', not '\(formatName)'")
         }
         guard header.version == version else {
             throw ReadError(
@@ -229,7 +233,8 @@ public enum TimelineRecording {
                         throw DecodingError.dataCorrupted(
                             .init(
                                 codingPath: [Keys.zones],
-                                debugDescription: "zone \(i) is '\(z.zone)'; expected DMA, DMA32, Normal, Movable or Device"))
+                                debugDescription:
+                                    "zone \(i) is '\(z.zone)'; expected DMA, DMA32, Normal, Movable or Device"))
                     }
                     return ZoneSample(
                         node: z.node, zone: zone, free: Pages(z.free), min: Pages(z.min), low: Pages(z.low),
@@ -240,7 +245,8 @@ public enum TimelineRecording {
             case "event":
                 self = .event(
                     TraceEvent(
-                        time: t, comm: try c.decode(String.self, forKey: .comm), pid: try c.decode(Int.self, forKey: .pid),
+                        time: t, comm: try c.decode(String.self, forKey: .comm),
+                        pid: try c.decode(Int.self, forKey: .pid),
                         cpu: try c.decodeIfPresent(Int.self, forKey: .cpu) ?? 0,
                         flags: try c.decodeIfPresent(String.self, forKey: .flags),
                         name: try c.decode(String.self, forKey: .name),
@@ -249,7 +255,9 @@ public enum TimelineRecording {
                 self = .marker(Marker(time: t, label: try c.decode(String.self, forKey: .label)))
             default:
                 throw DecodingError.dataCorrupted(
-                    .init(codingPath: [Keys.type], debugDescription: "unknown type '\(type)'; expected sample, event or marker"))
+                    .init(
+                        codingPath: [Keys.type],
+                        debugDescription: "unknown type '\(type)'; expected sample, event or marker"))
             }
         }
     }

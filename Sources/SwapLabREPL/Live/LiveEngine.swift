@@ -133,11 +133,16 @@ public final class LiveEngine {
             let verdict =
                 r.badPages == 0 ? "all verified" : session.output.styled("\(r.badPages) pages differ!", .red)
             var swapped = ""
-            if let s = before?.swap, s.count > 0 { swapped = "; \(Quantity.format(bytes: s.bytes)) came back from swap" }
+            if let s = before?.swap, s.count > 0 {
+                swapped = "; \(Quantity.format(bytes: s.bytes)) came back from swap"
+            }
             session.output.line(
-                "\(hog.name): read \(r.pages) pages back in \(String(format: "%.2f", r.seconds)) s, \(verdict)\(swapped)")
+                "\(hog.name): read \(r.pages) pages back in \(String(format: "%.2f", r.seconds)) s, \(verdict)\(swapped)"
+            )
             mark("touch \(hog.name)")
-            if r.badPages > 0 { throw ShellError.failed("\(hog.name): \(r.badPages) of \(r.pages) pages did not verify") }
+            if r.badPages > 0 {
+                throw ShellError.failed("\(hog.name): \(r.badPages) of \(r.pages) pages did not verify")
+            }
             return r
         }
     }
@@ -189,9 +194,13 @@ public final class LiveEngine {
             return
         }
         let f = Quantity.format(bytes:)
-        out.line(out.styled(pad("NAME", 10) + pad("PID", 9) + pad("SIZE", 12) + pad("RSS", 12) + pad("SWAP", 12) + "FILL", .bold))
+        out.line(
+            out.styled(
+                pad("NAME", 10) + pad("PID", 9) + pad("SIZE", 12) + pad("RSS", 12) + pad("SWAP", 12) + "FILL", .bold))
         for r in rows {
-            out.line(pad(r.name, 10) + pad(String(r.pid), 9) + pad(f(r.size), 12) + pad(f(r.rss), 12) + pad(f(r.swap), 12) + r.fill)
+            out.line(
+                pad(r.name, 10) + pad(String(r.pid), 9) + pad(f(r.size), 12) + pad(f(r.rss), 12) + pad(f(r.swap), 12)
+                    + r.fill)
         }
     }
 
@@ -213,7 +222,8 @@ public final class LiveEngine {
         guard let h = hogs.first(where: { $0.name == name }) else {
             let names = hogs.map(\.name)
             throw ShellError.usage(
-                names.isEmpty ? "there is no hog called \(name); start one with: alloc SIZE"
+                names.isEmpty
+                    ? "there is no hog called \(name); start one with: alloc SIZE"
                     : "there is no hog called \(name); the hogs are: \(names.joined(separator: ", "))")
         }
         return h
@@ -254,7 +264,8 @@ public final class LiveEngine {
     /// Starts tracing `events` in a private instance.
     public func traceOn(events: [String], in session: Session) throws {
         if let trace, trace.isRunning {
-            throw ShellError.usage("tracing is already on (\(trace.enabled.joined(separator: ", "))); `trace off` first")
+            throw ShellError.usage(
+                "tracing is already on (\(trace.enabled.joined(separator: ", "))); `trace off` first")
         }
         do {
             let recorder = self.recorder
@@ -301,7 +312,9 @@ public final class LiveEngine {
         out.line("lines read:  \(c.lines) (\(Quantity.format(bytes: c.bytes)))")
         if t.isRunning {
             let s = t.bufferStats()
-            out.line("lost events: \(s.lost) (overrun \(s.overrun), commit overrun \(s.commitOverrun), dropped \(s.dropped))")
+            out.line(
+                "lost events: \(s.lost) (overrun \(s.overrun), commit overrun \(s.commitOverrun), dropped \(s.dropped))"
+            )
             out.line("unread:      \(s.entries)")
         }
     }
@@ -325,7 +338,9 @@ public final class LiveEngine {
                 var priority: Int
             }
             let rows = devices.map {
-                Row(path: $0.path, type: $0.type, sizeKiB: $0.size.kibibytes, usedKiB: $0.used.kibibytes, priority: $0.priority)
+                Row(
+                    path: $0.path, type: $0.type, sizeKiB: $0.size.kibibytes, usedKiB: $0.used.kibibytes,
+                    priority: $0.priority)
             }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -336,7 +351,8 @@ public final class LiveEngine {
             out.line("no swap is on: anonymous pages cannot be reclaimed (try: swap on 1G)")
             return
         }
-        let ours = Set(journal.pending.compactMap { c -> String? in if case .swapOn(let p) = c { return p } else { return nil } })
+        let ours = Set(
+            journal.pending.compactMap { c -> String? in if case .swapOn(let p) = c { return p } else { return nil } })
         let f = Quantity.format(bytes:)
         out.line(out.styled(pad("DEVICE", 40) + pad("TYPE", 11) + pad("SIZE", 12) + pad("USED", 12) + "PRIO", .bold))
         for d in devices {
