@@ -37,12 +37,15 @@ extension LiveSystem {
     }
 
     func settledFree() throws -> Int64 {
+        // Four quiet half-seconds in a row: huge pages the lab suite just released come back in steps for a while.
         var last = try ZoneinfoParser.read().totalFree.bytes
-        let deadline = Date().addingTimeInterval(15)
+        var quiet = 0
+        let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             Thread.sleep(forTimeInterval: 0.5)
             let now = try ZoneinfoParser.read().totalFree.bytes
-            if abs(now - last) < 16 << 20 { return now }
+            quiet = abs(now - last) < 16 << 20 ? quiet + 1 : 0
+            if quiet >= 4 { return now }
             last = now
         }
         return last
