@@ -19,7 +19,7 @@ enum HogBenchmark {
         let cBinary = try compileReference()
         let hasNumpy = shell("/usr/bin/env", ["python3", "-c", "import numpy"]).status == 0
         var swift: [Double] = [], swiftWall: [Double] = [], c: [Double] = [], cWall: [Double] = [], numpy: [Double] = []
-        let baseline = try LiveMemoryFacts.zoneTotals().free
+        let baseline = try ZoneinfoParser.read().totalFree
         for round in 1...rounds {
             // swaplab hog: time inside the child (map + fill) and wall time from spawn to ready.
             let t0 = Syscall.monotonicSeconds()
@@ -82,7 +82,7 @@ enum HogBenchmark {
     static func waitForFreeMemory(_ baseline: Pages) {
         let deadline = Syscall.monotonicSeconds() + 20
         while Syscall.monotonicSeconds() < deadline {
-            if let f = try? LiveMemoryFacts.zoneTotals().free, f.count >= baseline.count - 65536 { return }
+            if let f = try? ZoneinfoParser.read().totalFree, f.count >= baseline.count - 65536 { return }
             Syscall.sleep(seconds: 0.2)
         }
     }

@@ -23,20 +23,7 @@ public enum DisplayWidth {
 
     /// Cells taken by `text`, ignoring ANSI colour escapes.
     public static func of(_ text: String) -> Int {
-        var width = 0
-        var inEscape = false
-        for s in text.unicodeScalars {
-            if inEscape {
-                if (0x40...0x7E).contains(s.value) && s != "[" { inEscape = false }
-                continue
-            }
-            if s == "\u{1B}" {
-                inEscape = true
-                continue
-            }
-            width += of(s)
-        }
-        return width
+        Output.stripEscapes(text).unicodeScalars.reduce(0) { $0 + of($1) }
     }
 
     /// `text` padded with spaces on the right (or left when `right` is true) to `width` cells.

@@ -29,7 +29,7 @@ struct DoctorCommand: ShellCommand {
         let survey = MachineSurvey.read(root: SystemRoot(root ?? session.systemRoot))
         let report = DoctorReport(survey)
         if json {
-            session.output.line(report.json.rendered)
+            session.output.line(report.json.oneLine)
         } else {
             report.render(to: session.output)
         }
@@ -132,7 +132,9 @@ struct DoctorReport {
                         ? "the lab creates a swapfile (mode 0600) and removes it afterwards"
                         : "the lab needs root to create a swapfile; without swap anon pages cannot be reclaimed")
             } else {
-                let list = areas.map { "\($0.path) (\($0.type), \(WatermarksView.size($0.size)), used \(WatermarksView.size($0.used)))" }
+                let list = areas.map {
+                    "\($0.path) (\($0.type), \(WatermarksView.size($0.size)), used \(WatermarksView.size($0.used)))"
+                }
                 add(
                     "swap", disk.isEmpty ? .warn : .ok, list.joined(separator: ", "),
                     disk.isEmpty
@@ -148,13 +150,16 @@ struct DoctorReport {
                     "not used by swaplab; the lab swaps to a file so pswpout counts real writes")
             }
         case .failure(let e):
-            add("swap", .missing, "cannot read /proc/swaps (\(e.description))", "the lab cannot check swap and will not run")
+            add(
+                "swap", .missing, "cannot read /proc/swaps (\(e.description))",
+                "the lab cannot check swap and will not run")
             swapCapable = false
         }
         switch s.zswapEnabled {
         case .some(true):
             add(
-                "zswap", .warn, "enabled", "swap-out goes to zswap first: pswpout stays low and zswpout rises; "
+                "zswap", .warn, "enabled",
+                "swap-out goes to zswap first: pswpout stays low and zswpout rises; "
                     + "lessons count both")
         case .some(false): add("zswap", .ok, "built in, disabled", "pswpout counts every page written to swap")
         case .none: add("zswap", .info, "not built in", "pswpout counts every page written to swap")
@@ -165,7 +170,9 @@ struct DoctorReport {
                 "MGLRU", .info, "enabled (\(s.lruGen ?? ""))",
                 "which pages go differs from the two-list LRU the course teaches; when kswapd runs does not")
         case .some(false):
-            add("MGLRU", .ok, "built in, disabled (\(s.lruGen ?? ""))", "the classic active/inactive LRU, as the course teaches")
+            add(
+                "MGLRU", .ok, "built in, disabled (\(s.lruGen ?? ""))",
+                "the classic active/inactive LRU, as the course teaches")
         case .none:
             add("MGLRU", .ok, "not built in", "the classic active/inactive LRU, as the course teaches")
         }
@@ -178,7 +185,9 @@ struct DoctorReport {
         case .success(let z):
             liveRead = true
             if let check = s.freeCheck, check.disagrees {
-                let lazy = check.lazyZones.map { "\($0.zone.rawValue) (present \($0.present.count), managed \($0.managed.count))" }
+                let lazy = check.lazyZones.map {
+                    "\($0.zone.rawValue) (present \($0.present.count), managed \($0.managed.count))"
+                }
                 add(
                     "lazy zones", .warn,
                     "MemFree − zone free = \(WatermarksView.size(check.difference))"
@@ -203,7 +212,9 @@ struct DoctorReport {
         }
         switch s.cgroupMemory {
         case .v2:
-            add("memory cgroup", .ok, "v2 at \(s.cgroupMemoryMountPoint ?? "?")", "uses memory.reclaim to clear node_unreclaimable")
+            add(
+                "memory cgroup", .ok, "v2 at \(s.cgroupMemoryMountPoint ?? "?")",
+                "uses memory.reclaim to clear node_unreclaimable")
         case .v1:
             add(
                 "memory cgroup", .ok, "v1 memory controller at \(s.cgroupMemoryMountPoint ?? "?")",
@@ -214,7 +225,9 @@ struct DoctorReport {
         switch s.pressure {
         case .success(let p):
             if p.pressure != nil {
-                add("PSI", .ok, "/proc/pressure/memory readable", "shows memory pressure (some/full) beside the counters")
+                add(
+                    "PSI", .ok, "/proc/pressure/memory readable",
+                    "shows memory pressure (some/full) beside the counters")
             } else {
                 add("PSI", .info, p.reason ?? "unavailable", "pressure is left out; everything else works")
             }
@@ -233,23 +246,24 @@ struct DoctorReport {
         }
     }
 
-    var json: JSONText {
-        var kernel: JSONText = .null
+    var json: OrderedJSON {
+        var kernel: OrderedJSON = .null
         if case .success(let r) = survey.release {
             kernel = .object([("ostype", .string(r.ostype)), ("release", .string(r.release))])
         }
-        let checkObjects: [JSONText] = checks.map { c in
+        let checkObjects: [OrderedJSON] = checks.map { c in
             .object([
                 ("name", .string(c.name)), ("status", .string(c.status.rawValue)), ("found", .string(c.found)),
                 ("action", .string(c.action)),
             ])
         }
-        let engines: JSONText = .object([
+        let engines: OrderedJSON = .object([
             ("sim", .bool(true)), ("live_read", .bool(liveRead)), ("live_trace", .bool(liveTrace)),
             ("live_lab", .bool(liveLab)),
         ])
-        let lessons: JSONText = .object([
-            ("simulator", .bool(true)), ("live_steps", .bool(liveLab)), ("reason", labReason.map { .string($0) } ?? .null),
+        let lessons: OrderedJSON = .object([
+            ("simulator", .bool(true)), ("live_steps", .bool(liveLab)),
+            ("reason", labReason.map { .string($0) } ?? .null),
         ])
         return .object([
             ("kernel", kernel), ("root", .bool(survey.isRoot)), ("euid", .int(Int64(survey.effectiveUserID))),
@@ -284,7 +298,8 @@ struct DoctorReport {
         out.line()
         out.paragraph(
             "Lessons: every step runs on the simulator"
-                + (liveLab ? "; live steps run on this machine too." : "; live steps are skipped here (\(labReason ?? "")).")
+                + (liveLab
+                    ? "; live steps run on this machine too." : "; live steps are skipped here (\(labReason ?? "")).")
         )
     }
 }

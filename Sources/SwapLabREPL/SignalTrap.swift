@@ -1,12 +1,14 @@
 import Foundation
+import SwapLabCore
 
 /// The process's signal handlers, in one place: SIGINT sets the session's interrupt flag (Ctrl-C stops the running
 /// command, or drops the line at the prompt); SIGTERM and SIGHUP ask the shell to end cleanly, so the exit hooks
 /// (restore journal, history) run. The handlers only store to a `sig_atomic_t`; everything else happens when the
 /// shell polls the flags.
 ///
-/// Installed with `SA_RESTART`, so a signal never makes a buffered read spin; libedit's own handlers (EL_SIGNAL)
-/// still break its `read()` at the prompt, and `poll()`/`nanosleep()` return EINTR early whatever `SA_RESTART` says.
+/// Installed with `SA_RESTART` through `Syscall.installSignalHandler`, so a signal never makes a buffered read spin;
+/// libedit's own handlers (EL_SIGNAL) still break its `read()` at the prompt, and `poll()`/`nanosleep()` return EINTR
+/// early whatever `SA_RESTART` says.
 public enum SignalTrap {
     /// The cell SIGINT sets: the session's `InterruptFlag.cell`. Set once before the handlers are installed.
     nonisolated(unsafe) private static var interruptCell: UnsafeMutablePointer<sig_atomic_t>? = nil
@@ -25,33 +27,19 @@ public enum SignalTrap {
         _ = terminationCell.pointee  // initialise the lazy static before a handler can touch it
         guard !installed else { return }
         installed = true
-        setHandler(SIGINT) { _ in SignalTrap.interruptCell?.pointee = 1 }
+        Syscall.installSignalHandler(SIGINT) { _ in SignalTrap.interruptCell?.pointee = 1 }
         let terminate: @convention(c) (Int32) -> Void = { signal in
             SignalTrap.terminationCell.pointee = sig_atomic_t(signal)
             SignalTrap.interruptCell?.pointee = 1
         }
-        setHandler(SIGTERM, terminate)
-        setHandler(SIGHUP, terminate)
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGHUP)
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        Syscall.installSignalHandler(SIGTERM, terminate)
+        Syscall.installSignalHandler(SIGHUP, terminate)
+        Syscall.unblockSignals([SIGINT, SIGTERM, SIGHUP])
     }
 
     /// The signal that asked the shell to end (SIGTERM or SIGHUP), or nil.
     public static var terminationSignal: Int32? {
         let s = terminationCell.pointee
         return s == 0 ? nil : Int32(s)
-    }
-
-    /// The corresponding C function is `sigaction`, with `SA_RESTART` and an empty mask.
-    private static func setHandler(_ signal: Int32, _ handler: @convention(c) (Int32) -> Void) {
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = handler
-        action.sa_flags = SA_RESTART
-        sigemptyset(&action.sa_mask)
-        sigaction(signal, &action, nil)
     }
 }

@@ -115,7 +115,8 @@ struct WatchFrame {
                 machine: full.machine, samples: full.samples.filter { $0.time <= now },
                 events: full.events.filter { $0.time <= now }, markers: full.markers.filter { $0.time <= now })
             timeRange = span
-            clock = "replay " + String(format: "%.1f", now - span.lowerBound) + " / "
+            clock =
+                "replay " + String(format: "%.1f", now - span.lowerBound) + " / "
                 + String(format: "%.1f", span.upperBound - span.lowerBound) + " s"
             if now >= span.upperBound { clock += " (end)" }
         } else if let span = full.span, span.upperBound - span.lowerBound > window {
@@ -126,7 +127,8 @@ struct WatchFrame {
         }
         let out = session.output
         var (_, options) = try ChartCommand.prepare(
-            full, since: nil, zone: zone, allZones: false, glyphs: glyphs, width: Swift.max(40, out.width), height: height,
+            full, since: nil, zone: zone, allZones: false, glyphs: glyphs, width: Swift.max(40, out.width),
+            height: height,
             color: out.color)
         options.timeRange = timeRange
         var text = TerminalChart.render(shown, options: options)
@@ -148,14 +150,18 @@ struct WatchFrame {
             }
             func mib(_ p: Pages) -> String {
                 let v = p.mebibytes
-                return DisplayWidth.pad((v >= 10 ? String(Int(v.rounded())) : String(format: "%.1f", v)) + " MiB", to: 10, right: true)
+                return DisplayWidth.pad(
+                    (v >= 10 ? String(Int(v.rounded())) : String(format: "%.1f", v)) + " MiB", to: 10, right: true)
             }
-            text += " " + DisplayWidth.pad(z.zone.rawValue, to: 7) + mib(z.free) + " " + mib(z.min) + " " + mib(z.low) + " "
+            text +=
+                " " + DisplayWidth.pad(z.zone.rawValue, to: 7) + mib(z.free) + " " + mib(z.min) + " " + mib(z.low) + " "
                 + mib(z.high) + "   " + state + "\n"
         }
         // Counter deltas over the last interval (at least one sample apart).
         let since = last.time - Swift.max(step * speed, 1e-9)
-        let base = shown.samples.last { $0.time <= since } ?? (shown.samples.count > 1 ? shown.samples[shown.samples.count - 2] : last)
+        let base =
+            shown.samples.last { $0.time <= since }
+            ?? (shown.samples.count > 1 ? shown.samples[shown.samples.count - 2] : last)
         let dt = last.time - base.time
         func delta(_ name: String) -> Int64? {
             guard let a = base.counters[name], let b = last.counters[name] else { return nil }
@@ -163,7 +169,9 @@ struct WatchFrame {
         }
         let stalls = last.counters.keys.filter { $0.hasPrefix("allocstall_") }.compactMap(delta).reduce(0, +)
         var parts: [String] = []
-        for n in ["pgscan_kswapd", "pgsteal_kswapd", "pgscan_direct", "pgsteal_direct", "pswpout", "pswpin", "pgmajfault"] {
+        for n in [
+            "pgscan_kswapd", "pgsteal_kswapd", "pgscan_direct", "pgsteal_direct", "pswpout", "pswpin", "pgmajfault",
+        ] {
             if let d = delta(n) { parts.append("\(n) +\(d)") }
         }
         parts.append("allocstall +\(stalls)")
@@ -175,7 +183,8 @@ struct WatchFrame {
             text += " latest: nothing has crossed a watermark yet\n"
         } else {
             for (i, item) in recent.enumerated() {
-                text += (i == 0 ? " latest: " : "         ") + "t=" + String(format: "%.2f", item.time - t0) + " s  "
+                text +=
+                    (i == 0 ? " latest: " : "         ") + "t=" + String(format: "%.2f", item.time - t0) + " s  "
                     + item.text + "\n"
             }
         }
@@ -188,16 +197,14 @@ struct WatchFrame {
         guard session.replay == nil, session.engine == .live else {
             return "PSI memory: not known for a \(session.replay != nil ? "replayed" : "simulated") timeline"
         }
-        let path = URL(fileURLWithPath: session.systemRoot).appendingPathComponent("proc/pressure/memory").path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        let root = SystemRoot(session.systemRoot)
+        guard let p = (try? Pressure.read(root: root))?.pressure else {
+            let path = root.resolve("/proc/pressure/memory")
             return "PSI memory: not available (no \(path); the kernel needs CONFIG_PSI=y and psi=1)"
         }
-        var out: [String] = []
-        for line in text.split(separator: "\n") {
-            let words = line.split(separator: " ")
-            guard let kind = words.first, let avg = words.first(where: { $0.hasPrefix("avg10=") }) else { continue }
-            out.append("\(kind) \(avg.dropFirst(6))%")
-        }
-        return "PSI memory (avg10): " + out.joined(separator: ", ")
+        // psi_show() prints averages with two decimals; print them as the file has them.
+        let lines = [("some", p.some)] + (p.full.map { [("full", $0)] } ?? [])
+        return "PSI memory (avg10): "
+            + lines.map { "\($0.0) \(String(format: "%.2f", $0.1.avg10))%" }.joined(separator: ", ")
     }
 }

@@ -30,7 +30,7 @@ struct WatermarksCommand: ShellCommand {
     func run(in session: Session) throws {
         let view = try WatermarksCommand.view(for: session, root: root)
         if json {
-            session.output.line(view.json.rendered)
+            session.output.line(view.json.oneLine)
         } else {
             view.render(to: session.output)
         }
@@ -83,37 +83,37 @@ struct WatermarksView {
     var freeCheck: FreeMemoryCheck? { memFree.map { FreeMemoryCheck(memFree: $0, zones: zones) } }
 
     /// The `--json` document; keys are documented in the command's discussion.
-    var json: JSONText {
+    var json: OrderedJSON {
         let w = wake
         let check = freeCheck
-        let zoneObjects: [JSONText] = zones.map { z in
-            let pairs: [(String, JSONText)] = [
+        let zoneObjects: [OrderedJSON] = zones.map { z in
+            let pairs: [(String, OrderedJSON)] = [
                 ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("free", .pages(z.free)),
                 ("min", .pages(z.min)), ("low", .pages(z.low)), ("high", .pages(z.high)), ("boost", .pages(z.boost)),
                 ("managed", .pages(z.managed)), ("present", .pages(z.present)), ("spanned", .pages(z.spanned)),
-                ("protection", .array(z.protection.map { JSONText.int($0) })),
+                ("protection", .array(z.protection.map { OrderedJSON.int($0) })),
             ]
             return .object(pairs)
         }
-        let wakeObjects: [JSONText] = w.zones.map { z in
-            let pairs: [(String, JSONText)] = [
+        let wakeObjects: [OrderedJSON] = w.zones.map { z in
+            let pairs: [(String, OrderedJSON)] = [
                 ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("free", .pages(z.free)),
                 ("protection", .pages(z.protection)), ("wake_threshold", .pages(z.wakeThreshold)),
                 ("balanced_threshold", .pages(z.balancedThreshold)),
             ]
             return .object(pairs)
         }
-        let lazyObjects: [JSONText] = (check?.lazyZones ?? []).map { z in
-            let pairs: [(String, JSONText)] = [
+        let lazyObjects: [OrderedJSON] = (check?.lazyZones ?? []).map { z in
+            let pairs: [(String, OrderedJSON)] = [
                 ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("present", .pages(z.present)),
                 ("managed", .pages(z.managed)),
             ]
             return .object(pairs)
         }
         let zoneFree = zones.reduce(Pages.zero) { $0 + $1.free }
-        var pairs: [(String, JSONText)] = []
+        var pairs: [(String, OrderedJSON)] = []
         pairs.append(("engine", .string(engine)))
-        pairs.append(("note", note.map { JSONText.string($0) } ?? .null))
+        pairs.append(("note", note.map { OrderedJSON.string($0) } ?? .null))
         pairs.append(("highest_zone", .string(w.highestZone.rawValue)))
         pairs.append(("zones", .array(zoneObjects)))
         pairs.append(("wake_point", .pages(w.wakePoint)))
@@ -122,9 +122,9 @@ struct WatermarksView {
         pairs.append(("would_wake", .bool(w.wouldWake)))
         pairs.append(("balanced", .bool(w.isBalanced)))
         pairs.append(("wake_zones", .array(wakeObjects)))
-        pairs.append(("memfree", check.map { JSONText.pages($0.memFree) } ?? .null))
+        pairs.append(("memfree", check.map { OrderedJSON.pages($0.memFree) } ?? .null))
         pairs.append(("zone_free", .pages(zoneFree)))
-        pairs.append(("memfree_disagrees", check.map { JSONText.bool($0.disagrees) } ?? .null))
+        pairs.append(("memfree_disagrees", check.map { OrderedJSON.bool($0.disagrees) } ?? .null))
         pairs.append(("lazy_zones", .array(lazyObjects)))
         return .object(pairs)
     }

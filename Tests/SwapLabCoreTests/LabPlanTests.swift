@@ -88,10 +88,13 @@ import Testing
 
     /// The watchdog reads nr_free_pages by its exact name (not nr_free_pages_blocks or a prefix).
     @Test func watchdogReadsNrFreePagesByName() throws {
-        let text = try Fixtures.text("runs/D1b-kswapd-swapout-clean/snap-before/vmstat.txt")
-        #expect(FloorWatchdog.freePages(vmstatText: text) == Pages(5_832_105))
-        #expect(FloorWatchdog.freePages(vmstatText: "nr_free_pages_blocks 7\nnr_free_pages 42\n") == Pages(42))
-        #expect(FloorWatchdog.freePages(vmstatText: "nr_free_pages 9\nnr_zone_x 1\n") == Pages(9))
-        #expect(FloorWatchdog.freePages(vmstatText: "nr_free_pages_blocks 7\n") == nil)
+        let root = try FakeRoot.make([
+            "proc/vmstat": try Fixtures.text("runs/D1b-kswapd-swapout-clean/snap-before/vmstat.txt")
+        ])
+        defer { FakeRoot.remove(root) }
+        #expect(FloorWatchdog(floor: Pages(0), root: SystemRoot(root.path)).readFree() == Pages(5_832_105))
+        #expect(try Vmstat.parse("nr_free_pages_blocks 7\nnr_free_pages 42\n")["nr_free_pages"] == 42)
+        #expect(try Vmstat.parse("nr_free_pages 9\nnr_zone_x 1\n")["nr_free_pages"] == 9)
+        #expect(try Vmstat.parse("nr_free_pages_blocks 7\n")["nr_free_pages"] == nil)
     }
 }

@@ -9,16 +9,17 @@ import Testing
     @Test func zoneTotalsSumPagesFreeAndMinOverEveryZone() throws {
         // Expected values from awk over the same file: '$1=="pages"&&$2=="free"' and '$1=="min"&&NF==2'.
         let text = try Fixtures.text("runs/D2a-direct-reclaim/snap-after/zoneinfo.txt")
-        let t = LiveMemoryFacts.parseZoneTotals(text)
-        #expect(t.free == Pages(5_663_074))
-        #expect(t.min == Pages(327_710))
+        let z = try ZoneinfoParser.parse(text)
+        #expect(z.totalFree == Pages(5_663_074))
+        #expect(z.totalMin == Pages(327_710))
     }
 
     @Test func swapsLinesAreParsedWithSizesInKiB() throws {
-        let d = SwapDevices.parse(try Fixtures.text("runs/D2a-direct-reclaim/snap-during/swaps.txt"))
-        #expect(d == [SwapDevice(path: "/swapfile.swaplab", type: "file", sizeKiB: 4_194_300, usedKiB: 752_912, priority: -2)])
-        #expect(SwapDevices.parse("Filename\tType\tSize\tUsed\tPriority\n") == [])
-        #expect(SwapDevices.parse("h\n/a\\040b file 8 0 -2\n").first?.path == "/a b")
+        let d = try Swaps.parse(try Fixtures.text("runs/D2a-direct-reclaim/snap-during/swaps.txt"))
+        #expect(d.map(\.path) == ["/swapfile.swaplab"] && d.map(\.type) == ["file"] && d.map(\.priority) == [-2])
+        #expect(d.map(\.size.kibibytes) == [4_194_300] && d.map(\.used.kibibytes) == [752_912])
+        #expect(try Swaps.parse("Filename\tType\tSize\tUsed\tPriority\n") == [])
+        #expect(try Swaps.parse("Filename\n/a\\040b file 8 0 -2\n").first?.path == "/a b")
     }
 
     @Test func guardRefusesBelowTheLargerOfMinPlus256MiBAndFivePercent() {

@@ -17,12 +17,12 @@ struct MachineState: Equatable, CustomStringConvertible {
         for n in ["watermark_scale_factor", "min_free_kbytes", "swappiness", "nr_hugepages"] {
             s[n] = (try? Sysctl.read(n)) ?? "?"
         }
-        let tracefs = MountTable.read().filter { $0.type == "tracefs" }.map(\.target)
+        let tracefs = Mount.read().filter { $0.type == "tracefs" }.map(\.mountPoint)
         let instances = tracefs.flatMap { t in
             ((try? FileManager.default.contentsOfDirectory(atPath: t + "/instances")) ?? []).filter { $0.hasPrefix("swaplab-") }
         }
         return MachineState(
-            sysctls: s, swaps: ((try? SwapDevices.read()) ?? []).map(\.path), tracefsMounts: tracefs,
+            sysctls: s, swaps: ((try? Swaps.read()) ?? []).map(\.path), tracefsMounts: tracefs,
             swaplabInstances: instances, hugePagesTotal: (try? Meminfo.read())?.hugePagesTotal)
     }
 
@@ -34,7 +34,7 @@ struct MachineState: Equatable, CustomStringConvertible {
 enum LabConditions {
     static var canRunLab: Bool {
         LiveConditions.isRoot && LiveConditions.hasTracefs && LiveConditions.canHog
-            && ((try? LiveMemoryFacts.meminfo("MemAvailable")) ?? 0).map { $0 > 4 << 30 } ?? false
+            && ((try? Meminfo.read())?.memAvailable?.bytes ?? 0) > 4 << 30
     }
 }
 

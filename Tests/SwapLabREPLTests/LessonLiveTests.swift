@@ -42,10 +42,10 @@ extension LiveSystem {
     static func letFreeMemorySettle() {
         let deadline = Date().addingTimeInterval(20)
         var steadySince = Date()
-        var last = (try? LiveMemoryFacts.zoneTotals().free.bytes) ?? 0
+        var last = (try? ZoneinfoParser.read().totalFree.bytes) ?? 0
         while Date() < deadline, Date().timeIntervalSince(steadySince) < 3 {
             Thread.sleep(forTimeInterval: 0.5)
-            let now = (try? LiveMemoryFacts.zoneTotals().free.bytes) ?? 0
+            let now = (try? ZoneinfoParser.read().totalFree.bytes) ?? 0
             if abs(now - last) >= 16 << 20 { steadySince = Date() }
             last = now
         }

@@ -9,12 +9,12 @@ import Testing
 enum LiveConditions {
     static var isRoot: Bool { getuid() == 0 }
     static var hasTracefs: Bool {
-        MountTable.read().contains { $0.type == "tracefs" }
+        Mount.read().contains { $0.type == "tracefs" }
             || ((try? String(contentsOfFile: "/proc/filesystems", encoding: .utf8))?.contains("tracefs") ?? false)
     }
     static var canHog: Bool { (try? MemoryHog.defaultExecutable()) != nil }
     static var hasTwoGiBFree: Bool {
-        ((try? LiveMemoryFacts.meminfo("MemAvailable")) ?? 0).map { $0 > 2 << 30 } ?? false
+        ((try? Meminfo.read())?.memAvailable?.bytes ?? 0) > 2 << 30
     }
 }
 
@@ -37,12 +37,15 @@ extension LiveSystem {
     }
 
     func settledFree() throws -> Int64 {
-        var last = try LiveMemoryFacts.zoneTotals().free.bytes
-        let deadline = Date().addingTimeInterval(15)
+        // Four quiet half-seconds in a row: huge pages the lab suite just released come back in steps for a while.
+        var last = try ZoneinfoParser.read().totalFree.bytes
+        var quiet = 0
+        let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             Thread.sleep(forTimeInterval: 0.5)
-            let now = try LiveMemoryFacts.zoneTotals().free.bytes
-            if abs(now - last) < 16 << 20 { return now }
+            let now = try ZoneinfoParser.read().totalFree.bytes
+            quiet = abs(now - last) < 16 << 20 ? quiet + 1 : 0
+            if quiet >= 4 { return now }
             last = now
         }
         return last
@@ -61,7 +64,7 @@ extension LiveSystem {
     func tracingLeavesNothingBehind() throws {
         let (session, dir) = liveSession()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let mountsBefore = MountTable.read().filter { $0.type == "tracefs" }
+        let mountsBefore = Mount.read().filter { $0.type == "tracefs" }
         let engine = session.liveEngine()
         try engine.traceOn(events: [], in: session)
         let t = try #require(engine.trace)
@@ -77,7 +80,7 @@ extension LiveSystem {
         #expect(globalBefore["events/enable"] == "0")
         try engine.traceOff(in: session)
         #expect(!FileManager.default.fileExists(atPath: t.path))
-        #expect(MountTable.read().filter { $0.type == "tracefs" } == mountsBefore)
+        #expect(Mount.read().filter { $0.type == "tracefs" } == mountsBefore)
         if let root = TraceInstance.mountedTracefs() {
             #expect(instances(root).isEmpty)
             #expect(TraceInstance.globalState(tracefs: root) == globalBefore)
@@ -116,18 +119,34 @@ extension LiveSystem {
         .enabled(if: LiveConditions.hasTwoGiBFree, "needs 2 GiB available"))
     func hogHoldsExactlyWhatItWasAskedFor() throws {
         let size: Int64 = 256 << 20
-        let hog = try MemoryHog(name: "h", bytes: size)
+        // Zone free is shared with the whole VM: pages freed earlier (a lab's balloon, another test's hog) come back
+        // from the host in steps 1–10 s later (live-lab.md §7.3) and can hide the hog's fall. That noise is outside
+        // the hog, so a measurement it spoiled is taken again (at most 3 times, with a fresh hog); the RSS check is
+        // exact every time.
+        var attempt = 0
+        var hog: MemoryHog
+        var free0: Int64 = 0
+        var free1: Int64 = 0
+        var grown: Int64 = 0
+        var rss0: Int64 = 0
+        repeat {
+            attempt += 1
+            hog = try MemoryHog(name: "h", bytes: size)
+            #expect(ProcessStatus.oomScoreAdjust(pid: hog.pid) == 1000)
+            rss0 = try #require(hog.memory?.rss).bytes
+            free0 = try settledFree()
+            let managed0 = try managedBytes()
+            try hog.allocate()
+            free1 = try ZoneinfoParser.read().totalFree.bytes
+            // A lazily initialised zone (live-lab.md §4) grows under the allocation: the pages it adds to `managed`
+            // arrive as free pages, so what the hog took from the zones is the fall of free plus that growth.
+            grown = try managedBytes() - managed0
+            let fell = Double(free0 - free1 + grown)
+            if fell >= 0.75 * Double(size) && fell <= Double(size) + 512 * 1048576 || attempt == 3 { break }
+            hog.end()
+        } while true
         defer { hog.end() }
-        #expect(LiveMemoryFacts.oomScoreAdjust(hog.pid) == 1000)
-        let rss0 = try #require(hog.memory).rss
-        let free0 = try settledFree()
-        let managed0 = try managedBytes()
-        try hog.allocate()
-        let free1 = try LiveMemoryFacts.zoneTotals().free.bytes
-        // A lazily initialised zone (live-lab.md §4) grows under the allocation: the pages it adds to `managed`
-        // arrive as free pages, so what the hog took from the zones is the fall of free plus that growth.
-        let grown = try managedBytes() - managed0
-        let rss1 = try #require(hog.memory).rss
+        let rss1 = try #require(hog.memory?.rss).bytes
         let grew = Double(rss1 - rss0)
         #expect(abs(grew - Double(size)) <= 0.02 * Double(size), "RSS grew by \(grew / 1048576) MiB")
         // Zone free is shared with everyone on this VM (other builds run in parallel) and free page reporting hands
@@ -146,7 +165,7 @@ extension LiveSystem {
         var free2: Int64 = 0
         let deadline = Date().addingTimeInterval(15)
         repeat {
-            free2 = max(free2, try LiveMemoryFacts.zoneTotals().free.bytes)
+            free2 = max(free2, try ZoneinfoParser.read().totalFree.bytes)
             if Double(free2 - free1) >= 0.75 * Double(size) { break }
             Thread.sleep(forTimeInterval: 0.1)
         } while Date() < deadline
@@ -199,14 +218,14 @@ extension LiveSystem {
     func swapfileComesAndGoes() throws {
         let (session, dir) = liveSession()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let before = try SwapDevices.read()
+        let before = try Swaps.read()
         let engine = session.liveEngine()
         defer { engine.cleanup() }
         try engine.swapOn(bytes: 64 << 20, in: session)
-        let during = try SwapDevices.read()
+        let during = try Swaps.read()
         let added = try #require(during.first { d in !before.contains { $0.path == d.path } })
         #expect(added.path.hasPrefix("/var/lib/swaplab/swapfile-"))
-        #expect(added.sizeKiB == 64 * 1024 - 4)  // mkswap keeps the first page for its header
+        #expect(added.size.kibibytes == 64 * 1024 - 4)  // mkswap keeps the first page for its header
         let st = try Syscall.linkStatus(added.path)
         #expect(st.st_mode & 0o7777 == 0o600)
         let dirStat = try Syscall.linkStatus("/var/lib/swaplab")
@@ -214,7 +233,7 @@ extension LiveSystem {
         try engine.swapShow(json: true, in: session)
         #expect(session.output.captured.contains("\"path\":\"\(added.path)\""))
         try engine.swapOff(in: session)
-        #expect(try SwapDevices.read() == before)
+        #expect(try Swaps.read() == before)
         #expect(!FileManager.default.fileExists(atPath: added.path))
         #expect(engine.journal.pending.isEmpty)
     }
@@ -295,7 +314,7 @@ extension LiveSystem {
         let exe = try MemoryHog.defaultExecutable()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-term-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let mountsBefore = MountTable.read().filter { $0.type == "tracefs" }
+        let mountsBefore = Mount.read().filter { $0.type == "tracefs" }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = ["--no-edit"]
@@ -323,7 +342,7 @@ extension LiveSystem {
         }
         #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGTERM)
         #expect(!FileManager.default.fileExists(atPath: instance))
-        #expect(MountTable.read().filter { $0.type == "tracefs" } == mountsBefore)
+        #expect(Mount.read().filter { $0.type == "tracefs" } == mountsBefore)
         #expect(RestoreJournal.journals(in: dir.appendingPathComponent("swaplab")).isEmpty)
     }
 }

@@ -1,62 +1,5 @@
 import Foundation
 
-/// A JSON value whose object keys keep the order they were written in, so `--json` output is byte-stable.
-public indirect enum OrderedJSON: Sendable, Equatable {
-    case object([(String, OrderedJSON)])
-    case array([OrderedJSON])
-    case string(String)
-    case int(Int64)
-    /// A number already formatted (fixed decimals).
-    case number(String)
-    case bool(Bool)
-    case null
-
-    public static func == (a: OrderedJSON, b: OrderedJSON) -> Bool { a.rendered() == b.rendered() }
-
-    /// `value` with `decimals` digits after the point.
-    public static func fixed(_ value: Double, _ decimals: Int) -> OrderedJSON {
-        .number(String(format: "%.\(decimals)f", value))
-    }
-
-    /// The text, indented by two spaces per level.
-    public func rendered(indent: String = "") -> String {
-        let inner = indent + "  "
-        switch self {
-        case .object(let pairs):
-            if pairs.isEmpty { return "{}" }
-            let body = pairs.map { "\(inner)\(OrderedJSON.quote($0.0)): \($0.1.rendered(indent: inner))" }
-            return "{\n" + body.joined(separator: ",\n") + "\n\(indent)}"
-        case .array(let items):
-            if items.isEmpty { return "[]" }
-            if items.allSatisfy({ if case .object = $0 { return false } else { return true } }) {
-                return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
-            }
-            return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-        case .string(let s): return OrderedJSON.quote(s)
-        case .int(let v): return String(v)
-        case .number(let s): return s
-        case .bool(let b): return b ? "true" : "false"
-        case .null: return "null"
-        }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
-}
-
 extension ReclaimReport {
     /// The report as JSON with stable keys: `source`, `events` (count per event name, most first),
     /// `kswapd_cycles`, `direct_reclaim`, `oom_kills`, `oom_victims`, `swap`, `watermark_crossings`,
@@ -74,14 +17,21 @@ extension ReclaimReport {
                 ("sleep", time(c.sleep)),
                 ("passes", .int(Int64(c.passes))),
                 ("orders", .array(c.orders.map { .int(Int64($0)) })),
-                ("woken_by", .array(c.wakers.map { w in
-                    .object([
-                        ("time", .fixed(w.time, 6)), ("comm", .string(w.comm)), ("pid", .int(Int64(w.pid))),
-                        ("order", .int(Int64(w.order))), ("gfp_flags", .string(w.gfpFlags)),
-                        ("boost", .bool(w.isBoostWake)),
-                    ])
-                })),
-                ("balanced_zones", c.sleepSampleTime == nil ? .null : .array(c.balancedAtSleep.map { .string($0.zone.rawValue) })),
+                (
+                    "woken_by",
+                    .array(
+                        c.wakers.map { w in
+                            .object([
+                                ("time", .fixed(w.time, 6)), ("comm", .string(w.comm)), ("pid", .int(Int64(w.pid))),
+                                ("order", .int(Int64(w.order))), ("gfp_flags", .string(w.gfpFlags)),
+                                ("boost", .bool(w.isBoostWake)),
+                            ])
+                        })
+                ),
+                (
+                    "balanced_zones",
+                    c.sleepSampleTime == nil ? .null : .array(c.balancedAtSleep.map { .string($0.zone.rawValue) })
+                ),
                 ("gave_up", .bool(c.gaveUp)),
                 ("anon_written", .int(Int64(c.anonWritten))),
                 ("file_reclaimed", .int(c.fileReclaimed)),
@@ -91,34 +41,53 @@ extension ReclaimReport {
         }
         let d = directReclaim
         return .object([
-            ("source", .object([
-                ("events", .int(Int64(eventCount))), ("samples", .int(Int64(sampleCount))),
-                ("start", time(span?.lowerBound)), ("end", time(span?.upperBound)),
-            ])),
+            (
+                "source",
+                .object([
+                    ("events", .int(Int64(eventCount))), ("samples", .int(Int64(sampleCount))),
+                    ("start", time(span?.lowerBound)), ("end", time(span?.upperBound)),
+                ])
+            ),
             ("events", .object(events.map { ($0.key, .int(Int64($0.value))) })),
             ("kswapd_cycles", .array(cycles)),
-            ("direct_reclaim", .object([
-                ("episodes", .int(Int64(d.episodes))), ("total_ms", .fixed(d.totalMs, 3)),
-                ("max_ms", .fixed(d.maxMs, 3)), ("median_ms", .fixed(d.medianMs, 3)),
-                ("reclaimed", .int(d.reclaimed)), ("unmatched", .int(Int64(d.unmatchedBegins + d.unmatchedEnds))),
-            ])),
+            (
+                "direct_reclaim",
+                .object([
+                    ("episodes", .int(Int64(d.episodes))), ("total_ms", .fixed(d.totalMs, 3)),
+                    ("max_ms", .fixed(d.maxMs, 3)), ("median_ms", .fixed(d.medianMs, 3)),
+                    ("reclaimed", .int(d.reclaimed)), ("unmatched", .int(Int64(d.unmatchedBegins + d.unmatchedEnds))),
+                ])
+            ),
             ("oom_kills", .int(Int64(oomKills.count))),
-            ("oom_victims", .array(oomKills.map { k in
+            (
+                "oom_victims",
+                .array(
+                    oomKills.map { k in
+                        .object([
+                            ("time", .fixed(k.time, 6)), ("pid", .int(Int64(k.pid))),
+                            ("comm", k.comm.map { .string($0) } ?? .null),
+                            ("anon_rss_kb", k.anonRSSkB.map { .int($0) } ?? .null),
+                        ])
+                    })
+            ),
+            (
+                "swap",
                 .object([
-                    ("time", .fixed(k.time, 6)), ("pid", .int(Int64(k.pid))), ("comm", k.comm.map { .string($0) } ?? .null),
-                    ("anon_rss_kb", k.anonRSSkB.map { .int($0) } ?? .null),
+                    ("pswpout", counterDeltas["pswpout"].map { .int($0) } ?? .null),
+                    ("pswpin", counterDeltas["pswpin"].map { .int($0) } ?? .null),
                 ])
-            })),
-            ("swap", .object([
-                ("pswpout", counterDeltas["pswpout"].map { .int($0) } ?? .null),
-                ("pswpin", counterDeltas["pswpin"].map { .int($0) } ?? .null),
-            ])),
-            ("watermark_crossings", .array(crossings.map { x in
-                .object([
-                    ("time", .fixed(x.time, 3)), ("node", .int(Int64(x.node))), ("zone", .string(x.zone.rawValue)),
-                    ("from", .string(x.from.name)), ("to", .string(x.to.name)), ("free", .int(x.free)),
-                ])
-            })),
+            ),
+            (
+                "watermark_crossings",
+                .array(
+                    crossings.map { x in
+                        .object([
+                            ("time", .fixed(x.time, 3)), ("node", .int(Int64(x.node))),
+                            ("zone", .string(x.zone.rawValue)),
+                            ("from", .string(x.from.name)), ("to", .string(x.to.name)), ("free", .int(x.free)),
+                        ])
+                    })
+            ),
             ("not_kswapd_reclaim_pages", .int(Int64(otherReclaimPages.lines))),
             ("notes", .array(notes.map { .string($0.rawValue) })),
         ])

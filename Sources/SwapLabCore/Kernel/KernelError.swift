@@ -16,7 +16,8 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
             let hint: String
             switch errno {
             case .noSuchFile:
-                hint = "check that /proc is mounted and the kernel provides this file (or that --root points at a captured tree)"
+                hint =
+                    "check that /proc is mounted and the kernel provides this file (or that --root points at a captured tree)"
             case .permissionDenied: hint = "run as root, or read it with sudo"
             case .notSupported: hint = "the kernel has this feature switched off (a boot parameter or config)"
             default: hint = "check the file exists and is readable"
@@ -50,10 +51,10 @@ public struct SystemRoot: Sendable, Hashable {
     public func text(_ absolute: String) throws(KernelError) -> String {
         let real = resolve(absolute)
         do {
-            let bytes = try Syscalls.readFile(real)
+            let bytes = try Syscall.readBytes(real, limit: 16 << 20)
             return String(decoding: bytes, as: UTF8.self)
         } catch {
-            throw .unreadable(path: real, errno: error)
+            throw .unreadable(path: real, errno: error.errno)
         }
     }
 
@@ -70,8 +71,8 @@ public struct SystemRoot: Sendable, Hashable {
     }
 
     /// Whether `absolute` exists below this root.
-    public func exists(_ absolute: String) -> Bool { Syscalls.exists(resolve(absolute)) }
+    public func exists(_ absolute: String) -> Bool { Syscall.exists(resolve(absolute)) }
 
     /// Entries of the directory `absolute` below this root, sorted; empty when it cannot be read.
-    public func entries(_ absolute: String) -> [String] { Syscalls.directoryEntries(resolve(absolute)) }
+    public func entries(_ absolute: String) -> [String] { Syscall.directoryEntries(resolve(absolute)) }
 }

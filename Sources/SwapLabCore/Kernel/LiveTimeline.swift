@@ -112,10 +112,7 @@ public final class LiveTimeline: @unchecked Sendable {
             samplerStop = false
             let thread = Thread { [weak self] in
                 // Signals (Ctrl-C, SIGTERM) must reach the shell's thread, where they break its read.
-                var set = sigset_t()
-                sigemptyset(&set)
-                for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, s) }
-                pthread_sigmask(SIG_BLOCK, &set, nil)
+                Syscall.blockSignals([SIGINT, SIGTERM, SIGHUP])
                 while let self, !self.lock.withLock({ self.samplerStop }) {
                     self.sampleNow()
                     Thread.sleep(forTimeInterval: interval)

@@ -1,24 +1,5 @@
 import Foundation
 
-/// One line of /proc/mounts (`show_vfsmnt()` in fs/proc_namespace.c): `device mountpoint type options 0 0`.
-public struct Mount: Sendable, Hashable, Codable {
-    public var device: String
-    public var mountPoint: String
-    public var type: String
-    public var options: [String]
-
-    /// Parses /proc/mounts text; lines with fewer than four fields are skipped (the file is the kernel's own).
-    public static func parse(_ text: String) -> [Mount] {
-        text.split(separator: "\n").compactMap { line in
-            let w = line.split(separator: " ")
-            guard w.count >= 4 else { return nil }
-            return Mount(
-                device: Swaps.unescape(String(w[0])), mountPoint: Swaps.unescape(String(w[1])), type: String(w[2]),
-                options: w[3].split(separator: ",").map(String.init))
-        }
-    }
-}
-
 /// How the memory cgroup controller is mounted.
 public enum CgroupMemory: String, Sendable, Codable {
     /// cgroup v2 (unified hierarchy) with the memory controller: `memory.reclaim` exists.
@@ -81,10 +62,12 @@ public struct MachineSurvey: Sendable {
     }
 
     /// Reads everything below `root`; nothing here needs root or changes the system.
-    public static func read(root: SystemRoot = SystemRoot(), effectiveUserID: UInt32 = Syscalls.effectiveUserID())
+    public static func read(
+        root: SystemRoot = SystemRoot(), effectiveUserID: UInt32 = Syscall.effectiveUserID
+    )
         -> MachineSurvey
     {
-        let mounts = Mount.parse(root.optionalText("/proc/mounts") ?? "")
+        let mounts = Mount.read(root: root)
         var tracefs = mounts.first { $0.type == "tracefs" }?.mountPoint
         if tracefs == nil, let debug = mounts.first(where: { $0.type == "debugfs" })?.mountPoint,
             root.exists(debug + "/tracing/trace_pipe")
@@ -92,10 +75,14 @@ public struct MachineSurvey: Sendable {
             tracefs = debug + "/tracing"
         }
         let filesystems = root.optionalText("/proc/filesystems") ?? ""
-        let knowsTracefs = filesystems.split(separator: "\n").contains { $0.hasSuffix("\ttracefs") || $0 == "nodev\ttracefs" }
+        let knowsTracefs = filesystems.split(separator: "\n").contains {
+            $0.hasSuffix("\ttracefs") || $0 == "nodev\ttracefs"
+        }
         let thpLine = root.firstLine("/sys/kernel/mm/transparent_hugepage/enabled")
         let thp = thpLine.flatMap { line -> String? in
-            guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]"), open < close else { return nil }
+            guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]"), open < close else {
+                return nil
+            }
             return String(line[line.index(after: open)..<close])
         }
         let zswap = root.firstLine("/sys/module/zswap/parameters/enabled").map { $0 == "Y" || $0 == "1" }
@@ -103,9 +90,11 @@ public struct MachineSurvey: Sendable {
         let unified = mounts.first { $0.type == "cgroup2" }
         var cgroup = CgroupMemory.none
         var cgroupPath: String?
-        if let unified, (root.optionalText(unified.mountPoint + "/cgroup.controllers") ?? "").split(
-            whereSeparator: { $0 == " " || $0 == "\n" }
-        ).contains("memory") {
+        if let unified,
+            (root.optionalText(unified.mountPoint + "/cgroup.controllers") ?? "").split(
+                whereSeparator: { $0 == " " || $0 == "\n" }
+            ).contains("memory")
+        {
             cgroup = .v2
             cgroupPath = unified.mountPoint
         } else if let memoryV1 {
@@ -113,7 +102,11 @@ public struct MachineSurvey: Sendable {
             cgroupPath = memoryV1.mountPoint
         }
         var container: String?
-        if root.exists("/.dockerenv") { container = "docker" } else if root.exists("/run/.containerenv") { container = "podman" }
+        if root.exists("/.dockerenv") {
+            container = "docker"
+        } else if root.exists("/run/.containerenv") {
+            container = "podman"
+        }
         return MachineSurvey(
             release: Result { () throws(KernelError) in try KernelRelease.read(root: root) },
             effectiveUserID: effectiveUserID,

@@ -220,7 +220,9 @@ public enum HogError: Error, CustomStringConvertible, Sendable {
         case .executableNotFound(let s), .failed(let s), .interrupted(let s), .refused(let s): return s
         case .died(let name, let pid, let how, let oom):
             var s = "hog \(name) (pid \(pid)) \(how)"
-            if let oom, oom > 0 { s += "; the OOM killer killed \(oom) process(es) meanwhile (oom_kill in /proc/vmstat)" }
+            if let oom, oom > 0 {
+                s += "; the OOM killer killed \(oom) process(es) meanwhile (oom_kill in /proc/vmstat)"
+            }
             return s
         }
     }
@@ -256,7 +258,8 @@ public final class MemoryHog: @unchecked Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(HogError) -> String {
         if let e = environment["SWAPLAB_HOG_EXECUTABLE"], !e.isEmpty { return e }
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let url = URL(fileURLWithPath: me)
         if ["swaplab", "swaplab-bench"].contains(url.lastPathComponent) { return me }
         let sibling = url.deletingLastPathComponent().appendingPathComponent("swaplab").path
@@ -279,7 +282,7 @@ public final class MemoryHog: @unchecked Sendable {
         self.seed = seed ?? UInt64.random(in: 1...UInt64.max)
         let exe = try executable ?? MemoryHog.defaultExecutable()
         Syscall.ignoreBrokenPipes()
-        oomKillsAtStart = try? LiveMemoryFacts.vmstat("oom_kill")
+        oomKillsAtStart = (try? Vmstat.read())?["oom_kill"]
         let down = try Syscall.makePipe()
         let up = try Syscall.makePipe()
         let args = [
@@ -303,9 +306,10 @@ public final class MemoryHog: @unchecked Sendable {
             _ = end()
             throw HogError.failed(said + "; see the message above, if any")
         }
-        guard let adj = LiveMemoryFacts.oomScoreAdjust(child), adj == 1000 else {
+        guard let adj = ProcessStatus.oomScoreAdjust(pid: child), adj == 1000 else {
             _ = end()
-            throw HogError.failed("the hog's oom_score_adj is not 1000 (read /proc/\(child)/oom_score_adj); refusing to allocate")
+            throw HogError.failed(
+                "the hog's oom_score_adj is not 1000 (read /proc/\(child)/oom_score_adj); refusing to allocate")
         }
     }
 
@@ -319,7 +323,8 @@ public final class MemoryHog: @unchecked Sendable {
     /// `stop` is polled every 100 ms (Ctrl-C): when it returns true the hog is ended.
     /// Throws `HogError.died` if the child dies (e.g. OOM-killed) meanwhile.
     @discardableResult
-    public func allocate(progress: (Int64) -> Void = { _ in }, stop: () -> Bool = { false }) throws(HogError) -> Double {
+    public func allocate(progress: (Int64) -> Void = { _ in }, stop: () -> Bool = { false }) throws(HogError) -> Double
+    {
         try send("go")
         while true {
             guard let line = fromChild.readLine(stop: stop) else {
@@ -380,8 +385,8 @@ public final class MemoryHog: @unchecked Sendable {
     }
 
     /// Memory of the child from /proc/PID/status (VmRSS, VmSwap), nil once it has ended.
-    public var memory: LiveMemoryFacts.ProcessMemory? {
-        isRunning ? LiveMemoryFacts.processMemory(pid) : nil
+    public var memory: ProcessStatus? {
+        isRunning ? try? ProcessStatus.read(pid: Int(pid)) : nil
     }
 
     /// Ends the child: SIGTERM, then SIGKILL after 1 s, then reaps it. Returns how it ended.
@@ -413,7 +418,7 @@ public final class MemoryHog: @unchecked Sendable {
     /// The child's end, reaped, as an error with the oom_kill delta.
     private func diedError() -> HogError {
         if exit == nil { exit = try? Syscall.reap(pid, block: true) }
-        let now = try? LiveMemoryFacts.vmstat("oom_kill")
+        let now = (try? Vmstat.read())?["oom_kill"]
         let delta = now.flatMap { n in oomKillsAtStart.map { n - $0 } }
         return .died(name: name, pid: pid, how: exit ?? .exited(-1), oomKills: delta)
     }

@@ -19,7 +19,9 @@ public struct ProcessStatus: Sendable, Hashable {
     }
 
     /// Parses the text of /proc/PID/status.
-    public static func parse(_ text: String, pid: Int, path: String = "/proc/PID/status") throws(KernelError) -> ProcessStatus {
+    public static func parse(
+        _ text: String, pid: Int, path: String = "/proc/PID/status"
+    ) throws(KernelError) -> ProcessStatus {
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -35,5 +37,10 @@ public struct ProcessStatus: Sendable, Hashable {
             return Pages(kibibytes: n)
         }
         return ProcessStatus(pid: pid, name: name, state: fields["State"], rss: try kb("VmRSS"), swap: try kb("VmSwap"))
+    }
+
+    /// `/proc/PID/oom_score_adj` (-1000…1000, `oom_score_adj_write()` in fs/proc/base.c); nil when unreadable.
+    public static func oomScoreAdjust(pid: Int32, root: SystemRoot = SystemRoot()) -> Int? {
+        root.firstLine("/proc/\(pid)/oom_score_adj").flatMap { Int($0) }
     }
 }

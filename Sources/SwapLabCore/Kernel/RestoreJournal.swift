@@ -233,7 +233,9 @@ public final class RestoreJournal: @unchecked Sendable {
 
     /// Undoes one change after re-reading the machine's current state.
     static func undo(_ change: JournaledChange) -> UndoOutcome {
-        func outcome(_ r: UndoOutcome.Result, _ d: String) -> UndoOutcome { UndoOutcome(change: change, result: r, detail: d) }
+        func outcome(_ r: UndoOutcome.Result, _ d: String) -> UndoOutcome {
+            UndoOutcome(change: change, result: r, detail: d)
+        }
         switch change {
         case .sysctl(let path, let old, let new):
             guard let current = try? Sysctl.read(path: path) else {
@@ -243,7 +245,8 @@ public final class RestoreJournal: @unchecked Sendable {
             if current != new {
                 return outcome(
                     .left,
-                    "is \(current) now, not swaplab's \(new): someone else changed it since; left as is (was \(old) before swaplab)")
+                    "is \(current) now, not swaplab's \(new): someone else changed it since; left as is (was \(old) before swaplab)"
+                )
             }
             do {
                 try Syscall.writeText(path, old)
@@ -258,7 +261,8 @@ public final class RestoreJournal: @unchecked Sendable {
             if current == old { return outcome(.alreadyRestored, "already \(old)") }
             let ours = min(old, new)...max(old, new)
             if !ours.contains(current) {
-                return outcome(.left, "is \(current) now, outside swaplab's \(old)…\(new): someone else changed it; left as is")
+                return outcome(
+                    .left, "is \(current) now, outside swaplab's \(old)…\(new): someone else changed it; left as is")
             }
             do {
                 try Syscall.writeText(path, String(old))
@@ -267,7 +271,7 @@ public final class RestoreJournal: @unchecked Sendable {
                 return outcome(.left, "could not write \(old): \(error)")
             }
         case .swapOn(let path):
-            guard let active = try? SwapDevices.read().map(\.path) else {
+            guard let active = try? Swaps.read().map(\.path) else {
                 return outcome(.left, "cannot read /proc/swaps; left as is")
             }
             if !active.contains(path) { return outcome(.alreadyRestored, "not active") }
@@ -282,7 +286,7 @@ public final class RestoreJournal: @unchecked Sendable {
             guard (st.st_mode & S_IFMT) == S_IFREG else {
                 return outcome(.left, "is no longer a regular file; left as is")
             }
-            if (try? SwapDevices.read().map(\.path).contains(path)) == true {
+            if (try? Swaps.read().map(\.path).contains(path)) == true {
                 return outcome(.left, "still in use as swap; run swapoff \(path) then remove it")
             }
             do {
@@ -292,7 +296,7 @@ public final class RestoreJournal: @unchecked Sendable {
                 return outcome(.left, "could not remove: \(error)")
             }
         case .mount(let target, let type):
-            guard MountTable.isMounted(target: target, type: type) else {
+            guard Mount.isMounted(target, type: type) else {
                 return outcome(.alreadyRestored, "not mounted")
             }
             do {
@@ -320,7 +324,9 @@ public final class RestoreJournal: @unchecked Sendable {
             }
         case .scratchFile(let path):
             guard let st = try? Syscall.linkStatus(path) else { return outcome(.alreadyRestored, "already gone") }
-            guard (st.st_mode & S_IFMT) == S_IFREG else { return outcome(.left, "is no longer a regular file; left as is") }
+            guard (st.st_mode & S_IFMT) == S_IFREG else {
+                return outcome(.left, "is no longer a regular file; left as is")
+            }
             do {
                 try Syscall.unlink(path)
                 return outcome(.restored, "removed")

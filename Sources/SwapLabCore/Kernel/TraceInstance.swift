@@ -14,7 +14,8 @@ public enum TraceError: Error, CustomStringConvertible, Sendable {
                 + "e.g. sudo swaplab"
         case .noTracefs(let s): return s
         case .unknownEvent(let e, let known):
-            return "this kernel has no trace event '\(e)'; write a system (\(known.prefix(8).joined(separator: ", "))…), "
+            return
+                "this kernel has no trace event '\(e)'; write a system (\(known.prefix(8).joined(separator: ", "))…), "
                 + "system/event or system:event"
         case .system(let e): return "\(e); tracing was not started"
         }
@@ -39,7 +40,9 @@ public struct TraceBufferStats: Equatable, Sendable {
         for line in text.split(separator: "\n") {
             guard let colon = line.lastIndex(of: ":") else { continue }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces)
-            guard let v = Int64(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else { continue }
+            guard let v = Int64(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else {
+                continue
+            }
             switch key {
             case "overrun": overrun += v
             case "commit overrun": commitOverrun += v
@@ -83,7 +86,7 @@ public final class TraceInstance: @unchecked Sendable {
 
     /// Where tracefs is mounted, from `/proc/mounts` (`/sys/kernel/tracing` preferred), nil when it is not.
     public static func mountedTracefs() -> String? {
-        let mounts = MountTable.read().filter { $0.type == "tracefs" }.map(\.target)
+        let mounts = Mount.read().filter { $0.type == "tracefs" }.map(\.mountPoint)
         if mounts.contains("/sys/kernel/tracing") { return "/sys/kernel/tracing" }
         return mounts.first
     }
@@ -92,8 +95,9 @@ public final class TraceInstance: @unchecked Sendable {
     public static func ensureTracefs(journal: RestoreJournal) throws(TraceError) -> String {
         if let t = mountedTracefs() { return t }
         guard Syscall.isRoot else {
-            throw .noTracefs("tracefs is not mounted and mounting it needs root; run as root, or: "
-                + "mount -t tracefs nodev /sys/kernel/tracing")
+            throw .noTracefs(
+                "tracefs is not mounted and mounting it needs root; run as root, or: "
+                    + "mount -t tracefs nodev /sys/kernel/tracing")
         }
         let target = "/sys/kernel/tracing"
         do {

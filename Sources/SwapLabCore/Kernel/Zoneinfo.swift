@@ -60,6 +60,9 @@ public struct Zoneinfo: Sendable, Hashable {
 
     /// Σ `nr_free_pages` over all zones (what /proc/vmstat's `nr_free_pages` sums too).
     public var totalFree: Pages { zones.reduce(Pages.zero) { $0 + $1.nrFreePages } }
+
+    /// Σ `min` over all zones, as printed (boost included): the floor below which only atomic allocations go.
+    public var totalMin: Pages { zones.reduce(Pages.zero) { $0 + $1.snapshot.min } }
 }
 
 /// Parses /proc/zoneinfo as every kernel from 4.4 to 6.18 prints it (kernel.md §4.1): a missing `boost`, `promo`

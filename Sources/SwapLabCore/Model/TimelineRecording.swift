@@ -68,7 +68,7 @@ public enum TimelineRecording {
     }
 
     private static func machineJSON(_ m: MachineDescription) -> String {
-        var parts = [#""engine":"# + quoted(m.engine), #""summary":"# + quoted(m.summary)]
+        var parts = [#""engine":"# + JSONString.quoted(m.engine), #""summary":"# + JSONString.quoted(m.summary)]
         if let v = m.minFreeKbytes { parts.append(#""min_free_kbytes":\#(v)"#) }
         if let v = m.watermarkScaleFactor { parts.append(#""watermark_scale_factor":\#(v)"#) }
         if let v = m.swappiness { parts.append(#""swappiness":\#(v)"#) }
@@ -79,55 +79,36 @@ public enum TimelineRecording {
     private static func sampleJSON(_ s: Sample) throws(WriteError) -> String {
         var out = #"{"type":"sample","t":"# + (try number(s.time)) + #","zones":["#
         out += s.zones.map { z in
-            #"{"node":\#(z.node),"zone":"# + quoted(z.zone.rawValue)
+            #"{"node":\#(z.node),"zone":"# + JSONString.quoted(z.zone.rawValue)
                 + #","free":\#(z.free.count),"min":\#(z.min.count),"low":\#(z.low.count),"#
                 + #""high":\#(z.high.count),"managed":\#(z.managed.count)"#
                 + (z.protection.map { #","protection":["# + $0.map(String.init).joined(separator: ",") + "]" } ?? "")
                 + "}"
         }.joined(separator: ",")
         out += #"],"counters":{"#
-        out += s.counters.keys.sorted().map { quoted($0) + ":" + String(s.counters[$0] ?? 0) }.joined(separator: ",")
+        out += s.counters.keys.sorted().map { JSONString.quoted($0) + ":" + String(s.counters[$0] ?? 0) }.joined(
+            separator: ",")
         return out + "}}"
     }
 
     private static func eventJSON(_ e: TraceEvent) throws(WriteError) -> String {
-        var out = #"{"type":"event","t":"# + (try number(e.time)) + #","comm":"# + quoted(e.comm)
+        var out = #"{"type":"event","t":"# + (try number(e.time)) + #","comm":"# + JSONString.quoted(e.comm)
         out += #","pid":\#(e.pid),"cpu":\#(e.cpu)"#
-        if let f = e.flags { out += #","flags":"# + quoted(f) }
-        out += #","name":"# + quoted(e.name) + #","payload":"# + quoted(e.payload) + "}"
+        if let f = e.flags { out += #","flags":"# + JSONString.quoted(f) }
+        out += #","name":"# + JSONString.quoted(e.name) + #","payload":"# + JSONString.quoted(e.payload) + "}"
         return out
     }
 
     private static func markerJSON(_ m: Marker) throws(WriteError) -> String {
-        #"{"type":"marker","t":"# + (try number(m.time)) + #","label":"# + quoted(m.label) + "}"
+        #"{"type":"marker","t":"# + (try number(m.time)) + #","label":"# + JSONString.quoted(m.label) + "}"
     }
 
     /// The shortest decimal that reads back as exactly `v` (Swift's `description` of a `Double`).
     private static func number(_ v: Double) throws(WriteError) -> String {
-        guard v.isFinite else { throw WriteError(description: "a time of \(v) cannot be recorded; times must be finite") }
-        return v.description
-    }
-
-    /// `s` as a JSON string literal: quotes, backslashes and control characters escaped.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
+        guard v.isFinite else {
+            throw WriteError(description: "a time of \(v) cannot be recorded; times must be finite")
         }
-        return out + "\""
+        return v.description
     }
 
     // MARK: - Reading
@@ -150,7 +131,8 @@ public enum TimelineRecording {
                     + #"{"format":"swaplab-timeline","version":1,…} ("# + explain(error) + ")")
         }
         guard header.format == formatName else {
-            throw ReadError(line: 1, message: "not a swaplab recording: format is '\(header.format)', not '\(formatName)'")
+            throw ReadError(
+                line: 1, message: "not a swaplab recording: format is '\(header.format)', not '\(formatName)'")
         }
         guard header.version == version else {
             throw ReadError(
@@ -251,7 +233,8 @@ public enum TimelineRecording {
                         throw DecodingError.dataCorrupted(
                             .init(
                                 codingPath: [Keys.zones],
-                                debugDescription: "zone \(i) is '\(z.zone)'; expected DMA, DMA32, Normal, Movable or Device"))
+                                debugDescription:
+                                    "zone \(i) is '\(z.zone)'; expected DMA, DMA32, Normal, Movable or Device"))
                     }
                     return ZoneSample(
                         node: z.node, zone: zone, free: Pages(z.free), min: Pages(z.min), low: Pages(z.low),
@@ -262,7 +245,8 @@ public enum TimelineRecording {
             case "event":
                 self = .event(
                     TraceEvent(
-                        time: t, comm: try c.decode(String.self, forKey: .comm), pid: try c.decode(Int.self, forKey: .pid),
+                        time: t, comm: try c.decode(String.self, forKey: .comm),
+                        pid: try c.decode(Int.self, forKey: .pid),
                         cpu: try c.decodeIfPresent(Int.self, forKey: .cpu) ?? 0,
                         flags: try c.decodeIfPresent(String.self, forKey: .flags),
                         name: try c.decode(String.self, forKey: .name),
@@ -271,7 +255,9 @@ public enum TimelineRecording {
                 self = .marker(Marker(time: t, label: try c.decode(String.self, forKey: .label)))
             default:
                 throw DecodingError.dataCorrupted(
-                    .init(codingPath: [Keys.type], debugDescription: "unknown type '\(type)'; expected sample, event or marker"))
+                    .init(
+                        codingPath: [Keys.type],
+                        debugDescription: "unknown type '\(type)'; expected sample, event or marker"))
             }
         }
     }

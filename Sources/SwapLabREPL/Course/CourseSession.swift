@@ -195,14 +195,19 @@ public final class CourseSession {
     func start(_ lesson: Lesson, at index: Int) throws {
         let course = try self.course()
         guard let li = course.lessons.firstIndex(where: { $0.id == lesson.id }) else { return }
-        var entry = progress.lessons[lesson.id]
+        var entry =
+            progress.lessons[lesson.id]
             ?? LessonProgress(version: lesson.version, language: language, engine: engine)
         if entry.version != lesson.version {
             let dropped = entry.reconcile(with: lesson)
-            say(tr("This lesson changed since you last saw it (now version \(lesson.version)); your progress is kept",
-                   "지난번 이후 이 레슨이 바뀌었습니다 (버전 \(lesson.version)). 진행 상황은 그대로 둡니다")
-                + (dropped.isEmpty ? "." : tr(", except steps that no longer exist: ", ", 다만 없어진 단계는 뺐습니다: ")
-                    + dropped.joined(separator: ", ")))
+            say(
+                tr(
+                    "This lesson changed since you last saw it (now version \(lesson.version)); your progress is kept",
+                    "지난번 이후 이 레슨이 바뀌었습니다 (버전 \(lesson.version)). 진행 상황은 그대로 둡니다")
+                    + (dropped.isEmpty
+                        ? "."
+                        : tr(", except steps that no longer exist: ", ", 다만 없어진 단계는 뺐습니다: ")
+                            + dropped.joined(separator: ", ")))
         }
         progress.lessons[lesson.id] = entry
         progress.last = lesson.id
@@ -210,7 +215,8 @@ public final class CourseSession {
         playing = false
         var i = index
         if i < 0 {
-            i = entry.current.flatMap { lesson.stepIndex($0) }
+            i =
+                entry.current.flatMap { lesson.stepIndex($0) }
                 ?? lesson.steps.firstIndex { !entry.done.contains($0.id) && !entry.skipped.contains($0.id) } ?? 0
         }
         entry.language = language
@@ -235,29 +241,40 @@ public final class CourseSession {
         save()
 
         session.output.line()
-        say("[\(lesson.id)/\(step.id)] " + tr("step \(index + 1) of \(lesson.steps.count)", "\(lesson.steps.count)단계 중 \(index + 1)단계")
-            + " · \(engine.rawValue)", style: .dim)
+        say(
+            "[\(lesson.id)/\(step.id)] "
+                + tr("step \(index + 1) of \(lesson.steps.count)", "\(lesson.steps.count)단계 중 \(index + 1)단계")
+                + " · \(engine.rawValue)", style: .dim)
         // Which engine runs this step.
         if engine == .live, step.engine.allows(.live) {
             let missing = step.requires.compactMap { probe($0) }
             if !missing.isEmpty {
                 if step.engine.allows(.sim) {
                     session.engine = .sim
-                    say(tr("This step needs \(missing.joined(separator: "; ")). It runs on the simulator instead.",
-                           "이 단계에는 \(missing.joined(separator: "; "))가 필요합니다. 대신 시뮬레이터에서 진행합니다."))
+                    say(
+                        tr(
+                            "This step needs \(missing.joined(separator: "; ")). It runs on the simulator instead.",
+                            "이 단계에는 \(missing.joined(separator: "; "))가 필요합니다. 대신 시뮬레이터에서 진행합니다."))
                 } else {
                     stepOptional = true
-                    say(tr("This step needs \(missing.joined(separator: "; ")), so it cannot run here; read along and type `next`.",
-                           "이 단계에는 \(missing.joined(separator: "; "))가 필요해서 여기서는 실행할 수 없습니다. 읽어 보고 `next`를 입력하세요."))
+                    say(
+                        tr(
+                            "This step needs \(missing.joined(separator: "; ")), so it cannot run here; read along and type `next`.",
+                            "이 단계에는 \(missing.joined(separator: "; "))가 필요해서 여기서는 실행할 수 없습니다. 읽어 보고 `next`를 입력하세요."))
                 }
             }
         } else if engine == .live, !step.engine.allows(.live) {
             session.engine = .sim
-            say(tr("This step runs on the simulator (engine switched to sim).", "이 단계는 시뮬레이터에서 진행합니다 (engine을 sim으로 바꿨습니다)."))
+            say(
+                tr(
+                    "This step runs on the simulator (engine switched to sim).",
+                    "이 단계는 시뮬레이터에서 진행합니다 (engine을 sim으로 바꿨습니다)."))
         } else if engine == .sim, !step.engine.allows(.sim) {
             stepOptional = true
-            say(tr("This step runs on your own kernel: type `engine live` and then `retry` to do it, or `next` to go on.",
-                   "이 단계는 여러분의 커널에서 진행합니다. 직접 해 보려면 `engine live` 후 `retry`를, 넘어가려면 `next`를 입력하세요."))
+            say(
+                tr(
+                    "This step runs on your own kernel: type `engine live` and then `retry` to do it, or `next` to go on.",
+                    "이 단계는 여러분의 커널에서 진행합니다. 직접 해 보려면 `engine live` 후 `retry`를, 넘어가려면 `next`를 입력하세요."))
         }
         if !rerunSetupOnly { say(step.text[language]) }
         if !stepOptional { runSetup(step) }
@@ -311,16 +328,24 @@ public final class CourseSession {
         var problem: String?
         do { timeline = try session.currentTimeline() } catch { problem = "\(error)" }
         let outcome = Checker.evaluate(
-            expect, input: CheckInput(timeline: timeline, timelineProblem: problem, windowStart: windowStart,
-                                      output: outputSinceStep))
+            expect,
+            input: CheckInput(
+                timeline: timeline, timelineProblem: problem, windowStart: windowStart,
+                output: outputSinceStep))
         if outcome.passed {
-            succeed(lesson, step, values: outcome.values, skipped: { if case .skip = reason { return true }; return false }())
+            succeed(
+                lesson, step, values: outcome.values,
+                skipped: {
+                    if case .skip = reason { return true }; return false
+                }())
             return outcome
         }
         switch reason {
         case .command(attempt: true):
             attempts += 1
-            if let f = outcome.firstFailure { say("✗ " + tr("not yet: ", "아직입니다: ") + f.feedback(language), style: .yellow) }
+            if let f = outcome.firstFailure {
+                say("✗ " + tr("not yet: ", "아직입니다: ") + f.feedback(language), style: .yellow)
+            }
             if attempts >= 2 && step.hints.count > (progress.lessons[lesson.id]?.hintsUsed[step.id] ?? 0) {
                 say(tr("(stuck? `hint` shows a hint)", "(막히면 `hint`로 힌트를 볼 수 있습니다)"), style: .dim)
             }
@@ -336,7 +361,8 @@ public final class CourseSession {
     func succeed(_ lesson: Lesson, _ step: Step, values: [String: String], skipped: Bool = false) {
         if stepPassed { return }
         stepPassed = true
-        var entry = progress.lessons[lesson.id] ?? LessonProgress(version: lesson.version, language: language, engine: engine)
+        var entry =
+            progress.lessons[lesson.id] ?? LessonProgress(version: lesson.version, language: language, engine: engine)
         if skipped {
             if !entry.skipped.contains(step.id) && !entry.done.contains(step.id) { entry.skipped.append(step.id) }
         } else if !entry.done.contains(step.id) {
@@ -347,15 +373,20 @@ public final class CourseSession {
         save()
         say("✓ PASS [\(step.id)]", style: .green)
         if let e = step.explain { say(Template.fill(e[language], values: values)) }
-        say(stepIndex + 1 < lesson.steps.count ? tr("Type `next` to go on.", "`next`를 입력하면 다음으로 넘어갑니다.")
-            : tr("That was the last step. Type `next` to finish the lesson.", "마지막 단계였습니다. `next`를 입력하면 레슨을 마칩니다."), style: .dim)
+        say(
+            stepIndex + 1 < lesson.steps.count
+                ? tr("Type `next` to go on.", "`next`를 입력하면 다음으로 넘어갑니다.")
+                : tr("That was the last step. Type `next` to finish the lesson.", "마지막 단계였습니다. `next`를 입력하면 레슨을 마칩니다."),
+            style: .dim)
     }
 
     /// The hook run after every shell command: checks the current step unless paused, or unless the command
     /// was the course's own or one the course is running.
     func afterCommand(_ words: [String], succeeded: Bool) {
         guard !running, !playing, let step, let name = words.first, !KnownCommands.course.contains(name) else { return }
-        guard !stepPassed, !stepOptional, step.expect != nil, step.kind == .command || step.kind == .free else { return }
+        guard !stepPassed, !stepOptional, step.expect != nil, step.kind == .command || step.kind == .free else {
+            return
+        }
         let line = words.joined(separator: " ")
         var attempt = false
         if step.kind == .command, let input = step.input, let regex = try? Regex(input) {
@@ -390,16 +421,19 @@ public final class CourseSession {
         guard let last = progress.last, let entry = progress.lessons[last],
             let c = try? course(), let lesson = c.lessons.first(where: { $0.id == last }), !entry.finished(lesson)
         else { return nil }
-        return tr("│ You were in lesson “\(lesson.title[language])”. Type `resume` to go on, or `lessons` for the menu.",
-                  "│ “\(lesson.title[language])” 레슨을 하던 중이었습니다. 이어 하려면 `resume`, 목록은 `lessons`를 입력하세요.")
+        return tr(
+            "│ You were in lesson “\(lesson.title[language])”. Type `resume` to go on, or `lessons` for the menu.",
+            "│ “\(lesson.title[language])” 레슨을 하던 중이었습니다. 이어 하려면 `resume`, 목록은 `lessons`를 입력하세요.")
     }
 
     // MARK: Navigation (used by the commands)
 
     func requireLesson() throws -> (Lesson, Step) {
         guard let lesson, let step else {
-            throw ShellError.usage(tr("no lesson in progress; `lessons` lists them and `start N` starts one",
-                                      "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요"))
+            throw ShellError.usage(
+                tr(
+                    "no lesson in progress; `lessons` lists them and `start N` starts one",
+                    "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요"))
         }
         return (lesson, step)
     }
@@ -407,8 +441,10 @@ public final class CourseSession {
     func next() throws {
         let (lesson, step) = try requireLesson()
         if step.isChecked && !stepPassed && !stepOptional {
-            throw ShellError.usage(tr("this step is not done yet; try `hint`, `check`, or `skip`",
-                                      "아직 이 단계를 마치지 않았습니다. `hint`, `check`, `skip`을 써 보세요"))
+            throw ShellError.usage(
+                tr(
+                    "this step is not done yet; try `hint`, `check`, or `skip`",
+                    "아직 이 단계를 마치지 않았습니다. `hint`, `check`, `skip`을 써 보세요"))
         }
         if !step.isChecked, var e = progress.lessons[lesson.id], !e.done.contains(step.id) {
             e.done.append(step.id)
@@ -420,10 +456,14 @@ public final class CourseSession {
         }
         progress.lessons[lesson.id]?.current = nil
         save()
-        say("★ " + tr("Lesson finished: \(lesson.title[language]).", "레슨 완료: \(lesson.title[language])."), style: .green)
+        say(
+            "★ " + tr("Lesson finished: \(lesson.title[language]).", "레슨 완료: \(lesson.title[language])."), style: .green
+        )
         if let c = try? course(), let i = lessonIndex, i + 1 < c.lessons.count {
-            say(tr("Next: `start \(i + 2)` (\(c.lessons[i + 1].title[language])).",
-                   "다음: `start \(i + 2)` (\(c.lessons[i + 1].title[language]))."))
+            say(
+                tr(
+                    "Next: `start \(i + 2)` (\(c.lessons[i + 1].title[language])).",
+                    "다음: `start \(i + 2)` (\(c.lessons[i + 1].title[language]))."))
         }
         lessonIndex = nil
     }
@@ -431,8 +471,10 @@ public final class CourseSession {
     func goTo(_ index: Int) throws {
         let (lesson, _) = try requireLesson()
         guard index >= 0, index < lesson.steps.count else {
-            throw ShellError.usage(tr("there is no such step; this lesson has steps 1–\(lesson.steps.count)",
-                                      "그런 단계는 없습니다. 이 레슨은 1–\(lesson.steps.count)단계입니다"))
+            throw ShellError.usage(
+                tr(
+                    "there is no such step; this lesson has steps 1–\(lesson.steps.count)",
+                    "그런 단계는 없습니다. 이 레슨은 1–\(lesson.steps.count)단계입니다"))
         }
         playing = false
         enter(index)

@@ -175,12 +175,12 @@ public struct LiveMachineState: Equatable, CustomStringConvertible, Sendable {
     public static func read() -> LiveMachineState {
         var s: [String: String] = [:]
         for n in sysctlNames { s[n] = (try? Sysctl.read(n)) ?? "?" }
-        let tracefs = MountTable.read().filter { $0.type == "tracefs" }.map(\.target)
+        let tracefs = Mount.read().filter { $0.type == "tracefs" }.map(\.mountPoint)
         let instances = tracefs.flatMap { t in
             ((try? FileManager.default.contentsOfDirectory(atPath: t + "/instances")) ?? []).filter { $0.hasPrefix("swaplab-") }
         }
         return LiveMachineState(
-            sysctls: s, swaps: ((try? SwapDevices.read()) ?? []).map(\.path).sorted(), tracefsMounts: tracefs.sorted(),
+            sysctls: s, swaps: ((try? Swaps.read()) ?? []).map(\.path).sorted(), tracefsMounts: tracefs.sorted(),
             swaplabInstances: instances.sorted())
     }
 

@@ -40,7 +40,9 @@ struct LabOptionGroup: ParsableArguments {
             guard let s else { return nil }
             do { return try Quantity.bytes(s) } catch { throw ShellError.usage("--\(name): \(error.description)") }
         }
-        var o = LabOptions(wakeAt: try size(wakeAt, "wake-at"), hog: try size(hog, "hog"), floor: try size(floor, "floor"), direct: direct)
+        var o = LabOptions(
+            wakeAt: try size(wakeAt, "wake-at"), hog: try size(hog, "hog"), floor: try size(floor, "floor"),
+            direct: direct)
         if let rate {
             let r = rate.hasSuffix("/s") ? String(rate.dropLast(2)) : rate
             o.rate = Double(try size(r, "rate") ?? 0)
@@ -52,7 +54,8 @@ struct LabOptionGroup: ParsableArguments {
 /// `lab run`.
 struct LabRunCommand: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run the whole lab (about 25 s) and explain what kswapd did; acts on this machine.")
+        commandName: "run",
+        abstract: "Run the whole lab (about 25 s) and explain what kswapd did; acts on this machine.")
 
     @OptionGroup var options: LabOptionGroup
     @Flag(name: .long, help: "Print the result as JSON (counts from the trace and /proc/vmstat).")
@@ -69,7 +72,7 @@ struct LabRunCommand: ShellCommand {
         do { try runner.run() } catch { failure = error }
         session.labTimeline = runner.timeline()
         if json {
-            out.line(LabRunCommand.json(runner.result).rendered)
+            out.line(LabRunCommand.json(runner.result).oneLine)
         } else if failure == nil, let timeline = session.labTimeline {
             out.line()
             let report = ReclaimExplainer.analyze(timeline)
@@ -85,16 +88,19 @@ struct LabRunCommand: ShellCommand {
             if let e = failure as? LabError { throw ShellError.failed(e.description) }
             throw failure
         }
-        if !runner.result.restored { throw ShellError.failed("the lab could not put everything back; see above, then run `restore`") }
+        if !runner.result.restored {
+            throw ShellError.failed("the lab could not put everything back; see above, then run `restore`")
+        }
     }
 
     /// The `--json` object: the keys first, then the lab's own numbers.
-    static func json(_ r: LabResult) -> JSONText {
+    static func json(_ r: LabResult) -> OrderedJSON {
         .object([
             ("kswapd_wake", .int(Int64(r.kswapd_wake))), ("kswapd_sleep", .int(Int64(r.kswapd_sleep))),
             ("wakeup_kswapd", .int(Int64(r.wakeup_kswapd))), ("direct_reclaim", .int(Int64(r.direct_reclaim))),
             ("pswpout", .int(r.pswpout)), ("pswpin", .int(r.pswpin)), ("min_free_mib", .int(r.min_free_mib)),
-            ("restored", .bool(r.restored)), ("floor_mib", .int(r.floor_mib)), ("wake_point_mib", .int(r.wake_point_mib)),
+            ("restored", .bool(r.restored)), ("floor_mib", .int(r.floor_mib)),
+            ("wake_point_mib", .int(r.wake_point_mib)),
             ("watermark_scale_factor", .int(r.watermark_scale_factor)), ("min_free_kbytes", .int(r.min_free_kbytes)),
             ("balloon_pages", .int(r.balloon_pages)), ("hog_mib", .int(r.hog_mib)), ("bad_pages", .int(r.bad_pages)),
             ("zone_growth_seconds", r.zone_growth_seconds.map { .double($0) } ?? .null),
@@ -108,7 +114,8 @@ struct LabRunCommand: ShellCommand {
 struct LabPrepareCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "prepare",
-        abstract: "Set the lab up (swapfile, tracing, watermarks, balloon) for step-by-step lessons; acts on this machine.")
+        abstract:
+            "Set the lab up (swapfile, tracing, watermarks, balloon) for step-by-step lessons; acts on this machine.")
 
     @OptionGroup var options: LabOptionGroup
 

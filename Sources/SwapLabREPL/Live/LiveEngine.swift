@@ -78,7 +78,7 @@ public final class LiveEngine {
         let hogName = try newName(name)
         let check: AllocationGuard
         do {
-            check = try AllocationGuard.measure(root: session.systemRoot, floorOverride: floor)
+            check = try AllocationGuard.measure(root: SystemRoot(session.systemRoot), floorOverride: floor)
         } catch {
             throw ShellError.failed("cannot read /proc to check free memory: \(error)")
         }
@@ -133,11 +133,16 @@ public final class LiveEngine {
             let verdict =
                 r.badPages == 0 ? "all verified" : session.output.styled("\(r.badPages) pages differ!", .red)
             var swapped = ""
-            if let s = before?.swap, s > 0 { swapped = "; \(Quantity.format(bytes: s)) came back from swap" }
+            if let s = before?.swap, s.count > 0 {
+                swapped = "; \(Quantity.format(bytes: s.bytes)) came back from swap"
+            }
             session.output.line(
-                "\(hog.name): read \(r.pages) pages back in \(String(format: "%.2f", r.seconds)) s, \(verdict)\(swapped)")
+                "\(hog.name): read \(r.pages) pages back in \(String(format: "%.2f", r.seconds)) s, \(verdict)\(swapped)"
+            )
             mark("touch \(hog.name)")
-            if r.badPages > 0 { throw ShellError.failed("\(hog.name): \(r.badPages) of \(r.pages) pages did not verify") }
+            if r.badPages > 0 {
+                throw ShellError.failed("\(hog.name): \(r.badPages) of \(r.pages) pages did not verify")
+            }
             return r
         }
     }
@@ -174,7 +179,9 @@ public final class LiveEngine {
         }
         let rows = hogs.compactMap { h -> Row? in
             guard let m = h.memory else { return nil }
-            return Row(name: h.name, pid: h.pid, size: h.bytesRequested, rss: m.rss, swap: m.swap, fill: h.fill.rawValue)
+            return Row(
+                name: h.name, pid: h.pid, size: h.bytesRequested, rss: m.rss?.bytes ?? 0, swap: m.swap?.bytes ?? 0,
+                fill: h.fill.rawValue)
         }
         if json {
             let enc = JSONEncoder()
@@ -187,16 +194,20 @@ public final class LiveEngine {
             return
         }
         let f = Quantity.format(bytes:)
-        out.line(out.styled(pad("NAME", 10) + pad("PID", 9) + pad("SIZE", 12) + pad("RSS", 12) + pad("SWAP", 12) + "FILL", .bold))
+        out.line(
+            out.styled(
+                pad("NAME", 10) + pad("PID", 9) + pad("SIZE", 12) + pad("RSS", 12) + pad("SWAP", 12) + "FILL", .bold))
         for r in rows {
-            out.line(pad(r.name, 10) + pad(String(r.pid), 9) + pad(f(r.size), 12) + pad(f(r.rss), 12) + pad(f(r.swap), 12) + r.fill)
+            out.line(
+                pad(r.name, 10) + pad(String(r.pid), 9) + pad(f(r.size), 12) + pad(f(r.rss), 12) + pad(f(r.swap), 12)
+                    + r.fill)
         }
     }
 
     /// Drops hogs that have ended, saying how (an OOM kill shows as SIGKILL with an oom_kill delta).
     private func reapEnded(in session: Session) {
         for hog in hogs where !hog.isRunning {
-            let now = try? LiveMemoryFacts.vmstat("oom_kill", root: session.systemRoot)
+            let now = (try? Vmstat.read(root: SystemRoot(session.systemRoot)))?["oom_kill"]
             let delta = now.flatMap { n in hog.oomKillsAtStart.map { n - $0 } } ?? 0
             var text = "\(hog.name) (pid \(hog.pid)) has ended: \(hog.exit.map(String.init(describing:)) ?? "unknown")"
             if delta > 0 { text += "; oom_kill rose by \(delta) since it started: the OOM killer chose it" }
@@ -211,7 +222,8 @@ public final class LiveEngine {
         guard let h = hogs.first(where: { $0.name == name }) else {
             let names = hogs.map(\.name)
             throw ShellError.usage(
-                names.isEmpty ? "there is no hog called \(name); start one with: alloc SIZE"
+                names.isEmpty
+                    ? "there is no hog called \(name); start one with: alloc SIZE"
                     : "there is no hog called \(name); the hogs are: \(names.joined(separator: ", "))")
         }
         return h
@@ -252,7 +264,8 @@ public final class LiveEngine {
     /// Starts tracing `events` in a private instance.
     public func traceOn(events: [String], in session: Session) throws {
         if let trace, trace.isRunning {
-            throw ShellError.usage("tracing is already on (\(trace.enabled.joined(separator: ", "))); `trace off` first")
+            throw ShellError.usage(
+                "tracing is already on (\(trace.enabled.joined(separator: ", "))); `trace off` first")
         }
         do {
             let recorder = self.recorder
@@ -299,7 +312,9 @@ public final class LiveEngine {
         out.line("lines read:  \(c.lines) (\(Quantity.format(bytes: c.bytes)))")
         if t.isRunning {
             let s = t.bufferStats()
-            out.line("lost events: \(s.lost) (overrun \(s.overrun), commit overrun \(s.commitOverrun), dropped \(s.dropped))")
+            out.line(
+                "lost events: \(s.lost) (overrun \(s.overrun), commit overrun \(s.commitOverrun), dropped \(s.dropped))"
+            )
             out.line("unread:      \(s.entries)")
         }
     }
@@ -308,27 +323,41 @@ public final class LiveEngine {
 
     /// The swap devices and their use, from /proc/swaps.
     public func swapShow(json: Bool, in session: Session) throws {
-        let devices: [SwapDevice]
-        do { devices = try SwapDevices.read(root: session.systemRoot) } catch {
-            throw ShellError.failed("cannot read /proc/swaps: \(error)")
+        let devices: [SwapArea]
+        do { devices = try Swaps.read(root: SystemRoot(session.systemRoot)) } catch {
+            throw ShellError.failed(error.description)
         }
         let out = session.output
         if json {
+            /// One line of /proc/swaps as `swap show --json` prints it, sizes in KiB as the file has them.
+            struct Row: Encodable {
+                var path: String
+                var type: String
+                var sizeKiB: Int64
+                var usedKiB: Int64
+                var priority: Int
+            }
+            let rows = devices.map {
+                Row(
+                    path: $0.path, type: $0.type, sizeKiB: $0.size.kibibytes, usedKiB: $0.used.kibibytes,
+                    priority: $0.priority)
+            }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            out.line(String(decoding: try enc.encode(devices), as: UTF8.self))
+            out.line(String(decoding: try enc.encode(rows), as: UTF8.self))
             return
         }
         if devices.isEmpty {
             out.line("no swap is on: anonymous pages cannot be reclaimed (try: swap on 1G)")
             return
         }
-        let ours = Set(journal.pending.compactMap { c -> String? in if case .swapOn(let p) = c { return p } else { return nil } })
+        let ours = Set(
+            journal.pending.compactMap { c -> String? in if case .swapOn(let p) = c { return p } else { return nil } })
         let f = Quantity.format(bytes:)
         out.line(out.styled(pad("DEVICE", 40) + pad("TYPE", 11) + pad("SIZE", 12) + pad("USED", 12) + "PRIO", .bold))
         for d in devices {
             out.line(
-                pad(d.path, 40) + pad(d.type, 11) + pad(f(d.sizeKiB * 1024), 12) + pad(f(d.usedKiB * 1024), 12)
+                pad(d.path, 40) + pad(d.type, 11) + pad(f(d.size.bytes), 12) + pad(f(d.used.bytes), 12)
                     + String(d.priority) + (ours.contains(d.path) ? "  (swaplab's)" : ""))
         }
     }

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import SwapLabCore
 
 /// `status`, `vmstat`, `events` and `mark` on the live engine: the same commands and `--json` shapes as on the
@@ -27,14 +27,15 @@ enum LiveReports {
         let zoneinfo: Zoneinfo
         do { zoneinfo = try ZoneinfoParser.read(root: root) } catch { throw ShellError.failed(error.description) }
         let sysctls = try? VMSysctls.read(root: root)
-        let swaps = (try? SwapDevices.read(root: session.systemRoot)) ?? []
+        let swaps = (try? Swaps.read(root: root)) ?? []
         let kernel = (try? KernelRelease.read(root: root)).map { "\($0.ostype) \($0.release)" } ?? "Linux"
         let unreclaimable = zoneinfo.nodes.filter { $0.unreclaimable == true }.map(\.id)
         let s = Status(
             time: Syscall.monotonicSeconds(), kernel: kernel, minFreeKbytes: sysctls?.minFreeKbytes,
             watermarkScaleFactor: sysctls?.watermarkScaleFactor, swappiness: sysctls?.swappiness,
             zones: zoneinfo.snapshots, nodeUnreclaimable: Array(Set(unreclaimable)).sorted(),
-            swapTotalKiB: swaps.reduce(0) { $0 + $1.sizeKiB }, swapUsedKiB: swaps.reduce(0) { $0 + $1.usedKiB },
+            swapTotalKiB: swaps.reduce(0) { $0 + $1.size.kibibytes },
+            swapUsedKiB: swaps.reduce(0) { $0 + $1.used.kibibytes },
             tracing: engine.trace?.isRunning ?? false, hogs: engine.hogs.map(\.name))
         let out = session.output
         if json {
@@ -44,17 +45,20 @@ enum LiveReports {
         out.line(String(format: "live t = %.3f s (CLOCK_MONOTONIC) · %@", s.time, s.kernel))
         out.line(
             "min_free_kbytes \(s.minFreeKbytes.map(String.init) ?? "?") · watermark_scale_factor "
-                + "\(s.watermarkScaleFactor.map(String.init) ?? "?") · swappiness \(s.swappiness.map(String.init) ?? "?")")
+                + "\(s.watermarkScaleFactor.map(String.init) ?? "?") · swappiness \(s.swappiness.map(String.init) ?? "?")"
+        )
         func cell(_ text: String) -> String { DisplayWidth.pad(text, to: 11, right: true) }
         let heads: [String] = ["free", "min", "low", "high", "managed"].map(cell)
         out.line(DisplayWidth.pad("zone", to: 10) + heads.joined() + DisplayWidth.pad("free", to: 12, right: true))
         for z in s.zones where z.managed.count > 0 {
             let values: [String] = [z.free, z.min, z.low, z.high, z.managed].map { cell(String($0.count)) }
             let name = DisplayWidth.pad("\(z.node) \(z.zone.rawValue)", to: 10)
-            out.line(name + values.joined() + DisplayWidth.pad(Quantity.format(bytes: z.free.bytes), to: 12, right: true))
+            out.line(
+                name + values.joined() + DisplayWidth.pad(Quantity.format(bytes: z.free.bytes), to: 12, right: true))
         }
         for n in s.nodeUnreclaimable {
-            out.line("node \(n): node_unreclaimable 1 — kswapd gave up; it wakes again only after reclaim makes progress")
+            out.line(
+                "node \(n): node_unreclaimable 1 — kswapd gave up; it wakes again only after reclaim makes progress")
         }
         let used = Quantity.format(bytes: s.swapUsedKiB * 1024)
         let total = Quantity.format(bytes: s.swapTotalKiB * 1024)
@@ -96,7 +100,8 @@ enum LiveReports {
         }
         out.line(
             DisplayWidth.pad("counter", to: 32) + DisplayWidth.pad("now", to: 14, right: true)
-                + DisplayWidth.pad(String(format: "Δ since mark '%@' (%.1f s ago)", base.label, t - base.time), to: 40, right: true))
+                + DisplayWidth.pad(
+                    String(format: "Δ since mark '%@' (%.1f s ago)", base.label, t - base.time), to: 40, right: true))
         for name in LiveTimeline.sampledCounters {
             guard let v = counters[name] else { continue }
             let d = deltas[name] ?? 0

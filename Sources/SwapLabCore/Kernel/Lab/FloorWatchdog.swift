@@ -13,7 +13,7 @@ public final class FloorWatchdog: @unchecked Sendable {
 
     public let floor: Pages
     public let interval: Double
-    private let vmstatPath: String
+    private let root: SystemRoot
     private let lock = NSLock()
     private var hogPID: Int32?
     private var balloon: (path: String, original: String)?
@@ -27,20 +27,12 @@ public final class FloorWatchdog: @unchecked Sendable {
     public init(floor: Pages, interval: Double = 0.02, root: SystemRoot = SystemRoot()) {
         self.floor = floor
         self.interval = interval
-        vmstatPath = root.resolve("/proc/vmstat")
+        self.root = root
     }
 
-    /// `nr_free_pages` from a /proc/vmstat text, read by its exact name.
-    public static func freePages(vmstatText text: String) -> Pages? {
-        guard let r = text.range(of: "\nnr_free_pages ") ?? (text.hasPrefix("nr_free_pages ") ? text.range(of: "nr_free_pages ") : nil)
-        else { return nil }
-        let digits = text[r.upperBound...].prefix { $0.isNumber }
-        return Int64(digits).map { Pages($0) }
-    }
-
-    /// Reads free pages now (nil when /proc/vmstat cannot be read).
+    /// Reads free pages now: /proc/vmstat's `nr_free_pages` (nil when it cannot be read).
     public func readFree() -> Pages? {
-        (try? Syscall.readText(vmstatPath)).flatMap(FloorWatchdog.freePages(vmstatText:))
+        (try? Vmstat.read(root: root))?["nr_free_pages"].map { Pages($0) }
     }
 
     /// Starts the thread.

@@ -162,9 +162,10 @@ public final class LabRunner: @unchecked Sendable {
             throw error
         }
         isPrepared = true
-        say("prepared: the wake point is \(mib(wakePoint?.wakePoint.bytes ?? 0)) MiB, "
-            + "\(mib(wakePoint?.distance.bytes ?? 0)) MiB away; allocate more than that (alloc SIZE) and kswapd wakes. "
-            + "`lab restore` undoes everything")
+        say(
+            "prepared: the wake point is \(mib(wakePoint?.wakePoint.bytes ?? 0)) MiB, "
+                + "\(mib(wakePoint?.distance.bytes ?? 0)) MiB away; allocate more than that (alloc SIZE) and kswapd wakes. "
+                + "`lab restore` undoes everything")
     }
 
     /// The timeline so far (samples, trace events, markers).
@@ -174,7 +175,8 @@ public final class LabRunner: @unchecked Sendable {
         return liveTimeline.snapshot(
             machine: MachineDescription(
                 engine: "live", summary: "Linux \(release), lab" + (options.direct ? " (direct reclaim)" : ""),
-                minFreeKbytes: s?.minFreeKbytes, watermarkScaleFactor: result.watermark_scale_factor > 0
+                minFreeKbytes: s?.minFreeKbytes,
+                watermarkScaleFactor: result.watermark_scale_factor > 0
                     ? result.watermark_scale_factor : s?.watermarkScaleFactor,
                 swappiness: s?.swappiness))
     }
@@ -247,13 +249,16 @@ public final class LabRunner: @unchecked Sendable {
         guard let minFree = sysctls.minFreeKbytes, let wsf = sysctls.watermarkScaleFactor,
             let total = meminfo.memTotal?.bytes
         else {
-            throw .preflight("this kernel lacks vm.watermark_scale_factor (4.6+) or min_free_kbytes; the lab needs both")
+            throw .preflight(
+                "this kernel lacks vm.watermark_scale_factor (4.6+) or min_free_kbytes; the lab needs both")
         }
         hugepagesOriginal = sysctls.nrHugepages ?? 0
         minFreeOriginal = String(minFree)
         let hugeSize = (meminfo.hugePageSizeKiB ?? 2048) * 1024
         var zones = try readZones()
-        floor = options.floor ?? LabPlan.defaultFloor(minWatermarks: LabPlan.managedMin(zones.snapshots), memTotalBytes: total)
+        floor =
+            options.floor
+            ?? LabPlan.defaultFloor(minWatermarks: LabPlan.managedMin(zones.snapshots), memTotalBytes: total)
         result.floor_mib = mib(floor)
         let watchdog = FloorWatchdog(floor: Pages(bytes: floor), root: root)
         self.watchdog = watchdog
@@ -261,9 +266,10 @@ public final class LabRunner: @unchecked Sendable {
         liveTimeline.startSampling()
         mark("start")
         let wp0 = WakePoint.userAllocation(zones.snapshots)
-        say("preflight: root, tracefs \(survey.tracefsMountPoint ?? "(will be mounted)"), floor \(mib(floor)) MiB; "
-            + "free \(mib(wp0.free.bytes)) MiB, kswapd wakes at \(mib(wp0.wakePoint.bytes)) MiB "
-            + "(\(mib(wp0.distance.bytes)) MiB away with wsf \(wsf))")
+        say(
+            "preflight: root, tracefs \(survey.tracefsMountPoint ?? "(will be mounted)"), floor \(mib(floor)) MiB; "
+                + "free \(mib(wp0.free.bytes)) MiB, kswapd wakes at \(mib(wp0.wakePoint.bytes)) MiB "
+                + "(\(mib(wp0.distance.bytes)) MiB away with wsf \(wsf))")
 
         // Lazily initialised zones (live-lab.md §4): grow them once.
         if zones.zones.contains(where: { $0.snapshot.present - $0.snapshot.managed >= FreeMemoryCheck.threshold }) {
@@ -324,19 +330,22 @@ public final class LabRunner: @unchecked Sendable {
                         "even watermark_scale_factor \(maxWSF) puts the wake point at \(mib(choice.wakePoint.bytes)) MiB, "
                             + "too close to the floor of \(mib(floor)) MiB on this machine; give a lower --floor")
                 }
-                say("note: the largest watermark_scale_factor (\(maxWSF)) gives a wake point of "
-                    + "\(mib(choice.wakePoint.bytes)) MiB, below the \(mib(target)) MiB asked for")
+                say(
+                    "note: the largest watermark_scale_factor (\(maxWSF)) gives a wake point of "
+                        + "\(mib(choice.wakePoint.bytes)) MiB, below the \(mib(target)) MiB asked for")
             }
             try sysctl("watermark_scale_factor", String(choice.scaleFactor))
             zones = try readZones()
             let measured = WakePoint.userAllocation(zones.snapshots)
             result.watermark_scale_factor = choice.scaleFactor
-            say("watermarks: watermark_scale_factor \(wsf) → \(choice.scaleFactor): kswapd wakes at "
-                + "\(mib(measured.wakePoint.bytes)) MiB free (computed \(mib(choice.wakePoint.bytes)) MiB; "
-                + "floor \(mib(floor)) MiB + \(mib(measured.wakePoint.bytes - floor)) MiB)")
+            say(
+                "watermarks: watermark_scale_factor \(wsf) → \(choice.scaleFactor): kswapd wakes at "
+                    + "\(mib(measured.wakePoint.bytes)) MiB free (computed \(mib(choice.wakePoint.bytes)) MiB; "
+                    + "floor \(mib(floor)) MiB + \(mib(measured.wakePoint.bytes - floor)) MiB)")
             if abs(measured.wakePoint.bytes - choice.wakePoint.bytes) > 64 * LabRunner.mib {
-                say("note: /proc/zoneinfo says \(mib(measured.wakePoint.bytes)) MiB, not the computed "
-                    + "\(mib(choice.wakePoint.bytes)) MiB (a watermark boost, or memory moved meanwhile)")
+                say(
+                    "note: /proc/zoneinfo says \(mib(measured.wakePoint.bytes)) MiB, not the computed "
+                        + "\(mib(choice.wakePoint.bytes)) MiB (a watermark boost, or memory moved meanwhile)")
             }
         }
         result.min_free_kbytes = (try? VMSysctls.read(root: root))?.minFreeKbytes ?? minFree
@@ -362,8 +371,9 @@ public final class LabRunner: @unchecked Sendable {
             balloonChange = change
             let got = ((try? Meminfo.read(root: root))?.hugePagesTotal ?? hugepagesOriginal) - hugepagesOriginal
             result.balloon_pages = got
-            say("balloon: \(got) of \(pages) huge pages (\(mib(got * hugeSize)) MiB) in "
-                + "\(ms(Syscall.monotonicSeconds() - t0)) ms" + (got < pages ? "; the kernel granted fewer" : ""))
+            say(
+                "balloon: \(got) of \(pages) huge pages (\(mib(got * hugeSize)) MiB) in "
+                    + "\(ms(Syscall.monotonicSeconds() - t0)) ms" + (got < pages ? "; the kernel granted fewer" : ""))
             mark("balloon \(got) huge pages")
             Syscall.sleep(seconds: 1)
         } else {
@@ -401,8 +411,9 @@ public final class LabRunner: @unchecked Sendable {
         var zones = try readZones()
         let managed0 = zones.zones.reduce(Int64(0)) { $0 + $1.snapshot.managed.count }
         let present = zones.zones.reduce(Int64(0)) { $0 + $1.snapshot.present.count }
-        say("zones: Normal is initialised lazily (present \(mib(Pages(present).bytes)) MiB, managed "
-            + "\(mib(Pages(managed0).bytes)) MiB); growing it once with a balloon in 1 GiB steps")
+        say(
+            "zones: Normal is initialised lazily (present \(mib(Pages(present).bytes)) MiB, managed "
+                + "\(mib(Pages(managed0).bytes)) MiB); growing it once with a balloon in 1 GiB steps")
         let perStep = LabRunner.gib / hugePageSize
         let maxSteps = Pages(present).bytes / LabRunner.gib + 8
         let change = JournaledChange.hugepages(
@@ -433,7 +444,9 @@ public final class LabRunner: @unchecked Sendable {
                 stillSteps += 1
             }
             lastManaged = managed
-            let lazyLeft = zones.zones.contains { $0.snapshot.present - $0.snapshot.managed >= FreeMemoryCheck.threshold }
+            let lazyLeft = zones.zones.contains {
+                $0.snapshot.present - $0.snapshot.managed >= FreeMemoryCheck.threshold
+            }
             if got < target { break }
             if grewOnce && stillSteps >= 1 { break }
             if !lazyLeft && stillSteps >= 1 { break }
@@ -444,8 +457,9 @@ public final class LabRunner: @unchecked Sendable {
         let managed = (try readZones()).zones.reduce(Int64(0)) { $0 + $1.snapshot.managed.count }
         let seconds = Syscall.monotonicSeconds() - t0
         result.zone_growth_seconds = (seconds * 10).rounded() / 10
-        say("zones: managed grew by \(mib(Pages(managed - managed0).bytes)) MiB in \(String(format: "%.1f", seconds)) s "
-            + "(until reboot); balloon released")
+        say(
+            "zones: managed grew by \(mib(Pages(managed - managed0).bytes)) MiB in \(String(format: "%.1f", seconds)) s "
+                + "(until reboot); balloon released")
         mark("zones grown")
     }
 
@@ -453,7 +467,8 @@ public final class LabRunner: @unchecked Sendable {
         guard let watchdog else { return }
         // 6. Hog, sized from the measured distance.
         let wp = try settledWakePoint(seconds: 4)
-        let size = options.hog ?? LabPlan.hogSize(distance: wp.distance.bytes, wakePoint: wp.wakePoint.bytes, floor: floor)
+        let size =
+            options.hog ?? LabPlan.hogSize(distance: wp.distance.bytes, wakePoint: wp.wakePoint.bytes, floor: floor)
         let rate = options.direct ? 0 : (options.rate ?? LabOptions.defaultRate)
         result.hog_mib = mib(size)
         let freeSwap = ((try? Swaps.read(root: root)) ?? []).reduce(Int64(0)) { $0 + ($1.size - $1.used).bytes }
@@ -462,10 +477,11 @@ public final class LabRunner: @unchecked Sendable {
         }
         let vm0 = try? Vmstat.read(root: root)
         watchdog.resetLowest()
-        say("hog: \(mib(size)) MiB of random bytes"
-            + (rate > 0 ? " at \(mib(Int64(rate))) MiB/s" : ", as fast as it can")
-            + "; kswapd should wake \(mib(wp.distance.bytes)) MiB in (free \(mib(wp.free.bytes)) MiB, wake point "
-            + "\(mib(wp.wakePoint.bytes)) MiB)")
+        say(
+            "hog: \(mib(size)) MiB of random bytes"
+                + (rate > 0 ? " at \(mib(Int64(rate))) MiB/s" : ", as fast as it can")
+                + "; kswapd should wake \(mib(wp.distance.bytes)) MiB in (free \(mib(wp.free.bytes)) MiB, wake point "
+                + "\(mib(wp.wakePoint.bytes)) MiB)")
         let hog: MemoryHog
         do {
             hog = try MemoryHog(name: "lab", bytes: size, fill: .random, rate: rate, executable: options.hogExecutable)
@@ -481,8 +497,9 @@ public final class LabRunner: @unchecked Sendable {
         let progressLine = { [self] () -> Void in
             let w = WakePoint.userAllocation((try? ZoneinfoParser.read(root: root).snapshots) ?? [])
             let c = eventCounts()
-            say("  hog \(mib(doneBytes)) of \(mib(size)) MiB · free \(mib(w.free.bytes)) MiB (wake \(mib(w.wakePoint.bytes))) "
-                + "· kswapd woke \(c.wakeup) time(s), \(c.wake) pass(es), slept \(c.sleep)")
+            say(
+                "  hog \(mib(doneBytes)) of \(mib(size)) MiB · free \(mib(w.free.bytes)) MiB (wake \(mib(w.wakePoint.bytes))) "
+                    + "· kswapd woke \(c.wakeup) time(s), \(c.wake) pass(es), slept \(c.sleep)")
         }
         do {
             try hog.allocate(
@@ -502,7 +519,9 @@ public final class LabRunner: @unchecked Sendable {
         }
         doneBytes = size
         mark("hog ready")
-        say("hog: holds \(mib(size)) MiB (pid \(hog.pid), written in \(String(format: "%.1f", hog.fillSeconds ?? 0)) s)")
+        say(
+            "hog: holds \(mib(size)) MiB (pid \(hog.pid), written in \(String(format: "%.1f", hog.fillSeconds ?? 0)) s)"
+        )
         // Let kswapd finish its cycle: wait until its last event is a sleep (at most 20 s).
         let waitEnd = Syscall.monotonicSeconds() + 20
         while Syscall.monotonicSeconds() < waitEnd {
@@ -524,7 +543,7 @@ public final class LabRunner: @unchecked Sendable {
             say("balloon: released (\(o?.detail ?? "done")) before reading back, so swap-in does not thrash")
             mark("balloon released")
         }
-        let swapped = hog.memory?.swap ?? 0
+        let swapped = hog.memory?.swap?.bytes ?? 0
         mark("touch")
         let touched: MemoryHog.TouchResult
         do {
@@ -534,9 +553,10 @@ public final class LabRunner: @unchecked Sendable {
             throw .failed("reading the pages back failed: \(error)")
         }
         result.bad_pages = touched.badPages
-        say("swap-in: read \(touched.pages) pages back in \(String(format: "%.2f", touched.seconds)) s "
-            + "(\(mib(swapped)) MiB were in swap); "
-            + (touched.badPages == 0 ? "every page verified" : "\(touched.badPages) pages DIFFER"))
+        say(
+            "swap-in: read \(touched.pages) pages back in \(String(format: "%.2f", touched.seconds)) s "
+                + "(\(mib(swapped)) MiB were in swap); "
+                + (touched.badPages == 0 ? "every page verified" : "\(touched.badPages) pages DIFFER"))
         mark("touched")
         let vm1 = try? Vmstat.read(root: root)
         if let vm0, let vm1 {
@@ -573,10 +593,11 @@ public final class LabRunner: @unchecked Sendable {
 
     private func summarize() {
         let r = result
-        say("summary: kswapd was woken \(r.wakeup_kswapd) time(s), ran \(r.kswapd_wake) balance pass(es), slept "
-            + "\(r.kswapd_sleep) time(s); direct reclaim \(r.direct_reclaim); pswpout \(r.pswpout), pswpin \(r.pswpin); "
-            + "lowest free \(r.min_free_mib) MiB (floor \(r.floor_mib) MiB); \(String(format: "%.1f", r.seconds)) s; "
-            + (r.restored ? "everything restored" : "NOT everything was restored (see above)"))
+        say(
+            "summary: kswapd was woken \(r.wakeup_kswapd) time(s), ran \(r.kswapd_wake) balance pass(es), slept "
+                + "\(r.kswapd_sleep) time(s); direct reclaim \(r.direct_reclaim); pswpout \(r.pswpout), pswpin \(r.pswpin); "
+                + "lowest free \(r.min_free_mib) MiB (floor \(r.floor_mib) MiB); \(String(format: "%.1f", r.seconds)) s; "
+                + (r.restored ? "everything restored" : "NOT everything was restored (see above)"))
     }
 
     // MARK: Restore
@@ -629,8 +650,9 @@ public final class LabRunner: @unchecked Sendable {
         // §7.1: a node left "hopeless" gets no kswapd wake-ups; a reclaim pass with progress clears it.
         let hopeless = ((try? ZoneinfoParser.read(root: root))?.nodes ?? []).filter { $0.unreclaimable == true }
         if !hopeless.isEmpty {
-            say("node_unreclaimable is set on node \(hopeless.map { String($0.id) }.joined(separator: ",")); clearing it "
-                + "with a small reclaim in a private memory cgroup")
+            say(
+                "node_unreclaimable is set on node \(hopeless.map { String($0.id) }.joined(separator: ",")); clearing it "
+                    + "with a small reclaim in a private memory cgroup")
             let cleared = NodeReclaimNudge.clear(journal: journal, root: root, say: say)
             result.node_unreclaimable = !cleared
         } else {

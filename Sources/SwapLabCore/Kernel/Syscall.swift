@@ -1,8 +1,25 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
+
+/// A C `errno` value with its `strerror()` text.
+public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: Int32
+
+    public init(_ rawValue: Int32) { self.rawValue = rawValue }
+
+    /// `ENOENT`: no such file or directory.
+    public static let noSuchFile = Errno(ENOENT)
+    /// `EOPNOTSUPP`: e.g. /proc/pressure/memory when PSI is disabled (`psi=0`).
+    public static let notSupported = Errno(EOPNOTSUPP)
+    /// `EACCES`: permission denied.
+    public static let permissionDenied = Errno(EACCES)
+
+    /// The `strerror()` text, e.g. "No such file or directory".
+    public var description: String { String(cString: strerror(rawValue)) }
+}
 
 /// A failed system call: which call, on what, and the kernel's `errno` with its `strerror` text.
 public struct SystemError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -11,16 +28,16 @@ public struct SystemError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The path or object it acted on, if any.
     public let subject: String
     /// The `errno` value.
-    public let errno: Int32
+    public let errno: Errno
 
     public init(_ function: String, _ subject: String = "", errno: Int32) {
         self.function = function
         self.subject = subject
-        self.errno = errno
+        self.errno = Errno(errno)
     }
 
     /// `strerror(errno)`.
-    public var reason: String { String(cString: strerror(errno)) }
+    public var reason: String { errno.description }
 
     public var description: String {
         subject.isEmpty ? "\(function) failed: \(reason)" : "\(function) \(subject) failed: \(reason)"
@@ -49,8 +66,9 @@ enum LibC {
     static let prSetName: Int32 = 15
 }
 
-/// Every raw system call swaplab makes, in one place. Names read as English; each doc line names the C function.
-/// Calls that can be interrupted are retried on `EINTR`; failures come back as `SystemError` values.
+/// Every raw system call swaplab makes, in one place (DESIGN.md: "one file holds the raw syscalls"). Names read as
+/// English; each doc line names the C function. Calls that can be interrupted are retried on `EINTR`; failures come
+/// back as `SystemError` values.
 public enum Syscall {
     /// Runs `body` until it does not fail with `EINTR`; a result of -1 becomes a `SystemError`.
     @inline(__always)
@@ -81,7 +99,9 @@ public enum Syscall {
     public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
     /// Reads up to `count` bytes into `buffer`; 0 means end of file. The corresponding C function is `read`.
-    public static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, path: String = "")
+    public static func read(
+        _ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, path: String = ""
+    )
         throws(SystemError) -> Int
     {
         try retrying("read", path) { Glibc.read(fd, buffer, count) }
@@ -195,8 +215,29 @@ public enum Syscall {
     /// The parent's process id. The corresponding C function is `getppid`.
     public static var parentProcessID: Int32 { Glibc.getppid() }
 
+    /// The effective user ID of this process. The corresponding C function is `geteuid`.
+    public static var effectiveUserID: UInt32 { UInt32(Glibc.geteuid()) }
+
     /// True when running as root (effective uid 0). The corresponding C function is `geteuid`.
     public static var isRoot: Bool { Glibc.geteuid() == 0 }
+
+    /// Whether `path` exists (any file type, following links). The corresponding C function is `access`.
+    public static func exists(_ path: String) -> Bool { Glibc.access(path, F_OK) == 0 }
+
+    /// The entries of directory `path`, without `.` and `..`, sorted; empty when it cannot be read.
+    /// The corresponding C functions are `opendir`, `readdir` and `closedir`.
+    public static func directoryEntries(_ path: String) -> [String] {
+        guard let dir = Glibc.opendir(path) else { return [] }
+        defer { Glibc.closedir(dir) }
+        var names: [String] = []
+        while let entry = Glibc.readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
 
     /// Maps `length` bytes of private anonymous memory. The corresponding C function is `mmap`.
     public static func mapAnonymous(length: Int) throws(SystemError) -> UnsafeMutableRawPointer {
@@ -241,11 +282,14 @@ public enum Syscall {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// Installs `handler` for `signal`. The corresponding C function is `signal` (glibc: BSD semantics).
-    public static func installSignalHandler(
-        _ signal: Int32, _ handler: @convention(c) (Int32) -> Void
-    ) {
-        _ = Glibc.signal(signal, handler)
+    /// Installs `handler` for `signal` with `SA_RESTART` and an empty mask, so a signal never makes a buffered read
+    /// spin (`poll()` and `nanosleep()` still return EINTR early). The corresponding C function is `sigaction`.
+    public static func installSignalHandler(_ signal: Int32, _ handler: @convention(c) (Int32) -> Void) {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        _ = sigaction(signal, &action, nil)
     }
 
     /// Unblocks `signals` for the calling thread. The corresponding C function is `pthread_sigmask`.
@@ -275,13 +319,15 @@ public enum Syscall {
 
     // MARK: Whole small files (/proc, /sys, tracefs)
 
-    /// The whole text of a small file such as `/proc/sys/vm/swappiness` or a `/proc` table (read with `read`).
-    public static func readText(_ path: String) throws(SystemError) -> String {
+    /// The bytes of a whole file, read as /proc and /sys files must be: `read` until 0 (at most about `limit`
+    /// bytes), so the kernel's own error (e.g. `EOPNOTSUPP` from a disabled PSI file) reaches the caller.
+    /// The corresponding C functions are `open`, `read` and `close`.
+    public static func readBytes(_ path: String, limit: Int = .max) throws(SystemError) -> [UInt8] {
         let fd = try open(path, O_RDONLY)
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while bytes.count < limit {
             let r = chunk.withUnsafeMutableBytes { raw in
                 Result { () throws(SystemError) -> Int in try read(fd, raw.baseAddress!, raw.count, path: path) }
             }
@@ -289,7 +335,12 @@ public enum Syscall {
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
+    }
+
+    /// The whole text of a small file such as `/proc/sys/vm/swappiness` or a `/proc` table (read with `read`).
+    public static func readText(_ path: String) throws(SystemError) -> String {
+        String(decoding: try readBytes(path), as: UTF8.self)
     }
 
     /// Writes `text` to an existing file (a sysctl, a tracefs control file) in one `write`, as `echo` does.
@@ -390,7 +441,9 @@ extension Syscall {
 
     /// Reads without blocking: nil when nothing is there yet (`EAGAIN`), 0 at end of file.
     /// The corresponding C function is `read` on an `O_NONBLOCK` descriptor.
-    public static func readIfReady(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, path: String = "")
+    public static func readIfReady(
+        _ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, path: String = ""
+    )
         throws(SystemError) -> Int?
     {
         while true {
