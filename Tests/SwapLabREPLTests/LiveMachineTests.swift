@@ -235,6 +235,7 @@ extension LiveSystem {
         try engine.swapOff(in: session)
         #expect(try Swaps.read() == before)
         #expect(!FileManager.default.fileExists(atPath: added.path))
+        #expect(!FileManager.default.fileExists(atPath: "/var/lib/swaplab"))  // swaplab's own, removed when empty
         #expect(engine.journal.pending.isEmpty)
     }
 

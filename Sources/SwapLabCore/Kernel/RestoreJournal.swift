@@ -291,6 +291,10 @@ public final class RestoreJournal: @unchecked Sendable {
             }
             do {
                 try Syscall.unlink(path)
+                // The directory is swaplab's own: leave no empty one behind (rmdir fails, harmlessly, while
+                // another swaplab's swapfile is still in it).
+                let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                if parent == Swapfile.directory { try? Syscall.removeDirectory(parent) }
                 return outcome(.restored, "removed")
             } catch {
                 return outcome(.left, "could not remove: \(error)")
