@@ -173,3 +173,18 @@ import Testing
         for line in lines { #expect(docs.contains(line), "docs/simulator.md lacks: \(line)") }
     }
 }
+
+/// The live sampler: a stop followed at once by a start leaves one thread sampling, at 10 Hz.
+@Suite struct LiveSamplerTests {
+    @Test func stopThenStartKeepsOneSamplerAtTenHertz() throws {
+        let t = LiveTimeline()
+        t.startSampling()
+        t.stopSampling()
+        t.startSampling()
+        Thread.sleep(forTimeInterval: 1.0)
+        t.stopSampling()
+        let n = t.snapshot(machine: MachineDescription(engine: "live", summary: "")).samples.count
+        // One thread: about 10 samples in a second (two threads would give about 20).
+        #expect(n >= 6 && n <= 13, "\(n) samples in 1 s")
+    }
+}

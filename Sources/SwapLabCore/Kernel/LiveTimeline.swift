@@ -29,7 +29,9 @@ public final class LiveTimeline: @unchecked Sendable {
     public private(set) var droppedSamples = 0
     public private(set) var droppedEvents = 0
     private var sampler: Thread?
-    private var samplerStop = false
+    /// Bumped by every start and stop: a sampler thread runs only while the generation it started with is current,
+    /// so a stop followed at once by a start never leaves two threads sampling.
+    private var samplerGeneration = 0
 
     public init(root: SystemRoot = SystemRoot(), sampleCapacity: Int = 6000, eventCapacity: Int = 500_000) {
         self.root = root
@@ -109,11 +111,12 @@ public final class LiveTimeline: @unchecked Sendable {
     public func startSampling(interval: Double = 0.1) {
         lock.withLock {
             guard sampler == nil else { return }
-            samplerStop = false
+            samplerGeneration += 1
+            let generation = samplerGeneration
             let thread = Thread { [weak self] in
                 // Signals (Ctrl-C, SIGTERM) must reach the shell's thread, where they break its read.
                 Syscall.blockSignals([SIGINT, SIGTERM, SIGHUP])
-                while let self, !self.lock.withLock({ self.samplerStop }) {
+                while let self, self.lock.withLock({ self.samplerGeneration == generation }) {
                     self.sampleNow()
                     Thread.sleep(forTimeInterval: interval)
                 }
@@ -127,7 +130,7 @@ public final class LiveTimeline: @unchecked Sendable {
     /// Stops the sampler thread (it ends within one interval).
     public func stopSampling() {
         lock.withLock {
-            samplerStop = true
+            samplerGeneration += 1
             sampler = nil
         }
     }
