@@ -22,6 +22,17 @@ extension Simulator {
         var activateAnon: Int64 = 0
         var activateFile: Int64 = 0
         var refKeep: Int64 = 0
+
+        /// Adds another pass's findings.
+        mutating func add(_ o: ShrinkStats) {
+            scanned += o.scanned
+            reclaimed += o.reclaimed
+            dirty += o.dirty
+            writeback += o.writeback
+            activateAnon += o.activateAnon
+            activateFile += o.activateFile
+            refKeep += o.refKeep
+        }
     }
 
     func kswapdComm(_ n: Int) -> String { "kswapd\(n)" }
@@ -298,42 +309,36 @@ extension Simulator {
         scratch.removeAll(keepingCapacity: true)
         nodes[n].lists[lru.rawValue].takeOldest(count, into: &scratch)
         let taken = scratch
-        var scanned: Int64 = 0
-        var reclaimed: Int64 = 0
+        var pass = ShrinkStats()
         var pageout: Int64 = 0
-        var activateAnon: Int64 = 0
-        var activateFile: Int64 = 0
-        var refKeep: Int64 = 0
-        var dirtyCount: Int64 = 0
-        var writebackCount: Int64 = 0
         var cost = 0.0
         let (comm, pid, cpu) = identity(who)
         for var c in taken {
-            scanned += c.count
+            pass.scanned += c.count
             if c.young {
                 c.young = false
                 if c.referenced {
                     nodes[n].lists[c.isFile ? 3 : 1].add(c)
-                    if c.isFile { activateFile += c.count } else { activateAnon += c.count }
+                    if c.isFile { pass.activateFile += c.count } else { pass.activateAnon += c.count }
                 } else {
                     c.referenced = true
                     nodes[n].lists[lru.rawValue].add(c)
-                    refKeep += c.count
+                    pass.refKeep += c.count
                 }
                 continue
             }
             if c.isFile {
                 if c.writebackEnd > 0 && t < c.writebackEnd {
-                    writebackCount += c.count
+                    pass.writeback += c.count
                     nodes[n].lists[lru.rawValue].add(c)
                 } else if c.dirty {
-                    dirtyCount += c.count
+                    pass.dirty += c.count
                     nodes[n].dirty -= c.count
                     c.dirty = false
                     c.writebackEnd = t + SimConstants.writebackLatency
                     nodes[n].lists[lru.rawValue].add(c)
                 } else {
-                    reclaimed += c.count
+                    pass.reclaimed += c.count
                     cost += Double(c.count) * SimConstants.dropCost
                 }
             } else {
@@ -343,7 +348,7 @@ extension Simulator {
                     let owner = Int(c.owner)
                     tasks[owner].swapped += out
                     tasks[owner].resident[n] -= out
-                    reclaimed += out
+                    pass.reclaimed += out
                     pageout += out
                     cost += Double(out) * SimConstants.swapOutCost
                     writeFolioEvents(pages: out, node: n, comm: comm, pid: pid, cpu: cpu, at: t + cost)
@@ -352,37 +357,31 @@ extension Simulator {
                     c.count -= out
                     c.referenced = true
                     nodes[n].lists[LRUKind.activeAnon.rawValue].add(c)
-                    activateAnon += c.count
+                    pass.activateAnon += c.count
                 }
             }
         }
-        cost += Double(scanned) * SimConstants.scanCost
-        guard scanned > 0 else { return ReclaimResult() }
-        giveBack(node: n, pages: reclaimed)
+        cost += Double(pass.scanned) * SimConstants.scanCost
+        guard pass.scanned > 0 else { return ReclaimResult() }
+        giveBack(node: n, pages: pass.reclaimed)
         let file = lru.isFile
         switch who {
         case .kswapd:
-            counters[.pgscanKswapd] += scanned
-            counters[.pgstealKswapd] += reclaimed
+            counters[.pgscanKswapd] += pass.scanned
+            counters[.pgstealKswapd] += pass.reclaimed
         case .direct:
-            counters[.pgscanDirect] += scanned
-            counters[.pgstealDirect] += reclaimed
+            counters[.pgscanDirect] += pass.scanned
+            counters[.pgstealDirect] += pass.reclaimed
         }
-        counters[file ? .pgscanFile : .pgscanAnon] += scanned
-        counters[file ? .pgstealFile : .pgstealAnon] += reclaimed
+        counters[file ? .pgscanFile : .pgscanAnon] += pass.scanned
+        counters[file ? .pgstealFile : .pgstealAnon] += pass.reclaimed
         counters[.pswpout] += pageout
         counters[.nrVmscanWrite] += pageout
-        counters[.nrVmscanImmediateReclaim] += writebackCount
-        counters[.pgactivate] += activateAnon + activateFile
-        noteCost(n, file: file, io: pageout + dirtyCount, rotated: scanned - reclaimed)
-        stats.scanned += scanned
-        stats.reclaimed += reclaimed
-        stats.dirty += dirtyCount
-        stats.writeback += writebackCount
-        stats.activateAnon += activateAnon
-        stats.activateFile += activateFile
-        stats.refKeep += refKeep
-        return ReclaimResult(scanned: scanned, reclaimed: reclaimed, cost: cost)
+        counters[.nrVmscanImmediateReclaim] += pass.writeback
+        counters[.pgactivate] += pass.activateAnon + pass.activateFile
+        noteCost(n, file: file, io: pageout + pass.dirty, rotated: pass.scanned - pass.reclaimed)
+        stats.add(pass)
+        return ReclaimResult(scanned: pass.scanned, reclaimed: pass.reclaimed, cost: cost)
     }
 
     /// The comm, pid and cpu a reclaimer's trace lines carry.
