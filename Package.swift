@@ -50,11 +50,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SwapLabCoreTests",
-            dependencies: ["SwapLabCore", "SwapLabTestSupport"]
+            dependencies: ["SwapLabCore", "SwapLabTestSupport"],
+            // Snapshot files the tests read by path (RECORD_SNAPSHOTS=1 rewrites them), not resources.
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "SwapLabREPLTests",
-            dependencies: ["SwapLabREPL", "SwapLabCore", "SwapLabTestSupport", "swaplab"]
+            dependencies: ["SwapLabREPL", "SwapLabCore", "SwapLabTestSupport", "swaplab"],
+            exclude: ["Snapshots"]
         ),
     ]
 )

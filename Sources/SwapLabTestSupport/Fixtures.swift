@@ -1,22 +1,17 @@
 import Foundation
 
-/// Paths to the real captures in `../shared/fixtures/` (beside the checkout) and to this repository.
+/// Paths to the real captures kept in this repository (`Tests/Fixtures/linux-6.18-vm`) and to the repository itself.
 public enum Fixtures {
     /// The repository root (found from this file's path).
     public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/fixtures/linux-6.18-vm`, or `SWAPLAB_FIXTURES` when set.
+    /// `Tests/Fixtures/linux-6.18-vm` in this repository, or `SWAPLAB_FIXTURES` when set.
     public static var root: URL {
         if let e = ProcessInfo.processInfo.environment["SWAPLAB_FIXTURES"], !e.isEmpty {
             return URL(fileURLWithPath: e)
         }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/linux-6.18-vm")
-    }
-
-    /// `../shared/reference`.
-    public static var reference: URL {
-        repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/reference")
+        return repositoryRoot.appendingPathComponent("Tests/Fixtures/linux-6.18-vm")
     }
 
     /// A file below the fixtures root.
@@ -27,15 +22,20 @@ public enum Fixtures {
         try String(contentsOf: url(relative), encoding: .utf8)
     }
 
-    /// The run folders (`D0-…`, `D1b-…`, …), sorted.
-    public static var runs: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: url("runs").path)) ?? []).sorted()
-    }
+    /// The run folders the fixture set holds (its README lists them). A fixed list, not a directory listing: a
+    /// missing folder must fail the tests that read it, not quietly give them no cases.
+    public static let runs: [String] = [
+        "D0-course-recipe-default-settings",
+        "D1b-kswapd-swapout-clean",
+        "D2a-direct-reclaim",
+        "D4-noswap-file-thrash-hopeless",
+        "D6b-sawtooth-normal-swap",
+    ]
 
-    /// Every `zoneinfo.txt` below the fixtures root, as paths relative to it, sorted.
+    /// Every `zoneinfo.txt` below the fixtures root, as paths relative to it, sorted (a directory listing, so a test
+    /// can count them).
     public static var zoneinfoFiles: [String] {
-        let base = root.path
-        guard let e = FileManager.default.enumerator(atPath: base) else { return [] }
+        guard let e = FileManager.default.enumerator(atPath: root.path) else { return [] }
         return e.compactMap { $0 as? String }.filter { $0.hasSuffix("zoneinfo.txt") }.sorted()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabCore
@@ -8,11 +9,7 @@ import Testing
 @Suite struct WatermarkFormulaTests {
     @Test(arguments: [10, 100, 1000, 3000])
     func perZoneWatermarksEqualTheKernels(wsf: Int) throws {
-        let text = try String(
-            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("shared/fixtures/linux-6.18-vm/snapshots/watermark_scale_factor/wsf_\(wsf).txt"),
-            encoding: .utf8)
+        let text = try Fixtures.text("snapshots/watermark_scale_factor/wsf_\(wsf).txt")
         // "DMA: free=3840 min=10 low=13 high=16 boost=0 managed=3840 | DMA32: …"
         var zones: [(ZoneType, Pages)] = []
         var expected: [(Int64, Int64, Int64)] = []

@@ -40,7 +40,7 @@ enum LabConditions {
 
 /// The whole lab on this machine (about 30 s each). Serialized: they share sysctls, swap, huge pages and tracefs.
 extension LiveSystem {
-@Suite(.serialized) struct LabLiveTests {
+@Suite(.serialized, .changesMachine) struct LabLiveTests {
     @Test(
         "lab run: kswapd wakes and sleeps, pages go to swap and come back, free stays above the floor, all restored",
         .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))

@@ -18,6 +18,7 @@ extension LiveSystem {
 
     @Test(
         "lessons test --live: every live step fails after setup, passes after its solution, and leaves the machine as it was",
+        .changesMachine,
         .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
     func everyLiveStepPasses() throws {
         let course = try LessonLoader.loadCourse(from: Fixtures.repositoryRoot.appendingPathComponent("Lessons"))
@@ -65,7 +66,7 @@ extension LiveSystem {
 
     @Test(
         "a live step whose check already passes after setup fails the test",
-        .enabled(if: LiveConditions.isRoot, "needs root"))
+        .changesMachine)
     func checkPassingAfterSetupFails() throws {
         let yaml = """
             format: 1

@@ -21,7 +21,7 @@ enum LiveConditions {
 /// Live tests: they change this machine (briefly) and prove it is left as it was. Serialized: they share
 /// tracefs, /proc/swaps and vm.swappiness.
 extension LiveSystem {
-@Suite(.serialized) struct LiveMachineTests {
+@Suite(.serialized, .changesMachine) struct LiveMachineTests {
     func liveSession() -> (Session, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-live-\(UUID())")
         let s = Session(output: Output(capturingWidth: 100), stateDirectory: dir)
