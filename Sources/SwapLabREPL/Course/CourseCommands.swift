@@ -53,9 +53,9 @@ struct LessonsCommand: ShellCommand {
         for i in issues { output.line(i.description) }
         let steps = course.lessons.reduce(0) { $0 + $1.steps.count }
         if !issues.isEmpty {
-            throw ShellError.failed("lessons lint: \(issues.count) problems in \(course.directory.path); fix them above")
+            throw ShellError.failed("lessons lint: \(issues.count) problems in \(course.source); fix them above")
         }
-        output.line("lessons lint: \(course.lessons.count) lessons, \(steps) steps, no problems (\(course.directory.path))")
+        output.line("lessons lint: \(course.lessons.count) lessons, \(steps) steps, no problems (\(course.source))")
     }
 
     private func menu(_ c: CourseSession, query: String, out: Output) throws {
