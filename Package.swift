@@ -14,11 +14,15 @@ let package = Package(
     ],
     targets: [
         // Model, Simulator, Kernel, Explainer, Chart, Course: folders by concern (DESIGN.md).
+        // The lessons are built into the library (BuiltInLessons.swift, generated from Lessons/ by the
+        // EmbedLessons plugin), so one copied binary carries the whole course.
         .target(
             name: "SwapLabCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
-            resources: [.copy("../../Lessons")]
+            plugins: ["EmbedLessons"]
         ),
+        .executableTarget(name: "EmbedLessonsTool"),
+        .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["EmbedLessonsTool"]),
         // libedit as a system library; shim.h wraps the variadic calls Swift cannot make.
         .systemLibrary(
             name: "CEditLine",

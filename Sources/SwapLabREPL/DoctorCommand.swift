@@ -14,7 +14,7 @@ struct DoctorCommand: ShellCommand {
             Each line: a mark ([ok] fine, [--] information, [!!] needs attention, [no] missing), what was found, and \
             what swaplab does about it. Nothing is changed; no root is needed to run it.
 
-            --json keys: kernel {ostype, release}, root, euid, container, checks [{name, status, found, action}] \
+            --json keys: swaplab_version, kernel {ostype, release}, root, euid, container, checks [{name, status, found, action}] \
             with status ok|info|warn|missing, engines {sim, live_read, live_trace, live_lab}, lessons {simulator, \
             live_steps, reason}.
             """)
@@ -266,6 +266,7 @@ struct DoctorReport {
             ("reason", labReason.map { .string($0) } ?? .null),
         ])
         return .object([
+            ("swaplab_version", .string(SwapLabVersion.current)),
             ("kernel", kernel), ("root", .bool(survey.isRoot)), ("euid", .int(Int64(survey.effectiveUserID))),
             ("container", survey.container.map { .string($0) } ?? .null), ("checks", .array(checkObjects)),
             ("engines", engines), ("lessons", lessons),
@@ -273,6 +274,8 @@ struct DoctorReport {
     }
 
     func render(to out: Output) {
+        out.line("swaplab \(SwapLabVersion.current)")
+        out.line()
         let nameWidth = checks.map { DisplayWidth.of($0.name) }.max() ?? 8
         for c in checks {
             let style: Output.Style =

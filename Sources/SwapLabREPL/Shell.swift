@@ -117,21 +117,39 @@ public final class Shell {
         }
         session.interrupt.clear()
         let arguments = Array(words.dropFirst())
+        let command: any ShellCommand
         do {
             let parsed = try entry.type.parseAsRoot(arguments)
-            guard var command = parsed as? any ShellCommand else {
+            guard let shellCommand = parsed as? any ShellCommand else {
                 // A help or version request parsed into ArgumentParser's own command.
                 session.output.emit(entry.type.helpMessage(columns: session.output.width))
                 session.output.line()
                 return true
             }
+            command = shellCommand
+        } catch {
+            let ok = reportParse(error, type: entry.type)
+            for hook in afterCommand { hook(words, ok) }
+            return ok
+        }
+        return execute(command, words: words)
+    }
+
+    /// Runs a command already parsed (`swaplab doctor` parses it at the top level), reporting a failure the same
+    /// way as a typed line. `words` is the line it came from, for the `afterCommand` hooks. Returns false if it
+    /// failed.
+    @discardableResult
+    public func execute(_ command: any ShellCommand, words: [String]) -> Bool {
+        session.interrupt.clear()
+        var command = command
+        do {
             try command.run(in: session)
             for hook in afterCommand { hook(words, true) }
             return true
         } catch let error as ShellError {
             report(error)
         } catch {
-            let ok = reportParse(error, entry: entry)
+            let ok = reportParse(error, type: type(of: command))
             for hook in afterCommand { hook(words, ok) }
             return ok
         }
@@ -144,22 +162,22 @@ public final class Shell {
     ///
     ///     error: Unknown option '--jsn'. Did you mean '--json'?
     ///     usage: watermarks [--json]  (more: watermarks --help)
-    private func reportParse(_ error: Error, entry: CommandRegistry.Entry) -> Bool {
-        if entry.type.exitCode(for: error) == .success {
-            let message = entry.type.fullMessage(for: error, columns: session.output.width)
+    private func reportParse(_ error: Error, type: any ShellCommand.Type) -> Bool {
+        if type.exitCode(for: error) == .success {
+            let message = type.fullMessage(for: error, columns: session.output.width)
             session.output.emit(message)
             if !message.hasSuffix("\n") { session.output.line() }
             return true
         }
         failures += 1
-        var message = entry.type.message(for: error)
+        var message = type.message(for: error)
         if message.hasPrefix("Error: ") { message.removeFirst(7) }
         if message.isEmpty { message = String(describing: error) }
-        let usage = entry.type.usageString().trimmingCharacters(in: .whitespacesAndNewlines)
+        let usage = type.usageString().trimmingCharacters(in: .whitespacesAndNewlines)
         let out = session.output
         out.error(out.styled("error:", .red) + " " + message)
         if !usage.isEmpty {
-            out.error("usage: \(usage)  (more: \(entry.name) --help)")
+            out.error("usage: \(usage)  (more: \(type.configuration.commandName ?? "") --help)")
         }
         return false
     }

@@ -87,7 +87,7 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
         }
     }
 
-    @Test func locatorSaysWhereItLooked() {
+    @Test func locatorSaysWhereItLooked() throws {
         let env = ["SWAPLAB_LESSONS": "/nonexistent/lessons"]
         #expect(throws: LessonError.self) { try LessonLocator.locate(environment: env) }
         do {
@@ -96,10 +96,68 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
             #expect(error.description.contains("/nonexistent/lessons (--lessons / SWAPLAB_LESSONS): no index.yaml"))
         }
         let dir = writeCourse([goodLesson])
-        #expect((try? LessonLocator.locate(environment: ["SWAPLAB_LESSONS": dir.path]))?.path == dir.path)
-        // Without the variable, the checkout's Lessons/ is found from the source path.
-        let found = try? LessonLocator.locate(environment: [:], executableDirectory: nil)
-        #expect(found?.path == Fixtures.repositoryRoot.appendingPathComponent("Lessons").path)
+        guard case .directory(let found) = try LessonLocator.locate(environment: ["SWAPLAB_LESSONS": dir.path]) else {
+            Issue.record("SWAPLAB_LESSONS did not give its folder")
+            return
+        }
+        #expect(found.path == dir.path)
+        // Without the variable, the lessons built into swaplab.
+        #expect(try LessonLocator.locate(environment: [:]).description == "built into swaplab")
+    }
+
+    @Test func builtInLessonsAreTheCheckoutsLessonsFileForFile() throws {
+        let root = Fixtures.repositoryRoot.appendingPathComponent("Lessons")
+        guard case .files(let builtIn, let name) = LessonSource.builtIn else {
+            Issue.record("the built-in lessons are not in memory")
+            return
+        }
+        #expect(name == "<built-in>")
+        let walker = try #require(FileManager.default.enumerator(atPath: root.path))
+        var onDisk: [String: String] = [:]
+        while let relative = walker.nextObject() as? String {
+            let url = root.appendingPathComponent(relative)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                !url.lastPathComponent.hasPrefix(".")
+            else { continue }
+            onDisk[relative] = try String(contentsOf: url, encoding: .utf8)
+        }
+        #expect(onDisk.count == 12)
+        #expect(builtIn.keys.sorted() == onDisk.keys.sorted())
+        for (path, text) in onDisk { #expect(builtIn[path] == text, "\(path) differs from the built-in copy") }
+    }
+
+    @Test func builtInAndFolderCoursesLoadAlike() throws {
+        let folder = try LessonLoader.loadCourse(from: Fixtures.repositoryRoot.appendingPathComponent("Lessons"))
+        let builtIn = try LessonLoader.loadCourse(from: .builtIn)
+        #expect(folder.errors.isEmpty && builtIn.errors.isEmpty)
+        #expect(builtIn.lessons.count == 10)
+        #expect(builtIn.lessons.map(\.id) == folder.lessons.map(\.id))
+        #expect(builtIn.lessons.map { $0.steps.map(\.id) } == folder.lessons.map { $0.steps.map(\.id) })
+        #expect(builtIn.lessons.map(\.lines) == folder.lessons.map(\.lines))
+        #expect(builtIn.lessons[2].file == "<built-in>/03-kswapd/lesson.yaml")
+        // The same issues at the same lines (this small command set makes the lessons' other commands unknown).
+        let folderPath = Fixtures.repositoryRoot.appendingPathComponent("Lessons").path
+        let folderIssues = LessonLinter.lint(folder, knownCommands: commands).map {
+            $0.description.replacingOccurrences(of: folderPath, with: "<built-in>")
+        }
+        #expect(!folderIssues.isEmpty)
+        #expect(LessonLinter.lint(builtIn, knownCommands: commands).map(\.description) == folderIssues)
+    }
+
+    @Test func filesInMemoryReportErrorsWithTheirNameAndLine() throws {
+        let broken = goodLesson.replacingOccurrences(of: "    kind: text", with: "    kind: text: oops")
+        let source = LessonSource.files(
+            ["index.yaml": "format: 1\nlessons:\n  - ./a//b/../lesson.yaml\n  - ../outside.yaml\n",
+             "a/lesson.yaml": broken], name: "<mem>")
+        let course = try LessonLoader.loadCourse(from: source)
+        #expect(course.lessons.isEmpty)
+        #expect(course.errors.count == 2)
+        #expect(course.errors.first?.description.hasPrefix("<mem>/a/lesson.yaml:7:") == true)
+        #expect(course.errors.last?.description == "<mem>/index.yaml:4: lessons[1]: names ../outside.yaml, which "
+            + "does not exist; fix the path or add the file")
+        #expect(LessonSource.normalized("./a//b/../c") == "a/c")
+        #expect(LessonSource.normalized("../c") == nil)
     }
 }
 

@@ -88,7 +88,7 @@ extension LiveSystem {
                 solution: {live: [status]}
             """
         let (lesson, _) = try LessonLoader.decode(Lesson.self, yaml: yaml, file: "t.yaml")
-        let course = Course(directory: URL(fileURLWithPath: "/"), lessons: [lesson], errors: [])
+        let course = Course(source: .directory(URL(fileURLWithPath: "/")), lessons: [lesson], errors: [])
         let r = LiveLessonTester.testStep(lesson.steps[0], of: lesson, in: course, probe: { _ in nil })
         #expect(r.problem?.contains("already passes right after setup") == true, "\(r.problem ?? "passed")")
     }

@@ -84,6 +84,17 @@ import Testing
         #expect(missing.output.hasSuffix("nope' (no such file); check the path\n"))
     }
 
+    @Test func topLevelHelpListsTheOptionsAndTheSubcommands() throws {
+        Snapshot.check(try Self.transcript(["--help"]), named: "top-help")
+        // -h is the same text; top-level options before it do not change it.
+        #expect(try Binary.run(["-h"]).output == Binary.run(["--help"]).output)
+        #expect(try Binary.run(["--color", "off", "--help"]).status == 0)
+    }
+
+    @Test func badTopLevelOptionIsArgumentParsersErrorWithStatus64() throws {
+        Snapshot.check(try Self.transcript(["--colour", "on", "watermarks"]), named: "bad-top-option")
+    }
+
     @Test func oneCommandOnTheCommandLineRunsAndExits() throws {
         Snapshot.check(try Self.transcript(["engine", "live"]), named: "one-command")
     }

@@ -36,8 +36,8 @@ public enum LessonError: Error, Sendable, CustomStringConvertible, Equatable {
 
 /// The course as loaded: the lessons in index order, and every file that could not be loaded.
 public struct Course: Sendable {
-    /// The folder holding `index.yaml`.
-    public var directory: URL
+    /// Where it was read from: a folder holding `index.yaml`, or the lessons built into swaplab.
+    public var source: LessonSource
     public var lessons: [Lesson]
     /// Problems found while loading (a broken lesson is left out; the others still load).
     public var errors: [LessonError]
@@ -59,46 +59,53 @@ public enum LessonLoader {
 
     /// Loads the course in `directory` (which holds `index.yaml`). Throws only when the index itself is unusable.
     public static func loadCourse(from directory: URL) throws(LessonError) -> Course {
-        let indexFile = directory.appendingPathComponent("index.yaml")
-        let (index, indexNode): (Index, Node) = try decode(Index.self, file: indexFile)
-        if index.format > lessonFormatVersion { throw .newerFormat(file: indexFile.path, format: index.format) }
+        try loadCourse(from: .directory(directory))
+    }
+
+    /// Loads the course from `source` (a folder, or the built-in files), the same way for both. Throws only when
+    /// the index itself is unusable.
+    public static func loadCourse(from source: LessonSource) throws(LessonError) -> Course {
+        let indexFile = "index.yaml"
+        let (index, indexNode): (Index, Node) = try decode(Index.self, file: indexFile, in: source)
+        if index.format > lessonFormatVersion {
+            throw .newerFormat(file: source.path(indexFile), format: index.format)
+        }
         var lessons: [Lesson] = []
         var errors: [LessonError] = []
         let lines = lineMap(indexNode)
         for (i, relative) in index.lessons.enumerated() {
-            let url = directory.appendingPathComponent(relative)
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                errors.append(.schema(file: indexFile.path, line: lines["lessons[\(i)]"], path: "lessons[\(i)]",
-                                      problem: "names \(relative), which does not exist; fix the path or add the file"))
+            guard source.contains(relative) else {
+                errors.append(
+                    .schema(
+                        file: source.path(indexFile), line: lines["lessons[\(i)]"], path: "lessons[\(i)]",
+                        problem: "names \(relative), which does not exist; fix the path or add the file"))
                 continue
             }
             do {
-                lessons.append(try loadLesson(url))
+                lessons.append(try loadLesson(relative, from: source))
             } catch {
                 errors.append(error)
             }
         }
-        return Course(directory: directory, lessons: lessons, errors: errors)
+        return Course(source: source, lessons: lessons, errors: errors)
     }
 
-    /// Loads one lesson file.
-    public static func loadLesson(_ url: URL) throws(LessonError) -> Lesson {
-        var (lesson, node): (Lesson, Node) = try decode(Lesson.self, file: url)
-        if lesson.format > lessonFormatVersion { throw .newerFormat(file: url.path, format: lesson.format) }
-        lesson.file = url.path
+    /// Loads one lesson file, `relative` to the course folder of `source`.
+    public static func loadLesson(_ relative: String, from source: LessonSource) throws(LessonError) -> Lesson {
+        var (lesson, node): (Lesson, Node) = try decode(Lesson.self, file: relative, in: source)
+        if lesson.format > lessonFormatVersion {
+            throw .newerFormat(file: source.path(relative), format: lesson.format)
+        }
+        lesson.file = source.path(relative)
         lesson.lines = lineMap(node)
         return lesson
     }
 
-    /// Decodes `T` from the YAML in `file`, mapping Yams and decoding errors to a file and line.
-    static func decode<T: Decodable>(_ type: T.Type, file: URL) throws(LessonError) -> (T, Node) {
-        let text: String
-        do {
-            text = try String(contentsOf: file, encoding: .utf8)
-        } catch {
-            throw .unreadable(file: file.path, reason: (error as NSError).localizedDescription)
-        }
-        return try decode(type, yaml: text, file: file.path)
+    /// Decodes `T` from the YAML in `file` of `source`, mapping Yams and decoding errors to a file and line.
+    static func decode<T: Decodable>(
+        _ type: T.Type, file: String, in source: LessonSource
+    ) throws(LessonError) -> (T, Node) {
+        try decode(type, yaml: try source.read(file), file: source.path(file))
     }
 
     /// Decodes `T` from `yaml`; `file` names it in errors.
@@ -202,51 +209,97 @@ public enum LessonLoader {
     }
 }
 
-/// Finds the lessons folder: `--lessons DIR` / `SWAPLAB_LESSONS`, then beside the executable, then the
-/// repository's `Lessons/` (found from this source file's path). Never uses `Bundle.module`, which stops the
-/// program when the bundle was not copied with the binary.
-public enum LessonLocator {
-    /// This source file's path at build time (`Sources/SwapLabCore/Course/…`), for the checkout fallback.
-    public static let thisFile: String = #filePath
+/// Where the lesson files are read from: a folder on disk (`--lessons DIR`, `SWAPLAB_LESSONS`, tests), or files held
+/// in memory, such as the copy of `Lessons/` built into the executable. The loader reads both by path relative to
+/// the course folder, so loading, lint and test behave the same on either.
+public enum LessonSource: Sendable, CustomStringConvertible {
+    /// A folder holding `index.yaml`.
+    case directory(URL)
+    /// Files by path relative to the course folder (`index.yaml`, `03-kswapd/lesson.yaml`); messages name a file
+    /// `name/path`.
+    case files([String: String], name: String)
 
-    /// The places to look, in order, each with how it was chosen.
-    public static func candidates(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        executableDirectory: URL? = Bundle.main.executableURL?.deletingLastPathComponent(),
-        sourceFile: String = LessonLocator.thisFile
-    ) -> [(url: URL, why: String)] {
-        var list: [(URL, String)] = []
-        if let dir = environment["SWAPLAB_LESSONS"], !dir.isEmpty {
-            list.append((URL(fileURLWithPath: dir), "--lessons / SWAPLAB_LESSONS"))
+    /// The lessons built into swaplab: every file under `Lessons/` when it was compiled (the EmbedLessons plugin).
+    public static let builtIn = LessonSource.files(BuiltInLessons.files, name: "<built-in>")
+
+    /// The folder's path, or "built into swaplab".
+    public var description: String {
+        switch self {
+        case .directory(let url): return url.path
+        case .files(_, let name): return name == "<built-in>" ? "built into swaplab" : name
         }
-        if let exe = executableDirectory {
-            list.append((exe.appendingPathComponent("swaplab_SwapLabCore.resources/Lessons"), "beside the executable"))
-            list.append((exe.appendingPathComponent("swaplab_SwapLabCore.bundle/Contents/Resources/Lessons"),
-                         "beside the executable (bundle)"))
-        }
-        let repo = URL(fileURLWithPath: sourceFile).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        list.append((repo.appendingPathComponent("Lessons"), "the source checkout"))
-        return list
     }
 
-    /// The first candidate that holds `index.yaml`. An explicit `SWAPLAB_LESSONS` without one is an error
-    /// (the learner asked for that folder), not a reason to look elsewhere.
-    public static func locate(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        executableDirectory: URL? = Bundle.main.executableURL?.deletingLastPathComponent(),
-        sourceFile: String = LessonLocator.thisFile
-    ) throws(LessonError) -> URL {
-        let list = candidates(environment: environment, executableDirectory: executableDirectory, sourceFile: sourceFile)
-        var searched: [String] = []
-        for (i, c) in list.enumerated() {
-            let index = c.url.appendingPathComponent("index.yaml")
-            if FileManager.default.fileExists(atPath: index.path) { return c.url }
-            searched.append("\(c.url.path) (\(c.why)): no index.yaml")
-            if i == 0, environment["SWAPLAB_LESSONS"].map({ !$0.isEmpty }) == true {
-                throw .notFound(searched: searched)
-            }
+    /// How messages name the file at `relative` (`/home/me/Lessons/03-kswapd/lesson.yaml`,
+    /// `<built-in>/03-kswapd/lesson.yaml`).
+    public func path(_ relative: String) -> String {
+        switch self {
+        case .directory(let url): return url.appendingPathComponent(relative).path
+        case .files(_, let name): return name + "/" + (LessonSource.normalized(relative) ?? relative)
         }
-        throw .notFound(searched: searched)
+    }
+
+    /// True when the file at `relative` exists.
+    public func contains(_ relative: String) -> Bool {
+        switch self {
+        case .directory(let url):
+            return FileManager.default.fileExists(atPath: url.appendingPathComponent(relative).path)
+        case .files(let files, _): return LessonSource.normalized(relative).map { files[$0] != nil } ?? false
+        }
+    }
+
+    /// The text of the file at `relative`.
+    public func read(_ relative: String) throws(LessonError) -> String {
+        switch self {
+        case .directory(let url):
+            let file = url.appendingPathComponent(relative)
+            do {
+                return try String(contentsOf: file, encoding: .utf8)
+            } catch {
+                throw .unreadable(file: file.path, reason: (error as NSError).localizedDescription)
+            }
+        case .files(let files, _):
+            guard let key = LessonSource.normalized(relative), let text = files[key] else {
+                throw .unreadable(file: path(relative), reason: "no such file")
+            }
+            return text
+        }
+    }
+
+    /// `relative` with `.` and `..` resolved and no empty parts (`./a//b/../c` is `a/c`); nil when it leaves the
+    /// course folder.
+    static func normalized(_ relative: String) -> String? {
+        var parts: [Substring] = []
+        for part in relative.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if parts.popLast() == nil { return nil }
+                continue
+            }
+            parts.append(part)
+        }
+        return parts.joined(separator: "/")
+    }
+}
+
+/// Finds the lessons: the folder given with `--lessons DIR` (which sets `SWAPLAB_LESSONS`), else the lessons built
+/// into the executable, so a copied binary needs nothing beside it.
+public enum LessonLocator {
+    /// The folder in `SWAPLAB_LESSONS` when it is set (it must hold `index.yaml`: the learner asked for that folder,
+    /// so it is not a reason to look elsewhere), else the built-in lessons.
+    public static func locate(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(LessonError) -> LessonSource {
+        if let dir = environment["SWAPLAB_LESSONS"], !dir.isEmpty {
+            let url = URL(fileURLWithPath: dir)
+            guard LessonSource.directory(url).contains("index.yaml") else {
+                throw .notFound(searched: ["\(url.path) (--lessons / SWAPLAB_LESSONS): no index.yaml"])
+            }
+            return .directory(url)
+        }
+        guard LessonSource.builtIn.contains("index.yaml") else {
+            throw .notFound(searched: ["the lessons built into swaplab: no index.yaml (rebuild it from a checkout)"])
+        }
+        return .builtIn
     }
 }

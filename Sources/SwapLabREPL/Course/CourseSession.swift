@@ -90,7 +90,7 @@ public final class CourseSession {
 
     // MARK: Loading
 
-    /// The course, loaded on first use from `SWAPLAB_LESSONS`, beside the executable, or the checkout.
+    /// The course, loaded on first use from `SWAPLAB_LESSONS` (`--lessons DIR`) or the lessons built into swaplab.
     public func course() throws -> Course {
         do {
             return try loadCourse()
@@ -103,8 +103,7 @@ public final class CourseSession {
         if let loaded { return try loaded.get() }
         let r: Result<Course, LessonError>
         do {
-            let dir = try LessonLocator.locate()
-            r = .success(try LessonLoader.loadCourse(from: dir))
+            r = .success(try LessonLoader.loadCourse(from: LessonLocator.locate()))
         } catch {
             r = .failure(error)
         }
