@@ -79,7 +79,7 @@ import Testing
 
     /// A baseline run on the 24 GiB VM measured free 3,729 MiB against a wake point of 2,229 MiB a second after
     /// its balloon (memory reported to the host came back late). Round 1 (extra 2,229 − 1,205 − 256 = 768 MiB): no
-    /// top-up (1,500 MiB is within 2 GiB), a hog of 1,500 + 768 = 2,268 MiB, the first 1,500 − 128 = 1,372 MiB at
+    /// top-up (1,500 MiB is within 2 GiB), a hog of 1,500 + 768 = 2,268 MiB, the first 1,500 + 64 = 1,564 MiB at
     /// full speed.
     @Test func roundOneCoversWhatCameBackLateWithTheHog() {
         let extra = LabPlan.hogExtra(wakePoint: 2229 * Self.mib, floor: 1205 * Self.mib)
@@ -87,19 +87,20 @@ import Testing
         let r = LabPlan.round(
             free: 3729 * Self.mib, wakePoint: 2229 * Self.mib, extra: extra, hugePageSize: 2 * Self.mib,
             hogLeft: 4096 * Self.mib)
-        #expect(r == LabPlan.Round(balloonPages: 0, hogBytes: 2268 * Self.mib, fastBytes: 1372 * Self.mib))
+        #expect(r == LabPlan.Round(balloonPages: 0, hogBytes: 2268 * Self.mib, fastBytes: 1564 * Self.mib))
     }
 
     /// Free memory 5,000 MiB above a 2,230 MiB wake point: the balloon takes (7,230 − 2,230 − 1,024) / 2 = 1,988
-    /// huge pages, leaving 7,230 − 3,976 − 2,230 = 1,024 MiB to go; + 512 MiB = 1,536 MiB, 896 MiB fast.
+    /// huge pages, leaving 7,230 − 3,976 − 2,230 = 1,024 MiB to go; + 512 MiB = 1,536 MiB, 1,024 + 64 MiB fast.
     @Test func farAboveTheWakePointTheBalloonIsToppedUp() {
         let r = LabPlan.round(
             free: 7230 * Self.mib, wakePoint: 2230 * Self.mib, extra: 512 * Self.mib, hugePageSize: 2 * Self.mib,
             hogLeft: 4096 * Self.mib)
-        #expect(r == LabPlan.Round(balloonPages: 1988, hogBytes: 1536 * Self.mib, fastBytes: 896 * Self.mib))
+        #expect(r == LabPlan.Round(balloonPages: 1988, hogBytes: 1536 * Self.mib, fastBytes: 1088 * Self.mib))
     }
 
-    /// Below the wake point already, the hog is the extra alone; the hog budget caps it.
+    /// Below the wake point already, the hog is the extra alone, nothing fast; the hog budget caps it (370 + 64 MiB
+    /// fast of 700 MiB).
     @Test func roundsBelowTheWakePointAndWithinBudget() {
         let below = LabPlan.round(
             free: 2000 * Self.mib, wakePoint: 2230 * Self.mib, extra: 512 * Self.mib, hugePageSize: 2 * Self.mib,
@@ -108,7 +109,7 @@ import Testing
         let capped = LabPlan.round(
             free: 2600 * Self.mib, wakePoint: 2230 * Self.mib, extra: 512 * Self.mib, hugePageSize: 2 * Self.mib,
             hogLeft: 700 * Self.mib + 5)
-        #expect(capped == LabPlan.Round(balloonPages: 0, hogBytes: 700 * Self.mib, fastBytes: 242 * Self.mib))
+        #expect(capped == LabPlan.Round(balloonPages: 0, hogBytes: 700 * Self.mib, fastBytes: 434 * Self.mib))
     }
 
     /// A live timeline bounded to 100 events keeps D1b's wake-up and first pass from the 4,841 lines of the trace's

@@ -26,7 +26,7 @@ import Testing
             return
         }
         #expect(pairs.map(\.0) == (try documentedKeys()))
-        #expect(pairs.count == 41)
+        #expect(pairs.count == 40)
         #expect(!pairs.contains { $0.1 == .null })
     }
 

@@ -57,7 +57,7 @@ struct PageStream {
 ///
 /// It sets `PR_SET_PDEATHSIG` (it dies with the shell), writes its own `/proc/self/oom_score_adj` = 1000, says
 /// `hello PID`, waits for `go` (the parent verifies oom_score_adj first), maps anonymous memory with
-/// `MADV_NOHUGEPAGE` (4 KiB pages), fills every page, says `ready BYTES SECONDS`, then serves `touch` (read every
+/// `MADV_NOHUGEPAGE` (4 KiB pages), fills every page (each 256 MiB written is then marked `MADV_COLD`), says `ready BYTES SECONDS`, then serves `touch` (read every
 /// page back and verify: `touched PAGES BAD SECONDS`) and `quit`, one line each on stdin/stdout.
 public enum HogChild {
     /// The hidden first argument that makes the swaplab binary act as a hog.
@@ -138,6 +138,9 @@ public enum HogChild {
                 due = Syscall.monotonicSeconds()
             }
             if done >= nextProgress && done < length {
+                // The 256 MiB just written is marked cold (`madvise_cold()`: young bits and PG_referenced cleared),
+                // so reclaim takes the hog's pages at their first scan instead of other programs' memory.
+                try? Syscall.advise(base + (nextProgress - (256 << 20)), length: 256 << 20, Syscall.adviseCold)
                 out.send("progress \(done)")
                 nextProgress += 256 << 20
             }

@@ -575,6 +575,10 @@ public final class LabRunner: @unchecked Sendable {
     /// Rounds at most.
     static let maxRounds = 4
 
+    /// What the hogs have in swap now (Σ `VmSwap`): what their swap-in can read back. Other programs' idle pages
+    /// are older on the LRU and may go to swap first; they count in `pswpout` but not here.
+    private func hogSwapBytes() -> Int64 { hogs.reduce(Int64(0)) { $0 + ($1.memory?.swap?.bytes ?? 0) } }
+
     /// The story from the first hog on: the trace's milestones and the vmstat deltas.
     func story(swapIn: Int64? = nil) -> LabStory {
         guard let since = storyStart else { return LabStory() }
@@ -646,7 +650,7 @@ public final class LabRunner: @unchecked Sendable {
             if round > 1 {
                 // The round, kswapd's sleep after it, reading back what is in swap by then (~200 MiB/s) and the
                 // restore must all fit in `timeLimit`.
-                let inSwap = Double(Pages(story().swapOutPages).bytes + extra)
+                let inSwap = Double(hogSwapBytes() + extra)
                 let expected =
                     Double(fast) / fastSpeed + (rate > 0 ? Double(size - fast) / rate : 1) + LabRunner.sleepWait
                     + inSwap / (200 * Double(LabRunner.mib)) + 2
@@ -665,12 +669,12 @@ public final class LabRunner: @unchecked Sendable {
             hogLeft -= size
             var st = story()
             if st.shortfall(.wake) == nil && !kswapdAsleep()
-                && Pages(st.swapOutPages).bytes < LabRunner.swapOutAim
+                && hogSwapBytes() < LabRunner.swapOutAim
             {
                 // Woken by the hog and still at work: give it what the time allows to swap more out or to sleep.
                 let end = min(Syscall.monotonicSeconds() + 5, startTime + LabRunner.timeLimit - 10)
                 while Syscall.monotonicSeconds() < end && !kswapdAsleep()
-                    && Pages(story().swapOutPages).bytes < LabRunner.swapOutAim
+                    && hogSwapBytes() < LabRunner.swapOutAim
                 {
                     try check()
                     Syscall.sleep(seconds: 0.1)
@@ -679,17 +683,17 @@ public final class LabRunner: @unchecked Sendable {
             }
             let fell = LabPhase.allCases.dropLast().compactMap { p in st.shortfall(p).map { "\(p.rawValue): \($0)" } }
             say(
-                "round \(round): the hog woke kswapd \(st.hogWakeups) time(s) (\(st.wakeups) in all), \(st.wakesAfterHogWakeup) "
+                "round \(round): \(mib(hogSwapBytes())) MiB of the hogs in swap; the hog woke kswapd \(st.hogWakeups) time(s) (\(st.wakeups) in all), \(st.wakesAfterHogWakeup) "
                     + "pass(es) and \(st.sleepsAfterHogWakeup) sleep(s) after; swapped out \(mib(Pages(st.swapOutPages).bytes)) MiB"
                     + (fell.isEmpty ? "" : "; short: " + fell.joined(separator: "; ")))
             if options.direct || options.hog != nil { break }
-            if st.shortfall(.wake) == nil && Pages(st.swapOutPages).bytes >= LabRunner.swapOutAim { break }
+            if st.shortfall(.wake) == nil && hogSwapBytes() >= LabRunner.swapOutAim { break }
             // kswapd still awake after the hog woke it: more rounds would not be traced as the hog's; it sleeps
             // once the balloon is released, at the latest.
-            if st.shortfall(.wake) == nil && st.shortfall(.swapOut) == nil && !kswapdAsleep() { break }
+            if st.shortfall(.wake) == nil && hogSwapBytes() >= LabStory.minimumSwapBytes && !kswapdAsleep() { break }
             if round >= LabRunner.maxRounds || hogLeft < 256 * LabRunner.mib { break }
             say(
-                "rounds: " + (st.roundsDone ? "less than \(mib(LabRunner.swapOutAim)) MiB swapped out" : "the story is short")
+                "rounds: " + (st.roundsDone ? "less than \(mib(LabRunner.swapOutAim)) MiB of the hogs in swap" : "the story is short")
                     + "; another round, sized from free memory now")
         }
         progressLine(total: nil, done: nil)
@@ -803,8 +807,7 @@ public final class LabRunner: @unchecked Sendable {
         // swap already: what kswapd swaps out beyond that only lengthens the swap-in.
         let end = Syscall.monotonicSeconds() + LabRunner.sleepWait
         while Syscall.monotonicSeconds() < end && !kswapdAsleep() {
-            let st = story()
-            if st.shortfall(.wake) == nil && Pages(st.swapOutPages).bytes >= LabRunner.swapOutAim { break }
+            if story().shortfall(.wake) == nil && hogSwapBytes() >= LabRunner.swapOutAim { break }
             try check()
             Syscall.sleep(seconds: 0.1)
         }
