@@ -5,7 +5,9 @@ import Foundation
 /// and swaplab's own markers. Thread-safe: the sampler and the trace reader append from their own threads.
 ///
 /// Memory is bounded: the newest `sampleCapacity` samples (10 minutes at 10 Hz) and `eventCapacity` events are
-/// kept; what was dropped is counted, never hidden.
+/// kept; what was dropped is counted, never hidden. The story's milestones (`storyEvents`: kswapd woken, awake,
+/// asleep, direct reclaim, OOM) are never dropped: a long swap-out's `write_folio` lines must not push out the
+/// wake-up that started it.
 public final class LiveTimeline: @unchecked Sendable {
     /// /proc/vmstat counters kept in each sample (exact kernel names; `allocstall_*` as the kernel prints them).
     public static let sampledCounters: [String] = [
@@ -23,6 +25,10 @@ public final class LiveTimeline: @unchecked Sendable {
     private var samples: [Sample] = []
     private var events: [TraceEvent] = []
     private var markers: [Marker] = []
+    /// Milestones from the part of `events` dropped for capacity, oldest first (all older than `events`).
+    private var keptMilestones: [TraceEvent] = []
+    /// Every milestone so far, oldest first (`milestones()`), so counting them never copies the whole trace.
+    private var milestoneLog: [TraceEvent] = []
     private var parser = TraceLineParser()
     private var pending: [UInt8] = []
     /// Samples and events dropped from the front to stay within capacity.
@@ -71,6 +77,16 @@ public final class LiveTimeline: @unchecked Sendable {
         }
     }
 
+    /// The events that tell the story and are never dropped: `wakeup_kswapd()`, `kswapd()`'s wake and sleep
+    /// (mm/vmscan.c), direct reclaim's begin and end, and the OOM killer's victim.
+    public static let storyEvents: Set<String> = [
+        "mm_vmscan_wakeup_kswapd", "mm_vmscan_kswapd_wake", "mm_vmscan_kswapd_sleep", "mm_vmscan_direct_reclaim_begin",
+        "mm_vmscan_direct_reclaim_end", "mark_victim",
+    ]
+
+    /// Every story event so far (`storyEvents`), oldest first: cheap to read while a lab runs.
+    public func milestones() -> [TraceEvent] { lock.withLock { milestoneLog } }
+
     /// Places a marker now.
     public func mark(_ label: String) {
         let m = Marker(time: Syscall.monotonicSeconds(), label: label)
@@ -87,12 +103,15 @@ public final class LiveTimeline: @unchecked Sendable {
                     return nil
                 }) {
                     events.append(e)
+                    if Self.storyEvents.contains(e.name) { milestoneLog.append(e) }
                 }
             }
             if events.count > eventCapacity + eventCapacity / 4 {
                 let drop = events.count - eventCapacity
+                let kept = events[..<drop].filter { Self.storyEvents.contains($0.name) }
+                keptMilestones += kept
                 events.removeFirst(drop)
-                droppedEvents += drop
+                droppedEvents += drop - kept.count
             }
         }
     }
@@ -104,7 +123,9 @@ public final class LiveTimeline: @unchecked Sendable {
 
     /// A copy of everything so far, as a `Timeline`.
     public func snapshot(machine: MachineDescription) -> Timeline {
-        lock.withLock { Timeline(machine: machine, samples: samples, events: events, markers: markers) }
+        lock.withLock {
+            Timeline(machine: machine, samples: samples, events: keptMilestones + events, markers: markers)
+        }
     }
 
     /// Starts sampling every `interval` seconds on a background thread (once; later calls do nothing).

@@ -57,7 +57,7 @@ struct PageStream {
 ///
 /// It sets `PR_SET_PDEATHSIG` (it dies with the shell), writes its own `/proc/self/oom_score_adj` = 1000, says
 /// `hello PID`, waits for `go` (the parent verifies oom_score_adj first), maps anonymous memory with
-/// `MADV_NOHUGEPAGE` (4 KiB pages), fills every page, says `ready BYTES SECONDS`, then serves `touch` (read every
+/// `MADV_NOHUGEPAGE` (4 KiB pages), fills every page (each 256 MiB written is then marked `MADV_COLD`), says `ready BYTES SECONDS`, then serves `touch` (read every
 /// page back and verify: `touched PAGES BAD SECONDS`) and `quit`, one line each on stdin/stdout.
 public enum HogChild {
     /// The hidden first argument that makes the swaplab binary act as a hog.
@@ -69,7 +69,8 @@ public enum HogChild {
         return main(Array(arguments.dropFirst(2)))
     }
 
-    /// The hog's main: `--size BYTES --seed N --fill random|zero --rate BYTES_PER_S --parent PID`.
+    /// The hog's main: `--size BYTES --seed N --fill random|zero --rate BYTES_PER_S --fast BYTES --parent PID`
+    /// (`--fast`: the first BYTES are written unthrottled, the rest at the rate).
     public static func main(_ arguments: [String]) -> Int32 {
         var options: [String: String] = [:]
         var i = 0
@@ -87,6 +88,7 @@ public enum HogChild {
             return 2
         }
         let rate = options["--rate"].flatMap(Double.init) ?? 0
+        let fast = options["--fast"].flatMap(Int.init) ?? 0
         Syscall.bindToParent(deathSignal: SIGKILL, name: "swaplab-hog")
         // The parent may have died before PR_SET_PDEATHSIG took effect.
         if Syscall.parentProcessID != parent { return 3 }
@@ -114,6 +116,9 @@ public enum HogChild {
         let start = Syscall.monotonicSeconds()
         let chunk = 2 << 20
         var done = 0
+        // When the next chunk is due at the rate. Never caught up after a pause (the lab may stop the hog with
+        // SIGSTOP while free memory is near the floor): a burst then is exactly what the pause was for.
+        var due = start
         var nextProgress = 256 << 20
         while done < length {
             let n = min(chunk, length - done)
@@ -125,12 +130,17 @@ public enum HogChild {
                 for k in 0..<(n / 8) { w[k] = 0 }
             }
             done += n
-            if rate > 0 {
-                let due = Double(done) / rate
-                let elapsed = Syscall.monotonicSeconds() - start
-                if due > elapsed { Syscall.sleep(seconds: due - elapsed) }
+            if rate > 0 && done > fast {
+                let now = Syscall.monotonicSeconds()
+                due = max(due, now - 0.1) + Double(n) / rate
+                if due > now { Syscall.sleep(seconds: due - now) }
+            } else {
+                due = Syscall.monotonicSeconds()
             }
             if done >= nextProgress && done < length {
+                // The 256 MiB just written is marked cold (`madvise_cold()`: young bits and PG_referenced cleared),
+                // so reclaim takes the hog's pages at their first scan instead of other programs' memory.
+                try? Syscall.advise(base + (nextProgress - (256 << 20)), length: 256 << 20, Syscall.adviseCold)
                 out.send("progress \(done)")
                 nextProgress += 256 << 20
             }
@@ -241,6 +251,8 @@ public final class MemoryHog: @unchecked Sendable {
     public let fill: HogFill
     /// Bytes per second, 0 for as fast as possible.
     public let rate: Double
+    /// The first bytes, written as fast as possible before the rate applies.
+    public let fastBytes: Int64
     public let seed: UInt64
     /// `oom_kill` from /proc/vmstat when the hog started (to report a kill's delta).
     public let oomKillsAtStart: Int64?
@@ -272,13 +284,14 @@ public final class MemoryHog: @unchecked Sendable {
     /// Starts the child and verifies its `oom_score_adj` is 1000 (read from `/proc/PID/oom_score_adj`) before it
     /// may allocate. Call `allocate()` next.
     public init(
-        name: String, bytes: Int64, fill: HogFill = .random, rate: Double = 0, seed: UInt64? = nil,
-        executable: String? = nil
+        name: String, bytes: Int64, fill: HogFill = .random, rate: Double = 0, fastBytes: Int64 = 0,
+        seed: UInt64? = nil, executable: String? = nil
     ) throws {
         self.name = name
         self.bytesRequested = bytes
         self.fill = fill
         self.rate = rate
+        self.fastBytes = fastBytes
         self.seed = seed ?? UInt64.random(in: 1...UInt64.max)
         let exe = try executable ?? MemoryHog.defaultExecutable()
         Syscall.ignoreBrokenPipes()
@@ -287,7 +300,7 @@ public final class MemoryHog: @unchecked Sendable {
         let up = try Syscall.makePipe()
         let args = [
             exe, HogChild.argument, "--size", String(bytes), "--seed", String(self.seed), "--fill", fill.rawValue,
-            "--rate", String(rate), "--parent", String(Syscall.processID),
+            "--rate", String(rate), "--fast", String(fastBytes), "--parent", String(Syscall.processID),
         ]
         let child: Int32
         do {

@@ -253,6 +253,10 @@ public enum Syscall {
 
     /// Gives the kernel advice about a mapping (`MADV_NOHUGEPAGE` keeps it in 4 KiB pages).
     /// The corresponding C function is `madvise`.
+    /// `MADV_COLD` (Linux 5.4+, include/uapi/asm-generic/mman-common.h): the pages are deactivated and their
+    /// references forgotten, so reclaim takes them first; not every libc header names it.
+    public static let adviseCold: Int32 = 20
+
     public static func advise(_ address: UnsafeMutableRawPointer, length: Int, _ advice: Int32) throws(SystemError) {
         _ = try retrying("madvise", "\(length) bytes") { Glibc.madvise(address, length, advice) }
     }

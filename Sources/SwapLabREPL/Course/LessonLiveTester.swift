@@ -129,7 +129,11 @@ public enum LiveLessonTester {
             let after = check(solutionOutput)
             result.observed = observed(after)
             if let f = after.firstFailure {
-                let lines = failedLines.isEmpty ? "" : " (line(s) \(failedLines.map { "'\($0)'" }.joined(separator: ", ")) failed)"
+                // A failed `lab run` says which phase of its story fell short; show that, not just the line.
+                let said = solutionOutput.split(separator: "\n").last { $0.hasPrefix("error:") }.map { ": \($0)" } ?? ""
+                let lines =
+                    failedLines.isEmpty
+                    ? "" : " (line(s) \(failedLines.map { "'\($0)'" }.joined(separator: ", ")) failed\(said))"
                 problem = "after the solution\(lines) the check fails: \(f.predicate.id): \(f.feedback(.en))"
             }
         }

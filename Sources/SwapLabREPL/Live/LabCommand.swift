@@ -93,20 +93,20 @@ struct LabRunCommand: ShellCommand {
         }
     }
 
-    /// The `--json` object: the keys first, then the lab's own numbers.
+    /// The `--json` object: every field of `LabResult`, in its order and under its name (docs/lab.md).
     static func json(_ r: LabResult) -> OrderedJSON {
-        .object([
-            ("kswapd_wake", .int(Int64(r.kswapd_wake))), ("kswapd_sleep", .int(Int64(r.kswapd_sleep))),
-            ("wakeup_kswapd", .int(Int64(r.wakeup_kswapd))), ("direct_reclaim", .int(Int64(r.direct_reclaim))),
-            ("pswpout", .int(r.pswpout)), ("pswpin", .int(r.pswpin)), ("min_free_mib", .int(r.min_free_mib)),
-            ("restored", .bool(r.restored)), ("floor_mib", .int(r.floor_mib)),
-            ("wake_point_mib", .int(r.wake_point_mib)),
-            ("watermark_scale_factor", .int(r.watermark_scale_factor)), ("min_free_kbytes", .int(r.min_free_kbytes)),
-            ("balloon_pages", .int(r.balloon_pages)), ("hog_mib", .int(r.hog_mib)), ("bad_pages", .int(r.bad_pages)),
-            ("zone_growth_seconds", r.zone_growth_seconds.map { .double($0) } ?? .null),
-            ("seconds", .double((r.seconds * 10).rounded() / 10)), ("watchdog_tripped", .bool(r.watchdog_tripped)),
-            ("node_unreclaimable", .bool(r.node_unreclaimable)), ("direct", .bool(r.direct)),
-        ])
+        .object(
+            Mirror(reflecting: r).children.compactMap { child -> (String, OrderedJSON)? in
+                guard let key = child.label else { return nil }
+                switch child.value {
+                case let v as Int: return (key, .int(Int64(v)))
+                case let v as Int64: return (key, .int(v))
+                case let v as Double: return (key, .double((v * 10).rounded() / 10))
+                case let v as Bool: return (key, .bool(v))
+                case let v as String: return (key, .string(v))
+                default: return nil
+                }
+            })
     }
 }
 

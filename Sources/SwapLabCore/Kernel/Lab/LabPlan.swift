@@ -86,9 +86,45 @@ public enum LabPlan {
     /// what lies between the wake point and the floor less 256 MiB, so that even without any reclaim the hog alone
     /// would stop above the floor when there is room for it. Rounded up to whole MiB.
     public static func hogSize(distance: Int64, wakePoint: Int64, floor: Int64) -> Int64 {
-        let extra = min(gib, max(gib / 2, wakePoint - floor - 256 * mib))
-        let bytes = max(0, distance) + extra
+        let bytes = max(0, distance) + hogExtra(wakePoint: wakePoint, floor: floor)
         return (bytes + mib - 1) / mib * mib
+    }
+
+    /// What the hog goes past the wake point by: what lies between the wake point and the floor less 256 MiB,
+    /// kept within 0.5–1 GiB (live-lab.md §5 step 6), so that without any reclaim the hog alone would stop above the
+    /// floor when there is room for it.
+    public static func hogExtra(wakePoint: Int64, floor: Int64) -> Int64 {
+        min(gib, max(gib / 2, wakePoint - floor - 256 * mib))
+    }
+
+    /// One hog round of `lab run` (docs/lab.md "Rounds"), sized from what was just measured.
+    public struct Round: Sendable, Equatable {
+        /// Huge pages to add to the balloon first (0 unless free memory is far above the wake point).
+        public var balloonPages: Int64
+        /// The hog, bytes: the distance to the wake point left after the balloon, plus the extra.
+        public var hogBytes: Int64
+        /// The first part of the hog, written as fast as the hog can: the distance to the wake point and 64 MiB past
+        /// it, so that the hog, not some other task, is the one most likely to cross it; the rest is written at the
+        /// rate limit, for kswapd to keep up with.
+        public var fastBytes: Int64
+    }
+
+    /// The next round: a hog of the distance to the wake point plus `extra`, at most `hogLeft` bytes (whole MiB),
+    /// its approach written at full speed. Only when free memory lies more than `topUpAbove` above the wake point
+    /// (memory reported to the host can come back gigabytes late, live-lab.md §7.3) is the balloon topped up first,
+    /// to leave `room`: near the watermarks, after reclaim has fragmented free memory, the balloon's order-9
+    /// allocations would wake kswapd themselves and keep it busy compacting.
+    public static func round(
+        free: Int64, wakePoint: Int64, extra: Int64, hugePageSize: Int64, hogLeft: Int64,
+        topUpAbove: Int64 = 2 << 30, room: Int64 = 1 << 30
+    ) -> Round {
+        let balloon = free - wakePoint > topUpAbove ? balloonPages(
+            free: free, wakePoint: wakePoint, room: room, hugePageSize: hugePageSize) : 0
+        let distance = max(0, free - balloon * hugePageSize - wakePoint)
+        let want = (distance + extra + mib - 1) / mib * mib
+        let hog = max(0, min(want, hogLeft / mib * mib))
+        let fast = distance > 0 ? min(hog, distance + 64 * mib) / mib * mib : 0
+        return Round(balloonPages: balloon, hogBytes: hog, fastBytes: fast)
     }
 
     /// The swapfile for a hog: 1.5 × the hog, rounded up to 256 MiB (live-lab.md §5 step 2).

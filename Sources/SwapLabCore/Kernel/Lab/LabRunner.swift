@@ -38,35 +38,79 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
     case failed(String)
     case interrupted(String)
     case watchdog(String)
+    /// A phase of the story fell short after every round the time allowed (docs/lab.md).
+    case phase(LabPhase, String)
 
     public var description: String {
         switch self {
         case .needsRoot:
             return "the lab changes sysctls, swap and huge pages, which needs root; run swaplab as root (sudo swaplab)"
         case .preflight(let s), .failed(let s), .interrupted(let s), .watchdog(let s): return s
+        case .phase(let p, let why): return "the lab's \(p.rawValue) phase fell short: \(why)"
+        }
+    }
+
+    /// The `failed_phase` word of `lab run --json` for this error.
+    public var failedPhase: String {
+        switch self {
+        case .needsRoot, .preflight: return "preflight"
+        case .failed: return "setup"
+        case .interrupted: return "interrupted"
+        case .watchdog: return "watchdog"
+        case .phase(let p, _): return p.rawValue
         }
     }
 }
 
-/// What a lab run observed (`lab run --json` prints it with these keys).
+/// What a lab run observed; `lab run --json` prints every field under the same name (docs/lab.md documents each).
+/// Counts of trace events carry the event's name, /proc/vmstat counters the counter's name (in pages); every other
+/// number has its unit in its name.
 public struct LabResult: Sendable, Codable, Equatable {
+    /// "ok" when every phase passed and everything was restored, else "failed".
+    public var verdict = "failed"
+    /// "none", a phase (`wake`, `sleep`, `swap_out`, `swap_in`), or `preflight`, `setup`, `interrupted`,
+    /// `watchdog`, `restore`.
+    public var failed_phase = "none"
+    /// Why, in words ("" when the verdict is ok).
+    public var reason = ""
+    public var phase_wake_ok = false
+    public var phase_sleep_ok = false
+    public var phase_swap_out_ok = false
+    public var phase_swap_in_ok = false
+    /// Hog rounds run (docs/lab.md "Rounds").
+    public var rounds = 0
+    public var seconds: Double = 0
+    /// Where the time went: preflight to the first hog, the hog rounds, the swap-in, the restore.
+    public var setup_seconds: Double = 0
+    public var hog_seconds: Double = 0
+    public var swap_in_seconds: Double = 0
+    public var restore_seconds: Double = 0
+    /// `mm_vmscan_wakeup_kswapd` lines in any context / in a hog's.
+    public var wakeup_kswapd = 0
+    public var hog_wakeup_kswapd = 0
     public var kswapd_wake = 0
     public var kswapd_sleep = 0
-    public var wakeup_kswapd = 0
     public var direct_reclaim = 0
     public var pswpout: Int64 = 0
     public var pswpin: Int64 = 0
-    /// The lowest free memory (Σ zone free pages) seen by the 20 ms watchdog, MiB.
-    public var min_free_mib: Int64 = 0
+    public var pswpout_mib: Int64 = 0
+    public var pswpin_mib: Int64 = 0
+    public var pgsteal_file: Int64 = 0
+    /// The lowest free memory (Σ zone free pages) seen by the 20 ms watchdog from the first hog on, MiB.
+    public var lowest_free_mib: Int64 = 0
     public var floor_mib: Int64 = 0
     public var wake_point_mib: Int64 = 0
     public var watermark_scale_factor: Int64 = 0
     public var min_free_kbytes: Int64 = 0
+    /// The most huge pages the balloon held at once.
     public var balloon_pages: Int64 = 0
+    public var balloon_mib: Int64 = 0
     public var hog_mib: Int64 = 0
+    public var hog_rate_mib_per_s: Int64 = 0
+    public var swapfile_mib: Int64 = 0
     public var bad_pages: Int64 = 0
-    public var zone_growth_seconds: Double?
-    public var seconds: Double = 0
+    public var zone_growth_seconds: Double = 0
+    public var trace_events = 0
     public var watchdog_tripped = false
     public var node_unreclaimable = false
     public var restored = false
@@ -96,9 +140,20 @@ public final class LabRunner: @unchecked Sendable {
     private var changes: [JournaledChange] = []
     private var trace: TraceInstance?
     private var watchdog: FloorWatchdog?
-    private var hog: MemoryHog?
-    private var balloonChange: JournaledChange?
+    /// The hog of each round, oldest first.
+    private var hogs: [MemoryHog] = []
+    /// Every hog's pid (kept after the hogs end, to read the story).
+    private var hogPIDs: Set<Int> = []
+    /// A hog stopped with SIGSTOP while free memory is near the floor.
+    private var pausedHog: Int32?
+    /// The balloon's journaled changes, oldest first (each one a top-up from the original value).
+    private var balloonChanges: [JournaledChange] = []
     private var hugepagesOriginal: Int64 = 0
+    private var hugePageSize: Int64 = 2 << 20
+    /// `pswpout`, `pswpin` and `pgsteal_file` when the first hog started.
+    private var vmstatAtHog: Vmstat?
+    /// When the first hog started (the story is read from then on).
+    private var storyStart: Double?
     private var minFreeOriginal: String?
     private var startTime = 0.0
     /// True between `prepare()` and `restore()`.
@@ -139,12 +194,26 @@ public final class LabRunner: @unchecked Sendable {
         } catch {
             failure = error
         }
+        let restoreStart = Syscall.monotonicSeconds()
         let outcomes = restore()
+        result.restore_seconds = Syscall.monotonicSeconds() - restoreStart
         result.seconds = Syscall.monotonicSeconds() - startTime
+        if failure == nil, !options.direct, let short = story(swapIn: result.pswpin).firstShortfall {
+            failure = .phase(short.phase, short.why)
+        }
+        if failure == nil, !result.restored {
+            failure = .failed("the lab could not put everything back (see above); run `restore`")
+            result.failed_phase = "restore"
+        }
         if let failure {
             for o in outcomes where o.result == .left { say("  left: \(o.description)") }
+            result.verdict = "failed"
+            if result.failed_phase == "none" { result.failed_phase = failure.failedPhase }
+            result.reason = failure.description
+            summarize()
             throw failure
         }
+        result.verdict = "ok"
         summarize()
         return result
     }
@@ -255,6 +324,7 @@ public final class LabRunner: @unchecked Sendable {
         hugepagesOriginal = sysctls.nrHugepages ?? 0
         minFreeOriginal = String(minFree)
         let hugeSize = (meminfo.hugePageSizeKiB ?? 2048) * 1024
+        hugePageSize = hugeSize
         var zones = try readZones()
         floor =
             options.floor
@@ -279,7 +349,7 @@ public final class LabRunner: @unchecked Sendable {
         try check()
 
         // 2. Swap: a swapfile of ≥ 1.5× the expected hog when there is not that much free disk swap already.
-        let expectedHog = options.hog ?? (LabRunner.gib * 3 / 2)
+        let expectedHog = options.hog ?? LabRunner.hogBudget
         let want = LabPlan.swapfileSize(hog: expectedHog)
         let freeSwap = ((try? Swaps.read(root: root)) ?? []).filter { !$0.isZram }
             .reduce(Int64(0)) { $0 + ($1.size - $1.used).bytes }
@@ -289,6 +359,7 @@ public final class LabRunner: @unchecked Sendable {
             let t0 = Syscall.monotonicSeconds()
             do {
                 let path = try Swapfile.create(bytes: want, journal: journal)
+                result.swapfile_mib = mib(want)
                 changes.append(.swapFile(path: path))
                 changes.append(.swapOn(path: path))
                 say("swap: \(path), \(mib(want)) MiB, mode 0600, on in \(ms(Syscall.monotonicSeconds() - t0)) ms")
@@ -353,35 +424,62 @@ public final class LabRunner: @unchecked Sendable {
         try check()
 
         // 5. Balloon.
-        let before = try settledWakePoint(seconds: 12)
-        let room = options.direct ? 256 * LabRunner.mib : 512 * LabRunner.mib
+        let before = try settledWakePoint(seconds: 3)
         let pages = LabPlan.balloonPages(
-            free: before.free.bytes, wakePoint: before.wakePoint.bytes, room: room, hugePageSize: hugeSize)
+            free: before.free.bytes, wakePoint: before.wakePoint.bytes, room: balloonRoom, hugePageSize: hugeSize)
         if pages > 0 {
-            let target = hugepagesOriginal + pages
-            let change = JournaledChange.hugepages(path: hugepagesPath, old: hugepagesOriginal, new: target)
-            watchdog.watch(balloonPath: hugepagesPath, original: String(hugepagesOriginal))
-            let t0 = Syscall.monotonicSeconds()
-            do {
-                try journal.record(change) { () throws -> Void in try Syscall.writeText(hugepagesPath, String(target)) }
-            } catch {
-                throw .failed("cannot set vm.nr_hugepages to \(target): \(error)")
-            }
-            changes.append(change)
-            balloonChange = change
-            let got = ((try? Meminfo.read(root: root))?.hugePagesTotal ?? hugepagesOriginal) - hugepagesOriginal
-            result.balloon_pages = got
-            say(
-                "balloon: \(got) of \(pages) huge pages (\(mib(got * hugeSize)) MiB) in "
-                    + "\(ms(Syscall.monotonicSeconds() - t0)) ms" + (got < pages ? "; the kernel granted fewer" : ""))
-            mark("balloon \(got) huge pages")
-            Syscall.sleep(seconds: 1)
+            try inflateBalloon(by: pages)
+            Syscall.sleep(seconds: 0.5)
         } else {
-            say("balloon: not needed (free is already within \(mib(room)) MiB of the wake point)")
+            say("balloon: not needed (free is already within \(mib(balloonRoom)) MiB of the wake point)")
         }
         try check()
         wakePoint = WakePoint.userAllocation(try readZones().snapshots)
         result.wake_point_mib = mib(wakePoint?.wakePoint.bytes ?? 0)
+    }
+
+    /// Free memory left above the wake point by the balloon: 512 MiB, 256 MiB in the direct variant.
+    private var balloonRoom: Int64 { options.direct ? 256 * LabRunner.mib : 512 * LabRunner.mib }
+
+    /// Adds `pages` huge pages to the balloon (journaled first, from the original value to the new one, so any one
+    /// entry restores it) and returns how many the kernel granted. The watchdog releases it below the floor.
+    @discardableResult
+    private func inflateBalloon(by pages: Int64) throws(LabError) -> Int64 {
+        let held = balloonHeld()
+        let target = hugepagesOriginal + held + pages
+        let change = JournaledChange.hugepages(path: hugepagesPath, old: hugepagesOriginal, new: target)
+        watchdog?.watch(balloonPath: hugepagesPath, original: String(hugepagesOriginal))
+        let t0 = Syscall.monotonicSeconds()
+        do {
+            try journal.record(change) { () throws -> Void in try Syscall.writeText(hugepagesPath, String(target)) }
+        } catch {
+            throw .failed("cannot set vm.nr_hugepages to \(target): \(error)")
+        }
+        changes.append(change)
+        balloonChanges.append(change)
+        let now = balloonHeld()
+        result.balloon_pages = max(result.balloon_pages, now)
+        result.balloon_mib = mib(result.balloon_pages * hugePageSize)
+        say(
+            "balloon: \(held > 0 ? "+" : "")\(now - held) of \(pages) huge pages (\(mib((now - held) * hugePageSize)) MiB"
+                + (held > 0 ? ", \(mib(now * hugePageSize)) MiB in all" : "") + ") in "
+                + "\(ms(Syscall.monotonicSeconds() - t0)) ms" + (now - held < pages ? "; the kernel granted fewer" : ""))
+        mark("balloon \(now) huge pages")
+        return now - held
+    }
+
+    /// Huge pages the balloon holds now (`HugePages_Total` above the original value).
+    private func balloonHeld() -> Int64 {
+        max(0, ((try? Meminfo.read(root: root))?.hugePagesTotal ?? hugepagesOriginal) - hugepagesOriginal)
+    }
+
+    /// Gives the balloon's memory back (every top-up, newest first).
+    private func releaseBalloon() -> [UndoOutcome] {
+        var outcomes: [UndoOutcome] = []
+        for c in balloonChanges.reversed() { if let o = journal.undo(c) { outcomes.append(o) } }
+        balloonChanges = []
+        watchdog?.watch(balloonPath: nil, original: "")
+        return outcomes
     }
 
     /// The direct-reclaim variant's `min_free_kbytes`: raised in steps while free is ≥ 4× the new value, to the floor
@@ -463,121 +561,289 @@ public final class LabRunner: @unchecked Sendable {
         mark("zones grown")
     }
 
+    /// The most the hogs of all rounds may hold together: 4 GiB (the swapfile is sized for it).
+    static let hogBudget: Int64 = 4 << 30
+    /// The swap-out the rounds aim for, twice what the swap-out phase needs: swap-in can read back only what left
+    /// memory, and a page written late in a cycle may still be in the swap cache.
+    static let swapOutAim: Int64 = 2 * LabStory.minimumSwapBytes
+    /// The lab aims to end within this many seconds: no round starts that would end later, with the swap-in and
+    /// the restore after it.
+    static let timeLimit = 27.0
+    /// How long a round waits for kswapd to go back to sleep; if it has not by the last round's end, releasing the
+    /// balloon before the swap-in gives the zones their free memory back and kswapd sleeps then.
+    static let sleepWait = 3.0
+    /// Rounds at most.
+    static let maxRounds = 4
+
+    /// What the hogs have in swap now (Σ `VmSwap`): what their swap-in can read back. Other programs' idle pages
+    /// are older on the LRU and may go to swap first; they count in `pswpout` but not here.
+    private func hogSwapBytes() -> Int64 { hogs.reduce(Int64(0)) { $0 + ($1.memory?.swap?.bytes ?? 0) } }
+
+    /// The story from the first hog on: the trace's milestones and the vmstat deltas.
+    func story(swapIn: Int64? = nil) -> LabStory {
+        guard let since = storyStart else { return LabStory() }
+        let vm = try? Vmstat.read(root: root)
+        let out = vm.flatMap { v in vmstatAtHog.map { (v["pswpout"] ?? 0) - ($0["pswpout"] ?? 0) } } ?? 0
+        return LabStory(
+            events: liveTimeline.milestones(), hogPIDs: hogPIDs, since: since,
+            swapOutPages: swapIn == nil ? out : result.pswpout, swapInPages: swapIn ?? result.pswpin)
+    }
+
+    /// True when kswapd is not running a `balance_pgdat()` pass: its last traced milestone is a sleep, or it has
+    /// none (a wake-up is traced only while kswapd waits on its queue: `wakeup_kswapd()` in mm/vmscan.c).
+    private func kswapdAsleep() -> Bool {
+        let last = liveTimeline.milestones().last {
+            $0.name == "mm_vmscan_kswapd_wake" || $0.name == "mm_vmscan_kswapd_sleep"
+        }
+        return last == nil || last?.name == "mm_vmscan_kswapd_sleep"
+    }
+
+    /// Waits (at most `seconds`) until kswapd sleeps; true if it does.
+    @discardableResult
+    private func waitForKswapdSleep(seconds: Double) throws(LabError) -> Bool {
+        let end = Syscall.monotonicSeconds() + seconds
+        while !kswapdAsleep() {
+            try check()
+            if Syscall.monotonicSeconds() >= end { return false }
+            Syscall.sleep(seconds: 0.1)
+        }
+        return true
+    }
+
     private func hogSteps() throws(LabError) {
         guard let watchdog else { return }
-        // 6. Hog, sized from the measured distance.
-        let wp = try settledWakePoint(seconds: 4)
-        let size =
-            options.hog ?? LabPlan.hogSize(distance: wp.distance.bytes, wakePoint: wp.wakePoint.bytes, floor: floor)
         let rate = options.direct ? 0 : (options.rate ?? LabOptions.defaultRate)
-        result.hog_mib = mib(size)
-        let freeSwap = ((try? Swaps.read(root: root)) ?? []).reduce(Int64(0)) { $0 + ($1.size - $1.used).bytes }
-        if freeSwap < size / 2 {
-            say("note: only \(mib(freeSwap)) MiB of swap is free for a \(mib(size)) MiB hog")
-        }
-        let vm0 = try? Vmstat.read(root: root)
+        result.hog_rate_mib_per_s = mib(Int64(rate))
         watchdog.resetLowest()
+        storyStart = Syscall.monotonicSeconds()
+        result.setup_seconds = (storyStart ?? startTime) - startTime
+        vmstatAtHog = try? Vmstat.read(root: root)
+        var hogLeft = options.hog ?? LabRunner.hogBudget
+        var round = 0
+        // Bytes per second the hog writes unthrottled: measured after round 1 (a busy 2-core machine does ~400 MiB/s).
+        var fastSpeed = 400.0 * Double(LabRunner.mib)
+        while true {
+            round += 1
+            // kswapd must be waiting on its queue for the hog's wake-up to be traced (a balloon top-up near the
+            // watermarks can wake it with order 9).
+            try waitForKswapdSleep(seconds: 3)
+            var wp = try settledWakePoint(seconds: round == 1 ? 2 : 1)
+            let extra =
+                round == 1
+                ? LabPlan.hogExtra(wakePoint: wp.wakePoint.bytes, floor: floor) : LabRunner.gib / 2
+            // Before the first hog free memory is whole 2 MiB blocks, so a top-up is safe close to the wake point;
+            // after reclaim only far from it (see `LabPlan.round`).
+            let topUp = round == 1 ? (balloonRoom + 256 * LabRunner.mib, balloonRoom) : (2 * LabRunner.gib, LabRunner.gib)
+            var plan = LabPlan.round(
+                free: wp.free.bytes, wakePoint: wp.wakePoint.bytes, extra: extra, hugePageSize: hugePageSize,
+                hogLeft: hogLeft, topUpAbove: topUp.0, room: topUp.1)
+            if options.hog == nil && plan.balloonPages > 0 && !options.direct {
+                try inflateBalloon(by: plan.balloonPages)
+                try waitForKswapdSleep(seconds: 2)
+                wp = try settledWakePoint(seconds: 1)
+                plan = LabPlan.round(
+                    free: wp.free.bytes, wakePoint: wp.wakePoint.bytes, extra: extra, hugePageSize: hugePageSize,
+                    hogLeft: hogLeft, topUpAbove: .max)
+            }
+            let size = options.hog.map { round == 1 ? $0 : 0 } ?? plan.hogBytes
+            let fast = options.hog == nil ? plan.fastBytes : 0
+            if round > 1 {
+                // The round, kswapd's sleep after it, reading back what is in swap by then (~200 MiB/s) and the
+                // restore must all fit in `timeLimit`.
+                let inSwap = Double(hogSwapBytes() + extra)
+                let expected =
+                    Double(fast) / fastSpeed + (rate > 0 ? Double(size - fast) / rate : 1) + LabRunner.sleepWait
+                    + inSwap / (200 * Double(LabRunner.mib)) + 2
+                if size <= 0 || Syscall.monotonicSeconds() + expected > startTime + LabRunner.timeLimit {
+                    say("rounds: no time or room for round \(round) (the lab keeps within \(Int(LabRunner.timeLimit)) s)")
+                    round -= 1
+                    break
+                }
+            }
+            result.rounds = round
+            let hog = try hogRound(round, size: size, fast: fast, rate: rate, wakePoint: wp)
+            if fast > 256 * LabRunner.mib, let f = hog.fillSeconds, f > 0 {
+                let slow = rate > 0 ? Double(size - fast) / rate : 0
+                if f > slow { fastSpeed = max(100 * Double(LabRunner.mib), Double(fast) / (f - slow)) }
+            }
+            hogLeft -= size
+            var st = story()
+            if st.shortfall(.wake) == nil && !kswapdAsleep()
+                && hogSwapBytes() < LabRunner.swapOutAim
+            {
+                // Woken by the hog and still at work: give it what the time allows to swap more out or to sleep.
+                let end = min(Syscall.monotonicSeconds() + 5, startTime + LabRunner.timeLimit - 10)
+                while Syscall.monotonicSeconds() < end && !kswapdAsleep()
+                    && hogSwapBytes() < LabRunner.swapOutAim
+                {
+                    try check()
+                    Syscall.sleep(seconds: 0.1)
+                }
+                st = story()
+            }
+            let fell = LabPhase.allCases.dropLast().compactMap { p in st.shortfall(p).map { "\(p.rawValue): \($0)" } }
+            say(
+                "round \(round): \(mib(hogSwapBytes())) MiB of the hogs in swap; the hog woke kswapd \(st.hogWakeups) time(s) (\(st.wakeups) in all), \(st.wakesAfterHogWakeup) "
+                    + "pass(es) and \(st.sleepsAfterHogWakeup) sleep(s) after; swapped out \(mib(Pages(st.swapOutPages).bytes)) MiB"
+                    + (fell.isEmpty ? "" : "; short: " + fell.joined(separator: "; ")))
+            if options.direct || options.hog != nil { break }
+            if st.shortfall(.wake) == nil && hogSwapBytes() >= LabRunner.swapOutAim { break }
+            // kswapd still awake after the hog woke it: more rounds would not be traced as the hog's; it sleeps
+            // once the balloon is released, at the latest.
+            if st.shortfall(.wake) == nil && hogSwapBytes() >= LabStory.minimumSwapBytes && !kswapdAsleep() { break }
+            if round >= LabRunner.maxRounds || hogLeft < 256 * LabRunner.mib { break }
+            say(
+                "rounds: " + (st.roundsDone ? "less than \(mib(LabRunner.swapOutAim)) MiB of the hogs in swap" : "the story is short")
+                    + "; another round, sized from free memory now")
+        }
+        progressLine(total: nil, done: nil)
+        try check()
+
+        // 8. Swap-in: release the balloon first, then read every page back.
+        let touchStart = Syscall.monotonicSeconds()
+        result.hog_seconds = touchStart - (storyStart ?? touchStart)
+        if !balloonChanges.isEmpty {
+            let o = releaseBalloon()
+            say(
+                "balloon: released (\(o.last?.detail ?? "done")) before reading back, so swap-in does not thrash")
+            mark("balloon released")
+        }
+        let swapped = hogs.reduce(Int64(0)) { $0 + ($1.memory?.swap?.bytes ?? 0) }
+        let vmBeforeTouch = try? Vmstat.read(root: root)
+        mark("touch")
+        var pages: Int64 = 0
+        var bad: Int64 = 0
+        var seconds = 0.0
+        for hog in hogs {
+            let touched: MemoryHog.TouchResult
+            do {
+                touched = try hog.touch(stop: { [self] in interrupted() || watchdog.tripped != nil })
+            } catch {
+                try check()
+                throw .failed("reading the pages back failed: \(error)")
+            }
+            pages += touched.pages
+            bad += touched.badPages
+            seconds += touched.seconds
+        }
+        result.bad_pages = bad
+        result.swap_in_seconds = Syscall.monotonicSeconds() - touchStart
         say(
-            "hog: \(mib(size)) MiB of random bytes"
-                + (rate > 0 ? " at \(mib(Int64(rate))) MiB/s" : ", as fast as it can")
+            "swap-in: read \(pages) pages back in \(String(format: "%.2f", seconds)) s "
+                + "(\(mib(swapped)) MiB were in swap); " + (bad == 0 ? "every page verified" : "\(bad) pages DIFFER"))
+        mark("touched")
+        let vm1 = try? Vmstat.read(root: root)
+        if let vm0 = vmstatAtHog, let vm1 {
+            let d = vm0.delta(to: vm1)
+            result.pswpin = vmBeforeTouch.map { $0.delta(to: vm1)["pswpin"] ?? 0 } ?? (d["pswpin"] ?? 0)
+            result.pswpout = vmBeforeTouch.map { vm0.delta(to: $0)["pswpout"] ?? 0 } ?? (d["pswpout"] ?? 0)
+            result.pgsteal_file = d["pgsteal_file"] ?? 0
+        }
+        endHogs()
+        if bad > 0 { throw .failed("\(bad) of \(pages) pages did not read back as written") }
+    }
+
+    /// One hog round: a new hog of `size` bytes (the first `fast` bytes unthrottled), under the watchdog and a
+    /// governor that stops it (SIGSTOP) while free memory is within 256 MiB of the floor; then kswapd is given until
+    /// the rounds' deadline to go back to sleep.
+    @discardableResult
+    private func hogRound(
+        _ round: Int, size: Int64, fast: Int64, rate: Double, wakePoint wp: WakePoint
+    ) throws(LabError) -> MemoryHog {
+        guard let watchdog else { throw .failed("the watchdog is not running") }
+        say(
+            "hog \(round): \(mib(size)) MiB of random bytes"
+                + (rate > 0 ? " (\(mib(fast)) MiB at full speed, then \(mib(Int64(rate))) MiB/s)" : ", as fast as it can")
                 + "; kswapd should wake \(mib(wp.distance.bytes)) MiB in (free \(mib(wp.free.bytes)) MiB, wake point "
                 + "\(mib(wp.wakePoint.bytes)) MiB)")
         let hog: MemoryHog
         do {
-            hog = try MemoryHog(name: "lab", bytes: size, fill: .random, rate: rate, executable: options.hogExecutable)
+            hog = try MemoryHog(
+                name: "lab\(round)", bytes: size, fill: .random, rate: rate, fastBytes: fast,
+                executable: options.hogExecutable)
         } catch {
             throw .failed("\(error)")
         }
-        self.hog = hog
+        hogs.append(hog)
+        hogPIDs.insert(Int(hog.pid))
+        result.hog_mib += mib(size)
         watchdog.watch(hog: hog.pid)
         mark("hog \(mib(size)) MiB")
         var nextProgress = Syscall.monotonicSeconds() + 1
         var doneBytes: Int64 = 0
         let limit = Syscall.monotonicSeconds() + (rate > 0 ? Double(size) / rate * 3 + 30 : 120)
-        let progressLine = { [self] () -> Void in
-            let w = WakePoint.userAllocation((try? ZoneinfoParser.read(root: root).snapshots) ?? [])
-            let c = eventCounts()
-            say(
-                "  hog \(mib(doneBytes)) of \(mib(size)) MiB · free \(mib(w.free.bytes)) MiB (wake \(mib(w.wakePoint.bytes))) "
-                    + "· kswapd woke \(c.wakeup) time(s), \(c.wake) pass(es), slept \(c.sleep)")
-        }
+        let governorLow = Pages(bytes: floor + 256 * LabRunner.mib)
+        let governorHigh = Pages(bytes: floor + 512 * LabRunner.mib)
         do {
             try hog.allocate(
                 progress: { doneBytes = $0 },
                 stop: { [self] in
                     let now = Syscall.monotonicSeconds()
+                    if let free = watchdog.readFree() {
+                        if pausedHog == nil && free < governorLow {
+                            try? Syscall.sendSignal(SIGSTOP, to: hog.pid)
+                            pausedHog = hog.pid
+                            say("  free \(mib(free.bytes)) MiB is near the floor: the hog waits for kswapd")
+                        } else if pausedHog != nil && free > governorHigh {
+                            resumeHog()
+                        }
+                    }
                     if now >= nextProgress {
                         nextProgress = now + 1
-                        progressLine()
+                        progressLine(total: size, done: doneBytes)
                     }
                     return interrupted() || watchdog.tripped != nil || now > limit
                 })
         } catch {
+            resumeHog()
             watchdog.watch(hog: nil)
             try check()
             throw .failed("the hog stopped: \(error)")
         }
-        doneBytes = size
+        resumeHog()
         mark("hog ready")
-        say(
-            "hog: holds \(mib(size)) MiB (pid \(hog.pid), written in \(String(format: "%.1f", hog.fillSeconds ?? 0)) s)"
-        )
-        // Let kswapd finish its cycle: wait until its last event is a sleep (at most 20 s).
-        let waitEnd = Syscall.monotonicSeconds() + 20
-        while Syscall.monotonicSeconds() < waitEnd {
+        say("hog \(round): holds \(mib(size)) MiB (pid \(hog.pid), written in \(String(format: "%.1f", hog.fillSeconds ?? 0)) s)")
+        // Let kswapd finish its cycle before the next round or the swap-in, unless the hog woke it and enough is in
+        // swap already: what kswapd swaps out beyond that only lengthens the swap-in.
+        let end = Syscall.monotonicSeconds() + LabRunner.sleepWait
+        while Syscall.monotonicSeconds() < end && !kswapdAsleep() {
+            if story().shortfall(.wake) == nil && hogSwapBytes() >= LabRunner.swapOutAim { break }
             try check()
-            let ev = liveTimeline.snapshot(machine: MachineDescription(engine: "live", summary: "")).events
-            let lastKswapd = ev.last { $0.name == "mm_vmscan_kswapd_wake" || $0.name == "mm_vmscan_kswapd_sleep" }
-            if lastKswapd == nil && Syscall.monotonicSeconds() > waitEnd - 17 { break }
-            if let l = lastKswapd, l.name == "mm_vmscan_kswapd_sleep" { break }
-            Syscall.sleep(seconds: 0.25)
+            Syscall.sleep(seconds: 0.1)
         }
-        progressLine()
-        try check()
+        return hog
+    }
 
-        // 8. Swap-in: release the balloon first, then read every page back.
-        if let b = balloonChange {
-            let o = journal.undo(b)
-            balloonChange = nil
-            watchdog.watch(balloonPath: nil, original: "")
-            say("balloon: released (\(o?.detail ?? "done")) before reading back, so swap-in does not thrash")
-            mark("balloon released")
-        }
-        let swapped = hog.memory?.swap?.bytes ?? 0
-        mark("touch")
-        let touched: MemoryHog.TouchResult
-        do {
-            touched = try hog.touch(stop: { [self] in interrupted() || watchdog.tripped != nil })
-        } catch {
-            try check()
-            throw .failed("reading the pages back failed: \(error)")
-        }
-        result.bad_pages = touched.badPages
-        say(
-            "swap-in: read \(touched.pages) pages back in \(String(format: "%.2f", touched.seconds)) s "
-                + "(\(mib(swapped)) MiB were in swap); "
-                + (touched.badPages == 0 ? "every page verified" : "\(touched.badPages) pages DIFFER"))
-        mark("touched")
-        let vm1 = try? Vmstat.read(root: root)
-        if let vm0, let vm1 {
-            let d = vm0.delta(to: vm1)
-            result.pswpout = d["pswpout"] ?? 0
-            result.pswpin = d["pswpin"] ?? 0
-        }
-        watchdog.watch(hog: nil)
-        hog.end()
-        self.hog = nil
+    /// Sends SIGCONT to a hog the governor stopped.
+    private func resumeHog() {
+        if let pid = pausedHog { try? Syscall.sendSignal(SIGCONT, to: pid) }
+        pausedHog = nil
+    }
+
+    /// Ends every hog (after SIGCONT, so SIGTERM is seen at once).
+    private func endHogs() {
+        resumeHog()
+        watchdog?.watch(hog: nil)
+        if hogs.isEmpty { return }
+        for hog in hogs { hog.end() }
+        hogs = []
         mark("hog released")
-        if touched.badPages > 0 {
-            throw .failed("\(touched.badPages) of \(touched.pages) pages did not read back as written")
-        }
+    }
+
+    private func progressLine(total: Int64?, done: Int64?) {
+        let w = WakePoint.userAllocation((try? ZoneinfoParser.read(root: root).snapshots) ?? [])
+        let c = eventCounts()
+        let hog = total.map { "hog \(mib(done ?? 0)) of \(mib($0)) MiB · " } ?? ""
+        say(
+            "  \(hog)free \(mib(w.free.bytes)) MiB (wake \(mib(w.wakePoint.bytes))) "
+                + "· kswapd woken \(c.wakeup) time(s), \(c.wake) pass(es), slept \(c.sleep)")
     }
 
     private func ms(_ s: Double) -> Int { Int((s * 1000).rounded()) }
 
     /// Trace event counts so far: wakeup_kswapd, kswapd_wake passes, kswapd_sleep, direct reclaim begins.
     func eventCounts() -> (wakeup: Int, wake: Int, sleep: Int, direct: Int) {
-        let ev = liveTimeline.snapshot(machine: MachineDescription(engine: "live", summary: "")).events
+        let ev = liveTimeline.milestones()
         var c = (wakeup: 0, wake: 0, sleep: 0, direct: 0)
         for e in ev {
             switch e.name {
@@ -594,10 +860,15 @@ public final class LabRunner: @unchecked Sendable {
     private func summarize() {
         let r = result
         say(
-            "summary: kswapd was woken \(r.wakeup_kswapd) time(s), ran \(r.kswapd_wake) balance pass(es), slept "
-                + "\(r.kswapd_sleep) time(s); direct reclaim \(r.direct_reclaim); pswpout \(r.pswpout), pswpin \(r.pswpin); "
-                + "lowest free \(r.min_free_mib) MiB (floor \(r.floor_mib) MiB); \(String(format: "%.1f", r.seconds)) s; "
+            "summary: \(r.rounds) round(s); kswapd was woken \(r.wakeup_kswapd) time(s) (\(r.hog_wakeup_kswapd) by the hog), "
+                + "ran \(r.kswapd_wake) balance pass(es), slept \(r.kswapd_sleep) time(s); direct reclaim \(r.direct_reclaim); "
+                + "pswpout \(r.pswpout) (\(r.pswpout_mib) MiB), pswpin \(r.pswpin) (\(r.pswpin_mib) MiB); "
+                + "lowest free \(r.lowest_free_mib) MiB (floor \(r.floor_mib) MiB); \(String(format: "%.1f", r.seconds)) s; "
                 + (r.restored ? "everything restored" : "NOT everything was restored (see above)"))
+        say(
+            r.verdict == "ok"
+                ? "verdict: ok — kswapd woken by the hog, asleep again, ≥ 64 MiB swapped out and ≥ 64 MiB swapped in"
+                : "verdict: failed (\(r.failed_phase)): \(r.reason)")
     }
 
     // MARK: Restore
@@ -608,16 +879,8 @@ public final class LabRunner: @unchecked Sendable {
     @discardableResult
     public func restore() -> [UndoOutcome] {
         var outcomes: [UndoOutcome] = []
-        if let hog {
-            watchdog?.watch(hog: nil)
-            hog.end()
-            self.hog = nil
-            mark("hog released")
-        }
-        if let b = balloonChange, let o = journal.undo(b) {
-            outcomes.append(o)
-            balloonChange = nil
-        }
+        endHogs()
+        outcomes += releaseBalloon()
         // Let the last trace lines and a final sample in before tracing stops.
         if trace != nil {
             Syscall.sleep(seconds: 0.3)
@@ -640,13 +903,22 @@ public final class LabRunner: @unchecked Sendable {
         let tripped = watchdog?.tripped
         watchdog?.stop()
         watchdog = nil
-        if let lowest { result.min_free_mib = mib(lowest.bytes) }
+        if let lowest { result.lowest_free_mib = mib(lowest.bytes) }
         if tripped != nil { result.watchdog_tripped = true }
         let c = eventCounts()
         result.wakeup_kswapd = c.wakeup
         result.kswapd_wake = c.wake
         result.kswapd_sleep = c.sleep
         result.direct_reclaim = c.direct
+        result.trace_events = liveTimeline.parserCounts.parsed
+        result.pswpout_mib = Pages(result.pswpout).bytes >> 20
+        result.pswpin_mib = Pages(result.pswpin).bytes >> 20
+        let st = story(swapIn: result.pswpin)
+        result.hog_wakeup_kswapd = st.hogWakeups
+        result.phase_wake_ok = st.shortfall(.wake) == nil
+        result.phase_sleep_ok = st.shortfall(.sleep) == nil
+        result.phase_swap_out_ok = st.shortfall(.swapOut) == nil
+        result.phase_swap_in_ok = st.shortfall(.swapIn) == nil
         // §7.1: a node left "hopeless" gets no kswapd wake-ups; a reclaim pass with progress clears it.
         let hopeless = ((try? ZoneinfoParser.read(root: root))?.nodes ?? []).filter { $0.unreclaimable == true }
         if !hopeless.isEmpty {
