@@ -338,6 +338,27 @@ public enum Syscall {
         return bytes
     }
 
+    /// Reads the whole of `path` into `buffer` from its start and returns how many bytes it holds; the buffer only
+    /// grows, so a reader that keeps it (the 10 Hz sampler) allocates nothing once it is big enough. Reads until
+    /// `read` returns 0, as /proc files must be read. The corresponding C functions are `open`, `read` and `close`.
+    public static func readWhole(_ path: String, into buffer: inout [UInt8]) throws(SystemError) -> Int {
+        let fd = try open(path, O_RDONLY)
+        defer { close(fd) }
+        if buffer.count < 4096 { buffer.append(contentsOf: repeatElement(0, count: 4096 - buffer.count)) }
+        var used = 0
+        while true {
+            if used == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let r = buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) -> Int in
+                    try read(fd, raw.baseAddress! + used, raw.count - used, path: path)
+                }
+            }
+            let n = try r.get()
+            if n == 0 { return used }
+            used += n
+        }
+    }
+
     /// The whole text of a small file such as `/proc/sys/vm/swappiness` or a `/proc` table (read with `read`).
     public static func readText(_ path: String) throws(SystemError) -> String {
         String(decoding: try readBytes(path), as: UTF8.self)
@@ -417,6 +438,37 @@ extension Syscall {
         let sig = status & 0x7f
         if sig == 0 { return .exited((status >> 8) & 0xff) }
         return .signaled(sig)
+    }
+
+    /// How a child ended and what it used: its peak resident memory (`ru_maxrss`, the child's `VmHWM` at exit) and
+    /// its user + system CPU time.
+    public struct ChildUsage: Sendable {
+        public var exit: ChildExit
+        public var peakResidentKiB: Int
+        public var cpuSeconds: Double
+    }
+
+    /// Waits for child `pid` to end and returns how it ended with what it used. The corresponding C function is
+    /// `wait4`.
+    public static func waitForExit(_ pid: Int32) throws(SystemError) -> ChildUsage {
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = try retrying("wait4", "pid \(pid)") { Glibc.wait4(pid, &status, 0, &usage) }
+        let sig = status & 0x7f
+        let exit: ChildExit = sig == 0 ? .exited((status >> 8) & 0xff) : .signaled(sig)
+        return ChildUsage(exit: exit, peakResidentKiB: usage.ru_maxrss, cpuSeconds: seconds(usage))
+    }
+
+    /// User + system CPU seconds this process has used. The corresponding C function is `getrusage` (`RUSAGE_SELF`).
+    public static func cpuSeconds() -> Double {
+        var usage = rusage()
+        _ = getrusage(RUSAGE_SELF.rawValue, &usage)
+        return seconds(usage)
+    }
+
+    private static func seconds(_ u: rusage) -> Double {
+        Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec)
+            + Double(u.ru_stime.tv_usec) / 1e6
     }
 
     /// `SIGKILL` for 9 and so on. The corresponding C function is `sigabbrev_np` (here a small table).

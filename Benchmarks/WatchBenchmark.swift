@@ -1,0 +1,127 @@
+import Foundation
+import SwapLabCore
+import SwapLabTestSupport
+
+/// `swaplab-bench watch`: the live sampler's steady cost, one read + parse of /proc/zoneinfo and /proc/vmstat
+/// (`LiveTimeline.readSample()`, ten times a second while watching), against the String-based parse it replaced
+/// (`StringProcReference`), on this machine's /proc and on every captured tree in the fixtures. CPU is user +
+/// system time (getrusage), so the kernel's work of printing the files counts too. Goal: < 1 % of one CPU at
+/// 10 Hz. Then, for the record, the whole `watch --interval 100ms --count 100` command in a child process.
+enum WatchBenchmark {
+    static let batch = 400
+    static let rounds = 5
+
+    static func run() throws {
+        print("watch benchmark: CPU (user + system) per sample, best of \(rounds) rounds of \(batch) samples")
+        print(pad("tree", 44) + pad("byte parser", 14) + pad("String ref", 14) + pad("ratio", 8) + "at 10 Hz")
+        let live = try measure(SystemRoot())
+        report("this machine (/proc)", live)
+        var sums = (new: 0.0, old: 0.0)
+        let folders = Fixtures.zoneinfoFiles.map { String($0.dropLast("/zoneinfo.txt".count)) }
+        for folder in folders {
+            let dir = try FakeRoot.fromSnapshot(folder)
+            defer { FakeRoot.remove(dir) }
+            let m = try measure(SystemRoot(dir.path), rounds: 3)
+            sums.new += m.new
+            sums.old += m.old
+        }
+        let n = Double(folders.count)
+        report("fixtures (mean of \(folders.count) captured trees)", (sums.new / n, sums.old / n))
+        let share = live.new * 10 * 100
+        print(String(format: "live sampler at 10 Hz: %.3f %% of one CPU (String parse: %.3f %%); goal < 1 %%, ratio %.2f× the goal",
+                     share, live.old * 10 * 100, share / 1))
+        wholeCommand()
+    }
+
+    /// CPU seconds per sample for the byte parser and the String reference, checking they read the same.
+    static func measure(_ root: SystemRoot, rounds: Int = rounds) throws -> (new: Double, old: Double) {
+        let timeline = LiveTimeline(root: root)
+        let a = try timeline.readSample()
+        let b = try StringProcReference.readSample(root: root)
+        guard a.zones.count == b.zones.count, root.path == "/" || (a.zones == b.zones && a.counters == b.counters) else {
+            throw BenchError("the byte parser and the String parse disagree on \(root.path)")
+        }
+        var best = (new: Double.infinity, old: Double.infinity)
+        for _ in 0..<rounds {
+            var t = Syscall.cpuSeconds()
+            for _ in 0..<batch { _ = try timeline.readSample() }
+            best.new = min(best.new, (Syscall.cpuSeconds() - t) / Double(batch))
+            t = Syscall.cpuSeconds()
+            for _ in 0..<batch { _ = try StringProcReference.readSample(root: root) }
+            best.old = min(best.old, (Syscall.cpuSeconds() - t) / Double(batch))
+        }
+        return best
+    }
+
+    static func report(_ label: String, _ m: (new: Double, old: Double)) {
+        print(pad(label, 44) + pad(String(format: "%.1f µs", m.new * 1e6), 14) + pad(String(format: "%.1f µs", m.old * 1e6), 14)
+            + pad(String(format: "%.2f×", m.old / m.new), 8) + String(format: "%.3f %% vs %.3f %%", m.new * 1000, m.old * 1000))
+    }
+
+    /// The whole command as the issue measured it (`/usr/bin/time -v swaplab -c '…'`): CPU of the child over its run.
+    static func wholeCommand() {
+        let command = "engine live; watch --interval 100ms --count 100"
+        guard let swaplab = ChildRun.swaplabBinary() else {
+            print("whole command: skipped (no swaplab beside this benchmark; swift build -c release --product swaplab)")
+            return
+        }
+        do {
+            let r = try ChildRun.run(swaplab, ["-c", command])
+            print(String(format: "whole command `swaplab -c '%@'`: %.3f s CPU over %.2f s = %.2f %% of one CPU "
+                + "(startup, chart frames and sampler together); peak %.1f MiB", command, r.cpuSeconds, r.wallSeconds,
+                r.cpuSeconds / r.wallSeconds * 100, Double(r.peakResidentKiB) / 1024))
+        } catch {
+            print("whole command: \(error)")
+        }
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - s.count)) }
+}
+
+/// A failed benchmark step.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Runs a child process with stdout to a file or /dev/null and measures it with wait4(2).
+enum ChildRun {
+    struct Result {
+        var exit: ChildExit
+        var wallSeconds: Double
+        var cpuSeconds: Double
+        var peakResidentKiB: Int
+        var output: String
+    }
+
+    /// The release `swaplab` next to this benchmark executable, if built.
+    static func swaplabBinary() -> String? {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        let path = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("swaplab").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// Runs `executable` with `arguments` (stdin /dev/null) and returns what it used and printed (stdout, through a
+    /// file so that the child never waits on a pipe).
+    static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-bench-out-\(getpid())").path
+        defer { unlink(out) }
+        let nullFD = try Syscall.open("/dev/null", O_RDONLY)
+        defer { Syscall.close(nullFD) }
+        let outFD = try Syscall.open(out, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
+        let t0 = Syscall.monotonicSeconds()
+        let pid: Int32
+        do {
+            pid = try Syscall.spawn(executable, arguments: [executable] + arguments, stdin: nullFD, stdout: outFD)
+        } catch {
+            Syscall.close(outFD)
+            throw error
+        }
+        Syscall.close(outFD)
+        let usage = try Syscall.waitForExit(pid)
+        let wall = Syscall.monotonicSeconds() - t0
+        let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        return Result(exit: usage.exit, wallSeconds: wall, cpuSeconds: usage.cpuSeconds,
+                      peakResidentKiB: usage.peakResidentKiB, output: text)
+    }
+}
