@@ -326,7 +326,9 @@ public enum Syscall {
         let fd = try open(path, O_RDONLY)
         defer { close(fd) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Start small: a sysctl read makes the kernel allocate and zero a buffer as large as the request
+        // (proc_sys_call_handler()), so 64 KiB for a 3-byte value costs more than the read itself.
+        var chunk = [UInt8](repeating: 0, count: 4096)
         while bytes.count < limit {
             let r = chunk.withUnsafeMutableBytes { raw in
                 Result { () throws(SystemError) -> Int in try read(fd, raw.baseAddress!, raw.count, path: path) }
@@ -334,6 +336,7 @@ public enum Syscall {
             let n = try r.get()
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
+            if n == chunk.count && chunk.count < 65536 { chunk = [UInt8](repeating: 0, count: chunk.count * 4) }
         }
         return bytes
     }
