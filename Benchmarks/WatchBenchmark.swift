@@ -66,7 +66,7 @@ enum WatchBenchmark {
             return
         }
         do {
-            let r = try ChildRun.run(swaplab, ["-c", command])
+            let r = try ChildRun().run(swaplab, ["-c", command])
             print(String(format: "whole command `swaplab -c '%@'`: %.3f s CPU over %.2f s = %.2f %% of one CPU "
                 + "(startup, chart frames and sampler together); peak %.1f MiB", command, r.cpuSeconds, r.wallSeconds,
                 r.cpuSeconds / r.wallSeconds * 100, Double(r.peakResidentKiB) / 1024))
@@ -84,8 +84,9 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// Runs a child process with stdout to a file or /dev/null and measures it with wait4(2).
-enum ChildRun {
+/// Runs child processes through `Benchmarks/reference/peak.c` (compiled once with cc -O2), which forks each and
+/// reports its peak resident memory (its VmHWM: see peak.c for why a tiny parent is needed) and CPU time.
+final class ChildRun {
     struct Result {
         var exit: ChildExit
         var wallSeconds: Double
@@ -93,6 +94,20 @@ enum ChildRun {
         var peakResidentKiB: Int
         var output: String
     }
+
+    private let helper: String
+    private let scratch: String
+
+    init() throws {
+        let source = Fixtures.repositoryRoot.appendingPathComponent("Benchmarks/reference/peak.c").path
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-bench-peak-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        helper = scratch + "/peak"
+        let r = HogBenchmark.shell("/usr/bin/env", ["cc", "-O2", "-o", helper, source])
+        guard r.status == 0 else { throw BenchError("cc -O2 \(source) failed: \(r.text)") }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: scratch) }
 
     /// The release `swaplab` next to this benchmark executable, if built.
     static func swaplabBinary() -> String? {
@@ -103,25 +118,29 @@ enum ChildRun {
 
     /// Runs `executable` with `arguments` (stdin /dev/null) and returns what it used and printed (stdout, through a
     /// file so that the child never waits on a pipe).
-    static func run(_ executable: String, _ arguments: [String]) throws -> Result {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-bench-out-\(getpid())").path
-        defer { unlink(out) }
+    func run(_ executable: String, _ arguments: [String]) throws -> Result {
+        let out = scratch + "/out"
+        let result = scratch + "/result"
         let nullFD = try Syscall.open("/dev/null", O_RDONLY)
         defer { Syscall.close(nullFD) }
         let outFD = try Syscall.open(out, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
         let t0 = Syscall.monotonicSeconds()
         let pid: Int32
         do {
-            pid = try Syscall.spawn(executable, arguments: [executable] + arguments, stdin: nullFD, stdout: outFD)
+            pid = try Syscall.spawn(helper, arguments: [helper, result, executable] + arguments, stdin: nullFD, stdout: outFD)
         } catch {
             Syscall.close(outFD)
             throw error
         }
         Syscall.close(outFD)
-        let usage = try Syscall.waitForExit(pid)
+        let helperExit = try Syscall.reap(pid, block: true)
         let wall = Syscall.monotonicSeconds() - t0
+        let fields = ((try? String(contentsOfFile: result, encoding: .utf8)) ?? "").split(separator: " ")
+        guard helperExit == .exited(0), fields.count == 4, let kib = Int(fields[0]), let user = Double(fields[1]),
+            let sys = Double(fields[2]), let status = Int32(fields[3].trimmingCharacters(in: .whitespacesAndNewlines))
+        else { throw BenchError("could not measure \(executable): the peak helper \(String(describing: helperExit))") }
+        let exit: ChildExit = status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)
         let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-        return Result(exit: usage.exit, wallSeconds: wall, cpuSeconds: usage.cpuSeconds,
-                      peakResidentKiB: usage.peakResidentKiB, output: text)
+        return Result(exit: exit, wallSeconds: wall, cpuSeconds: user + sys, peakResidentKiB: kib, output: text)
     }
 }

@@ -443,25 +443,6 @@ extension Syscall {
         return .signaled(sig)
     }
 
-    /// How a child ended and what it used: its peak resident memory (`ru_maxrss`, the child's `VmHWM` at exit) and
-    /// its user + system CPU time.
-    public struct ChildUsage: Sendable {
-        public var exit: ChildExit
-        public var peakResidentKiB: Int
-        public var cpuSeconds: Double
-    }
-
-    /// Waits for child `pid` to end and returns how it ended with what it used. The corresponding C function is
-    /// `wait4`.
-    public static func waitForExit(_ pid: Int32) throws(SystemError) -> ChildUsage {
-        var status: Int32 = 0
-        var usage = rusage()
-        _ = try retrying("wait4", "pid \(pid)") { Glibc.wait4(pid, &status, 0, &usage) }
-        let sig = status & 0x7f
-        let exit: ChildExit = sig == 0 ? .exited((status >> 8) & 0xff) : .signaled(sig)
-        return ChildUsage(exit: exit, peakResidentKiB: usage.ru_maxrss, cpuSeconds: seconds(usage))
-    }
-
     /// User + system CPU seconds this process has used. The corresponding C function is `getrusage` (`RUSAGE_SELF`).
     public static func cpuSeconds() -> Double {
         var usage = rusage()
