@@ -11,6 +11,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "chart": { try chartBenchmark($0) },
     "hog": { _ in try HogBenchmark.run() },
     "explain": { _ in try ExplainBenchmark.run() },
+    "record": { _ in try RecordBenchmark.run() },
     "watch": { _ in try WatchBenchmark.run() },
     "sim": { let status = SimBenchmark.main(arguments: $0); if status != 0 { exit(status) } },
 ]

@@ -120,6 +120,27 @@ public enum Syscall {
         }
     }
 
+    /// Writes all of `text`'s UTF-8 bytes to `fd`, without copying them first. The corresponding C function is
+    /// `write`.
+    public static func writeAll(_ fd: Int32, _ text: String, path: String = "") throws(SystemError) {
+        var text = text
+        let r = text.withUTF8 { raw in
+            Result { () throws(SystemError) -> Void in
+                var done = 0
+                while done < raw.count {
+                    done += try retrying("write", path) { Glibc.write(fd, raw.baseAddress! + done, raw.count - done) }
+                }
+            }
+        }
+        try r.get()
+    }
+
+    /// Renames `from` to `to`, replacing `to` at once (the reader sees the old file or the new one, never half).
+    /// The corresponding C function is `rename`.
+    public static func rename(_ from: String, to: String) throws(SystemError) {
+        _ = try retrying("rename", to) { Glibc.rename(from, to) }
+    }
+
     /// Flushes `fd`'s data and metadata to disk. The corresponding C function is `fsync`.
     public static func fsync(_ fd: Int32, path: String = "") throws(SystemError) {
         _ = try retrying("fsync", path) { Glibc.fsync(fd) }
