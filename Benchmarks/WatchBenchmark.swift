@@ -58,7 +58,8 @@ enum WatchBenchmark {
             + pad(String(format: "%.2f×", m.old / m.new), 8) + String(format: "%.3f %% vs %.3f %%", m.new * 1000, m.old * 1000))
     }
 
-    /// The whole command as the issue measured it (`/usr/bin/time -v swaplab -c '…'`): CPU of the child over its run.
+    /// The whole command as the issue measured it (`/usr/bin/time -v swaplab -c '…'`): CPU of the child over its run,
+    /// and, from a one-frame run subtracted, the steady cost of the frames (sampler + chart + PSI) without start-up.
     static func wholeCommand() {
         let command = "engine live; watch --interval 100ms --count 100"
         guard let swaplab = ChildRun.swaplabBinary() else {
@@ -66,10 +67,15 @@ enum WatchBenchmark {
             return
         }
         do {
-            let r = try ChildRun().run(swaplab, ["-c", command])
-            print(String(format: "whole command `swaplab -c '%@'`: %.3f s CPU over %.2f s = %.2f %% of one CPU "
-                + "(startup, chart frames and sampler together); peak %.1f MiB", command, r.cpuSeconds, r.wallSeconds,
-                r.cpuSeconds / r.wallSeconds * 100, Double(r.peakResidentKiB) / 1024))
+            let children = try ChildRun()
+            let one = try children.run(swaplab, ["-c", "engine live; watch --interval 100ms --count 1"])
+            let r = try children.run(swaplab, ["-c", command])
+            print(String(format: "whole command `swaplab -c '%@'`: %.3f s CPU over %.2f s = %.2f %% of one CPU; peak %.1f MiB",
+                         command, r.cpuSeconds, r.wallSeconds, r.cpuSeconds / r.wallSeconds * 100,
+                         Double(r.peakResidentKiB) / 1024))
+            print(String(format: "  without start-up (minus a 1-frame run, %.3f s CPU): %.2f %% of one CPU for 99 frames "
+                + "(sampler, chart frame and PSI read every 100 ms)", one.cpuSeconds,
+                (r.cpuSeconds - one.cpuSeconds) / (r.wallSeconds - one.wallSeconds) * 100))
         } catch {
             print("whole command: \(error)")
         }

@@ -43,9 +43,9 @@ public struct TraceEvent: Hashable, Sendable, Codable {
         withPayloadBytes { p -> Int64? in
             guard let r = Self.fieldRange(key, in: p) else { return nil }
             if r.end - r.start >= 2, p[r.start] == 0x30, p[r.start + 1] == 0x78 {  // `0x`
-                return ProcBytes.int64(p, r.start + 2, r.end, radix: 16)
+                return ASCIINumber.int64(p, r.start + 2, r.end, radix: 16)
             }
-            return ProcBytes.int64(p, r.start, r.end)
+            return ASCIINumber.int64(p, r.start, r.end)
         }
     }
 
