@@ -43,8 +43,10 @@ enum ExplainBenchmark {
         for mib in sizesMiB {
             let path = dir.appendingPathComponent("trace-\(mib)MiB.txt").path
             let (lines, bytes) = try write(runs, to: path, atLeast: mib << 20)
-            print(String(format: "\n%d MiB trace: %d lines, %.1f MB (%@ copies of the fixture runs' traces)", mib, lines,
-                         Double(bytes) / 1e6, String(bytes / max(1, runsBytes(runs)))))
+            print(
+                String(
+                    format: "\n%d MiB trace: %d lines, %.1f MB (%@ copies of the fixture runs' traces)", mib, lines,
+                    Double(bytes) / 1e6, String(bytes / max(1, runsBytes(runs)))))
             var best: ChildRun.Result?
             for _ in 0..<3 {
                 let r = try children.run(swaplab, ["-c", "explain --trace \(path)"])
@@ -61,19 +63,30 @@ enum ExplainBenchmark {
                 if py.map({ r.wallSeconds < $0.wallSeconds }) ?? true { py = r }
             }
             guard let p = py else { continue }
-            let events = s.output.split(separator: " ").dropFirst().first.map { $0.replacingOccurrences(of: ",", with: "") }
+            let events = s.output.split(separator: " ").dropFirst().first.map {
+                $0.replacingOccurrences(of: ",", with: "")
+            }
             let pyEvents = p.output.trimmingCharacters(in: .whitespacesAndNewlines)
-            print(String(format: "  swaplab explain  wall %.3f s  CPU %.3f s  %.2f M lines/s  peak %.1f MiB  (%@ events)",
-                         s.wallSeconds, s.cpuSeconds, Double(lines) / s.wallSeconds / 1e6,
-                         Double(s.peakResidentKiB) / 1024, events ?? "?"))
-            print(String(format: "  python regex     wall %.3f s  CPU %.3f s  %.2f M lines/s  peak %.1f MiB  (%@ events)",
-                         p.wallSeconds, p.cpuSeconds, Double(lines) / p.wallSeconds / 1e6,
-                         Double(p.peakResidentKiB) / 1024, pyEvents))
-            print(String(format: "  ratio: %.2f× faster than Python by wall time (%.2f× by CPU); goal ≥ 5×", p.wallSeconds / s.wallSeconds,
-                         p.cpuSeconds / s.cpuSeconds))
-            print(String(format: "  goals: peak %.1f MiB < 64 MiB (%.2f× the limit); %.2f M lines/s ≥ 1 M (%.2f× the goal)",
-                         Double(s.peakResidentKiB) / 1024, Double(s.peakResidentKiB) / 1024 / 64,
-                         Double(lines) / s.wallSeconds / 1e6, Double(lines) / s.wallSeconds / 1e6))
+            print(
+                String(
+                    format: "  swaplab explain  wall %.3f s  CPU %.3f s  %.2f M lines/s  peak %.1f MiB  (%@ events)",
+                    s.wallSeconds, s.cpuSeconds, Double(lines) / s.wallSeconds / 1e6,
+                    Double(s.peakResidentKiB) / 1024, events ?? "?"))
+            print(
+                String(
+                    format: "  python regex     wall %.3f s  CPU %.3f s  %.2f M lines/s  peak %.1f MiB  (%@ events)",
+                    p.wallSeconds, p.cpuSeconds, Double(lines) / p.wallSeconds / 1e6,
+                    Double(p.peakResidentKiB) / 1024, pyEvents))
+            print(
+                String(
+                    format: "  ratio: %.2f× faster than Python by wall time (%.2f× by CPU); goal ≥ 5×",
+                    p.wallSeconds / s.wallSeconds,
+                    p.cpuSeconds / s.cpuSeconds))
+            print(
+                String(
+                    format: "  goals: peak %.1f MiB < 64 MiB (%.2f× the limit); %.2f M lines/s ≥ 1 M (%.2f× goal)",
+                    Double(s.peakResidentKiB) / 1024, Double(s.peakResidentKiB) / 1024 / 64,
+                    Double(lines) / s.wallSeconds / 1e6, Double(lines) / s.wallSeconds / 1e6))
             try FileManager.default.removeItem(atPath: path)
         }
     }
@@ -84,10 +97,9 @@ enum ExplainBenchmark {
 
     /// Writes copies of `runs` (copy k, run r shifted by k × 100,000 s + r × 10,000 s) until `atLeast` bytes.
     static func write(_ runs: [[TraceEvent]], to path: String, atLeast: Int) throws -> (lines: Int, bytes: Int) {
-        guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() else { throw BenchError("cannot write \(path)") }
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw BenchError("cannot write \(path)") }
         defer { try? handle.close() }
         var bytes = 0
         var lines = 0

@@ -28,8 +28,11 @@ enum WatchBenchmark {
         let n = Double(folders.count)
         report("fixtures (mean of \(folders.count) captured trees)", (sums.new / n, sums.old / n))
         let share = live.new * 10 * 100
-        print(String(format: "live sampler at 10 Hz: %.3f %% of one CPU (String parse: %.3f %%); goal < 1 %%, ratio %.2f× the goal",
-                     share, live.old * 10 * 100, share / 1))
+        print(
+            String(
+                format:
+                    "live sampler at 10 Hz: %.3f %% of one CPU (String parse: %.3f %%); goal < 1 %%, ratio %.2f× goal",
+                share, live.old * 10 * 100, share / 1))
         wholeCommand()
     }
 
@@ -38,7 +41,8 @@ enum WatchBenchmark {
         let timeline = LiveTimeline(root: root)
         let a = try timeline.readSample()
         let b = try StringProcReference.readSample(root: root)
-        guard a.zones.count == b.zones.count, root.path == "/" || (a.zones == b.zones && a.counters == b.counters) else {
+        guard a.zones.count == b.zones.count, root.path == "/" || (a.zones == b.zones && a.counters == b.counters)
+        else {
             throw BenchError("the byte parser and the String parse disagree on \(root.path)")
         }
         var best = (new: Double.infinity, old: Double.infinity)
@@ -54,8 +58,11 @@ enum WatchBenchmark {
     }
 
     static func report(_ label: String, _ m: (new: Double, old: Double)) {
-        print(pad(label, 44) + pad(String(format: "%.1f µs", m.new * 1e6), 14) + pad(String(format: "%.1f µs", m.old * 1e6), 14)
-            + pad(String(format: "%.2f×", m.old / m.new), 8) + String(format: "%.3f %% vs %.3f %%", m.new * 1000, m.old * 1000))
+        print(
+            pad(label, 44) + pad(String(format: "%.1f µs", m.new * 1e6), 14)
+                + pad(String(format: "%.1f µs", m.old * 1e6), 14)
+                + pad(String(format: "%.2f×", m.old / m.new), 8)
+                + String(format: "%.3f %% vs %.3f %%", m.new * 1000, m.old * 1000))
     }
 
     /// The whole command as the issue measured it (`/usr/bin/time -v swaplab -c '…'`): CPU of the child over its run,
@@ -70,12 +77,17 @@ enum WatchBenchmark {
             let children = try ChildRun()
             let one = try children.run(swaplab, ["-c", "engine live; watch --interval 100ms --count 1"])
             let r = try children.run(swaplab, ["-c", command])
-            print(String(format: "whole command `swaplab -c '%@'`: %.3f s CPU over %.2f s = %.2f %% of one CPU; peak %.1f MiB",
-                         command, r.cpuSeconds, r.wallSeconds, r.cpuSeconds / r.wallSeconds * 100,
-                         Double(r.peakResidentKiB) / 1024))
-            print(String(format: "  without start-up (minus a 1-frame run, %.3f s CPU): %.2f %% of one CPU for 99 frames "
-                + "(sampler, chart frame and PSI read every 100 ms)", one.cpuSeconds,
-                (r.cpuSeconds - one.cpuSeconds) / (r.wallSeconds - one.wallSeconds) * 100))
+            print(
+                String(
+                    format:
+                        "whole command `swaplab -c '%@'`: %.3f s CPU over %.2f s = %.2f %% of one CPU; peak %.1f MiB",
+                    command, r.cpuSeconds, r.wallSeconds, r.cpuSeconds / r.wallSeconds * 100,
+                    Double(r.peakResidentKiB) / 1024))
+            print(
+                String(
+                    format: "  without start-up (minus a 1-frame run, %.3f s CPU): %.2f %% of one CPU for 99 frames "
+                        + "(sampler, chart frame and PSI read every 100 ms)", one.cpuSeconds,
+                    (r.cpuSeconds - one.cpuSeconds) / (r.wallSeconds - one.wallSeconds) * 100))
         } catch {
             print("whole command: \(error)")
         }
@@ -133,7 +145,8 @@ final class ChildRun {
         let t0 = Syscall.monotonicSeconds()
         let pid: Int32
         do {
-            pid = try Syscall.spawn(helper, arguments: [helper, result, executable] + arguments, stdin: nullFD, stdout: outFD)
+            pid = try Syscall.spawn(
+                helper, arguments: [helper, result, executable] + arguments, stdin: nullFD, stdout: outFD)
         } catch {
             Syscall.close(outFD)
             throw error

@@ -83,8 +83,7 @@ struct ExplainCommand: ShellCommand {
     }
 
     static func noMarker(_ since: String, labels: [String]) -> ShellError {
-        .usage(
-            "no marker '\(since)' in this timeline"
-                + (labels.isEmpty ? "; add one with `mark NAME` first" : "; markers: \(labels.joined(separator: ", "))"))
+        let hint = labels.isEmpty ? "; add one with `mark NAME` first" : "; markers: \(labels.joined(separator: ", "))"
+        return .usage("no marker '\(since)' in this timeline" + hint)
     }
 }

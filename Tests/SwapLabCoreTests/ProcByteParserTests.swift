@@ -130,7 +130,9 @@ import Testing
     ])
     func leanAndFullZoneinfoAgree(text: String) {
         let raw = Array(text.utf8)
-        let full = raw.withUnsafeBytes { b in Result { () throws(KernelError) in try ZoneinfoParser.parse(bytes: b, path: "z") } }
+        let full = raw.withUnsafeBytes { b in
+            Result { () throws(KernelError) in try ZoneinfoParser.parse(bytes: b, path: "z") }
+        }
         let lean = raw.withUnsafeBytes { b in
             Result { () throws(KernelError) in try ZoneinfoParser.snapshots(bytes: b, path: "z") }
         }

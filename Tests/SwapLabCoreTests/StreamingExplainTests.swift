@@ -31,16 +31,19 @@ import Testing
         var analyzer = ReclaimAnalyzer()
         _ = try TraceFile.stream(path: path, chunkSize: 4096) { analyzer.consume($0) }
         let streamed = analyzer.report()
-        let inMemory = ReclaimExplainer.analyze(Timeline(machine: MachineDescription(engine: "trace", summary: ""), events: events))
+        let inMemory = ReclaimExplainer.analyze(
+            Timeline(machine: MachineDescription(engine: "trace", summary: ""), events: events))
         #expect(streamed == inMemory)
         #expect(streamed.eventCount == events.count)
         #expect(streamed.span == events.first.map { f in f.time...events.last!.time })
     }
 
     @Test func aLastLineWithoutNewlineAndALineLongerThanTheChunk() throws {
-        let long = "              hog-77      [001] .....   10.000001: mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags="
+        let long =
+            "              hog-77      [001] .....   10.000001: mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags="
             + String(repeating: "X", count: 5000)
-        let text = "# tracer: nop\n" + long + "\nCPU:1 [LOST 12 EVENTS]\n"
+        let text =
+            "# tracer: nop\n" + long + "\nCPU:1 [LOST 12 EVENTS]\n"
             + "         kswapd0-45      [000] .....   10.000002: mm_vmscan_kswapd_wake: nid=0 order=0"
         let dir = try FakeRoot.make(["trace.txt": text])
         defer { FakeRoot.remove(dir) }
@@ -51,7 +54,9 @@ import Testing
         #expect(events.map(\.name) == ["mm_vmscan_wakeup_kswapd", "mm_vmscan_kswapd_wake"])
         #expect(events[0].field("gfp_flags")?.count == 5000)
         #expect(counts == TraceFile.Counts(parsed: 2, skipped: 2, lost: 12))
-        #expect(throws: SystemError.self) { try TraceFile.stream(path: dir.appendingPathComponent("none").path) { _ in } }
+        #expect(throws: SystemError.self) {
+            try TraceFile.stream(path: dir.appendingPathComponent("none").path) { _ in }
+        }
     }
 
     /// The old `field(_:)`, over Characters, as the oracle of the byte version.
@@ -88,7 +93,10 @@ import Testing
         var checked = 0
         for p in payloads {
             let e = TraceEvent(time: 0, comm: "c", pid: 1, name: "n", payload: p)
-            var keys = Set(p.split(separator: " ").compactMap { t in t.firstIndex { $0 == "=" || $0 == ":" }.map { String(t[..<$0]) } })
+            var keys = Set(
+                p.split(separator: " ").compactMap { t in
+                    t.firstIndex { $0 == "=" || $0 == ":" }.map { String(t[..<$0]) }
+                })
             keys.formUnion(["nid", "absent", "", "nr_reclaimed", "k", "a"])
             for k in keys {
                 #expect(e.field(k) == Self.oldField(p, k), "\(k) in \(p)")

@@ -43,7 +43,8 @@ import Testing
             events: [TraceEvent(time: 1, comm: "a", pid: 1, name: "x", payload: ""),
                      TraceEvent(time: .infinity, comm: "a", pid: 1, name: "x", payload: "")])
         var pieces = 0
-        #expect(throws: TimelineRecording.WriteError(description: "a time of inf cannot be recorded; times must be finite")) {
+        let refusal = TimelineRecording.WriteError(description: "a time of inf cannot be recorded; times must be finite")
+        #expect(throws: refusal) {
             try TimelineRecording.write(t, chunkBytes: 1) { _ in pieces += 1 }
         }
         #expect(pieces == 0)

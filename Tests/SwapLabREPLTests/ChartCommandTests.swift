@@ -42,8 +42,11 @@ import Testing
         let sh = shell()
         sh.session.replay = try FixtureRun.timeline(run: "D1b", includeTrace: true)
         #expect(!sh.execute("record /nonexistent-swaplab-dir/r.jsonl"))
-        #expect(sh.session.output.takeCaptured().contains("cannot write /nonexistent-swaplab-dir/r.jsonl: No such file or directory"))
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-rec-bad-\(getpid()).jsonl").path
+        #expect(
+            sh.session.output.takeCaptured().contains(
+                "cannot write /nonexistent-swaplab-dir/r.jsonl: No such file or directory"))
+        let target = FileManager.default.temporaryDirectory
+            .appendingPathComponent("swaplab-rec-bad-\(getpid()).jsonl").path
         defer { unlink(target) }
         try "before\n".write(toFile: target, atomically: true, encoding: .utf8)
         var bad = try FixtureRun.timeline(run: "D1b", includeTrace: true)

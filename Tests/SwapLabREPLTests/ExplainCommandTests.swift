@@ -55,15 +55,17 @@ import Testing
         let text = try FixtureRun.traceText(run: run)
         let dir = try FakeRoot.make(["trace.txt": text])
         defer { FakeRoot.remove(dir) }
+        let file = dir.appendingPathComponent("trace.txt").path
+        let events = TraceLineParser.parse(text: text).events
         let report = ReclaimExplainer.analyze(
-            Timeline(machine: MachineDescription(engine: "trace", summary: ""), events: TraceLineParser.parse(text: text).events))
+            Timeline(machine: MachineDescription(engine: "trace", summary: ""), events: events))
         for lang in NarrativeLanguage.allCases {
             let session = Session(output: Output(capturingWidth: 100_000))
-            #expect(Shell(session: session).execute("explain --trace \(dir.appendingPathComponent("trace.txt").path) --lang \(lang.rawValue)"))
+            #expect(Shell(session: session).execute("explain --trace \(file) --lang \(lang.rawValue)"))
             #expect(session.output.takeCaptured() == ReclaimNarrative.text(report, lang: lang) + "\n")
         }
         let session = Session(output: Output(capturingWidth: 80))
-        #expect(Shell(session: session).execute("explain --trace \(dir.appendingPathComponent("trace.txt").path) --json"))
+        #expect(Shell(session: session).execute("explain --trace \(file) --json"))
         #expect(session.output.takeCaptured() == report.json().rendered() + "\n")
     }
 }

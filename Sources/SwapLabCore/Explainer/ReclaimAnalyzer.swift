@@ -160,8 +160,10 @@ public struct ReclaimAnalyzer: Sendable {
         var report = ReclaimReport()
         report.eventCount = eventCount
         report.sampleCount = samples.count
-        let times = [samples.first?.time, samples.last?.time, firstEventTime, lastEventTime,
-                     markers.first?.time, markers.last?.time].compactMap { $0 }
+        let times = [
+            samples.first?.time, samples.last?.time, firstEventTime, lastEventTime,
+            markers.first?.time, markers.last?.time,
+        ].compactMap { $0 }
         if let lo = times.min(), let hi = times.max() { report.span = lo...hi }
         var d = direct
         d.unmatchedBegins += directOpen.count
@@ -200,7 +202,9 @@ public struct ReclaimAnalyzer: Sendable {
                 i += 1
             }
             // A non-ASCII character after the digits may be a Unicode digit, which makes the number unreadable.
-            if i < c.count, c[i] >= 0x80 { return Int(String(decoding: c, as: UTF8.self).dropFirst(6).prefix { $0.isNumber }) ?? 0 }
+            if i < c.count, c[i] >= 0x80 {
+                return Int(String(decoding: c, as: UTF8.self).dropFirst(6).prefix { $0.isNumber }) ?? 0
+            }
             return i == 6 ? 0 : n
         }
     }
@@ -273,13 +277,15 @@ public struct ReclaimAnalyzer: Sendable {
                     free: z.free.count, min: z.min.count, low: z.low.count, high: z.high.count)
                 if let p = previous[key], p != band {
                     report.crossings.append(
-                        WatermarkCrossing(time: s.time, node: z.node, zone: z.zone, from: p, to: band, free: z.free.count))
+                        WatermarkCrossing(
+                            time: s.time, node: z.node, zone: z.zone, from: p, to: band, free: z.free.count))
                 }
                 previous[key] = band
                 if lowest[key] == nil { order.append(key) }
                 if lowest[key].map({ z.free.count < $0.free }) ?? true {
                     lowest[key] = ZoneLow(
-                        node: z.node, zone: z.zone, time: s.time, free: z.free.count, min: z.min.count, low: z.low.count)
+                        node: z.node, zone: z.zone, time: s.time, free: z.free.count, min: z.min.count, low: z.low.count
+                    )
                 }
             }
         }

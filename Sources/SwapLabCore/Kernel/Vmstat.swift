@@ -59,7 +59,9 @@ public struct Vmstat: Sendable, Hashable {
     {
         var counters: [String: Int64] = [:]
         counters.reserveCapacity(256)
-        try scan(bytes, path: path) { bytes, start, end, value in counters[ProcBytes.string(bytes, start, end)] = value }
+        try scan(bytes, path: path) { bytes, start, end, value in
+            counters[ProcBytes.string(bytes, start, end)] = value
+        }
         return Vmstat(counters: counters)
     }
 

@@ -261,23 +261,18 @@ public enum ZoneinfoParser {
             let (s, e) = ProcBytes.trim(bytes, lineStart, lineEnd)
             if s == e { return }
             func bad(_ reason: String) -> KernelError {
-                .malformed(path: path, line: lineNumber, text: ProcBytes.string(bytes, lineStart, lineEnd), reason: reason)
+                .malformed(
+                    path: path, line: lineNumber, text: ProcBytes.string(bytes, lineStart, lineEnd), reason: reason)
             }
             if ProcBytes.hasPrefix(bytes, s, e, "Node ") {
                 // "Node 0, zone   Normal": exactly four words split at spaces and commas.
-                let w0 = ProcBytes.nextWord(bytes, from: s, e, separator: ProcBytes.space, alsoSeparator: ProcBytes.comma)
-                let w1 = w0.flatMap {
-                    ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space, alsoSeparator: ProcBytes.comma)
+                func word(after i: Int) -> (start: Int, end: Int)? {
+                    ProcBytes.nextWord(bytes, from: i, e, separator: ProcBytes.space, alsoSeparator: ProcBytes.comma)
                 }
-                let w2 = w1.flatMap {
-                    ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space, alsoSeparator: ProcBytes.comma)
-                }
-                let w3 = w2.flatMap {
-                    ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space, alsoSeparator: ProcBytes.comma)
-                }
-                let more = w3.flatMap {
-                    ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space, alsoSeparator: ProcBytes.comma)
-                }
+                let w1 = word(after: s).flatMap { word(after: $0.end) }
+                let w2 = w1.flatMap { word(after: $0.end) }
+                let w3 = w2.flatMap { word(after: $0.end) }
+                let more = w3.flatMap { word(after: $0.end) }
                 guard let w1, let w2, let w3, more == nil, ProcBytes.equals(bytes, w2.start, w2.end, "zone"),
                     let node = ProcBytes.int64(bytes, w1.start, w1.end)
                 else { throw bad("expected 'Node N, zone NAME'") }
@@ -354,7 +349,9 @@ public enum ZoneinfoParser {
             case .nodeStats:
                 if let node = pending?.node { sink.nodeStat(node: node, bytes, key.start, key.end, v) }
             case .fields:
-                if pending?.setField(bytes, key.start, key.end, v) != true { sink.zoneStat(bytes, key.start, key.end, v) }
+                if pending?.setField(bytes, key.start, key.end, v) != true {
+                    sink.zoneStat(bytes, key.start, key.end, v)
+                }
             case .zoneStats:
                 sink.zoneStat(bytes, key.start, key.end, v)
             case .pagesets, .trailer:
