@@ -93,14 +93,29 @@ struct ChartCommand: ShellCommand {
 /// Writes files so that a reader never sees half of one: a temporary file beside the target, then rename(2).
 enum AtomicFile {
     static func write(_ text: String, to path: String) throws {
+        try write(to: path) { put in try put(text) }
+    }
+
+    /// Streams the file: `body` hands its text piece by piece to the function it is given, each piece written at
+    /// once, so a large file never sits in memory whole. The target appears (by rename) only when `body` is done;
+    /// on any error the temporary file is removed and the target is left as it was.
+    static func write(to path: String, _ body: (_ put: (String) throws -> Void) throws -> Void) throws {
         let tmp = path + ".swaplab-tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
-            throw ShellError.failed("cannot write \(path): \(String(cString: strerror(errno))); check the folder exists and is writable")
+        func failed(_ e: SystemError) -> ShellError {
+            .failed("cannot write \(path): \(e.reason); check the folder exists and is writable")
         }
-        if rename(tmp, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw ShellError.failed("cannot write \(path): \(reason); check the folder exists and is writable")
+        let fd: Int32
+        do { fd = try Syscall.open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o666) } catch { throw failed(error) }
+        do {
+            try body { piece throws in
+                do { try Syscall.writeAll(fd, piece, path: tmp) } catch let e as SystemError { throw failed(e) }
+            }
+            Syscall.close(fd)
+            do { try Syscall.rename(tmp, to: path) } catch { throw failed(error) }
+        } catch {
+            Syscall.close(fd)
+            try? Syscall.unlink(tmp)
+            throw error
         }
     }
 }

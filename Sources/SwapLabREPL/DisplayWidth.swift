@@ -3,6 +3,7 @@ public enum DisplayWidth {
     /// Cells taken by one Unicode scalar (a small `wcwidth()`).
     public static func of(_ s: Unicode.Scalar) -> Int {
         let v = s.value
+        if v >= 0x20 && v < 0x7F { return 1 }  // printable ASCII, most of every text: no property lookup
         if v == 0 { return 0 }
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
         if s.properties.generalCategory == .nonspacingMark || s.properties.generalCategory == .enclosingMark

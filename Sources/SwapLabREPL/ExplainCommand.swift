@@ -34,38 +34,36 @@ struct ExplainCommand: ShellCommand {
         } else {
             language = NarrativeLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
         }
-        var timeline: Timeline
-        var skipped = 0
+        let report: ReclaimReport
         var lost = 0
         if let trace {
-            let text: String
+            // Streamed: the file is read in chunks and each event analysed as it is parsed, so a trace of any size
+            // is explained in the memory of one chunk plus the analyzer's per-cycle summaries.
+            var analyzer = ReclaimAnalyzer()
+            let counts: TraceFile.Counts
             do {
-                text = try String(contentsOfFile: trace, encoding: .utf8)
+                counts = try TraceFile.stream(path: trace) { analyzer.consume($0) }
             } catch {
                 throw ShellError.failed("cannot read the trace file \(trace); check the path and that it is text")
             }
-            let parsed = TraceLineParser.parse(text: text)
-            skipped = parsed.skipped
-            lost = parsed.lost
-            if parsed.events.isEmpty {
+            lost = counts.lost
+            if analyzer.eventCount == 0 {
                 throw ShellError.failed(
-                    "\(trace) holds no trace events (\(parsed.skipped) other lines); give a trace_pipe capture")
+                    "\(trace) holds no trace events (\(counts.skipped) other lines); give a trace_pipe capture")
             }
-            timeline = Timeline(
-                machine: MachineDescription(engine: "trace", summary: "trace file \(trace)"), events: parsed.events)
+            // A trace file has no markers.
+            if let since { throw Self.noMarker(since, labels: []) }
+            report = analyzer.report()
         } else {
-            timeline = try session.currentTimeline()
-        }
-        if let since {
-            guard let start = timeline.markerTime(since) else {
-                let labels = timeline.markers.map(\.label)
-                throw ShellError.usage(
-                    "no marker '\(since)' in this timeline"
-                        + (labels.isEmpty ? "; add one with `mark NAME` first" : "; markers: \(labels.joined(separator: ", "))"))
+            var timeline = try session.currentTimeline()
+            if let since {
+                guard let start = timeline.markerTime(since) else {
+                    throw Self.noMarker(since, labels: timeline.markers.map(\.label))
+                }
+                timeline = timeline.since(start)
             }
-            timeline = timeline.since(start)
+            report = ReclaimExplainer.analyze(timeline)
         }
-        let report = ReclaimExplainer.analyze(timeline)
         let out = session.output
         if json {
             out.line(report.json().rendered())
@@ -82,6 +80,10 @@ struct ExplainCommand: ShellCommand {
                     ? "주의: 링 버퍼가 이벤트 \(lost)개를 잃었습니다(LOST EVENTS). 숫자가 실제보다 작을 수 있습니다."
                     : "Note: the ring buffer lost \(lost) events (LOST EVENTS); counts may be short.")
         }
-        _ = skipped
+    }
+
+    static func noMarker(_ since: String, labels: [String]) -> ShellError {
+        let hint = labels.isEmpty ? "; add one with `mark NAME` first" : "; markers: \(labels.joined(separator: ", "))"
+        return .usage("no marker '\(since)' in this timeline" + hint)
     }
 }

@@ -13,13 +13,15 @@ struct RecordCommand: ShellCommand {
 
     func run(in session: Session) throws {
         let timeline = try session.currentTimeline()
-        let text: String
-        do {
-            text = try TimelineRecording.text(of: timeline)
-        } catch {
-            throw ShellError.failed("cannot record: \(error.description)")
+        // Streamed: each piece of the recording is written as it is made, so a long timeline is never held as
+        // one text (docs/recording.md; still atomic: a temporary file, then rename).
+        try AtomicFile.write(to: file) { put in
+            do {
+                try TimelineRecording.write(timeline, to: put)
+            } catch let error as TimelineRecording.WriteError {
+                throw ShellError.failed("cannot record: \(error.description)")
+            }
         }
-        try AtomicFile.write(text, to: file)
         session.output.line(
             "recorded \(timeline.samples.count) samples, \(timeline.events.count) events and \(timeline.markers.count) marks to \(file)")
     }

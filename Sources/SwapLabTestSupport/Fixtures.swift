@@ -38,4 +38,10 @@ public enum Fixtures {
         guard let e = FileManager.default.enumerator(atPath: root.path) else { return [] }
         return e.compactMap { $0 as? String }.filter { $0.hasSuffix("zoneinfo.txt") }.sorted()
     }
+
+    /// Every `vmstat.txt` below the fixtures root, as paths relative to it, sorted.
+    public static var vmstatFiles: [String] {
+        guard let e = FileManager.default.enumerator(atPath: root.path) else { return [] }
+        return e.compactMap { $0 as? String }.filter { $0.hasSuffix("vmstat.txt") }.sorted()
+    }
 }

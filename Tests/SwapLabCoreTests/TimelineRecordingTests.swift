@@ -23,6 +23,34 @@ import Testing
         #expect(lines[1].hasPrefix(#"{"type":"sample","t":732.146,"zones":[{"node":0,"zone":"DMA","free":"#))
     }
 
+    /// `record` streams: written in pieces, the bytes are exactly `text(of:)`'s, each piece whole lines.
+    @Test func writtenInPiecesTheBytesAreTheText() throws {
+        let t = try FixtureRun.timeline(run: "D2a", includeTrace: true)
+        let text = try TimelineRecording.text(of: t)
+        for chunk in [1, 500, 1 << 16] {
+            var pieces: [String] = []
+            try TimelineRecording.write(t, chunkBytes: chunk) { pieces.append($0) }
+            #expect(pieces.joined() == text, "chunk \(chunk)")
+            #expect(pieces.allSatisfy { $0.hasSuffix("\n") && $0.utf8.count < chunk + 4096 })
+            // With 1-byte pieces every line is its own piece, the header riding with the first.
+            if chunk == 1 { #expect(pieces.count == t.samples.count + t.events.count + t.markers.count) }
+        }
+    }
+
+    @Test func aTimeThatIsNotFiniteStopsTheWriteBeforeAnyPiece() {
+        let t = Timeline(
+            machine: MachineDescription(engine: "sim", summary: "s"),
+            events: [TraceEvent(time: 1, comm: "a", pid: 1, name: "x", payload: ""),
+                     TraceEvent(time: .infinity, comm: "a", pid: 1, name: "x", payload: "")])
+        var pieces = 0
+        let refusal = TimelineRecording.WriteError(description: "a time of inf cannot be recorded; times must be finite")
+        #expect(throws: refusal) {
+            try TimelineRecording.write(t, chunkBytes: 1) { _ in pieces += 1 }
+        }
+        #expect(pieces == 0)
+        #expect(throws: TimelineRecording.WriteError.self) { try TimelineRecording.text(of: t) }
+    }
+
     @Test func eventsThatStepBackInTimeKeepTheirOrder() throws {
         let e1 = TraceEvent(time: 2.0, comm: "a", pid: 1, cpu: 1, name: "x", payload: "")
         let e2 = TraceEvent(time: 1.5, comm: "b \"quoted\"\\", pid: 2, cpu: 0, flags: ".N...", name: "y", payload: "k=v\tz")

@@ -37,6 +37,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: copy + ".swaplab-tmp-\(getpid())"))
     }
 
+    /// A record that cannot finish leaves no temporary file and the target as it was.
+    @Test func aFailedRecordLeavesNothingBehind() throws {
+        let sh = shell()
+        sh.session.replay = try FixtureRun.timeline(run: "D1b", includeTrace: true)
+        #expect(!sh.execute("record /nonexistent-swaplab-dir/r.jsonl"))
+        #expect(
+            sh.session.output.takeCaptured().contains(
+                "cannot write /nonexistent-swaplab-dir/r.jsonl: No such file or directory"))
+        let target = FileManager.default.temporaryDirectory
+            .appendingPathComponent("swaplab-rec-bad-\(getpid()).jsonl").path
+        defer { unlink(target) }
+        try "before\n".write(toFile: target, atomically: true, encoding: .utf8)
+        var bad = try FixtureRun.timeline(run: "D1b", includeTrace: true)
+        bad.markers.append(Marker(time: .nan, label: "x"))
+        sh.session.replay = bad
+        #expect(!sh.execute("record \(target)"))
+        #expect(sh.session.output.takeCaptured().contains("cannot record: a time of nan cannot be recorded"))
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "before\n")
+        #expect(!FileManager.default.fileExists(atPath: target + ".swaplab-tmp-\(getpid())"))
+    }
+
     @Test func chartSinceAMarkKeepsTheRunsYRange() throws {
         let sh = shell()
         sh.session.replay = try FixtureRun.timeline(run: "D6b", includeTrace: true)

@@ -48,4 +48,24 @@ import Testing
         #expect(session.output.takeCaptured().contains("cannot read the trace file /nonexistent/trace.txt"))
         #expect(!shell.execute("explain --trace \(Self.d1bMilestones) --lang fr"))
     }
+
+    /// `explain --trace` streams the file; what it says equals the narrative of the whole text parsed in memory.
+    @Test(arguments: Fixtures.runs)
+    func theStreamedTraceSaysWhatTheInMemoryTraceSays(run: String) throws {
+        let text = try FixtureRun.traceText(run: run)
+        let dir = try FakeRoot.make(["trace.txt": text])
+        defer { FakeRoot.remove(dir) }
+        let file = dir.appendingPathComponent("trace.txt").path
+        let events = TraceLineParser.parse(text: text).events
+        let report = ReclaimExplainer.analyze(
+            Timeline(machine: MachineDescription(engine: "trace", summary: ""), events: events))
+        for lang in NarrativeLanguage.allCases {
+            let session = Session(output: Output(capturingWidth: 100_000))
+            #expect(Shell(session: session).execute("explain --trace \(file) --lang \(lang.rawValue)"))
+            #expect(session.output.takeCaptured() == ReclaimNarrative.text(report, lang: lang) + "\n")
+        }
+        let session = Session(output: Output(capturingWidth: 80))
+        #expect(Shell(session: session).execute("explain --trace \(file) --json"))
+        #expect(session.output.takeCaptured() == report.json().rendered() + "\n")
+    }
 }

@@ -111,8 +111,8 @@ public struct ZoneLevel: Sendable, Equatable {
 
 /// Direct reclaim episodes: `mm_vmscan_direct_reclaim_begin`/`_end` pairs matched by pid (`try_to_free_pages()`).
 public struct DirectReclaimSummary: Sendable, Equatable {
-    /// Stall of each episode in milliseconds, in the order they ended.
-    public var stallsMs: [Double] = []
+    /// The stall of every episode, in milliseconds.
+    public private(set) var stalls = StallDistribution()
     /// Begins without an end (task killed while throttled, or the trace ended) and ends without a begin.
     public var unmatchedBegins = 0
     public var unmatchedEnds = 0
@@ -122,23 +122,58 @@ public struct DirectReclaimSummary: Sendable, Equatable {
     public var tasks: [(comm: String, count: Int)] = []
     public var firstBegin: Double?
 
-    public var episodes: Int { stallsMs.count }
-    public var totalMs: Double { stallsMs.reduce(0, +) }
-    public var maxMs: Double { stallsMs.max() ?? 0 }
+    public var episodes: Int { stalls.count }
+    public var totalMs: Double { stalls.sum }
+    public var maxMs: Double { stalls.max ?? 0 }
     /// The median stall (mean of the two middle values for an even count).
-    public var medianMs: Double {
-        let s = stallsMs.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    public var medianMs: Double { stalls.median }
+
+    /// Counts one episode that stalled its task for `ms` milliseconds.
+    public mutating func addStall(_ ms: Double) { stalls.add(ms) }
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.stallsMs == b.stallsMs && a.unmatchedBegins == b.unmatchedBegins && a.unmatchedEnds == b.unmatchedEnds
+        a.stalls == b.stalls && a.unmatchedBegins == b.unmatchedBegins && a.unmatchedEnds == b.unmatchedEnds
             && a.reclaimed == b.reclaimed && a.tasks.map(\.comm) == b.tasks.map(\.comm)
             && a.tasks.map(\.count) == b.tasks.map(\.count)
     }
 
     public init() {}
+}
+
+/// Stall lengths kept as value → count, so that a trace of any length costs memory for the distinct lengths
+/// (trace timestamps have microsecond resolution), not for every episode. The sum is added in episode order, and
+/// the median is picked from the same values, so both equal what a list of every stall would give.
+public struct StallDistribution: Sendable, Equatable {
+    private var counts: [Double: Int] = [:]
+    public private(set) var count = 0
+    /// Σ of the stalls, added in the order they came.
+    public private(set) var sum = 0.0
+    public private(set) var max: Double?
+
+    public init() {}
+
+    public mutating func add(_ value: Double) {
+        counts[value, default: 0] += 1
+        count += 1
+        sum += value
+        if max.map({ value > $0 }) ?? true { max = value }
+    }
+
+    /// The middle value, or the mean of the two middle values for an even count; 0 when empty.
+    public var median: Double {
+        guard count > 0 else { return 0 }
+        let values = counts.keys.sorted()
+        /// The value at 0-based position `rank` of the sorted stalls.
+        func value(at rank: Int) -> Double {
+            var seen = 0
+            for v in values {
+                seen += counts[v] ?? 0
+                if rank < seen { return v }
+            }
+            return values[values.count - 1]
+        }
+        return count % 2 == 1 ? value(at: count / 2) : (value(at: count / 2 - 1) + value(at: count / 2)) / 2
+    }
 }
 
 /// One OOM kill: `oom:mark_victim` (`pid=` always; `comm=` and `anon-rss=` since 6.12).

@@ -22,6 +22,9 @@ public final class LiveTimeline: @unchecked Sendable {
     public let sampleCapacity: Int
     public let eventCapacity: Int
     private let lock = NSLock()
+    /// Guards `reader` (its buffer is reused), apart from `lock` so that a read never holds up an append.
+    private let readLock = NSLock()
+    private var reader: SampleReader
     private var samples: [Sample] = []
     private var events: [TraceEvent] = []
     private var markers: [Marker] = []
@@ -41,6 +44,7 @@ public final class LiveTimeline: @unchecked Sendable {
 
     public init(root: SystemRoot = SystemRoot(), sampleCapacity: Int = 6000, eventCapacity: Int = 500_000) {
         self.root = root
+        self.reader = SampleReader(root: root)
         self.sampleCapacity = sampleCapacity
         self.eventCapacity = eventCapacity
     }
@@ -49,11 +53,10 @@ public final class LiveTimeline: @unchecked Sendable {
 
     /// Reads /proc/zoneinfo and /proc/vmstat once, stamped with `CLOCK_MONOTONIC`.
     public func readSample() throws(KernelError) -> Sample {
+        readLock.lock()
+        defer { readLock.unlock() }
         let time = Syscall.monotonicSeconds()
-        let zones = try ZoneinfoParser.read(root: root).snapshots.map(ZoneSample.init)
-        let vmstat = try Vmstat.read(root: root)
-        var counters: [String: Int64] = [:]
-        for name in Self.sampledCounters { if let v = vmstat[name] { counters[name] = v } }
+        let (zones, counters) = try reader.read()
         return Sample(time: time, zones: zones, counters: counters)
     }
 
@@ -154,5 +157,50 @@ public final class LiveTimeline: @unchecked Sendable {
             samplerGeneration += 1
             sampler = nil
         }
+    }
+}
+
+/// One sample's reads: /proc/zoneinfo and /proc/vmstat into one buffer kept between reads, parsed as bytes with
+/// only what a sample keeps (each zone's snapshot, the `sampledCounters`). At 10 Hz this is the live engine's
+/// steady cost, so it makes no String per line and no dictionary it would throw away.
+struct SampleReader {
+    let zoneinfoPath: String
+    let vmstatPath: String
+    let selection = VmstatSelection(LiveTimeline.sampledCounters)
+    /// Grown to the larger file once, then reused.
+    var buffer: [UInt8] = []
+
+    init(root: SystemRoot) {
+        zoneinfoPath = root.resolve("/proc/zoneinfo")
+        vmstatPath = root.resolve("/proc/vmstat")
+    }
+
+    mutating func read() throws(KernelError) -> (zones: [ZoneSample], counters: [String: Int64]) {
+        let zoneinfoPath = zoneinfoPath
+        let vmstatPath = vmstatPath
+        let selection = selection
+        let zones = try readThenParse(zoneinfoPath) { bytes throws(KernelError) in
+            try ZoneinfoParser.snapshots(bytes: bytes, path: zoneinfoPath).map(ZoneSample.init)
+        }
+        let counters = try readThenParse(vmstatPath) { bytes throws(KernelError) in
+            try selection.counters(in: bytes, path: vmstatPath)
+        }
+        return (zones, counters)
+    }
+
+    /// Reads `path` whole into the buffer and parses its bytes.
+    private mutating func readThenParse<T>(
+        _ path: String, _ parse: (UnsafeRawBufferPointer) throws(KernelError) -> T
+    ) throws(KernelError) -> T {
+        let count: Int
+        do {
+            count = try Syscall.readWhole(path, into: &buffer)
+        } catch {
+            throw .unreadable(path: path, errno: error.errno)
+        }
+        let result = buffer.withUnsafeBytes { raw in
+            Result { () throws(KernelError) -> T in try parse(UnsafeRawBufferPointer(rebasing: raw[0..<count])) }
+        }
+        return try result.get()
     }
 }

@@ -120,6 +120,27 @@ public enum Syscall {
         }
     }
 
+    /// Writes all of `text`'s UTF-8 bytes to `fd`, without copying them first. The corresponding C function is
+    /// `write`.
+    public static func writeAll(_ fd: Int32, _ text: String, path: String = "") throws(SystemError) {
+        var text = text
+        let r = text.withUTF8 { raw in
+            Result { () throws(SystemError) -> Void in
+                var done = 0
+                while done < raw.count {
+                    done += try retrying("write", path) { Glibc.write(fd, raw.baseAddress! + done, raw.count - done) }
+                }
+            }
+        }
+        try r.get()
+    }
+
+    /// Renames `from` to `to`, replacing `to` at once (the reader sees the old file or the new one, never half).
+    /// The corresponding C function is `rename`.
+    public static func rename(_ from: String, to: String) throws(SystemError) {
+        _ = try retrying("rename", to) { Glibc.rename(from, to) }
+    }
+
     /// Flushes `fd`'s data and metadata to disk. The corresponding C function is `fsync`.
     public static func fsync(_ fd: Int32, path: String = "") throws(SystemError) {
         _ = try retrying("fsync", path) { Glibc.fsync(fd) }
@@ -330,7 +351,9 @@ public enum Syscall {
         let fd = try open(path, O_RDONLY)
         defer { close(fd) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Start small: a sysctl read makes the kernel allocate and zero a buffer as large as the request
+        // (proc_sys_call_handler()), so 64 KiB for a 3-byte value costs more than the read itself.
+        var chunk = [UInt8](repeating: 0, count: 4096)
         while bytes.count < limit {
             let r = chunk.withUnsafeMutableBytes { raw in
                 Result { () throws(SystemError) -> Int in try read(fd, raw.baseAddress!, raw.count, path: path) }
@@ -338,8 +361,30 @@ public enum Syscall {
             let n = try r.get()
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
+            if n == chunk.count && chunk.count < 65536 { chunk = [UInt8](repeating: 0, count: chunk.count * 4) }
         }
         return bytes
+    }
+
+    /// Reads the whole of `path` into `buffer` from its start and returns how many bytes it holds; the buffer only
+    /// grows, so a reader that keeps it (the 10 Hz sampler) allocates nothing once it is big enough. Reads until
+    /// `read` returns 0, as /proc files must be read. The corresponding C functions are `open`, `read` and `close`.
+    public static func readWhole(_ path: String, into buffer: inout [UInt8]) throws(SystemError) -> Int {
+        let fd = try open(path, O_RDONLY)
+        defer { close(fd) }
+        if buffer.count < 4096 { buffer.append(contentsOf: repeatElement(0, count: 4096 - buffer.count)) }
+        var used = 0
+        while true {
+            if used == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let r = buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) -> Int in
+                    try read(fd, raw.baseAddress! + used, raw.count - used, path: path)
+                }
+            }
+            let n = try r.get()
+            if n == 0 { return used }
+            used += n
+        }
     }
 
     /// The whole text of a small file such as `/proc/sys/vm/swappiness` or a `/proc` table (read with `read`).
@@ -421,6 +466,18 @@ extension Syscall {
         let sig = status & 0x7f
         if sig == 0 { return .exited((status >> 8) & 0xff) }
         return .signaled(sig)
+    }
+
+    /// User + system CPU seconds this process has used. The corresponding C function is `getrusage` (`RUSAGE_SELF`).
+    public static func cpuSeconds() -> Double {
+        var usage = rusage()
+        _ = getrusage(RUSAGE_SELF.rawValue, &usage)
+        return seconds(usage)
+    }
+
+    private static func seconds(_ u: rusage) -> Double {
+        Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec)
+            + Double(u.ru_stime.tv_usec) / 1e6
     }
 
     /// `SIGKILL` for 9 and so on. The corresponding C function is `sigabbrev_np` (here a small table).

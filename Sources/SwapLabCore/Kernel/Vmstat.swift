@@ -46,18 +46,81 @@ public struct Vmstat: Sendable, Hashable {
 
     /// Parses /proc/vmstat text; `path` is used in errors.
     public static func parse(_ text: String, path: String = "/proc/vmstat") throws(KernelError) -> Vmstat {
-        var counters: [String: Int64] = [:]
-        var n = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            n += 1
-            if line.isEmpty { continue }
-            let words = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard words.count == 2, let v = Int64(words[1]) else {
-                throw .malformed(path: path, line: n, text: String(line), reason: "expected 'name value'")
-            }
-            counters[String(words[0])] = v
+        var text = text
+        let result = text.withUTF8 { utf8 in
+            Result { () throws(KernelError) -> Vmstat in try parse(bytes: UnsafeRawBufferPointer(utf8), path: path) }
         }
-        guard !counters.isEmpty else { throw .empty(path: path, reason: "no counters") }
+        return try result.get()
+    }
+
+    /// Parses /proc/vmstat given as bytes; `path` is used in errors.
+    public static func parse(bytes: UnsafeRawBufferPointer, path: String = "/proc/vmstat") throws(KernelError)
+        -> Vmstat
+    {
+        var counters: [String: Int64] = [:]
+        counters.reserveCapacity(256)
+        try scan(bytes, path: path) { bytes, start, end, value in
+            counters[ProcBytes.string(bytes, start, end)] = value
+        }
         return Vmstat(counters: counters)
+    }
+
+    /// Walks every `name value` line of /proc/vmstat bytes, calling `body` with the name's byte range and the
+    /// value. Blank lines are skipped; any other line that is not two words with a number second is an error, and
+    /// a file without counters is empty.
+    static func scan(
+        _ bytes: UnsafeRawBufferPointer, path: String,
+        _ body: (UnsafeRawBufferPointer, Int, Int, Int64) -> Void
+    ) throws(KernelError) {
+        var any = false
+        try ProcBytes.forEachLine(bytes) { (n, start, end) throws(KernelError) in
+            if start == end { return }
+            let name = ProcBytes.nextWord(bytes, from: start, end, separator: ProcBytes.space)
+            let value = name.flatMap { ProcBytes.nextWord(bytes, from: $0.end, end, separator: ProcBytes.space) }
+            let more = value.flatMap { ProcBytes.nextWord(bytes, from: $0.end, end, separator: ProcBytes.space) }
+            guard let name, let value, more == nil, let v = ProcBytes.int64(bytes, value.start, value.end) else {
+                throw .malformed(
+                    path: path, line: n, text: ProcBytes.string(bytes, start, end), reason: "expected 'name value'")
+            }
+            any = true
+            body(bytes, name.start, name.end, v)
+        }
+        guard any else { throw .empty(path: path, reason: "no counters") }
+    }
+}
+
+/// A fixed set of /proc/vmstat counters picked out of the file's bytes by name, without a String per line: the
+/// live sampler's read of the counters it keeps (`LiveTimeline.sampledCounters`), ten times a second. Lines are
+/// checked exactly as `Vmstat.parse` checks them.
+public struct VmstatSelection: Sendable {
+    /// The counter names, as given.
+    public let names: [String]
+    private let bytes: [[UInt8]]
+
+    public init(_ names: [String]) {
+        self.names = names
+        bytes = names.map { Array($0.utf8) }
+    }
+
+    /// The selected counters the file holds, by name (a name the kernel does not print is left out).
+    public func counters(in text: UnsafeRawBufferPointer, path: String = "/proc/vmstat") throws(KernelError)
+        -> [String: Int64]
+    {
+        var out: [String: Int64] = [:]
+        out.reserveCapacity(names.count)
+        try Vmstat.scan(text, path: path) { text, start, end, value in
+            let count = end - start
+            let first = text[start]
+            for i in bytes.indices {
+                let name = bytes[i]
+                guard name.count == count, name[0] == first else { continue }
+                if ProcBytes.equals(text, start, end, name) {
+                    // The kernel prints each name once; keep the last, as the full parse would.
+                    out[names[i]] = value
+                    break
+                }
+            }
+        }
+        return out
     }
 }

@@ -36,8 +36,37 @@ public enum TimelineRecording {
 
     /// The recording of `timeline` as text, one JSON object per line, ending with a newline.
     public static func text(of timeline: Timeline) throws(WriteError) -> String {
+        try validate(timeline)
         var out = ""
         out.reserveCapacity(128 * (timeline.samples.count + timeline.events.count + 1))
+        emit(timeline, chunkBytes: 1 << 16) { out += $0 }
+        return out
+    }
+
+    /// Writes the recording of `timeline` in pieces of about `chunkBytes` (whole lines, each ending with a
+    /// newline), handing each to `sink` as it is made: a recording of any length is written in the memory of one
+    /// piece. The bytes are those of `text(of:)`. Throws a `WriteError` before writing anything when a time is not
+    /// finite, or what `sink` throws.
+    public static func write(_ timeline: Timeline, chunkBytes: Int = 1 << 16, to sink: (String) throws -> Void) throws {
+        try validate(timeline)
+        try emit(timeline, chunkBytes: chunkBytes, sink)
+    }
+
+    /// Throws unless every time in `timeline` is finite (JSON has no infinity or NaN).
+    private static func validate(_ timeline: Timeline) throws(WriteError) {
+        for s in timeline.samples where !s.time.isFinite { throw notFinite(s.time) }
+        for e in timeline.events where !e.time.isFinite { throw notFinite(e.time) }
+        for m in timeline.markers where !m.time.isFinite { throw notFinite(m.time) }
+    }
+
+    private static func notFinite(_ v: Double) -> WriteError {
+        WriteError(description: "a time of \(v) cannot be recorded; times must be finite")
+    }
+
+    /// The lines of a validated timeline, in pieces of about `chunkBytes`.
+    private static func emit(_ timeline: Timeline, chunkBytes: Int, _ sink: (String) throws -> Void) rethrows {
+        var out = ""
+        out.reserveCapacity(chunkBytes + 4096)
         out += #"{"format":"swaplab-timeline","version":1,"machine":"#
         out += machineJSON(timeline.machine)
         out += "}\n"
@@ -53,18 +82,22 @@ public enum TimelineRecording {
             let te = e < events.count ? events[e].time : .infinity
             let tm = m < markers.count ? markers[m].time : .infinity
             if s < samples.count && ts <= te && ts <= tm {
-                try out += sampleJSON(samples[s])
+                out += sampleJSON(samples[s])
                 s += 1
             } else if e < events.count && te <= tm {
-                try out += eventJSON(events[e])
+                out += eventJSON(events[e])
                 e += 1
             } else {
-                try out += markerJSON(markers[m])
+                out += markerJSON(markers[m])
                 m += 1
             }
             out += "\n"
+            if out.utf8.count >= chunkBytes {
+                try sink(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        return out
+        if !out.isEmpty { try sink(out) }
     }
 
     private static func machineJSON(_ m: MachineDescription) -> String {
@@ -76,8 +109,8 @@ public enum TimelineRecording {
         return "{" + parts.joined(separator: ",") + "}"
     }
 
-    private static func sampleJSON(_ s: Sample) throws(WriteError) -> String {
-        var out = #"{"type":"sample","t":"# + (try number(s.time)) + #","zones":["#
+    private static func sampleJSON(_ s: Sample) -> String {
+        var out = #"{"type":"sample","t":"# + number(s.time) + #","zones":["#
         out += s.zones.map { z in
             #"{"node":\#(z.node),"zone":"# + JSONString.quoted(z.zone.rawValue)
                 + #","free":\#(z.free.count),"min":\#(z.min.count),"low":\#(z.low.count),"#
@@ -91,25 +124,21 @@ public enum TimelineRecording {
         return out + "}}"
     }
 
-    private static func eventJSON(_ e: TraceEvent) throws(WriteError) -> String {
-        var out = #"{"type":"event","t":"# + (try number(e.time)) + #","comm":"# + JSONString.quoted(e.comm)
+    private static func eventJSON(_ e: TraceEvent) -> String {
+        var out = #"{"type":"event","t":"# + number(e.time) + #","comm":"# + JSONString.quoted(e.comm)
         out += #","pid":\#(e.pid),"cpu":\#(e.cpu)"#
         if let f = e.flags { out += #","flags":"# + JSONString.quoted(f) }
         out += #","name":"# + JSONString.quoted(e.name) + #","payload":"# + JSONString.quoted(e.payload) + "}"
         return out
     }
 
-    private static func markerJSON(_ m: Marker) throws(WriteError) -> String {
-        #"{"type":"marker","t":"# + (try number(m.time)) + #","label":"# + JSONString.quoted(m.label) + "}"
+    private static func markerJSON(_ m: Marker) -> String {
+        #"{"type":"marker","t":"# + number(m.time) + #","label":"# + JSONString.quoted(m.label) + "}"
     }
 
-    /// The shortest decimal that reads back as exactly `v` (Swift's `description` of a `Double`).
-    private static func number(_ v: Double) throws(WriteError) -> String {
-        guard v.isFinite else {
-            throw WriteError(description: "a time of \(v) cannot be recorded; times must be finite")
-        }
-        return v.description
-    }
+    /// The shortest decimal that reads back as exactly `v` (Swift's `description` of a `Double`); `v` is finite
+    /// (`validate(_:)`).
+    private static func number(_ v: Double) -> String { v.description }
 
     // MARK: - Reading
 

@@ -32,23 +32,83 @@ public struct TraceEvent: Hashable, Sendable, Codable {
     /// The value of `key=` in the payload (`nid`, `order`, `gfp_flags`, …), nil when absent.
     /// Tolerates `key:value` as printed by some oom events (`file-rss:12kB`).
     public func field(_ key: String) -> Substring? {
-        var rest = payload[...]
-        while !rest.isEmpty {
-            let tokenEnd = rest.firstIndex(of: " ") ?? rest.endIndex
-            let token = rest[rest.startIndex..<tokenEnd]
-            if let sep = token.firstIndex(where: { $0 == "=" || $0 == ":" }), token[token.startIndex..<sep] == key {
-                return token[token.index(after: sep)...]
-            }
-            rest = tokenEnd == rest.endIndex ? "" : rest[rest.index(after: tokenEnd)...]
-        }
-        return nil
+        guard let r = fieldRange(key) else { return nil }
+        let utf8 = payload.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: r.start)
+        return payload[start..<utf8.index(start, offsetBy: r.end - r.start)]
     }
 
     /// The integer value of `key=`; accepts decimal and `0x` hex.
     public func intField(_ key: String) -> Int64? {
-        guard let v = field(key) else { return nil }
-        if v.hasPrefix("0x") { return Int64(v.dropFirst(2), radix: 16) }
-        return Int64(v)
+        withPayloadBytes { p -> Int64? in
+            guard let r = Self.fieldRange(key, in: p) else { return nil }
+            if r.end - r.start >= 2, p[r.start] == 0x30, p[r.start + 1] == 0x78 {  // `0x`
+                return ASCIINumber.int64(p, r.start + 2, r.end, radix: 16)
+            }
+            return ASCIINumber.int64(p, r.start, r.end)
+        }
+    }
+
+    /// Whether the payload holds `needle` anywhere (`RECLAIM_WB_ANON` in a `flags=` value).
+    public func payloadContains(_ needle: StaticString) -> Bool {
+        withPayloadBytes { p in
+            let n = needle.utf8CodeUnitCount
+            guard n > 0 else { return true }
+            guard p.count >= n else { return false }
+            // From the end: the flags a reader looks for close the kernel's payloads.
+            let q = needle.utf8Start
+            var i = p.count - n
+            while i >= 0 {
+                if p[i] == q[0] {
+                    var j = 1
+                    while j < n, p[i + j] == q[j] { j += 1 }
+                    if j == n { return true }
+                }
+                i -= 1
+            }
+            return false
+        }
+    }
+
+    /// The payload's UTF-8 bytes, without a copy for the native strings the parser makes.
+    @inline(__always)
+    func withPayloadBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let r = payload.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return r }
+        var copy = payload
+        return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Byte offsets in the payload of the value of `key`: the tokens are split at single spaces, and the first
+    /// token whose text before its first `=` or `:` is `key` gives the rest of the token.
+    func fieldRange(_ key: String) -> (start: Int, end: Int)? {
+        withPayloadBytes { Self.fieldRange(key, in: $0) }
+    }
+
+    @inline(__always)
+    static func fieldRange(_ key: String, in p: UnsafeRawBufferPointer) -> (start: Int, end: Int)? {
+        var key = key
+        key.makeContiguousUTF8()  // a no-op for native and small strings
+        let found = key.utf8.withContiguousStorageIfAvailable { k -> (start: Int, end: Int)? in
+            var tokenStart = 0
+            let end = p.count
+            while tokenStart < end {
+                var tokenEnd = tokenStart
+                while tokenEnd < end, p[tokenEnd] != 0x20 { tokenEnd += 1 }
+                var sep = tokenStart
+                while sep < tokenEnd, p[sep] != 0x3D, p[sep] != 0x3A { sep += 1 }  // `=`, `:`
+                if sep < tokenEnd, sep - tokenStart == k.count {
+                    var same = true
+                    for i in 0..<k.count where p[tokenStart + i] != k[i] {
+                        same = false
+                        break
+                    }
+                    if same { return (sep + 1, tokenEnd) }
+                }
+                tokenStart = tokenEnd + 1
+            }
+            return nil
+        }
+        return found ?? nil
     }
 
     /// The line as `trace_pipe` prints it in 6.x (`%16s-%-7d [%03d] FLAGS %5lu.%06lu: event: payload`).
