@@ -90,17 +90,12 @@ struct ChartCommand: ShellCommand {
     }
 }
 
-/// Writes files so that a reader never sees half of one: a temporary file beside the target, then rename(2).
+/// Writes files so that a reader never sees half of one, through `UserFile.replace`: only a regular file or a new
+/// path, a temporary file beside it, then rename(2); the folder must exist.
 enum AtomicFile {
     static func write(_ text: String, to path: String) throws {
-        let tmp = path + ".swaplab-tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
-            throw ShellError.failed("cannot write \(path): \(String(cString: strerror(errno))); check the folder exists and is writable")
-        }
-        if rename(tmp, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw ShellError.failed("cannot write \(path): \(reason); check the folder exists and is writable")
+        do { try UserFile.replace(path, with: Array(text.utf8)) } catch {
+            throw ShellError.failed(error.description)
         }
     }
 }

@@ -44,11 +44,9 @@ struct ReplayCommand: ShellCommand {
             return
         }
         guard let file else { throw ShellError.usage("give a recording to load (replay FILE), or replay --off") }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ShellError.failed("cannot read \(file); check the path (recordings are made with: record FILE)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ShellError.failed("\(file) is not UTF-8 text; it is not a swaplab recording")
+        let text: String
+        do { text = try UserFile.readText(file, limit: 256 << 20) } catch {
+            throw ShellError.failed("\(error.description) (recordings are made with: record FILE)")
         }
         do {
             let timeline = try TimelineRecording.timeline(from: text)

@@ -40,8 +40,10 @@ struct MachineCommand: ShellCommand {
             guard (1...64).contains(nodes) else { throw ShellError.usage("--nodes takes 1-64, not \(nodes)") }
             layout = Array(repeating: spec, count: nodes)
         } else if let zoneinfo {
-            guard let text = try? String(contentsOfFile: zoneinfo, encoding: .utf8) else {
-                throw ShellError.failed("cannot read \(zoneinfo); check the path (e.g. a copy of /proc/zoneinfo)")
+            // A real /proc/zoneinfo is a few hundred KiB even on large NUMA machines.
+            let text: String
+            do { text = try UserFile.readText(zoneinfo, limit: 16 << 20) } catch {
+                throw ShellError.failed("--zoneinfo: \(error.description) (e.g. a copy of /proc/zoneinfo)")
             }
             let snapshots: [ZoneSnapshot]
             do { snapshots = try ZoneinfoParser.parse(text, path: zoneinfo).snapshots } catch {

@@ -40,6 +40,11 @@ public struct SwapLabMain: ParsableCommand {
         SignalTrap.install(interrupt: session.interrupt)
         if let lessons { setenv("SWAPLAB_LESSONS", lessons, 1) }
         let shell = Shell(session: session)
+        // A progress file moved aside or left alone is reported in every mode (-c and --script too), on stderr.
+        if let notice = session.course?.progressNotice {
+            output.error("warning: " + notice)
+            session.course?.progressNotice = nil
+        }
         // Undo the live engine's changes on every way out: quit, Ctrl-D, errors, SIGTERM and SIGHUP; then, if a
         // signal asked us to end, end by that signal so the parent sees how the shell ended.
         shell.onExit.append { $0.cleanup() }

@@ -128,13 +128,18 @@ public enum Checker {
                 return (false, ["counter": name, "delta": "?", "before": "?", "after": "?",
                                 "problem": "no sample in the window has the counter \(name)"], nil)
             }
-            let delta = after - before
-            let v = ["counter": name, "delta": String(delta), "before": String(before), "after": String(after)]
+            let (delta, overflow) = after.subtractingReportingOverflow(before)
+            var v = ["counter": name, "delta": String(delta), "before": String(before), "after": String(after)]
+            if overflow {
+                v["delta"] = "?"
+                v["problem"] = "the counter \(name) went from \(before) to \(after), too far apart to compare"
+                return (false, v, nil)
+            }
             return (cmp.holds(delta), v, cmp.holds(delta) ? samples.last?.time : nil)
         case .oomKill:
             let victims = events.filter { $0.name == "mark_victim" }
             let counted = counterSpan("oom_kill", samples: samples, all: timeline.samples, start: start)
-                .map { $0.1 - $0.0 } ?? 0
+                .map { $0.1.saturatingSubtract($0.0) } ?? 0
             let count = max(Int64(victims.count), counted)
             var v = ["count": String(count)]
             if let first = victims.first {
@@ -172,7 +177,7 @@ public enum Checker {
                 case .largest: if z.zone != largest || z.node != 0 { continue }
                 case .zone(let t): if z.zone != t || z.node != 0 { continue }
                 }
-                let diff = z.free.count - mark.pages(in: z).count
+                let diff = z.free.count.saturatingSubtract(mark.pages(in: z).count)
                 let hit = below ? diff <= 0 : diff > 0
                 if hit && firstHit == nil { firstHit = s.time }
                 if best == nil || (below ? diff < best!.diff : diff > best!.diff) { best = (s, z, diff) }
@@ -182,7 +187,7 @@ public enum Checker {
             return (false, ["problem": "no sample of that zone in the window", "mark": mark.rawValue], nil)
         }
         let z = best.zone
-        let gap = Pages(abs(best.diff))
+        let gap = Pages(best.diff.saturatingMagnitude)
         let v: [String: String] = [
             "zone": z.zone.rawValue, "node": String(z.node), "free": String(z.free.count),
             "min": String(z.min.count), "low": String(z.low.count), "high": String(z.high.count),

@@ -147,6 +147,19 @@ public enum Syscall {
         return st
     }
 
+    /// The status of what `path` names, following links. The corresponding C function is `stat`.
+    public static func status(_ path: String) throws(SystemError) -> stat {
+        var st = stat()
+        _ = try retrying("stat", path) { Glibc.fstatat(AT_FDCWD, path, &st, 0) }
+        return st
+    }
+
+    /// Renames `from` to `to` atomically, replacing `to` itself (a link at `to` is replaced, never followed).
+    /// The corresponding C function is `rename`.
+    public static func rename(_ from: String, to: String) throws(SystemError) {
+        _ = try retrying("rename", to) { Glibc.rename(from, to) }
+    }
+
     /// The status of an open file. The corresponding C function is `fstat`.
     public static func fileStatus(_ fd: Int32, path: String = "") throws(SystemError) -> stat {
         var st = stat()

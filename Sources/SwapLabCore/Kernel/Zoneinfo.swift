@@ -86,6 +86,11 @@ public enum ZoneinfoParser {
 
     private enum Section { case nodeStats, fields, zoneStats, pagesets, trailer }
 
+    private struct ZoneKey: Hashable {
+        var node: Int
+        var zone: ZoneType
+    }
+
     /// A zone block being read.
     private struct Pending {
         var node: Int
@@ -134,7 +139,10 @@ public enum ZoneinfoParser {
         }
 
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Where each zone's block began, so a zone printed twice is refused as `--zones` refuses it.
+        var seen: [ZoneKey: Int] = [:]
+        // "\r\n" is one Character in Swift: split on it too, so a capture saved with CRLF line ends reads the same.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let trimmed = trimSpaces(rawLine)
             if trimmed.isEmpty { continue }
@@ -147,8 +155,14 @@ public enum ZoneinfoParser {
                 guard words.count == 4, words[2] == "zone", let node = Int(words[1]) else {
                     throw bad("expected 'Node N, zone NAME'")
                 }
+                guard Limits.kernelNodes.contains(node) else {
+                    throw bad("node \(words[1]) is out of range; a kernel numbers its nodes 0…\(Limits.kernelNodes.upperBound)")
+                }
                 guard let zone = ZoneType(name: String(words[3])) else {
                     throw bad("unknown zone name '\(words[3])'")
+                }
+                if let first = seen.updateValue(lineNumber, forKey: ZoneKey(node: node, zone: zone)) {
+                    throw bad("node \(node) zone \(zone.rawValue) is printed twice (first at line \(first))")
                 }
                 if let p = pending { try finish(p) }
                 pending = Pending(node: node, zone: zone, line: lineNumber)
@@ -233,6 +247,6 @@ public enum ZoneinfoParser {
 func trimSpaces(_ text: Substring) -> Substring {
     var s = text
     while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
-    while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
+    while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
     return s
 }

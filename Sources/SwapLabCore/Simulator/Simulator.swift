@@ -168,9 +168,14 @@ public final class Simulator {
         rng = SplitMix64(seed: config.seed)
         markCounters = ("start", 0, CounterSet())
         let all = config.allZones
-        let marks = WatermarkFormula.perZone(
-            managed: all.map { ($0.spec.type, $0.spec.managed) }, minFreeKbytes: config.minFreeKbytes,
-            scaleFactor: config.watermarkScaleFactor)
+        let marks: [Watermarks]
+        do {
+            marks = try WatermarkFormula.perZone(
+                managed: all.map { ($0.spec.type, $0.spec.managed) }, minFreeKbytes: config.minFreeKbytes,
+                scaleFactor: config.watermarkScaleFactor)
+        } catch {
+            throw .invalid(error.description)
+        }
         var pfn: Int64 = 1
         for (n, specs) in config.nodes.enumerated() {
             let kernelZones: [(ZoneType, Pages)] = [ZoneType.dma, .dma32, .normal, .movable, .device].map { t in

@@ -47,6 +47,8 @@ public final class CourseSession {
     private var tutorSpeaking = false
     private var quiet = false
     private var running = false
+    /// A step's setup is running (it must not start another).
+    private var settingUp = false
 
     init(session: Session) {
         self.session = session
@@ -296,10 +298,18 @@ public final class CourseSession {
     /// Runs the step's setup for the current engine quietly; a failing line is reported (errors are never hidden).
     func runSetup(_ step: Step) {
         let lines = step.setup.lines(for: engine)
+        // A setup line never starts another setup (the loader's allow-list keeps `retry`, `start` and `lessons` out;
+        // this guard keeps the stack bounded whatever a course holds).
+        if settingUp {
+            session.output.error("error: a step's setup cannot start another step's setup; the lesson is broken")
+            return
+        }
         if !lines.isEmpty {
             quiet = true
             running = true
+            settingUp = true
             for l in lines { shell?.execute(l) }
+            settingUp = false
             quiet = false
             running = false
         }
@@ -400,6 +410,8 @@ public final class CourseSession {
 
     func save() {
         progress.language = language
+        // A file that could not be read was reported once when the shell started; it is left alone quietly.
+        guard store.saveBlocked == nil else { return }
         do { try store.save(progress) } catch {
             session.output.error("warning: \(error)")
         }
