@@ -32,6 +32,20 @@ public enum DisplayWidth {
         return right ? fill + text : text + fill
     }
 
+    /// `text` cut to at most `width` cells, ending with `…` when cut (never inside a wide character).
+    public static func clip(_ text: String, to width: Int) -> String {
+        guard of(text) > width else { return text }
+        var out = ""
+        var used = 0
+        for c in text {
+            let w = of(String(c))
+            if used + w > width - 1 { break }
+            out.append(c)
+            used += w
+        }
+        return out + "…"
+    }
+
     /// Wraps `text` to `width` cells at spaces (Hangul words wrap at spaces too; a word longer than a line is cut
     /// by cells, never inside a wide character). Existing line breaks are kept; leading spaces of a paragraph and
     /// runs of spaces between words are kept unless a line breaks there; every line after the first starts with

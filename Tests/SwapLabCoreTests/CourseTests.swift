@@ -116,7 +116,7 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
         ("free: {below: low}", "freeish: {below: low}", "unknown predicate 'freeish'"),
         ("    hints:\n      - {en: \"Try `alloc 1G`\", ko: \"`alloc 1G`를 해 보세요\"}\n", "", "has no hints"),
         ("solution: {sim: [\"alloc 1G\"], live: [\"alloc 1G\"]}", "solution: {sim: [\"alloc 1G\"]}", "no live solution"),
-        ("setup: {sim: [reset], live: []}", "setup: {sim: [\"rm -rf /tmp/x\"]}", "runs 'rm', which is not a swaplab command"),
+        ("setup: {sim: [reset], live: []}", "setup: {sim: [\"rm -rf /tmp/x\"]}", "runs 'rm', which lessons may not run"),
         ("  - id: push", "  - id: intro", "step id 'intro' is used twice"),
         ("explain: {en: \"free fell to {free}\", ko: \"free가 {free}까지 떨어졌습니다\"}",
          "explain: {en: \"it took {bogus}\", ko: \"{bogus} 걸렸습니다\"}", "uses {bogus}, which no check of this step fills"),

@@ -265,3 +265,328 @@ public struct Predicate: Sendable, Decodable {
         }
     }
 }
+
+/// A command step's `input` pattern: the regular-expression subset lessons use (literals, `.`, classes such as
+/// `[a-z]`, `[^ ]`, `\d`, `\s`, `\w`, groups, `|`, `*`, `+`, `?`, `{m,n}`), always matched against the whole
+/// typed command. It is compiled to a Thompson NFA and run by keeping the set of live states, so matching takes
+/// at most (states × characters) steps and never backtracks: `(x+x+)+y` against 20,000 characters is instant.
+/// Backreferences and lookaround, which need backtracking, are refused when the lesson is loaded.
+public struct LinePattern: Sendable {
+    /// Why a pattern cannot be used, for the loader's message.
+    public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The longest pattern, the most NFA states and the longest line matched (a longer line never matches).
+    public static let maxPatternLength = 512
+    public static let maxStates = 4096
+    public static let maxLineLength = 65_536
+
+    /// One NFA state: consume one scalar in a class, split into two, jump, or accept.
+    enum State: Sendable {
+        case scalar(CharClass, next: Int)
+        case split(Int, Int)
+        case jump(Int)
+        case accept
+    }
+
+    /// A set of scalars: ranges, shorthands, negation.
+    struct CharClass: Sendable {
+        var ranges: [ClosedRange<UInt32>] = []
+        var negated = false
+
+        static let any = CharClass(ranges: [0...0x9, 0xB...0x10FFFF])
+        func contains(_ v: UInt32) -> Bool {
+            var hit = false
+            for r in ranges where r.contains(v) {
+                hit = true
+                break
+            }
+            return hit != negated
+        }
+    }
+
+    /// The parsed pattern.
+    indirect enum Node: Sendable {
+        case empty
+        case set(CharClass)
+        case concat([Node])
+        case alternation([Node])
+        case repeated(Node, min: Int, max: Int?)
+    }
+
+    let states: [State]
+    let start: Int
+    public let source: String
+
+    public init(_ pattern: String) throws(Problem) {
+        guard pattern.unicodeScalars.count <= LinePattern.maxPatternLength else {
+            throw Problem(description: "the pattern is longer than \(LinePattern.maxPatternLength) characters")
+        }
+        source = pattern
+        var parser = Parser(Array(pattern.unicodeScalars))
+        let node = try parser.parseAlternation()
+        guard parser.atEnd else { throw Problem(description: "unbalanced ')' at character \(parser.index + 1)") }
+        var builder = Builder()
+        let accept = builder.add(.accept)
+        start = try builder.compile(node, then: accept)
+        states = builder.states
+    }
+
+    /// Whether the whole of `line` matches.
+    public func matches(_ line: String) -> Bool {
+        let scalars = line.unicodeScalars
+        guard scalars.count <= LinePattern.maxLineLength else { return false }
+        var current = [Int]()
+        var next = [Int]()
+        var mark = [Int](repeating: -1, count: states.count)
+        var generation = 0
+        func add(_ s: Int, to list: inout [Int]) {
+            // Follows splits and jumps iteratively; each state enters a list once per step.
+            var stack = [s]
+            while let i = stack.popLast() {
+                if mark[i] == generation { continue }
+                mark[i] = generation
+                switch states[i] {
+                case .split(let a, let b):
+                    stack.append(b)
+                    stack.append(a)
+                case .jump(let a): stack.append(a)
+                case .scalar, .accept: list.append(i)
+                }
+            }
+        }
+        add(start, to: &current)
+        for scalar in scalars {
+            generation += 1
+            next.removeAll(keepingCapacity: true)
+            for i in current {
+                if case .scalar(let set, let to) = states[i], set.contains(scalar.value) { add(to, to: &next) }
+            }
+            swap(&current, &next)
+            if current.isEmpty { return false }
+        }
+        return current.contains { if case .accept = states[$0] { return true } else { return false } }
+    }
+
+    /// Recursive descent over the pattern's scalars.
+    struct Parser {
+        let text: [Unicode.Scalar]
+        var index = 0
+        var depth = 0
+
+        init(_ text: [Unicode.Scalar]) { self.text = text }
+
+        var atEnd: Bool { index >= text.count }
+        func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+            index + offset < text.count ? text[index + offset] : nil
+        }
+
+        func problem(_ what: String) -> Problem { Problem(description: "\(what) at character \(index + 1)") }
+
+        mutating func parseAlternation() throws(Problem) -> Node {
+            var branches = [try parseConcat()]
+            while peek() == "|" {
+                index += 1
+                branches.append(try parseConcat())
+            }
+            return branches.count == 1 ? branches[0] : .alternation(branches)
+        }
+
+        mutating func parseConcat() throws(Problem) -> Node {
+            var items: [Node] = []
+            while let c = peek(), c != "|", c != ")" {
+                var atom = try parseAtom()
+                while let q = peek(), q == "*" || q == "+" || q == "?" || q == "{" {
+                    let (min, max) = try parseQuantifier()
+                    atom = .repeated(atom, min: min, max: max)
+                    // A lazy `?` after a quantifier does not change what matches a whole line.
+                    if peek() == "?" { index += 1 }
+                    if peek() == "+" { throw problem("possessive quantifiers are not supported") }
+                }
+                items.append(atom)
+            }
+            return items.count == 1 ? items[0] : .concat(items)
+        }
+
+        mutating func parseQuantifier() throws(Problem) -> (Int, Int?) {
+            let c = text[index]
+            index += 1
+            switch c {
+            case "*": return (0, nil)
+            case "+": return (1, nil)
+            case "?": return (0, 1)
+            default:
+                func number() -> Int? {
+                    var digits = ""
+                    while let d = peek(), ("0"..."9").contains(d), digits.count < 4 {
+                        digits.unicodeScalars.append(d)
+                        index += 1
+                    }
+                    return Int(digits)
+                }
+                guard let low = number() else { throw problem("'{' must be followed by a count, as in {2} or {1,3}") }
+                var high: Int? = low
+                if peek() == "," {
+                    index += 1
+                    high = number()
+                }
+                guard peek() == "}" else { throw problem("a '{m,n}' count is not closed") }
+                index += 1
+                guard low <= 100, (high ?? 0) <= 100, high.map({ $0 >= low }) ?? true else {
+                    throw problem("counts in '{m,n}' must be 0…100 with m ≤ n")
+                }
+                return (low, high)
+            }
+        }
+
+        mutating func parseAtom() throws(Problem) -> Node {
+            let c = text[index]
+            index += 1
+            switch c {
+            case "(":
+                if peek() == "?" {
+                    if peek(1) == ":" {
+                        index += 2
+                    } else if peek(1) == "<", let n = peek(2), n != "=", n != "!" {
+                        // A named group matches like a plain one.
+                        while let x = peek(), x != ">" { index += 1 }
+                        index += 1
+                    } else {
+                        throw problem("lookaround and other '(?' groups are not supported")
+                    }
+                }
+                depth += 1
+                guard depth <= 32 else { throw problem("groups nest deeper than 32") }
+                let inner = try parseAlternation()
+                guard peek() == ")" else { throw problem("a '(' is not closed") }
+                index += 1
+                depth -= 1
+                return inner
+            case ".": return .set(.any)
+            case "[": return .set(try parseClass())
+            case "^", "$": return .empty
+            case "\\": return .set(try parseEscape())
+            case "*", "+", "?", "{": throw problem("'\(c)' has nothing to repeat")
+            default: return .set(CharClass(ranges: [c.value...c.value]))
+            }
+        }
+
+        mutating func parseEscape() throws(Problem) -> CharClass {
+            let backslash = Problem(description: "at character \(index)")
+            guard let e = peek() else { throw problem("the pattern ends with a lone '\\'") }
+            index += 1
+            let digit: ClosedRange<UInt32> = 0x30...0x39
+            let space: [ClosedRange<UInt32>] = [0x9...0xD, 0x20...0x20, 0x85...0x85, 0xA0...0xA0, 0x2000...0x200A,
+                                                0x3000...0x3000]
+            let word: [ClosedRange<UInt32>] = [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]
+            switch e {
+            case "d": return CharClass(ranges: [digit])
+            case "D": return CharClass(ranges: [digit], negated: true)
+            case "s": return CharClass(ranges: space)
+            case "S": return CharClass(ranges: space, negated: true)
+            case "w": return CharClass(ranges: word)
+            case "W": return CharClass(ranges: word, negated: true)
+            case "t": return CharClass(ranges: [0x9...0x9])
+            case "n": return CharClass(ranges: [0xA...0xA])
+            case "1"..."9", "k", "b", "B", "A", "z", "Z", "G", "p", "P", "x", "u", "N", "R", "X", "K":
+                throw Problem(description: "'\\\(e)' is not supported in an input pattern " + backslash.description)
+            default: return CharClass(ranges: [e.value...e.value])
+            }
+        }
+
+        mutating func parseClass() throws(Problem) -> CharClass {
+            var set = CharClass()
+            if peek() == "^" {
+                set.negated = true
+                index += 1
+            }
+            var first = true
+            while let c = peek(), c != "]" || first {
+                first = false
+                index += 1
+                var low: UInt32
+                if c == "\\" {
+                    let e = try parseEscape()
+                    if e.negated || e.ranges.count != 1 || e.ranges[0].count != 1 {
+                        guard !e.negated else { throw problem("negated shorthands inside '[…]' are not supported") }
+                        set.ranges += e.ranges
+                        continue
+                    }
+                    low = e.ranges[0].lowerBound
+                } else if c == "[" {
+                    throw problem("nested '[' classes are not supported; escape it as \\[")
+                } else {
+                    low = c.value
+                }
+                if peek() == "-", let h = peek(1), h != "]" {
+                    index += 2
+                    var high = h.value
+                    if h == "\\" {
+                        let e = try parseEscape()
+                        guard !e.negated, e.ranges.count == 1, e.ranges[0].count == 1 else {
+                            throw problem("a range in '[…]' must end with one character")
+                        }
+                        high = e.ranges[0].lowerBound
+                    }
+                    guard high >= low else { throw problem("the range in '[…]' runs backwards") }
+                    set.ranges.append(low...high)
+                } else {
+                    set.ranges.append(low...low)
+                }
+            }
+            guard peek() == "]" else { throw problem("a '[' is not closed") }
+            index += 1
+            return set
+        }
+    }
+
+    /// Builds NFA states back to front: each node is compiled with the state that follows it.
+    struct Builder {
+        var states: [State] = []
+
+        mutating func add(_ s: State) -> Int {
+            states.append(s)
+            return states.count - 1
+        }
+
+        mutating func compile(_ node: Node, then next: Int) throws(Problem) -> Int {
+            guard states.count < LinePattern.maxStates else {
+                throw Problem(description: "the pattern needs more than \(LinePattern.maxStates) states; simplify it")
+            }
+            switch node {
+            case .empty:
+                return next
+            case .set(let set):
+                return add(.scalar(set, next: next))
+            case .concat(let items):
+                var at = next
+                for item in items.reversed() { at = try compile(item, then: at) }
+                return at
+            case .alternation(let branches):
+                var starts: [Int] = []
+                for b in branches { starts.append(try compile(b, then: next)) }
+                var at = starts[starts.count - 1]
+                for s in starts.dropLast().reversed() { at = add(.split(s, at)) }
+                return at
+            case .repeated(let inner, let min, let max):
+                var at = next
+                if let max {
+                    // Optional copies: each may be skipped to the end.
+                    for _ in 0..<(max - min) {
+                        let body = try compile(inner, then: at)
+                        at = add(.split(body, next))
+                    }
+                } else {
+                    // A loop: split into the body (which jumps back) or on.
+                    let loop = add(.split(-1, at))
+                    let body = try compile(inner, then: loop)
+                    states[loop] = .split(body, at)
+                    at = loop
+                }
+                for _ in 0..<min { at = try compile(inner, then: at) }
+                return at
+            }
+        }
+    }
+}

@@ -305,6 +305,14 @@ public final class CourseSession {
             return
         }
         if !lines.isEmpty {
+            // The learner sees what the setup runs, in one line (its output stays quiet; its errors do not).
+            let shown = tr("setup: ", "준비: ") + lines.joined(separator: "; ")
+            let room = max(20, session.output.width - 2)
+            tutorSpeaking = true
+            session.output.line(
+                session.output.styled("│", .cyan) + " "
+                    + session.output.styled(DisplayWidth.of(shown) > room ? DisplayWidth.clip(shown, to: room) : shown, .dim))
+            tutorSpeaking = false
             quiet = true
             running = true
             settingUp = true
@@ -399,9 +407,10 @@ public final class CourseSession {
         }
         let line = words.joined(separator: " ")
         var attempt = false
-        if step.kind == .command, let input = step.input, let regex = try? Regex(input) {
+        // The typed command only, through `LinePattern` (no backtracking: time linear in the line's length).
+        if step.kind == .command, let input = step.input, let pattern = try? LinePattern(input) {
             // Inspection commands never count as a wrong attempt, even when the step asks for one.
-            attempt = succeeded && line.wholeMatch(of: regex) != nil && !KnownCommands.inspection.contains(name)
+            attempt = succeeded && !KnownCommands.inspection.contains(name) && pattern.matches(line)
         }
         evaluate(reason: .command(attempt: attempt))
     }
