@@ -15,7 +15,7 @@ struct RecordCommand: ShellCommand {
         let timeline = try session.currentTimeline()
         let text: String
         do {
-            text = try TimelineRecording.text(of: timeline)
+            text = try TimelineRecording.text(of: timeline, interrupted: { session.interrupted })
         } catch {
             throw ShellError.failed("cannot record: \(error.description)")
         }

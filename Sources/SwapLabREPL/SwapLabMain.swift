@@ -58,15 +58,15 @@ public struct SwapLabMain: ParsableCommand {
         } else if let script {
             let text: String
             do {
-                text = try String(contentsOfFile: script, encoding: .utf8)
+                // Only a regular file, at most 16 MiB: a FIFO or /dev/zero must not block or flood the shell.
+                text = try UserFile.readText(script, limit: 16 << 20)
             } catch {
-                output.error(
-                    output.styled("error:", .red)
-                        + " cannot read the script '\(script)' (\(SwapLabMain.describeReadFailure(script)));"
-                        + " check the path")
+                output.error(output.styled("error:", .red) + " cannot read the script: \(error.description)")
                 throw ExitCode(2)
             }
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // "\r\n" is one Character in Swift: split on it too, so a script saved with CRLF line ends reads the same.
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+                .map(String.init)
             status = shell.run(reader: ScriptLineReader(lines: lines), stopOnFailure: true)
         } else if !words.isEmpty {
             status = shell.execute(words: words) ? 0 : 1
@@ -75,7 +75,9 @@ public struct SwapLabMain: ParsableCommand {
             session.course?.interactive = terminal && !noEdit
             session.course?.startupNotices().forEach { output.line($0) }
             if terminal && !noEdit,
-                let editor = LineEditor(historyFile: SwapLabMain.historyFile(session), interrupt: session.interrupt)
+                let editor = LineEditor(
+                    historyFile: SwapLabMain.historyFile(session), interrupt: session.interrupt,
+                    warn: { output.error($0) })
             {
                 status = shell.run(reader: editor, interactive: true)
             } else {
@@ -84,15 +86,6 @@ public struct SwapLabMain: ParsableCommand {
             }
         }
         if status != 0 { throw ExitCode(status) }
-    }
-
-    /// Why a script cannot be read, in a few words (the file is missing, a directory, or not readable).
-    static func describeReadFailure(_ path: String) -> String {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
-        if isDirectory.boolValue { return "it is a directory" }
-        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
-        return "not UTF-8 text"
     }
 
     /// The history file: `SWAPLAB_HISTORY` when set (tests), else `history` in the state directory.

@@ -35,7 +35,8 @@ public enum TimelineRecording {
     // MARK: - Writing
 
     /// The recording of `timeline` as text, one JSON object per line, ending with a newline.
-    public static func text(of timeline: Timeline) throws(WriteError) -> String {
+    /// `interrupted` is polled every 4096 lines; when it returns true nothing is returned (Ctrl-C during `record`).
+    public static func text(of timeline: Timeline, interrupted: () -> Bool = { false }) throws(WriteError) -> String {
         var out = ""
         out.reserveCapacity(128 * (timeline.samples.count + timeline.events.count + 1))
         out += #"{"format":"swaplab-timeline","version":1,"machine":"#
@@ -49,6 +50,9 @@ public enum TimelineRecording {
         let events = timeline.events
         let markers = timeline.markers
         while s < samples.count || e < events.count || m < markers.count {
+            if (s + e + m) & 4095 == 0 && interrupted() {
+                throw WriteError(description: "interrupted; nothing was written")
+            }
             let ts = s < samples.count ? samples[s].time : .infinity
             let te = e < events.count ? events[e].time : .infinity
             let tm = m < markers.count ? markers[m].time : .infinity
