@@ -276,7 +276,15 @@ public final class ProgressStore: @unchecked Sendable {
         do {
             try UserFile.replace(url.path, with: [UInt8](data), mode: mode)
         } catch {
-            throw .unwritable(file: url.path, reason: error.description)
+            switch error {
+            case .folderMissing(_, let folder):
+                throw .unwritable(
+                    file: url.path, reason: "the folder \(folder) does not exist; create it first or choose another path")
+            case .unwritable(_, let errno):
+                throw .unwritable(file: url.path, reason: "\(errno); check the folder is writable")
+            default:
+                throw .unwritable(file: url.path, reason: error.description)
+            }
         }
     }
 
