@@ -73,3 +73,31 @@ import Testing
         #expect(out.takeCaptured().contains("hint 1/2"))
     }
 }
+
+/// Issue 14, the table of unclear messages: each input now gets the message the issue asks for.
+@Suite struct ClearMessagesTests {
+    @Test func templatesKeepAnUnclosedBraceOnce() {
+        #expect(Template.fill("AAA {delta BBB", values: ["delta": "5"]) == "AAA {delta BBB")
+        #expect(Template.fill("a {x} b {y", values: ["x": "1"]) == "a 1 b {y")
+    }
+
+    @Test func lineBreaksEndCommandsWhateverTheirStyle() throws {
+        #expect(try Tokenizer.commands("status\r\nmark a\nvmstat") == [["status"], ["mark", "a"], ["vmstat"]])
+        let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("crlf.txt")
+        try "machine --ram 4G\r\nmark before\r\n# a comment\r\nstatus\r\n".write(to: script, atomically: true, encoding: .utf8)
+        let run = try Binary.run(["--script", script.path])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("mark 'before' at t = 0.000 s"))
+    }
+
+    @Test func aTinyAllocationBelowAPageAndAHugeOneSayWhy() {
+        let sh = SimCommandTests.shell()
+        #expect(!sh.execute("alloc 100"))
+        #expect(sh.session.output.takeCaptured()
+            == "error: SIZE: '100' is less than one page (4096 bytes); give at least 4K\n")
+        #expect(!sh.execute("alloc 5000T"))
+        #expect(sh.session.output.takeCaptured() == "error: SIZE: '5000T' is too large; a size is at most 4 PiB (4096T)\n")
+    }
+}

@@ -241,8 +241,9 @@ public enum Template {
         var out = ""
         var rest = text[...]
         while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
+            // An unclosed `{` is text: the rest is kept once, as written.
             guard let close = rest[open...].firstIndex(of: "}") else { break }
+            out += rest[..<open]
             let name = String(rest[rest.index(after: open)..<close])
             if let v = values[name] { out += v } else { out += rest[open...close] }
             rest = rest[rest.index(after: close)...]
