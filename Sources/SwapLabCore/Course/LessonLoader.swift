@@ -206,15 +206,34 @@ public enum LessonLoader {
         case .keyNotFound(let key, let ctx):
             let (path, line) = at(ctx.codingPath)
             return .schema(file: file, line: line, path: path, problem: "missing `\(key.stringValue)`; add it")
-        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .dataCorrupted(let ctx):
+        case .typeMismatch(let type, let ctx), .valueNotFound(let type, let ctx):
+            let (path, line) = at(ctx.codingPath)
+            return .schema(file: file, line: line, path: path, problem: "must be \(expected(type)); fix the value")
+        case .dataCorrupted(let ctx):
             let (path, line) = at(ctx.codingPath)
             var problem = ctx.debugDescription
             if problem.hasPrefix("Expected to decode") || problem.contains("Cannot initialize") {
-                problem = "has the wrong type or an unknown value (\(problem))"
+                // An enum's raw value (`kind: chat`): say which words are known, in the lesson's terms.
+                problem = "has a value this swaplab does not know; check the spelling against Lessons/README.md"
             }
             return .schema(file: file, line: line, path: path, problem: problem)
         @unknown default:
             return .schema(file: file, line: nil, path: "", problem: String(describing: e))
+        }
+    }
+
+    /// What a lesson field of `type` must hold, in the words of the format (`a whole number`, `a list`, …).
+    static func expected(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int64.Type: return "a whole number"
+        case is Double.Type: return "a number"
+        case is String.Type: return "text"
+        case is Bool.Type: return "true or false"
+        case is LocalizedText.Type: return "a text {en: …, ko: …}"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") || name.hasPrefix("[") { return "a list" }
+            return "a mapping (key: value)"
         }
     }
 
