@@ -121,7 +121,8 @@ struct AllocCommand: ShellCommand {
         let task = sim.status().tasks.last { $0.pid == pid }
         if task?.state == "killed" {
             session.output.line(
-                String(format: "%@ (pid %d): killed by the OOM killer in %.2f s of simulated time", taskName, pid, used))
+                String(
+                    format: "%@ (pid %d): killed by the OOM killer in %.2f s of simulated time", taskName, pid, used))
         } else if sim.isBusy(pid: pid) {
             // Stopped by Ctrl-C or the hour's limit: say what was written, not what was asked for.
             let written = (task?.residentPages ?? 0) + (task?.swappedPages ?? 0)

@@ -41,7 +41,8 @@ enum SimReport {
     /// The zones as a table: free, min, low, high, managed in pages, free also in MiB.
     static func zoneTable(_ zones: [ZoneSnapshot], to out: Output) {
         // 11 columns a number, wider when a number needs it, so columns never run together.
-        let widest = zones.flatMap { [$0.free, $0.min, $0.low, $0.high, $0.managed] }.map { String($0.count).count }.max()
+        let widest = zones.flatMap { [$0.free, $0.min, $0.low, $0.high, $0.managed] }
+            .map { String($0.count).count }.max()
         let column = Swift.max(11, (widest ?? 0) + 2)
         out.line(
             DisplayWidth.pad("zone", to: 10) + ["free", "min", "low", "high", "managed"].map {

@@ -43,7 +43,8 @@ import Testing
         #expect(sim.now == 86_400)
         #expect(timeline.samples.count <= SimConstants.sampleLimit)
         #expect(sim.thinnedSamples + timeline.samples.count >= 864_000)
-        #expect(timeline.markers.contains { $0.label == "timeline limit: older samples thinned to keep memory bounded" })
+        #expect(
+            timeline.markers.contains { $0.label == "timeline limit: older samples thinned to keep memory bounded" })
         // Still a whole run: the first sample is kept, and samples stay in time order.
         #expect(timeline.samples.first?.time == 0)
         #expect(zip(timeline.samples, timeline.samples.dropFirst()).allSatisfy { $0.time <= $1.time })
@@ -57,9 +58,10 @@ import Testing
         sim.flushStaged()
         #expect(sim.timeline().events.count == SimConstants.milestoneEventLimit)
         #expect(sim.suppressedBulkEvents == ["mm_vmscan_wakeup_kswapd": 25])
-        #expect(sim.timeline().markers.contains {
-            $0.label == "timeline limit: further milestone events are counted, not recorded"
-        })
+        #expect(
+            sim.timeline().markers.contains {
+                $0.label == "timeline limit: further milestone events are counted, not recorded"
+            })
     }
 
     @Test func recordingStopsWhenInterrupted() throws {

@@ -31,17 +31,21 @@ import Testing
     }
 
     @Test func zoneSizesAreBoundedWhereTheyEnter() throws {
-        #expect(throws: SimulatorError.badZoneSpec(
-            text: "Normal=200000000000000000",
-            reason: "Normal has 200000000000000000 pages; a zone holds at most 1099511627776 (4 PiB)")) {
+        #expect(
+            throws: SimulatorError.badZoneSpec(
+                text: "Normal=200000000000000000",
+                reason: "Normal has 200000000000000000 pages; a zone holds at most 1099511627776 (4 PiB)")
+        ) {
             try MachineConfig.zones(parsing: "Normal=200000000000000000")
         }
         #expect(throws: SimulatorError.self) { try MachineConfig.zones(parsing: "DMA=9223372036854775807,Normal=1") }
         #expect(try MachineConfig.zones(parsing: "Normal=1099511627776") == [ZoneSpec(.normal, Pages(1 << 40))])
         // Building a config from absurd zones no longer traps; validation names the zone.
         let config = MachineConfig(nodes: [[ZoneSpec(.dma, Pages(Int64.max)), ZoneSpec(.normal, Pages(1))]])
-        #expect(throws: SimulatorError.tooLarge(
-            what: "node 0 zone DMA", value: "9223372036854775807 pages", limit: "1099511627776 pages (4 PiB)")) {
+        #expect(
+            throws: SimulatorError.tooLarge(
+                what: "node 0 zone DMA", value: "9223372036854775807 pages", limit: "1099511627776 pages (4 PiB)")
+        ) {
             try config.validate()
         }
         #expect(throws: SimulatorError.tooLarge(what: "RAM", value: "8192 TiB", limit: "4 PiB")) {
@@ -53,9 +57,11 @@ import Testing
         let zoneinfo = try Fixtures.text("snapshots/after-full-growth/zoneinfo.txt")
         for node in ["-1", "9223372036854775807", "100000000"] {
             let text = zoneinfo.replacingOccurrences(of: "Node 0, zone      DMA", with: "Node \(node), zone      DMA")
-            #expect(throws: KernelError.malformed(
-                path: "z", line: 1, text: "Node \(node), zone      DMA",
-                reason: "node \(node) is out of range; a kernel numbers its nodes 0…1023")) {
+            #expect(
+                throws: KernelError.malformed(
+                    path: "z", line: 1, text: "Node \(node), zone      DMA",
+                    reason: "node \(node) is out of range; a kernel numbers its nodes 0…1023")
+            ) {
                 try ZoneinfoParser.parse(text, path: "z")
             }
         }
@@ -72,9 +78,11 @@ import Testing
         let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
         #expect(try ZoneinfoParser.parse(crlf, path: "z").zones == ZoneinfoParser.parse(text, path: "z").zones)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
-        #expect(throws: KernelError.malformed(
-            path: "z", line: lines, text: "Node 0, zone      DMA",
-            reason: "node 0 zone DMA is printed twice (first at line 1)")) {
+        #expect(
+            throws: KernelError.malformed(
+                path: "z", line: lines, text: "Node 0, zone      DMA",
+                reason: "node 0 zone DMA is printed twice (first at line 1)")
+        ) {
             try ZoneinfoParser.parse(text + text, path: "z")
         }
     }
@@ -106,15 +114,26 @@ import Testing
     @Test func recordingsKeepTheirNumbersInRange() throws {
         let cases: [(String, String, String)] = [
             (#""t":[0-9.]+"#, #""t":1e308"#, #""t" is 1e+308; times must be finite seconds within ±1000000000"#),
-            (#""free":[0-9]+"#, #""free":9223372036854775807"#,
-             #""zones[0].free" is 9223372036854775807; page counts are 0…1099511627776"#),
-            (#""protection":\[0"#, #""protection":[-1"#,
-             #""zones[0].protection" holds -1; protection is 0…281474976710656 pages"#),
-            (#""pswpout":[0-9]+"#, #""pswpout":1.5"#, #""pswpout" is 1.5; counters are whole numbers 0…72057594037927936"#),
-            (#""pswpout":[0-9]+"#, #""pswpout":99999999999999999999"#,
-             #""pswpout" is 99999999999999999999, beyond 64 bits; counters are whole numbers 0…72057594037927936"#),
-            (#""pswpout":[0-9]+"#, #""pswpout":9223372036854775807"#,
-             #""counters.pswpout" is 9223372036854775807; counters are 0…72057594037927936"#),
+            (
+                #""free":[0-9]+"#, #""free":9223372036854775807"#,
+                #""zones[0].free" is 9223372036854775807; page counts are 0…1099511627776"#
+            ),
+            (
+                #""protection":\[0"#, #""protection":[-1"#,
+                #""zones[0].protection" holds -1; protection is 0…281474976710656 pages"#
+            ),
+            (
+                #""pswpout":[0-9]+"#, #""pswpout":1.5"#,
+                #""pswpout" is 1.5; counters are whole numbers 0…72057594037927936"#
+            ),
+            (
+                #""pswpout":[0-9]+"#, #""pswpout":99999999999999999999"#,
+                #""pswpout" is 99999999999999999999, beyond 64 bits; counters are whole numbers 0…72057594037927936"#
+            ),
+            (
+                #""pswpout":[0-9]+"#, #""pswpout":9223372036854775807"#,
+                #""counters.pswpout" is 9223372036854775807; counters are 0…72057594037927936"#
+            ),
         ]
         for (pattern, value, message) in cases {
             let text = try recording(replacing: pattern, with: value)
@@ -139,8 +158,10 @@ import Testing
             Predicate(id: "f", condition: .free(zone: .any, below: true, mark: .min, lastOnly: false)),
         ])
         let outcome = Checker.evaluate(expectation, input: CheckInput(timeline: timeline, windowStart: -.infinity))
-        #expect(outcome.outcomes[0].values["problem"]
-            == "the counter pswpout went from -9223372036854775808 to 9223372036854775807, too far apart to compare")
+        #expect(
+            outcome.outcomes[0].values["problem"]
+                == "the counter pswpout went from -9223372036854775808 to 9223372036854775807, too far apart to compare"
+        )
         #expect(outcome.outcomes[1].values["gap"] == "9223372036854775807")
         let chart = TerminalChart.render(timeline, options: ChartOptions(subject: .node(0)))
         #expect(chart.contains("node 0, all zones summed"))
@@ -155,7 +176,8 @@ import Testing
         for bad in ["-1", "9223372036854775807"] {
             let dir = tempDir("progress")
             let store = ProgressStore(directory: dir)
-            let json = #"{"format":1,"lessons":{"pages":{"version":1,"done":[],"skipped":[],"hints_used":{"a":"#
+            let json =
+                #"{"format":1,"lessons":{"pages":{"version":1,"done":[],"skipped":[],"hints_used":{"a":"#
                 + bad + #"},"language":"en","engine":"sim"}}}"#
             try json.write(to: store.file, atomically: true, encoding: .utf8)
             let (progress, notice) = store.load()

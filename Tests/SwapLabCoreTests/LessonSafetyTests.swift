@@ -24,20 +24,25 @@ import Testing
     func setupMayNotRunCommandsOutsideTheAllowList(line: String) throws {
         let message = try loadError("setup: {sim: [reset], live: []}", "setup: {sim: [reset, \"\(line)\"]}")
         let command = line.split(separator: " ")[0]
-        #expect(message.hasSuffix(
-            "l0/lesson.yaml:13: steps[1].setup: '\(line)' runs '\(command)', which lessons may not run; a lesson uses "
-                + "only alloc, allocs, cache, chart, doctor, events, explain, help, machine, mark, release, reset, run, sim, "
-                + "status, touch, vmstat, watermarks"), "\(message)")
+        #expect(
+            message.hasSuffix(
+                "l0/lesson.yaml:13: steps[1].setup: '\(line)' runs '\(command)', which lessons may not run; a lesson uses "
+                    + "only alloc, allocs, cache, chart, doctor, events, explain, help, machine, mark, release, reset, run, sim, "
+                    + "status, touch, vmstat, watermarks"), "\(message)")
     }
 
     @Test func optionsThatTouchFilesAndShellSyntaxAreRefused() throws {
-        #expect(try loadError("solution: {sim: [\"alloc 1G\"]", "solution: {sim: [\"chart --svg /etc/x\"]")
-            .hasSuffix("steps[1].solution: 'chart --svg /etc/x' uses --svg, which reads or writes a file or bypasses a "
-                + "check; lessons may not"))
-        #expect(try loadError("setup: {sim: [reset], live: []}", "setup: {sim: [\"reset; record x\"]}")
-            .contains("'reset; record x' runs 'record'"))
-        #expect(try loadError("setup: {sim: [reset], live: []}", #"setup: {sim: ["alloc '1G'"]}"#)
-            .contains("holds '''; lesson lines are plain words"))
+        #expect(
+            try loadError("solution: {sim: [\"alloc 1G\"]", "solution: {sim: [\"chart --svg /etc/x\"]")
+                .hasSuffix(
+                    "steps[1].solution: 'chart --svg /etc/x' uses --svg, which reads or writes a file or bypasses a "
+                        + "check; lessons may not"))
+        #expect(
+            try loadError("setup: {sim: [reset], live: []}", "setup: {sim: [\"reset; record x\"]}")
+                .contains("'reset; record x' runs 'record'"))
+        #expect(
+            try loadError("setup: {sim: [reset], live: []}", #"setup: {sim: ["alloc '1G'"]}"#)
+                .contains("holds '''; lesson lines are plain words"))
         // A live solution may run the course's experiment; a simulator one may not.
         let live = goodLesson.replacingOccurrences(of: #"live: ["alloc 1G"]"#, with: #"live: ["lab run"]"#)
         #expect(try LessonLoader.loadCourse(from: writeCourse([live])).errors.isEmpty)
@@ -45,19 +50,21 @@ import Testing
     }
 
     @Test func answersAreCheckedWhenTheLessonLoads() throws {
-        let predict = goodLesson + """
+        let predict =
+            goodLesson + """
 
-              - id: guess
-                kind: predict
-                text: {en: "Which?", ko: "어느 것?"}
-                choices:
-                  - {en: "a", ko: "가"}
-                  - {en: "b", ko: "나"}
-                answer: 9223372036854775807
-            """
+                  - id: guess
+                    kind: predict
+                    text: {en: "Which?", ko: "어느 것?"}
+                    choices:
+                      - {en: "a", ko: "가"}
+                      - {en: "b", ko: "나"}
+                    answer: 9223372036854775807
+                """
         let course = try LessonLoader.loadCourse(from: writeCourse([predict]))
-        #expect(course.errors.first?.description.hasSuffix(
-            "steps[2].answer: answer must be the index (from 0) of one of the 2 choices") == true)
+        #expect(
+            course.errors.first?.description.hasSuffix(
+                "steps[2].answer: answer must be the index (from 0) of one of the 2 choices") == true)
     }
 
     @Test func yamlAliasBombIsRefusedBeforeItExpands() throws {
@@ -66,9 +73,10 @@ import Testing
             bomb += "\(x): &\(x) [" + Array(repeating: "*\(y)", count: 9).joined(separator: ",") + "]\n"
         }
         let course = try LessonLoader.loadCourse(from: writeCourse([bomb]))
-        #expect(course.errors.first?.description.hasSuffix(
-            "l0/lesson.yaml:1:1: the YAML is broken: anchors and aliases (&name, *name) are not allowed in lessons; "
-                + "write the value out; fix the file there") == true)
+        #expect(
+            course.errors.first?.description.hasSuffix(
+                "l0/lesson.yaml:1:1: the YAML is broken: anchors and aliases (&name, *name) are not allowed in lessons; "
+                    + "write the value out; fix the file there") == true)
     }
 
     /// Places a node may begin that a careless scanner would miss (in quotes it takes for strings, after a `:`
@@ -103,13 +111,14 @@ import Testing
         let course = try LessonLoader.loadCourse(from: dir)
         #expect(course.lessons.map(\.id) == ["tiny"])
         let problems = course.errors.map { String($0.description.split(separator: ": ", maxSplits: 1)[1]) }
-        #expect(problems == [
-            "lessons[1]: '../x.yaml' must be a path inside the lessons folder (no leading '/', no '..')",
-            "lessons[2]: '/etc/hostname' must be a path inside the lessons folder (no leading '/', no '..')",
-            "lessons[3]: names ., which is a directory; name a lesson file",
-            "lessons[4]: names link.yaml, which leads outside the lessons folder (to \(outside.resolvingSymlinksInPath().path)/x.yaml); keep lessons inside it",
-            "lessons[5]: names l0, which is a directory; name a lesson file",
-        ])
+        #expect(
+            problems == [
+                "lessons[1]: '../x.yaml' must be a path inside the lessons folder (no leading '/', no '..')",
+                "lessons[2]: '/etc/hostname' must be a path inside the lessons folder (no leading '/', no '..')",
+                "lessons[3]: names ., which is a directory; name a lesson file",
+                "lessons[4]: names link.yaml, which leads outside the lessons folder (to \(outside.resolvingSymlinksInPath().path)/x.yaml); keep lessons inside it",
+                "lessons[5]: names l0, which is a directory; name a lesson file",
+            ])
     }
 
     @Test func nullAndUTF16LessonsSayWhatIsWrong() throws {
@@ -119,20 +128,27 @@ import Testing
         let course = try LessonLoader.loadCourse(from: dir)
         let messages = course.errors.map(\.description)
         #expect(messages.count == 2)
-        #expect(messages[0].hasSuffix(
-            "l0/lesson.yaml:1: the file must be a mapping with format, id, version, title and steps; it is not"))
+        #expect(
+            messages[0].hasSuffix(
+                "l0/lesson.yaml:1: the file must be a mapping with format, id, version, title and steps; it is not"))
         #expect(messages[1].hasSuffix("l1/lesson.yaml: cannot read it: it is not UTF-8 text; save it as UTF-8"))
     }
 
     @Test func inputPatternsMatchWithoutBacktracking() throws {
         // The shipped patterns agree with Swift's Regex on lines that do and do not match.
-        let lines = ["alloc 1G", "alloc", "run 5s", "runs", "watermarks", "watermarks --json", "vmstat", "vmstat x",
-                     "trace show", "trace stats --x", "machine --ram 4G --wsf 20", "lab run", "events --last 3"]
-        for pattern in ["(alloc|run) .*", "alloc .*", "events.*", "lab run.*", "machine .*--wsf.*", "vmstat( .*)?",
-                        "watermarks( .*)?", "trace (show|stats).*", "[a-z]+ [0-9]{1,2}[GMs]", "\\w+\\s\\S+"] {
+        let lines = [
+            "alloc 1G", "alloc", "run 5s", "runs", "watermarks", "watermarks --json", "vmstat", "vmstat x",
+            "trace show", "trace stats --x", "machine --ram 4G --wsf 20", "lab run", "events --last 3",
+        ]
+        for pattern in [
+            "(alloc|run) .*", "alloc .*", "events.*", "lab run.*", "machine .*--wsf.*", "vmstat( .*)?",
+            "watermarks( .*)?", "trace (show|stats).*", "[a-z]+ [0-9]{1,2}[GMs]", "\\w+\\s\\S+",
+        ] {
             let mine = try LinePattern(pattern)
             let swift = try Regex(pattern)
-            for line in lines { #expect(mine.matches(line) == (line.wholeMatch(of: swift) != nil), "\(pattern) \(line)") }
+            for line in lines {
+                #expect(mine.matches(line) == (line.wholeMatch(of: swift) != nil), "\(pattern) \(line)")
+            }
         }
         // Patterns that make a backtracking engine take forever answer at once.
         let xs = String(repeating: "x", count: 20_000)
@@ -142,7 +158,10 @@ import Testing
         #expect(throws: LinePattern.Problem(description: "'\\1' is not supported in an input pattern at character 5")) {
             try LinePattern("(a)b\\1")
         }
-        #expect(throws: LinePattern.Problem(description: "lookaround and other '(?' groups are not supported at character 2")) {
+        #expect(
+            throws: LinePattern.Problem(
+                description: "lookaround and other '(?' groups are not supported at character 2")
+        ) {
             try LinePattern("(?=a)a")
         }
     }

@@ -33,15 +33,19 @@ import Testing
             (link, .notAFile(path: link, kind: "a symbolic link", writing: true)),
             (fifo, .notAFile(path: fifo, kind: "a FIFO (named pipe)", writing: true)),
             (dir.path, .notAFile(path: dir.path, kind: "a directory", writing: true)),
-            (dir.path + "/missing/x.json", .folderMissing(path: dir.path + "/missing/x.json", folder: dir.path + "/missing")),
+            (
+                dir.path + "/missing/x.json",
+                .folderMissing(path: dir.path + "/missing/x.json", folder: dir.path + "/missing")
+            ),
         ]
         for (path, error) in cases {
             #expect(throws: error) { try UserFile.replace(path, with: Array("x".utf8)) }
         }
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/missing"))
-        #expect(UserFileError.notAFile(path: "/dev/null", kind: "a character device", writing: true).description
-            == "/dev/null is a character device, not a regular file; swaplab writes only regular files: name a new "
+        #expect(
+            UserFileError.notAFile(path: "/dev/null", kind: "a character device", writing: true).description
+                == "/dev/null is a character device, not a regular file; swaplab writes only regular files: name a new "
                 + "file or a regular one")
     }
 
@@ -61,7 +65,9 @@ import Testing
         let utf16 = dir.appendingPathComponent("utf16").path
         try Data([0xFF, 0xFE, 0x41, 0x00]).write(to: URL(fileURLWithPath: utf16))
         #expect(throws: UserFileError.notUTF8(path: utf16)) { try UserFile.readText(utf16, limit: 100) }
-        #expect(throws: UserFileError.missing(path: dir.path + "/nope")) { try UserFile.readText(dir.path + "/nope", limit: 1) }
+        #expect(throws: UserFileError.missing(path: dir.path + "/nope")) {
+            try UserFile.readText(dir.path + "/nope", limit: 1)
+        }
     }
 
     @Test func theStateFolderIsCreatedButAFileInItsPlaceIsReported() throws {
@@ -69,9 +75,12 @@ import Testing
         try UserFile.ensureFolder(dir.path + "/a/b")
         #expect(try Syscall.status(dir.path + "/a/b").st_mode & S_IFMT == S_IFDIR)
         try "x".write(toFile: dir.path + "/file", atomically: true, encoding: .utf8)
-        #expect(throws: UserFileError.notAFolder(path: dir.path + "/file")) { try UserFile.ensureFolder(dir.path + "/file/s") }
-        #expect(UserFileError.notAFolder(path: "/x/swaplab").description
-            == "/x/swaplab is a file, not a folder; move it away so swaplab can keep its state there")
+        #expect(throws: UserFileError.notAFolder(path: dir.path + "/file")) {
+            try UserFile.ensureFolder(dir.path + "/file/s")
+        }
+        #expect(
+            UserFileError.notAFolder(path: "/x/swaplab").description
+                == "/x/swaplab is a file, not a folder; move it away so swaplab can keep its state there")
     }
 
     @Test func progressThatCannotBeReadIsLeftAloneAndNeverSavedOver() throws {
@@ -80,16 +89,18 @@ import Testing
         try FileManager.default.createDirectory(at: store.file, withIntermediateDirectories: false)
         let (progress, notice) = store.load()
         #expect(progress == CourseProgress())
-        #expect(notice == "your progress file could not be read (\(store.file.path) is a directory, not a regular "
-            + "file; name a regular file); it is left as it is and progress is not saved this session")
+        #expect(
+            notice == "your progress file could not be read (\(store.file.path) is a directory, not a regular "
+                + "file; name a regular file); it is left as it is and progress is not saved this session")
         #expect(throws: ProgressError.self) { try store.save(CourseProgress()) }
         #expect(try Syscall.status(store.file.path).st_mode & S_IFMT == S_IFDIR)
         // A state path that is a file: said in those words.
         let file = tempDir("state").appendingPathComponent("swaplab")
         try "x".write(to: file, atomically: true, encoding: .utf8)
         let (_, fileNotice) = ProgressStore(directory: file).load()
-        #expect(fileNotice == "\(file.path) is a file, not a folder; move it away so swaplab can keep its state there; "
-            + "progress is not saved this session")
+        #expect(
+            fileNotice == "\(file.path) is a file, not a folder; move it away so swaplab can keep its state there; "
+                + "progress is not saved this session")
     }
 
     @Test func progressSavesDoNotReadTheFileAgain() throws {

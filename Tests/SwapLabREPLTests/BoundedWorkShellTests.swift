@@ -10,9 +10,10 @@ import Testing
     @Test func anAllocationStoppedByTheHourLimitSaysWhatItWrote() {
         let sh = SimCommandTests.shell()
         #expect(sh.execute("alloc 64M --rate 4K/s"))
-        #expect(sh.session.output.takeCaptured().contains(
-            "hog (pid 1000): stopped after 3600.00 s of simulated time having written 14.06 MiB of 64 MiB; still "
-                + "running (`run 10s` lets it go on, `release hog` ends it)\n"))
+        #expect(
+            sh.session.output.takeCaptured().contains(
+                "hog (pid 1000): stopped after 3600.00 s of simulated time having written 14.06 MiB of 64 MiB; still "
+                    + "running (`run 10s` lets it go on, `release hog` ends it)\n"))
     }
 
     /// SIGINT, SIGTERM and SIGHUP end a long `cache` through the usual clean-up: the command stops and says where;
@@ -35,7 +36,9 @@ import Testing
         }
         try process.run()
         let started = Date().addingTimeInterval(30)
-        while !text.value.contains("created the course machine") && Date() < started { Thread.sleep(forTimeInterval: 0.02) }
+        while !text.value.contains("created the course machine") && Date() < started {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         Thread.sleep(forTimeInterval: 0.3)
         kill(process.processIdentifier, signal)
         let deadline = Date().addingTimeInterval(10)

@@ -17,9 +17,11 @@ import Testing
 
     @Test(arguments: [
         ("machine --ram 8000000T", "error: --ram: '8000000T' is too large; a size is at most 4 PiB (4096T)"),
-        ("machine --zones Normal=200000000000000000",
-         "error: cannot read the zones 'Normal=200000000000000000': Normal has 200000000000000000 pages; a zone holds "
-            + "at most 1099511627776 (4 PiB); write them like DMA=3840,DMA32=772915,Normal=5394266"),
+        (
+            "machine --zones Normal=200000000000000000",
+            "error: cannot read the zones 'Normal=200000000000000000': Normal has 200000000000000000 pages; a zone holds "
+                + "at most 1099511627776 (4 PiB); write them like DMA=3840,DMA32=772915,Normal=5394266"
+        ),
         ("cache 8000000T", "error: SIZE: '8000000T' is too large; a size is at most 4 PiB (4096T)"),
         ("alloc -1", "error: '-1' is not a size; sizes are positive (e.g. 300M)"),
         ("machine --ram -1", "error: '-1' is not a size; sizes are positive (e.g. 300M)"),
@@ -56,7 +58,9 @@ import Testing
         #expect(!shell.execute("goto -- -9223372036854775808"))
         #expect(out.takeCaptured() == "error: there is no such step; this lesson has steps 1–4\n")
         #expect(!shell.execute("goto -1"))
-        #expect(out.takeCaptured() == "error: '-1' is not a step; steps are numbered from 1 (`where` shows where you are)\n")
+        #expect(
+            out.takeCaptured() == "error: '-1' is not a step; steps are numbered from 1 (`where` shows where you are)\n"
+        )
         #expect(!shell.execute("answer -- -9223372036854775808"))
     }
 
@@ -86,7 +90,8 @@ import Testing
         let dir = try Binary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("crlf.txt")
-        try "machine --ram 4G\r\nmark before\r\n# a comment\r\nstatus\r\n".write(to: script, atomically: true, encoding: .utf8)
+        try "machine --ram 4G\r\nmark before\r\n# a comment\r\nstatus\r\n".write(
+            to: script, atomically: true, encoding: .utf8)
         let run = try Binary.run(["--script", script.path])
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("mark 'before' at t = 0.000 s"))
@@ -95,9 +100,11 @@ import Testing
     @Test func aTinyAllocationBelowAPageAndAHugeOneSayWhy() {
         let sh = SimCommandTests.shell()
         #expect(!sh.execute("alloc 100"))
-        #expect(sh.session.output.takeCaptured()
-            == "error: SIZE: '100' is less than one page (4096 bytes); give at least 4K\n")
+        #expect(
+            sh.session.output.takeCaptured()
+                == "error: SIZE: '100' is less than one page (4096 bytes); give at least 4K\n")
         #expect(!sh.execute("alloc 5000T"))
-        #expect(sh.session.output.takeCaptured() == "error: SIZE: '5000T' is too large; a size is at most 4 PiB (4096T)\n")
+        #expect(
+            sh.session.output.takeCaptured() == "error: SIZE: '5000T' is too large; a size is at most 4 PiB (4096T)\n")
     }
 }

@@ -9,11 +9,13 @@ import Testing
 /// are shown escaped at the output layer, and wrapping is linear in a word's length.
 @Suite struct SafeOutputTests {
     @Test func controlCharactersAreShownEscaped() {
-        #expect(Output.safe("title\u{1B}]0;pwned\u{07}clear\u{1B}[2J\r\u{202E}x", keepStyles: false)
-            == "title\\x1B]0;pwned\\x07clear\\x1B[2J\\r\\u{202E}x")
+        #expect(
+            Output.safe("title\u{1B}]0;pwned\u{07}clear\u{1B}[2J\r\u{202E}x", keepStyles: false)
+                == "title\\x1B]0;pwned\\x07clear\\x1B[2J\\r\\u{202E}x")
         #expect(Output.safe("\u{9B}31m\u{7F}", keepStyles: true) == "\\u{9B}31m\\x7F")
         // swaplab's own styles pass when colour is on, and only they: a cursor move is escaped even then.
-        #expect(Output.safe("\u{1B}[1;31mred\u{1B}[0m\u{1B}[5A", keepStyles: true) == "\u{1B}[1;31mred\u{1B}[0m\\x1B[5A")
+        #expect(
+            Output.safe("\u{1B}[1;31mred\u{1B}[0m\u{1B}[5A", keepStyles: true) == "\u{1B}[1;31mred\u{1B}[0m\\x1B[5A")
         #expect(Output.safe("\u{1B}[31mred", keepStyles: false) == "\\x1B[31mred")
         #expect(Output.safe("plain\ttext\nwith 한글", keepStyles: false) == "plain\ttext\nwith 한글")
     }
@@ -31,7 +33,8 @@ import Testing
         let dir = try Binary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("evil.jsonl")
-        let recording = #"{"format":"swaplab-timeline","version":1,"machine":{"engine":"sim","summary":"a\u001b]0;x\u0007b"}}"#
+        let recording =
+            #"{"format":"swaplab-timeline","version":1,"machine":{"engine":"sim","summary":"a\u001b]0;x\u0007b"}}"#
             + "\n" + #"{"type":"marker","t":1.0,"label":"m\u001b[2J"}"# + "\n"
         try recording.write(to: file, atomically: true, encoding: .utf8)
         #expect(sh.execute("replay \(file.path)"))

@@ -13,16 +13,29 @@ import Testing
         _ = sh.session.output.takeCaptured()
         let dir = try Binary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.createSymbolicLink(atPath: dir.path + "/link", withDestinationPath: dir.path + "/target")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.path + "/link", withDestinationPath: dir.path + "/target")
         let cases = [
-            ("record /dev/null", "error: /dev/null is a character device, not a regular file; swaplab writes only "
-                + "regular files: name a new file or a regular one"),
-            ("chart --svg \(dir.path)/link", "error: \(dir.path)/link is a symbolic link, not a regular file; swaplab "
-                + "writes only regular files: name a new file or a regular one"),
-            ("progress export \(dir.path)/no/p.json", "error: cannot write progress to \(dir.path)/no/p.json: the "
-                + "folder \(dir.path)/no does not exist; create it first or choose another path"),
-            ("progress import /etc/passwd", "error: cannot read progress from /etc/passwd: it is not a swaplab progress "
-                + "file: it is not JSON (a progress file starts with '{'); export one with `progress export FILE`"),
+            (
+                "record /dev/null",
+                "error: /dev/null is a character device, not a regular file; swaplab writes only "
+                    + "regular files: name a new file or a regular one"
+            ),
+            (
+                "chart --svg \(dir.path)/link",
+                "error: \(dir.path)/link is a symbolic link, not a regular file; swaplab "
+                    + "writes only regular files: name a new file or a regular one"
+            ),
+            (
+                "progress export \(dir.path)/no/p.json",
+                "error: cannot write progress to \(dir.path)/no/p.json: the "
+                    + "folder \(dir.path)/no does not exist; create it first or choose another path"
+            ),
+            (
+                "progress import /etc/passwd",
+                "error: cannot read progress from /etc/passwd: it is not a swaplab progress "
+                    + "file: it is not JSON (a progress file starts with '{'); export one with `progress export FILE`"
+            ),
         ]
         for (line, message) in cases {
             #expect(!sh.execute(line))
@@ -53,7 +66,10 @@ import Testing
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.hasPrefix("warning: your progress file \(state.path)/progress.json could not be read (it is not "
-            + "JSON (a progress file starts with '{')); it is kept as \(state.path)/progress.json.corrupt-"), "\(text)")
+        #expect(
+            text.hasPrefix(
+                "warning: your progress file \(state.path)/progress.json could not be read (it is not "
+                    + "JSON (a progress file starts with '{')); it is kept as \(state.path)/progress.json.corrupt-"),
+            "\(text)")
     }
 }

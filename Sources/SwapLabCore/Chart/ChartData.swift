@@ -138,7 +138,9 @@ public struct ChartData: Sendable {
                 guard !zs.isEmpty else { return nil }
                 // Summed as Double: a recording's page counts are bounded where they are read, and a sum of them
                 // must never trap while drawing.
-                func sum(_ k: KeyPath<ZoneSample, Pages>) -> Double { zs.reduce(0.0) { $0 + Double($1[keyPath: k].count) } }
+                func sum(_ k: KeyPath<ZoneSample, Pages>) -> Double {
+                    zs.reduce(0.0) { $0 + Double($1[keyPath: k].count) }
+                }
                 return ChartPoint(time: s.time, free: sum(\.free), min: sum(\.min), low: sum(\.low), high: sum(\.high))
             case .auto:
                 return nil
@@ -193,7 +195,9 @@ public struct ChartData: Sendable {
         var span = timeRange ?? timeline.span ?? (points[0].time...points[0].time)
         // Spans are finite: recordings bound their times where they are read; clamp here too, so no axis loop
         // can be asked to walk an infinite span.
-        if !span.lowerBound.isFinite || !span.upperBound.isFinite || span.upperBound - span.lowerBound > 2 * Limits.maxTime {
+        if !span.lowerBound.isFinite || !span.upperBound.isFinite
+            || span.upperBound - span.lowerBound > 2 * Limits.maxTime
+        {
             let lo = Swift.min(Swift.max(span.lowerBound, -Limits.maxTime), Limits.maxTime)
             span = lo...Swift.max(lo, Swift.min(span.upperBound, Limits.maxTime))
         }

@@ -281,7 +281,8 @@ struct Canvas {
         let step = ChartFormat.niceStep(atLeast: span * 4096 / 1_048_576 / Double(Swift.max(2, h / 3)))
         var yLabels: [Int: String] = [:]
         let firstTick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
-        for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= d.pageRange.upperBound }) {
+        let top = d.pageRange.upperBound
+        for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= top }) {
             if let pos = position(tick * 1_048_576 / 4096), yLabels[pos.row] == nil {
                 yLabels[pos.row] = step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1)
             }

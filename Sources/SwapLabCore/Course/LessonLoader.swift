@@ -132,7 +132,8 @@ public enum LessonLoader {
             case .notAFile(_, let kind, _):
                 throw .unreadable(file: file.path, reason: "it is \(kind), not a file; name a lesson file")
             case .tooLarge:
-                throw .unreadable(file: file.path, reason: "it is larger than \(limit >> 10) KiB; lessons are far smaller")
+                throw .unreadable(
+                    file: file.path, reason: "it is larger than \(limit >> 10) KiB; lessons are far smaller")
             case .notUTF8: throw .unreadable(file: file.path, reason: "it is not UTF-8 text; save it as UTF-8")
             case .unreadable(_, let errno):
                 throw .unreadable(file: file.path, reason: "\(errno); check its permissions")
@@ -400,7 +401,10 @@ enum YAMLGuard {
                         j += 1
                     }
                     guard closed else {
-                        return (lineNumber, "a quoted string must end on the line it starts; use a block scalar (|) for long text")
+                        return (
+                            lineNumber,
+                            "a quoted string must end on the line it starts; use a block scalar (|) for long text"
+                        )
                     }
                     i = j + 1
                     nodeStart = false
@@ -496,7 +500,9 @@ public enum LessonRules {
 
     /// What is wrong with a command line for the field `field` (`setup`, `run`, `solution`) on `engine`, or nil.
     public static func problem(line: String, field: String, engine: CourseEngine) -> String? {
-        guard line.count <= maxLineLength else { return "'\(line.prefix(40))…' is longer than \(maxLineLength) characters" }
+        guard line.count <= maxLineLength else {
+            return "'\(line.prefix(40))…' is longer than \(maxLineLength) characters"
+        }
         if let bad = line.first(where: { !lineCharacters.contains($0) }) {
             let shown = bad.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F
                 ? String(format: "\\u{%X}", $0.value) : String($0) }.joined()
@@ -537,20 +543,23 @@ public enum LessonRules {
                 || id.unicodeScalars.contains { $0.value < 0x21 || $0.value == 0x7F || $0 == "/" }
         }
         if badID(lesson.id) {
-            throw fail("id", "'\(lesson.id)' must be a word of 1–\(CourseProgress.maxIDLength) bytes without spaces or slashes")
+            throw fail(
+                "id", "'\(lesson.id)' must be a word of 1–\(CourseProgress.maxIDLength) bytes without spaces or slashes")
         }
         guard (1...Int(Int32.max)).contains(lesson.version) else { throw fail("version", "must be 1 or more") }
         guard !lesson.steps.isEmpty, lesson.steps.count <= 200 else { throw fail("steps", "a lesson has 1–200 steps") }
         for (i, step) in lesson.steps.enumerated() {
             let sp = "steps[\(i)]"
             if badID(step.id) {
-                throw fail(sp + ".id", "'\(step.id)' must be a word of 1–\(CourseProgress.maxIDLength) bytes without spaces")
+                throw fail(
+                    sp + ".id", "'\(step.id)' must be a word of 1–\(CourseProgress.maxIDLength) bytes without spaces")
             }
             guard step.hints.count <= 20 else { throw fail(sp + ".hints", "a step has at most 20 hints") }
             guard step.choices.count <= 20 else { throw fail(sp + ".choices", "a step has at most 20 choices") }
             if step.kind == .predict {
                 guard let a = step.answer, step.choices.indices.contains(a) else {
-                    throw fail(sp + ".answer", "answer must be the index (from 0) of one of the \(step.choices.count) choices")
+                    throw fail(
+                        sp + ".answer", "answer must be the index (from 0) of one of the \(step.choices.count) choices")
                 }
             }
             if let input = step.input {

@@ -116,10 +116,13 @@ extension CourseProgress {
                     return "\"\(at).\(name)\" lists \(list.count) steps; at most \(CourseProgress.maxSteps)"
                 }
                 if list.contains(where: badID) {
-                    return "\"\(at).\(name)\" holds a step id that is empty or longer than \(CourseProgress.maxIDLength) bytes"
+                    return "\"\(at).\(name)\" holds a step id that is empty or longer than "
+                        + "\(CourseProgress.maxIDLength) bytes"
                 }
             }
-            if let c = e.current, badID(c) { return "\"\(at).current\" must be a step id of 1–\(CourseProgress.maxIDLength) bytes" }
+            if let c = e.current, badID(c) {
+                return "\"\(at).current\" must be a step id of 1–\(CourseProgress.maxIDLength) bytes"
+            }
             if e.hintsUsed.count > CourseProgress.maxSteps {
                 return "\"\(at).hints_used\" has \(e.hintsUsed.count) steps; at most \(CourseProgress.maxSteps)"
             }
@@ -132,7 +135,9 @@ extension CourseProgress {
 
     /// `CourseProgress` from the bytes of a progress file, or what is wrong with them in a few words.
     public static func decode(_ bytes: [UInt8]) -> Result<CourseProgress, ProgressReadProblem> {
-        guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(.init("it is not UTF-8 text")) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .failure(.init("it is not UTF-8 text"))
+        }
         guard text.drop(while: { $0.isWhitespace }).first == "{" else {
             return .failure(.init("it is not JSON (a progress file starts with '{')"))
         }
@@ -156,7 +161,9 @@ public struct ProgressReadProblem: Error, Sendable, Equatable, CustomStringConve
     init(_ description: String) { self.description = description }
 
     static func explain(_ e: DecodingError) -> String {
-        func path(_ c: [CodingKey]) -> String { c.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+        func path(_ c: [CodingKey]) -> String {
+            c.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
         switch e {
         case .keyNotFound(let key, let ctx):
             let at = path(ctx.codingPath)
@@ -279,7 +286,8 @@ public final class ProgressStore: @unchecked Sendable {
             switch error {
             case .folderMissing(_, let folder):
                 throw .unwritable(
-                    file: url.path, reason: "the folder \(folder) does not exist; create it first or choose another path")
+                    file: url.path,
+                    reason: "the folder \(folder) does not exist; create it first or choose another path")
             case .unwritable(_, let errno):
                 throw .unwritable(file: url.path, reason: "\(errno); check the folder is writable")
             default:
@@ -299,7 +307,8 @@ public final class ProgressStore: @unchecked Sendable {
         case .failure(let problem):
             throw .unreadable(
                 file: url.path,
-                reason: "it is not a swaplab progress file: \(problem.description); export one with `progress export FILE`")
+                reason: "it is not a swaplab progress file: \(problem.description); "
+                    + "export one with `progress export FILE`")
         }
     }
 }

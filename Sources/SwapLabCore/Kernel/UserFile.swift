@@ -31,7 +31,8 @@ public enum UserFileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path) does not exist; check the path"
         case .notAFile(let path, let kind, let writing):
             return "\(path) is \(kind), not a regular file; "
-                + (writing ? "swaplab writes only regular files: name a new file or a regular one" : "name a regular file")
+                + (writing
+                    ? "swaplab writes only regular files: name a new file or a regular one" : "name a regular file")
         case .tooLarge(let path, let limit):
             return "\(path) is larger than \(UserFile.sizeText(limit)), more than swaplab reads here; "
                 + "check it is the right file"
@@ -108,7 +109,8 @@ public enum UserFile {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let r = chunk.withUnsafeMutableBytes { raw in
-                Result { () throws(SystemError) -> Int in try Syscall.read(fd, raw.baseAddress!, raw.count, path: path) }
+                Result { () throws(SystemError) -> Int in try Syscall.read(fd, raw.baseAddress!, raw.count, path: path)
+                }
             }
             let n: Int
             do { n = try r.get() } catch { throw .unreadable(path: path, errno: error.errno) }

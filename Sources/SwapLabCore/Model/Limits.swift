@@ -37,7 +37,9 @@ public struct ArithmeticOverflow: Error, Equatable, Sendable, CustomStringConver
 public enum Checked {
     /// `a + b`.
     @inline(__always)
-    public static func add(_ a: Int64, _ b: Int64, _ what: @autoclosure () -> String) throws(ArithmeticOverflow)
+    public static func add(
+        _ a: Int64, _ b: Int64, _ what: @autoclosure () -> String
+    ) throws(ArithmeticOverflow)
         -> Int64
     {
         let (r, o) = a.addingReportingOverflow(b)
@@ -47,7 +49,9 @@ public enum Checked {
 
     /// `a - b`.
     @inline(__always)
-    public static func subtract(_ a: Int64, _ b: Int64, _ what: @autoclosure () -> String)
+    public static func subtract(
+        _ a: Int64, _ b: Int64, _ what: @autoclosure () -> String
+    )
         throws(ArithmeticOverflow) -> Int64
     {
         let (r, o) = a.subtractingReportingOverflow(b)
@@ -57,7 +61,9 @@ public enum Checked {
 
     /// `a * b`.
     @inline(__always)
-    public static func multiply(_ a: Int64, _ b: Int64, _ what: @autoclosure () -> String)
+    public static func multiply(
+        _ a: Int64, _ b: Int64, _ what: @autoclosure () -> String
+    )
         throws(ArithmeticOverflow) -> Int64
     {
         let (r, o) = a.multipliedReportingOverflow(by: b)
@@ -66,7 +72,9 @@ public enum Checked {
     }
 
     /// `a * b / d` with a 128-bit intermediate (the kernel's `(u64)a * b / d` without its wrap-around); `d` > 0.
-    public static func multiplyDivide(_ a: Int64, _ b: Int64, _ d: Int64, _ what: @autoclosure () -> String)
+    public static func multiplyDivide(
+        _ a: Int64, _ b: Int64, _ d: Int64, _ what: @autoclosure () -> String
+    )
         throws(ArithmeticOverflow) -> Int64
     {
         guard d > 0, a >= 0, b >= 0 else { throw ArithmeticOverflow(what()) }
@@ -81,7 +89,9 @@ public enum Checked {
     }
 
     /// The sum of `values`.
-    public static func sum<S: Sequence>(_ values: S, _ what: @autoclosure () -> String) throws(ArithmeticOverflow)
+    public static func sum<S: Sequence>(
+        _ values: S, _ what: @autoclosure () -> String
+    ) throws(ArithmeticOverflow)
         -> Int64 where S.Element == Int64
     {
         var total: Int64 = 0

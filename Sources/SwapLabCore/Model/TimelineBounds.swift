@@ -27,8 +27,10 @@ public enum TimelineBounds {
             guard Limits.kernelNodes.contains(z.node) else {
                 return "\"\(at).node\" is \(z.node); nodes are numbered 0…\(Limits.kernelNodes.upperBound)"
             }
-            for (name, value) in [("free", z.free), ("min", z.min), ("low", z.low), ("high", z.high),
-                                  ("managed", z.managed)]
+            for (name, value) in [
+                ("free", z.free), ("min", z.min), ("low", z.low), ("high", z.high),
+                ("managed", z.managed),
+            ]
             where value.count < 0 || value.count > Limits.maxPages {
                 return "\"\(at).\(name)\" is \(value.count); page counts are 0…\(Limits.maxPages)"
             }
@@ -62,8 +64,10 @@ public enum TimelineBounds {
         guard (0...Limits.maxCPU).contains(event.cpu) else {
             return "\"cpu\" is \(event.cpu); CPUs are numbered 0…\(Limits.maxCPU)"
         }
-        for (name, text) in [("comm", event.comm), ("name", event.name), ("flags", event.flags ?? ""),
-                             ("payload", event.payload)]
+        for (name, text) in [
+            ("comm", event.comm), ("name", event.name), ("flags", event.flags ?? ""),
+            ("payload", event.payload),
+        ]
         where text.utf8.count > maxText {
             return "\"\(name)\" is \(text.utf8.count) bytes long; at most \(maxText)"
         }

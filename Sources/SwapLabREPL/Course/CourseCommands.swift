@@ -351,7 +351,8 @@ struct ProgressCommand: ShellCommand {
             var merged = c.progress
             merged.merge(other)
             if let problem = merged.problem() {
-                throw ShellError.failed("cannot import \(file): with it, your progress would break a limit (\(problem))")
+                throw ShellError.failed(
+                    "cannot import \(file): with it, your progress would break a limit (\(problem))")
             }
             c.progress = merged
             c.save()

@@ -308,10 +308,9 @@ public final class CourseSession {
             // The learner sees what the setup runs, in one line (its output stays quiet; its errors do not).
             let shown = tr("setup: ", "준비: ") + lines.joined(separator: "; ")
             let room = max(20, session.output.width - 2)
+            let line = DisplayWidth.of(shown) > room ? DisplayWidth.clip(shown, to: room) : shown
             tutorSpeaking = true
-            session.output.line(
-                session.output.styled("│", .cyan) + " "
-                    + session.output.styled(DisplayWidth.of(shown) > room ? DisplayWidth.clip(shown, to: room) : shown, .dim))
+            session.output.line(session.output.styled("│", .cyan) + " " + session.output.styled(line, .dim))
             tutorSpeaking = false
             quiet = true
             running = true
