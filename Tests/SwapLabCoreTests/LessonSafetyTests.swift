@@ -155,12 +155,12 @@ import Testing
         #expect(try !LinePattern("(x+x+)+y").matches(xs))
         #expect(try LinePattern("(x+x+)+").matches(xs))
         #expect(try !LinePattern("mark (x|xx)+y").matches("mark " + xs))
-        #expect(throws: LinePattern.Problem(description: "'\\1' is not supported in an input pattern at character 5")) {
+        #expect(throws: LinePattern.Problem(description: "'\\1' is not supported in a lesson pattern at character 5")) {
             try LinePattern("(a)b\\1")
         }
         #expect(
             throws: LinePattern.Problem(
-                description: "lookaround and other '(?' groups are not supported at character 2")
+                description: "lookaround and other '(?' groups are not supported at character 1")
         ) {
             try LinePattern("(?=a)a")
         }

@@ -79,3 +79,70 @@ import Testing
         #expect(styled == ["\u{1B}[1maaaaaaaaaa", "aaaaaaaaaa", "aaaaa\u{1B}[0m b"])
     }
 }
+
+/// Issue 14: lesson `output` patterns are searched by `BoundedPattern` (a Pike VM), never by a backtracking engine,
+/// and find what Swift's Regex finds on real command output.
+@Suite struct OutputPatternTests {
+    /// Every `matches:` pattern of the shipped lessons.
+    static func shippedPatterns() throws -> [String] {
+        let course = try LessonLoader.loadCourse(from: Fixtures.repositoryRoot.appendingPathComponent("Lessons"))
+        var patterns: [String] = []
+        for lesson in course.lessons {
+            for step in lesson.steps {
+                for p in step.expect?.all ?? [] {
+                    if case .output(let pattern, _) = p.condition { patterns.append(pattern) }
+                }
+            }
+        }
+        return patterns
+    }
+
+    @Test func findsWhatSwiftRegexFindsOnRealOutput() throws {
+        let sh = SimCommandTests.shell()
+        let lines = [
+            "machine --ram 4G", "watermarks", "alloc 1600M --name hog --rate 200M/s", "events --milestones --last 12",
+            "status", "vmstat", "machine --wsf 200", "alloc 2G --name b", "watermarks",
+        ]
+        var outputs: [String] = []
+        for l in lines {
+            _ = sh.execute(l)
+            outputs.append(sh.session.output.takeCaptured())
+        }
+        outputs.append(outputs.joined())
+        let patterns = try Self.shippedPatterns()
+        #expect(patterns.count >= 15)
+        var matched = 0
+        for pattern in patterns {
+            let mine = try BoundedPattern(pattern)
+            let swift = try Regex(pattern)
+            for text in outputs {
+                let a = mine.firstMatch(in: text)
+                let b = text.firstMatch(of: swift)
+                #expect((a == nil) == (b == nil), "\(pattern)")
+                guard let a, let b else { continue }
+                matched += 1
+                #expect(a.matched == String(text[b.range]), "\(pattern)")
+                for group in b.output {
+                    if let name = group.name { #expect(a.groups[name] == group.substring.map(String.init), "\(name)") }
+                }
+            }
+        }
+        #expect(matched > 10)
+    }
+
+    @Test func aLongLineCostsNoBacktracking() throws {
+        // Lesson 9's output check against `mark` with 20,000 characters took 38 s with a backtracking engine.
+        let pattern = try BoundedPattern(
+            #"(?<task>\S+)-(?<pid>\d+) +\[(?<cpu>\d+)\] +\S+ +(?<ts>[0-9.]+): mm_vmscan_kswapd_wake: (?<fields>.*)"#)
+        let line = "mark '" + String(repeating: "x", count: 20_000) + "' at t = 0.000 s\n"
+        #expect(pattern.firstMatch(in: line) == nil)
+        let hit = pattern.firstMatch(
+            in: line + "   kswapd0-91 [001] ..... 12.5: mm_vmscan_kswapd_wake: nid=0 order=0\n")
+        #expect(hit?.groups == ["task": "kswapd0", "pid": "91", "cpu": "001", "ts": "12.5", "fields": "nid=0 order=0"])
+        #expect(
+            try BoundedPattern("[\\s\\S]*\\b(?<zone>Normal|DMA32) +(?<free>\\d+)").firstMatch(
+                in: String(repeating: "y", count: 50_000)) == nil)
+        #expect(try BoundedPattern("a(?<l>b*?)b").firstMatch(in: "abbb")?.groups == ["l": ""])
+        #expect(try BoundedPattern("x\\bfoo|\\bfoo").firstMatch(in: "xfoo foo")?.matched == "foo")
+    }
+}

@@ -72,14 +72,13 @@ public enum Checker {
         _ condition: Condition, input: CheckInput, start: Double, end: Double, earlier: [PredicateOutcome]
     ) -> (Bool, [String: String], Double?) {
         if case .output(let pattern, let compare) = condition {
-            guard let regex = try? Regex(pattern), let m = input.output.firstMatch(of: regex) else {
+            // `BoundedPattern` searches in time linear in the output (no backtracking), however long a line is.
+            guard let regex = try? BoundedPattern(pattern), let m = regex.firstMatch(in: input.output) else {
                 return (false, ["matched": ""], nil)
             }
-            var v = ["matched": String(input.output[m.range].prefix(80))]
+            var v = ["matched": String(m.matched.prefix(80))]
             // Named groups (`(?<low>\d+)`) become values of their own, so explanations can quote what was shown.
-            for group in m.output {
-                if let name = group.name, let text = group.substring { v[name] = String(text) }
-            }
+            for (name, text) in m.groups { v[name] = text }
             // `where:` comparisons on captured integers; the first that does not hold fails the predicate.
             for c in compare {
                 guard let text = v[c.group], let x = Int64(text) else {

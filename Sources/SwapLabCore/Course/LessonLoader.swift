@@ -544,7 +544,8 @@ public enum LessonRules {
         }
         if badID(lesson.id) {
             throw fail(
-                "id", "'\(lesson.id)' must be a word of 1–\(CourseProgress.maxIDLength) bytes without spaces or slashes")
+                "id",
+                "'\(lesson.id)' must be a word of 1–\(CourseProgress.maxIDLength) bytes without spaces or slashes")
         }
         guard (1...Int(Int32.max)).contains(lesson.version) else { throw fail("version", "must be 1 or more") }
         guard !lesson.steps.isEmpty, lesson.steps.count <= 200 else { throw fail("steps", "a lesson has 1–200 steps") }

@@ -156,8 +156,8 @@ public enum ZoneinfoParser {
                     throw bad("expected 'Node N, zone NAME'")
                 }
                 guard Limits.kernelNodes.contains(node) else {
-                    throw bad(
-                        "node \(words[1]) is out of range; a kernel numbers its nodes 0…\(Limits.kernelNodes.upperBound)")
+                    let last = Limits.kernelNodes.upperBound
+                    throw bad("node \(words[1]) is out of range; a kernel numbers its nodes 0…\(last)")
                 }
                 guard let zone = ZoneType(name: String(words[3])) else {
                     throw bad("unknown zone name '\(words[3])'")
