@@ -90,7 +90,8 @@ struct ChartCommand: ShellCommand {
     }
 }
 
-/// Writes files so that a reader never sees half of one: a temporary file beside the target, then rename(2).
+/// Writes files so that a reader never sees half of one, through `UserFile.replace`: only a regular file or a new
+/// path, a temporary file beside it, then rename(2); the folder must exist.
 enum AtomicFile {
     static func write(_ text: String, to path: String) throws {
         try write(to: path) { put in try put(text) }
@@ -100,22 +101,27 @@ enum AtomicFile {
     /// once, so a large file never sits in memory whole. The target appears (by rename) only when `body` is done;
     /// on any error the temporary file is removed and the target is left as it was.
     static func write(to path: String, _ body: (_ put: (String) throws -> Void) throws -> Void) throws {
-        let tmp = path + ".swaplab-tmp-\(getpid())"
-        func failed(_ e: SystemError) -> ShellError {
-            .failed("cannot write \(path): \(e.reason); check the folder exists and is writable")
-        }
-        let fd: Int32
-        do { fd = try Syscall.open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o666) } catch { throw failed(error) }
+        // `UserFile.replace` throws only its own errors: an error of `body` is kept here, the write abandoned with a
+        // stand-in, and the kept error rethrown.
+        var bodyError: (any Error)?
         do {
-            try body { piece throws in
-                do { try Syscall.writeAll(fd, piece, path: tmp) } catch let e as SystemError { throw failed(e) }
+            try UserFile.replace(path) { (fd, temporary) throws(UserFileError) in
+                do {
+                    try body { piece in
+                        do throws(SystemError) { try Syscall.writeAll(fd, piece, path: temporary) } catch {
+                            throw UserFileError.unwritable(path: path, errno: error.errno)
+                        }
+                    }
+                } catch let e as UserFileError {
+                    throw e
+                } catch {
+                    bodyError = error
+                    throw UserFileError.unwritable(path: path, errno: Errno(ECANCELED))
+                }
             }
-            Syscall.close(fd)
-            do { try Syscall.rename(tmp, to: path) } catch { throw failed(error) }
         } catch {
-            Syscall.close(fd)
-            try? Syscall.unlink(tmp)
-            throw error
+            if let bodyError { throw bodyError }
+            throw ShellError.failed(error.description)
         }
     }
 }

@@ -33,6 +33,41 @@ public enum DisplayWidth {
         return right ? fill + text : text + fill
     }
 
+    /// The cells each character of `chars` takes; the characters of an ANSI escape sequence take none.
+    static func cellWidths(_ chars: [Character]) -> [Int] {
+        var widths: [Int] = []
+        widths.reserveCapacity(chars.count)
+        var inEscape = false
+        for c in chars {
+            var w = 0
+            for s in c.unicodeScalars {
+                if inEscape {
+                    if (0x40...0x7E).contains(s.value) && s != "[" { inEscape = false }
+                } else if s == "\u{1B}" {
+                    inEscape = true
+                } else if s != "\u{1}" {
+                    w += of(s)
+                }
+            }
+            widths.append(w)
+        }
+        return widths
+    }
+
+    /// `text` cut to at most `width` cells, ending with `…` when cut (never inside a wide character).
+    public static func clip(_ text: String, to width: Int) -> String {
+        guard of(text) > width else { return text }
+        var out = ""
+        var used = 0
+        for c in text {
+            let w = of(String(c))
+            if used + w > width - 1 { break }
+            out.append(c)
+            used += w
+        }
+        return out + "…"
+    }
+
     /// Wraps `text` to `width` cells at spaces (Hangul words wrap at spaces too; a word longer than a line is cut
     /// by cells, never inside a wide character). Existing line breaks are kept; leading spaces of a paragraph and
     /// runs of spaces between words are kept unless a line breaks there; every line after the first starts with
@@ -53,31 +88,35 @@ public enum DisplayWidth {
                     word = ""
                 }
                 guard !word.isEmpty else { return }
-                let wordWidth = of(word)
-                if lineHasWord && lineWidth + of(gap) + wordWidth > width {
+                // Each character's cells, once (escape sequences take none): linear in the word's length.
+                let chars = Array(word)
+                let widths = cellWidths(chars)
+                var remaining = widths.reduce(0, +)
+                let gapWidth = gap.count
+                if lineHasWord && lineWidth + gapWidth + remaining > width {
                     lines.append(line)
                     line = indent
                     lineWidth = indentWidth
                     gap = ""
                 }
                 line += gap
-                lineWidth += of(gap)
-                var rest = Substring(word)
-                while lineWidth + of(String(rest)) > width {
-                    var head = ""
+                lineWidth += gap.count
+                var k = 0
+                while lineWidth + remaining > width {
+                    let start = k
                     var headWidth = 0
-                    while let c = rest.first, lineWidth + headWidth + of(String(c)) <= width {
-                        head.append(c)
-                        headWidth += of(String(c))
-                        rest = rest.dropFirst()
+                    while k < chars.count, lineWidth + headWidth + widths[k] <= width {
+                        headWidth += widths[k]
+                        k += 1
                     }
-                    if head.isEmpty && lineWidth <= indentWidth { break }  // a single cell wider than the line
-                    lines.append(line + head)
+                    if k == start && lineWidth <= indentWidth { break }  // a single cell wider than the line
+                    lines.append(line + String(chars[start..<k]))
+                    remaining -= headWidth
                     line = indent
                     lineWidth = indentWidth
                 }
-                line += rest
-                lineWidth += of(String(rest))
+                line += String(chars[k...])
+                lineWidth += remaining
                 lineHasWord = true
             }
             for c in paragraph {

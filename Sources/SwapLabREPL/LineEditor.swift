@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import SwapLabCore
 
 /// Line editing in a terminal with libedit (histedit API through the `CEditLine` shim): emacs keys, history kept
 /// across runs, Tab completion, a coloured prompt. Use only when stdin and stdout are both terminals.
@@ -19,12 +20,22 @@ public final class LineEditor: LineReader {
 
     /// Maximum entries kept in the history file.
     public static let historySize: Int32 = 1000
+    /// The largest history file loaded (1000 lines of commands fit in far less).
+    public static let historyFileLimit = 1 << 20
+    /// Why the history file is neither loaded nor saved this session (not a regular file, too large, unreadable).
+    public private(set) var historyProblem: String?
+    /// Where warnings about the history file go (standard error unless replaced).
+    private let warn: (String) -> Void
 
     /// Sets up libedit on the process's terminal, or returns nil if libedit cannot start.
     /// - Parameters:
     ///   - historyFile: where history is loaded from and saved to (nil: none).
     ///   - interrupt: the session's Ctrl-C flag, cleared when Ctrl-C only dropped the line.
-    public init?(historyFile: URL?, interrupt: InterruptFlag, completer: Completer = Completer()) {
+    ///   - warn: prints a warning (the history file is not a regular file, too large, or cannot be saved).
+    public init?(
+        historyFile: URL?, interrupt: InterruptFlag, completer: Completer = Completer(),
+        warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) {
         LineEditor.useUTF8Locale()
         guard let editLine = swl_el_init("swaplab") else { return nil }
         guard let history = history_init() else {
@@ -36,11 +47,30 @@ public final class LineEditor: LineReader {
         self.historyFile = historyFile
         self.interrupt = interrupt
         self.completer = completer
+        self.warn = warn
         promptText = strdup("") ?? UnsafeMutablePointer<CChar>.allocate(capacity: 1)
 
         swl_history_set_size(history, LineEditor.historySize)
         swl_history_set_unique(history, 1)
-        if let historyFile { swl_history_load(history, historyFile.path) }
+        if let historyFile {
+            // Only a regular file of bounded size is loaded: a link to /dev/zero, a FIFO or a directory would flood
+            // or block libedit's reader before the first prompt. Such a file is left alone and never saved over.
+            do throws(UserFileError) {
+                try UserFile.checkReadable(historyFile.path, limit: LineEditor.historyFileLimit)
+                swl_history_load(history, historyFile.path)
+            } catch .missing {
+                // No history yet.
+            } catch {
+                let reason: String
+                if case .notAFile(let path, let kind, _) = error {
+                    reason = "\(path) is \(kind), not a regular file; move it away to keep history"
+                } else {
+                    reason = error.description
+                }
+                historyProblem = reason
+                warn("warning: history is not loaded or saved this session: \(reason)")
+            }
+        }
 
         swl_el_set_client_data(editLine, Unmanaged.passUnretained(self).toOpaque())
         swl_el_set_editor(editLine, "emacs")
@@ -99,17 +129,20 @@ public final class LineEditor: LineReader {
         history_end(history)
     }
 
-    /// Writes the history file atomically: libedit saves to a temporary file beside it, which is then renamed.
+    /// Writes the history file atomically through `UserFile.replace` (libedit saves into the temporary file, which
+    /// then replaces a regular file or a missing one); the state folder is created when missing. A failure is
+    /// reported once, never silently.
     private func saveHistory() {
-        guard let historyFile else { return }
-        let directory = historyFile.deletingLastPathComponent()
-        try? FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let temporary = directory.appendingPathComponent(".\(historyFile.lastPathComponent).\(getpid()).tmp")
-        if swl_history_save(history, temporary.path) >= 0 {
-            if rename(temporary.path, historyFile.path) != 0 { unlink(temporary.path) }
-        } else {
-            unlink(temporary.path)
+        guard let historyFile, historyProblem == nil else { return }
+        do throws(UserFileError) {
+            try UserFile.ensureFolder(historyFile.deletingLastPathComponent().path)
+            try UserFile.replace(historyFile.path, mode: 0o600) { (_, temporary) throws(UserFileError) in
+                if swl_history_save(history, temporary) < 0 {
+                    throw .unwritable(path: historyFile.path, errno: Errno(errno == 0 ? EIO : errno))
+                }
+            }
+        } catch {
+            warn("warning: history was not saved: \(error.description)")
         }
     }
 

@@ -89,10 +89,65 @@ public final class Output: @unchecked Sendable {
         emit(text + "\n")
     }
 
-    /// Writes `text` as is.
+    /// Writes `text`, with every control or escape character that did not come from swaplab's own styles shown
+    /// escaped (`Output.safe`): task names from a trace, a recording's labels or a lesson's text cannot retitle,
+    /// clear or reprogram the terminal.
     public func emit(_ text: String) {
+        let text = Output.safe(text, keepStyles: color)
         if let interceptor, !interceptor(text) { return }
         if buffer != nil { buffer! += text } else { write(text) }
+    }
+
+    /// Writes one frame of `watch` in one write: `control` parts are swaplab's own cursor sequences and pass as they
+    /// are; `text` parts are made safe as `emit` does.
+    public func emitFrame(_ parts: [(text: String, control: Bool)]) {
+        emit(parts.map { $0.control ? $0.text : Output.safe($0.text, keepStyles: color) }.joined(), raw: true)
+    }
+
+    private func emit(_ text: String, raw: Bool) {
+        if let interceptor, !interceptor(text) { return }
+        if buffer != nil { buffer! += text } else { write(text) }
+    }
+
+    /// `text` with control characters shown escaped: C0 controls but line feed and tab (`\x1B`, `\r`, `\x07`), DEL,
+    /// C1 controls (`\u{9B}`) and the bidirectional overrides (`\u{202E}`). With `keepStyles`, a colour or style
+    /// sequence (`ESC [ digits ; … m`, what `styled` writes) passes unchanged; nothing else that starts with ESC does.
+    /// Linear in the length of `text`; text without such characters is returned as it is.
+    public static func safe(_ text: String, keepStyles: Bool) -> String {
+        func unsafe(_ v: UInt32) -> Bool {
+            (v < 0x20 && v != 0x0A && v != 0x09) || (v >= 0x7F && v < 0xA0) || (0x202A...0x202E).contains(v)
+                || (0x2066...0x2069).contains(v)
+        }
+        guard text.unicodeScalars.contains(where: { unsafe($0.value) }) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            let v = scalars[i].value
+            if v == 0x1B && keepStyles && i + 1 < scalars.count && scalars[i + 1] == "[" {
+                // A style sequence: ESC [ then up to 32 digits and semicolons, then m.
+                var j = i + 2
+                while j < scalars.count, j - i < 34, scalars[j] == ";" || ("0"..."9").contains(scalars[j]) { j += 1 }
+                if j < scalars.count, scalars[j] == "m" {
+                    out.append(contentsOf: scalars[i...j])
+                    i = j + 1
+                    continue
+                }
+            }
+            if unsafe(v) {
+                let shown: String
+                switch v {
+                case 0x0D: shown = "\\r"
+                case 0..<0x80: shown = "\\x" + (v < 0x10 ? "0" : "") + String(v, radix: 16, uppercase: true)
+                default: shown = "\\u{" + String(v, radix: 16, uppercase: true) + "}"
+                }
+                out.append(contentsOf: shown.unicodeScalars)
+            } else {
+                out.append(scalars[i])
+            }
+            i += 1
+        }
+        return String(out)
     }
 
     /// Writes `text` wrapped to the width by display cells, continuation lines indented by `indent`.
@@ -103,6 +158,7 @@ public final class Output: @unchecked Sendable {
     /// Writes to standard error (never captured). The interceptor sees the text too (a lesson's `output` check
     /// must see a refusal such as the allocation guard's), but cannot hide it: errors are always shown.
     public func error(_ text: String) {
+        let text = Output.safe(text, keepStyles: color)
         _ = interceptor?(text + "\n")
         if buffer != nil {
             buffer! += text + "\n"

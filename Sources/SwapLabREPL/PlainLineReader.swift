@@ -9,7 +9,14 @@ public final class PlainLineReader: LineReader {
     private let showPrompt: Bool
     private let interrupt: InterruptFlag?
     private var pending: [UInt8] = []
+    /// How far `pending` is known to hold no line break (so a long line is scanned once, not once per chunk).
+    private var scanned = 0
+    /// Dropping the rest of a line longer than `maxLineLength`, up to its line break.
+    private var discarding = false
     private var atEnd = false
+
+    /// The longest line read; a longer one is dropped with a message (a shell line is never this long).
+    public static let maxLineLength = 1 << 20
 
     /// - Parameters:
     ///   - descriptor: where lines come from (standard input).
@@ -28,14 +35,32 @@ public final class PlainLineReader: LineReader {
             FileHandle.standardOutput.write(Data(plain.utf8))
         }
         while true {
-            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = pending[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
                 var bytes = pending[..<newline]
-                pending.removeSubrange(...newline)
+                scanned = 0
+                if discarding {
+                    pending.removeSubrange(...newline)
+                    discarding = false
+                    continue
+                }
                 if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
-                return .line(String(decoding: bytes, as: UTF8.self))
+                let line = String(decoding: bytes, as: UTF8.self)
+                pending.removeSubrange(...newline)
+                return .line(line)
+            }
+            scanned = pending.count
+            if pending.count > PlainLineReader.maxLineLength {
+                // Bounded memory whatever arrives: drop the line, say so once, and skip to its end.
+                if !discarding {
+                    FileHandle.standardError.write(
+                        Data("error: a line longer than \(PlainLineReader.maxLineLength >> 20) MiB was dropped\n".utf8))
+                }
+                discarding = true
+                pending.removeAll(keepingCapacity: true)
+                scanned = 0
             }
             if atEnd || SignalTrap.terminationSignal != nil {
-                guard !pending.isEmpty, SignalTrap.terminationSignal == nil else { return .eof }
+                guard !pending.isEmpty, !discarding, SignalTrap.terminationSignal == nil else { return .eof }
                 let last = String(decoding: pending, as: UTF8.self)
                 pending = []
                 return .line(last)

@@ -14,10 +14,14 @@ struct RecordCommand: ShellCommand {
     func run(in session: Session) throws {
         let timeline = try session.currentTimeline()
         // Streamed: each piece of the recording is written as it is made, so a long timeline is never held as
-        // one text (docs/recording.md; still atomic: a temporary file, then rename).
+        // one text (docs/recording.md; still atomic: a temporary file, then rename). Ctrl-C stops it between
+        // pieces and leaves the target as it was.
         try AtomicFile.write(to: file) { put in
             do {
-                try TimelineRecording.write(timeline, to: put)
+                try TimelineRecording.write(timeline) { piece in
+                    if session.interrupted { throw ShellError.failed("record interrupted; \(file) was not written") }
+                    try put(piece)
+                }
             } catch let error as TimelineRecording.WriteError {
                 throw ShellError.failed("cannot record: \(error.description)")
             }
@@ -46,11 +50,9 @@ struct ReplayCommand: ShellCommand {
             return
         }
         guard let file else { throw ShellError.usage("give a recording to load (replay FILE), or replay --off") }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ShellError.failed("cannot read \(file); check the path (recordings are made with: record FILE)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ShellError.failed("\(file) is not UTF-8 text; it is not a swaplab recording")
+        let text: String
+        do { text = try UserFile.readText(file, limit: 256 << 20) } catch {
+            throw ShellError.failed("\(error.description) (recordings are made with: record FILE)")
         }
         do {
             let timeline = try TimelineRecording.timeline(from: text)

@@ -117,6 +117,14 @@ public final class Shell {
         }
         session.interrupt.clear()
         let arguments = Array(words.dropFirst())
+        // A negative number before `--` would reach ArgumentParser as an option; say what is wrong with it instead.
+        for word in arguments.prefix(while: { $0 != "--" }) where NegativeNumber.matches(word) {
+            if let message = entry.type.negativeNumber(word) {
+                report(ShellError.usage(message))
+                for hook in afterCommand { hook(words, false) }
+                return false
+            }
+        }
         let command: any ShellCommand
         do {
             let parsed = try entry.type.parseAsRoot(arguments)

@@ -6,9 +6,17 @@ import SwapLabCore
 public protocol ShellCommand: ParsableCommand {
     /// Runs the command. Throw a `ShellError` (or any error) to report a failure; the shell carries on.
     mutating func run(in session: Session) throws
+
+    /// What to say about a negative number such as `-1` on this command's line (ArgumentParser would take it for
+    /// an option and report a missing argument); nil lets the word through (a label may start with a dash).
+    static func negativeNumber(_ word: String) -> String?
 }
 
 extension ShellCommand {
+    public static func negativeNumber(_ word: String) -> String? {
+        "'\(word)' is negative; \(configuration.commandName ?? "this command") takes positive numbers"
+    }
+
     /// Shell commands run through `run(in:)`; ArgumentParser's own `run()` is never called.
     public mutating func run() throws {
         throw ShellError.usage("this command runs inside the swaplab shell")
@@ -42,5 +50,49 @@ public enum ShellError: Error, CustomStringConvertible {
         case .needsEngine(let engine, let command):
             return "\(command) works on the \(engine) engine; switch with: engine \(engine)"
         }
+    }
+}
+
+/// Negative-number messages shared by commands that take sizes, durations and counts.
+enum NegativeNumber {
+    static func size(_ word: String) -> String { "'\(word)' is not a size; sizes are positive (e.g. 300M)" }
+    static func duration(_ word: String) -> String {
+        "'\(word)' is not a duration; durations are positive (e.g. 2s)"
+    }
+
+    /// Whether `word` is a negative number, with or without a unit (`-1`, `-2.5G`, `-100ms`).
+    static func matches(_ word: String) -> Bool {
+        guard word.hasPrefix("-"), word.count > 1 else { return false }
+        let rest = word.dropFirst()
+        guard let first = rest.first, first.isASCII, first.isNumber || first == "." else { return false }
+        return rest.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "/") }
+    }
+}
+
+extension AllocCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.size(word) } }
+extension MachineCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.size(word) } }
+extension CacheCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.size(word) } }
+extension SwapCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.size(word) } }
+extension RunCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.duration(word) } }
+extension SleepCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.duration(word) } }
+extension WatchCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.duration(word) } }
+extension MarkCommand { static func negativeNumber(_ word: String) -> String? { nil } }
+extension LessonsCommand { static func negativeNumber(_ word: String) -> String? { nil } }
+extension GotoCommand {
+    static func negativeNumber(_ word: String) -> String? {
+        "'\(word)' is not a step; steps are numbered from 1 (`where` shows where you are)"
+    }
+}
+extension AnswerCommand {
+    static func negativeNumber(_ word: String) -> String? { "'\(word)' is not a choice; choices are numbered from 1" }
+}
+extension StartCommand {
+    static func negativeNumber(_ word: String) -> String? {
+        "'\(word)' is not a lesson; lessons are numbered from 1 (`lessons` lists them)"
+    }
+}
+extension EventsCommand {
+    static func negativeNumber(_ word: String) -> String? {
+        "'\(word)' is not a count; --last takes a positive number (e.g. --last 20)"
     }
 }

@@ -40,8 +40,10 @@ struct MachineCommand: ShellCommand {
             guard (1...64).contains(nodes) else { throw ShellError.usage("--nodes takes 1-64, not \(nodes)") }
             layout = Array(repeating: spec, count: nodes)
         } else if let zoneinfo {
-            guard let text = try? String(contentsOfFile: zoneinfo, encoding: .utf8) else {
-                throw ShellError.failed("cannot read \(zoneinfo); check the path (e.g. a copy of /proc/zoneinfo)")
+            // A real /proc/zoneinfo is a few hundred KiB even on large NUMA machines.
+            let text: String
+            do { text = try UserFile.readText(zoneinfo, limit: 16 << 20) } catch {
+                throw ShellError.failed("--zoneinfo: \(error.description) (e.g. a copy of /proc/zoneinfo)")
             }
             let snapshots: [ZoneSnapshot]
             do { snapshots = try ZoneinfoParser.parse(text, path: zoneinfo).snapshots } catch {
@@ -117,8 +119,22 @@ struct AllocCommand: ShellCommand {
         }
         let used = sim.runUntilIdle(interrupted: { session.interrupted })
         let task = sim.status().tasks.last { $0.pid == pid }
-        let outcome = task?.state == "killed" ? "killed by the OOM killer" : "wrote \(SimArguments.size(pages))"
-        session.output.line(String(format: "%@ (pid %d): %@ in %.2f s of simulated time", taskName, pid, outcome, used))
+        if task?.state == "killed" {
+            session.output.line(
+                String(
+                    format: "%@ (pid %d): killed by the OOM killer in %.2f s of simulated time", taskName, pid, used))
+        } else if sim.isBusy(pid: pid) {
+            // Stopped by Ctrl-C or the hour's limit: say what was written, not what was asked for.
+            let written = (task?.residentPages ?? 0) + (task?.swappedPages ?? 0)
+            session.output.line(
+                String(format: "%@ (pid %d): stopped after %.2f s of simulated time having written %@ of %@; still "
+                       + "running (`run 10s` lets it go on, `release %@` ends it)", taskName, pid, used,
+                       SimArguments.size(written), SimArguments.size(pages), taskName))
+        } else {
+            session.output.line(
+                String(format: "%@ (pid %d): wrote %@ in %.2f s of simulated time", taskName, pid,
+                       SimArguments.size(pages), used))
+        }
         SimReport.whatHappened(since: before, sim: sim, to: session.output)
     }
 }
@@ -165,10 +181,20 @@ struct TouchCommand: ShellCommand {
         let before = SimReport.Snapshot(sim)
         let swapped = try simulatorResult { () throws(SimulatorError) in try sim.startTouch(name: name) }
         let used = sim.runUntilIdle(interrupted: { session.interrupted })
-        session.output.line(
-            String(
-                format: "%@ read every page; %@ had to come back from swap; %.2f s of simulated time", name,
-                SimArguments.size(swapped), used))
+        if let pid = sim.status().tasks.last(where: { $0.name == name && $0.state != "released" })?.pid,
+            let left = sim.remaining(pid: pid)
+        {
+            session.output.line(
+                String(
+                    format: "%@: stopped after %.2f s of simulated time with %@ of %@ back from swap; still reading "
+                        + "(`run 10s` lets it go on)", name, used, SimArguments.size(swapped.count - left.count),
+                    SimArguments.size(swapped)))
+        } else {
+            session.output.line(
+                String(
+                    format: "%@ read every page; %@ had to come back from swap; %.2f s of simulated time", name,
+                    SimArguments.size(swapped), used))
+        }
         SimReport.whatHappened(since: before, sim: sim, to: session.output)
     }
 }
@@ -186,12 +212,20 @@ struct CacheCommand: ShellCommand {
         let pages = try SimArguments.pages(size, option: "SIZE")
         let sim = try session.simulatorForCommand()
         let before = SimReport.Snapshot(sim)
-        try simulatorResult { () throws(SimulatorError) in try sim.startCacheFill(size: pages, dirty: dirty) }
+        let pid = try simulatorResult { () throws(SimulatorError) in try sim.startCacheFill(size: pages, dirty: dirty) }
         let used = sim.runUntilIdle(interrupted: { session.interrupted })
-        session.output.line(
-            String(
-                format: "page cache: %@ %@ in %.2f s of simulated time", dirty ? "wrote" : "read",
-                SimArguments.size(pages), used))
+        if let left = sim.remaining(pid: pid) {
+            session.output.line(
+                String(
+                    format: "page cache: stopped after %.2f s of simulated time having %@ %@ of %@; still running "
+                        + "(`run 10s` lets it go on)", used, dirty ? "written" : "read",
+                    SimArguments.size(pages.count - left.count), SimArguments.size(pages)))
+        } else {
+            session.output.line(
+                String(
+                    format: "page cache: %@ %@ in %.2f s of simulated time", dirty ? "wrote" : "read",
+                    SimArguments.size(pages), used))
+        }
         SimReport.whatHappened(since: before, sim: sim, to: session.output)
     }
 }
@@ -208,8 +242,14 @@ struct RunCommand: ShellCommand {
         let seconds = try SimArguments.duration(duration)
         let sim = try session.simulatorForCommand()
         let before = SimReport.Snapshot(sim)
-        sim.run(seconds: seconds)
-        session.output.line(String(format: "t = %.3f s", sim.now))
+        let start = sim.now
+        sim.run(seconds: seconds, interrupted: { session.interrupted })
+        if session.interrupted {
+            session.output.line(String(format: "t = %.3f s (stopped after %.3f s of the %@ asked for)", sim.now,
+                                       sim.now - start, duration))
+        } else {
+            session.output.line(String(format: "t = %.3f s", sim.now))
+        }
         SimReport.whatHappened(since: before, sim: sim, to: session.output)
     }
 }

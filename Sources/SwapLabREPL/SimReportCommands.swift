@@ -40,13 +40,17 @@ enum SimReport {
 
     /// The zones as a table: free, min, low, high, managed in pages, free also in MiB.
     static func zoneTable(_ zones: [ZoneSnapshot], to out: Output) {
+        // 11 columns a number, wider when a number needs it, so columns never run together.
+        let widest = zones.flatMap { [$0.free, $0.min, $0.low, $0.high, $0.managed] }
+            .map { String($0.count).count }.max()
+        let column = Swift.max(11, (widest ?? 0) + 2)
         out.line(
             DisplayWidth.pad("zone", to: 10) + ["free", "min", "low", "high", "managed"].map {
-                DisplayWidth.pad($0, to: 11, right: true)
+                DisplayWidth.pad($0, to: column, right: true)
             }.joined() + "   free")
         for z in zones {
             let cells = [z.free, z.min, z.low, z.high, z.managed].map {
-                DisplayWidth.pad(String($0.count), to: 11, right: true)
+                DisplayWidth.pad(String($0.count), to: column, right: true)
             }
             out.line(DisplayWidth.pad("\(z.node) \(z.zone.rawValue)", to: 10) + cells.joined() + "   "
                 + SimArguments.size(z.free))

@@ -44,9 +44,9 @@ enum SimArguments {
         return Pages(bytes: bytes)
     }
 
-    /// Like `pages` but allows zero (`--swap 0`).
+    /// Like `pages` but allows zero in any unit (`--swap 0`, `--swap 0G`).
     static func pagesOrZero(_ text: String, option: String) throws(ShellError) -> Pages {
-        if text.trimmingCharacters(in: .whitespaces) == "0" { return .zero }
+        if Quantity.isZero(text) { return .zero }
         return try pages(text, option: option)
     }
 

@@ -111,16 +111,16 @@ public struct SwapLabMain: ParsableCommand {
         } else if let script {
             let text: String
             do {
-                text = try String(contentsOfFile: script, encoding: .utf8)
+                // Only a regular file, at most 16 MiB: a FIFO or /dev/zero must not block or flood the shell.
+                text = try UserFile.readText(script, limit: 16 << 20)
             } catch {
                 let output = Output(mode: color)
-                output.error(
-                    output.styled("error:", .red)
-                        + " cannot read the script '\(script)' (\(SwapLabMain.describeReadFailure(script)));"
-                        + " check the path")
+                output.error(output.styled("error:", .red) + " cannot read the script: \(error.description)")
                 throw ExitCode(2)
             }
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // "\r\n" is one Character in Swift: split on it too, so a script saved with CRLF line ends reads the same.
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+                .map(String.init)
             try launch { $0.run(reader: ScriptLineReader(lines: lines), stopOnFailure: true) }
         } else {
             try launch { shell in
@@ -130,7 +130,8 @@ public struct SwapLabMain: ParsableCommand {
                 session.course?.startupNotices().forEach { session.output.line($0) }
                 if terminal && !noEdit,
                     let editor = LineEditor(
-                        historyFile: SwapLabMain.historyFile(session), interrupt: session.interrupt)
+                        historyFile: SwapLabMain.historyFile(session), interrupt: session.interrupt,
+                        warn: { session.output.error($0) })
                 {
                     return shell.run(reader: editor, interactive: true)
                 }
@@ -149,6 +150,11 @@ public struct SwapLabMain: ParsableCommand {
         SignalTrap.install(interrupt: session.interrupt)
         if let lessons { setenv("SWAPLAB_LESSONS", lessons, 1) }
         let shell = Shell(session: session)
+        // A progress file moved aside or left alone is reported in every mode (-c and --script too), on stderr.
+        if let notice = session.course?.progressNotice {
+            session.output.error("warning: " + notice)
+            session.course?.progressNotice = nil
+        }
         shell.onExit.append { $0.cleanup() }
         defer {
             shell.runExitHooks()
@@ -156,15 +162,6 @@ public struct SwapLabMain: ParsableCommand {
         }
         let status = body(shell)
         if status != 0 { throw ExitCode(status) }
-    }
-
-    /// Why a script cannot be read, in a few words (the file is missing, a directory, or not readable).
-    static func describeReadFailure(_ path: String) -> String {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
-        if isDirectory.boolValue { return "it is a directory" }
-        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
-        return "not UTF-8 text"
     }
 
     /// The history file: `SWAPLAB_HISTORY` when set (tests), else `history` in the state directory.

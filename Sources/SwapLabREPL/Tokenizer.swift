@@ -51,7 +51,8 @@ public enum Tokenizer {
             case "'", "\"":
                 quote = c
                 inWord = true
-            case ";":
+            case ";", "\n", "\r\n":
+                // A line break (in `-c 'a\nb'`) ends a command as `;` does.
                 endWord()
                 if !words.isEmpty { commands.append(words) }
                 words = []
@@ -59,7 +60,7 @@ public enum Tokenizer {
                 endWord()
                 if !words.isEmpty { commands.append(words) }
                 return commands
-            case " ", "\t", "\n", "\r":
+            case " ", "\t", "\r":
                 endWord()
             default:
                 word.append(c)

@@ -68,9 +68,14 @@ struct WatchCommand: ShellCommand {
             let body = try renderer.render(session: session, frame: frame)
             if inPlace {
                 // Home, then each line cleared to its end, then the rest of the screen: no flicker, one write.
-                let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
-                let text = lines.map { $0 + "\u{1B}[K" }.joined(separator: "\n")
-                session.output.emit((first ? "\u{1B}[2J" : "") + "\u{1B}[H" + text + "\u{1B}[J")
+                // The cursor sequences are swaplab's own; the frame's text is made safe by the output.
+                var parts: [(text: String, control: Bool)] = [((first ? "\u{1B}[2J" : "") + "\u{1B}[H", true)]
+                for (i, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    parts.append(((i > 0 ? "\n" : "") + line, false))
+                    parts.append(("\u{1B}[K", true))
+                }
+                parts.append(("\u{1B}[J", true))
+                session.output.emitFrame(parts)
             } else {
                 session.output.emit(body)
                 if frame + 1 < frames { session.output.line() }

@@ -154,8 +154,9 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
         #expect(course.lessons.isEmpty)
         #expect(course.errors.count == 2)
         #expect(course.errors.first?.description.hasPrefix("<mem>/a/lesson.yaml:7:") == true)
-        #expect(course.errors.last?.description == "<mem>/index.yaml:4: lessons[1]: names ../outside.yaml, which "
-            + "does not exist; fix the path or add the file")
+        #expect(
+            course.errors.last?.description == "<mem>/index.yaml:4: lessons[1]: '../outside.yaml' must be a path "
+                + "inside the lessons folder (no leading '/', no '..' out of it)")
         #expect(LessonSource.normalized("./a//b/../c") == "a/c")
         #expect(LessonSource.normalized("../c") == nil)
     }
@@ -174,7 +175,7 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
         ("free: {below: low}", "freeish: {below: low}", "unknown predicate 'freeish'"),
         ("    hints:\n      - {en: \"Try `alloc 1G`\", ko: \"`alloc 1G`를 해 보세요\"}\n", "", "has no hints"),
         ("solution: {sim: [\"alloc 1G\"], live: [\"alloc 1G\"]}", "solution: {sim: [\"alloc 1G\"]}", "no live solution"),
-        ("setup: {sim: [reset], live: []}", "setup: {sim: [\"rm -rf /tmp/x\"]}", "runs 'rm', which is not a swaplab command"),
+        ("setup: {sim: [reset], live: []}", "setup: {sim: [\"rm -rf /tmp/x\"]}", "runs 'rm', which lessons may not run"),
         ("  - id: push", "  - id: intro", "step id 'intro' is used twice"),
         ("explain: {en: \"free fell to {free}\", ko: \"free가 {free}까지 떨어졌습니다\"}",
          "explain: {en: \"it took {bogus}\", ko: \"{bogus} 걸렸습니다\"}", "uses {bogus}, which no check of this step fills"),

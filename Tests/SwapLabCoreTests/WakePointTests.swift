@@ -86,9 +86,9 @@ import Testing
     }
 
     /// live-lab.md §1: on 24 GiB, wsf ≈ 570 puts the wake point at 1.5 GiB.
-    @Test func scaleFactor570GivesA1Point5GiBWakePoint() {
+    @Test func scaleFactor570GivesA1Point5GiBWakePoint() throws {
         let managed: [(ZoneType, Pages)] = [(.dma, Pages(3840)), (.dma32, Pages(772_915)), (.normal, Pages(5_394_266))]
-        let marks = WatermarkFormula.perZone(managed: managed, minFreeKbytes: 67584, scaleFactor: 570)
+        let marks = try WatermarkFormula.perZone(managed: managed, minFreeKbytes: 67584, scaleFactor: 570)
         let protection: [[Int64]] = [[0, 3019, 24090, 24090, 24090], [0, 0, 21071, 21071, 21071], [0, 0, 0, 0, 0]]
         let snaps = zip(managed, zip(marks, protection)).map { zm, mp in
             ZoneSnapshot(

@@ -25,7 +25,7 @@ import Testing
             expected.append((kv["min"]!, kv["low"]!, kv["high"]!))
         }
         #expect(zones.count == 3)
-        let marks = WatermarkFormula.perZone(managed: zones, minFreeKbytes: 67584, scaleFactor: Int64(wsf))
+        let marks = try WatermarkFormula.perZone(managed: zones, minFreeKbytes: 67584, scaleFactor: Int64(wsf))
         for (m, e) in zip(marks, expected) {
             #expect(m.min.count == e.0)
             #expect(m.low.count == e.1)
@@ -33,12 +33,12 @@ import Testing
         }
     }
 
-    @Test func kernelReferenceWorkedExample() {
+    @Test func kernelReferenceWorkedExample() throws {
         // kernel.md §1.2: DMA 3976, DMA32 746000, Normal 3145728 managed, wsf 10, sqrt rule.
         let zones: [(ZoneType, Pages)] = [(.dma, Pages(3976)), (.dma32, Pages(746000)), (.normal, Pages(3145728))]
         let mfk = WatermarkFormula.minFreeKbytes(lowmemManaged: Pages(3976 + 746000 + 3145728))
         #expect(mfk == 15790)
-        let m = WatermarkFormula.perZone(managed: zones, minFreeKbytes: mfk, scaleFactor: 10)
+        let m = try WatermarkFormula.perZone(managed: zones, minFreeKbytes: mfk, scaleFactor: 10)
         #expect(m.map { $0.min.count } == [4, 755, 3187])
         #expect(m.map { $0.low.count } == [7, 1501, 6332])
         #expect(m.map { $0.high.count } == [10, 2247, 9477])

@@ -34,7 +34,14 @@ import Testing
         #expect(sh.execute("chart --glyphs ascii --width 90"))
         #expect(sh.session.output.takeCaptured() == before)
         #expect(try TimelineRecording.text(of: #require(sh.session.replay)) == TimelineRecording.text(of: original))
-        #expect(!FileManager.default.fileExists(atPath: copy + ".swaplab-tmp-\(getpid())"))
+        #expect(Self.temporaryFiles(beside: copy).isEmpty)
+    }
+
+    /// The temporary files `UserFile.replace` would leave beside `path` (`.NAME.swaplab-PID-N`) had a write failed.
+    static func temporaryFiles(beside path: String) -> [String] {
+        let url = URL(fileURLWithPath: path)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)) ?? []
+        return names.filter { $0.hasPrefix("." + url.lastPathComponent + ".swaplab-") }
     }
 
     /// A record that cannot finish leaves no temporary file and the target as it was.
@@ -44,7 +51,7 @@ import Testing
         #expect(!sh.execute("record /nonexistent-swaplab-dir/r.jsonl"))
         #expect(
             sh.session.output.takeCaptured().contains(
-                "cannot write /nonexistent-swaplab-dir/r.jsonl: No such file or directory"))
+                "cannot write /nonexistent-swaplab-dir/r.jsonl: the folder /nonexistent-swaplab-dir does not exist"))
         let target = FileManager.default.temporaryDirectory
             .appendingPathComponent("swaplab-rec-bad-\(getpid()).jsonl").path
         defer { unlink(target) }
@@ -55,7 +62,7 @@ import Testing
         #expect(!sh.execute("record \(target)"))
         #expect(sh.session.output.takeCaptured().contains("cannot record: a time of nan cannot be recorded"))
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "before\n")
-        #expect(!FileManager.default.fileExists(atPath: target + ".swaplab-tmp-\(getpid())"))
+        #expect(Self.temporaryFiles(beside: target).isEmpty)
     }
 
     @Test func chartSinceAMarkKeepsTheRunsYRange() throws {

@@ -136,7 +136,11 @@ public struct ChartData: Sendable {
             case .node(let node):
                 let zs = s.zones.filter { $0.node == node }
                 guard !zs.isEmpty else { return nil }
-                func sum(_ k: KeyPath<ZoneSample, Pages>) -> Double { Double(zs.reduce(Int64(0)) { $0 + $1[keyPath: k].count }) }
+                // Summed as Double: a recording's page counts are bounded where they are read, and a sum of them
+                // must never trap while drawing.
+                func sum(_ k: KeyPath<ZoneSample, Pages>) -> Double {
+                    zs.reduce(0.0) { $0 + Double($1[keyPath: k].count) }
+                }
                 return ChartPoint(time: s.time, free: sum(\.free), min: sum(\.min), low: sum(\.low), high: sum(\.high))
             case .auto:
                 return nil
@@ -188,7 +192,15 @@ public struct ChartData: Sendable {
         case .auto:
             title = ""
         }
-        let span = timeRange ?? timeline.span ?? (points[0].time...points[0].time)
+        var span = timeRange ?? timeline.span ?? (points[0].time...points[0].time)
+        // Spans are finite: recordings bound their times where they are read; clamp here too, so no axis loop
+        // can be asked to walk an infinite span.
+        if !span.lowerBound.isFinite || !span.upperBound.isFinite
+            || span.upperBound - span.lowerBound > 2 * Limits.maxTime
+        {
+            let lo = Swift.min(Swift.max(span.lowerBound, -Limits.maxTime), Limits.maxTime)
+            span = lo...Swift.max(lo, Swift.min(span.upperBound, Limits.maxTime))
+        }
         start = span.lowerBound
         end = span.upperBound > span.lowerBound ? span.upperBound : span.lowerBound + 1
         pageRange = fixed ?? ChartData.pageRange(of: points)
@@ -202,7 +214,7 @@ public struct ChartData: Sendable {
             guard let o0 = a.counters["pswpout"], let o1 = b.counters["pswpout"] else { return nil }
             let i0 = a.counters["pswpin"] ?? 0
             let i1 = b.counters["pswpin"] ?? 0
-            return (a.time, b.time, Swift.max(0, o1 - o0), Swift.max(0, i1 - i0))
+            return (a.time, b.time, Swift.max(0, o1.saturatingSubtract(o0)), Swift.max(0, i1.saturatingSubtract(i0)))
         }
     }
 
@@ -260,7 +272,7 @@ public struct ChartData: Sendable {
             return (spans.sorted { $0.start < $1.start }, false)
         }
         func stalls(_ s: Sample) -> Int64 {
-            s.counters.reduce(0) { $0 + ($1.key.hasPrefix("allocstall_") ? $1.value : 0) }
+            s.counters.reduce(Int64(0)) { $0.saturatingAdd($1.key.hasPrefix("allocstall_") ? $1.value : 0) }
         }
         return (counterSpans(timeline.samples) { stalls($1) > stalls($0) }, true)
     }
@@ -327,12 +339,27 @@ enum ChartFormat {
 
     /// A "nice" step (1, 2 or 5 × 10ⁿ) of at least `raw`.
     static func niceStep(atLeast raw: Double) -> Double {
-        guard raw > 0, raw.isFinite else { return 1 }
+        // Below 1e-300 the divisions below would reach zero (a zero step); the callers bound their loops anyway.
+        guard raw > 1e-300, raw.isFinite else { return 1 }
         var p = 1.0
         while p * 10 <= raw { p *= 10 }
         while p > raw { p /= 10 }
         for m in [1.0, 2.0, 5.0, 10.0] where p * m >= raw { return p * m }
         return p * 10
+    }
+
+    /// `first`, `first + step`, `first + 2 step`, … while `keep` holds, at most `limit` of them: an axis never needs
+    /// more, and a step too small for the magnitude of `first` (where `first + step == first`) or a non-finite
+    /// bound can never make the loop run forever.
+    static func ticks(from first: Double, step: Double, limit: Int = 1000, while keep: (Double) -> Bool) -> [Double] {
+        guard first.isFinite, step.isFinite, step > 0 else { return [] }
+        var out: [Double] = []
+        for k in 0..<limit {
+            let v = first + Double(k) * step
+            guard v.isFinite, keep(v) else { break }
+            out.append(v)
+        }
+        return out
     }
 
     /// Seconds on a time axis: whole when the step is whole, else one or two decimals.

@@ -39,13 +39,12 @@ public enum SVGChart {
         // Y grid and labels (MiB).
         let spanMiB = (hi - lo) * 4096 / 1_048_576
         let step = ChartFormat.niceStep(atLeast: spanMiB / 5)
-        var tick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
+        let firstTick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
         s += "<g font-size=\"14\" fill=\"#555555\" text-anchor=\"end\">\n"
-        while tick * 1_048_576 / 4096 <= hi {
+        for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= hi }) {
             let yy = y(tick * 1_048_576 / 4096)
             s += ##"<line x1="\##(f(plotLeft))" y1="\##(f(yy))" x2="\##(f(plotRight))" y2="\##(f(yy))" stroke="#e6e6e6" stroke-width="1"/>"##
             s += ##"<text x="\##(f(plotLeft - 8))" y="\##(f(yy + 5))">\##(step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1))</text>"## + "\n"
-            tick += step
         }
         s += "</g>\n"
         s += ##"<text x="60.0" y="\##(f((plotTop + plotBottom) / 2))" font-size="14" fill="#555555" transform="rotate(-90 60.0 \##(f((plotTop + plotBottom) / 2)))" text-anchor="middle">free memory, MiB</text>"## + "\n"
@@ -100,7 +99,8 @@ public enum SVGChart {
             for p in (a == b ? [a] : ordered) { pts.append("\(f(x(p.time))),\(f(clampY(y(p.free))))") }
         }
         for p in d.points {
-            let b = Int((x(p.time) - plotLeft) / (plotRight - plotLeft) * Double(pixels))
+            let raw = (x(p.time) - plotLeft) / (plotRight - plotLeft) * Double(pixels)
+            let b = raw.isFinite ? Int(Swift.max(-1, Swift.min(Double(pixels + 1), raw))) : (raw > 0 ? pixels + 1 : -1)
             if b != bucket {
                 flush()
                 bucket = b
@@ -126,13 +126,11 @@ public enum SVGChart {
         s += ##"<rect x="\##(f(plotLeft))" y="\##(f(plotTop))" width="\##(f(plotRight - plotLeft))" height="\##(f(plotBottom - plotTop))" fill="none" stroke="#888888" stroke-width="1"/>"## + "\n"
         let duration = d.end - d.start
         let tstep = ChartFormat.niceStep(atLeast: duration / 10)
-        var t = 0.0
         s += "<g font-size=\"14\" fill=\"#555555\" text-anchor=\"middle\">\n"
-        while t <= duration + 1e-9 {
+        for t in ChartFormat.ticks(from: 0, step: tstep, while: { $0 <= duration + 1e-9 }) {
             let xx = x(d.start + t)
             s += ##"<line x1="\##(f(xx))" y1="\##(f(plotBottom))" x2="\##(f(xx))" y2="\##(f(plotBottom + 6))" stroke="#888888"/>"##
             s += ##"<text x="\##(f(xx))" y="\##(f(plotBottom + 22))">\##(ChartFormat.seconds(t, step: tstep))</text>"## + "\n"
-            t += tstep
         }
         s += "</g>\n"
         s += ##"<text x="\##(f(plotRight))" y="\##(f(plotBottom + 40))" font-size="14" fill="#555555" text-anchor="end">time, s</text>"## + "\n"

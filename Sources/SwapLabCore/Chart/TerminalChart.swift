@@ -156,7 +156,10 @@ struct Canvas {
     static func column(of t: Double, _ d: ChartData, width w: Int) -> Int {
         let dt = (d.end - d.start) / Double(w)
         guard dt > 0 else { return 0 }
-        return Swift.max(0, Swift.min(w - 1, Int(((t - d.start) / dt).rounded(.down))))
+        // Clamped as a Double first: a time far outside a tiny span must not overflow the conversion to Int.
+        let k = ((t - d.start) / dt).rounded(.down)
+        guard k.isFinite else { return k > 0 ? w - 1 : 0 }
+        return Int(Swift.max(0, Swift.min(Double(w - 1), k)))
     }
 
     /// Per column (or sub-column): lowest and highest free (joined to the previous column so the line is
@@ -277,12 +280,12 @@ struct Canvas {
         // Y labels at nice steps; watermark names and values at the right edge.
         let step = ChartFormat.niceStep(atLeast: span * 4096 / 1_048_576 / Double(Swift.max(2, h / 3)))
         var yLabels: [Int: String] = [:]
-        var tick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
-        while tick * 1_048_576 / 4096 <= d.pageRange.upperBound {
+        let firstTick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
+        let top = d.pageRange.upperBound
+        for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= top }) {
             if let pos = position(tick * 1_048_576 / 4096), yLabels[pos.row] == nil {
                 yLabels[pos.row] = step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1)
             }
-            tick += step
         }
         var right: [Int: (String, ChartColor)] = [:]
         if let last = d.points.last {
@@ -323,17 +326,15 @@ struct Canvas {
         let step = ChartFormat.niceStep(atLeast: duration * 9 / Double(w))
         var axis = Array(repeating: g.axisH, count: w)
         var labels = Array(repeating: Character(" "), count: w + 8)
-        var t = 0.0
-        while t <= duration + 1e-9 {
+        for t in ChartFormat.ticks(from: 0, step: step, while: { $0 <= duration + 1e-9 }) {
             let c = Int((t / duration * Double(w)).rounded(.down))
-            if c < w {
+            if c >= 0 && c < w {
                 axis[c] = g.axisTick
                 let s = ChartFormat.seconds(t, step: step)
                 if c + s.count <= labels.count {
                     for (k, ch) in s.enumerated() { labels[c + k] = ch }
                 }
             }
-            t += step
         }
         text(String(repeating: " ", count: 6) + String(g.axisCorner) + String(axis) + " s")
         text(String(repeating: " ", count: 7) + String(labels).trimmingTrailingSpaces())

@@ -72,14 +72,13 @@ public enum Checker {
         _ condition: Condition, input: CheckInput, start: Double, end: Double, earlier: [PredicateOutcome]
     ) -> (Bool, [String: String], Double?) {
         if case .output(let pattern, let compare) = condition {
-            guard let regex = try? Regex(pattern), let m = input.output.firstMatch(of: regex) else {
+            // `BoundedPattern` searches in time linear in the output (no backtracking), however long a line is.
+            guard let regex = try? BoundedPattern(pattern), let m = regex.firstMatch(in: input.output) else {
                 return (false, ["matched": ""], nil)
             }
-            var v = ["matched": String(input.output[m.range].prefix(80))]
+            var v = ["matched": String(m.matched.prefix(80))]
             // Named groups (`(?<low>\d+)`) become values of their own, so explanations can quote what was shown.
-            for group in m.output {
-                if let name = group.name, let text = group.substring { v[name] = String(text) }
-            }
+            for (name, text) in m.groups { v[name] = text }
             // `where:` comparisons on captured integers; the first that does not hold fails the predicate.
             for c in compare {
                 guard let text = v[c.group], let x = Int64(text) else {
@@ -128,13 +127,18 @@ public enum Checker {
                 return (false, ["counter": name, "delta": "?", "before": "?", "after": "?",
                                 "problem": "no sample in the window has the counter \(name)"], nil)
             }
-            let delta = after - before
-            let v = ["counter": name, "delta": String(delta), "before": String(before), "after": String(after)]
+            let (delta, overflow) = after.subtractingReportingOverflow(before)
+            var v = ["counter": name, "delta": String(delta), "before": String(before), "after": String(after)]
+            if overflow {
+                v["delta"] = "?"
+                v["problem"] = "the counter \(name) went from \(before) to \(after), too far apart to compare"
+                return (false, v, nil)
+            }
             return (cmp.holds(delta), v, cmp.holds(delta) ? samples.last?.time : nil)
         case .oomKill:
             let victims = events.filter { $0.name == "mark_victim" }
             let counted = counterSpan("oom_kill", samples: samples, all: timeline.samples, start: start)
-                .map { $0.1 - $0.0 } ?? 0
+                .map { $0.1.saturatingSubtract($0.0) } ?? 0
             let count = max(Int64(victims.count), counted)
             var v = ["count": String(count)]
             if let first = victims.first {
@@ -172,7 +176,7 @@ public enum Checker {
                 case .largest: if z.zone != largest || z.node != 0 { continue }
                 case .zone(let t): if z.zone != t || z.node != 0 { continue }
                 }
-                let diff = z.free.count - mark.pages(in: z).count
+                let diff = z.free.count.saturatingSubtract(mark.pages(in: z).count)
                 let hit = below ? diff <= 0 : diff > 0
                 if hit && firstHit == nil { firstHit = s.time }
                 if best == nil || (below ? diff < best!.diff : diff > best!.diff) { best = (s, z, diff) }
@@ -182,7 +186,7 @@ public enum Checker {
             return (false, ["problem": "no sample of that zone in the window", "mark": mark.rawValue], nil)
         }
         let z = best.zone
-        let gap = Pages(abs(best.diff))
+        let gap = Pages(best.diff.saturatingMagnitude)
         let v: [String: String] = [
             "zone": z.zone.rawValue, "node": String(z.node), "free": String(z.free.count),
             "min": String(z.min.count), "low": String(z.low.count), "high": String(z.high.count),
@@ -236,8 +240,9 @@ public enum Template {
         var out = ""
         var rest = text[...]
         while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
+            // An unclosed `{` is text: the rest is kept once, as written.
             guard let close = rest[open...].firstIndex(of: "}") else { break }
+            out += rest[..<open]
             let name = String(rest[rest.index(after: open)..<close])
             if let v = values[name] { out += v } else { out += rest[open...close] }
             rest = rest[rest.index(after: close)...]

@@ -126,14 +126,15 @@ public enum LessonLinter {
                     issue(sp, "command step '\(step.id)' has no input pattern; add input: (a regular expression)")
                     break
                 }
-                guard let regex = try? Regex(input) else {
-                    issue(sp + ".input", "'\(input)' is not a valid regular expression")
+                let pattern: LinePattern
+                do { pattern = try LinePattern(input) } catch {
+                    issue(sp + ".input", "'\(input)' is not a pattern swaplab matches: \(error.description)")
                     break
                 }
                 let sim = step.solution.sim
                 if step.engine.allows(.sim), !sim.isEmpty,
                     !sim.flatMap({ $0.split(separator: ";") }).contains(where: {
-                        $0.trimmingCharacters(in: .whitespaces).wholeMatch(of: regex) != nil
+                        pattern.matches($0.split(separator: " ").joined(separator: " "))
                     })
                 {
                     issue(sp + ".solution", "no solution line matches input '\(input)'; the solution must be a valid answer")

@@ -12,13 +12,14 @@ enum ProcBytes {
 
     @inline(__always) static func isBlank(_ b: UInt8) -> Bool { b == space || b == tab }
 
-    /// `start..<end` without leading and trailing spaces and tabs.
+    /// `start..<end` without leading spaces and tabs, and without trailing spaces, tabs and carriage returns.
     @inline(__always)
     static func trim(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> (start: Int, end: Int) {
         var s = start
         var e = end
         while s < e, isBlank(bytes[s]) { s += 1 }
-        while e > s, isBlank(bytes[e - 1]) { e -= 1 }
+        // A trailing "\r" too: a capture saved with CRLF line ends reads the same.
+        while e > s, isBlank(bytes[e - 1]) || bytes[e - 1] == 0x0D { e -= 1 }
         return (s, e)
     }
 

@@ -135,8 +135,8 @@ public enum Syscall {
         try r.get()
     }
 
-    /// Renames `from` to `to`, replacing `to` at once (the reader sees the old file or the new one, never half).
-    /// The corresponding C function is `rename`.
+    /// Renames `from` to `to`, replacing `to` at once (the reader sees the old file or the new one, never half); a
+    /// link at `to` is replaced, never followed. The corresponding C function is `rename`.
     public static func rename(_ from: String, to: String) throws(SystemError) {
         _ = try retrying("rename", to) { Glibc.rename(from, to) }
     }
@@ -165,6 +165,13 @@ public enum Syscall {
     public static func linkStatus(_ path: String) throws(SystemError) -> stat {
         var st = stat()
         _ = try retrying("lstat", path) { Glibc.lstat(path, &st) }
+        return st
+    }
+
+    /// The status of what `path` names, following links. The corresponding C function is `stat`.
+    public static func status(_ path: String) throws(SystemError) -> stat {
+        var st = stat()
+        _ = try retrying("stat", path) { Glibc.fstatat(AT_FDCWD, path, &st, 0) }
         return st
     }
 

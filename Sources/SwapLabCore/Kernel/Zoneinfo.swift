@@ -252,11 +252,18 @@ public enum ZoneinfoParser {
             || ProcBytes.equals(bytes, start, end, "vm stats threshold")
     }
 
+    private struct ZoneKey: Hashable {
+        var node: Int
+        var zone: ZoneType
+    }
+
     /// Walks the lines of a /proc/zoneinfo, classifying each as the kernel prints them (kernel.md §4.1), and hands
     /// what it finds to `sink`. Every line is checked, whatever the sink keeps, so all sinks fail alike.
     static func scan<S: Sink>(_ bytes: UnsafeRawBufferPointer, path: String, into sink: inout S) throws(KernelError) {
         var pending: ZoneBlock?
         var section = Section.fields
+        // Where each zone's block began.
+        var seen: [ZoneKey: Int] = [:]
         try ProcBytes.forEachLine(bytes) { (lineNumber, lineStart, lineEnd) throws(KernelError) in
             let (s, e) = ProcBytes.trim(bytes, lineStart, lineEnd)
             if s == e { return }
@@ -276,8 +283,16 @@ public enum ZoneinfoParser {
                 guard let w1, let w2, let w3, more == nil, ProcBytes.equals(bytes, w2.start, w2.end, "zone"),
                     let node = ProcBytes.int64(bytes, w1.start, w1.end)
                 else { throw bad("expected 'Node N, zone NAME'") }
+                guard Limits.kernelNodes.contains(Int(node)) else {
+                    let last = Limits.kernelNodes.upperBound
+                    throw bad("node \(node) is out of range; a kernel numbers its nodes 0…\(last)")
+                }
                 guard let zone = ZoneType(bytes, w3.start, w3.end) else {
                     throw bad("unknown zone name '\(ProcBytes.string(bytes, w3.start, w3.end))'")
+                }
+                // A zone printed twice is refused, as `--zones` refuses it.
+                if let first = seen.updateValue(lineNumber, forKey: ZoneKey(node: Int(node), zone: zone)) {
+                    throw bad("node \(node) zone \(zone.rawValue) is printed twice (first at line \(first))")
                 }
                 if let p = pending { try sink.zone(p, path: path) }
                 pending = ZoneBlock(node: Int(node), zone: zone, line: lineNumber)

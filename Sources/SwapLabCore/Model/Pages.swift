@@ -15,8 +15,11 @@ public struct Pages: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public init(kibibytes: Int64) { self.count = kibibytes >> 2 }
 
     public static let zero = Pages(0)
-    public var bytes: Int64 { count * Pages.size }
-    public var kibibytes: Int64 { count * 4 }
+    /// Bytes in these pages; held at `Int64.max` rather than overflowing (counts from outside are bounded by
+    /// `Limits.maxPages` where they enter, so only a bug could reach the limit).
+    public var bytes: Int64 { count.saturatingMultiply(Pages.size) }
+    /// Kibibytes in these pages, held at the limits like `bytes`.
+    public var kibibytes: Int64 { count.saturatingMultiply(4) }
     public var mebibytes: Double { Double(count) * 4096 / 1_048_576 }
 
     public static func < (a: Pages, b: Pages) -> Bool { a.count < b.count }

@@ -8,11 +8,29 @@ public enum Quantity {
     }
 
     /// Bytes in `text`: a whole number of bytes (`4096`) or a number with a binary suffix
-    /// `K`, `M`, `G`, `T` (also `KiB`, `MB`, … all meaning powers of 1024), e.g. `512K`, `300M`, `1.5G`.
+    /// `K`, `M`, `G`, `T` (also `KiB`, `MB`, … all meaning powers of 1024), e.g. `512K`, `300M`, `1.5G`; from 1 byte
+    /// to `Limits.maxBytes` (4 PiB).
     public static func bytes(_ text: String) throws(ParseError) -> Int64 {
+        let bytes = try byteValue(text)
+        guard bytes >= 1 else {
+            throw ParseError(description: "'\(text)' is less than one byte; a size must be at least 1 byte (e.g. 300M)")
+        }
+        return Int64(bytes)
+    }
+
+    /// Whether `text` is a size of zero (`0`, `0G`, `0.0M`), which options such as `--swap` accept as "none".
+    public static func isZero(_ text: String) -> Bool {
+        (try? byteValue(text)) == 0
+    }
+
+    /// The number of bytes `text` names, 0…`Limits.maxBytes`, as a whole number.
+    private static func byteValue(_ text: String) throws(ParseError) -> Double {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard !t.isEmpty else { throw ParseError(description: "a size is missing; write it like 4096, 512K, 300M or 2G") }
-        let digits = t.prefix { $0.isNumber || $0 == "." }
+        if t.hasPrefix("-") {
+            throw ParseError(description: "'\(text)' is not a size; sizes are positive (e.g. 300M)")
+        }
+        let digits = t.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
         var unit = t.dropFirst(digits.count).lowercased()
         if unit.hasSuffix("ib") { unit = String(unit.dropLast(2)) } else if unit.hasSuffix("b") && unit.count == 2 {
             unit = String(unit.dropLast())
@@ -31,19 +49,22 @@ public enum Quantity {
         guard let value = Double(digits), !digits.isEmpty else {
             throw ParseError(description: "'\(text)' is not a size; write it like 4096, 512K, 300M or 2G")
         }
-        let bytes = value * Double(Int64(1) << shift)
-        guard bytes >= 1, bytes < 9.0e18 else {
-            throw ParseError(description: "'\(text)' is out of range; a size must be at least 1 byte and below 8 EiB")
+        let bytes = (value * Double(Int64(1) << shift)).rounded(.down)
+        guard bytes.isFinite, bytes <= Double(Limits.maxBytes) else {
+            throw ParseError(description: "'\(text)' is too large; a size is at most 4 PiB (4096T)")
         }
-        return Int64(bytes)
+        return bytes
     }
 
     /// Seconds in `text`: `250ms`, `1s`, `1.5s`, `2m`, `1h`; a bare number is seconds.
     public static func seconds(_ text: String) throws(ParseError) -> Double {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let digits = t.prefix { $0.isNumber || $0 == "." }
+        if t.hasPrefix("-") {
+            throw ParseError(description: "'\(text)' is not a duration; durations are positive (e.g. 2s)")
+        }
+        let digits = t.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
         let unit = t.dropFirst(digits.count)
-        guard let value = Double(digits), !digits.isEmpty else {
+        guard let value = Double(digits), !digits.isEmpty, value.isFinite else {
             throw ParseError(description: "'\(text)' is not a duration; write it like 100ms, 2s or 1m")
         }
         let factor: Double
@@ -56,7 +77,11 @@ public enum Quantity {
         default:
             throw ParseError(description: "'\(text)' has an unknown unit '\(unit)'; use ms, s, m or h (e.g. 500ms)")
         }
-        return value * factor
+        let seconds = value * factor
+        guard seconds.isFinite, seconds <= Limits.maxTime else {
+            throw ParseError(description: "'\(text)' is too long; a duration is at most \(Int(Limits.maxTime)) s")
+        }
+        return seconds
     }
 
     /// A size for people: `1.50 GiB`, `300 MiB`, `512 KiB`, `4096 B`.

@@ -177,12 +177,19 @@ public enum TimelineRecording {
             do {
                 record = try decoder.decode(RecordLine.self, from: Data(raw.utf8))
             } catch {
-                throw ReadError(line: number, message: explain(error))
+                throw ReadError(line: number, message: TimelineBounds.numberProblem(inLine: raw) ?? explain(error))
             }
+            // Every number is checked against `TimelineBounds` as it enters, so nothing downstream can overflow.
             switch record {
-            case .sample(let s): timeline.samples.append(s)
-            case .event(let e): timeline.events.append(e)
-            case .marker(let m): timeline.markers.append(m)
+            case .sample(let s):
+                if let p = TimelineBounds.problem(in: s) { throw ReadError(line: number, message: p) }
+                timeline.samples.append(s)
+            case .event(let e):
+                if let p = TimelineBounds.problem(in: e) { throw ReadError(line: number, message: p) }
+                timeline.events.append(e)
+            case .marker(let m):
+                if let p = TimelineBounds.problem(in: m) { throw ReadError(line: number, message: p) }
+                timeline.markers.append(m)
             }
         }
         return timeline

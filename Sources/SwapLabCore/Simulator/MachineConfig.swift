@@ -16,6 +16,8 @@ public enum SimulatorError: Error, Equatable, CustomStringConvertible {
     case taskExists(name: String)
     /// A request that makes no sense in the current state.
     case invalid(String)
+    /// A size beyond what swaplab computes with (`Limits`): what, the value given, and the limit.
+    case tooLarge(what: String, value: String, limit: String)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum SimulatorError: Error, Equatable, CustomStringConvertible {
             return "an allocation named '\(name)' already exists; release it first or choose another --name"
         case .invalid(let s):
             return s
+        case .tooLarge(let what, let value, let limit):
+            return "\(what) of \(value) is too large; swaplab simulates at most \(limit)"
         }
     }
 }
@@ -93,9 +97,10 @@ public struct MachineConfig: Sendable, Hashable, Codable {
         self.watermarkBoostFactor = watermarkBoostFactor
         self.swappiness = swappiness
         self.swap = swap
-        let managed = nodes.flatMap { $0 }.reduce(Int64(0)) { $0 + $1.managed.count }
-        self.used = used ?? Pages(managed * 50 / 100)
-        self.cleanCache = cleanCache ?? Pages(managed * 15 / 100)
+        // Held at Int64.max rather than overflowing: `validate()` refuses zones above `Limits.maxPages` anyway.
+        let managed = nodes.flatMap { $0 }.reduce(Int64(0)) { $0.saturatingAdd($1.managed.count) }
+        self.used = used ?? Pages(managed / 100 * 50 + managed % 100 * 50 / 100)
+        self.cleanCache = cleanCache ?? Pages(managed / 100 * 15 + managed % 100 * 15 / 100)
         self.dirtyCache = dirtyCache
         self.seed = seed
         self.ramBytes = ramBytes
@@ -116,6 +121,9 @@ public struct MachineConfig: Sendable, Hashable, Codable {
     public static func defaultZones(ramBytes: Int64, nodes: Int) throws(SimulatorError) -> [[ZoneSpec]] {
         guard (1...64).contains(nodes) else {
             throw .outOfRange(setting: "nodes", value: Int64(nodes), range: 1...64)
+        }
+        guard ramBytes <= Limits.maxBytes else {
+            throw .tooLarge(what: "RAM", value: Quantity.format(bytes: ramBytes), limit: "4 PiB")
         }
         guard ramBytes >= Int64(nodes) * (64 << 20) else {
             throw .noMemory(
@@ -153,6 +161,10 @@ public struct MachineConfig: Sendable, Hashable, Codable {
             guard let pages = Int64(kv[1].trimmingCharacters(in: .whitespaces)), pages >= 0 else {
                 throw .badZoneSpec(text: text, reason: "'\(kv[1])' is not a page count")
             }
+            guard pages <= Limits.maxPages else {
+                throw .badZoneSpec(
+                    text: text, reason: "\(name) has \(pages) pages; a zone holds at most \(Limits.maxPages) (4 PiB)")
+            }
             guard !zones.contains(where: { $0.type == type }) else {
                 throw .badZoneSpec(text: text, reason: "\(type.rawValue) is given twice")
             }
@@ -163,7 +175,17 @@ public struct MachineConfig: Sendable, Hashable, Codable {
     }
 
     /// Zones taken from captured zone snapshots (node and `managed` of each populated zone).
+    /// Node numbers must be 0…63 and managed pages at most `Limits.maxPages`; both are checked before anything is
+    /// built, so a capture naming node 100000000 costs nothing.
     public static func zones(from snapshots: [ZoneSnapshot]) throws(SimulatorError) -> [[ZoneSpec]] {
+        for s in snapshots where !Limits.simulatedNodes.contains(s.node) {
+            throw .invalid("the zoneinfo names node \(s.node); the simulator has nodes 0…63")
+        }
+        for s in snapshots where s.managed.count < 0 || s.managed.count > Limits.maxPages {
+            throw .tooLarge(
+                what: "managed pages of node \(s.node) zone \(s.zone.rawValue)", value: String(s.managed.count),
+                limit: "\(Limits.maxPages) pages (4 PiB)")
+        }
         let populated = snapshots.filter { $0.managed.count > 0 && $0.zone != .device }
         guard let maxNode = populated.map(\.node).max() else {
             throw .noMemory("the zoneinfo has no zone with managed pages; check the file")
@@ -180,11 +202,11 @@ public struct MachineConfig: Sendable, Hashable, Codable {
 
     /// Lowmem managed pages (DMA, DMA32, Normal), what `nr_free_buffer_pages()` returns at boot.
     public var lowmemManaged: Pages {
-        Pages(allZones.filter { $0.spec.type.isLowmem }.reduce(Int64(0)) { $0 + $1.spec.managed.count })
+        Pages(allZones.filter { $0.spec.type.isLowmem }.reduce(Int64(0)) { $0.saturatingAdd($1.spec.managed.count) })
     }
 
-    /// All managed pages.
-    public var totalManaged: Pages { Pages(allZones.reduce(Int64(0)) { $0 + $1.spec.managed.count }) }
+    /// All managed pages (held at Int64.max rather than overflowing; `validate()` bounds every zone).
+    public var totalManaged: Pages { Pages(allZones.reduce(Int64(0)) { $0.saturatingAdd($1.spec.managed.count) }) }
 
     /// `min_free_kbytes` as the kernel sets it at boot: the user value if given, else the sqrt rule of
     /// `calculate_min_free_kbytes()`, raised by `set_recommended_min_free_kbytes()` when `thp` is on.
@@ -202,6 +224,17 @@ public struct MachineConfig: Sendable, Hashable, Codable {
     public func validate() throws(SimulatorError) {
         guard !nodes.isEmpty, nodes.count <= 64 else {
             throw .outOfRange(setting: "nodes", value: Int64(nodes.count), range: 1...64)
+        }
+        for (n, zones) in nodes.enumerated() {
+            for z in zones where z.managed.count < 0 || z.managed.count > Limits.maxPages {
+                throw .tooLarge(
+                    what: "node \(n) zone \(z.type.rawValue)", value: "\(z.managed.count) pages",
+                    limit: "\(Limits.maxPages) pages (4 PiB)")
+            }
+        }
+        for (name, size) in [("swap", swap), ("used", used), ("cache", cleanCache), ("dirty cache", dirtyCache)]
+        where size.count > Limits.maxPages {
+            throw .tooLarge(what: name, value: Quantity.format(bytes: size.bytes), limit: "4 PiB")
         }
         guard totalManaged.count > 0 else { throw .noMemory("the machine has no managed pages; give it some RAM") }
         guard (1...3000).contains(watermarkScaleFactor) else {

@@ -33,6 +33,11 @@ enum SimConstants {
     /// Trace events that scale with pages (`mm_vmscan_write_folio`, `mm_vmscan_lru_shrink_inactive`) recorded at most
     /// this many times per machine; beyond it they are counted in `suppressedBulkEvents`.
     static let bulkEventLimit = 20_000
+    /// Milestone events (wakes, sleeps, direct reclaim, OOM kills) recorded at most; later ones are counted.
+    static let milestoneEventLimit = 50_000
+    /// Samples kept at most: beyond it the older three quarters are thinned to every other sample (counted), so a
+    /// day of simulated time still charts from start to end in bounded memory.
+    static let sampleLimit = 20_000
     /// `GFP_HIGHUSER_MOVABLE`'s highest zone: `ZONE_MOVABLE` (3 on x86-64).
     static let userHighestIndex = 3
 }
@@ -151,8 +156,15 @@ public final class Simulator {
     var stagedSamples: [Sample] = []
     var stagedEvents: [TraceEvent] = []
     var bulkEvents = 0
-    /// Page-scaled events not recorded because of `SimConstants.bulkEventLimit`, by event name.
+    /// Page-scaled events not recorded because of `SimConstants.bulkEventLimit`, and milestone events beyond
+    /// `SimConstants.milestoneEventLimit`, by event name.
     public private(set) var suppressedBulkEvents: [String: Int] = [:]
+    /// Samples thinned out of the timeline to keep it within `SimConstants.sampleLimit`.
+    public private(set) var thinnedSamples = 0
+    var milestoneLimitNoted = false
+    /// How many staged samples make a long `advance` flush them (see `advance(until:)`).
+    var stagedFlushMark = 4096
+    var thinningNoted = false
     var nextSampleIndex = 1
     /// When the most recently finished activity's last step ended.
     var lastActivityEnd = 0.0
@@ -168,9 +180,14 @@ public final class Simulator {
         rng = SplitMix64(seed: config.seed)
         markCounters = ("start", 0, CounterSet())
         let all = config.allZones
-        let marks = WatermarkFormula.perZone(
-            managed: all.map { ($0.spec.type, $0.spec.managed) }, minFreeKbytes: config.minFreeKbytes,
-            scaleFactor: config.watermarkScaleFactor)
+        let marks: [Watermarks]
+        do {
+            marks = try WatermarkFormula.perZone(
+                managed: all.map { ($0.spec.type, $0.spec.managed) }, minFreeKbytes: config.minFreeKbytes,
+                scaleFactor: config.watermarkScaleFactor)
+        } catch {
+            throw .invalid(error.description)
+        }
         var pfn: Int64 = 1
         for (n, specs) in config.nodes.enumerated() {
             let kernelZones: [(ZoneType, Pages)] = [ZoneType.dma, .dma32, .normal, .movable, .device].map { t in
@@ -272,8 +289,9 @@ public final class Simulator {
         return pid
     }
 
-    /// Starts `cache SIZE [--dirty]`: a reader (`cat`) or writer (`dd`) filling the page cache.
-    public func startCacheFill(size: Pages, dirty: Bool) throws(SimulatorError) {
+    /// Starts `cache SIZE [--dirty]`: a reader (`cat`) or writer (`dd`) filling the page cache. Returns its pid.
+    @discardableResult
+    public func startCacheFill(size: Pages, dirty: Bool) throws(SimulatorError) -> Int {
         guard size.count > 0 else { throw .invalid("the size must be at least one page (4096 bytes)") }
         let pid = nextPID
         nextPID += 1
@@ -282,6 +300,7 @@ public final class Simulator {
                 kind: .file(dirty: dirty), owner: Cohort.pageCache, comm: dirty ? "dd" : "cat", pid: pid,
                 remaining: size.count, rate: SimConstants.cacheRate, next: now))
         addMarker("cache \(Quantity.format(bytes: size.bytes))\(dirty ? " dirty" : "")")
+        return pid
     }
 
     /// `touch NAME`: the task reads every page; resident pages become young, swapped pages are read back
@@ -324,24 +343,33 @@ public final class Simulator {
         markCounters = (label, now, counters)
     }
 
-    /// Lets `seconds` of virtual time pass.
-    public func run(seconds: Double) {
-        advance(until: now + Swift.max(0, seconds))
+    /// Lets `seconds` of virtual time pass, or less when `interrupted` returns true (checked between actions).
+    public func run(seconds: Double, interrupted: () -> Bool = { false }) {
+        advance(until: now + Swift.max(0, seconds), interrupted: interrupted)
     }
 
     /// Runs until no activity is left (every allocation, cache fill and touch finished or was stopped), at most
-    /// `limit` virtual seconds, or until `interrupted` returns true. Returns the virtual time used.
+    /// `limit` virtual seconds, or until `interrupted` returns true (checked between actions, so Ctrl-C is seen
+    /// at once however much one simulated second holds). Returns the virtual time used.
     @discardableResult
     public func runUntilIdle(limit: Double = 3600, interrupted: () -> Bool = { false }) -> Double {
         let start = now
         while !activities.isEmpty, now - start < limit, !interrupted() {
-            advance(until: Swift.min(start + limit, now + 1.0), stopWhenIdle: true)
+            advance(until: Swift.min(start + limit, now + 1.0), stopWhenIdle: true, interrupted: interrupted)
         }
         return now - start
     }
 
     /// Whether any allocation, cache fill or touch is still in progress.
     public var isBusy: Bool { !activities.isEmpty }
+
+    /// Whether the allocation, cache fill or touch of `pid` is still in progress.
+    public func isBusy(pid: Int) -> Bool { activities.contains { $0.pid == pid } }
+
+    /// The pages the activity of `pid` has still to do, or nil when it is not in progress.
+    public func remaining(pid: Int) -> Pages? {
+        activities.first { $0.pid == pid }.map { Pages(Swift.max(0, $0.remaining)) }
+    }
 
     // MARK: - Reading the state
 
@@ -460,9 +488,21 @@ public final class Simulator {
         stagedSamples.append(Sample(time: t, zones: zs, counters: currentCounters()))
     }
 
-    /// Records a milestone event (never capped) with a sample of the state it was decided on.
-    func emit(_ t: Double, comm: String, pid: Int, cpu: Int = 0, _ name: String, _ payload: String) {
-        stagedEvents.append(TraceEvent(time: t, comm: comm, pid: pid, cpu: cpu, flags: ".....", name: name, payload: payload))
+    /// Records a milestone event with a sample of the state it was decided on; beyond
+    /// `SimConstants.milestoneEventLimit` it is only counted (with its sample), and a marker says so once.
+    func emit(_ t: Double, comm: String, pid: Int, cpu: Int = 0, _ name: String, _ payload: @autoclosure () -> String) {
+        if events.count + stagedEvents.count - bulkEvents >= SimConstants.milestoneEventLimit {
+            if !milestoneLimitNoted {
+                milestoneLimitNoted = true
+                markers.append(
+                    Marker(
+                        time: Swift.max(now, Swift.min(t, now)),
+                        label: "timeline limit: further milestone events are counted, not recorded"))
+            }
+            suppressedBulkEvents[name, default: 0] += 1
+            return
+        }
+        stagedEvents.append(TraceEvent(time: t, comm: comm, pid: pid, cpu: cpu, flags: ".....", name: name, payload: payload()))
         recordSample(at: t)
     }
 
@@ -501,6 +541,23 @@ public final class Simulator {
             let cut = sorted.firstIndex { $0.time > limit } ?? sorted.count
             samples.append(contentsOf: sorted[..<cut])
             stagedSamples = Array(sorted[cut...])
+        }
+        if samples.count > SimConstants.sampleLimit { thinSamples() }
+    }
+
+    /// Keeps the first sample and every other one of the older three quarters (the newest quarter, which lesson
+    /// checks and `watch` read, stays whole); counts what was left out, and says so once with a marker.
+    func thinSamples() {
+        let old = samples.count * 3 / 4
+        var kept: [Sample] = [samples[0]]
+        kept.reserveCapacity(samples.count)
+        for i in 1..<old where i % 2 == 0 { kept.append(samples[i]) }
+        thinnedSamples += (old - 1) - (kept.count - 1)
+        kept.append(contentsOf: samples[old...])
+        samples = kept
+        if thinnedSamples > 0 && !thinningNoted {
+            thinningNoted = true
+            markers.append(Marker(time: now, label: "timeline limit: older samples thinned to keep memory bounded"))
         }
     }
 

@@ -6,7 +6,8 @@ extension Simulator {
     /// Advances the clock to `end`, running every action due before it in time order (ties: periodic sample,
     /// then kswapd by node, then tasks in start order). While nothing happens the clock jumps; samples are taken every
     /// 100 ms while something does, and at the end.
-    func advance(until end: Double, stopWhenIdle: Bool = false) {
+    /// `interrupted` is checked before every action: when it returns true the clock stops where it is.
+    func advance(until end: Double, stopWhenIdle: Bool = false, interrupted: () -> Bool = { false }) {
         if !isActive {
             now = Swift.max(now, end)
             recordSample(at: now)
@@ -14,8 +15,19 @@ extension Simulator {
             return
         }
         nextSampleIndex = Swift.max(nextSampleIndex, Int((now / SimConstants.sampleInterval).rounded(.down)) + 1)
+        var stopped = false
         while true {
             if stopWhenIdle && activities.isEmpty { break }
+            if interrupted() {
+                stopped = true
+                break
+            }
+            // A long stretch (run 24h) moves what is due into the timeline as it goes, so thinning keeps it bounded.
+            if stagedSamples.count > stagedFlushMark {
+                flushStaged(through: now)
+                // Samples stamped ahead of the clock stay staged: flush again only when as many more have come.
+                stagedFlushMark = Swift.max(4096, stagedSamples.count * 2)
+            }
             let sampleTime = isActive ? Double(nextSampleIndex) * SimConstants.sampleInterval : Double.infinity
             var t = sampleTime
             var who = -1
@@ -39,7 +51,9 @@ extension Simulator {
                 nextSampleIndex += 1
             }
         }
-        if stopWhenIdle && activities.isEmpty {
+        if stopped {
+            // Interrupted: the clock stays at the last action.
+        } else if stopWhenIdle && activities.isEmpty {
             // The last step took time: the clock stands at its end, so the closing sample shows the state then.
             now = Swift.max(now, Swift.min(end, lastActivityEnd))
         } else {

@@ -128,8 +128,12 @@ struct GotoCommand: ShellCommand {
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         let (lesson, _) = try c.requireLesson()
-        let i = Int(step).map { $0 - 1 } ?? lesson.stepIndex(step) ?? -1
-        try c.goTo(i)
+        // A number is checked against the steps before any arithmetic on it (goto -9223372036854775808).
+        if let n = Int(step) {
+            try c.goTo(n >= 1 && n <= lesson.steps.count ? n - 1 : -1)
+        } else {
+            try c.goTo(lesson.stepIndex(step) ?? -1)
+        }
     }
 }
 
@@ -162,7 +166,8 @@ struct HintCommand: ShellCommand {
             c.say(c.tr("This step has no hints.", "이 단계에는 힌트가 없습니다."))
             return
         }
-        let used = c.progress.lessons[lesson.id]?.hintsUsed[step.id] ?? 0
+        // Progress files are checked when read; clamp anyway, so no count can index outside the hints.
+        let used = max(0, min(c.progress.lessons[lesson.id]?.hintsUsed[step.id] ?? 0, step.hints.count))
         let n = min(used, step.hints.count - 1)
         c.say("💡 " + c.tr("hint", "힌트") + " \(n + 1)/\(step.hints.count): " + step.hints[n][c.language])
         if used >= step.hints.count - 1 {
@@ -302,7 +307,7 @@ struct AnswerCommand: ShellCommand {
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         let (_, step) = try c.requireLesson()
-        guard step.kind == .predict, let right = step.answer else {
+        guard step.kind == .predict, let right = step.answer, step.choices.indices.contains(right) else {
             throw ShellError.usage(c.tr("this step is not a question; `where` shows what it asks", "이 단계는 질문이 아닙니다. `where`로 확인하세요"))
         }
         guard choice >= 1, choice <= step.choices.count else {
@@ -346,7 +351,13 @@ struct ProgressCommand: ShellCommand {
             session.output.line(c.tr("progress exported to \(file)", "진행 상황을 \(file)에 내보냈습니다"))
         case ("import", let file?):
             let other = try ProgressStore.read(URL(fileURLWithPath: file))
-            c.progress.merge(other)
+            var merged = c.progress
+            merged.merge(other)
+            if let problem = merged.problem() {
+                throw ShellError.failed(
+                    "cannot import \(file): with it, your progress would break a limit (\(problem))")
+            }
+            c.progress = merged
             c.save()
             session.output.line(c.tr("imported \(other.lessons.count) lessons from \(file)", "\(file)에서 레슨 \(other.lessons.count)개를 가져왔습니다"))
         case ("forget", let what?):

@@ -47,6 +47,8 @@ public final class CourseSession {
     private var tutorSpeaking = false
     private var quiet = false
     private var running = false
+    /// A step's setup is running (it must not start another).
+    private var settingUp = false
 
     init(session: Session) {
         self.session = session
@@ -295,10 +297,25 @@ public final class CourseSession {
     /// Runs the step's setup for the current engine quietly; a failing line is reported (errors are never hidden).
     func runSetup(_ step: Step) {
         let lines = step.setup.lines(for: engine)
+        // A setup line never starts another setup (the loader's allow-list keeps `retry`, `start` and `lessons` out;
+        // this guard keeps the stack bounded whatever a course holds).
+        if settingUp {
+            session.output.error("error: a step's setup cannot start another step's setup; the lesson is broken")
+            return
+        }
         if !lines.isEmpty {
+            // The learner sees what the setup runs, in one line (its output stays quiet; its errors do not).
+            let shown = tr("setup: ", "준비: ") + lines.joined(separator: "; ")
+            let room = max(20, session.output.width - 2)
+            let line = DisplayWidth.of(shown) > room ? DisplayWidth.clip(shown, to: room) : shown
+            tutorSpeaking = true
+            session.output.line(session.output.styled("│", .cyan) + " " + session.output.styled(line, .dim))
+            tutorSpeaking = false
             quiet = true
             running = true
+            settingUp = true
             for l in lines { shell?.execute(l) }
+            settingUp = false
             quiet = false
             running = false
         }
@@ -388,9 +405,10 @@ public final class CourseSession {
         }
         let line = words.joined(separator: " ")
         var attempt = false
-        if step.kind == .command, let input = step.input, let regex = try? Regex(input) {
+        // The typed command only, through `LinePattern` (no backtracking: time linear in the line's length).
+        if step.kind == .command, let input = step.input, let pattern = try? LinePattern(input) {
             // Inspection commands never count as a wrong attempt, even when the step asks for one.
-            attempt = succeeded && line.wholeMatch(of: regex) != nil && !KnownCommands.inspection.contains(name)
+            attempt = succeeded && !KnownCommands.inspection.contains(name) && pattern.matches(line)
         }
         evaluate(reason: .command(attempt: attempt))
     }
@@ -399,6 +417,8 @@ public final class CourseSession {
 
     func save() {
         progress.language = language
+        // A file that could not be read was reported once when the shell started; it is left alone quietly.
+        guard store.saveBlocked == nil else { return }
         do { try store.save(progress) } catch {
             session.output.error("warning: \(error)")
         }

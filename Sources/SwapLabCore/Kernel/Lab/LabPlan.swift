@@ -19,8 +19,12 @@ public enum LabPlan {
     /// `__setup_per_zone_wmarks()` in mm/page_alloc.c does after a sysctl write (boost left out: it is transient).
     /// `protection` is kept: `setup_per_zone_lowmem_reserve()` depends on managed pages only.
     public static func recomputed(_ zones: [ZoneSnapshot], minFreeKbytes: Int64, scaleFactor: Int64) -> [ZoneSnapshot] {
-        let marks = WatermarkFormula.perZone(
-            managed: zones.map { ($0.zone, $0.managed) }, minFreeKbytes: minFreeKbytes, scaleFactor: scaleFactor)
+        // A real kernel's managed pages are far below the 2^63 / min_free_kbytes that could overflow; should a
+        // capture claim otherwise, its zones are kept as printed rather than trapping.
+        guard
+            let marks = try? WatermarkFormula.perZone(
+                managed: zones.map { ($0.zone, $0.managed) }, minFreeKbytes: minFreeKbytes, scaleFactor: scaleFactor)
+        else { return zones }
         return zip(zones, marks).map { z, m in
             var s = z
             s.min = m.min
