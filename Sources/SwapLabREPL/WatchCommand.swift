@@ -100,6 +100,10 @@ struct WatchCommand: ShellCommand {
 }
 
 /// One frame of `watch`, with the y-range kept for the whole run.
+///
+/// The chart's subject (the zone asked for, or the one nearest its watermarks when the first frame is drawn) stays
+/// the same from frame to frame, and the y-range only widens: each frame adds the samples that arrived since the
+/// last one to `extent`, instead of going over the whole run again ten times a second.
 struct WatchFrame {
     var zone: String?
     var glyphs: String
@@ -107,6 +111,42 @@ struct WatchFrame {
     var window: Double
     var step: Double
     var speed: Double
+    /// The chart options once a subject is known (from the first frame that has one).
+    private var chart: ChartOptions?
+    /// The y-range's extent over every sample up to `seenUntil`.
+    private var extent = ChartData.PageExtent()
+    private var seenUntil = -Double.infinity
+
+    init(zone: String?, glyphs: String, height: Int, window: Double, step: Double, speed: Double) {
+        (self.zone, self.glyphs, self.height, self.window, self.step, self.speed) =
+            (zone, glyphs, height, window, step, speed)
+    }
+
+    /// The chart options for `full`: the subject fixed at the first frame that has one, the y-range widened by the
+    /// samples that arrived since the last frame.
+    mutating func chartOptions(for full: Timeline, output: Output) throws -> ChartOptions {
+        guard var options = chart else {
+            let (_, options) = try ChartCommand.prepare(
+                full, since: nil, zone: zone, allZones: false, glyphs: glyphs, width: Swift.max(40, output.width),
+                height: height, color: output.color)
+            if case .auto = options.subject { return options }
+            chart = options
+            let points = ChartData.points(of: options.subject, in: full)
+            for p in points { extent.add(p) }
+            seenUntil = full.samples.last?.time ?? seenUntil
+            return options
+        }
+        // Samples arrive in time order: the new ones are at the end.
+        let firstNew = full.samples.lastIndex { $0.time <= seenUntil }.map { $0 + 1 } ?? full.samples.startIndex
+        if firstNew < full.samples.endIndex {
+            for p in ChartData.points(of: options.subject, samples: full.samples[firstNew...]) { extent.add(p) }
+            seenUntil = full.samples[full.samples.endIndex - 1].time
+        }
+        options.pageRange = extent.range
+        options.width = Swift.max(40, output.width)  // the terminal may have been resized
+        chart = options
+        return options
+    }
 
     /// The frame's text. A replay shows its first `frame × step × speed` seconds over the recording's whole axis.
     mutating func render(session: Session, frame: Int) throws -> String {
@@ -130,13 +170,14 @@ struct WatchFrame {
         } else {
             clock = session.engine.rawValue
         }
-        let out = session.output
-        var (_, options) = try ChartCommand.prepare(
-            full, since: nil, zone: zone, allZones: false, glyphs: glyphs, width: Swift.max(40, out.width),
-            height: height,
-            color: out.color)
+        var options = try chartOptions(for: full, output: session.output)
         options.timeRange = timeRange
-        var text = TerminalChart.render(shown, options: options)
+        // The chart data is built once and read twice: for the chart and for the latest transitions below.
+        let panel = ChartData(
+            timeline: shown, subject: options.subject, pageRange: options.pageRange, timeRange: options.timeRange)
+        var text =
+            panel.map { TerminalChart.render(panels: [$0], timeline: shown, options: options) }
+            ?? TerminalChart.render(shown, options: options)
         guard let last = shown.samples.last else {
             return text + "\(clock) · every \(Int(step * 1000)) ms · Ctrl-C to stop\n"
         }
@@ -182,7 +223,7 @@ struct WatchFrame {
         parts.append("allocstall +\(stalls)")
         text += " per " + String(format: "%.0f", dt * 1000) + " ms: " + parts.joined(separator: "  ") + "\n"
         text += " " + psi(session) + "\n"
-        let recent = ChartTransitions.recent(in: shown, limit: 3)
+        let recent = ChartTransitions.recent(in: shown, limit: 3, chart: panel)
         let t0 = (timeRange ?? shown.span)?.lowerBound ?? 0
         if recent.isEmpty {
             text += " latest: nothing has crossed a watermark yet\n"

@@ -126,7 +126,12 @@ public struct ChartData: Sendable {
 
     /// The curve of `subject` (which must not be `.auto`).
     public static func points(of subject: ChartOptions.Subject, in timeline: Timeline) -> [ChartPoint] {
-        timeline.samples.compactMap { s in
+        points(of: subject, samples: timeline.samples)
+    }
+
+    /// The curve of `subject` (which must not be `.auto`) over `samples`.
+    public static func points<S: Sequence<Sample>>(of subject: ChartOptions.Subject, samples: S) -> [ChartPoint] {
+        samples.compactMap { s in
             switch subject {
             case .zone(let zone, let node):
                 guard let z = s.zone(zone, node: node) else { return nil }
@@ -154,22 +159,45 @@ public struct ChartData: Sendable {
     /// down to the lowest free seen (never below 0). Free memory above the window is marked, not squeezed in:
     /// on a real machine it is often 20× the band, and drawing it would flatten min/low/high into one row.
     public static func pageRange(of points: [ChartPoint]) -> ClosedRange<Double> {
-        guard !points.isEmpty else { return 0...1 }
-        let minMark = points.map(\.min).min() ?? 0
-        let highMark = points.map(\.high).max() ?? 0
-        let lowestFree = points.map(\.free).min() ?? 0
-        let highestFree = points.map(\.free).max() ?? 0
-        var band = highMark - minMark
-        if band <= 0 {
-            // No band to zoom to (watermarks all zero or equal): show the data from 0.
-            band = Swift.max(highestFree - Swift.min(lowestFree, minMark), highestFree * 0.2, 1)
-            let hi = Swift.max(highestFree, highMark) + band * 0.25
-            return 0...Swift.max(hi, 1)
+        var extent = PageExtent()
+        for p in points { extent.add(p) }
+        return extent.range
+    }
+
+    /// What `pageRange(of:)` needs of the points, gathered one point at a time, so a view that grows (`watch`)
+    /// adds only its new points: the lowest min and free, the highest high and free.
+    public struct PageExtent: Sendable {
+        var minMark = Double.infinity
+        var highMark = -Double.infinity
+        var lowestFree = Double.infinity
+        var highestFree = -Double.infinity
+
+        public init() {}
+
+        /// Takes `point` into the extent.
+        public mutating func add(_ point: ChartPoint) {
+            minMark = Swift.min(minMark, point.min)
+            highMark = Swift.max(highMark, point.high)
+            lowestFree = Swift.min(lowestFree, point.free)
+            highestFree = Swift.max(highestFree, point.free)
         }
-        var lo = Swift.max(0, minMark - band * 0.5)
-        if lowestFree < lo { lo = Swift.max(0, lowestFree - band * 0.05) }
-        let hi = highMark + band * 0.5
-        return lo...hi
+
+        /// The y-range for the points taken so far (0…1 for none): zoomed to the min…high band, with free below
+        /// it kept in view; from 0 when there is no band.
+        public var range: ClosedRange<Double> {
+            guard minMark.isFinite else { return 0...1 }
+            var band = highMark - minMark
+            if band <= 0 {
+                // No band to zoom to (watermarks all zero or equal): show the data from 0.
+                band = Swift.max(highestFree - Swift.min(lowestFree, minMark), highestFree * 0.2, 1)
+                let hi = Swift.max(highestFree, highMark) + band * 0.25
+                return 0...Swift.max(hi, 1)
+            }
+            var lo = Swift.max(0, minMark - band * 0.5)
+            if lowestFree < lo { lo = Swift.max(0, lowestFree - band * 0.05) }
+            let hi = highMark + band * 0.5
+            return lo...hi
+        }
     }
 
     /// Builds the chart data of `subject` from `timeline`; nil when the subject has no samples.
@@ -246,9 +274,8 @@ public struct ChartData: Sendable {
             if let o = open { spans.append(o) }
             return (spans, passes, false)
         }
-        let spans = counterSpans(timeline.samples) { a, b in
-            (b.counters["pgscan_kswapd"] ?? 0) > (a.counters["pgscan_kswapd"] ?? 0)
-        }
+        let scanned = timeline.samples.map { $0.counters["pgscan_kswapd"] ?? 0 }
+        let spans = counterSpans(timeline.samples) { scanned[$1] > scanned[$0] }
         return (spans, 0, true)
     }
 
@@ -271,21 +298,34 @@ public struct ChartData: Sendable {
             for (_, s) in open { spans.append(ChartSpan(start: s, end: nil, startSeen: true)) }
             return (spans.sorted { $0.start < $1.start }, false)
         }
-        func stalls(_ s: Sample) -> Int64 {
-            s.counters.reduce(Int64(0)) { $0.saturatingAdd($1.key.hasPrefix("allocstall_") ? $1.value : 0) }
+        // Σ allocstall_* once per sample (not once per comparison), by the names the kernel can print that this
+        // timeline has (a live sample or a recording keeps the same counters throughout): `watch` redraws this ten
+        // times a second.
+        let names = allocstallCounters.filter { name in
+            timeline.samples.first?.counters[name] != nil || timeline.samples.last?.counters[name] != nil
         }
-        return (counterSpans(timeline.samples) { stalls($1) > stalls($0) }, true)
+        let totals = timeline.samples.map { s in names.reduce(Int64(0)) { $0.saturatingAdd(s.counters[$1] ?? 0) } }
+        return (counterSpans(timeline.samples) { totals[$1] > totals[$0] }, true)
     }
 
-    /// Merged intervals between consecutive samples for which `grew(previous, next)` holds.
-    static func counterSpans(_ samples: [Sample], grew: (Sample, Sample) -> Bool) -> [ChartSpan] {
+    /// Every `allocstall` counter /proc/vmstat can print: one per zone type since 4.19 (`TEXTS_FOR_ZONES` in
+    /// mm/vmstat.c: `_dma`, `_dma32`, `_normal`, `_high`, `_movable`, `_device`), a single `allocstall` on 4.4.
+    static let allocstallCounters = [
+        "allocstall", "allocstall_dma", "allocstall_dma32", "allocstall_normal", "allocstall_high",
+        "allocstall_movable", "allocstall_device",
+    ]
+
+    /// Merged intervals between consecutive samples for which `grew(previous, next)` holds, given the two samples'
+    /// indices (so a caller computes each sample's value once).
+    static func counterSpans(_ samples: [Sample], grew: (Int, Int) -> Bool) -> [ChartSpan] {
         var spans: [ChartSpan] = []
-        for (a, b) in zip(samples, samples.dropFirst()) where grew(a, b) {
-            if var last = spans.last, last.end == a.time {
-                last.end = b.time
+        for i in samples.indices.dropFirst() where grew(i - 1, i) {
+            let (a, b) = (samples[i - 1].time, samples[i].time)
+            if var last = spans.last, last.end == a {
+                last.end = b
                 spans[spans.count - 1] = last
             } else {
-                spans.append(ChartSpan(start: a.time, end: b.time, startSeen: true))
+                spans.append(ChartSpan(start: a, end: b, startSeen: true))
             }
         }
         return spans

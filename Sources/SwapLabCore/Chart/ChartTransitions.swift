@@ -7,13 +7,18 @@ public enum ChartTransitions {
         public var text: String
     }
 
-    /// The last `limit` transitions, oldest first.
-    public static func recent(in timeline: Timeline, limit: Int = 4) -> [Item] {
+    /// The last `limit` transitions, oldest first. `chart`, when given, is the chart data already built from the
+    /// same timeline: its kswapd and direct-reclaim spans are used instead of finding them again.
+    public static func recent(in timeline: Timeline, limit: Int = 4, chart: ChartData? = nil) -> [Item] {
         var items: [Item] = []
         // Watermark crossings per zone: compare each sample with the one before.
         for (a, b) in zip(timeline.samples, timeline.samples.dropFirst()) {
             for z in b.zones {
                 guard let p = a.zone(z.zone, node: z.node), z.high.count > 0 else { continue }
+                // Most pairs cross nothing: the words are made only for a crossing (watch redraws at 10 Hz).
+                let crossed = (p.free >= z.low && z.free < z.low) || (p.free >= z.min && z.free < z.min)
+                    || (p.free < z.high && z.free >= z.high)
+                guard crossed else { continue }
                 let name = "\(z.zone.rawValue) free"
                 func mib(_ v: Pages) -> String { ChartFormat.mebibytes(Double(v.count)) + " MiB" }
                 if p.free >= z.low && z.free < z.low { items.append(Item(time: b.time, text: "\(name) fell below low (\(mib(z.low)))")) }
@@ -21,13 +26,16 @@ public enum ChartTransitions {
                 if p.free < z.high && z.free >= z.high { items.append(Item(time: b.time, text: "\(name) rose above high (\(mib(z.high)))")) }
             }
         }
-        let (cycles, _, inferred) = ChartData.kswapdCycles(timeline: timeline, node: 0)
+        let (cycles, inferred) =
+            chart.map { ($0.kswapd, $0.kswapdInferred) }
+            ?? { let c = ChartData.kswapdCycles(timeline: timeline, node: 0); return (c.0, c.2) }()
         let how = inferred ? " (inferred from pgscan_kswapd)" : ""
         for c in cycles {
             if c.startSeen { items.append(Item(time: c.start, text: "kswapd woke" + how)) }
             if let e = c.end { items.append(Item(time: e, text: "kswapd went back to sleep" + how)) }
         }
-        let (stalls, directInferred) = ChartData.directReclaim(timeline: timeline)
+        let (stalls, directInferred) =
+            chart.map { ($0.direct, $0.directInferred) } ?? ChartData.directReclaim(timeline: timeline)
         for s in stalls {
             let ms = s.end.map { " for " + ChartFormat.fixed(($0 - s.start) * 1000, 1) + " ms" } ?? ""
             items.append(Item(time: s.start, text: "a task stalled in direct reclaim\(ms)" + (directInferred ? " (inferred)" : "")))

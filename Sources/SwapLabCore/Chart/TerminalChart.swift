@@ -22,6 +22,12 @@ public enum TerminalChart {
             ? ChartData.zones(in: timeline).map { .zone($0.zone, node: $0.node) }
             : [options.subject]
         let panels = subjects.compactMap { ChartData(timeline: timeline, subject: $0, pageRange: options.pageRange, timeRange: options.timeRange) }
+        return render(panels: panels, timeline: timeline, options: options)
+    }
+
+    /// The chart of panels already built from `timeline` (one per subject), for a caller that reads the same
+    /// chart data for more (`watch`'s latest transitions).
+    public static func render(panels: [ChartData], timeline: Timeline, options: ChartOptions) -> String {
         guard let first = panels.first else { return nothingYet + "\n" }
         var o = options
         o.width = Swift.max(options.width, 40)

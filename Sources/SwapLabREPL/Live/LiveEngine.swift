@@ -17,6 +17,8 @@ public final class LiveEngine {
     /// /proc/vmstat at the last `mark` (or when the engine started): `vmstat` shows deltas since then.
     public private(set) var baseline: (label: String, time: Double, counters: Vmstat)?
     private var hogCounter = 0
+    /// The last machine description `timeline()` made, and when (monotonic seconds).
+    private var describedMachine: (at: Double, machine: MachineDescription)?
 
     public init(stateDirectory: URL, root: String = "/") {
         journal = RestoreJournal(directory: stateDirectory)
@@ -53,15 +55,24 @@ public final class LiveEngine {
 
     /// The live timeline so far: samples, parsed trace events and markers.
     public func timeline() -> Timeline {
+        recorder.snapshot(machine: machineDescription())
+    }
+
+    /// The machine as a timeline names it: the kernel release and the vm sysctls, read again at most once a second
+    /// (`watch` asks for the timeline ten times a second; the sysctls change only when someone writes them).
+    private func machineDescription() -> MachineDescription {
+        let now = Syscall.monotonicSeconds()
+        if let cached = describedMachine, now - cached.at < 1 { return cached.machine }
         var uts = utsname()
         uname(&uts)
         let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return recorder.snapshot(
-            machine: MachineDescription(
-                engine: "live", summary: "Linux \(release)",
-                minFreeKbytes: (try? Sysctl.read("min_free_kbytes")).flatMap { Int64($0) },
-                watermarkScaleFactor: (try? Sysctl.read("watermark_scale_factor")).flatMap { Int64($0) },
-                swappiness: (try? Sysctl.read("swappiness")).flatMap { Int64($0) }))
+        let machine = MachineDescription(
+            engine: "live", summary: "Linux \(release)",
+            minFreeKbytes: (try? Sysctl.read("min_free_kbytes")).flatMap { Int64($0) },
+            watermarkScaleFactor: (try? Sysctl.read("watermark_scale_factor")).flatMap { Int64($0) },
+            swappiness: (try? Sysctl.read("swappiness")).flatMap { Int64($0) })
+        describedMachine = (now, machine)
+        return machine
     }
 
     // MARK: Hogs
