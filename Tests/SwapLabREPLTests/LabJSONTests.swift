@@ -33,10 +33,10 @@ import Testing
     /// A failed run's JSON: the verdict, the phase and the reason, with the numbers as measured.
     @Test func aFailedPhaseIsNamedWithItsReason() throws {
         var r = LabResult()
-        r.failed_phase = "swap_in"
+        r.failedPhase = "swap_in"
         r.reason = "the lab's swap_in phase fell short: only 573 pages (2 MiB) were swapped in; the lab needs 64 MiB"
         r.pswpin = 573
-        r.pswpin_mib = 2
+        r.pswpinMib = 2
         r.seconds = 17.26
         let line = LabRunCommand.json(r).oneLine
         #expect(line.hasPrefix(#"{"verdict": "failed", "failed_phase": "swap_in", "reason": "the lab's swap_in phase"#))

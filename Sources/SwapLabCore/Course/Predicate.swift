@@ -164,9 +164,15 @@ public struct Predicate: Sendable, Decodable {
 
     private struct EventSpec: Decodable {
         var name: String
-        var at_least: Int? = nil
-        var at_most: Int? = nil
+        var atLeast: Int? = nil
+        var atMost: Int? = nil
         var after: String? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case name, after
+            case atLeast = "at_least"
+            case atMost = "at_most"
+        }
     }
 
     private struct CounterSpec: Decodable {
@@ -230,7 +236,7 @@ public struct Predicate: Sendable, Decodable {
                         + "direct_reclaim, oom_kill or a vmscan/oom tracepoint name")
                 return
             }
-            condition = .event(name: tp, atLeast: s.at_least ?? (s.at_most == nil ? 1 : 0), atMost: s.at_most, after: s.after)
+            condition = .event(name: tp, atLeast: s.atLeast ?? (s.atMost == nil ? 1 : 0), atMost: s.atMost, after: s.after)
         case "counter":
             let s = try c.decode(CounterSpec.self, forKey: key)
             guard let cmp = Comparison(s.delta) else {

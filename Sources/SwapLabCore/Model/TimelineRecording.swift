@@ -224,16 +224,23 @@ public enum TimelineRecording {
     private struct MachineLine: Decodable {
         var engine: String
         var summary: String
-        var min_free_kbytes: Int64?
-        var watermark_scale_factor: Int64?
+        var minFreeKbytes: Int64?
+        var watermarkScaleFactor: Int64?
         var swappiness: Int64?
-        var swap_pages: Int64?
+        var swapPages: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case engine, summary, swappiness
+            case minFreeKbytes = "min_free_kbytes"
+            case watermarkScaleFactor = "watermark_scale_factor"
+            case swapPages = "swap_pages"
+        }
 
         var description: MachineDescription {
             MachineDescription(
-                engine: engine, summary: summary, minFreeKbytes: min_free_kbytes,
-                watermarkScaleFactor: watermark_scale_factor, swappiness: swappiness,
-                swapPages: swap_pages.map { Pages($0) })
+                engine: engine, summary: summary, minFreeKbytes: minFreeKbytes,
+                watermarkScaleFactor: watermarkScaleFactor, swappiness: swappiness,
+                swapPages: swapPages.map { Pages($0) })
         }
     }
 

@@ -93,11 +93,13 @@ struct LabRunCommand: ShellCommand {
         }
     }
 
-    /// The `--json` object: every field of `LabResult`, in its order and under its name (docs/lab.md).
+    /// The `--json` object: every field of `LabResult`, in its order, under its name in snake_case
+    /// (`pswpoutMib` → `pswpout_mib`; docs/lab.md).
     static func json(_ r: LabResult) -> OrderedJSON {
         .object(
             Mirror(reflecting: r).children.compactMap { child -> (String, OrderedJSON)? in
-                guard let key = child.label else { return nil }
+                guard let label = child.label else { return nil }
+                let key = snakeCase(label)
                 switch child.value {
                 case let v as Int: return (key, .int(Int64(v)))
                 case let v as Int64: return (key, .int(v))
@@ -108,6 +110,19 @@ struct LabRunCommand: ShellCommand {
                 }
             })
     }
+}
+
+/// `lowerCamelCase` as `snake_case`: an underscore before each capital, lowered.
+func snakeCase(_ name: String) -> String {
+    var out = ""
+    for c in name {
+        if c.isUppercase {
+            out += "_" + c.lowercased()
+        } else {
+            out.append(c)
+        }
+    }
+    return out
 }
 
 /// `lab prepare`.

@@ -70,49 +70,49 @@ public struct LabResult: Sendable, Codable, Equatable {
     public var verdict = "failed"
     /// "none", a phase (`wake`, `sleep`, `swap_out`, `swap_in`), or `preflight`, `setup`, `interrupted`,
     /// `watchdog`, `restore`.
-    public var failed_phase = "none"
+    public var failedPhase = "none"
     /// Why, in words ("" when the verdict is ok).
     public var reason = ""
-    public var phase_wake_ok = false
-    public var phase_sleep_ok = false
-    public var phase_swap_out_ok = false
-    public var phase_swap_in_ok = false
+    public var phaseWakeOk = false
+    public var phaseSleepOk = false
+    public var phaseSwapOutOk = false
+    public var phaseSwapInOk = false
     /// Hog rounds run (docs/lab.md "Rounds").
     public var rounds = 0
     public var seconds: Double = 0
     /// Where the time went: preflight to the first hog, the hog rounds, the swap-in, the restore.
-    public var setup_seconds: Double = 0
-    public var hog_seconds: Double = 0
-    public var swap_in_seconds: Double = 0
-    public var restore_seconds: Double = 0
+    public var setupSeconds: Double = 0
+    public var hogSeconds: Double = 0
+    public var swapInSeconds: Double = 0
+    public var restoreSeconds: Double = 0
     /// `mm_vmscan_wakeup_kswapd` lines in any context / in a hog's.
-    public var wakeup_kswapd = 0
-    public var hog_wakeup_kswapd = 0
-    public var kswapd_wake = 0
-    public var kswapd_sleep = 0
-    public var direct_reclaim = 0
+    public var wakeupKswapd = 0
+    public var hogWakeupKswapd = 0
+    public var kswapdWake = 0
+    public var kswapdSleep = 0
+    public var directReclaim = 0
     public var pswpout: Int64 = 0
     public var pswpin: Int64 = 0
-    public var pswpout_mib: Int64 = 0
-    public var pswpin_mib: Int64 = 0
-    public var pgsteal_file: Int64 = 0
+    public var pswpoutMib: Int64 = 0
+    public var pswpinMib: Int64 = 0
+    public var pgstealFile: Int64 = 0
     /// The lowest free memory (Σ zone free pages) seen by the 20 ms watchdog from the first hog on, MiB.
-    public var lowest_free_mib: Int64 = 0
-    public var floor_mib: Int64 = 0
-    public var wake_point_mib: Int64 = 0
-    public var watermark_scale_factor: Int64 = 0
-    public var min_free_kbytes: Int64 = 0
+    public var lowestFreeMib: Int64 = 0
+    public var floorMib: Int64 = 0
+    public var wakePointMib: Int64 = 0
+    public var watermarkScaleFactor: Int64 = 0
+    public var minFreeKbytes: Int64 = 0
     /// The most huge pages the balloon held at once.
-    public var balloon_pages: Int64 = 0
-    public var balloon_mib: Int64 = 0
-    public var hog_mib: Int64 = 0
-    public var hog_rate_mib_per_s: Int64 = 0
-    public var swapfile_mib: Int64 = 0
-    public var bad_pages: Int64 = 0
-    public var zone_growth_seconds: Double = 0
-    public var trace_events = 0
-    public var watchdog_tripped = false
-    public var node_unreclaimable = false
+    public var balloonPages: Int64 = 0
+    public var balloonMib: Int64 = 0
+    public var hogMib: Int64 = 0
+    public var hogRateMibPerS: Int64 = 0
+    public var swapfileMib: Int64 = 0
+    public var badPages: Int64 = 0
+    public var zoneGrowthSeconds: Double = 0
+    public var traceEvents = 0
+    public var watchdogTripped = false
+    public var nodeUnreclaimable = false
     public var restored = false
     public var direct = false
 
@@ -196,19 +196,19 @@ public final class LabRunner: @unchecked Sendable {
         }
         let restoreStart = Syscall.monotonicSeconds()
         let outcomes = restore()
-        result.restore_seconds = Syscall.monotonicSeconds() - restoreStart
+        result.restoreSeconds = Syscall.monotonicSeconds() - restoreStart
         result.seconds = Syscall.monotonicSeconds() - startTime
         if failure == nil, !options.direct, let short = story(swapIn: result.pswpin).firstShortfall {
             failure = .phase(short.phase, short.why)
         }
         if failure == nil, !result.restored {
             failure = .failed("the lab could not put everything back (see above); run `restore`")
-            result.failed_phase = "restore"
+            result.failedPhase = "restore"
         }
         if let failure {
             for o in outcomes where o.result == .left { say("  left: \(o.description)") }
             result.verdict = "failed"
-            if result.failed_phase == "none" { result.failed_phase = failure.failedPhase }
+            if result.failedPhase == "none" { result.failedPhase = failure.failedPhase }
             result.reason = failure.description
             summarize()
             throw failure
@@ -245,8 +245,8 @@ public final class LabRunner: @unchecked Sendable {
             machine: MachineDescription(
                 engine: "live", summary: "Linux \(release), lab" + (options.direct ? " (direct reclaim)" : ""),
                 minFreeKbytes: s?.minFreeKbytes,
-                watermarkScaleFactor: result.watermark_scale_factor > 0
-                    ? result.watermark_scale_factor : s?.watermarkScaleFactor,
+                watermarkScaleFactor: result.watermarkScaleFactor > 0
+                    ? result.watermarkScaleFactor : s?.watermarkScaleFactor,
                 swappiness: s?.swappiness))
     }
 
@@ -329,7 +329,7 @@ public final class LabRunner: @unchecked Sendable {
         floor =
             options.floor
             ?? LabPlan.defaultFloor(minWatermarks: LabPlan.managedMin(zones.snapshots), memTotalBytes: total)
-        result.floor_mib = mib(floor)
+        result.floorMib = mib(floor)
         let watchdog = FloorWatchdog(floor: Pages(bytes: floor), root: root)
         self.watchdog = watchdog
         watchdog.start()
@@ -359,7 +359,7 @@ public final class LabRunner: @unchecked Sendable {
             let t0 = Syscall.monotonicSeconds()
             do {
                 let path = try Swapfile.create(bytes: want, journal: journal)
-                result.swapfile_mib = mib(want)
+                result.swapfileMib = mib(want)
                 changes.append(.swapFile(path: path))
                 changes.append(.swapOn(path: path))
                 say("swap: \(path), \(mib(want)) MiB, mode 0600, on in \(ms(Syscall.monotonicSeconds() - t0)) ms")
@@ -388,7 +388,7 @@ public final class LabRunner: @unchecked Sendable {
             try raiseMinFree(current: minFree, zones: zones)
             if wsf != 10 { try sysctl("watermark_scale_factor", "10") }
             zones = try readZones()
-            result.watermark_scale_factor = 10
+            result.watermarkScaleFactor = 10
         } else {
             let release = try? KernelRelease.read(root: root)
             let maxWSF = LabPlan.maxScaleFactor(kernelAtLeast515: release?.isAtLeast(5, 15) ?? false)
@@ -408,7 +408,7 @@ public final class LabRunner: @unchecked Sendable {
             try sysctl("watermark_scale_factor", String(choice.scaleFactor))
             zones = try readZones()
             let measured = WakePoint.userAllocation(zones.snapshots)
-            result.watermark_scale_factor = choice.scaleFactor
+            result.watermarkScaleFactor = choice.scaleFactor
             say(
                 "watermarks: watermark_scale_factor \(wsf) → \(choice.scaleFactor): kswapd wakes at "
                     + "\(mib(measured.wakePoint.bytes)) MiB free (computed \(mib(choice.wakePoint.bytes)) MiB; "
@@ -419,7 +419,7 @@ public final class LabRunner: @unchecked Sendable {
                         + "\(mib(choice.wakePoint.bytes)) MiB (a watermark boost, or memory moved meanwhile)")
             }
         }
-        result.min_free_kbytes = (try? VMSysctls.read(root: root))?.minFreeKbytes ?? minFree
+        result.minFreeKbytes = (try? VMSysctls.read(root: root))?.minFreeKbytes ?? minFree
         mark("watermarks set")
         try check()
 
@@ -435,7 +435,7 @@ public final class LabRunner: @unchecked Sendable {
         }
         try check()
         wakePoint = WakePoint.userAllocation(try readZones().snapshots)
-        result.wake_point_mib = mib(wakePoint?.wakePoint.bytes ?? 0)
+        result.wakePointMib = mib(wakePoint?.wakePoint.bytes ?? 0)
     }
 
     /// Free memory left above the wake point by the balloon: 512 MiB, 256 MiB in the direct variant.
@@ -458,8 +458,8 @@ public final class LabRunner: @unchecked Sendable {
         changes.append(change)
         balloonChanges.append(change)
         let now = balloonHeld()
-        result.balloon_pages = max(result.balloon_pages, now)
-        result.balloon_mib = mib(result.balloon_pages * hugePageSize)
+        result.balloonPages = max(result.balloonPages, now)
+        result.balloonMib = mib(result.balloonPages * hugePageSize)
         say(
             "balloon: \(held > 0 ? "+" : "")\(now - held) of \(pages) huge pages (\(mib((now - held) * hugePageSize)) MiB"
                 + (held > 0 ? ", \(mib(now * hugePageSize)) MiB in all" : "") + ") in "
@@ -554,7 +554,7 @@ public final class LabRunner: @unchecked Sendable {
         if let failure { throw failure }
         let managed = (try readZones()).zones.reduce(Int64(0)) { $0 + $1.snapshot.managed.count }
         let seconds = Syscall.monotonicSeconds() - t0
-        result.zone_growth_seconds = (seconds * 10).rounded() / 10
+        result.zoneGrowthSeconds = (seconds * 10).rounded() / 10
         say(
             "zones: managed grew by \(mib(Pages(managed - managed0).bytes)) MiB in \(String(format: "%.1f", seconds)) s "
                 + "(until reboot); balloon released")
@@ -613,10 +613,10 @@ public final class LabRunner: @unchecked Sendable {
     private func hogSteps() throws(LabError) {
         guard let watchdog else { return }
         let rate = options.direct ? 0 : (options.rate ?? LabOptions.defaultRate)
-        result.hog_rate_mib_per_s = mib(Int64(rate))
+        result.hogRateMibPerS = mib(Int64(rate))
         watchdog.resetLowest()
         storyStart = Syscall.monotonicSeconds()
-        result.setup_seconds = (storyStart ?? startTime) - startTime
+        result.setupSeconds = (storyStart ?? startTime) - startTime
         vmstatAtHog = try? Vmstat.read(root: root)
         var hogLeft = options.hog ?? LabRunner.hogBudget
         var round = 0
@@ -701,7 +701,7 @@ public final class LabRunner: @unchecked Sendable {
 
         // 8. Swap-in: release the balloon first, then read every page back.
         let touchStart = Syscall.monotonicSeconds()
-        result.hog_seconds = touchStart - (storyStart ?? touchStart)
+        result.hogSeconds = touchStart - (storyStart ?? touchStart)
         if !balloonChanges.isEmpty {
             let o = releaseBalloon()
             say(
@@ -726,8 +726,8 @@ public final class LabRunner: @unchecked Sendable {
             bad += touched.badPages
             seconds += touched.seconds
         }
-        result.bad_pages = bad
-        result.swap_in_seconds = Syscall.monotonicSeconds() - touchStart
+        result.badPages = bad
+        result.swapInSeconds = Syscall.monotonicSeconds() - touchStart
         say(
             "swap-in: read \(pages) pages back in \(String(format: "%.2f", seconds)) s "
                 + "(\(mib(swapped)) MiB were in swap); " + (bad == 0 ? "every page verified" : "\(bad) pages DIFFER"))
@@ -737,7 +737,7 @@ public final class LabRunner: @unchecked Sendable {
             let d = vm0.delta(to: vm1)
             result.pswpin = vmBeforeTouch.map { $0.delta(to: vm1)["pswpin"] ?? 0 } ?? (d["pswpin"] ?? 0)
             result.pswpout = vmBeforeTouch.map { vm0.delta(to: $0)["pswpout"] ?? 0 } ?? (d["pswpout"] ?? 0)
-            result.pgsteal_file = d["pgsteal_file"] ?? 0
+            result.pgstealFile = d["pgsteal_file"] ?? 0
         }
         endHogs()
         if bad > 0 { throw .failed("\(bad) of \(pages) pages did not read back as written") }
@@ -766,7 +766,7 @@ public final class LabRunner: @unchecked Sendable {
         }
         hogs.append(hog)
         hogPIDs.insert(Int(hog.pid))
-        result.hog_mib += mib(size)
+        result.hogMib += mib(size)
         watchdog.watch(hog: hog.pid)
         mark("hog \(mib(size)) MiB")
         var nextProgress = Syscall.monotonicSeconds() + 1
@@ -860,15 +860,15 @@ public final class LabRunner: @unchecked Sendable {
     private func summarize() {
         let r = result
         say(
-            "summary: \(r.rounds) round(s); kswapd was woken \(r.wakeup_kswapd) time(s) (\(r.hog_wakeup_kswapd) by the hog), "
-                + "ran \(r.kswapd_wake) balance pass(es), slept \(r.kswapd_sleep) time(s); direct reclaim \(r.direct_reclaim); "
-                + "pswpout \(r.pswpout) (\(r.pswpout_mib) MiB), pswpin \(r.pswpin) (\(r.pswpin_mib) MiB); "
-                + "lowest free \(r.lowest_free_mib) MiB (floor \(r.floor_mib) MiB); \(String(format: "%.1f", r.seconds)) s; "
+            "summary: \(r.rounds) round(s); kswapd was woken \(r.wakeupKswapd) time(s) (\(r.hogWakeupKswapd) by the hog), "
+                + "ran \(r.kswapdWake) balance pass(es), slept \(r.kswapdSleep) time(s); direct reclaim \(r.directReclaim); "
+                + "pswpout \(r.pswpout) (\(r.pswpoutMib) MiB), pswpin \(r.pswpin) (\(r.pswpinMib) MiB); "
+                + "lowest free \(r.lowestFreeMib) MiB (floor \(r.floorMib) MiB); \(String(format: "%.1f", r.seconds)) s; "
                 + (r.restored ? "everything restored" : "NOT everything was restored (see above)"))
         say(
             r.verdict == "ok"
                 ? "verdict: ok — kswapd woken by the hog, asleep again, ≥ 64 MiB swapped out and ≥ 64 MiB swapped in"
-                : "verdict: failed (\(r.failed_phase)): \(r.reason)")
+                : "verdict: failed (\(r.failedPhase)): \(r.reason)")
     }
 
     // MARK: Restore
@@ -903,22 +903,22 @@ public final class LabRunner: @unchecked Sendable {
         let tripped = watchdog?.tripped
         watchdog?.stop()
         watchdog = nil
-        if let lowest { result.lowest_free_mib = mib(lowest.bytes) }
-        if tripped != nil { result.watchdog_tripped = true }
+        if let lowest { result.lowestFreeMib = mib(lowest.bytes) }
+        if tripped != nil { result.watchdogTripped = true }
         let c = eventCounts()
-        result.wakeup_kswapd = c.wakeup
-        result.kswapd_wake = c.wake
-        result.kswapd_sleep = c.sleep
-        result.direct_reclaim = c.direct
-        result.trace_events = liveTimeline.parserCounts.parsed
-        result.pswpout_mib = Pages(result.pswpout).bytes >> 20
-        result.pswpin_mib = Pages(result.pswpin).bytes >> 20
+        result.wakeupKswapd = c.wakeup
+        result.kswapdWake = c.wake
+        result.kswapdSleep = c.sleep
+        result.directReclaim = c.direct
+        result.traceEvents = liveTimeline.parserCounts.parsed
+        result.pswpoutMib = Pages(result.pswpout).bytes >> 20
+        result.pswpinMib = Pages(result.pswpin).bytes >> 20
         let st = story(swapIn: result.pswpin)
-        result.hog_wakeup_kswapd = st.hogWakeups
-        result.phase_wake_ok = st.shortfall(.wake) == nil
-        result.phase_sleep_ok = st.shortfall(.sleep) == nil
-        result.phase_swap_out_ok = st.shortfall(.swapOut) == nil
-        result.phase_swap_in_ok = st.shortfall(.swapIn) == nil
+        result.hogWakeupKswapd = st.hogWakeups
+        result.phaseWakeOk = st.shortfall(.wake) == nil
+        result.phaseSleepOk = st.shortfall(.sleep) == nil
+        result.phaseSwapOutOk = st.shortfall(.swapOut) == nil
+        result.phaseSwapInOk = st.shortfall(.swapIn) == nil
         // §7.1: a node left "hopeless" gets no kswapd wake-ups; a reclaim pass with progress clears it.
         let hopeless = ((try? ZoneinfoParser.read(root: root))?.nodes ?? []).filter { $0.unreclaimable == true }
         if !hopeless.isEmpty {
@@ -926,12 +926,12 @@ public final class LabRunner: @unchecked Sendable {
                 "node_unreclaimable is set on node \(hopeless.map { String($0.id) }.joined(separator: ",")); clearing it "
                     + "with a small reclaim in a private memory cgroup")
             let cleared = NodeReclaimNudge.clear(journal: journal, root: root, say: say)
-            result.node_unreclaimable = !cleared
+            result.nodeUnreclaimable = !cleared
         } else {
-            result.node_unreclaimable = false
+            result.nodeUnreclaimable = false
         }
         let allBack = outcomes.allSatisfy { $0.result != .left }
-        result.restored = allBack && !result.node_unreclaimable
+        result.restored = allBack && !result.nodeUnreclaimable
         isPrepared = false
         mark("restored")
         return outcomes
