@@ -56,14 +56,16 @@ import Testing
         let dir = try FakeRoot.make(["trace.txt": text])
         defer { FakeRoot.remove(dir) }
         let file = dir.appendingPathComponent("trace.txt").path
-        let events = TraceLineParser.parse(text: text).events
-        let report = ReclaimExplainer.analyze(
-            Timeline(machine: MachineDescription(engine: "trace", summary: ""), events: events))
+        let parsed = TraceLineParser.parse(text: text)
+        var report = ReclaimExplainer.analyze(
+            Timeline(machine: MachineDescription(engine: "trace", summary: ""), events: parsed.events))
         for lang in NarrativeLanguage.allCases {
             let session = Session(output: Output(capturingWidth: 100_000))
             #expect(Shell(session: session).execute("explain --trace \(file) --lang \(lang.rawValue)"))
             #expect(session.output.takeCaptured() == ReclaimNarrative.text(report, lang: lang) + "\n")
         }
+        // The JSON adds what the file's lines held.
+        report.traceLines = TraceFile.Counts(parsed: parsed.events.count, skipped: parsed.skipped, lost: parsed.lost)
         let session = Session(output: Output(capturingWidth: 80))
         #expect(Shell(session: session).execute("explain --trace \(file) --json"))
         #expect(session.output.takeCaptured() == report.json().rendered() + "\n")
