@@ -162,3 +162,162 @@ import Testing
         #expect(r.json().rendered().contains("\"lost_events_at_least\": true"))
     }
 }
+
+/// Issue 14, "a 25 MB trace with 150k cycles makes `explain` take 20 s and print 150k paragraphs": the report keeps
+/// the first `ReclaimAnalyzer.keptCycles` cycles (and kills, wakers, tasks) and adds up the rest; the narrative tells
+/// the first ten in full and the rest in one paragraph, in both languages; the JSON lists the kept ones and the
+/// totals of the rest.
+@Suite struct BoundedExplainTests {
+    typealias T = TraceInputBoundsTests
+
+    /// `count` cycles on node `nid`, one a second from `start`: hog wakes kswapd (every fifth time a boost wake,
+    /// `gfp_flags=none`) 1 ms before its one pass, which writes one anon folio and drops 17 file pages, and kswapd
+    /// sleeps 250 ms after the wake.
+    static func cycles(_ count: Int, nid: Int = 0, start: Int = 10) -> String {
+        var text = ""
+        for i in 0..<count {
+            let t = start + i
+            let gfp = i % 5 == 0 ? "none" : "GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP"
+            text += T.line(
+                "hog", 28824, "\(t).000000", "mm_vmscan_wakeup_kswapd: nid=\(nid) order=0 gfp_flags=\(gfp)")
+            text += T.line("kswapd\(nid)", 45, cpu: 1, "\(t).001000", "mm_vmscan_kswapd_wake: nid=\(nid) order=0")
+            text += T.line(
+                "kswapd\(nid)", 45, cpu: 1, "\(t).002000",
+                "mm_vmscan_write_folio: page=000000003e7ee790 pfn=0x3fcf8 flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC")
+            text += T.line(
+                "kswapd\(nid)", 45, cpu: 1, "\(t).003000",
+                "mm_vmscan_lru_shrink_inactive: nid=\(nid) nr_scanned=17 nr_reclaimed=17 nr_dirty=0 priority=12 "
+                    + "flags=RECLAIM_WB_FILE|RECLAIM_WB_ASYNC")
+            text += T.line("kswapd\(nid)", 45, cpu: 1, "\(t).251000", "mm_vmscan_kswapd_sleep: nid=\(nid)")
+        }
+        return text
+    }
+
+    @Test func manyCyclesAreToldTenInFullThenAddedUpInBothLanguages() throws {
+        let r = try T.explain(Self.cycles(1234))
+        #expect(r.cycles.count == 1000)
+        #expect(r.moreCycles.count == 234)
+        #expect(r.cycleCount == 1234)
+        let en = ReclaimNarrative.paragraphs(r, lang: .en)
+        #expect(en.filter { $0.hasPrefix("Cycle ") }.count == 10)
+        #expect(en.contains("kswapd0 (node 0): 1,234 cycles of wake → passes → sleep."))
+        #expect(
+            en.contains(
+                "… and 1,224 more cycles like these (cycles 11–1,234, 20.000 – 1243.251 s). 1,224 passes "
+                    + "(balance_pgdat) in all. All slept. 1,224 were woken by an allocation (245 by a watermark "
+                    + "boost). kswapd ran 306.00 s in all, 0.25 s at the longest. In the trace: 1,224 anon folios "
+                    + "written to swap (write_folio), 20,808 file pages dropped (lru_shrink_inactive)."))
+        let ko = ReclaimNarrative.paragraphs(r, lang: .ko)
+        #expect(ko.filter { $0.hasPrefix("사이클 ") }.count == 10)
+        #expect(
+            ko.contains(
+                "… 이런 사이클이 1,224번 더 있었습니다(사이클 11–1,234, 20.000 – 1243.251초). 패스(balance_pgdat)는 "
+                    + "모두 1,224번 돌았습니다. 모두 잠들었습니다. 할당이 kswapd를 깨운 사이클은 1,224번입니다(그중 "
+                    + "245번은 워터마크 boost 때문에 깨운 것). kswapd가 돈 시간은 모두 306.00초, 가장 긴 사이클은 "
+                    + "0.25초였습니다. trace에서: 익명 페이지 1,224개를 swap에 썼고(write_folio), 파일 캐시 20,808 "
+                    + "페이지를 드롭했습니다(lru_shrink_inactive)."))
+        // As many paragraphs as for eleven cycles.
+        let eleven = try T.explain(Self.cycles(11))
+        #expect(en.count == ReclaimNarrative.paragraphs(eleven, lang: .en).count)
+        #expect(ko.count == ReclaimNarrative.paragraphs(eleven, lang: .ko).count)
+
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.json().rendered().utf8)) as? [String: Any])
+        #expect((json["kswapd_cycles"] as? [Any])?.count == 1000)
+        let more = try #require(json["kswapd_cycles_more"] as? [String: Any])
+        #expect(more["cycles"] as? Int == 234)
+        #expect(more["passes"] as? Int == 234)
+        #expect(more["boost_wakes"] as? Int == 47)
+        #expect(more["anon_written"] as? Int == 234)
+        #expect(more["file_reclaimed"] as? Int == 234 * 17)
+        #expect(more["start"] as? Double == 1010)
+        #expect(more["end"] as? Double == 1243.251)
+    }
+
+    @Test func twelveCyclesNameTheLastTwoInOneParagraph() throws {
+        let r = try T.explain(Self.cycles(12))
+        #expect(r.cycles.count == 12 && r.moreCycles.count == 0)
+        #expect(
+            ReclaimNarrative.paragraphs(r, lang: .en).contains(
+                "… and 2 more cycles like these (cycles 11–12, 20.000 – 21.251 s). 2 passes (balance_pgdat) in all. "
+                    + "All slept. 2 were woken by an allocation (1 by a watermark boost). kswapd ran 0.50 s in all, "
+                    + "0.25 s at the longest. In the trace: 2 anon folios written to swap (write_folio), 34 file pages "
+                    + "dropped (lru_shrink_inactive)."))
+        let json = try JSONSerialization.jsonObject(with: Data(try T.explain(Self.cycles(10)).json().rendered().utf8))
+        #expect(((json as? [String: Any])?["kswapd_cycles_more"] as? [String: Any])?["cycles"] as? Int == 0)
+    }
+
+    /// What is kept in full or added up changes nothing in the totals: every fixture trace, and cycles of two nodes
+    /// that overlap, analysed keeping none, two, or all cycles.
+    @Test(arguments: StreamingExplainTests.traceFiles + ["two-nodes"])
+    func totalsAreTheSameWhateverIsKept(path: String) throws {
+        let text =
+            path == "two-nodes"
+            ? Self.cycles(7, nid: 0) + Self.cycles(5, nid: 1, start: 12) + "CPU:1 [LOST 3 EVENTS]\n"
+                + T.line("kswapd1", 46, "30.000000", "mm_vmscan_kswapd_wake: nid=1 order=2")
+            : try String(contentsOfFile: path, encoding: .utf8)
+        let all = try T.explain(text, keepCycles: .max)
+        var expected = CycleTotals()
+        for c in all.cycles { expected.add(c) }
+        for keep in [0, 2] {
+            let r = try T.explain(text, keepCycles: keep)
+            #expect(r.cycles == Array(all.cycles.prefix(keep)))
+            var got = r.moreCycles
+            for c in r.cycles { got.add(c) }
+            #expect(abs(got.seconds - expected.seconds) < 1e-9)
+            got.seconds = expected.seconds
+            #expect(got == expected, "keep \(keep)")
+            #expect(r.cycleCount == all.cycleCount)
+        }
+    }
+
+    @Test func oomKillsWakersNodesAndTasksAreBounded() throws {
+        var text = ""
+        for i in 0..<1005 {
+            text += T.line(
+                "oom_reaper", 50, "\(100 + i).000000",
+                "mark_victim: pid=\(1000 + i) uid=0 comm=hog\(i) total-vm=1kB anon-rss=4096kB file-rss:0kB")
+        }
+        // One cycle woken 21 times, one cycle on each of twelve nodes, kdamond reclaim from ten tasks.
+        text += T.line("hog", 7, "2000.000000", "mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=GFP_KERNEL")
+        text += T.line("kswapd0", 45, "2000.001000", "mm_vmscan_kswapd_wake: nid=0 order=0")
+        for i in 0..<20 {
+            text += T.line(
+                "hog", 7, "2000.\(100 + i)000", "mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=GFP_KERNEL")
+        }
+        text += T.line("kswapd0", 45, "2000.500000", "mm_vmscan_kswapd_sleep: nid=0")
+        for nid in 1..<12 {
+            text += T.line("kswapd\(nid)", 45, "2001.000000", "mm_vmscan_kswapd_wake: nid=\(nid) order=0")
+        }
+        for i in 0..<10 {
+            text += T.line("kdamond.\(i)", 900 + i, "2002.000000", "mm_vmscan_reclaim_pages: nid=0 nr_reclaimed=6")
+        }
+        let r = try T.explain(text)
+        #expect(r.oomKills.count == 1000 && r.moreOOMKills == 5)
+        #expect(r.cycles[0].wakers.count == 16 && r.cycles[0].wakeups == 21)
+        #expect(r.otherReclaimPages.comms == (0..<8).map { "kdamond.\($0)" } && r.otherReclaimPages.moreComms)
+        #expect(r.otherReclaimPages.lines == 10 && r.otherReclaimPages.reclaimed == 60)
+        let en = ReclaimNarrative.paragraphs(r, lang: .en)
+        #expect(en.filter { $0.hasPrefix("OOM killer: ") }.count == 10)
+        #expect(en.contains("… and 995 more OOM kills, 1,005 in all."))
+        #expect(en.filter { $0.hasPrefix("kswapd") && $0.contains("(node ") }.count == 10)
+        #expect(en.contains("… and 2 more nodes with 2 cycles."))
+        #expect(en.contains { $0.contains("It was woken 20 more times during its 100 ms nap before sleeping") })
+        #expect(
+            en.contains {
+                $0.hasPrefix("10 mm_vmscan_reclaim_pages lines came from kdamond.0, ")
+                    && $0.contains("kdamond.7 and others, not kswapd")
+            })
+        let ko = ReclaimNarrative.paragraphs(r, lang: .ko)
+        #expect(ko.contains("… OOM kill이 995번 더 있었습니다(모두 1,005번)."))
+        #expect(ko.contains("… 그 밖의 node 2개에서 사이클이 2번 있었습니다."))
+        #expect(ko.contains { $0.contains("kdamond.7 등에서 나왔습니다") })
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.json().rendered().utf8)) as? [String: Any])
+        #expect(json["oom_kills"] as? Int == 1005)
+        #expect((json["oom_victims"] as? [Any])?.count == 1000)
+        let first = try #require((json["kswapd_cycles"] as? [[String: Any]])?.first)
+        #expect((first["woken_by"] as? [Any])?.count == 16)
+        #expect(first["wakeups"] as? Int == 21)
+    }
+}
