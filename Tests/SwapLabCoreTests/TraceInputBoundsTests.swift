@@ -321,3 +321,151 @@ import Testing
         #expect(first["wakeups"] as? Int == 21)
     }
 }
+
+/// Issue 14's table: "reversed trace timestamps → '-7766279631452240896.00 s'". Timestamps are bounded where they
+/// are read (no wrapped or absurd value), small steps back between CPUs are normal and tolerated, large ones are
+/// noted, and no duration across one is printed.
+@Suite struct TraceTimeOrderTests {
+    typealias T = TraceInputBoundsTests
+
+    static func classify(_ line: String) -> TraceLineParser.Line {
+        var parser = TraceLineParser()
+        var line = line
+        return line.withUTF8 { parser.classify(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func time(_ stamp: String) -> TraceLineParser.Line {
+        classify("         kswapd0-45      [001] .....  \(stamp): mm_vmscan_kswapd_sleep: nid=0")
+    }
+
+    static func event(_ line: TraceLineParser.Line) -> TraceEvent? {
+        if case .event(let e) = line { return e }
+        return nil
+    }
+
+    @Test func timestampsAreReadWithinWhatAKernelPrints() {
+        // Seconds: a u64 of nanoseconds divided, so at most 18,446,744,073 whole seconds.
+        #expect(Self.event(Self.time("18446744073.709551"))?.time == 18_446_744_073.709551)
+        #expect(Self.time("18446744074.000000") == .refused(.time))
+        #expect(Self.time("99999999999999999999.000000") == .refused(.time))
+        // A counter clock's raw integer: any u64, no more.
+        #expect(Self.event(Self.time("18446744073709551615"))?.time == 18_446_744_073_709_551_615)
+        #expect(Self.time("18446744073709551616") == .refused(.time))
+        #expect(Self.time("123456789012345678901234567890") == .refused(.time))
+        // Decimals past the ninth add nothing (they used to wrap around).
+        #expect(Self.event(Self.time("1.123456789123456789123456789"))?.time == 1.123456789)
+        #expect(Self.event(Self.time("    5.000001"))?.time == 5.000001)
+    }
+
+    @Test func pidsAndCPUsAreReadWithinWhatAKernelPrints() {
+        let line = { (pid: String, cpu: String) in
+            Self.classify(
+                "             hog-\(pid)   [\(cpu)] .....   784.615775: mm_vmscan_direct_reclaim_begin: order=0")
+        }
+        #expect(Self.event(line("4194304", "8191"))?.pid == 4_194_304)
+        #expect(Self.event(line("4194304", "8191"))?.cpu == 8191)
+        #expect(line("4194305", "000") == .refused(.pid))
+        #expect(line("99999999999999999999999", "000") == .refused(.pid))
+        #expect(line("1", "8192") == .refused(.cpu))
+        #expect(line("1", "99999999999999999999999") == .refused(.cpu))
+        var parser = TraceLineParser()
+        for l in [
+            "             hog-4194305 [000] .....   1.000000: x: y",
+            "             hog-1 [8192] .....   1.000000: x: y",
+            "             hog-1 [000] .....   99999999999.000000: x: y",
+            "             hog-1 [000] .....   1.000000: x: y",
+        ] {
+            _ = parser.parse(line: l)
+        }
+        #expect(parser.refused == TraceLineParser.Refusals(time: 1, pid: 1, cpu: 1))
+        #expect(parser.skipped == 3 && parser.parsed == 1)
+    }
+
+    /// D1b's sleep windows (a real capture, in time order), read backwards: every forward gap of the capture
+    /// larger than 10 ms becomes a step back, and is counted; no duration is negative.
+    @Test func aReversedCaptureIsNotedAndNoDurationIsNegative() throws {
+        let path = FixtureRun.directory("D1b-kswapd-swapout-clean")
+            .appendingPathComponent("trace_pipe.sleep-windows.txt").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let times = TraceLineParser.parse(text: text).events.map(\.time)
+        let gaps = zip(times, times.dropFirst()).map { $1 - $0 }
+        #expect(gaps.allSatisfy { $0 >= 0 })
+        let big = gaps.filter { $0 > ReclaimAnalyzer.clockStepTolerance }
+        #expect(big.count == 4)
+        let reversed = text.split(separator: "\n").reversed().joined(separator: "\n") + "\n"
+        let r = try T.explain(reversed)
+        #expect(r.backwardSteps == big.count)
+        #expect(r.largestStepBack == big.max())
+        #expect(r.span == times.min()!...times.max()!)
+        #expect(r.notes == [.noSamples, .outOfOrder])
+        #expect(r.cycles.allSatisfy { c in c.duration.map { $0 >= 0 } ?? true })
+        #expect(r.cycles.contains { $0.wake != nil && $0.sleep != nil && $0.duration == nil })
+        let en = ReclaimNarrative.text(r, lang: .en)
+        #expect(!en.contains(" -"))
+        #expect(
+            en.contains(
+                "The trace is out of time order: 4 times an event came more than 10 ms before the line above it (the "
+                    + "largest step back 3.64 s). Lines from different CPUs may step back a little; steps this large "
+                    + "mean joined or edited captures. Durations across such a step are not shown."))
+        let ko = ReclaimNarrative.text(r, lang: .ko)
+        #expect(!ko.contains(" -"))
+        #expect(
+            ko.contains("이벤트가 바로 위 줄보다 10ms 넘게 이른 시각에 찍힌 곳이 4군데 있습니다(가장 크게 거슬러 간 것은 3.64초)."))
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.json().rendered().utf8)) as? [String: Any])
+        #expect((json["source"] as? [String: Any])?["backward_steps"] as? Int == 4)
+        #expect((json["notes"] as? [String]) == ["no_samples", "out_of_order_times"])
+    }
+
+    /// D2a's sleep windows read backwards: every direct-reclaim end comes before its begin; none makes a stall.
+    @Test func aReversedDirectReclaimMakesNoNegativeStall() throws {
+        let path = FixtureRun.directory("D2a-direct-reclaim")
+            .appendingPathComponent("trace_pipe.milestones.txt").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let forward = try T.explain(text)
+        #expect(forward.directReclaim.episodes > 0)
+        let r = try T.explain(text.split(separator: "\n").reversed().joined(separator: "\n") + "\n")
+        #expect(r.directReclaim.maxMs == 0)
+        // Every end is either paired (within the 10 ms the clocks may differ, a stall of 0) or unmatched.
+        #expect(r.directReclaim.episodes + r.directReclaim.unmatchedEnds == forward.directReclaim.episodes)
+        #expect(r.notes.contains(.outOfOrder))
+    }
+
+    @Test func smallStepsBackBetweenCPUsAreNormal() throws {
+        // 100 µs back from CPU 1 to CPU 0, and a direct-reclaim end 5 ms before its begin: clocks, not order.
+        let text =
+            T.line("kswapd0", 45, cpu: 1, "10.000500", "mm_vmscan_kswapd_wake: nid=0 order=0")
+            + T.line("kswapd0", 45, cpu: 0, "10.000400", "mm_vmscan_kswapd_sleep: nid=0")
+            + T.line("hog", 7, cpu: 1, "10.010000", T.begin)
+            + T.line("hog", 7, cpu: 0, "10.005000", "mm_vmscan_direct_reclaim_end: nr_reclaimed=32")
+        let r = try T.explain(text)
+        #expect(r.backwardSteps == 0)
+        #expect(!r.notes.contains(.outOfOrder))
+        #expect(r.cycles.map(\.duration) == [0])
+        #expect(r.directReclaim.episodes == 1 && r.directReclaim.maxMs == 0 && r.directReclaim.reclaimed == 32)
+        #expect(ReclaimNarrative.text(r, lang: .en).contains("It slept at 10.000 after 0.00 s."))
+    }
+
+    @Test func largeStepsBackAreNotedAndNoDurationIsPrintedAcrossThem() throws {
+        let text =
+            T.line("kswapd0", 45, cpu: 1, "10.000000", "mm_vmscan_kswapd_wake: nid=0 order=0")
+            + T.line("kswapd0", 45, cpu: 0, "8.000000", "mm_vmscan_kswapd_sleep: nid=0")
+            + T.line("hog", 7, cpu: 1, "12.000000", T.begin)
+            + T.line("hog", 7, cpu: 0, "11.000000", "mm_vmscan_direct_reclaim_end: nr_reclaimed=32")
+        let r = try T.explain(text)
+        #expect(r.backwardSteps == 2)
+        #expect(r.largestStepBack == 2)
+        #expect(r.cycles.map(\.duration) == [nil])
+        #expect(r.directReclaim.episodes == 0)
+        #expect(r.directReclaim.unmatchedBegins == 1 && r.directReclaim.unmatchedEnds == 1)
+        let en = ReclaimNarrative.paragraphs(r, lang: .en)
+        #expect(en.contains { $0.hasSuffix("It slept at 8.000.") })
+        #expect(en.contains { $0.hasPrefix("The trace is out of time order: 2 times an event came") })
+        #expect(ReclaimNarrative.paragraphs(r, lang: .ko).contains { $0.hasSuffix(" 8.000초에 잠들었습니다.") })
+    }
+
+    @Test func aCounterClocksTimeBeyondInt64MicrosecondsIsPrintedNotTrapped() {
+        let e = TraceEvent(time: 18_446_744_073_709_551_615, comm: "kswapd0", pid: 45, name: "x", payload: "y")
+        #expect(e.traceLine.hasSuffix("] ..... 18446744073709551616.000000: x: y"))
+    }
+}

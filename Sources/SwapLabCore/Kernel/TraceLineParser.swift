@@ -59,7 +59,7 @@ public struct TraceLineParser: Sendable {
     public enum Refusal: String, Sendable, CaseIterable {
         /// Longer than `maxLineBytes`.
         case length
-        /// A timestamp beyond 64 bits, or seconds beyond `maxSeconds`.
+        /// A timestamp beyond 64 bits, or seconds beyond `maxWholeSeconds`.
         case time
         /// A pid beyond `Limits.maxPID`.
         case pid
@@ -99,10 +99,10 @@ public struct TraceLineParser: Sendable {
     /// without holding them in memory.
     public static let maxLineBytes = 128 * 1024
 
-    /// The largest seconds a `%5lu.%06lu` timestamp can show: the kernel divides a u64 of nanoseconds
-    /// (`ns2usecs()` in kernel/trace/trace_output.c), so at most 18,446,744,073.709551 s. Counter clocks print a raw
-    /// integer instead, any u64. Every time read is therefore finite and at most 2^64.
-    public static let maxSeconds = Double(UInt64.max / 1_000_000_000) + 1
+    /// The largest whole seconds a `%5lu.%06lu` timestamp can show: the kernel divides a u64 of nanoseconds
+    /// (`ns2usecs()` in kernel/trace/trace_output.c), so at most 18,446,744,073 s. Counter clocks print a raw
+    /// integer instead, any u64. Every time read is therefore finite and below 2^64.
+    public static let maxWholeSeconds: UInt64 = UInt64.max / 1_000_000_000
 
     // MARK: Entry points
 
@@ -259,7 +259,7 @@ public struct TraceLineParser: Sendable {
             p = tokenEnd
             while p < end, isBlank(line[p]) { p += 1 }
         }
-        // Timestamp: digits [. digits] `:`; a u64 (counter clocks), or seconds up to `maxSeconds`.
+        // Timestamp: digits [. digits] `:`; a u64 (counter clocks), or seconds up to `maxWholeSeconds`.
         var secs: UInt64 = 0
         var tooLarge = false
         let tsStart = p
@@ -285,7 +285,7 @@ public struct TraceLineParser: Sendable {
                 p += 1
             }
             time += Double(frac) / Double(scale)
-            if time > maxSeconds { tooLarge = true }
+            if secs > maxWholeSeconds { tooLarge = true }
         }
         guard p < end, line[p] == colon else { return .other }
         p += 1
