@@ -469,3 +469,44 @@ import Testing
         #expect(e.traceLine.hasSuffix("] ..... 18446744073709551616.000000: x: y"))
     }
 }
+
+/// Issue 14, "a 200 KB task name makes `explain --trace` take 40 s": no line longer than a kernel's (128 KiB) is
+/// read, nor held in memory; a long name within it is read once, in time linear in its length.
+@Suite struct LongTraceLineTests {
+    typealias T = TraceInputBoundsTests
+
+    static let wake = T.line("kswapd0", 45, cpu: 1, "10.000100", "mm_vmscan_kswapd_wake: nid=0 order=0")
+    static let sleep = T.line("kswapd0", 45, cpu: 1, "10.500000", "mm_vmscan_kswapd_sleep: nid=0")
+
+    static func waker(_ name: String) -> String {
+        T.line(name, 100, "10.000000", "mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=GFP_KERNEL")
+    }
+
+    @Test(arguments: [64, 4096, 1 << 20])
+    func aLineLongerThanAnyKernelsIsRefusedAndSkipped(chunkSize: Int) throws {
+        let long = Self.waker(String(repeating: "x", count: 200_000))
+        let endless = Self.waker(String(repeating: "y", count: 3 << 20)).dropLast()  // no newline: the file's end
+        let text = long + Self.wake + long + Self.sleep + endless
+        let r = try T.explain(text, chunkSize: chunkSize)
+        #expect(r.eventCount == 2)
+        #expect(r.traceLines == TraceFile.Counts(parsed: 2, skipped: 3, lost: 0, refused: .init(length: 3)))
+        #expect(
+            ReclaimNarrative.paragraphs(r, lang: .en).last
+                == "Note: 3 lines shaped like events were not read, as no kernel prints them: 3 longer than 128 KiB.")
+        #expect(
+            ReclaimNarrative.paragraphs(r, lang: .ko).last
+                == "주의: 커널이 찍을 수 없는 이벤트 줄 3개는 읽지 않았습니다: 128 KiB보다 긴 줄 3개.")
+        // The same text in memory refuses the same lines.
+        let whole = TraceLineParser.parse(text: text)
+        #expect(whole.events.count == 2 && whole.skipped == 3)
+    }
+
+    @Test func aLongNameWithinTheLimitIsReadWhole() throws {
+        let name = String(repeating: "z", count: 120_000)
+        let r = try T.explain(Self.waker(name) + Self.wake + Self.sleep, chunkSize: 4096)
+        #expect(r.cycles.first?.wakers.first?.comm == name)
+        #expect(r.traceLines?.refused.total == 0)
+        let en = ReclaimNarrative.text(r, lang: .en)
+        #expect(en.contains("\(name) (pid 100) woke kswapd at 10.000 (order 0, GFP_KERNEL)."))
+    }
+}
