@@ -110,6 +110,21 @@ import Testing
         #expect(!json.contains("\u{1B}") && json.contains("ev\\u001b]0;pwned\\u0007il"))
     }
 
+    @Test func aTraceOfRefusedLinesOnlyIsAnErrorThatSaysWhy() throws {
+        let text =
+            Self.line(String(repeating: "x", count: 200_000), 1, "1.000000", "mm_vmscan_kswapd_sleep: nid=0")
+            + Self.line("hog", 1, "99999999999999999999.000000", "mm_vmscan_kswapd_sleep: nid=0") + "# tracer: nop\n"
+        let dir = try FakeRoot.make(["trace.txt": text])
+        defer { FakeRoot.remove(dir) }
+        let file = dir.appendingPathComponent("trace.txt").path
+        let session = Session(output: Output(capturingWidth: 400))
+        #expect(!Shell(session: session).execute("explain --trace \(file)"))
+        #expect(
+            session.output.takeCaptured()
+                == "error: \(file) holds no trace events (3 other lines, 2 of them refused for a length or a number no "
+                + "kernel prints); give a trace_pipe capture\n")
+    }
+
     @Test func aParagraphIsWrappedByItsEscapedForm() {
         let output = Output(capturingWidth: 40)
         output.paragraph(String(repeating: "a", count: 36) + " b\u{1B}[2Jc d")

@@ -70,7 +70,7 @@ public enum ReclaimNarrative {
                     + "this large mean joined or edited captures. Durations across such a step are not shown.",
                 "trace의 시간 순서가 맞지 않습니다. 이벤트가 바로 위 줄보다 10ms 넘게 이른 시각에 찍힌 곳이 "
                     + "\(n(r.backwardSteps))군데 있습니다(가장 크게 거슬러 간 것은 \(step)초). CPU가 다르면 시각이 조금 "
-                    + "거슬러 갈 수 있지만, 이만큼 거슬러 가면 여러 캡처를 이어 붙였거나 고친 trace입니다. 이런 곳을 "
+                    + "거슬러 갈 수 있지만, 이만큼 거슬러 가면 여러 캡처를 이어 붙였거나 편집한 trace입니다. 이런 곳을 "
                     + "사이에 둔 시간 길이는 보여 주지 않습니다.")
         }
         if r.notes.contains(.outOfRangeValues) {
