@@ -7,6 +7,7 @@ import SwapLabTestSupport
 /// wall time, lines/s and peak memory (VmHWM). In the same run, the reference: a ten-line Python 3 loop over the
 /// same file that matches every line with the tolerant regex of `docs/reference/kernel.md` §3.2 and counts the
 /// events. Goals: < 64 MiB at any size, ≥ 1 M lines/s, ≥ 5× the Python loop. The files are removed afterwards.
+/// Then issue 14's hostile traces (`hostile`); `--hostile` runs only those.
 enum ExplainBenchmark {
     static let sizesMiB = [96, 384]
 
@@ -23,7 +24,8 @@ enum ExplainBenchmark {
         print(sum(counts.values()))
         """#
 
-    static func run() throws {
+    /// `hostileOnly` (`swaplab-bench explain --hostile`): only issue 14's hostile traces.
+    static func run(hostileOnly: Bool = false) throws {
         guard let swaplab = ChildRun.swaplabBinary() else {
             print("explain: no swaplab beside this benchmark; build it first: swift build -c release --product swaplab")
             return
@@ -40,7 +42,7 @@ enum ExplainBenchmark {
 
         // One copy of every run's trace, as events; each copy is shifted so that time keeps rising.
         let runs = try Fixtures.runs.map { TraceLineParser.parse(text: try FixtureRun.traceText(run: $0)).events }
-        for mib in sizesMiB {
+        for mib in hostileOnly ? [] : sizesMiB {
             let path = dir.appendingPathComponent("trace-\(mib)MiB.txt").path
             let (lines, bytes) = try write(runs, to: path, atLeast: mib << 20)
             print(
@@ -88,6 +90,45 @@ enum ExplainBenchmark {
                     Double(s.peakResidentKiB) / 1024, Double(s.peakResidentKiB) / 1024 / 64,
                     Double(lines) / s.wallSeconds / 1e6, Double(lines) / s.wallSeconds / 1e6))
             try FileManager.default.removeItem(atPath: path)
+        }
+        try hostile(children, swaplab: swaplab, script: script, dir: dir)
+    }
+
+    /// Issue 14's hostile traces: 150,000 kswapd cycles in 25 MB (was 20 s and 600,001 lines of output), and task
+    /// names of 100 KB (read) and 200 KB (refused: longer than any kernel line). Goals: as many lines a second as a
+    /// capture, output bounded (the narrative of 11 cycles plus one paragraph), peak < 64 MiB.
+    static func hostile(_ children: ChildRun, swaplab: String, script: String, dir: URL) throws {
+        var cycles = ""
+        cycles.reserveCapacity(26_000_000)
+        var t = 100.0
+        for _ in 0..<150_000 {
+            let prefix = "         kswapd0-45      [001] .....  "
+            cycles += prefix + String(format: "%11.6f: mm_vmscan_kswapd_wake: nid=0 order=0\n", t)
+            t += 0.000050
+            cycles += prefix + String(format: "%11.6f: mm_vmscan_kswapd_sleep: nid=0\n", t)
+            t += 0.000050
+        }
+        var names = ""
+        for i in 0..<200 {
+            let name = String(repeating: "x", count: i % 2 == 0 ? 100_000 : 200_000)
+            names += "\(name)-100 [000] .....   \(10 + i).000000: mm_vmscan_direct_reclaim_begin: order=0\n"
+            names += "\(name)-100 [000] .....   \(10 + i).000300: mm_vmscan_direct_reclaim_end: nr_reclaimed=3\n"
+        }
+        for (label, text, lines) in [("150,000 cycles", cycles, 300_000), ("100 and 200 KB task names", names, 400)] {
+            let path = dir.appendingPathComponent("hostile.txt").path
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let s = try children.run(swaplab, ["-c", "explain --trace \(path)"])
+            guard s.exit == .exited(0) else { throw BenchError("swaplab explain failed: \(s.output.prefix(300))") }
+            let p = try children.run("/usr/bin/env", ["python3", script, path])
+            print(
+                String(
+                    format: "\n%@ (%.1f MB, %d lines):\n  swaplab explain  wall %.3f s  peak %.1f MiB  "
+                        + "%.2f M lines/s  output %d lines, %d bytes\n  python regex     wall %.3f s  peak %.1f MiB\n"
+                        + "  ratio: %.2f× faster than Python by wall time",
+                    label, Double(text.utf8.count) / 1e6, lines, s.wallSeconds, Double(s.peakResidentKiB) / 1024,
+                    Double(lines) / s.wallSeconds / 1e6, s.output.split(separator: "\n").count, s.output.utf8.count,
+                    p.wallSeconds, Double(p.peakResidentKiB) / 1024, p.wallSeconds / s.wallSeconds))
         }
     }
 

@@ -10,7 +10,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "trace": { _ in try TraceBenchmark.run() },
     "chart": { try chartBenchmark($0) },
     "hog": { _ in try HogBenchmark.run() },
-    "explain": { _ in try ExplainBenchmark.run() },
+    "explain": { try ExplainBenchmark.run(hostileOnly: $0.contains("--hostile")) },
     "record": { _ in try RecordBenchmark.run() },
     "watch": { _ in try WatchBenchmark.run() },
     "sim": { let status = SimBenchmark.main(arguments: $0); if status != 0 { exit(status) } },

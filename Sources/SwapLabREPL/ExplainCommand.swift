@@ -34,8 +34,7 @@ struct ExplainCommand: ShellCommand {
         } else {
             language = NarrativeLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
         }
-        let report: ReclaimReport
-        var lost = 0
+        var report: ReclaimReport
         if let trace {
             // Streamed: the file is read in chunks and each event analysed as it is parsed, so a trace of any size
             // is explained in the memory of one chunk plus the analyzer's per-cycle summaries.
@@ -46,14 +45,17 @@ struct ExplainCommand: ShellCommand {
             } catch {
                 throw ShellError.failed("cannot read the trace file \(trace); check the path and that it is text")
             }
-            lost = counts.lost
             if analyzer.eventCount == 0 {
+                let refused = counts.refused.total
                 throw ShellError.failed(
-                    "\(trace) holds no trace events (\(counts.skipped) other lines); give a trace_pipe capture")
+                    "\(trace) holds no trace events (\(counts.skipped) other lines"
+                        + (refused > 0 ? ", \(refused) of them refused for a length or a number no kernel prints" : "")
+                        + "); give a trace_pipe capture")
             }
             // A trace file has no markers.
             if let since { throw Self.noMarker(since, labels: []) }
             report = analyzer.report()
+            report.traceLines = counts
         } else {
             var timeline = try session.currentTimeline()
             if let since {
@@ -72,13 +74,6 @@ struct ExplainCommand: ShellCommand {
         for (i, p) in ReclaimNarrative.paragraphs(report, lang: language).enumerated() {
             if i > 0 { out.line() }
             out.paragraph(p)
-        }
-        if lost > 0 {
-            out.line()
-            out.paragraph(
-                language == .ko
-                    ? "주의: 링 버퍼가 이벤트 \(lost)개를 잃었습니다(LOST EVENTS). 숫자가 실제보다 작을 수 있습니다."
-                    : "Note: the ring buffer lost \(lost) events (LOST EVENTS); counts may be short.")
         }
     }
 

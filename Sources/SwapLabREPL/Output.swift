@@ -150,9 +150,10 @@ public final class Output: @unchecked Sendable {
         return String(out)
     }
 
-    /// Writes `text` wrapped to the width by display cells, continuation lines indented by `indent`.
+    /// Writes `text` wrapped to the width by display cells, continuation lines indented by `indent`. Control
+    /// characters are escaped before wrapping (`Output.safe`), so that their escaped form keeps to the width too.
     public func paragraph(_ text: String, indent: String = "") {
-        for l in DisplayWidth.wrap(text, width: width, indent: indent) { line(l) }
+        for l in DisplayWidth.wrap(Output.safe(text, keepStyles: color), width: width, indent: indent) { line(l) }
     }
 
     /// Writes to standard error (never captured). The interceptor sees the text too (a lesson's `output` check

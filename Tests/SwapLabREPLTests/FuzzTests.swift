@@ -7,7 +7,8 @@ import Testing
 @testable import SwapLabREPL
 
 /// Issue 14's proof: a seeded, deterministic fuzz of every place input enters — the shell's command parser (and the
-/// simulator behind it), the zoneinfo parser, the recording reader, the progress reader and the lesson loader —
+/// simulator behind it), the zoneinfo parser, the recording reader, the progress reader, the lesson loader and the
+/// trace parser with `explain --trace` behind it —
 /// with inputs generated from and mutated out of the real fixtures and the shipped lessons. Each input must end in
 /// time with a result or a clear error: no trap (the process would die), no hang (a Ctrl-C is sent after two
 /// seconds and the command must be back within one more), no opaque message, no runaway memory.
@@ -31,14 +32,15 @@ import Testing
         var rng = FuzzRandom(seed: Self.seed)
         let work = try Binary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work) }
-        // About 20 s alone in a debug build, under 60 s while the rest of `swift test` runs beside it.
+        // About 20 s alone in a debug build (traces 2 s of it), under 60 s beside the rest of `swift test`.
         try fuzzZoneinfo(&rng, &stats, count: 500)
         try fuzzRecordings(&rng, &stats, count: 500, work: work)
         try fuzzProgress(&rng, &stats, count: 500, work: work)
         try fuzzLessons(&rng, &stats, count: 300, work: work)
         try fuzzShell(&rng, &stats, count: 1000, work: work)
+        try fuzzTraces(&rng, &stats, count: 400, work: work)
         print(stats.summary(seed: Self.seed))
-        #expect(stats.inputs == 2800)
+        #expect(stats.inputs == 3200)
         #expect(stats.longest.seconds < 3.5, "\(stats.longest.input)")
         #expect(stats.largest.kib < 512 * 1024, "\(stats.largest.input)")
     }
@@ -207,6 +209,64 @@ import Testing
         }
     }
 
+    /// The real trace captures (every `trace_pipe*.txt` of the fixture runs, the first 60 KB of the large ones),
+    /// mutated line by line (numbers to extremes, hostile task names, lines no kernel prints, lines reversed), and
+    /// traces generated to be hostile (2,000 cycles, a reversed capture, names of 100 and 200 KB, LOST counts that
+    /// add up past 64 bits). Each is streamed through `TraceFile` and a `ReclaimAnalyzer` and told in both languages
+    /// and in JSON; every third one also through the shell's `explain --trace`. The report must keep its bounds: no
+    /// negative duration or stall, a narrative of at most 60 paragraphs, valid JSON.
+    func fuzzTraces(_ rng: inout FuzzRandom, _ stats: inout Stats, count: Int, work: URL) throws {
+        let sources = try Fixtures.runs.flatMap { run in
+            try FixtureRun.traceFiles(run: run).map { name -> String in
+                let text = try String(
+                    contentsOf: FixtureRun.directory(run).appendingPathComponent(name), encoding: .utf8)
+                let head = text.prefix(60_000)
+                return String(head[..<(head.lastIndex(of: "\n").map { head.index(after: $0) } ?? head.endIndex)])
+            }
+        }
+        let generated = Mutate.hostileTraces(from: sources)
+        let file = work.appendingPathComponent("trace.txt")
+        let session = Session(output: Output(capturingWidth: 80))
+        let shell = Shell(session: session)
+        for i in 0..<count {
+            let text =
+                i % 8 == 7
+                ? generated[(i / 8) % generated.count]
+                : Mutate.trace(sources[i % sources.count], &rng)
+            stats.measure("trace", input: text) {
+                do {
+                    try text.write(to: file, atomically: false, encoding: .utf8)
+                } catch {
+                    Issue.record("cannot write the fuzz trace: \(error)")
+                    return
+                }
+                var analyzer = ReclaimAnalyzer()
+                do {
+                    let counts = try TraceFile.stream(path: file.path) { analyzer.consume($0) }
+                    var report = analyzer.report()
+                    report.traceLines = counts
+                    #expect(report.cycles.allSatisfy { c in c.duration.map { $0 >= 0 } ?? true })
+                    #expect(report.directReclaim.totalMs >= 0 && report.directReclaim.maxMs >= 0)
+                    for lang in NarrativeLanguage.allCases {
+                        let paragraphs = ReclaimNarrative.paragraphs(report, lang: lang)
+                        #expect(paragraphs.count <= 60, "\(paragraphs.count) paragraphs")
+                    }
+                    let json = report.json().rendered()
+                    #expect((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil, "invalid JSON")
+                } catch {
+                    Self.requireClear(String(describing: error), input: text)
+                }
+                if i % 3 == 0 {
+                    let ok = shell.execute("explain --trace \(file.path) --lang \(i % 2 == 0 ? "en" : "ko")")
+                    let out = session.output.takeCaptured()
+                    if !ok { #expect(out.contains("error:"), "a failing explain says why: \(out)") }
+                    for o in Self.opaque { #expect(!out.contains(o), "\(out.prefix(300))") }
+                    #expect(!out.contains("\u{1B}"))
+                }
+            }
+        }
+    }
+
     static func requireClear(_ message: String, input: String) {
         #expect(!message.isEmpty, "an empty message for \(input.prefix(200).debugDescription)")
         for o in opaque { #expect(!message.contains(o), "\(message) for \(input.prefix(200).debugDescription)") }
@@ -219,6 +279,7 @@ import Testing
 struct Stats {
     var inputs = 0
     var perArea: [String: Int] = [:]
+    var perAreaSeconds: [String: Double] = [:]
     var longest: (seconds: Double, input: String) = (0, "")
     var largest: (kib: Int, input: String) = (0, "")
     /// The test process's resident memory before the first input.
@@ -233,13 +294,16 @@ struct Stats {
         let kib = Memory.peakKiB()
         inputs += 1
         perArea[area, default: 0] += 1
+        perAreaSeconds[area, default: 0] += seconds
         let label = "\(area): \(input.prefix(120).debugDescription)"
         if seconds > longest.seconds { longest = (seconds, label) }
         if kib > largest.kib { largest = (kib, label) }
     }
 
     func summary(seed: UInt64) -> String {
-        let areas = perArea.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let areas = perArea.sorted { $0.key < $1.key }.map {
+            "\($0.key) \($0.value) in \(String(format: "%.1f", perAreaSeconds[$0.key] ?? 0)) s"
+        }.joined(separator: ", ")
         return "fuzz (seed \(seed)): \(inputs) inputs (\(areas)); longest \(String(format: "%.3f", longest.seconds)) s "
             + "(\(longest.input)); largest peak RSS \(largest.kib / 1024) MiB, \(baselineKiB / 1024) MiB before the "
             + "first input (\(largest.input))"
@@ -357,6 +421,77 @@ enum Mutate {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Lines a trace should not hold: numbers no kernel prints, control characters in task names, counts that
+    /// overflow when added, garbage shaped almost like an event.
+    static let traceLines = [
+        "CPU:0 [LOST 9223372036854775807 EVENTS]", "CPU:99999999999999999999 [LOST 99999999999999999999 EVENTS]",
+        "             hog-30656   [000] .....   784.620865: mm_vmscan_direct_reclaim_end: "
+            + "nr_reclaimed=9223372036854775807",
+        "             hog-30656   [000] .....   784.615775: mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=none",
+        "         kswapd0-45      [001] .....   737.524272: mm_vmscan_lru_shrink_inactive: nid=0 nr_reclaimed="
+            + "9223372036854775807 flags=RECLAIM_WB_FILE|RECLAIM_WB_ASYNC",
+        "       kdamond.0-900     [000] .....   737.600000: mm_vmscan_reclaim_pages: nid=0 "
+            + "nr_reclaimed=-9223372036854775808",
+        "      oom_reaper-50      [000] .....   800.000000: mark_victim: pid=-1 comm=\u{1B}]0;x\u{07} "
+            + "anon-rss=99999999999999999999kB",
+        "         kswapd0-45      [001] .....   737.524036: mm_vmscan_kswapd_wake: nid=9223372036854775807 order=-1",
+        "         kswapd9223372036854775808-45 [001] .....   737.5: mm_vmscan_kswapd_sleep: nid=0",
+        "             hog-1       [000] .....   99999999999999999999.000000: mm_vmscan_kswapd_wake: nid=0 order=0",
+        "             hog-1       [000] .....   18446744073709551616: mm_vmscan_kswapd_sleep: nid=0",
+        "             hog-99999999999999999999 [99999999999999999999] .....   1.0: mm_vmscan_kswapd_sleep: nid=0",
+        "             hog-1       [000] .....   0.000000: mm_vmscan_kswapd_sleep: nid=0",
+        "   e\u{1B}[2J\r\u{9B}\u{202E}-7 [000] .....   737.520261: mm_vmscan_wakeup_kswapd: nid=0 order=0 "
+            + "gfp_flags=none",
+        "# tracer: nop", "", "garbage", "[", "-1 [0] 1.0: : ", "x-1 [0] 1.0:", "x-1 [0] nan: a: b", "x-1 [0] inf: a: b",
+        "           <...>-28646   (-------) [000] .....   735.165429: mm_vmscan_kswapd_sleep: nid=1",
+    ]
+
+    /// A trace capture with a few lines mutated (`lines`, with `traceLines` as extras), sometimes a run of lines
+    /// reversed (out of time order) or a 150 KB task name.
+    static func trace(_ text: String, _ rng: inout FuzzRandom) -> String {
+        var out = lines(text, &rng, extra: traceLines)
+        if rng.chance(15) {
+            var all = out.split(separator: "\n", omittingEmptySubsequences: false)
+            let a = rng.below(all.count)
+            let b = Swift.min(all.count, a + 1 + rng.below(200))
+            all[a..<b].reverse()
+            out = all.joined(separator: "\n")
+        }
+        if rng.chance(3) {
+            out += "\n" + String(repeating: "n", count: 150_000)
+                + "-1 [000] .....   1.000000: mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=none\n"
+        }
+        return out
+    }
+
+    /// Traces made to be hostile: 2,000 cycles, a capture reversed, names of 100 and 200 KB, LOST counts that add up
+    /// past 64 bits, Int64.max page counts twice.
+    static func hostileTraces(from sources: [String]) -> [String] {
+        var cycles = ""
+        for i in 0..<2000 {
+            let (t, nid) = (10 + i, i % 3)
+            cycles += "             hog-7       [000] .....   \(t).000000: mm_vmscan_wakeup_kswapd: nid=\(nid) "
+                + "order=0 gfp_flags=none\n"
+                + "         kswapd\(nid)-45      [001] .....   \(t).001000: mm_vmscan_kswapd_wake: nid=\(nid) order=0\n"
+                + "         kswapd\(nid)-45      [001] .....   \(t).250000: mm_vmscan_kswapd_sleep: nid=\(nid)\n"
+        }
+        let longest = sources.max { $0.count < $1.count } ?? ""
+        let reversed = longest.split(separator: "\n").reversed().joined(separator: "\n") + "\n"
+        let name = { (n: Int) in
+            String(repeating: "x", count: n)
+                + "-100 [000] .....   10.000000: mm_vmscan_direct_reclaim_begin: order=0\n"
+                + String(repeating: "x", count: n)
+                + "-100 [000] .....   10.000300: mm_vmscan_direct_reclaim_end: nr_reclaimed=3\n"
+        }
+        let lost = "CPU:0 [LOST 9223372036854775807 EVENTS]\nCPU:1 [LOST 9223372036854775807 EVENTS]\n"
+            + "             hog-1       [000] .....   1.000000: mm_vmscan_direct_reclaim_begin: order=0\n"
+        let twice = String(
+            repeating: "             hog-1       [000] .....   1.000000: mm_vmscan_direct_reclaim_begin: order=0\n"
+                + "             hog-1       [000] .....   1.000100: mm_vmscan_direct_reclaim_end: "
+                + "nr_reclaimed=9223372036854775807\n", count: 2)
+        return [cycles, reversed, name(100_000), name(200_000), lost, twice]
     }
 
     /// Lines a zoneinfo capture should not hold.

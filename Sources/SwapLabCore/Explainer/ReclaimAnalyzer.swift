@@ -1,7 +1,9 @@
 /// Reads trace events one at a time and keeps what `ReclaimReport` needs: counts per event name, the open
 /// kswapd cycle and open direct-reclaim episode of each node and task, a summary per kswapd cycle, the OOM kills,
-/// and the distribution of stalls. Memory grows with cycles, kills, tasks and distinct stall lengths, never with
-/// the lines read, so a trace file of any size streams through it (`explain --trace`).
+/// and the distribution of stalls. Memory grows with distinct tasks, nodes and stall lengths, never with the lines
+/// read, and is bounded for cycles and kills: the first `keptCycles` cycles and `keptKills` kills are kept in full,
+/// the rest added up (`CycleTotals`, `moreOOMKills`), so a trace file of any size streams through it
+/// (`explain --trace`).
 ///
 /// The rules are `ReclaimExplainer`'s (`reference/kernel.md` §2–§3, `reference/live-lab.md` §2, §6): a cycle
 /// starts at the first `mm_vmscan_kswapd_wake` after a `mm_vmscan_kswapd_sleep` (`kswapd()` emits a wake before
@@ -9,6 +11,13 @@
 /// woke it; direct reclaim begin/end pair per `try_to_free_pages()` call by pid; `mm_vmscan_reclaim_pages` from a
 /// task other than kswapd is not kswapd's work. Samples, when the timeline has them, are read at the end
 /// (`report(samples:markers:)`): the wake and sleep checks look up the samples around each cycle.
+///
+/// Numbers from payloads are bounded where they enter (issue 14): page counts (`nr_reclaimed`) 0…`Limits.maxPages`,
+/// `anon-rss` 0…`Limits.maxBytes`, nodes `Limits.kernelNodes`, orders 0…63; a value outside is not used and is
+/// counted (`ReclaimReport.ignoredValues`). Totals add up saturating at `Int64.max` (`ReclaimReport.Note.cappedTotals`
+/// says so); counts grow by one per line and cannot overflow. Times come from `TraceLineParser`, finite and at most
+/// 2^64: a step back in time larger than `clockStepTolerance` is counted (`backwardSteps`), and a duration across
+/// one is not computed.
 public struct ReclaimAnalyzer: Sendable {
     /// Counters whose deltas are reported per cycle and for the whole timeline (exact /proc/vmstat names).
     public static let reportedCounters = [
@@ -17,11 +26,33 @@ public struct ReclaimAnalyzer: Sendable {
         "kswapd_low_wmark_hit_quickly", "kswapd_high_wmark_hit_quickly",
     ]
 
+    /// Cycles kept in full in a report (the JSON lists them; the narrative tells the first few); later ones are
+    /// added up in `ReclaimReport.moreCycles`.
+    public static let keptCycles = 1000
+    /// OOM kills kept in full; later ones are counted in `ReclaimReport.moreOOMKills`.
+    public static let keptKills = 1000
+    /// Task names kept for `mm_vmscan_reclaim_pages` lines from other tasks.
+    public static let keptComms = 8
+    /// The largest order a page allocation can ask for and still be a shift of a page count.
+    public static let maxOrder = 63
+    /// How far back in time one event may be from the one before it and still be in order: `trace_pipe` merges the
+    /// per-CPU buffers by timestamp, and only the CPUs' clocks differing (`trace_clock=local`) makes a line step back,
+    /// by microseconds (`reference/live-lab.md` §6). 10 ms is far more than that and far less than a kswapd cycle.
+    public static let clockStepTolerance = 0.010
+
     /// Events consumed.
     public private(set) var eventCount = 0
     /// Times of the first and the last event consumed (in the order given, as `Timeline.span` takes them).
     public private(set) var firstEventTime: Double?
     public private(set) var lastEventTime: Double?
+    /// The earliest and the latest time of any event consumed.
+    public private(set) var earliestEventTime: Double?
+    public private(set) var latestEventTime: Double?
+    /// Events more than `clockStepTolerance` earlier than the event before them, and the largest such step.
+    public private(set) var backwardSteps = 0
+    public private(set) var largestStepBack = 0.0
+    /// Payload values outside the ranges above, not used.
+    public private(set) var ignoredValues = 0
 
     /// Event name → index into `nameCounts` and `nameKinds`: one dictionary lookup per event, then a switch on
     /// the kind instead of comparing the name with every event the analysis reads.
@@ -50,26 +81,41 @@ public struct ReclaimAnalyzer: Sendable {
             }
         }
     }
-    /// nid → index into `cycles` of the node's open cycle.
+    /// The number of cycles kept in full (`keptCycles` unless a test asks for fewer).
+    private let keep: Int
+    /// nid → index into `cycles` of the node's open cycle, when that cycle is kept.
     private var open: [Int: Int] = [:]
-    /// Wake-ups seen while the node had no open cycle: they belong to the next one.
-    private var pendingWakers: [Int: [Waker]] = [:]
+    /// nid → the node's open cycle, when it started after the kept ones: added to `moreCycles` when it ends.
+    private var openBeyond: [Int: KswapdCycle] = [:]
     private var cycles: [KswapdCycle] = []
+    private var moreCycles = CycleTotals()
+    /// Wake-ups seen while the node had no open cycle: they belong to the next one (the first few, and how many).
+    private var pendingWakers: [Int: (wakers: [Waker], count: Int)] = [:]
     /// pid → the begin of its open direct-reclaim episode.
     private var directOpen: [Int: (time: Double, comm: String)] = [:]
     private var direct = DirectReclaimSummary()
     private var directTasks: [String: Int] = [:]
     private var directTaskOrder: [String] = []
     private var oomKills: [OOMKill] = []
+    private var moreOOMKills = 0
     private var otherReclaimPages = OtherReclaim()
 
-    public init() {}
+    public init() { keep = Self.keptCycles }
+
+    /// An analyzer that keeps `keepCycles` cycles in full (tests of the summary).
+    public init(keepCycles: Int) { keep = max(0, keepCycles) }
 
     /// Takes one event, in the order the trace printed it.
     public mutating func consume(_ e: TraceEvent) {
         eventCount += 1
+        if let last = lastEventTime, e.time < last - Self.clockStepTolerance {
+            backwardSteps += 1
+            largestStepBack = max(largestStepBack, last - e.time)
+        }
         if firstEventTime == nil { firstEventTime = e.time }
         lastEventTime = e.time
+        earliestEventTime = min(earliestEventTime ?? e.time, e.time)
+        latestEventTime = max(latestEventTime ?? e.time, e.time)
         let index: Int
         if let i = nameIndex[e.name] {
             index = i
@@ -83,53 +129,70 @@ public struct ReclaimAnalyzer: Sendable {
         nameCounts[index] += 1
         switch nameKinds[index] {
         case .kswapdWake:
-            let nid = Int(e.intField("nid") ?? Int64(Self.kswapdNode(e.comm) ?? 0))
-            let order = Int(e.intField("order") ?? 0)
-            if let i = open[nid] {
-                cycles[i].passes += 1
-                if !cycles[i].orders.contains(order) { cycles[i].orders.append(order) }
-            } else {
+            guard let nid = node(e.intField("nid") ?? Int64(Self.kswapdNode(e.comm) ?? 0)) else { break }
+            let order = self.order(e.intField("order") ?? 0)
+            if !updateOpenCycle(nid, { c in
+                c.passes += 1
+                if let order, !c.orders.contains(order) { c.orders.append(order) }
+            }) {
                 var c = KswapdCycle(nid: nid, wake: e.time)
                 c.passes = 1
-                c.orders = [order]
-                c.wakers = pendingWakers.removeValue(forKey: nid) ?? []
-                open[nid] = cycles.count
-                cycles.append(c)
+                c.orders = order.map { [$0] } ?? []
+                takePendingWakers(nid, into: &c)
+                startCycle(c, open: true)
             }
         case .kswapdSleep:
-            let nid = Int(e.intField("nid") ?? Int64(Self.kswapdNode(e.comm) ?? 0))
+            guard let nid = node(e.intField("nid") ?? Int64(Self.kswapdNode(e.comm) ?? 0)) else { break }
             if let i = open.removeValue(forKey: nid) {
                 cycles[i].sleep = e.time
+            } else if var c = openBeyond.removeValue(forKey: nid) {
+                c.sleep = e.time
+                moreCycles.add(c)
             } else {
                 // The trace began while kswapd was running (or its wake line was not kept).
                 var c = KswapdCycle(nid: nid, wake: nil)
                 c.sleep = e.time
-                c.wakers = pendingWakers.removeValue(forKey: nid) ?? []
-                cycles.append(c)
+                takePendingWakers(nid, into: &c)
+                startCycle(c, open: false)
             }
         case .wakeupKswapd:
-            let nid = Int(e.intField("nid") ?? 0)
+            guard let nid = node(e.intField("nid") ?? 0) else { break }
             let w = Waker(
                 time: e.time, comm: e.comm, pid: e.pid, order: Int(e.intField("order") ?? 0),
                 gfpFlags: e.field("gfp_flags").map(String.init) ?? "?")
-            if let i = open[nid] { cycles[i].wakers.append(w) } else { pendingWakers[nid, default: []].append(w) }
+            if !updateOpenCycle(nid, { $0.add(w) }) {
+                var pending = pendingWakers[nid] ?? ([], 0)
+                pending.count += 1
+                if pending.wakers.count < KswapdCycle.keptWakers { pending.wakers.append(w) }
+                pendingWakers[nid] = pending
+            }
         case .writeFolio:
-            if let nid = Self.kswapdNode(e.comm), let i = open[nid], e.payloadContains("RECLAIM_WB_ANON") {
-                cycles[i].anonWritten += 1
+            if let nid = Self.kswapdNode(e.comm), e.payloadContains("RECLAIM_WB_ANON") {
+                _ = updateOpenCycle(nid) { $0.anonWritten += 1 }
             }
         case .shrinkInactive:
-            if let nid = Self.kswapdNode(e.comm), let i = open[nid], let n = e.intField("nr_reclaimed") {
+            if let nid = Self.kswapdNode(e.comm), open[nid] != nil || openBeyond[nid] != nil,
+                let n = pages(e.intField("nr_reclaimed"))
+            {
                 if e.payloadContains("RECLAIM_WB_FILE") {
-                    cycles[i].fileReclaimed += n
+                    _ = updateOpenCycle(nid) { $0.fileReclaimed = $0.fileReclaimed.saturatingAdd(n) }
                 } else if e.payloadContains("RECLAIM_WB_ANON") {
-                    cycles[i].anonReclaimed += n
+                    _ = updateOpenCycle(nid) { $0.anonReclaimed = $0.anonReclaimed.saturatingAdd(n) }
                 }
             }
         case .reclaimPages:
             if Self.kswapdNode(e.comm) == nil {
                 otherReclaimPages.lines += 1
-                otherReclaimPages.reclaimed += e.intField("nr_reclaimed") ?? 0
-                if !otherReclaimPages.comms.contains(e.comm) { otherReclaimPages.comms.append(e.comm) }
+                if let n = pages(e.intField("nr_reclaimed")) {
+                    otherReclaimPages.reclaimed = otherReclaimPages.reclaimed.saturatingAdd(n)
+                }
+                if !otherReclaimPages.comms.contains(e.comm) {
+                    if otherReclaimPages.comms.count < Self.keptComms {
+                        otherReclaimPages.comms.append(e.comm)
+                    } else {
+                        otherReclaimPages.moreComms = true
+                    }
+                }
             }
         case .directBegin:
             if directOpen[e.pid] != nil { direct.unmatchedBegins += 1 }
@@ -137,21 +200,101 @@ public struct ReclaimAnalyzer: Sendable {
             if direct.firstBegin == nil { direct.firstBegin = e.time }
         case .directEnd:
             if let b = directOpen.removeValue(forKey: e.pid) {
-                direct.addStall((e.time - b.time) * 1000)
-                direct.reclaimed += e.intField("nr_reclaimed") ?? 0
+                let stall = e.time - b.time
+                if stall < -Self.clockStepTolerance {
+                    // An end before its begin (an out-of-order trace): neither has its pair.
+                    direct.unmatchedBegins += 1
+                    direct.unmatchedEnds += 1
+                    break
+                }
+                direct.addStall(max(0, stall) * 1000)
+                if let n = pages(e.intField("nr_reclaimed")) { direct.reclaimed = direct.reclaimed.saturatingAdd(n) }
                 if directTasks[b.comm] == nil { directTaskOrder.append(b.comm) }
                 directTasks[b.comm, default: 0] += 1
             } else {
                 direct.unmatchedEnds += 1
             }
         case .markVictim:
+            guard oomKills.count < Self.keptKills else {
+                moreOOMKills += 1
+                break
+            }
             let pid = Int(e.intField("pid") ?? Int64(e.pid))
-            let rss = e.field("anon-rss").flatMap { Int64($0.prefix { $0.isNumber }) }
+            var rss = e.field("anon-rss").flatMap { Int64($0.prefix { $0.isNumber }) }
+            if let kB = rss, kB < 0 || kB > Limits.maxBytes / 1024 {
+                ignoredValues += 1
+                rss = nil
+            }
             oomKills.append(OOMKill(time: e.time, pid: pid, comm: e.field("comm").map(String.init), anonRSSkB: rss))
         case .other:
             break
         }
     }
+
+    // MARK: Bounds and cycles
+
+    /// `value` as a node number, or nil (counted) outside `Limits.kernelNodes`.
+    private mutating func node(_ value: Int64) -> Int? {
+        guard value >= 0, value <= Int64(Limits.kernelNodes.upperBound) else {
+            ignoredValues += 1
+            return nil
+        }
+        return Int(value)
+    }
+
+    /// `value` as an allocation order, or nil (counted) outside 0…`maxOrder`.
+    private mutating func order(_ value: Int64) -> Int? {
+        guard value >= 0, value <= Int64(Self.maxOrder) else {
+            ignoredValues += 1
+            return nil
+        }
+        return Int(value)
+    }
+
+    /// `value` as a page count, or nil: absent, or (counted) outside 0…`Limits.maxPages`.
+    private mutating func pages(_ value: Int64?) -> Int64? {
+        guard let value else { return nil }
+        guard value >= 0, value <= Limits.maxPages else {
+            ignoredValues += 1
+            return nil
+        }
+        return value
+    }
+
+    /// Applies `change` to the node's open cycle, kept or not; false when the node has none.
+    private mutating func updateOpenCycle(_ nid: Int, _ change: (inout KswapdCycle) -> Void) -> Bool {
+        if let i = open[nid] {
+            change(&cycles[i])
+            return true
+        }
+        if var c = openBeyond[nid] {
+            openBeyond[nid] = nil  // no second copy while `change` runs
+            change(&c)
+            openBeyond[nid] = c
+            return true
+        }
+        return false
+    }
+
+    /// A new cycle: kept in full while fewer than `keep` are, else added up (when it is over) in `moreCycles`.
+    private mutating func startCycle(_ c: KswapdCycle, open isOpen: Bool) {
+        if cycles.count < keep {
+            if isOpen { open[c.nid] = cycles.count }
+            cycles.append(c)
+        } else if isOpen {
+            openBeyond[c.nid] = c
+        } else {
+            moreCycles.add(c)
+        }
+    }
+
+    private mutating func takePendingWakers(_ nid: Int, into c: inout KswapdCycle) {
+        guard let pending = pendingWakers.removeValue(forKey: nid) else { return }
+        c.wakers = pending.wakers
+        c.wakeups = pending.count
+    }
+
+    // MARK: Report
 
     /// What the events so far show, with what `samples` (in time order) add: counter deltas, watermark crossings,
     /// the lowest free pages, the swap-in window, and per cycle the zones at the wake and the balanced zone at the
@@ -161,7 +304,7 @@ public struct ReclaimAnalyzer: Sendable {
         report.eventCount = eventCount
         report.sampleCount = samples.count
         let times = [
-            samples.first?.time, samples.last?.time, firstEventTime, lastEventTime,
+            samples.first?.time, samples.last?.time, earliestEventTime, latestEventTime,
             markers.first?.time, markers.last?.time,
         ].compactMap { $0 }
         if let lo = times.min(), let hi = times.max() { report.span = lo...hi }
@@ -170,9 +313,16 @@ public struct ReclaimAnalyzer: Sendable {
         d.tasks = directTaskOrder.map { ($0, directTasks[$0] ?? 0) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         report.eventCounts = Dictionary(uniqueKeysWithValues: zip(names, nameCounts))
         report.cycles = cycles
+        var more = moreCycles
+        for nid in openBeyond.keys.sorted() { more.add(openBeyond[nid]!) }
+        report.moreCycles = more
         report.directReclaim = d
         report.oomKills = oomKills
+        report.moreOOMKills = moreOOMKills
         report.otherReclaimPages = otherReclaimPages
+        report.backwardSteps = backwardSteps
+        report.largestStepBack = largestStepBack
+        report.ignoredValues = ignoredValues
         if !samples.isEmpty { Self.readSamples(samples, into: &report) }
         if eventCount == 0 && samples.isEmpty {
             report.notes.append(.empty)
@@ -183,6 +333,12 @@ public struct ReclaimAnalyzer: Sendable {
                 report.notes.append(.noProtection)
             }
         }
+        if backwardSteps > 0 { report.notes.append(.outOfOrder) }
+        if ignoredValues > 0 { report.notes.append(.outOfRangeValues) }
+        let totals =
+            [d.reclaimed, otherReclaimPages.reclaimed, more.fileReclaimed, more.anonReclaimed]
+            + cycles.flatMap { [$0.fileReclaimed, $0.anonReclaimed] }
+        if totals.contains(.max) { report.notes.append(.cappedTotals) }
         return report
     }
 

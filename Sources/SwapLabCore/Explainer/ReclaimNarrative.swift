@@ -17,7 +17,17 @@ public enum NarrativeLanguage: String, Sendable, CaseIterable {
 /// `reference/live-lab.md` §2 and §6 (cycles hold many passes; kswapd sleeps when ONE eligible zone is balanced
 /// at high; `kdamond` is not kswapd; many passes without sleep mean high cannot be reached).
 /// Korean uses the course's words (`reference/course-terms.md`).
+///
+/// What it prints is bounded whatever the trace holds (issue 14): the first `shownCycles` cycles, nodes and OOM
+/// kills are told in full, the rest in one paragraph each with their count and totals.
 public enum ReclaimNarrative {
+    /// Cycles told in full; the others are added up in one paragraph.
+    public static let shownCycles = 10
+    /// Nodes given their own line; the others are added up in one.
+    public static let shownNodes = 10
+    /// OOM kills told one by one; the others are counted.
+    public static let shownKills = 10
+
     /// One paragraph per finding, in order.
     public static func paragraphs(_ r: ReclaimReport, lang: NarrativeLanguage) -> [String] {
         let ko = lang == .ko
@@ -51,22 +61,64 @@ public enum ReclaimNarrative {
                 "No samples of the zones: watermark crossings and the balanced zone cannot be shown; amounts come from trace lines.",
                 "zone 샘플이 없어서 워터마크를 넘나든 시점과 균형이 맞은 zone은 보여 줄 수 없습니다. 회수량은 trace 줄에서 셌습니다.")
         }
+        if r.notes.contains(.outOfOrder) {
+            let step = secs(r.largestStepBack)
+            let times = "\(n(r.backwardSteps)) time\(r.backwardSteps == 1 ? "" : "s")"
+            say(
+                "The trace is out of time order: \(times) an event came more than 10 ms before the line above it "
+                    + "(the largest step back \(step) s). Lines from different CPUs may step back a little; steps "
+                    + "this large mean joined or edited captures. Durations across such a step are not shown.",
+                "trace의 시간 순서가 맞지 않습니다. 이벤트가 바로 위 줄보다 10ms 넘게 이른 시각에 찍힌 곳이 "
+                    + "\(n(r.backwardSteps))군데 있습니다(가장 크게 거슬러 간 것은 \(step)초). CPU가 다르면 시각이 조금 "
+                    + "거슬러 갈 수 있지만, 이만큼 거슬러 가면 여러 캡처를 이어 붙였거나 편집한 trace입니다. 이런 곳을 "
+                    + "사이에 둔 시간 길이는 보여 주지 않습니다.")
+        }
+        if r.notes.contains(.outOfRangeValues) {
+            say(
+                "\(n(r.ignoredValues)) value\(r.ignoredValues == 1 ? " was" : "s were") beyond what a kernel "
+                    + "prints (page counts above 2^40, nodes above 1023, orders above 63, anon-rss above 4 PiB) and "
+                    + "not used.",
+                "커널이 찍을 수 없는 값 \(n(r.ignoredValues))개(2^40을 넘는 페이지 수, 1023을 넘는 node, 63을 넘는 order, "
+                    + "4 PiB를 넘는 anon-rss)는 쓰지 않았습니다.")
+        }
+        if r.notes.contains(.cappedTotals) {
+            say(
+                "A total of pages reached 2^63 - 1 and stopped there: the real total is at least that.",
+                "페이지 합계가 2^63 - 1에 닿아 거기서 멈췄습니다. 실제 합계는 그 이상입니다.")
+        }
 
         // kswapd cycles.
         if r.eventCount > 0 {
-            let nodes = Set(r.cycles.map(\.nid)).sorted()
-            if r.cycles.isEmpty {
+            var perNode = r.moreCycles.perNode
+            for c in r.cycles { perNode[c.nid, default: 0] += 1 }
+            let nodes = perNode.keys.sorted()
+            if nodes.isEmpty {
                 say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
             } else {
-                for nid in nodes {
-                    let count = r.cycles.filter { $0.nid == nid }.count
+                for nid in nodes.prefix(shownNodes) {
+                    let count = perNode[nid] ?? 0
+                    let cycles = "\(n(count)) cycle\(count == 1 ? "" : "s")"
                     say(
-                        "kswapd\(nid) (node \(nid)): \(count) cycle\(count == 1 ? "" : "s") of wake → passes → sleep.",
-                        "kswapd\(nid)(node \(nid)): 깨어남 → 패스 → 잠듦 사이클이 \(count)번 있었습니다.")
+                        "kswapd\(nid) (node \(nid)): \(cycles) of wake → passes → sleep.",
+                        "kswapd\(nid)(node \(nid)): 깨어남 → 패스 → 잠듦 사이클이 \(n(count))번 있었습니다.")
+                }
+                if nodes.count > shownNodes {
+                    let rest = nodes.dropFirst(shownNodes)
+                    let cycles = rest.reduce(0) { $0 + (perNode[$1] ?? 0) }
+                    say(
+                        "… and \(n(rest.count)) more nodes with \(n(cycles)) cycles.",
+                        "… 그 밖의 node \(n(rest.count))개에서 사이클이 \(n(cycles))번 있었습니다.")
                 }
             }
         }
-        for (i, c) in r.cycles.enumerated() { out.append(cycle(c, number: i + 1, report: r, ko: ko)) }
+        for (i, c) in r.cycles.prefix(shownCycles).enumerated() {
+            out.append(cycle(c, number: i + 1, report: r, ko: ko))
+        }
+        if r.cycleCount > shownCycles {
+            var rest = r.moreCycles
+            for c in r.cycles.dropFirst(shownCycles) { rest.add(c) }
+            out.append(summary(rest, first: shownCycles + 1, ko: ko))
+        }
 
         // Direct reclaim.
         let d = r.directReclaim
@@ -87,7 +139,9 @@ public enum ReclaimNarrative {
                 "allocstall이 \(n(allocstalls(r.counterDeltas))) 늘었습니다. direct reclaim이 있었지만 trace가 없어 시점은 알 수 없습니다.")
         }
         if r.otherReclaimPages.lines > 0 {
-            let who = r.otherReclaimPages.comms.joined(separator: ", ")
+            let who =
+                r.otherReclaimPages.comms.joined(separator: ", ")
+                + (r.otherReclaimPages.moreComms ? (ko ? " 등" : " and others") : "")
             say(
                 "\(n(r.otherReclaimPages.lines)) mm_vmscan_reclaim_pages lines came from \(who), not kswapd "
                     + "(\(n(r.otherReclaimPages.reclaimed)) pages): they are not counted as kswapd's work.",
@@ -97,7 +151,7 @@ public enum ReclaimNarrative {
 
         // OOM.
         if !r.oomKills.isEmpty {
-            for k in r.oomKills {
+            for k in r.oomKills.prefix(shownKills) {
                 let name = k.comm ?? "pid \(k.pid)"
                 let rss = k.anonRSSkB.map { Quantity.format(bytes: $0 * 1024) }
                 say(
@@ -105,6 +159,13 @@ public enum ReclaimNarrative {
                         + (rss.map { ", freeing its \($0) of anonymous memory." } ?? "."),
                     "\(t(ko: true, k.time))초에 OOM killer가 \(name)(pid \(k.pid)) 프로세스를 종료했습니다"
                         + (rss.map { ". 익명 페이지 \($0)가 풀렸습니다." } ?? "."))
+            }
+            let more = r.oomKills.count - min(r.oomKills.count, shownKills) + r.moreOOMKills
+            if more > 0 {
+                let all = r.oomKills.count + r.moreOOMKills
+                say(
+                    "… and \(n(more)) more OOM kill\(more == 1 ? "" : "s"), \(n(all)) in all.",
+                    "… OOM kill이 \(n(more))번 더 있었습니다(모두 \(n(all))번).")
             }
         } else if let kills = r.counterDeltas["oom_kill"], kills > 0 {
             say(
@@ -138,6 +199,34 @@ public enum ReclaimNarrative {
                 say(
                     "Free pages reached min: \(text). At min, allocations reclaim directly.",
                     "여유 페이지가 Min에 닿았습니다: \(text). Min에서는 할당하는 스레드가 직접 회수합니다.")
+            }
+        }
+
+        // What the trace file's lines held besides events.
+        if let c = r.traceLines {
+            if c.refused.total > 0 {
+                let f = c.refused
+                let en = [
+                    (f.length, "longer than 128 KiB"), (f.time, "with a timestamp beyond a 64-bit clock"),
+                    (f.pid, "with a pid above \(n(Limits.maxPID))"), (f.cpu, "with a CPU above \(Limits.maxCPU)"),
+                ].filter { $0.0 > 0 }.map { "\(n($0.0)) \($0.1)" }.joined(separator: ", ")
+                let k = [
+                    (f.length, "128 KiB보다 긴 줄"), (f.time, "64비트 시계를 넘는 타임스탬프"),
+                    (f.pid, "\(n(Limits.maxPID))를 넘는 pid"), (f.cpu, "\(Limits.maxCPU)를 넘는 CPU 번호"),
+                ].filter { $0.0 > 0 }.map { "\($0.1) \(n($0.0))개" }.joined(separator: ", ")
+                let lines =
+                    f.total == 1 ? "1 line shaped like an event was" : "\(n(f.total)) lines shaped like events were"
+                say(
+                    "Note: \(lines) not read, as no kernel prints them: \(en).",
+                    "주의: 커널이 찍을 수 없는 이벤트 줄 \(n(f.total))개는 읽지 않았습니다: \(k).")
+            }
+            if c.lost > 0 {
+                let lost = n(c.lost)
+                say(
+                    "Note: the ring buffer lost \(c.lostIsLowerBound ? "at least " : "")\(lost) events (LOST EVENTS); "
+                        + "counts may be short.",
+                    (c.lostIsLowerBound ? "주의: 링 버퍼가 이벤트를 적어도 \(lost)개 잃었습니다" : "주의: 링 버퍼가 이벤트 \(lost)개를 잃었습니다")
+                        + "(LOST EVENTS). 숫자가 실제보다 작을 수 있습니다.")
             }
         }
         return out
@@ -177,7 +266,7 @@ public enum ReclaimNarrative {
                     ? "직전 샘플(\(t(ko: true, ts))초)에서 Low 이하였던 zone: \(z)."
                     : "In the sample before it (\(t(ko: false, ts))), at or below low: \(z).")
         }
-        let later = max(0, c.wakers.count - 1)
+        let later = max(0, max(c.wakeups, c.wakers.count) - 1)
         // Passes.
         if let wake = c.wake {
             s.append(
@@ -259,6 +348,66 @@ public enum ReclaimNarrative {
             }
         }
         return head + " " + s.joined(separator: " ")
+    }
+
+    // MARK: Cycles added up
+
+    /// One paragraph for the cycles after those told in full: how many, when, and their totals.
+    private static func summary(_ m: CycleTotals, first: Int, ko: Bool) -> String {
+        let last = first + m.count - 1
+        let when = m.earliest.flatMap { e in m.latest.map { (t(ko: ko, e), t(ko: ko, $0)) } }
+        var s: [String] = []
+        if ko {
+            s.append(
+                "… 이런 사이클이 \(n(m.count))번 더 있었습니다(사이클 \(n(first))–\(n(last))"
+                    + (when.map { ", \($0.0) – \($0.1)초" } ?? "") + ").")
+            s.append(
+                "패스(balance_pgdat)는 모두 \(n(m.passes))번 돌았습니다"
+                    + (m.manyPasses > 0 ? "(패스가 16번 이상인 사이클 \(n(m.manyPasses))번)." : "."))
+            s.append(
+                m.stillRunning == 0
+                    ? "모두 잠들었습니다."
+                    : "\(n(m.slept))번은 잠들었고 \(n(m.stillRunning))번은 끝날 때까지 잠들지 않았습니다.")
+            if m.wokenByAllocation > 0 {
+                s.append(
+                    "할당이 kswapd를 깨운 사이클은 \(n(m.wokenByAllocation))번입니다"
+                        + (m.boostWakes > 0 ? "(그중 \(n(m.boostWakes))번은 워터마크 boost 때문에 깨운 것)." : "."))
+            }
+            if let longest = m.longest {
+                s.append("kswapd가 돈 시간은 모두 \(secs(m.seconds))초, 가장 긴 사이클은 \(secs(longest))초였습니다.")
+            }
+            if m.anonWritten > 0 || m.fileReclaimed > 0 || m.anonReclaimed > 0 {
+                s.append(
+                    "trace에서: 익명 페이지 \(n(m.anonWritten))개를 swap에 썼고(write_folio), 파일 캐시 "
+                        + "\(n(m.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive).")
+            }
+        } else {
+            s.append(
+                "… and \(n(m.count)) more cycle\(m.count == 1 ? "" : "s") like these (cycles \(n(first))–\(n(last))"
+                    + (when.map { ", \($0.0) – \($0.1) s" } ?? "") + ").")
+            s.append(
+                "\(n(m.passes)) pass\(m.passes == 1 ? "" : "es") (balance_pgdat) in all"
+                    + (m.manyPasses > 0 ? ", 16 or more in \(n(m.manyPasses)) of the cycles." : "."))
+            s.append(
+                m.stillRunning == 0
+                    ? (m.count == 1 ? "It slept." : "All slept.")
+                    : "\(n(m.slept)) slept and \(n(m.stillRunning)) \(m.stillRunning == 1 ? "was" : "were") still "
+                        + "running at the end.")
+            if m.wokenByAllocation > 0 {
+                s.append(
+                    "\(n(m.wokenByAllocation)) \(m.wokenByAllocation == 1 ? "was" : "were") woken by an allocation"
+                        + (m.boostWakes > 0 ? " (\(n(m.boostWakes)) by a watermark boost)." : "."))
+            }
+            if let longest = m.longest {
+                s.append("kswapd ran \(secs(m.seconds)) s in all, \(secs(longest)) s at the longest.")
+            }
+            if m.anonWritten > 0 || m.fileReclaimed > 0 || m.anonReclaimed > 0 {
+                s.append(
+                    "In the trace: \(n(m.anonWritten)) anon folios written to swap (write_folio), "
+                        + "\(n(m.fileReclaimed)) file pages dropped (lru_shrink_inactive).")
+            }
+        }
+        return s.joined(separator: " ")
     }
 
     // MARK: Formatting

@@ -6,10 +6,14 @@
 public struct ReclaimReport: Sendable, Equatable {
     /// Count of each event name, as printed in the trace.
     public var eventCounts: [String: Int] = [:]
-    /// kswapd cycles of every node, in the order they started.
+    /// kswapd cycles of every node, in the order they started: the first `ReclaimAnalyzer.keptCycles`.
     public var cycles: [KswapdCycle] = []
+    /// The cycles after those, added up.
+    public var moreCycles = CycleTotals()
     public var directReclaim = DirectReclaimSummary()
+    /// The first `ReclaimAnalyzer.keptKills` OOM kills, and how many more there were.
     public var oomKills: [OOMKill] = []
+    public var moreOOMKills = 0
     /// `mm_vmscan_reclaim_pages` lines from a task other than kswapd (DAMON's `kdamond`, madvise): not kswapd.
     public var otherReclaimPages = OtherReclaim()
     /// Counter deltas over the whole timeline (first to last sample), by counter name; empty without samples.
@@ -25,8 +29,19 @@ public struct ReclaimReport: Sendable, Equatable {
     public var eventCount = 0
     public var sampleCount = 0
     public var span: ClosedRange<Double>?
+    /// Events more than `ReclaimAnalyzer.clockStepTolerance` earlier than the event before them, and the largest
+    /// such step in seconds.
+    public var backwardSteps = 0
+    public var largestStepBack = 0.0
+    /// Payload values outside what a kernel prints (page counts, sizes, nodes, orders), not used.
+    public var ignoredValues = 0
+    /// For a trace file (`explain --trace`): what its lines held, lost events and refused lines included.
+    public var traceLines: TraceFile.Counts?
 
     public init() {}
+
+    /// Every cycle: those kept in full and those added up.
+    public var cycleCount: Int { cycles.count + moreCycles.count }
 
     /// Something the analysis could not see.
     public enum Note: String, Sendable, Equatable, CaseIterable {
@@ -38,6 +53,13 @@ public struct ReclaimReport: Sendable, Equatable {
         case noProtection = "no_protection"
         /// Nothing at all.
         case empty = "empty"
+        /// Events stepped back in time by more than `ReclaimAnalyzer.clockStepTolerance` (`backwardSteps`): durations
+        /// across such a step are not computed.
+        case outOfOrder = "out_of_order_times"
+        /// Payload values outside what a kernel prints were not used (`ignoredValues`).
+        case outOfRangeValues = "out_of_range_values"
+        /// A total of pages reached `Int64.max` and stopped there.
+        case cappedTotals = "capped_totals"
     }
 }
 
@@ -54,8 +76,11 @@ public struct KswapdCycle: Sendable, Equatable {
     public var passes = 0
     /// The orders the passes ran at (`order=`), ascending.
     public var orders: [Int] = []
-    /// The `mm_vmscan_wakeup_kswapd` lines that woke it (before the first pass) or woke it again during the cycle.
+    /// The `mm_vmscan_wakeup_kswapd` lines that woke it (before the first pass) or woke it again during the cycle:
+    /// the first `keptWakers` of them.
     public var wakers: [Waker] = []
+    /// How many `mm_vmscan_wakeup_kswapd` lines there were, kept or not.
+    public var wakeups = 0
     /// Anon folios kswapd wrote to swap (`mm_vmscan_write_folio`/`writepage` with `RECLAIM_WB_ANON`, comm kswapdN).
     public var anonWritten = 0
     /// Pages kswapd reclaimed from the file LRU (`lru_shrink_inactive` nr_reclaimed with `RECLAIM_WB_FILE`).
@@ -74,10 +99,22 @@ public struct KswapdCycle: Sendable, Equatable {
     public var wakeSampleTime: Double?
     public var sleepSampleTime: Double?
 
-    /// Seconds from the first wake to the sleep, when both were seen.
+    /// The wakers kept per cycle.
+    public static let keptWakers = 16
+
+    /// Counts one wake-up, keeping it when fewer than `keptWakers` are.
+    public mutating func add(_ w: Waker) {
+        wakeups += 1
+        if wakers.count < Self.keptWakers { wakers.append(w) }
+    }
+
+    /// Seconds from the first wake to the sleep, when both were seen in order: a sleep earlier than its wake by no
+    /// more than `ReclaimAnalyzer.clockStepTolerance` (CPU clocks) counts as 0, by more gives nil.
     public var duration: Double? {
         guard let wake, let sleep else { return nil }
-        return sleep - wake
+        let d = sleep - wake
+        if d >= 0 { return d }
+        return d >= -ReclaimAnalyzer.clockStepTolerance ? 0 : nil
     }
 
     /// 16 or more passes without sleeping: high could not be reached for a long while (`MAX_RECLAIM_RETRIES`).
@@ -86,6 +123,57 @@ public struct KswapdCycle: Sendable, Equatable {
     /// Slept with samples showing no balanced zone after many passes: kswapd gave up (`kswapd_failures` ≥ 16,
     /// `prepare_kswapd_sleep()` returns true for a hopeless node).
     public var gaveUp: Bool { sleep != nil && sleepSampleTime != nil && balancedAtSleep.isEmpty && manyPasses }
+}
+
+/// kswapd cycles added up: those after the first `ReclaimAnalyzer.keptCycles`, which a report does not keep one
+/// by one (a trace of a machine that cycles all day holds hundreds of thousands).
+public struct CycleTotals: Sendable, Equatable {
+    public var count = 0
+    /// Cycles per node.
+    public var perNode: [Int: Int] = [:]
+    public var passes = 0
+    /// Cycles that ended in `kswapd_sleep`, and those still open at the end.
+    public var slept = 0
+    public var stillRunning = 0
+    /// Cycles with a `mm_vmscan_wakeup_kswapd` before their first pass, and those whose first one was a boost wake.
+    public var wokenByAllocation = 0
+    public var boostWakes = 0
+    /// Cycles of 16 passes or more (`KswapdCycle.manyPasses`).
+    public var manyPasses = 0
+    public var anonWritten = 0
+    public var fileReclaimed: Int64 = 0
+    public var anonReclaimed: Int64 = 0
+    /// The sum and the largest of the cycles' durations, where known.
+    public var seconds = 0.0
+    public var longest: Double?
+    /// The earliest start (wake-up, wake or sleep) and latest end (sleep or wake) of the cycles.
+    public var earliest: Double?
+    public var latest: Double?
+
+    public init() {}
+
+    public mutating func add(_ c: KswapdCycle) {
+        count += 1
+        perNode[c.nid, default: 0] += 1
+        passes += c.passes
+        if c.sleep != nil { slept += 1 } else { stillRunning += 1 }
+        if let w = c.wakers.first, c.wake.map({ w.time <= $0 }) ?? true {
+            wokenByAllocation += 1
+            if w.isBoostWake { boostWakes += 1 }
+        }
+        if c.manyPasses { manyPasses += 1 }
+        anonWritten += c.anonWritten
+        fileReclaimed = fileReclaimed.saturatingAdd(c.fileReclaimed)
+        anonReclaimed = anonReclaimed.saturatingAdd(c.anonReclaimed)
+        if let d = c.duration {
+            seconds += d
+            longest = Swift.max(longest ?? d, d)
+        }
+        if let start = [c.wakers.first?.time, c.wake, c.sleep].compactMap({ $0 }).min() {
+            earliest = Swift.min(earliest ?? start, start)
+        }
+        if let end = [c.sleep, c.wake].compactMap({ $0 }).max() { latest = Swift.max(latest ?? end, end) }
+    }
 }
 
 /// Who woke kswapd: one `mm_vmscan_wakeup_kswapd` line (printed in the waker's context by `wakeup_kswapd()`).
@@ -189,7 +277,9 @@ public struct OOMKill: Sendable, Equatable {
 public struct OtherReclaim: Sendable, Equatable {
     public var lines = 0
     public var reclaimed: Int64 = 0
+    /// The first `ReclaimAnalyzer.keptComms` tasks, and whether there were more.
     public var comms: [String] = []
+    public var moreComms = false
 }
 
 /// Free pages of one zone moving from one band to another between two samples.

@@ -5,13 +5,29 @@
 #endif
 
 /// A captured `trace_pipe` text read in chunks: each event is handed on as soon as its line is parsed, so a trace
-/// of any size is read in the memory of one chunk (and of one line, when a line is longer than a chunk).
+/// of any size is read in the memory of one chunk (and of one line, when a line is longer than a chunk, up to
+/// `TraceLineParser.maxLineBytes`: a longer line is no kernel's, and is skipped to its end without being kept).
 public enum TraceFile {
-    /// What the lines held: events parsed, other lines (headers, blank, unparsable), events the ring buffer lost.
+    /// What the lines held: events parsed, other lines (headers, blank, unparsable, refused), events the ring buffer
+    /// lost, and the lines refused for a number or a length no kernel prints.
     public struct Counts: Equatable, Sendable {
         public var parsed: Int
         public var skipped: Int
+        /// Held at `Int.max` when the notices add up beyond it (`lostIsLowerBound`).
         public var lost: Int
+        public var lostIsLowerBound: Bool
+        public var refused: TraceLineParser.Refusals
+
+        public init(
+            parsed: Int, skipped: Int, lost: Int, lostIsLowerBound: Bool = false,
+            refused: TraceLineParser.Refusals = .init()
+        ) {
+            self.parsed = parsed
+            self.skipped = skipped
+            self.lost = lost
+            self.lostIsLowerBound = lostIsLowerBound
+            self.refused = refused
+        }
     }
 
     /// Reads `path` from start to end, calling `emit` for every event in order. The last line may lack its newline.
@@ -23,8 +39,17 @@ public enum TraceFile {
         var parser = TraceLineParser()
         var buffer = [UInt8](repeating: 0, count: max(1, chunkSize))
         var kept = 0  // bytes of an unfinished line at the front of the buffer
+        var skippingLongLine = false  // inside a line longer than any kernel prints: read on to its newline
         while true {
-            if kept == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            if kept == buffer.count {
+                if buffer.count <= TraceLineParser.maxLineBytes {
+                    buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+                } else {
+                    // The unfinished line is already longer than any kernel line: drop it and skip to its end.
+                    skippingLongLine = true
+                    kept = 0
+                }
+            }
             let r = buffer.withUnsafeMutableBytes { raw in
                 Result { () throws(SystemError) -> Int in
                     try Syscall.read(fd, raw.baseAddress! + kept, raw.count - kept, path: path)
@@ -34,16 +59,30 @@ public enum TraceFile {
             if n == 0 { break }
             let filled = kept + n
             buffer.withUnsafeMutableBytes { raw in
-                let used = parser.parse(buffer: UnsafeRawBufferPointer(rebasing: raw[0..<filled]), emit: emit)
-                kept = filled - used
-                if kept > 0 && used > 0 { memmove(raw.baseAddress!, raw.baseAddress! + used, kept) }
+                var start = 0
+                if skippingLongLine {
+                    guard let nl = memchr(raw.baseAddress! + kept, 0x0A, n) else {
+                        kept = 0
+                        return
+                    }
+                    start = raw.baseAddress!.distance(to: UnsafeMutableRawPointer(nl)) + 1
+                    skippingLongLine = false
+                    parser.countSkippedLongLine()
+                }
+                let used = parser.parse(buffer: UnsafeRawBufferPointer(rebasing: raw[start..<filled]), emit: emit)
+                kept = filled - start - used
+                if kept > 0 && start + used > 0 { memmove(raw.baseAddress!, raw.baseAddress! + start + used, kept) }
             }
         }
-        if kept > 0 {
+        if skippingLongLine {
+            parser.countSkippedLongLine()
+        } else if kept > 0 {
             buffer.withUnsafeBytes { raw in
                 if case .event(let e) = parser.classify(UnsafeRawBufferPointer(rebasing: raw[0..<kept])) { emit(e) }
             }
         }
-        return Counts(parsed: parser.parsed, skipped: parser.skipped, lost: parser.lost)
+        return Counts(
+            parsed: parser.parsed, skipped: parser.skipped, lost: parser.lost,
+            lostIsLowerBound: parser.lostIsLowerBound, refused: parser.refused)
     }
 }

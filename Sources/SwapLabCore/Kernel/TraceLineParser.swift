@@ -17,13 +17,23 @@ import Foundation
 /// Lines that are not events (`# …` headers, blank lines, `CPU:N [LOST N EVENTS]`) give no event:
 /// they are counted in `skipped`, and the events the ring buffer dropped are added up in `lost`.
 ///
+/// Numbers are bounded where they enter (issue 14): a line shaped like an event whose timestamp, pid or CPU no
+/// kernel prints, or that is longer than any line `trace_pipe` prints, is refused (`Refusals`, counted in
+/// `skipped` too) instead of being read with a wrapped or absurd value; lost-event counts add up without
+/// overflow (held at `Int.max`, `lostIsLowerBound` then says so).
+///
 /// A parser keeps a few interned event names so that repeated names cost no allocation; use one
 /// parser per stream (it is a value: no shared state).
 public struct TraceLineParser: Sendable {
     /// Lines seen that were not events (headers, blank, lost-event notices, unparsable text).
     public private(set) var skipped = 0
-    /// Events the kernel reported as lost (`CPU:N [LOST N EVENTS]`), added up.
+    /// Events the kernel reported as lost (`CPU:N [LOST N EVENTS]`), added up; held at `Int.max` when they add up
+    /// beyond it.
     public private(set) var lost = 0
+    /// True when `lost` was held at `Int.max` (the notices add up past 64 bits): it is then a lower bound.
+    public private(set) var lostIsLowerBound = false
+    /// Event-shaped lines refused for a number or a length no kernel prints (also counted in `skipped`).
+    public private(set) var refused = Refusals()
     /// Event lines parsed.
     public private(set) var parsed = 0
 
@@ -37,11 +47,62 @@ public struct TraceLineParser: Sendable {
     /// What one line holds.
     public enum Line: Equatable, Sendable {
         case event(TraceEvent)
-        /// `CPU:N [LOST N EVENTS]`: the ring buffer overwrote N events on that CPU.
+        /// `CPU:N [LOST N EVENTS]`: the ring buffer overwrote N events on that CPU (held at `Int.max`).
         case lost(cpu: Int, count: Int)
+        /// A line shaped like an event, refused for a value no kernel prints.
+        case refused(Refusal)
         /// A `#` header, a blank line, or text that is not an event.
         case other
     }
+
+    /// Why an event-shaped line was refused.
+    public enum Refusal: String, Sendable, CaseIterable {
+        /// Longer than `maxLineBytes`.
+        case length
+        /// A timestamp beyond 64 bits, or seconds beyond `maxWholeSeconds`.
+        case time
+        /// A pid beyond `Limits.maxPID`.
+        case pid
+        /// A CPU number beyond `Limits.maxCPU`.
+        case cpu
+    }
+
+    /// Refused lines, by reason.
+    public struct Refusals: Equatable, Sendable {
+        public var length = 0
+        public var time = 0
+        public var pid = 0
+        public var cpu = 0
+
+        public init(length: Int = 0, time: Int = 0, pid: Int = 0, cpu: Int = 0) {
+            self.length = length
+            self.time = time
+            self.pid = pid
+            self.cpu = cpu
+        }
+
+        public var total: Int { length + time + pid + cpu }
+
+        public mutating func count(_ r: Refusal) {
+            switch r {
+            case .length: length += 1
+            case .time: time += 1
+            case .pid: pid += 1
+            case .cpu: cpu += 1
+            }
+        }
+    }
+
+    /// The longest line `trace_pipe` can print: one `struct trace_seq` holds a whole line, prefix and payload
+    /// (include/linux/trace_seq.h: `PAGE_SIZE` until 6.7, `PAGE_SIZE * 2` in 6.8, 8 KiB since 6.9), so 128 KiB
+    /// with 64 KiB pages is the most any kernel prints. Longer lines are refused, and `TraceFile` skips them
+    /// without holding them in memory.
+    public static let maxLineBytes = 128 * 1024
+
+    /// The largest whole seconds a `%5lu.%06lu` timestamp can show: the kernel divides a u64 of nanoseconds
+    /// (`ns2usecs()` in kernel/trace/trace_output.c), so at most 18,446,744,073 s. Counter clocks print a raw
+    /// integer instead, any u64. Every time read is therefore finite and below 2^64.
+    public static let maxWholeSeconds: UInt64 = UInt64.max / 1_000_000_000
 
     // MARK: Entry points
 
@@ -102,10 +163,25 @@ public struct TraceLineParser: Sendable {
         case .event: parsed += 1
         case .lost(_, let n):
             skipped += 1
-            lost += n
+            let (sum, overflow) = lost.addingReportingOverflow(n)
+            if overflow || n == .max {
+                lost = .max
+                lostIsLowerBound = true
+            } else {
+                lost = sum
+            }
+        case .refused(let why):
+            skipped += 1
+            refused.count(why)
         case .other: skipped += 1
         }
         return result
+    }
+
+    /// Counts a line longer than `maxLineBytes` that the caller skipped without handing it over (`TraceFile`).
+    public mutating func countSkippedLongLine() {
+        skipped += 1
+        refused.count(.length)
     }
 
     // MARK: The scanner
@@ -125,6 +201,7 @@ public struct TraceLineParser: Sendable {
         comms: inout [(bytes: [UInt8], text: String)]
     ) -> Line {
         var end = line.count
+        if end > maxLineBytes { return .refused(.length) }
         while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D || isBlank(line[end - 1]) { end -= 1 }
         var i = 0
         while i < end, isBlank(line[i]) { i += 1 }
@@ -146,7 +223,7 @@ public struct TraceLineParser: Sendable {
         var cpu = 0
         var k = cpuOpen + 1
         while line[k] != 0x5D {
-            cpu = cpu &* 10 &+ Int(line[k] &- 0x30)
+            cpu = Swift.min(cpu * 10 + Int(line[k] &- 0x30), Limits.maxCPU + 1)
             k += 1
         }
         let afterCPU = k + 1
@@ -166,7 +243,7 @@ public struct TraceLineParser: Sendable {
         while pidStart > i, isDigit(line[pidStart - 1]) { pidStart -= 1 }
         guard pidStart < headEnd, pidStart - 1 >= i, line[pidStart - 1] == dash else { return .other }
         var pid = 0
-        for p in pidStart..<headEnd { pid = pid &* 10 &+ Int(line[p] &- 0x30) }
+        for p in pidStart..<headEnd { pid = Swift.min(pid * 10 + Int(line[p] &- 0x30), Limits.maxPID + 1) }
         let comm = intern(line, from: i, to: pidStart - 1, table: &comms)
 
         // After it: optional flags, then the timestamp ending in `:`.
@@ -182,25 +259,33 @@ public struct TraceLineParser: Sendable {
             p = tokenEnd
             while p < end, isBlank(line[p]) { p += 1 }
         }
-        // Timestamp: digits [. digits] `:`
+        // Timestamp: digits [. digits] `:`; a u64 (counter clocks), or seconds up to `maxWholeSeconds`.
         var secs: UInt64 = 0
+        var tooLarge = false
         let tsStart = p
         while p < end, isDigit(line[p]) {
-            secs = secs &* 10 &+ UInt64(line[p] &- 0x30)
+            let (m, o1) = secs.multipliedReportingOverflow(by: 10)
+            let (v, o2) = m.addingReportingOverflow(UInt64(line[p] &- 0x30))
+            if o1 || o2 { tooLarge = true }
+            secs = v
             p += 1
         }
         guard p > tsStart, p < end else { return .other }
         var time = Double(secs)
         if line[p] == dot {
             p += 1
+            // The kernel prints 6 (or 9) decimals; further digits are read but add nothing.
             var frac: UInt64 = 0
-            var scale = 1.0
+            var scale: UInt64 = 1
             while p < end, isDigit(line[p]) {
-                frac = frac &* 10 &+ UInt64(line[p] &- 0x30)
-                scale *= 10
+                if scale < 1_000_000_000 {
+                    frac = frac * 10 + UInt64(line[p] &- 0x30)
+                    scale *= 10
+                }
                 p += 1
             }
-            time += Double(frac) / scale
+            time += Double(frac) / Double(scale)
+            if secs > maxWholeSeconds { tooLarge = true }
         }
         guard p < end, line[p] == colon else { return .other }
         p += 1
@@ -220,6 +305,9 @@ public struct TraceLineParser: Sendable {
             p += 1
         }
         guard nameEnd > nameStart else { return .other }
+        if tooLarge { return .refused(.time) }
+        if pid > Limits.maxPID { return .refused(.pid) }
+        if cpu > Limits.maxCPU { return .refused(.cpu) }
         let name = intern(line, from: lastColonInName >= 0 ? lastColonInName + 1 : nameStart, to: nameEnd, table: &names)
         var q = nameEnd + 1
         while q < end, isBlank(line[q]) { q += 1 }
@@ -235,16 +323,19 @@ public struct TraceLineParser: Sendable {
         var p = i + 4
         var cpu = 0
         while p < end, isDigit(line[p]) {
-            cpu = cpu &* 10 &+ Int(line[p] &- 0x30)
+            cpu = Swift.min(cpu * 10 + Int(line[p] &- 0x30), Limits.maxCPU + 1)
             p += 1
         }
         let marker: [UInt8] = Array(" [LOST ".utf8)
         guard end - p >= marker.count else { return nil }
         for (o, b) in marker.enumerated() where line[p + o] != b { return nil }
         p += marker.count
+        // `%lu` may exceed Int: held at Int.max, which `classify` reports as a lower bound.
         var n = 0
         while p < end, isDigit(line[p]) {
-            n = n &* 10 &+ Int(line[p] &- 0x30)
+            let (m, o1) = n.multipliedReportingOverflow(by: 10)
+            let (v, o2) = m.addingReportingOverflow(Int(line[p] &- 0x30))
+            n = o1 || o2 ? .max : v
             p += 1
         }
         return .lost(cpu: cpu, count: n)
@@ -266,7 +357,8 @@ public struct TraceLineParser: Sendable {
             if same { return entry.text }
         }
         let s = String(decoding: slice, as: UTF8.self)
-        if table.count < 64 { table.append((Array(slice), s)) }
+        // Kernel comms and event names are short; a long one is not kept (it would only slow every lookup).
+        if table.count < 64 && count <= 64 { table.append((Array(slice), s)) }
         return s
     }
 }

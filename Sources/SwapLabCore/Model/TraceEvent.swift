@@ -117,11 +117,12 @@ public struct TraceEvent: Hashable, Sendable, Codable {
         let padded = String(repeating: " ", count: Swift.max(0, 16 + 1 + 7 - head.count)) + head
         let cpuText = String(cpu)
         let cpuField = String(repeating: "0", count: Swift.max(0, 3 - cpuText.count)) + cpuText
-        let micros = Int64((time * 1_000_000).rounded())
-        let secs = micros / 1_000_000
-        let frac = String(micros % 1_000_000)
-        let fracField = String(repeating: "0", count: 6 - frac.count) + frac
-        let secField = String(repeating: " ", count: Swift.max(0, 5 - String(secs).count)) + String(secs)
+        // A counter clock's raw integer may be beyond Int64 microseconds: then whole units, as printed.
+        let micros = Int64(exactly: (time * 1_000_000).rounded())
+        let secs = micros.map { String($0 / 1_000_000) } ?? String(format: "%.0f", time.rounded(.down))
+        let frac = micros.map { String($0 % 1_000_000) } ?? "0"
+        let fracField = String(repeating: "0", count: Swift.max(0, 6 - frac.count)) + frac
+        let secField = String(repeating: " ", count: Swift.max(0, 5 - secs.count)) + secs
         return "\(padded) [\(cpuField)] \(flags ?? ".....") \(secField).\(fracField): \(name): \(payload)"
     }
 }
