@@ -21,7 +21,9 @@ func chartBenchmark(_ args: [String]) throws {
         let share = perFrame * 10 * 100
         print(
             "chart frame \(glyphs.rawValue) (D6b, 307 samples, 120x12): "
-                + String(format: "%.3f ms CPU/frame → %.2f %% of one CPU at 10 Hz; goal < 2 %% (ratio %.2f)", perFrame * 1000, share, share / 2)
+                + String(
+                    format: "%.3f ms CPU/frame → %.2f %% of one CPU at 10 Hz; goal < 2 %% (ratio %.2f)",
+                    perFrame * 1000, share, share / 2)
                 + "  [\(bytes / frames) bytes/frame]")
     }
 }
@@ -30,5 +32,6 @@ func chartBenchmark(_ args: [String]) throws {
 func cpuSeconds() -> Double {
     var u = rusage()
     getrusage(RUSAGE_SELF.rawValue, &u)
-    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(
+        u.ru_stime.tv_usec) / 1e6
 }

@@ -41,27 +41,39 @@ enum HogBenchmark {
             waitForFreeMemory(baseline)
 
             if hasNumpy {
-                let py = shell("/usr/bin/env", [
-                    "python3", "-c",
-                    "import numpy, time\nt = time.monotonic()\nx = [numpy.random.bytes(2*1024*1024) for _ in range(1024)]\nprint(time.monotonic() - t)",
-                ])
+                let py = shell(
+                    "/usr/bin/env",
+                    [
+                        "python3", "-c",
+                        "import numpy, time\nt = time.monotonic()\nx = [numpy.random.bytes(2*1024*1024) for _ in range(1024)]\nprint(time.monotonic() - t)",
+                    ])
                 if let secs = Double(py.text.trimmingCharacters(in: .whitespacesAndNewlines)) { numpy.append(secs) }
                 waitForFreeMemory(baseline)
             }
-            print(String(format: "round %d: swaplab %.3f s (wall %.3f s)  C %.3f s (wall %.3f s)%@", round, fill, wall,
-                         c.last!, cWall.last!, hasNumpy ? String(format: "  numpy %.3f s", numpy.last ?? .nan) : ""))
+            print(
+                String(
+                    format: "round %d: swaplab %.3f s (wall %.3f s)  C %.3f s (wall %.3f s)%@", round, fill, wall,
+                    c.last!, cWall.last!, hasNumpy ? String(format: "  numpy %.3f s", numpy.last ?? .nan) : ""))
         }
         let best = { (xs: [Double]) in xs.min() ?? .nan }
         let median = { (xs: [Double]) in xs.sorted()[xs.count / 2] }
         print("hog alloc \(size / mib) MiB, random bytes in every byte, 4 KiB pages; \(rounds) rounds (best / median):")
-        print(String(format: "  swaplab hog (child fill) %.3f / %.3f s   %.2f GiB/s", best(swift), median(swift), 2 / best(swift)))
+        print(
+            String(
+                format: "  swaplab hog (child fill) %.3f / %.3f s   %.2f GiB/s", best(swift), median(swift),
+                2 / best(swift)))
         print(String(format: "  swaplab hog (spawn→ready) %.3f / %.3f s", best(swiftWall), median(swiftWall)))
-        print(String(format: "  C reference (cc -O2)     %.3f / %.3f s   (process wall %.3f s)", best(c), median(c), best(cWall)))
+        print(
+            String(
+                format: "  C reference (cc -O2)     %.3f / %.3f s   (process wall %.3f s)", best(c), median(c),
+                best(cWall)))
         if !numpy.isEmpty {
             print(String(format: "  numpy.random.bytes       %.3f / %.3f s", best(numpy), median(numpy)))
         }
-        print(String(format: "  ratio swaplab/C: %.2f× (best), %.2f× (median); goal ≤ 1.15×", best(swift) / best(c),
-                     median(swift) / median(c)))
+        print(
+            String(
+                format: "  ratio swaplab/C: %.2f× (best), %.2f× (median); goal ≤ 1.15×", best(swift) / best(c),
+                median(swift) / median(c)))
         print(String(format: "  ratio spawn→ready vs C process wall: %.2f×", best(swiftWall) / best(cWall)))
         if !numpy.isEmpty {
             print(String(format: "  numpy/swaplab: %.2f× faster than numpy", best(numpy) / best(swift)))

@@ -99,8 +99,9 @@ enum SimBenchmark {
     static func main(arguments: [String]) -> Int32 {
         if arguments.first == "--child", arguments.count > 1 { return child(arguments[1]) }
         print("sim benchmark: best wall time of 5 runs and peak memory (VmHWM) per scenario, each in its own process")
-        print(pad("scenario", 12) + pad("time", 12) + pad("goal", 10) + pad("peak", 11) + pad("(base)", 10)
-            + pad("goal", 9) + "detail")
+        print(
+            pad("scenario", 12) + pad("time", 12) + pad("goal", 10) + pad("peak", 11) + pad("(base)", 10)
+                + pad("goal", 9) + "detail")
         var status: Int32 = 0
         for s in scenarios {
             let p = Process()

@@ -32,16 +32,19 @@ enum TraceBenchmark {
         }
         let secs = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
         let rate = Double(lines) / secs
-        print("trace parse: \(lines) lines (\(bytes / 1_048_576) MiB; \(largest.0) ×21, others ×1), best of 5: "
-            + String(format: "%.3f s", secs))
+        print(
+            "trace parse: \(lines) lines (\(bytes / 1_048_576) MiB; \(largest.0) ×21, others ×1), best of 5: "
+                + String(format: "%.3f s", secs))
         print(String(format: "  measured     %12.0f lines/s  (%.0f MiB/s)", rate, Double(bytes) / secs / 1_048_576))
         print(String(format: "  goal         %12.0f lines/s  ratio %.2f×", 1_000_000.0, rate / 1_000_000))
         print(String(format: "  live peak    %12.0f lines/s  ratio %.2f×", 310_000.0, rate / 310_000))
 
         // Explain the largest fixture run (merged trace + samples), end to end from text.
-        let run = Fixtures.runs.max { a, b in
-            ((try? FixtureRun.traceText(run: a).utf8.count) ?? 0) < ((try? FixtureRun.traceText(run: b).utf8.count) ?? 0)
-        } ?? ""
+        let run =
+            Fixtures.runs.max { a, b in
+                ((try? FixtureRun.traceText(run: a).utf8.count) ?? 0)
+                    < ((try? FixtureRun.traceText(run: b).utf8.count) ?? 0)
+            } ?? ""
         let text = try FixtureRun.traceText(run: run)
         let samples = try FixtureRun.samples(run: run)
         var explainBest = Duration.seconds(1000)
@@ -50,8 +53,9 @@ enum TraceBenchmark {
             let d = clock.measure {
                 let parsed = TraceLineParser.parse(text: text)
                 events = parsed.events.count
-                let t = Timeline(machine: MachineDescription(engine: "replay", summary: run), samples: samples.samples,
-                                 events: parsed.events, markers: samples.markers)
+                let t = Timeline(
+                    machine: MachineDescription(engine: "replay", summary: run), samples: samples.samples,
+                    events: parsed.events, markers: samples.markers)
                 let r = ReclaimExplainer.analyze(t)
                 _ = ReclaimNarrative.text(r, lang: .en)
                 _ = r.json().rendered()
@@ -59,7 +63,10 @@ enum TraceBenchmark {
             explainBest = min(explainBest, d)
         }
         let es = Double(explainBest.components.seconds) + Double(explainBest.components.attoseconds) / 1e18
-        print(String(format: "explain %@ (%d events, %d samples; parse + analyze + narrative + JSON): %.1f ms; goal < 1000 ms, ratio %.3f×",
-                     run, events, samples.samples.count, es * 1000, es))
+        print(
+            String(
+                format:
+                    "explain %@ (%d events, %d samples; parse + analyze + narrative + JSON): %.1f ms; goal < 1000 ms, ratio %.3f×",
+                run, events, samples.samples.count, es * 1000, es))
     }
 }

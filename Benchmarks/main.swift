@@ -13,7 +13,9 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "explain": { try ExplainBenchmark.run(hostileOnly: $0.contains("--hostile")) },
     "record": { _ in try RecordBenchmark.run() },
     "watch": { _ in try WatchBenchmark.run() },
-    "sim": { let status = SimBenchmark.main(arguments: $0); if status != 0 { exit(status) } },
+    "sim": {
+        let status = SimBenchmark.main(arguments: $0); if status != 0 { exit(status) }
+    },
 ]
 let benchArguments = Array(CommandLine.arguments.dropFirst())
 guard let name = benchArguments.first, let bench = benchmarks[name] else {

@@ -6,7 +6,8 @@ import SwapLabCore
 struct ChartCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "chart",
-        abstract: "Draw free memory against the min/low/high watermarks over time, with kswapd, direct reclaim and swap lanes.",
+        abstract:
+            "Draw free memory against the min/low/high watermarks over time, with kswapd, direct reclaim and swap lanes.",
         discussion: """
             The y-range is fixed for the whole run and zoomed to the watermark band; free memory above or below it \
             is marked with arrows. Reads a replayed recording when one is loaded (replay FILE).
@@ -15,7 +16,9 @@ struct ChartCommand: ShellCommand {
     @Option(help: "Start at the last mark with this label (mark NAME; fixture runs mark their phases).")
     var since: String?
 
-    @Option(help: "A zone (DMA, DMA32, Normal, …) or 'node' for all zones summed; default: the zone nearest its watermarks.")
+    @Option(
+        help: "A zone (DMA, DMA32, Normal, …) or 'node' for all zones summed; default: the zone nearest its watermarks."
+    )
     var zone: String?
 
     @Flag(help: "One panel per zone.")
@@ -70,7 +73,8 @@ struct ChartCommand: ShellCommand {
                 throw ShellError.usage("unknown zone '\(zone)'; choose DMA, DMA32, Normal, Movable or node")
             }
         }
-        var options = ChartOptions(subject: subject, allZones: allZones, glyphs: g, width: width, height: height, color: color)
+        var options = ChartOptions(
+            subject: subject, allZones: allZones, glyphs: g, width: width, height: height, color: color)
         if let resolved = ChartData.resolve(subject, in: full), !allZones {
             options.subject = resolved
             let points = ChartData.points(of: resolved, in: full)

@@ -18,7 +18,8 @@ struct ExplainCommand: ShellCommand {
     @Option(name: .long, help: "Language of the narrative: en or ko (default: from LC_ALL/LANG).")
     var lang: String?
 
-    @Option(name: .long, help: "Explain a captured trace_pipe text instead of the current timeline.", completion: .file())
+    @Option(
+        name: .long, help: "Explain a captured trace_pipe text instead of the current timeline.", completion: .file())
     var trace: String?
 
     func run(in session: Session) throws {

@@ -27,7 +27,8 @@ struct RecordCommand: ShellCommand {
             }
         }
         session.output.line(
-            "recorded \(timeline.samples.count) samples, \(timeline.events.count) events and \(timeline.markers.count) marks to \(file)")
+            "recorded \(timeline.samples.count) samples, \(timeline.events.count) events and \(timeline.markers.count) marks to \(file)"
+        )
     }
 }
 
@@ -58,9 +59,12 @@ struct ReplayCommand: ShellCommand {
             let timeline = try TimelineRecording.timeline(from: text)
             session.replay = timeline
             var what = "\(timeline.samples.count) samples, \(timeline.events.count) events"
-            if let span = timeline.span { what += ", " + String(format: "%.1f", span.upperBound - span.lowerBound) + " s" }
+            if let span = timeline.span {
+                what += ", " + String(format: "%.1f", span.upperBound - span.lowerBound) + " s"
+            }
             session.output.line("replaying \(file) (\(timeline.machine.engine): \(timeline.machine.summary); \(what))")
-            session.output.line("chart, explain and watch now read it; replay --off returns to the \(session.engine.rawValue) engine")
+            session.output.line(
+                "chart, explain and watch now read it; replay --off returns to the \(session.engine.rawValue) engine")
         } catch {
             throw ShellError.failed("\(file): \(error.description)")
         }

@@ -68,8 +68,9 @@ struct MachineCommand: ShellCommand {
         let sim = try simulatorResult { () throws(SimulatorError) in try Simulator(config: config) }
         session.installSimulator(sim)
         let out = session.output
-        out.line("machine: \(config.summary); min_free_kbytes \(config.minFreeKbytes), watermark_scale_factor \(wsf), "
-            + "swappiness \(swappiness)")
+        out.line(
+            "machine: \(config.summary); min_free_kbytes \(config.minFreeKbytes), watermark_scale_factor \(wsf), "
+                + "swappiness \(swappiness)")
         SimReport.zoneTable(sim.zoneSnapshots(), to: out)
     }
 }
@@ -103,7 +104,8 @@ struct AllocCommand: ShellCommand {
             let bytesPerSecond = try rate.map { try SimArguments.rate($0) * Double(Pages.size) } ?? 0
             let floorBytes = try floor.map { try Quantity.bytesForShell($0, option: "--floor") }
             try session.liveEngine().alloc(
-                bytes: bytes, name: name, rate: bytesPerSecond, fill: fill, force: force, floor: floorBytes, in: session)
+                bytes: bytes, name: name, rate: bytesPerSecond, fill: fill, force: force, floor: floorBytes, in: session
+            )
             return
         }
         let pages = try SimArguments.pages(size, option: "SIZE")
@@ -127,13 +129,15 @@ struct AllocCommand: ShellCommand {
             // Stopped by Ctrl-C or the hour's limit: say what was written, not what was asked for.
             let written = (task?.residentPages ?? 0) + (task?.swappedPages ?? 0)
             session.output.line(
-                String(format: "%@ (pid %d): stopped after %.2f s of simulated time having written %@ of %@; still "
-                       + "running (`run 10s` lets it go on, `release %@` ends it)", taskName, pid, used,
-                       SimArguments.size(written), SimArguments.size(pages), taskName))
+                String(
+                    format: "%@ (pid %d): stopped after %.2f s of simulated time having written %@ of %@; still "
+                        + "running (`run 10s` lets it go on, `release %@` ends it)", taskName, pid, used,
+                    SimArguments.size(written), SimArguments.size(pages), taskName))
         } else {
             session.output.line(
-                String(format: "%@ (pid %d): wrote %@ in %.2f s of simulated time", taskName, pid,
-                       SimArguments.size(pages), used))
+                String(
+                    format: "%@ (pid %d): wrote %@ in %.2f s of simulated time", taskName, pid,
+                    SimArguments.size(pages), used))
         }
         SimReport.whatHappened(since: before, sim: sim, to: session.output)
     }
@@ -245,8 +249,10 @@ struct RunCommand: ShellCommand {
         let start = sim.now
         sim.run(seconds: seconds, interrupted: { session.interrupted })
         if session.interrupted {
-            session.output.line(String(format: "t = %.3f s (stopped after %.3f s of the %@ asked for)", sim.now,
-                                       sim.now - start, duration))
+            session.output.line(
+                String(
+                    format: "t = %.3f s (stopped after %.3f s of the %@ asked for)", sim.now,
+                    sim.now - start, duration))
         } else {
             session.output.line(String(format: "t = %.3f s", sim.now))
         }

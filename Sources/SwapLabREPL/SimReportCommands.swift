@@ -35,7 +35,8 @@ enum SimReport {
         let stalls = d("allocstall_movable") + d("allocstall_normal") + d("allocstall_dma32") + d("allocstall_dma")
         if stalls > 0 { parts.append("\(stalls) direct reclaim(s)") }
         if d("oom_kill") > 0 { parts.append("\(d("oom_kill")) OOM kill(s)") }
-        out.paragraph(parts.isEmpty ? "no reclaim: free memory stayed above the low watermarks" : parts.joined(separator: "; "))
+        out.paragraph(
+            parts.isEmpty ? "no reclaim: free memory stayed above the low watermarks" : parts.joined(separator: "; "))
     }
 
     /// The zones as a table: free, min, low, high, managed in pages, free also in MiB.
@@ -45,15 +46,17 @@ enum SimReport {
             .map { String($0.count).count }.max()
         let column = Swift.max(11, (widest ?? 0) + 2)
         out.line(
-            DisplayWidth.pad("zone", to: 10) + ["free", "min", "low", "high", "managed"].map {
-                DisplayWidth.pad($0, to: column, right: true)
-            }.joined() + "   free")
+            DisplayWidth.pad("zone", to: 10)
+                + ["free", "min", "low", "high", "managed"].map {
+                    DisplayWidth.pad($0, to: column, right: true)
+                }.joined() + "   free")
         for z in zones {
             let cells = [z.free, z.min, z.low, z.high, z.managed].map {
                 DisplayWidth.pad(String($0.count), to: column, right: true)
             }
-            out.line(DisplayWidth.pad("\(z.node) \(z.zone.rawValue)", to: 10) + cells.joined() + "   "
-                + SimArguments.size(z.free))
+            out.line(
+                DisplayWidth.pad("\(z.node) \(z.zone.rawValue)", to: 10) + cells.joined() + "   "
+                    + SimArguments.size(z.free))
         }
         out.line("(pages of 4 KiB; min/low/high as /proc/zoneinfo prints them)")
     }
@@ -109,7 +112,8 @@ struct StatusCommand: ShellCommand {
         if !shown.isEmpty {
             out.line(
                 DisplayWidth.pad("task", to: 16) + DisplayWidth.pad("pid", to: 7, right: true)
-                    + DisplayWidth.pad("resident", to: 12, right: true) + DisplayWidth.pad("swapped", to: 12, right: true)
+                    + DisplayWidth.pad("resident", to: 12, right: true)
+                    + DisplayWidth.pad("swapped", to: 12, right: true)
                     + "  state")
             for t in shown {
                 out.line(
@@ -154,9 +158,12 @@ struct VmstatCommand: ShellCommand {
         }
         out.line(
             DisplayWidth.pad("counter", to: 32) + DisplayWidth.pad("now", to: 14, right: true)
-                + DisplayWidth.pad(String(format: "Δ since mark '%@' (t=%.3f s)", base.label, base.time), to: 40, right: true))
+                + DisplayWidth.pad(
+                    String(format: "Δ since mark '%@' (t=%.3f s)", base.label, base.time), to: 40, right: true))
         for g in VMGauge.allCases {
-            out.line(DisplayWidth.pad(g.rawValue, to: 32) + DisplayWidth.pad(String(now[g.rawValue] ?? 0), to: 14, right: true))
+            out.line(
+                DisplayWidth.pad(g.rawValue, to: 32)
+                    + DisplayWidth.pad(String(now[g.rawValue] ?? 0), to: 14, right: true))
         }
         for c in VMCounter.allCases {
             let delta = deltas[c.name] ?? 0
@@ -170,7 +177,8 @@ struct VmstatCommand: ShellCommand {
 /// `events [--last N]`: the simulated trace, as trace_pipe prints it.
 struct EventsCommand: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "events", abstract: "Print the trace in trace_pipe format: the simulated one, or this kernel's while tracing.")
+        commandName: "events",
+        abstract: "Print the trace in trace_pipe format: the simulated one, or this kernel's while tracing.")
 
     @Option(help: "Only the last N events (default 40).") var last: Int = 40
     @Flag(help: "Every event.") var all = false
@@ -212,7 +220,8 @@ struct MarkCommand: ShellCommand {
             let count = engine.timeline().markers.filter { $0.label.hasPrefix("mark") }.count
             let text = label ?? "mark\(count + 1)"
             try engine.markBaseline(text, root: session.systemRoot)
-            session.output.line(String(format: "mark '%@' at t = %.3f s (CLOCK_MONOTONIC)", text, Syscall.monotonicSeconds()))
+            session.output.line(
+                String(format: "mark '%@' at t = %.3f s (CLOCK_MONOTONIC)", text, Syscall.monotonicSeconds()))
             return
         }
         let sim = try session.simulatorForCommand()

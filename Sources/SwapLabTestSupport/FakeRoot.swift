@@ -14,7 +14,8 @@ public enum FakeRoot {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-root-\(UUID().uuidString)")
         for (relative, text) in files {
             let url = dir.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -105,7 +105,9 @@ public enum FixtureRun {
     public static func samples(run: String) throws -> (samples: [Sample], markers: [Marker]) {
         let url = directory(run).appendingPathComponent("samples.csv")
         let text = try String(contentsOf: url, encoding: .utf8)
-        var rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        var rows = text.split(whereSeparator: \.isNewline).map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
         guard !rows.isEmpty else { throw FixtureError(description: "runs/\(run)/samples.csv is empty") }
         let header = rows.removeFirst().map { String($0).trimmingCharacters(in: .whitespaces) }
         guard let tIndex = header.firstIndex(of: "t") else {
@@ -121,9 +123,12 @@ public enum FixtureRun {
             }
             return cols.count == 5 ? (zone, cols) : nil
         }
-        let zoneColumns = Set(zones.flatMap { z in
-            ["free", "min", "low", "high", "boost", "managed"].compactMap { header.firstIndex(of: "\(z.0.rawValue)_\($0)") }
-        })
+        let zoneColumns = Set(
+            zones.flatMap { z in
+                ["free", "min", "low", "high", "boost", "managed"].compactMap {
+                    header.firstIndex(of: "\(z.0.rawValue)_\($0)")
+                }
+            })
         let skip: Set<Int> = zoneColumns.union([tIndex]).union(phaseIndex.map { [$0] } ?? [])
             .union(header.firstIndex(of: "kswapd_state").map { [$0] } ?? [])
         var samples: [Sample] = []
@@ -137,7 +142,8 @@ public enum FixtureRun {
             let zs = zones.map { zone, cols in
                 ZoneSample(
                     node: 0, zone: zone, free: page(cols["free"]), min: page(cols["min"]), low: page(cols["low"]),
-                    high: page(cols["high"]), managed: page(cols["managed"]), protection: protection["0/\(zone.rawValue)"])
+                    high: page(cols["high"]), managed: page(cols["managed"]),
+                    protection: protection["0/\(zone.rawValue)"])
             }
             var counters: [String: Int64] = [:]
             for (i, name) in header.enumerated() where !skip.contains(i) {
@@ -157,7 +163,8 @@ public enum FixtureRun {
         let (samples, markers) = try samples(run: run)
         let events = TraceLineParser.parse(text: try traceText(run: run, choice: trace)).events
         return Timeline(
-            machine: MachineDescription(engine: "replay", summary: "fixture run \(run) (Linux 6.18.44, 24 GiB KVM guest)"),
+            machine: MachineDescription(
+                engine: "replay", summary: "fixture run \(run) (Linux 6.18.44, 24 GiB KVM guest)"),
             samples: samples, events: events, markers: markers)
     }
 
@@ -168,10 +175,12 @@ public enum FixtureRun {
         let name = try resolve(run)
         let files = traceFiles(run: name)
         let choice: TraceChoice =
-            !includeTrace ? .none
+            !includeTrace
+            ? .none
             : files.contains("trace_pipe.txt") ? .file("trace_pipe.txt") : .file("trace_pipe.milestones.txt")
         var t = try timeline(run: name, trace: choice)
-        t.machine = MachineDescription(engine: "live", summary: "Linux 6.18.44 x86_64 KVM guest, 24 GiB, fixture \(name)")
+        t.machine = MachineDescription(
+            engine: "live", summary: "Linux 6.18.44 x86_64 KVM guest, 24 GiB, fixture \(name)")
         return t
     }
 
@@ -181,7 +190,8 @@ public enum FixtureRun {
         if all.contains(run) { return run }
         let hits = all.filter { $0.hasPrefix(run + "-") }
         guard hits.count == 1, let hit = hits.first else {
-            throw FixtureError(description: "no single fixture run named '\(run)'; runs: \(all.joined(separator: ", "))")
+            throw FixtureError(
+                description: "no single fixture run named '\(run)'; runs: \(all.joined(separator: ", "))")
         }
         return hit
     }

@@ -16,7 +16,9 @@ public enum LiveGate {
 
     /// Why a machine-changing test is skipped, as the test report shows it.
     public static var skipReason: String {
-        if !optedIn { return "changes this machine: set SWAPLAB_LIVE=1 and run as root (sudo SWAPLAB_LIVE=1 swift test)" }
+        if !optedIn {
+            return "changes this machine: set SWAPLAB_LIVE=1 and run as root (sudo SWAPLAB_LIVE=1 swift test)"
+        }
         return "changes this machine: needs root (sudo SWAPLAB_LIVE=1 swift test)"
     }
 }

@@ -15,7 +15,8 @@ enum ChartSnapshot {
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("snapshot \(name) is missing; record it with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+            Issue.record(
+                "snapshot \(name) is missing; record it with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
             return
         }
         if expected != text {

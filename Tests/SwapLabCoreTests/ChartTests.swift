@@ -33,32 +33,40 @@ extension ChartTests {
             if t >= 2 && t < 24 { free -= Pages(bytes: 2 << 20) }
             if !running && free <= low {
                 running = true
-                events.append(TraceEvent(time: t, comm: "kswapd0", pid: 45, name: "mm_vmscan_kswapd_wake", payload: "nid=0 order=0"))
+                events.append(
+                    TraceEvent(
+                        time: t, comm: "kswapd0", pid: 45, name: "mm_vmscan_kswapd_wake", payload: "nid=0 order=0"))
             }
             if running {
                 free += Pages(bytes: 3 << 20)
                 pswpout += 768
                 if free >= high {
                     running = false
-                    events.append(TraceEvent(time: t, comm: "kswapd0", pid: 45, name: "mm_vmscan_kswapd_sleep", payload: "nid=0"))
+                    events.append(
+                        TraceEvent(time: t, comm: "kswapd0", pid: 45, name: "mm_vmscan_kswapd_sleep", payload: "nid=0"))
                 }
             }
-            let zone = ZoneSample(node: 0, zone: .normal, free: free, min: min, low: low, high: high, managed: Pages(262_144))
-            samples.append(Sample(time: t, zones: [zone], counters: ["pswpout": pswpout, "pswpin": 0, "pgscan_kswapd": pswpout]))
+            let zone = ZoneSample(
+                node: 0, zone: .normal, free: free, min: min, low: low, high: high, managed: Pages(262_144))
+            samples.append(
+                Sample(time: t, zones: [zone], counters: ["pswpout": pswpout, "pswpin": 0, "pgscan_kswapd": pswpout]))
         }
-        let machine = MachineDescription(engine: "sim", summary: "1 GiB zone, wsf=300 (built in the test)", watermarkScaleFactor: 300)
+        let machine = MachineDescription(
+            engine: "sim", summary: "1 GiB zone, wsf=300 (built in the test)", watermarkScaleFactor: 300)
         return Timeline(machine: machine, samples: samples, events: events, markers: [Marker(time: 2, label: "alloc")])
     }
 
     @Test(arguments: [ChartOptions.Glyphs.ascii, .block])
     func courseShapedChartMatchesSnapshot(glyphs: ChartOptions.Glyphs) throws {
-        let text = TerminalChart.render(Self.courseShaped(), options: ChartOptions(glyphs: glyphs, width: 96, height: 16))
+        let text = TerminalChart.render(
+            Self.courseShaped(), options: ChartOptions(glyphs: glyphs, width: 96, height: 16))
         if ProcessInfo.processInfo.environment["SHOW_CHARTS"] != nil { print(text) }
         try ChartSnapshot.check(text, named: "course-shaped-\(glyphs.rawValue).txt")
     }
 
     @Test func courseShapedChartShowsOneCycleAndLabelsEveryWatermark() {
-        let text = TerminalChart.render(Self.courseShaped(), options: ChartOptions(glyphs: .ascii, width: 96, height: 16))
+        let text = TerminalChart.render(
+            Self.courseShaped(), options: ChartOptions(glyphs: .ascii, width: 96, height: 16))
         #expect(text.contains("high 224 MiB"))
         #expect(text.contains("low  144 MiB"))
         #expect(text.contains("min  64 MiB"))
@@ -89,7 +97,8 @@ extension ChartTests {
     }
 
     @Test func flatLineWithZeroWatermarksDrawsAndDoesNotCrash() throws {
-        let zone = ZoneSample(node: 0, zone: .dma, free: Pages(3840), min: .zero, low: .zero, high: .zero, managed: Pages(3840))
+        let zone = ZoneSample(
+            node: 0, zone: .dma, free: Pages(3840), min: .zero, low: .zero, high: .zero, managed: Pages(3840))
         let samples = (0..<5).map { Sample(time: Double($0), zones: [zone]) }
         let flat = Timeline(machine: MachineDescription(engine: "sim", summary: "flat"), samples: samples)
         for g in ChartOptions.Glyphs.allCases {
@@ -98,7 +107,9 @@ extension ChartTests {
         }
         // One sample only: no time span at all.
         let one = Timeline(machine: flat.machine, samples: [samples[0]])
-        #expect(TerminalChart.render(one, options: ChartOptions(glyphs: .block, width: 40, height: 6)).contains("free 15 MiB"))
+        #expect(
+            TerminalChart.render(one, options: ChartOptions(glyphs: .block, width: 40, height: 6)).contains(
+                "free 15 MiB"))
         #expect(try #require(SVGChart.render(one, options: ChartOptions())).hasSuffix("</svg>\n"))
     }
 
@@ -122,7 +133,8 @@ extension ChartTests {
         let raw = try Fixtures.text("runs/D1b-kswapd-swapout-clean/trace_pipe.milestones.txt")
         let wakes = raw.split(separator: "\n").filter { $0.contains("mm_vmscan_kswapd_wake:") }.count
         let sleeps = raw.split(separator: "\n").filter { $0.contains("mm_vmscan_kswapd_sleep:") }.count
-        let d = try #require(ChartData(timeline: try FixtureRun.timeline(run: "D1b", includeTrace: true), subject: .auto))
+        let d = try #require(
+            ChartData(timeline: try FixtureRun.timeline(run: "D1b", includeTrace: true), subject: .auto))
         #expect(d.kswapd.count == sleeps)
         #expect(d.kswapdPasses == wakes)
         #expect(d.kswapd.map(\.start) == [737.524036, 741.908026])

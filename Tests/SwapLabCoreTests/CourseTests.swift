@@ -80,7 +80,8 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
     }
 
     @Test func newerFormatIsRefused() throws {
-        let course = try LessonLoader.loadCourse(from: writeCourse([goodLesson.replacingOccurrences(of: "format: 1", with: "format: 2")]))
+        let course = try LessonLoader.loadCourse(
+            from: writeCourse([goodLesson.replacingOccurrences(of: "format: 1", with: "format: 2")]))
         guard case .newerFormat(_, 2)? = course.errors.first else {
             Issue.record("expected newerFormat, got \(course.errors)")
             return
@@ -148,8 +149,10 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
     @Test func filesInMemoryReportErrorsWithTheirNameAndLine() throws {
         let broken = goodLesson.replacingOccurrences(of: "    kind: text", with: "    kind: text: oops")
         let source = LessonSource.files(
-            ["index.yaml": "format: 1\nlessons:\n  - ./a//b/../lesson.yaml\n  - ../outside.yaml\n",
-             "a/lesson.yaml": broken], name: "<mem>")
+            [
+                "index.yaml": "format: 1\nlessons:\n  - ./a//b/../lesson.yaml\n  - ../outside.yaml\n",
+                "a/lesson.yaml": broken,
+            ], name: "<mem>")
         let course = try LessonLoader.loadCourse(from: source)
         #expect(course.lessons.isEmpty)
         #expect(course.errors.count == 2)
@@ -174,12 +177,24 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
         ("ko: \"안녕하세요 `watermarks`\"", "ko: \"안녕하세요 `watermark`\"", "backticked commands differ"),
         ("free: {below: low}", "freeish: {below: low}", "unknown predicate 'freeish'"),
         ("    hints:\n      - {en: \"Try `alloc 1G`\", ko: \"`alloc 1G`를 해 보세요\"}\n", "", "has no hints"),
-        ("solution: {sim: [\"alloc 1G\"], live: [\"alloc 1G\"]}", "solution: {sim: [\"alloc 1G\"]}", "no live solution"),
-        ("setup: {sim: [reset], live: []}", "setup: {sim: [\"rm -rf /tmp/x\"]}", "runs 'rm', which lessons may not run"),
+        (
+            "solution: {sim: [\"alloc 1G\"], live: [\"alloc 1G\"]}", "solution: {sim: [\"alloc 1G\"]}",
+            "no live solution"
+        ),
+        (
+            "setup: {sim: [reset], live: []}", "setup: {sim: [\"rm -rf /tmp/x\"]}",
+            "runs 'rm', which lessons may not run"
+        ),
         ("  - id: push", "  - id: intro", "step id 'intro' is used twice"),
-        ("explain: {en: \"free fell to {free}\", ko: \"free가 {free}까지 떨어졌습니다\"}",
-         "explain: {en: \"it took {bogus}\", ko: \"{bogus} 걸렸습니다\"}", "uses {bogus}, which no check of this step fills"),
-        ("solution: {sim: [\"alloc 1G\"], live:", "solution: {sim: [\"run 1s\"], live:", "no solution line matches input"),
+        (
+            "explain: {en: \"free fell to {free}\", ko: \"free가 {free}까지 떨어졌습니다\"}",
+            "explain: {en: \"it took {bogus}\", ko: \"{bogus} 걸렸습니다\"}",
+            "uses {bogus}, which no check of this step fills"
+        ),
+        (
+            "solution: {sim: [\"alloc 1G\"], live:", "solution: {sim: [\"run 1s\"], live:",
+            "no solution line matches input"
+        ),
     ])
     func lintCatchesEachRule(find: String, replace: String, message: String) throws {
         let bad = goodLesson.replacingOccurrences(of: find, with: replace)
@@ -199,7 +214,8 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
     @Test func skipForbiddenNeedsNoSolution() throws {
         let noSkip = goodLesson.replacingOccurrences(of: "version: 2\n", with: "version: 2\nallow_skip: false\n")
             .replacingOccurrences(of: "    solution: {sim: [\"alloc 1G\"], live: [\"alloc 1G\"]}\n", with: "")
-        let issues = LessonLinter.lint(try LessonLoader.loadCourse(from: writeCourse([noSkip])), knownCommands: commands)
+        let issues = LessonLinter.lint(
+            try LessonLoader.loadCourse(from: writeCourse([noSkip])), knownCommands: commands)
         #expect(!issues.contains { $0.message.contains("solution") }, "\(issues)")
     }
 }
@@ -207,10 +223,16 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
 /// Timelines built by hand: one zone, samples every second.
 func timeline(_ points: [(Double, Int64, [String: Int64])], events: [TraceEvent] = []) -> Timeline {
     let samples = points.map { t, free, counters in
-        Sample(time: t, zones: [
-            ZoneSample(node: 0, zone: .dma, free: Pages(3840), min: Pages(163), low: Pages(278), high: Pages(393), managed: Pages(3840)),
-            ZoneSample(node: 0, zone: .normal, free: Pages(free), min: Pages(1000), low: Pages(1250), high: Pages(1500), managed: Pages(500_000)),
-        ], counters: counters)
+        Sample(
+            time: t,
+            zones: [
+                ZoneSample(
+                    node: 0, zone: .dma, free: Pages(3840), min: Pages(163), low: Pages(278), high: Pages(393),
+                    managed: Pages(3840)),
+                ZoneSample(
+                    node: 0, zone: .normal, free: Pages(free), min: Pages(1000), low: Pages(1250), high: Pages(1500),
+                    managed: Pages(500_000)),
+            ], counters: counters)
     }
     return Timeline(machine: MachineDescription(engine: "sim", summary: "test"), samples: samples, events: events)
 }
@@ -221,14 +243,18 @@ func expectation(_ yaml: String) throws -> StepExpectation {
 
 @Suite struct PredicateTests {
     let tl = timeline(
-        [(0, 5000, ["pswpout": 10]), (1, 1200, ["pswpout": 10]), (2, 900, ["pswpout": 40]), (3, 1600, ["pswpout": 90])],
+        [
+            (0, 5000, ["pswpout": 10]), (1, 1200, ["pswpout": 10]), (2, 900, ["pswpout": 40]),
+            (3, 1600, ["pswpout": 90]),
+        ],
         events: [
             TraceEvent(time: 1.5, comm: "kswapd0", pid: 45, name: "mm_vmscan_kswapd_wake", payload: "nid=0 order=0"),
             TraceEvent(time: 2.9, comm: "kswapd0", pid: 45, name: "mm_vmscan_kswapd_sleep", payload: "nid=0"),
         ])
 
     @Test func freeBelowLowTakesTheLargestZoneAndReportsTheLowestSample() throws {
-        let e = try expectation("all: [{id: b, free: {below: low}, feedback: {en: 'free {free} is still above low {low}', ko: x}}]")
+        let e = try expectation(
+            "all: [{id: b, free: {below: low}, feedback: {en: 'free {free} is still above low {low}', ko: x}}]")
         let o = Checker.evaluate(e, input: CheckInput(timeline: tl, windowStart: 0))
         #expect(o.passed)
         #expect(o.values["free"] == "900")
@@ -249,12 +275,14 @@ func expectation(_ yaml: String) throws -> StepExpectation {
         #expect(!o.passed)
         #expect(o.values["free"] == "900")
         // DMA is always above high, which is why `zone: any` must be asked for explicitly.
-        let anyZone = try expectation("window: {within: 2s}\nall: [{id: h, free: {above: high, when: last, zone: any}}]")
+        let anyZone = try expectation(
+            "window: {within: 2s}\nall: [{id: h, free: {above: high, when: last, zone: any}}]")
         #expect(Checker.evaluate(anyZone, input: CheckInput(timeline: tl, windowStart: 0)).passed)
     }
 
     @Test func eventsCountersAndOrder() throws {
-        let e = try expectation("""
+        let e = try expectation(
+            """
             all:
               - {id: woke, event: kswapd_wake}
               - {id: slept, event: {name: kswapd_sleep, after: woke}}
@@ -289,7 +317,8 @@ func expectation(_ yaml: String) throws -> StepExpectation {
 
     /// Named groups of an `output` pattern fill placeholders of their own (and the linter knows them).
     @Test func namedGroupsOfAnOutputPatternBecomeValues() throws {
-        let e = try expectation(#"all: [{id: row, output: {matches: 'DMA32 +(?<free>\d+) +(?<min>\d+) +(?<low>\d+)'}}]"#)
+        let e = try expectation(
+            #"all: [{id: row, output: {matches: 'DMA32 +(?<free>\d+) +(?<min>\d+) +(?<low>\d+)'}}]"#)
         let shown = "zone free min low\n0 DMA32   353577   1526   2298\n"
         let o = Checker.evaluate(e, input: CheckInput(timeline: nil, windowStart: 0, output: shown))
         #expect(o.passed)
@@ -303,12 +332,15 @@ func expectation(_ yaml: String) throws -> StepExpectation {
 /// The real D6b run (Normal ≤ low → wake → Normal ≥ high → sleep, twice) read into a timeline.
 enum FixtureTimeline {
     static func load(_ run: String) throws -> Timeline {
-        let csv = try Fixtures.text("runs/\(run)/samples.csv").replacingOccurrences(of: "\r", with: "").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let csv = try Fixtures.text("runs/\(run)/samples.csv").replacingOccurrences(of: "\r", with: "").split(
+            separator: "\n"
+        ).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = csv[0]
         func col(_ name: String) -> Int { header.firstIndex(of: name)! }
         let zoneNames: [ZoneType] = [.dma, .dma32, .normal]
         let counterColumns = header.enumerated().filter { i, n in
-            !n.contains("_free") && !n.contains("_min") && !n.contains("_low") && !n.contains("_high") && !n.contains("_boost")
+            !n.contains("_free") && !n.contains("_min") && !n.contains("_low") && !n.contains("_high")
+                && !n.contains("_boost")
                 && !n.contains("_managed") && !n.hasPrefix("mi_") && !["t", "phase", "kswapd_state"].contains(n)
         }
         var samples: [Sample] = []
@@ -316,7 +348,8 @@ enum FixtureTimeline {
             let zones = zoneNames.map { z in
                 let p = z.rawValue
                 return ZoneSample(
-                    node: 0, zone: z, free: Pages(Int64(row[col("\(p)_free")])!), min: Pages(Int64(row[col("\(p)_min")])!),
+                    node: 0, zone: z, free: Pages(Int64(row[col("\(p)_free")])!),
+                    min: Pages(Int64(row[col("\(p)_min")])!),
                     low: Pages(Int64(row[col("\(p)_low")])!), high: Pages(Int64(row[col("\(p)_high")])!),
                     managed: Pages(Int64(row[col("\(p)_managed")])!))
             }
@@ -324,16 +357,21 @@ enum FixtureTimeline {
             for (i, n) in counterColumns { counters[n] = Int64(row[i]) }
             samples.append(Sample(time: Double(row[0])!, zones: zones, counters: counters))
         }
-        let trace = FileManager.default.fileExists(atPath: Fixtures.url("runs/\(run)/trace_pipe.txt").path) ? "trace_pipe.txt" : "trace_pipe.milestones.txt"
+        let trace =
+            FileManager.default.fileExists(atPath: Fixtures.url("runs/\(run)/trace_pipe.txt").path)
+            ? "trace_pipe.txt" : "trace_pipe.milestones.txt"
         let events = try Fixtures.text("runs/\(run)/\(trace)").split(separator: "\n").compactMap(parse)
         return Timeline(machine: MachineDescription(engine: "replay", summary: run), samples: samples, events: events)
     }
 
     /// `comm-pid [cpu] flags time: event: payload`.
     static func parse(_ line: Substring) -> TraceEvent? {
-        guard let m = line.firstMatch(of: /^\s*(.+)-(\d+)\s+\[(\d+)\]\s+(\S+)\s+(\d+\.\d+):\s+(\w+):\s?(.*)$/) else { return nil }
-        return TraceEvent(time: Double(m.output.5)!, comm: String(m.output.1), pid: Int(m.output.2)!, cpu: Int(m.output.3)!,
-                          flags: String(m.output.4), name: String(m.output.6), payload: String(m.output.7))
+        guard let m = line.firstMatch(of: /^\s*(.+)-(\d+)\s+\[(\d+)\]\s+(\S+)\s+(\d+\.\d+):\s+(\w+):\s?(.*)$/) else {
+            return nil
+        }
+        return TraceEvent(
+            time: Double(m.output.5)!, comm: String(m.output.1), pid: Int(m.output.2)!, cpu: Int(m.output.3)!,
+            flags: String(m.output.4), name: String(m.output.6), payload: String(m.output.7))
     }
 }
 
@@ -341,7 +379,8 @@ enum FixtureTimeline {
     @Test func sawtoothRunPassesTheKswapdLessonsChecks() throws {
         let t = try FixtureTimeline.load("D6b-sawtooth-normal-swap")
         #expect(t.samples.count == 307)
-        let e = try expectation("""
+        let e = try expectation(
+            """
             all:
               - {id: below-low, free: {below: low}}
               - {id: woke, event: kswapd_wake}
@@ -377,7 +416,8 @@ enum FixtureTimeline {
         let store = ProgressStore(directory: dir)
         var p = CourseProgress()
         p.last = "kswapd"
-        p.lessons["kswapd"] = LessonProgress(version: 1, current: "back-to-sleep", done: ["timeline"], hintsUsed: ["x": 2], language: .ko, engine: .sim)
+        p.lessons["kswapd"] = LessonProgress(
+            version: 1, current: "back-to-sleep", done: ["timeline"], hintsUsed: ["x": 2], language: .ko, engine: .sim)
         try store.save(p)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(files == ["progress.json"])
@@ -395,7 +435,9 @@ enum FixtureTimeline {
         try "{ not json".write(to: store.file, atomically: true, encoding: .utf8)
         let (p, notice) = store.load()
         #expect(p == CourseProgress())
-        let aside = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("progress.json.corrupt-") }
+        let aside = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+            $0.hasPrefix("progress.json.corrupt-")
+        }
         #expect(aside.count == 1)
         #expect(try String(contentsOf: dir.appendingPathComponent(aside[0]), encoding: .utf8) == "{ not json")
         #expect(notice?.contains(aside[0]) == true)
@@ -403,8 +445,9 @@ enum FixtureTimeline {
 
     @Test func vanishedStepsAreDroppedTheRestKept() throws {
         let lesson = try LessonLoader.decode(Lesson.self, yaml: goodLesson, file: "t").0
-        var p = LessonProgress(version: 1, current: "gone", done: ["intro", "old-step"], skipped: ["push", "older"],
-                               hintsUsed: ["push": 1, "old-step": 2], language: .en, engine: .sim)
+        var p = LessonProgress(
+            version: 1, current: "gone", done: ["intro", "old-step"], skipped: ["push", "older"],
+            hintsUsed: ["push": 1, "old-step": 2], language: .en, engine: .sim)
         let dropped = p.reconcile(with: lesson)
         #expect(dropped == ["old-step", "older", "gone"])
         #expect(p.done == ["intro"])

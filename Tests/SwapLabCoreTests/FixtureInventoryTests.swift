@@ -26,7 +26,8 @@ import Testing
         for phase in ["snap-before", "snap-during", "snap-after"] {
             wanted += Self.snapshotFiles.map { "\(phase)/\($0).txt" }
         }
-        wanted += run.hasPrefix("D0-")
+        wanted +=
+            run.hasPrefix("D0-")
             ? ["trace_pipe.txt"]
             : ["trace_pipe.head.txt", "trace_pipe.milestones.txt", "trace_pipe.sleep-windows.txt"]
         for file in wanted where !exists("runs/\(run)/\(file)") { missing.append(file) }
@@ -36,8 +37,10 @@ import Testing
     @Test func theSnapshotsAreComplete() {
         let wanted =
             ["after-full-growth/meminfo.txt", "after-full-growth/vmstat.txt", "after-full-growth/zoneinfo.txt"]
-            + ["buddyinfo", "event_formats", "events_oom", "events_vmscan", "meminfo", "pressure_memory", "sysctl_vm",
-                "uname", "vmstat", "zoneinfo"].map { "baseline-lazy-zone/\($0).txt" }
+            + [
+                "buddyinfo", "event_formats", "events_oom", "events_vmscan", "meminfo", "pressure_memory", "sysctl_vm",
+                "uname", "vmstat", "zoneinfo",
+            ].map { "baseline-lazy-zone/\($0).txt" }
             + ["10", "100", "1000", "3000", "3001"].map { "watermark_scale_factor/wsf_\($0).txt" }
         let missing = wanted.filter { !exists("snapshots/\($0)") }
         #expect(missing.isEmpty, "snapshots lack \(missing) under \(Fixtures.root.path)")

@@ -29,15 +29,20 @@ import Testing
     @Test func defaultFloorIsFivePercentOfRAMHere() throws {
         let zones = try grown()
         #expect(LabPlan.managedMin(zones) == Pages(10 + 2116 + 14769))
-        let total = try #require(try Meminfo.parse(try Fixtures.text("snapshots/after-full-growth/meminfo.txt")).memTotal)
-        #expect(LabPlan.defaultFloor(minWatermarks: LabPlan.managedMin(zones), memTotalBytes: total.bytes) == 1_263_825_100)
-        #expect(LabPlan.defaultFloor(minWatermarks: Pages(16895), memTotalBytes: 4 * Self.gib) == 16895 * 4096 + 256 * Self.mib)
+        let total = try #require(
+            try Meminfo.parse(try Fixtures.text("snapshots/after-full-growth/meminfo.txt")).memTotal)
+        #expect(
+            LabPlan.defaultFloor(minWatermarks: LabPlan.managedMin(zones), memTotalBytes: total.bytes) == 1_263_825_100)
+        #expect(
+            LabPlan.defaultFloor(minWatermarks: Pages(16895), memTotalBytes: 4 * Self.gib) == 16895 * 4096 + 256
+                * Self.mib)
     }
 
     /// Floor + 1 GiB = 2,337,566,924 bytes = 570,695.05 pages: wsf 858 gives 570,940 pages, wsf 857 570,322.
     @Test func smallestScaleFactorAboveFloorPlusOneGiB() throws {
         let c = LabPlan.chooseScaleFactor(
-            zones: try grown(), minFreeKbytes: 67584, current: 10, target: 1_263_825_100 + Self.gib, maxScaleFactor: 3000)
+            zones: try grown(), minFreeKbytes: 67584, current: 10, target: 1_263_825_100 + Self.gib,
+            maxScaleFactor: 3000)
         #expect(c.scaleFactor == 858)
         #expect(c.wakePoint == Pages(570_940))
         #expect(c.reachesTarget)
@@ -57,22 +62,32 @@ import Testing
     /// 9,848.4 → 9,848 huge pages (the run itself got 9,824: free had moved by then).
     @Test func balloonForD1b() throws {
         let snaps = try ZoneinfoParser.parse(
-            try Fixtures.text("runs/D1b-kswapd-swapout-clean/snap-before/zoneinfo.txt")).snapshots
+            try Fixtures.text("runs/D1b-kswapd-swapout-clean/snap-before/zoneinfo.txt")
+        ).snapshots
         let w = WakePoint.userAllocation(snaps)
         #expect(w.free == Pages(5_832_105))
         #expect(w.wakePoint == Pages(658_513))
         #expect(
-            LabPlan.balloonPages(free: w.free.bytes, wakePoint: w.wakePoint.bytes, room: 512 * Self.mib, hugePageSize: 2 * Self.mib)
+            LabPlan.balloonPages(
+                free: w.free.bytes, wakePoint: w.wakePoint.bytes, room: 512 * Self.mib, hugePageSize: 2 * Self.mib)
                 == 9848)
-        #expect(LabPlan.balloonPages(free: 2 * Self.gib, wakePoint: 2 * Self.gib, room: 512 * Self.mib, hugePageSize: 2 * Self.mib) == 0)
+        #expect(
+            LabPlan.balloonPages(
+                free: 2 * Self.gib, wakePoint: 2 * Self.gib, room: 512 * Self.mib, hugePageSize: 2 * Self.mib) == 0)
     }
 
     /// live-lab.md §5 step 6: 512 MiB to the wake point + 1 GiB = the 1.5 GiB hog (wake 2,572 MiB, floor 1.1 GiB);
     /// with a narrower gap (wake 2,230, floor 1,205 MiB) the extra is 2,230 − 1,205 − 256 = 769 MiB; never below 0.5 GiB.
     @Test func hogIsTheDistancePlusHalfToOneGiB() {
-        #expect(LabPlan.hogSize(distance: 512 * Self.mib, wakePoint: 2572 * Self.mib, floor: 1126 * Self.mib) == 1536 * Self.mib)
-        #expect(LabPlan.hogSize(distance: 512 * Self.mib, wakePoint: 2230 * Self.mib, floor: 1205 * Self.mib) == 1281 * Self.mib)
-        #expect(LabPlan.hogSize(distance: 100 * Self.mib, wakePoint: 700 * Self.mib, floor: 600 * Self.mib) == 612 * Self.mib)
+        #expect(
+            LabPlan.hogSize(distance: 512 * Self.mib, wakePoint: 2572 * Self.mib, floor: 1126 * Self.mib) == 1536
+                * Self.mib)
+        #expect(
+            LabPlan.hogSize(distance: 512 * Self.mib, wakePoint: 2230 * Self.mib, floor: 1205 * Self.mib) == 1281
+                * Self.mib)
+        #expect(
+            LabPlan.hogSize(distance: 100 * Self.mib, wakePoint: 700 * Self.mib, floor: 600 * Self.mib) == 612
+                * Self.mib)
         // 1.5 × 1.5 GiB = 2,304 MiB (a multiple of 256 MiB already); 1.5 × 1,281 MiB = 1,921.5 → 2,048 MiB.
         #expect(LabPlan.swapfileSize(hog: 1536 * Self.mib) == 2304 * Self.mib)
         #expect(LabPlan.swapfileSize(hog: 1281 * Self.mib) == 2048 * Self.mib)
@@ -80,7 +95,10 @@ import Testing
 
     /// live-lab.md run D2a: min_free_kbytes 262144 → 655360 → 1310720, each only while free ≥ 4× the new value.
     @Test func minFreeStepsAsInD2a() {
-        #expect(LabPlan.minFreeSteps(current: 67584, target: 1_310_720, freeBytes: 22 * Self.gib) == [262_144, 655_360, 1_310_720])
+        #expect(
+            LabPlan.minFreeSteps(current: 67584, target: 1_310_720, freeBytes: 22 * Self.gib) == [
+                262_144, 655_360, 1_310_720,
+            ])
         // 4 GiB free allows 655360 kB (2.5 GiB × … ≤ 4 GiB) but not 1310720 kB (needs 5 GiB).
         #expect(LabPlan.minFreeSteps(current: 67584, target: 1_310_720, freeBytes: 4 * Self.gib) == [262_144, 655_360])
         #expect(LabPlan.minFreeSteps(current: 2_000_000, target: 1_310_720, freeBytes: 22 * Self.gib).isEmpty)

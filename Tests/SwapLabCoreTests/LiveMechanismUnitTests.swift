@@ -33,12 +33,14 @@ import Testing
         // 2 GiB machine: min + 256 MiB beats 5 % (102.4 MiB).
         let small = AllocationGuard(available: 1024 * mib, total: 2048 * mib, minWatermarks: 16 * mib)
         #expect(small.floor == 272 * mib)
-        #expect(AllocationGuard(available: 100, total: 1000, minWatermarks: 0, floorOverride: 50).refusal(for: 50) == nil)
+        #expect(
+            AllocationGuard(available: 100, total: 1000, minWatermarks: 0, floorOverride: 50).refusal(for: 50) == nil)
     }
 
     @Test func perCPUStatsAddUpOverrunsAndDrops() {
         var s = TraceBufferStats()
-        let cpu0 = "entries: 12\noverrun: 3\ncommit overrun: 1\nbytes: 900\noldest event ts:  7.1\nnow ts:  8.2\ndropped events: 2\nread events: 40\n"
+        let cpu0 =
+            "entries: 12\noverrun: 3\ncommit overrun: 1\nbytes: 900\noldest event ts:  7.1\nnow ts:  8.2\ndropped events: 2\nread events: 40\n"
         s.add(statsText: cpu0)
         s.add(statsText: "entries: 0\noverrun: 5\ncommit overrun: 0\ndropped events: 0\n")
         #expect(s.entries == 12)

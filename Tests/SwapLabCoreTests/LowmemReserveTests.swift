@@ -68,8 +68,9 @@ struct CapturedZone {
     @Test func simulatorZonesEqualTheCapturedZoneinfo() throws {
         let captured = CapturedZone.parse(try Fixtures.text("snapshots/after-full-growth/zoneinfo.txt"))
         let snapshots = captured.map {
-            ZoneSnapshot(node: $0.node, zone: $0.zone, free: .zero, min: .zero, low: .zero, high: .zero,
-                         managed: Pages($0.managed))
+            ZoneSnapshot(
+                node: $0.node, zone: $0.zone, free: .zero, min: .zero, low: .zero, high: .zero,
+                managed: Pages($0.managed))
         }
         let config = MachineConfig(
             nodes: try MachineConfig.zones(from: snapshots), minFreeKbytes: 67584, swap: .zero, used: .zero,
@@ -92,7 +93,9 @@ struct CapturedZone {
         let sysctl = try Fixtures.text("snapshots/baseline-lazy-zone/sysctl_vm.txt")
         #expect(sysctl.contains("vm.min_free_kbytes = 67584"))
         let config = MachineConfig(
-            nodes: [[ZoneSpec(.dma, Pages(3840)), ZoneSpec(.dma32, Pages(772_915)), ZoneSpec(.normal, Pages(5_394_266))]],
+            nodes: [
+                [ZoneSpec(.dma, Pages(3840)), ZoneSpec(.dma32, Pages(772_915)), ZoneSpec(.normal, Pages(5_394_266))]
+            ],
             thp: true)
         #expect(config.minFreeKbytes == 67584)
     }

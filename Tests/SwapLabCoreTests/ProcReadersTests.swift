@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func vmstatToleratesLinux44PerZoneNames() throws {
-        let text = "nr_free_pages 100\nallocstall 7\npgscan_kswapd_dma 1\npgscan_kswapd_dma32 20\npgscan_kswapd_normal 300\npgscan_kswapd_movable 0\npgsteal_direct_normal 9\n"
+        let text =
+            "nr_free_pages 100\nallocstall 7\npgscan_kswapd_dma 1\npgscan_kswapd_dma32 20\npgscan_kswapd_normal 300\npgscan_kswapd_movable 0\npgsteal_direct_normal 9\n"
         let v = try Vmstat.parse(text)
         #expect(v.allocstall == 7)
         #expect(v["pgscan_kswapd"] == nil)
@@ -79,9 +80,14 @@ import Testing
 
     @Test func swapsReadsAreasAndEmptyTables() throws {
         let areas = try Swaps.parse(try Fixtures.text("runs/D1b-kswapd-swapout-clean/snap-during/swaps.txt"))
-        #expect(areas == [SwapArea(path: "/swapfile.swaplab", type: "file", size: Pages(1_048_575), used: Pages(135_934), priority: -2)])
+        #expect(
+            areas == [
+                SwapArea(
+                    path: "/swapfile.swaplab", type: "file", size: Pages(1_048_575), used: Pages(135_934), priority: -2)
+            ])
         #expect(try Swaps.parse(try Fixtures.text("runs/D4-noswap-file-thrash-hopeless/snap-during/swaps.txt")).isEmpty)
-        let odd = try Swaps.parse("Filename\tType\tSize\tUsed\tPriority\n/my\\040swap file\t\t1024\t0\t-3\n/dev/zram0 partition 4096 8 100\n")
+        let odd = try Swaps.parse(
+            "Filename\tType\tSize\tUsed\tPriority\n/my\\040swap file\t\t1024\t0\t-3\n/dev/zram0 partition 4096 8 100\n")
         #expect(odd.map(\.path) == ["/my swap", "/dev/zram0"])
         #expect(odd.map(\.isZram) == [false, true])
         #expect(odd[1].used == Pages(2))

@@ -27,13 +27,20 @@ import Testing
         var open: Int?
         for line in text.split(separator: "\n") {
             if line.contains(": mm_vmscan_kswapd_wake: ") {
-                if let i = open { cycles[i].passes += 1 } else {
-                    cycles.append(RawCycle(wake: timestamp(line, event: "mm_vmscan_kswapd_wake"), sleep: nil, passes: 1))
+                if let i = open {
+                    cycles[i].passes += 1
+                } else {
+                    cycles.append(
+                        RawCycle(wake: timestamp(line, event: "mm_vmscan_kswapd_wake"), sleep: nil, passes: 1))
                     open = cycles.count - 1
                 }
             } else if line.contains(": mm_vmscan_kswapd_sleep: ") {
                 let ts = timestamp(line, event: "mm_vmscan_kswapd_sleep")
-                if let i = open { cycles[i].sleep = ts } else { cycles.append(RawCycle(wake: nil, sleep: ts, passes: 0)) }
+                if let i = open {
+                    cycles[i].sleep = ts
+                } else {
+                    cycles.append(RawCycle(wake: nil, sleep: ts, passes: 0))
+                }
                 open = nil
             }
         }
@@ -57,18 +64,26 @@ import Testing
     func cyclesAndCountsEqualTheRawLines(_ source: String) throws {
         let text = try Self.text(source)
         let report = ReclaimExplainer.analyze(
-            Timeline(machine: MachineDescription(engine: "trace", summary: source), events: TraceLineParser.parse(text: text).events))
-        let got = report.cycles.map { RawCycle(wake: Self.format($0.wake), sleep: Self.format($0.sleep), passes: $0.passes) }
+            Timeline(
+                machine: MachineDescription(engine: "trace", summary: source),
+                events: TraceLineParser.parse(text: text).events))
+        let got = report.cycles.map {
+            RawCycle(wake: Self.format($0.wake), sleep: Self.format($0.sleep), passes: $0.passes)
+        }
         #expect(got == Self.rawCycles(text))
         let lines = text.split(separator: "\n")
         func count(_ event: String) -> Int { lines.filter { $0.contains(": \(event): ") }.count }
-        for event in ["mm_vmscan_kswapd_wake", "mm_vmscan_kswapd_sleep", "mm_vmscan_wakeup_kswapd", "mm_vmscan_write_folio",
-                      "mm_vmscan_direct_reclaim_begin", "mm_vmscan_direct_reclaim_end", "oom_score_adj_update"] {
+        for event in [
+            "mm_vmscan_kswapd_wake", "mm_vmscan_kswapd_sleep", "mm_vmscan_wakeup_kswapd", "mm_vmscan_write_folio",
+            "mm_vmscan_direct_reclaim_begin", "mm_vmscan_direct_reclaim_end", "oom_score_adj_update",
+        ] {
             #expect(report.eventCounts[event, default: 0] == count(event), "\(event)")
         }
         #expect(report.eventCounts.values.reduce(0, +) == lines.count)
         #expect(report.oomKills.count == count("mark_victim"))
-        #expect(report.directReclaim.episodes == min(count("mm_vmscan_direct_reclaim_begin"), count("mm_vmscan_direct_reclaim_end")))
+        #expect(
+            report.directReclaim.episodes
+                == min(count("mm_vmscan_direct_reclaim_begin"), count("mm_vmscan_direct_reclaim_end")))
     }
 
     @Test func d1bHasTwoCyclesWokenByTheHog() throws {
@@ -90,8 +105,10 @@ import Testing
     @Test func d1bNarrativeNamesBothCyclesTheSwapOutAndTheBalancedZone() throws {
         let report = ReclaimExplainer.analyze(try FixtureRun.timeline(run: "D1b-kswapd-swapout-clean"))
         let en = ReclaimNarrative.text(report, lang: .en)
-        for needle in ["2 cycles", "Cycle 1", "Cycle 2", "737.524", "739.200", "741.908", "745.652", "89,758", "207,731",
-                       "swapped out", "DMA32 was balanced", "not when total free memory is", "No direct reclaim"] {
+        for needle in [
+            "2 cycles", "Cycle 1", "Cycle 2", "737.524", "739.200", "741.908", "745.652", "89,758", "207,731",
+            "swapped out", "DMA32 was balanced", "not when total free memory is", "No direct reclaim",
+        ] {
             #expect(en.contains(needle), "\(needle)")
         }
         let ko = ReclaimNarrative.text(report, lang: .ko)
@@ -135,7 +152,9 @@ import Testing
                       hog-77       [000] .....   10.200000: mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=none
             """
         let report = ReclaimExplainer.analyze(
-            Timeline(machine: MachineDescription(engine: "trace", summary: ""), events: TraceLineParser.parse(text: text).events))
+            Timeline(
+                machine: MachineDescription(engine: "trace", summary: ""),
+                events: TraceLineParser.parse(text: text).events))
         #expect(report.otherReclaimPages.lines == 1)
         #expect(report.otherReclaimPages.reclaimed == 60)
         #expect(report.cycles.count == 1 && report.cycles[0].sleep == nil)
@@ -145,8 +164,12 @@ import Testing
 
     @Test func jsonHasTheAgreedKeysInOrder() throws {
         let report = ReclaimExplainer.analyze(
-            Timeline(machine: MachineDescription(engine: "trace", summary: ""),
-                     events: TraceLineParser.parse(text: try FixtureRun.traceText(run: "D6b-sawtooth-normal-swap", choice: .file("trace_pipe.milestones.txt"))).events))
+            Timeline(
+                machine: MachineDescription(engine: "trace", summary: ""),
+                events: TraceLineParser.parse(
+                    text: try FixtureRun.traceText(
+                        run: "D6b-sawtooth-normal-swap", choice: .file("trace_pipe.milestones.txt"))
+                ).events))
         let json = report.json().rendered()
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect((obj["events"] as? [String: Int])?["mm_vmscan_kswapd_wake"] == 3)
@@ -165,7 +188,8 @@ import Testing
 
     // MARK: Korean snapshots
 
-    static let snapshotDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    static let snapshotDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Snapshots")
 
     /// Compares `text` with `Snapshots/<name>`; `RECORD_SNAPSHOTS=1` writes it; a missing snapshot fails.
     static func assertSnapshot(_ text: String, named name: String) throws {

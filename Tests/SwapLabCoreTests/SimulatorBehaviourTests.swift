@@ -83,7 +83,8 @@ struct TimelineReader {
             let s = try #require(r.sample(at: e.time))
             let prot = TimelineReader.protection(s, node: 0)
             for z in TimelineReader.eligible(s) {
-                #expect(z.free.count <= z.min.count + prot[z.zone]!, "direct reclaim at \(e.time) with \(z.zone) above min")
+                #expect(
+                    z.free.count <= z.min.count + prot[z.zone]!, "direct reclaim at \(e.time) with \(z.zone) above min")
             }
         }
 

@@ -40,10 +40,13 @@ import Testing
     @Test func aTimeThatIsNotFiniteStopsTheWriteBeforeAnyPiece() {
         let t = Timeline(
             machine: MachineDescription(engine: "sim", summary: "s"),
-            events: [TraceEvent(time: 1, comm: "a", pid: 1, name: "x", payload: ""),
-                     TraceEvent(time: .infinity, comm: "a", pid: 1, name: "x", payload: "")])
+            events: [
+                TraceEvent(time: 1, comm: "a", pid: 1, name: "x", payload: ""),
+                TraceEvent(time: .infinity, comm: "a", pid: 1, name: "x", payload: ""),
+            ])
         var pieces = 0
-        let refusal = TimelineRecording.WriteError(description: "a time of inf cannot be recorded; times must be finite")
+        let refusal = TimelineRecording.WriteError(
+            description: "a time of inf cannot be recorded; times must be finite")
         #expect(throws: refusal) {
             try TimelineRecording.write(t, chunkBytes: 1) { _ in pieces += 1 }
         }
@@ -53,7 +56,8 @@ import Testing
 
     @Test func eventsThatStepBackInTimeKeepTheirOrder() throws {
         let e1 = TraceEvent(time: 2.0, comm: "a", pid: 1, cpu: 1, name: "x", payload: "")
-        let e2 = TraceEvent(time: 1.5, comm: "b \"quoted\"\\", pid: 2, cpu: 0, flags: ".N...", name: "y", payload: "k=v\tz")
+        let e2 = TraceEvent(
+            time: 1.5, comm: "b \"quoted\"\\", pid: 2, cpu: 0, flags: ".N...", name: "y", payload: "k=v\tz")
         let t = Timeline(
             machine: MachineDescription(engine: "sim", summary: "s", minFreeKbytes: 67584, swapPages: Pages(10)),
             samples: [Sample(time: 1, zones: [], counters: ["b": 2, "a": 1])], events: [e1, e2],
@@ -69,7 +73,9 @@ import Testing
         let text = try TimelineRecording.text(of: try FixtureRun.timeline(run: "D6b", includeTrace: false))
         var lines = text.split(separator: "\n").map(String.init)
         lines[4] = String(lines[4].prefix(40))
-        #expect(throws: TimelineRecording.ReadError.self) { try TimelineRecording.timeline(from: lines.joined(separator: "\n")) }
+        #expect(throws: TimelineRecording.ReadError.self) {
+            try TimelineRecording.timeline(from: lines.joined(separator: "\n"))
+        }
         do {
             _ = try TimelineRecording.timeline(from: lines.joined(separator: "\n"))
         } catch {
@@ -97,7 +103,10 @@ import Testing
             #expect(error.line == 1)
             #expect(error.message.contains("version 2; this swaplab reads version 1 only"))
         }
-        #expect(throws: TimelineRecording.ReadError(line: 0, message: "the recording is empty; record one with: record FILE")) {
+        #expect(
+            throws: TimelineRecording.ReadError(
+                line: 0, message: "the recording is empty; record one with: record FILE")
+        ) {
             try TimelineRecording.timeline(from: "")
         }
     }

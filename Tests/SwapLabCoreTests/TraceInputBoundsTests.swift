@@ -9,7 +9,9 @@ import Testing
 /// nodes, orders) and adds them without overflow, and time order is checked. Each exact input of the issue is here.
 @Suite struct TraceInputBoundsTests {
     /// The report of `text`, streamed from a file as `explain --trace` reads it, with what its lines held.
-    static func explain(_ text: String, chunkSize: Int = 1 << 20, keepCycles: Int = ReclaimAnalyzer.keptCycles)
+    static func explain(
+        _ text: String, chunkSize: Int = 1 << 20, keepCycles: Int = ReclaimAnalyzer.keptCycles
+    )
         throws -> ReclaimReport
     {
         let dir = try FakeRoot.make(["trace.txt": text])
@@ -465,7 +467,8 @@ import Testing
     }
 
     @Test func aCounterClocksTimeBeyondInt64MicrosecondsIsPrintedNotTrapped() {
-        let e = TraceEvent(time: 18_446_744_073_709_551_615, comm: "kswapd0", pid: 45, name: "x", payload: "y")
+        // 2^64 − 1 as a counter clock prints it; as a Double it is 2^64.
+        let e = TraceEvent(time: 0x1p64, comm: "kswapd0", pid: 45, name: "x", payload: "y")
         #expect(e.traceLine.hasSuffix("] ..... 18446744073709551616.000000: x: y"))
     }
 }

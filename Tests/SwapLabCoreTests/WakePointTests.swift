@@ -103,11 +103,21 @@ import Testing
     /// x86-64, which has no HighMem), not at `ZoneType.index` (4).
     @Test func populatedMovableZoneIsTheHighest() {
         let snaps = [
-            ZoneSnapshot(node: 0, zone: .dma, free: Pages(100), min: Pages(1), low: Pages(2), high: Pages(3), managed: Pages(100), protection: [0, 10, 20, 30, 30]),
-            ZoneSnapshot(node: 0, zone: .dma32, free: Pages(1000), min: Pages(10), low: Pages(20), high: Pages(30), managed: Pages(1000), protection: [0, 0, 40, 50, 50]),
-            ZoneSnapshot(node: 0, zone: .normal, free: Pages(5000), min: Pages(100), low: Pages(200), high: Pages(300), managed: Pages(5000), protection: [0, 0, 0, 70, 70]),
-            ZoneSnapshot(node: 0, zone: .movable, free: Pages(2000), min: Pages(32), low: Pages(60), high: Pages(90), managed: Pages(2000), protection: [0, 0, 0, 0, 0]),
-            ZoneSnapshot(node: 0, zone: .device, free: .zero, min: .zero, low: .zero, high: .zero, managed: .zero, protection: [0, 0, 0, 0, 0]),
+            ZoneSnapshot(
+                node: 0, zone: .dma, free: Pages(100), min: Pages(1), low: Pages(2), high: Pages(3),
+                managed: Pages(100), protection: [0, 10, 20, 30, 30]),
+            ZoneSnapshot(
+                node: 0, zone: .dma32, free: Pages(1000), min: Pages(10), low: Pages(20), high: Pages(30),
+                managed: Pages(1000), protection: [0, 0, 40, 50, 50]),
+            ZoneSnapshot(
+                node: 0, zone: .normal, free: Pages(5000), min: Pages(100), low: Pages(200), high: Pages(300),
+                managed: Pages(5000), protection: [0, 0, 0, 70, 70]),
+            ZoneSnapshot(
+                node: 0, zone: .movable, free: Pages(2000), min: Pages(32), low: Pages(60), high: Pages(90),
+                managed: Pages(2000), protection: [0, 0, 0, 0, 0]),
+            ZoneSnapshot(
+                node: 0, zone: .device, free: .zero, min: .zero, low: .zero, high: .zero, managed: .zero,
+                protection: [0, 0, 0, 0, 0]),
         ]
         let w = WakePoint.userAllocation(snaps)
         #expect(w.highestZone == .movable)
@@ -117,7 +127,8 @@ import Testing
 
     @Test func lazilyInitialisedZoneMakesMemFreeDisagree() throws {
         let baseline = try zones("snapshots/baseline-lazy-zone/zoneinfo.txt")
-        let memFree = try #require(try Meminfo.parse(try Fixtures.text("snapshots/baseline-lazy-zone/meminfo.txt")).memFree)
+        let memFree = try #require(
+            try Meminfo.parse(try Fixtures.text("snapshots/baseline-lazy-zone/meminfo.txt")).memFree)
         #expect(memFree == Pages(21_980_876 / 4))
         let check = FreeMemoryCheck(memFree: memFree, zones: baseline)
         #expect(check.zoneFree == Pages(3840 + 772_915 + 77875))
@@ -126,7 +137,8 @@ import Testing
         #expect(check.lazyZones.map(\.zone) == [.normal])
 
         let grown = try zones("snapshots/after-full-growth/zoneinfo.txt")
-        let grownFree = try #require(try Meminfo.parse(try Fixtures.text("snapshots/after-full-growth/meminfo.txt")).memFree)
+        let grownFree = try #require(
+            try Meminfo.parse(try Fixtures.text("snapshots/after-full-growth/meminfo.txt")).memFree)
         let ok = FreeMemoryCheck(memFree: grownFree, zones: grown)
         #expect(ok.difference == Pages(5_786_598 - 5_786_611))
         #expect(!ok.disagrees)

@@ -216,9 +216,11 @@ import Testing
     }
 
     @Test func nodeUnreclaimableAfterTheNoSwapRun() throws {
-        let after = try ZoneinfoParser.parse(try Fixtures.text("runs/D4-noswap-file-thrash-hopeless/snap-after/zoneinfo.txt"))
+        let after = try ZoneinfoParser.parse(
+            try Fixtures.text("runs/D4-noswap-file-thrash-hopeless/snap-after/zoneinfo.txt"))
         #expect(after.nodes.first?.unreclaimable == true)
-        let before = try ZoneinfoParser.parse(try Fixtures.text("runs/D4-noswap-file-thrash-hopeless/snap-before/zoneinfo.txt"))
+        let before = try ZoneinfoParser.parse(
+            try Fixtures.text("runs/D4-noswap-file-thrash-hopeless/snap-before/zoneinfo.txt"))
         #expect(before.nodes.first?.unreclaimable == false)
     }
 
@@ -287,7 +289,8 @@ import Testing
         #expect(info.zones.map(\.zone) == [.dma, .normal, .movable])
         let dma = info.zones[0]
         #expect(dma.snapshot.free.count == 3975 && dma.snapshot.min.count == 33 && dma.snapshot.low.count == 41)
-        #expect(dma.snapshot.high.count == 49 && dma.snapshot.managed.count == 3977 && dma.snapshot.spanned.count == 4095)
+        #expect(
+            dma.snapshot.high.count == 49 && dma.snapshot.managed.count == 3977 && dma.snapshot.spanned.count == 4095)
         #expect(dma.scanned == .zero)
         #expect(!dma.printsBoost && dma.snapshot.boost == .zero && dma.promo == nil && dma.cma == nil)
         #expect(dma.stats["nr_alloc_batch"] == 8 && dma.stats["nr_active_file"] == 12)
@@ -369,24 +372,37 @@ import Testing
 
     @Test func malformedLinesAreReportedWithTheirLineNumber() {
         let bad = "Node 0, zone   Normal\n  pages free     10\n        min      abc\n"
-        #expect(throws: KernelError.malformed(path: "z", line: 3, text: "        min      abc", reason: "'abc' is not a number")) {
+        #expect(
+            throws: KernelError.malformed(
+                path: "z", line: 3, text: "        min      abc", reason: "'abc' is not a number")
+        ) {
             try ZoneinfoParser.parse(bad, path: "z")
         }
-        #expect(throws: KernelError.malformed(path: "z", line: 1, text: "Node 0, zone   Weird", reason: "unknown zone name 'Weird'")) {
+        #expect(
+            throws: KernelError.malformed(
+                path: "z", line: 1, text: "Node 0, zone   Weird", reason: "unknown zone name 'Weird'")
+        ) {
             try ZoneinfoParser.parse("Node 0, zone   Weird\n", path: "z")
         }
-        #expect(throws: KernelError.malformed(path: "z", line: 1, text: "hello", reason: "text before the first 'Node N, zone NAME' line")) {
+        #expect(
+            throws: KernelError.malformed(
+                path: "z", line: 1, text: "hello", reason: "text before the first 'Node N, zone NAME' line")
+        ) {
             try ZoneinfoParser.parse("hello\n", path: "z")
         }
         #expect(throws: KernelError.empty(path: "z", reason: "no 'Node N, zone NAME' block found")) {
             try ZoneinfoParser.parse("\n", path: "z")
         }
-        let noMin = "Node 0, zone   Normal\n  pages free     10\n        low 1\n        high 2\n        spanned 3\n        present 3\n        managed 3\n"
+        let noMin =
+            "Node 0, zone   Normal\n  pages free     10\n        low 1\n        high 2\n        spanned 3\n        present 3\n        managed 3\n"
         do {
             _ = try ZoneinfoParser.parse(noMin, path: "z")
             Issue.record("a zone without min parsed")
         } catch {
-            #expect(error == .malformed(path: "z", line: 1, text: "Node 0, zone Normal", reason: "the zone block has no 'min' line"))
+            #expect(
+                error
+                    == .malformed(
+                        path: "z", line: 1, text: "Node 0, zone Normal", reason: "the zone block has no 'min' line"))
             #expect(error.description.hasPrefix("z:1: the zone block has no 'min' line"))
         }
     }

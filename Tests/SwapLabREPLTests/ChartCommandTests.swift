@@ -8,12 +8,17 @@ import Testing
 /// chart, record, replay and watch through the shell, on a fixture run.
 @Suite struct ChartCommandTests {
     func shell(width: Int = 100) -> Shell {
-        Shell(session: Session(output: Output(capturingWidth: width), stateDirectory: FileManager.default.temporaryDirectory))
+        Shell(
+            session: Session(
+                output: Output(capturingWidth: width), stateDirectory: FileManager.default.temporaryDirectory))
     }
 
     func recording(_ run: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(run)-\(getpid()).jsonl").path
-        try TimelineRecording.text(of: FixtureRun.timeline(run: run, includeTrace: true)).write(toFile: path, atomically: true, encoding: .utf8)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swaplab-test-\(run)-\(getpid()).jsonl"
+        ).path
+        try TimelineRecording.text(of: FixtureRun.timeline(run: run, includeTrace: true)).write(
+            toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 

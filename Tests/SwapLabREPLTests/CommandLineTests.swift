@@ -41,7 +41,8 @@ import Testing
         let either = "Error: give either -c, --script or a command, not two of them\n"
         let cases: [([String], String)] = [
             (["-c", "engine", "doctor"], either), (["-c", "engine", "watermarks"], either),
-            (["--script", "x", "engine"], either), (["-c", "a", "--script", "b"], "Error: give -c or --script, not both\n"),
+            (["--script", "x", "engine"], either),
+            (["-c", "a", "--script", "b"], "Error: give -c or --script, not both\n"),
         ]
         for (arguments, message) in cases {
             let run = try Binary.run(arguments)

@@ -20,10 +20,11 @@ func courseShell(width: Int = 72) throws -> (Shell, Output, URL) {
         let course = try LessonLoader.loadCourse(from: Fixtures.repositoryRoot.appendingPathComponent("Lessons"))
         let issues = LessonLinter.lint(course, knownCommands: KnownCommands.all)
         #expect(issues.map(\.description) == [])
-        #expect(course.lessons.map(\.id) == [
-            "pages", "watermarks", "kswapd", "reclaimable", "notes-experiment", "direct-reclaim", "swap-in", "oom",
-            "trace", "tuning",
-        ])
+        #expect(
+            course.lessons.map(\.id) == [
+                "pages", "watermarks", "kswapd", "reclaimable", "notes-experiment", "direct-reclaim", "swap-in", "oom",
+                "trace", "tuning",
+            ])
         #expect(course.errors.isEmpty)
     }
 
@@ -53,10 +54,12 @@ func courseShell(width: Int = 72) throws -> (Shell, Output, URL) {
         #expect(saved.lessons["pages"]?.current == "sim-watermarks")
         let session2 = Session(output: Output(capturingWidth: 72), stateDirectory: state)
         let shell2 = Shell(session: session2)
-        session2.course?.use(try LessonLoader.loadCourse(from: Fixtures.repositoryRoot.appendingPathComponent("Lessons")))
-        #expect(session2.course?.startupNotices() == [
-            "│ You were in lesson “Pages and free memory”. Type `resume` to go on, or `lessons` for the menu."
-        ])
+        session2.course?.use(
+            try LessonLoader.loadCourse(from: Fixtures.repositoryRoot.appendingPathComponent("Lessons")))
+        #expect(
+            session2.course?.startupNotices() == [
+                "│ You were in lesson “Pages and free memory”. Type `resume` to go on, or `lessons` for the menu."
+            ])
         #expect(shell2.execute("resume"))
         #expect(session2.output.captured.contains("[pages/sim-watermarks] step 2 of 4"))
     }
@@ -81,11 +84,12 @@ func courseShell(width: Int = 72) throws -> (Shell, Output, URL) {
         #expect(hints.contains("hint 2/2: `alloc 1600M --name hog --rate 200M/s`"))
         #expect(hints.contains("(that is the last hint; `solution` shows the answer)"))
         #expect(shell.execute("solution"))
-        #expect(out.takeCaptured() == """
-            │ Showing the solution (not interactive, so without asking):
-            │ alloc 1600M --name hog --rate 200M/s
+        #expect(
+            out.takeCaptured() == """
+                │ Showing the solution (not interactive, so without asking):
+                │ alloc 1600M --name hog --rate 200M/s
 
-            """)
+                """)
     }
 
     @Test func corruptProgressIsReportedAtStartup() throws {
@@ -111,10 +115,13 @@ func courseShell(width: Int = 72) throws -> (Shell, Output, URL) {
     @Test(arguments: ["en", "ko"])
     func transcriptOfTheKswapdLesson(language: String) throws {
         let (shell, out, _) = try courseShell(width: 80)
-        let lines = ["lang \(language)", "start kswapd", "next", "watermarks", "alloc 1600M --name hog --rate 200M/s", "next",
-                     "run 5s", "next", "next", "explain", "next", "next"]
+        let lines = [
+            "lang \(language)", "start kswapd", "next", "watermarks", "alloc 1600M --name hog --rate 200M/s", "next",
+            "run 5s", "next", "next", "explain", "next", "next",
+        ]
         _ = shell.run(reader: ScriptLineReader(lines: lines))
-        let snapshot = Fixtures.repositoryRoot.appendingPathComponent("Tests/SwapLabREPLTests/Snapshots/transcript-kswapd-\(language).txt")
+        let snapshot = Fixtures.repositoryRoot.appendingPathComponent(
+            "Tests/SwapLabREPLTests/Snapshots/transcript-kswapd-\(language).txt")
         let text = out.captured
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
             try text.write(to: snapshot, atomically: true, encoding: .utf8)

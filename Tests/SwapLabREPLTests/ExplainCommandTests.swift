@@ -6,7 +6,9 @@ import Testing
 
 /// `explain` in the shell: on a trace file, on the session's timeline with --since, in JSON, and its errors.
 @Suite struct ExplainCommandTests {
-    static let d1bMilestones = FixtureRun.directory("D1b-kswapd-swapout-clean").appendingPathComponent("trace_pipe.milestones.txt").path
+    static let d1bMilestones = FixtureRun.directory("D1b-kswapd-swapout-clean").appendingPathComponent(
+        "trace_pipe.milestones.txt"
+    ).path
 
     @Test func explainsATraceFileInBothLanguages() {
         let session = Session(output: Output(capturingWidth: 200))
@@ -22,7 +24,8 @@ import Testing
     @Test func jsonOfATraceFile() throws {
         let session = Session(output: Output(capturingWidth: 80))
         #expect(Shell(session: session).execute("explain --trace \(Self.d1bMilestones) --json"))
-        let obj = try #require(try JSONSerialization.jsonObject(with: Data(session.output.captured.utf8)) as? [String: Any])
+        let obj = try #require(
+            try JSONSerialization.jsonObject(with: Data(session.output.captured.utf8)) as? [String: Any])
         let cycles = try #require(obj["kswapd_cycles"] as? [[String: Any]])
         #expect(cycles.map { $0["passes"] as? Int } == [3, 5])
     }
@@ -34,7 +37,8 @@ import Testing
         let shell = Shell(session: session)
         let second = try #require(timeline.markers.last { $0.time < 741.9 && $0.time > 739.2 } ?? timeline.markers.last)
         #expect(shell.execute("explain --since \(second.label) --json"))
-        let obj = try #require(try JSONSerialization.jsonObject(with: Data(session.output.takeCaptured().utf8)) as? [String: Any])
+        let obj = try #require(
+            try JSONSerialization.jsonObject(with: Data(session.output.takeCaptured().utf8)) as? [String: Any])
         let cycles = try #require(obj["kswapd_cycles"] as? [[String: Any]])
         #expect(cycles.count == timeline.since(second.time).events.filter { $0.name == "mm_vmscan_kswapd_sleep" }.count)
         #expect(!shell.execute("explain --since no-such-mark"))

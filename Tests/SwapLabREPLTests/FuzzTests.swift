@@ -460,7 +460,8 @@ enum Mutate {
             out = all.joined(separator: "\n")
         }
         if rng.chance(3) {
-            out += "\n" + String(repeating: "n", count: 150_000)
+            out +=
+                "\n" + String(repeating: "n", count: 150_000)
                 + "-1 [000] .....   1.000000: mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=none\n"
         }
         return out
@@ -472,7 +473,8 @@ enum Mutate {
         var cycles = ""
         for i in 0..<2000 {
             let (t, nid) = (10 + i, i % 3)
-            cycles += "             hog-7       [000] .....   \(t).000000: mm_vmscan_wakeup_kswapd: nid=\(nid) "
+            cycles +=
+                "             hog-7       [000] .....   \(t).000000: mm_vmscan_wakeup_kswapd: nid=\(nid) "
                 + "order=0 gfp_flags=none\n"
                 + "         kswapd\(nid)-45      [001] .....   \(t).001000: mm_vmscan_kswapd_wake: nid=\(nid) order=0\n"
                 + "         kswapd\(nid)-45      [001] .....   \(t).250000: mm_vmscan_kswapd_sleep: nid=\(nid)\n"
@@ -485,7 +487,8 @@ enum Mutate {
                 + String(repeating: "x", count: n)
                 + "-100 [000] .....   10.000300: mm_vmscan_direct_reclaim_end: nr_reclaimed=3\n"
         }
-        let lost = "CPU:0 [LOST 9223372036854775807 EVENTS]\nCPU:1 [LOST 9223372036854775807 EVENTS]\n"
+        let lost =
+            "CPU:0 [LOST 9223372036854775807 EVENTS]\nCPU:1 [LOST 9223372036854775807 EVENTS]\n"
             + "             hog-1       [000] .....   1.000000: mm_vmscan_direct_reclaim_begin: order=0\n"
         let twice = String(
             repeating: "             hog-1       [000] .....   1.000000: mm_vmscan_direct_reclaim_begin: order=0\n"

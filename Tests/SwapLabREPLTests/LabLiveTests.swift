@@ -19,7 +19,9 @@ struct MachineState: Equatable, CustomStringConvertible {
         }
         let tracefs = Mount.read().filter { $0.type == "tracefs" }.map(\.mountPoint)
         let instances = tracefs.flatMap { t in
-            ((try? FileManager.default.contentsOfDirectory(atPath: t + "/instances")) ?? []).filter { $0.hasPrefix("swaplab-") }
+            ((try? FileManager.default.contentsOfDirectory(atPath: t + "/instances")) ?? []).filter {
+                $0.hasPrefix("swaplab-")
+            }
         }
         return MachineState(
             sysctls: s, swaps: ((try? Swaps.read()) ?? []).map(\.path), tracefsMounts: tracefs,
@@ -40,153 +42,157 @@ enum LabConditions {
 
 /// The whole lab on this machine (about 30 s each). Serialized: they share sysctls, swap, huge pages and tracefs.
 extension LiveSystem {
-@Suite(.serialized, .changesMachine) struct LabLiveTests {
-    @Test(
-        "lab run: kswapd wakes and sleeps, pages go to swap and come back, free stays above the floor, all restored",
-        .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
-    func labRunEndToEnd() throws {
-        let before = MachineState.read()
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lab-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: state) }
-        let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
-        let shell = Shell(session: session)
-        let ok = shell.execute("lab run --json")
-        let out = session.output.takeCaptured()
-        #expect(ok, "lab run failed: \(out)")
-        let line = try #require(out.split(separator: "\n").last { $0.hasPrefix("{") }, "no JSON in: \(out)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        func int(_ k: String) -> Int { (json[k] as? NSNumber)?.intValue ?? -1 }
-        // The whole story (docs/lab.md): woken by the hog, asleep again, ≥ 64 MiB out and ≥ 64 MiB back in.
-        #expect(json["verdict"] as? String == "ok", "\(line)")
-        #expect(json["failed_phase"] as? String == "none")
-        #expect(json["reason"] as? String == "")
-        for phase in ["wake", "sleep", "swap_out", "swap_in"] {
-            #expect(json["phase_\(phase)_ok"] as? Bool == true, "phase \(phase): \(line)")
+    @Suite(.serialized, .changesMachine) struct LabLiveTests {
+        @Test(
+            "lab run: kswapd wakes and sleeps, pages go to swap and come back, free stays above the floor, all restored",
+            .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
+        func labRunEndToEnd() throws {
+            let before = MachineState.read()
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lab-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: state) }
+            let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
+            let shell = Shell(session: session)
+            let ok = shell.execute("lab run --json")
+            let out = session.output.takeCaptured()
+            #expect(ok, "lab run failed: \(out)")
+            let line = try #require(out.split(separator: "\n").last { $0.hasPrefix("{") }, "no JSON in: \(out)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            func int(_ k: String) -> Int { (json[k] as? NSNumber)?.intValue ?? -1 }
+            // The whole story (docs/lab.md): woken by the hog, asleep again, ≥ 64 MiB out and ≥ 64 MiB back in.
+            #expect(json["verdict"] as? String == "ok", "\(line)")
+            #expect(json["failed_phase"] as? String == "none")
+            #expect(json["reason"] as? String == "")
+            for phase in ["wake", "sleep", "swap_out", "swap_in"] {
+                #expect(json["phase_\(phase)_ok"] as? Bool == true, "phase \(phase): \(line)")
+            }
+            #expect(int("hog_wakeup_kswapd") > 0)
+            #expect(int("wakeup_kswapd") >= int("hog_wakeup_kswapd"))
+            #expect(int("kswapd_wake") > 0)
+            #expect(int("kswapd_sleep") > 0)
+            #expect(int("pswpout") >= 16384)
+            #expect(int("pswpin") >= 16384)
+            #expect(int("pswpout_mib") == int("pswpout") / 256)
+            #expect(int("pswpin_mib") == int("pswpin") / 256)
+            #expect((1...4).contains(int("rounds")))
+            #expect(int("bad_pages") == 0)
+            #expect(
+                int("lowest_free_mib") >= int("floor_mib"),
+                "free fell to \(int("lowest_free_mib")) MiB, floor \(int("floor_mib"))")
+            #expect(int("lowest_free_mib") > 0)
+            #expect(json["restored"] as? Bool == true)
+            #expect(json["watchdog_tripped"] as? Bool == false)
+            #expect(!json.values.contains { $0 is NSNull }, "a key is null: \(line)")
+            // The session holds the lab's timeline: samples, the trace's events, a marker per phase.
+            let t = try #require(session.labTimeline)
+            #expect(t.samples.count > 50)
+            #expect(t.events.contains { $0.name == "mm_vmscan_kswapd_sleep" })
+            for m in ["lab: hog ready", "lab: balloon released", "lab: touched", "lab: restored"] {
+                #expect(t.markerTime(m) != nil, "no marker \(m)")
+            }
+            // Everything as before, nothing pending in the journal (quitting the shell then removes it), and no swapfile.
+            #expect(MachineState.read() == before)
+            let journal = try #require(session.live?.journal)
+            #expect(journal.pending.isEmpty)
+            session.cleanup()
+            #expect(RestoreJournal.journals(in: state).isEmpty)
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: Swapfile.directory)) ?? []
+            #expect(!left.contains { $0.hasPrefix("swapfile-") })
         }
-        #expect(int("hog_wakeup_kswapd") > 0)
-        #expect(int("wakeup_kswapd") >= int("hog_wakeup_kswapd"))
-        #expect(int("kswapd_wake") > 0)
-        #expect(int("kswapd_sleep") > 0)
-        #expect(int("pswpout") >= 16384)
-        #expect(int("pswpin") >= 16384)
-        #expect(int("pswpout_mib") == int("pswpout") / 256)
-        #expect(int("pswpin_mib") == int("pswpin") / 256)
-        #expect((1...4).contains(int("rounds")))
-        #expect(int("bad_pages") == 0)
-        #expect(
-            int("lowest_free_mib") >= int("floor_mib"),
-            "free fell to \(int("lowest_free_mib")) MiB, floor \(int("floor_mib"))")
-        #expect(int("lowest_free_mib") > 0)
-        #expect(json["restored"] as? Bool == true)
-        #expect(json["watchdog_tripped"] as? Bool == false)
-        #expect(!json.values.contains { $0 is NSNull }, "a key is null: \(line)")
-        // The session holds the lab's timeline: samples, the trace's events, a marker per phase.
-        let t = try #require(session.labTimeline)
-        #expect(t.samples.count > 50)
-        #expect(t.events.contains { $0.name == "mm_vmscan_kswapd_sleep" })
-        for m in ["lab: hog ready", "lab: balloon released", "lab: touched", "lab: restored"] {
-            #expect(t.markerTime(m) != nil, "no marker \(m)")
+
+        @Test(
+            "lab run killed with SIGKILL in the hog phase: swaplab restore puts everything back",
+            .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
+        func sigkillThenRestore() throws {
+            let before = MachineState.read()
+            let home = try Binary.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: home) }
+            let env = Binary.environment(home: home)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Binary.path)
+            p.arguments = ["-c", "lab run"]
+            p.environment = env
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let pid = p.processIdentifier
+            // Wait for the hog: a swaplab-hog child of the lab (the balloon is already in place by then).
+            var hogs: [Int32] = []
+            let deadline = Date().addingTimeInterval(120)
+            while Date() < deadline && p.isRunning {
+                hogs = children(of: pid, named: "swaplab-hog")
+                if !hogs.isEmpty { break }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            try #require(!hogs.isEmpty, "the lab never started its hog")
+            Thread.sleep(forTimeInterval: 1.5)
+            #expect((Int((try? Sysctl.read("nr_hugepages")) ?? "0") ?? 0) > 0, "the balloon should be in place")
+            kill(pid, SIGKILL)
+            p.waitUntilExit()
+            #expect(p.terminationReason == .uncaughtSignal)
+            // The hog dies with its parent (PR_SET_PDEATHSIG).
+            let gone = Date().addingTimeInterval(5)
+            while Date() < gone && hogs.contains(where: { kill($0, 0) == 0 && !isZombie($0) }) {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            #expect(!hogs.contains { kill($0, 0) == 0 && !isZombie($0) }, "hog still alive")
+
+            let restore = Process()
+            restore.executableURL = URL(fileURLWithPath: Binary.path)
+            restore.arguments = ["restore"]
+            restore.environment = env
+            let pipe = Pipe()
+            restore.standardOutput = pipe
+            restore.standardError = pipe
+            try restore.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            restore.waitUntilExit()
+            #expect(restore.terminationStatus == 0, "restore said: \(text)")
+            #expect(text.contains("vm.nr_hugepages"), "restore said: \(text)")
+            #expect(text.contains("swapfile"), "restore said: \(text)")
+            let after = MachineState.read()
+            #expect(after == before, "after: \(after)\nbefore: \(before)\nrestore said: \(text)")
+            #expect(after.hugePagesTotal == 0)
+            #expect(after.swaplabInstances.isEmpty)
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: Swapfile.directory)) ?? []
+            #expect(!left.contains { $0.hasPrefix("swapfile-\(pid)-") })
         }
-        // Everything as before, nothing pending in the journal (quitting the shell then removes it), and no swapfile.
-        #expect(MachineState.read() == before)
-        let journal = try #require(session.live?.journal)
-        #expect(journal.pending.isEmpty)
-        session.cleanup()
-        #expect(RestoreJournal.journals(in: state).isEmpty)
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: Swapfile.directory)) ?? []
-        #expect(!left.contains { $0.hasPrefix("swapfile-") })
-    }
 
-    @Test(
-        "lab run killed with SIGKILL in the hog phase: swaplab restore puts everything back",
-        .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
-    func sigkillThenRestore() throws {
-        let before = MachineState.read()
-        let home = try Binary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: home) }
-        let env = Binary.environment(home: home)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.path)
-        p.arguments = ["-c", "lab run"]
-        p.environment = env
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let pid = p.processIdentifier
-        // Wait for the hog: a swaplab-hog child of the lab (the balloon is already in place by then).
-        var hogs: [Int32] = []
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && p.isRunning {
-            hogs = children(of: pid, named: "swaplab-hog")
-            if !hogs.isEmpty { break }
-            Thread.sleep(forTimeInterval: 0.1)
+        @Test(
+            "lab prepare sets up swap, tracing, watermarks and the balloon; lab restore puts everything back",
+            .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
+        func prepareThenRestore() throws {
+            let before = MachineState.read()
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lab-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: state) }
+            let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
+            let shell = Shell(session: session)
+            defer { session.lab?.restore(); session.cleanup() }
+            #expect(shell.execute("lab prepare"), "\(session.output.takeCaptured())")
+            let during = MachineState.read()
+            #expect(during.swaps.count == before.swaps.count + 1)
+            #expect(during.swaplabInstances == ["swaplab-\(getpid())"])
+            #expect(during.sysctls["watermark_scale_factor"] != before.sysctls["watermark_scale_factor"])
+            #expect((during.hugePagesTotal ?? 0) > 0)
+            #expect(session.lab?.isPrepared == true)
+            #expect(shell.execute("lab restore"), "\(session.output.takeCaptured())")
+            #expect(session.lab == nil)
+            #expect(MachineState.read() == before)
+            #expect(session.labTimeline?.markerTime("lab: balloon \(during.hugePagesTotal ?? 0) huge pages") != nil)
         }
-        try #require(!hogs.isEmpty, "the lab never started its hog")
-        Thread.sleep(forTimeInterval: 1.5)
-        #expect((Int((try? Sysctl.read("nr_hugepages")) ?? "0") ?? 0) > 0, "the balloon should be in place")
-        kill(pid, SIGKILL)
-        p.waitUntilExit()
-        #expect(p.terminationReason == .uncaughtSignal)
-        // The hog dies with its parent (PR_SET_PDEATHSIG).
-        let gone = Date().addingTimeInterval(5)
-        while Date() < gone && hogs.contains(where: { kill($0, 0) == 0 && !isZombie($0) }) { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(!hogs.contains { kill($0, 0) == 0 && !isZombie($0) }, "hog still alive")
 
-        let restore = Process()
-        restore.executableURL = URL(fileURLWithPath: Binary.path)
-        restore.arguments = ["restore"]
-        restore.environment = env
-        let pipe = Pipe()
-        restore.standardOutput = pipe
-        restore.standardError = pipe
-        try restore.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        restore.waitUntilExit()
-        #expect(restore.terminationStatus == 0, "restore said: \(text)")
-        #expect(text.contains("vm.nr_hugepages"), "restore said: \(text)")
-        #expect(text.contains("swapfile"), "restore said: \(text)")
-        let after = MachineState.read()
-        #expect(after == before, "after: \(after)\nbefore: \(before)\nrestore said: \(text)")
-        #expect(after.hugePagesTotal == 0)
-        #expect(after.swaplabInstances.isEmpty)
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: Swapfile.directory)) ?? []
-        #expect(!left.contains { $0.hasPrefix("swapfile-\(pid)-") })
-    }
+        /// Processes whose parent is `pid` and whose comm is `name`.
+        func children(of pid: Int32, named name: String) -> [Int32] {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return entries.compactMap(Int32.init).filter { p in
+                guard let status = try? String(contentsOfFile: "/proc/\(p)/status", encoding: .utf8) else {
+                    return false
+                }
+                return status.contains("Name:\t\(name)\n") && status.contains("PPid:\t\(pid)\n")
+            }
+        }
 
-    @Test(
-        "lab prepare sets up swap, tracing, watermarks and the balloon; lab restore puts everything back",
-        .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
-    func prepareThenRestore() throws {
-        let before = MachineState.read()
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lab-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: state) }
-        let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
-        let shell = Shell(session: session)
-        defer { session.lab?.restore(); session.cleanup() }
-        #expect(shell.execute("lab prepare"), "\(session.output.takeCaptured())")
-        let during = MachineState.read()
-        #expect(during.swaps.count == before.swaps.count + 1)
-        #expect(during.swaplabInstances == ["swaplab-\(getpid())"])
-        #expect(during.sysctls["watermark_scale_factor"] != before.sysctls["watermark_scale_factor"])
-        #expect((during.hugePagesTotal ?? 0) > 0)
-        #expect(session.lab?.isPrepared == true)
-        #expect(shell.execute("lab restore"), "\(session.output.takeCaptured())")
-        #expect(session.lab == nil)
-        #expect(MachineState.read() == before)
-        #expect(session.labTimeline?.markerTime("lab: balloon \(during.hugePagesTotal ?? 0) huge pages") != nil)
-    }
-
-    /// Processes whose parent is `pid` and whose comm is `name`.
-    func children(of pid: Int32, named name: String) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { p in
-            guard let status = try? String(contentsOfFile: "/proc/\(p)/status", encoding: .utf8) else { return false }
-            return status.contains("Name:\t\(name)\n") && status.contains("PPid:\t\(pid)\n")
+        func isZombie(_ pid: Int32) -> Bool {
+            ((try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "State:\tZ").contains("State:\tZ")
         }
     }
-
-    func isZombie(_ pid: Int32) -> Bool {
-        ((try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "State:\tZ").contains("State:\tZ")
-    }
-}
 }  // extension LiveSystem

@@ -87,7 +87,9 @@ import Testing
         #expect(!sh.execute("alloc 2X"))
         #expect(sh.session.output.takeCaptured().contains("unknown unit 'X'"))
         #expect(!sh.execute("machine --wsf 5000"))
-        #expect(sh.session.output.takeCaptured().contains("vm.watermark_scale_factor = 5000 is out of range; the kernel accepts 1…3000"))
+        #expect(
+            sh.session.output.takeCaptured().contains(
+                "vm.watermark_scale_factor = 5000 is out of range; the kernel accepts 1…3000"))
         #expect(!sh.execute("machine --swappiness 300"))
         #expect(sh.session.output.takeCaptured().contains("0…200"))
         #expect(!sh.execute("release nope"))
@@ -142,9 +144,13 @@ import Testing
         #expect(out.contains("min_free_kbytes 67584"))
         // The kernel's own numbers for this machine (wsf 10): Normal min 14769 low 20163 high 25557.
         let normal = out.split(separator: "\n").first { $0.hasPrefix("0 Normal") }
-        #expect(normal?.split(separator: " ").dropFirst(3).prefix(4).joined(separator: " ")
-            == "14769 20163 25557 5394266")
-        #expect(sh.session.simulator?.zoneSnapshots().first { $0.zone == .dma32 }?.protection == [0, 0, 21071, 21071, 21071])
+        #expect(
+            normal?.split(separator: " ").dropFirst(3).prefix(4).joined(separator: " ")
+                == "14769 20163 25557 5394266")
+        #expect(
+            sh.session.simulator?.zoneSnapshots().first { $0.zone == .dma32 }?.protection == [
+                0, 0, 21071, 21071, 21071,
+            ])
     }
 
     @Test func resetAndAboutAndCache() {

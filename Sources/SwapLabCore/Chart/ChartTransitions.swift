@@ -16,19 +16,28 @@ public enum ChartTransitions {
             for z in b.zones {
                 guard let p = a.zone(z.zone, node: z.node), z.high.count > 0 else { continue }
                 // Most pairs cross nothing: the words are made only for a crossing (watch redraws at 10 Hz).
-                let crossed = (p.free >= z.low && z.free < z.low) || (p.free >= z.min && z.free < z.min)
+                let crossed =
+                    (p.free >= z.low && z.free < z.low) || (p.free >= z.min && z.free < z.min)
                     || (p.free < z.high && z.free >= z.high)
                 guard crossed else { continue }
                 let name = "\(z.zone.rawValue) free"
                 func mib(_ v: Pages) -> String { ChartFormat.mebibytes(Double(v.count)) + " MiB" }
-                if p.free >= z.low && z.free < z.low { items.append(Item(time: b.time, text: "\(name) fell below low (\(mib(z.low)))")) }
-                if p.free >= z.min && z.free < z.min { items.append(Item(time: b.time, text: "\(name) fell below min (\(mib(z.min)))")) }
-                if p.free < z.high && z.free >= z.high { items.append(Item(time: b.time, text: "\(name) rose above high (\(mib(z.high)))")) }
+                if p.free >= z.low && z.free < z.low {
+                    items.append(Item(time: b.time, text: "\(name) fell below low (\(mib(z.low)))"))
+                }
+                if p.free >= z.min && z.free < z.min {
+                    items.append(Item(time: b.time, text: "\(name) fell below min (\(mib(z.min)))"))
+                }
+                if p.free < z.high && z.free >= z.high {
+                    items.append(Item(time: b.time, text: "\(name) rose above high (\(mib(z.high)))"))
+                }
             }
         }
         let (cycles, inferred) =
             chart.map { ($0.kswapd, $0.kswapdInferred) }
-            ?? { let c = ChartData.kswapdCycles(timeline: timeline, node: 0); return (c.0, c.2) }()
+            ?? {
+                let c = ChartData.kswapdCycles(timeline: timeline, node: 0); return (c.0, c.2)
+            }()
         let how = inferred ? " (inferred from pgscan_kswapd)" : ""
         for c in cycles {
             if c.startSeen { items.append(Item(time: c.start, text: "kswapd woke" + how)) }
@@ -38,7 +47,10 @@ public enum ChartTransitions {
             chart.map { ($0.direct, $0.directInferred) } ?? ChartData.directReclaim(timeline: timeline)
         for s in stalls {
             let ms = s.end.map { " for " + ChartFormat.fixed(($0 - s.start) * 1000, 1) + " ms" } ?? ""
-            items.append(Item(time: s.start, text: "a task stalled in direct reclaim\(ms)" + (directInferred ? " (inferred)" : "")))
+            items.append(
+                Item(
+                    time: s.start, text: "a task stalled in direct reclaim\(ms)" + (directInferred ? " (inferred)" : "")
+                ))
         }
         for e in timeline.events where e.name == "mark_victim" {
             items.append(Item(time: e.time, text: "the OOM killer chose pid \(e.field("pid") ?? "?")"))

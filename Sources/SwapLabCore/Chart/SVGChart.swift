@@ -11,7 +11,11 @@ public enum SVGChart {
 
     /// The SVG document of `timeline` (nil when there is nothing to draw: no samples, or no such zone).
     public static func render(_ timeline: Timeline, options: ChartOptions) -> String? {
-        guard let d = ChartData(timeline: timeline, subject: options.subject, pageRange: options.pageRange, timeRange: options.timeRange) else {
+        guard
+            let d = ChartData(
+                timeline: timeline, subject: options.subject, pageRange: options.pageRange, timeRange: options.timeRange
+            )
+        else {
             return nil
         }
         var s = ""
@@ -26,12 +30,17 @@ public enum SVGChart {
         let title = "Free memory of \(d.title) against its watermarks"
         var desc = "Free memory (MiB) over time against the min, low and high watermarks; "
         desc += "kswapd: \(d.kswapd.count) cycle(s)" + (d.kswapdInferred ? " (inferred from pgscan_kswapd)" : "")
-        desc += "; direct reclaim: \(d.direct.count) stall(s); source: \(timeline.machine.engine), \(timeline.machine.summary)."
-        s += ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(f(width)) \##(f(height))" width="\##(f(width))" height="\##(f(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" role="img" aria-labelledby="t d">"##
+        desc +=
+            "; direct reclaim: \(d.direct.count) stall(s); source: \(timeline.machine.engine), \(timeline.machine.summary)."
+        s +=
+            ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(f(width)) \##(f(height))" width="\##(f(width))" height="\##(f(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" role="img" aria-labelledby="t d">"##
         s += "\n<title id=\"t\">\(esc(title))</title>\n<desc id=\"d\">\(esc(desc))</desc>\n"
         s += ##"<rect x="0" y="0" width="\##(f(width))" height="\##(f(height))" fill="#ffffff"/>"## + "\n"
-        s += ##"<text x="\##(f(plotLeft))" y="30.0" font-size="22" font-weight="bold" fill="#222222">\##(esc(title))</text>"## + "\n"
-        var sub = "\(timeline.machine.engine) · \(timeline.machine.summary) · t = 0 at \(ChartFormat.fixed(d.start, 3)) s"
+        s +=
+            ##"<text x="\##(f(plotLeft))" y="30.0" font-size="22" font-weight="bold" fill="#222222">\##(esc(title))</text>"##
+            + "\n"
+        var sub =
+            "\(timeline.machine.engine) · \(timeline.machine.summary) · t = 0 at \(ChartFormat.fixed(d.start, 3)) s"
         if let i = d.sampleInterval { sub += " · samples every \(ChartFormat.fixed(i * 1000, 0)) ms" }
         if sub.count > 118 { sub = String(sub.prefix(117)) + "…" }
         s += ##"<text x="\##(f(plotLeft))" y="56.0" font-size="13" fill="#555555">\##(esc(sub))</text>"## + "\n"
@@ -43,21 +52,30 @@ public enum SVGChart {
         s += "<g font-size=\"14\" fill=\"#555555\" text-anchor=\"end\">\n"
         for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= hi }) {
             let yy = y(tick * 1_048_576 / 4096)
-            s += ##"<line x1="\##(f(plotLeft))" y1="\##(f(yy))" x2="\##(f(plotRight))" y2="\##(f(yy))" stroke="#e6e6e6" stroke-width="1"/>"##
-            s += ##"<text x="\##(f(plotLeft - 8))" y="\##(f(yy + 5))">\##(step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1))</text>"## + "\n"
+            s +=
+                ##"<line x1="\##(f(plotLeft))" y1="\##(f(yy))" x2="\##(f(plotRight))" y2="\##(f(yy))" stroke="#e6e6e6" stroke-width="1"/>"##
+            s +=
+                ##"<text x="\##(f(plotLeft - 8))" y="\##(f(yy + 5))">\##(step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1))</text>"##
+                + "\n"
         }
         s += "</g>\n"
-        s += ##"<text x="60.0" y="\##(f((plotTop + plotBottom) / 2))" font-size="14" fill="#555555" transform="rotate(-90 60.0 \##(f((plotTop + plotBottom) / 2)))" text-anchor="middle">free memory, MiB</text>"## + "\n"
+        s +=
+            ##"<text x="60.0" y="\##(f((plotTop + plotBottom) / 2))" font-size="14" fill="#555555" transform="rotate(-90 60.0 \##(f((plotTop + plotBottom) / 2)))" text-anchor="middle">free memory, MiB</text>"##
+            + "\n"
 
         // kswapd running spans shaded behind the curve, as in the course figure.
         s += "<g fill=\"#f9a825\" fill-opacity=\"0.16\">\n"
         for k in d.kswapd {
             let a = x(k.start)
             let b = x(k.end ?? d.end)
-            s += ##"<rect x="\##(f(a))" y="\##(f(plotTop))" width="\##(f(Swift.max(1.5, b - a)))" height="\##(f(plotBottom - plotTop))"/>"## + "\n"
+            s +=
+                ##"<rect x="\##(f(a))" y="\##(f(plotTop))" width="\##(f(Swift.max(1.5, b - a)))" height="\##(f(plotBottom - plotTop))"/>"##
+                + "\n"
         }
         s += "</g>\n"
-        s += ##"<clipPath id="plot"><rect x="\##(f(plotLeft))" y="\##(f(plotTop - 6))" width="\##(f(plotRight - plotLeft))" height="\##(f(plotBottom - plotTop + 12))"/></clipPath>"## + "\n"
+        s +=
+            ##"<clipPath id="plot"><rect x="\##(f(plotLeft))" y="\##(f(plotTop - 6))" width="\##(f(plotRight - plotLeft))" height="\##(f(plotBottom - plotTop + 12))"/></clipPath>"##
+            + "\n"
 
         // Watermarks: step lines (they move with boost), three dash styles, labels at the right edge.
         let marks: [(String, KeyPath<ChartPoint, Double>, String, String, String)] = [
@@ -79,12 +97,16 @@ public enum SVGChart {
             if let first = d.points.first, x(first.time) > plotLeft, let v0 = pts.first?.split(separator: ",").last {
                 pts.insert("\(f(plotLeft)),\(v0)", at: 0)
             }
-            s += ##"<polyline clip-path="url(#plot)" fill="none" stroke="\##(colour)" stroke-width="\##(widthText)"\##(dash) points="\##(pts.joined(separator: " "))"/>"## + "\n"
+            s +=
+                ##"<polyline clip-path="url(#plot)" fill="none" stroke="\##(colour)" stroke-width="\##(widthText)"\##(dash) points="\##(pts.joined(separator: " "))"/>"##
+                + "\n"
             guard let lp = d.points.last else { continue }
             var ly = clampY(y(lp[keyPath: key])) + 5
             while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly += 16 }
             labelYs.append(ly)
-            s += ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="\##(colour)">\##(name) \##(ChartFormat.mebibytes(lp[keyPath: key])) MiB</text>"## + "\n"
+            s +=
+                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="\##(colour)">\##(name) \##(ChartFormat.mebibytes(lp[keyPath: key])) MiB</text>"##
+                + "\n"
         }
 
         // Free memory last, so it is drawn over the watermarks; at most two points per pixel column.
@@ -112,36 +134,52 @@ public enum SVGChart {
             }
         }
         flush()
-        s += ##"<polyline clip-path="url(#plot)" fill="none" stroke="#1565c0" stroke-width="3" stroke-linejoin="round" points="\##(pts.joined(separator: " "))"/>"## + "\n"
+        s +=
+            ##"<polyline clip-path="url(#plot)" fill="none" stroke="#1565c0" stroke-width="3" stroke-linejoin="round" points="\##(pts.joined(separator: " "))"/>"##
+            + "\n"
         if let last = d.points.last {
             var ly = clampY(y(last.free)) + 5
             while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly -= 16 }
-            s += ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="#1565c0">free \##(ChartFormat.mebibytes(last.free)) MiB</text>"## + "\n"
+            s +=
+                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="#1565c0">free \##(ChartFormat.mebibytes(last.free)) MiB</text>"##
+                + "\n"
         }
         let highest = d.points.map(\.free).max() ?? 0
         if highest > hi {
-            s += ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 10))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ free above the window (up to \##(ChartFormat.size(highest)))</text>"## + "\n"
+            s +=
+                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 10))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ free above the window (up to \##(ChartFormat.size(highest)))</text>"##
+                + "\n"
         }
         // Frame and time axis.
-        s += ##"<rect x="\##(f(plotLeft))" y="\##(f(plotTop))" width="\##(f(plotRight - plotLeft))" height="\##(f(plotBottom - plotTop))" fill="none" stroke="#888888" stroke-width="1"/>"## + "\n"
+        s +=
+            ##"<rect x="\##(f(plotLeft))" y="\##(f(plotTop))" width="\##(f(plotRight - plotLeft))" height="\##(f(plotBottom - plotTop))" fill="none" stroke="#888888" stroke-width="1"/>"##
+            + "\n"
         let duration = d.end - d.start
         let tstep = ChartFormat.niceStep(atLeast: duration / 10)
         s += "<g font-size=\"14\" fill=\"#555555\" text-anchor=\"middle\">\n"
         for t in ChartFormat.ticks(from: 0, step: tstep, while: { $0 <= duration + 1e-9 }) {
             let xx = x(d.start + t)
-            s += ##"<line x1="\##(f(xx))" y1="\##(f(plotBottom))" x2="\##(f(xx))" y2="\##(f(plotBottom + 6))" stroke="#888888"/>"##
-            s += ##"<text x="\##(f(xx))" y="\##(f(plotBottom + 22))">\##(ChartFormat.seconds(t, step: tstep))</text>"## + "\n"
+            s +=
+                ##"<line x1="\##(f(xx))" y1="\##(f(plotBottom))" x2="\##(f(xx))" y2="\##(f(plotBottom + 6))" stroke="#888888"/>"##
+            s +=
+                ##"<text x="\##(f(xx))" y="\##(f(plotBottom + 22))">\##(ChartFormat.seconds(t, step: tstep))</text>"##
+                + "\n"
         }
         s += "</g>\n"
-        s += ##"<text x="\##(f(plotRight))" y="\##(f(plotBottom + 40))" font-size="14" fill="#555555" text-anchor="end">time, s</text>"## + "\n"
+        s +=
+            ##"<text x="\##(f(plotRight))" y="\##(f(plotBottom + 40))" font-size="14" fill="#555555" text-anchor="end">time, s</text>"##
+            + "\n"
 
         // Lanes.
         let laneTop = plotBottom + 56
         let laneH = 22.0
         func laneLabel(_ i: Int, _ text: String, _ note: String) {
             let ly = laneTop + Double(i) * (laneH + 10) + 16
-            s += ##"<text x="\##(f(plotLeft - 8))" y="\##(f(ly))" font-size="15" fill="#333333" text-anchor="end">\##(esc(text))</text>"##
-            s += ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="14" fill="#555555">\##(esc(note))</text>"## + "\n"
+            s +=
+                ##"<text x="\##(f(plotLeft - 8))" y="\##(f(ly))" font-size="15" fill="#333333" text-anchor="end">\##(esc(text))</text>"##
+            s +=
+                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="14" fill="#555555">\##(esc(note))</text>"##
+                + "\n"
         }
         func laneY(_ i: Int) -> Double { laneTop + Double(i) * (laneH + 10) }
         // Markers as light ticks across the lanes.
@@ -153,24 +191,33 @@ public enum SVGChart {
         for k in d.kswapd {
             let a = x(k.start)
             let b = x(k.end ?? d.end)
-            s += ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="#f9a825"/>"##
+            s +=
+                ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="#f9a825"/>"##
             if k.startSeen {
-                s += ##"<text x="\##(f(a))" y="\##(f(laneY(lane) + 17))" font-size="16" fill="#e65100" text-anchor="middle">▲</text>"##
+                s +=
+                    ##"<text x="\##(f(a))" y="\##(f(laneY(lane) + 17))" font-size="16" fill="#e65100" text-anchor="middle">▲</text>"##
             }
             if k.end != nil {
-                s += ##"<text x="\##(f(b))" y="\##(f(laneY(lane) + 17))" font-size="16" fill="#4e342e" text-anchor="middle">▼</text>"##
+                s +=
+                    ##"<text x="\##(f(b))" y="\##(f(laneY(lane) + 17))" font-size="16" fill="#4e342e" text-anchor="middle">▼</text>"##
             }
             s += "\n"
         }
         lane += 1
-        laneLabel(lane, "direct reclaim", (d.direct.isEmpty ? "none" : "\(d.direct.count) stall(s)") + (d.directInferred ? ", inferred" : ""))
+        laneLabel(
+            lane, "direct reclaim",
+            (d.direct.isEmpty ? "none" : "\(d.direct.count) stall(s)") + (d.directInferred ? ", inferred" : ""))
         for r in d.direct {
             let a = x(r.start)
             let b = x(r.end ?? d.end)
-            s += ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="#c62828" fill-opacity="0.7"/>"## + "\n"
+            s +=
+                ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="#c62828" fill-opacity="0.7"/>"##
+                + "\n"
         }
         let peaks = d.peakSwapRates
-        for (name, isOut, colour, peak) in [("swap-out", true, "#1565c0", peaks.out), ("swap-in", false, "#00838f", peaks.in)] {
+        for (name, isOut, colour, peak) in [
+            ("swap-out", true, "#1565c0", peaks.out), ("swap-in", false, "#00838f", peaks.in),
+        ] {
             lane += 1
             laneLabel(lane, name, peak > 0 ? "peak " + ChartFormat.rate(peak) : "none")
             var bars = ""
@@ -180,7 +227,8 @@ public enum SVGChart {
                 let hgt = Swift.max(1.5, v / peak * (laneH - 2))
                 let a = x(sw.from)
                 let b = x(sw.to)
-                bars += ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + laneH - hgt))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(hgt))"/>"##
+                bars +=
+                    ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + laneH - hgt))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(hgt))"/>"##
             }
             s += "<g fill=\"\(colour)\">" + bars + "</g>\n"
         }
@@ -190,9 +238,11 @@ public enum SVGChart {
             var nextFree = -Double.infinity
             for m in d.markers where m.time >= d.start && m.time <= d.end {
                 let xx = x(m.time)
-                s += ##"<line x1="\##(f(xx))" y1="\##(f(laneY(lane) + 2))" x2="\##(f(xx))" y2="\##(f(laneY(lane) + 8))" stroke="#777777"/>"##
+                s +=
+                    ##"<line x1="\##(f(xx))" y1="\##(f(laneY(lane) + 2))" x2="\##(f(xx))" y2="\##(f(laneY(lane) + 8))" stroke="#777777"/>"##
                 if xx + 3 >= nextFree {
-                    s += ##"<text x="\##(f(xx + 3))" y="\##(f(laneY(lane) + 19))" font-size="13" fill="#555555">\##(esc(m.label))</text>"##
+                    s +=
+                        ##"<text x="\##(f(xx + 3))" y="\##(f(laneY(lane) + 19))" font-size="13" fill="#555555">\##(esc(m.label))</text>"##
                     nextFree = xx + 3 + Double(m.label.count) * 8 + 8
                 }
                 s += "\n"

@@ -21,7 +21,9 @@ public enum TerminalChart {
             options.allZones
             ? ChartData.zones(in: timeline).map { .zone($0.zone, node: $0.node) }
             : [options.subject]
-        let panels = subjects.compactMap { ChartData(timeline: timeline, subject: $0, pageRange: options.pageRange, timeRange: options.timeRange) }
+        let panels = subjects.compactMap {
+            ChartData(timeline: timeline, subject: $0, pageRange: options.pageRange, timeRange: options.timeRange)
+        }
         return render(panels: panels, timeline: timeline, options: options)
     }
 
@@ -295,10 +297,13 @@ struct Canvas {
         }
         var right: [Int: (String, ChartColor)] = [:]
         if let last = d.points.last {
-            for (name, value, colour) in [("high", last.high, ChartColor.high), ("low", last.low, .low), ("min", last.min, .min)] {
+            for (name, value, colour) in [
+                ("high", last.high, ChartColor.high), ("low", last.low, .low), ("min", last.min, .min),
+            ] {
                 guard let pos = position(value) else { continue }
                 let label = (name + "    ").prefix(5) + ChartFormat.mebibytes(value) + " MiB"
-                for r in [pos.row, pos.row - 1, pos.row + 1, pos.row - 2, pos.row + 2] where r >= 0 && r < h && right[r] == nil {
+                for r in [pos.row, pos.row - 1, pos.row + 1, pos.row - 2, pos.row + 2]
+                where r >= 0 && r < h && right[r] == nil {
                     right[r] = (String(label), colour)
                     break
                 }
@@ -317,7 +322,8 @@ struct Canvas {
             text(clip(note.trimmingTrailingSpaces(), options.width), .offScale)
         }
         for r in 0..<h {
-            let label = yLabels[r].map { DisplayPad.left($0, 5) + " " + String(g.axisLabelTick) }
+            let label =
+                yLabels[r].map { DisplayPad.left($0, 5) + " " + String(g.axisLabelTick) }
                 ?? String(repeating: " ", count: 6) + String(g.axisV)
             var line = label + join(grid[r])
             if let (t, c) = right[r] { line += " " + paint(t, c) }
@@ -403,7 +409,9 @@ struct Canvas {
             ins[col(s.to)] += s.in
         }
         let peaks = d.peakSwapRates
-        for (name, values, peak, colour) in [("swpout", outs, peaks.out, ChartColor.swapOut), ("swpin", ins, peaks.in, .swapIn)] {
+        for (name, values, peak, colour) in [
+            ("swpout", outs, peaks.out, ChartColor.swapOut), ("swpin", ins, peaks.in, .swapIn),
+        ] {
             let top = values.max() ?? 0
             var cells: [(Character, ChartColor?)] = []
             for v in values {
@@ -425,7 +433,8 @@ struct Canvas {
         let curve = options.glyphs == .ascii ? "*" : options.glyphs == .braille ? "⣿" : "▆"
         let l1 =
             "       " + paint(String(repeating: g.high, count: 3), .high) + " high  "
-            + paint(cycle(g.low), .low) + " low  " + paint(cycle(g.min), .min) + " min  " + paint(curve, .free) + " free  "
+            + paint(cycle(g.low), .low) + " low  " + paint(cycle(g.min), .min) + " min  " + paint(curve, .free)
+            + " free  "
             + paint(String(g.up) + String(g.down), .offScale) + " off-scale"
         let l2 =
             "       " + paint(String(g.wake), .kswapd) + " kswapd wakes  " + paint(String(g.running), .kswapd)

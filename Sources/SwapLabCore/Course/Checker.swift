@@ -101,8 +101,9 @@ public enum Checker {
         let origin = start.isFinite ? start : (timeline.span?.lowerBound ?? 0)
         switch condition {
         case .free(let selector, let below, let mark, let lastOnly):
-            return free(samples: lastOnly ? Array(samples.suffix(1)) : samples, all: timeline.samples,
-                        selector: selector, below: below, mark: mark, origin: origin)
+            return free(
+                samples: lastOnly ? Array(samples.suffix(1)) : samples, all: timeline.samples,
+                selector: selector, below: below, mark: mark, origin: origin)
         case .event(let name, let atLeast, let atMost, let after):
             var from = -Double.infinity
             if let after {
@@ -124,8 +125,13 @@ public enum Checker {
             return (ok, v, ok ? hits.first?.time : nil)
         case .counter(let name, let cmp):
             guard let (before, after) = counterSpan(name, samples: samples, all: timeline.samples, start: start) else {
-                return (false, ["counter": name, "delta": "?", "before": "?", "after": "?",
-                                "problem": "no sample in the window has the counter \(name)"], nil)
+                return (
+                    false,
+                    [
+                        "counter": name, "delta": "?", "before": "?", "after": "?",
+                        "problem": "no sample in the window has the counter \(name)",
+                    ], nil
+                )
             }
             let (delta, overflow) = after.subtractingReportingOverflow(before)
             var v = ["counter": name, "delta": String(delta), "before": String(before), "after": String(after)]
@@ -137,7 +143,8 @@ public enum Checker {
             return (cmp.holds(delta), v, cmp.holds(delta) ? samples.last?.time : nil)
         case .oomKill:
             let victims = events.filter { $0.name == "mark_victim" }
-            let counted = counterSpan("oom_kill", samples: samples, all: timeline.samples, start: start)
+            let counted =
+                counterSpan("oom_kill", samples: samples, all: timeline.samples, start: start)
                 .map { $0.1.saturatingSubtract($0.0) } ?? 0
             let count = max(Int64(victims.count), counted)
             var v = ["count": String(count)]
@@ -154,9 +161,11 @@ public enum Checker {
 
     /// The first and last value of counter `name` across the window; the first is taken from the last sample
     /// at or before the window start when there is one (the state the step began in).
-    private static func counterSpan(_ name: String, samples: [Sample], all: [Sample], start: Double) -> (Int64, Int64)? {
+    private static func counterSpan(_ name: String, samples: [Sample], all: [Sample], start: Double) -> (Int64, Int64)?
+    {
         guard let last = samples.last(where: { $0.counters[name] != nil })?.counters[name] else { return nil }
-        let base = all.last(where: { $0.time <= start && $0.counters[name] != nil })?.counters[name]
+        let base =
+            all.last(where: { $0.time <= start && $0.counters[name] != nil })?.counters[name]
             ?? samples.first(where: { $0.counters[name] != nil })?.counters[name] ?? last
         return (base, last)
     }
@@ -223,7 +232,8 @@ public enum Checker {
                 en: "{counter} changed by {delta} ({before} → {after}), not as the step expects.",
                 ko: "{counter}가 {delta}만큼 바뀌었습니다 ({before} → {after}). 단계가 기대한 변화가 아닙니다.")
         case .oomKill:
-            return LocalizedText(en: "The OOM killer has not chosen a victim yet.", ko: "OOM killer가 아직 프로세스를 종료하지 않았습니다.")
+            return LocalizedText(
+                en: "The OOM killer has not chosen a victim yet.", ko: "OOM killer가 아직 프로세스를 종료하지 않았습니다.")
         case .output:
             return LocalizedText(
                 en: "The output does not show what this step looks for yet.", ko: "출력에 이 단계가 찾는 내용이 아직 없습니다.")

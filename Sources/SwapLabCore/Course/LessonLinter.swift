@@ -23,8 +23,10 @@ public enum LessonLinter {
         var ids: [String: String] = [:]
         for lesson in course.lessons {
             if let other = ids[lesson.id] {
-                issues.append(.init(location: lesson.location("id"),
-                                    message: "lesson id '\(lesson.id)' is also used by \(other); give each lesson its own id"))
+                issues.append(
+                    .init(
+                        location: lesson.location("id"),
+                        message: "lesson id '\(lesson.id)' is also used by \(other); give each lesson its own id"))
             }
             ids[lesson.id] = lesson.file
             issues += lint(lesson, knownCommands: knownCommands)
@@ -36,11 +38,13 @@ public enum LessonLinter {
     public static func lint(_ lesson: Lesson, knownCommands: Set<String>) -> [LintIssue] {
         var issues: [LintIssue] = []
         func issue(_ path: String, _ message: String) {
-            issues.append(LintIssue(location: lesson.location(path), message: path.isEmpty ? message : "\(path): \(message)"))
+            issues.append(
+                LintIssue(location: lesson.location(path), message: path.isEmpty ? message : "\(path): \(message)"))
         }
         func text(_ t: LocalizedText?, _ path: String, allowed: Set<String>?) {
             guard let t else { return }
-            for lang in Language.allCases where (t.texts[lang] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            for lang in Language.allCases
+            where (t.texts[lang] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 issue(path, "the \(lang.rawValue) text is missing or empty; write it in both en and ko")
             }
             guard let en = t.texts[.en], let ko = t.texts[.ko] else { return }
@@ -54,9 +58,12 @@ public enum LessonLinter {
             }
             if let allowed {
                 for p in Set(pe + pk) where !allowed.contains(p) {
-                    issue(path, allowed.isEmpty
-                          ? "uses {\(p)}, but nothing is observed here; write the text without placeholders"
-                          : "uses {\(p)}, which no check of this step fills; use one of \(allowed.sorted().joined(separator: ", "))")
+                    issue(
+                        path,
+                        allowed.isEmpty
+                            ? "uses {\(p)}, but nothing is observed here; write the text without placeholders"
+                            : "uses {\(p)}, which no check of this step fills; use one of \(allowed.sorted().joined(separator: ", "))"
+                    )
                 }
             }
         }
@@ -65,7 +72,10 @@ public enum LessonLinter {
                 for part in line.split(separator: ";") {
                     guard let word = part.split(whereSeparator: { $0 == " " || $0 == "\t" }).first else { continue }
                     if !knownCommands.contains(String(word)) {
-                        issue(path, "'\(line)' runs '\(word)', which is not a swaplab command; lessons may only use swaplab commands")
+                        issue(
+                            path,
+                            "'\(line)' runs '\(word)', which is not a swaplab command; lessons may only use swaplab commands"
+                        )
                     }
                 }
             }
@@ -87,19 +97,25 @@ public enum LessonLinter {
             var placeholders: Set<String> = []
             var predicateIDs = Set<String>()
             if let expect = step.expect {
-                if expect.all.isEmpty { issue(sp + ".expect.all", "expect has no predicates; add one or remove expect") }
+                if expect.all.isEmpty {
+                    issue(sp + ".expect.all", "expect has no predicates; add one or remove expect")
+                }
                 for (j, p) in expect.all.enumerated() {
                     let pp = "\(sp).expect.all[\(j)]"
                     if case .unknown(let name, let reason) = p.condition {
                         issue(pp, "predicate \(name.isEmpty ? "'\(p.id)'" : "'\(name)'") \(reason)")
                     }
                     if case .event(_, _, _, let after?) = p.condition, !predicateIDs.contains(after) {
-                        issue(pp, "after: '\(after)' is not an earlier predicate of this step; name one listed before it")
+                        issue(
+                            pp, "after: '\(after)' is not an earlier predicate of this step; name one listed before it")
                     }
                     if case .output(_, let compare) = p.condition {
                         let groups = Predicate.placeholders(for: p.condition)
                         for c in compare where !groups.contains(c.group) {
-                            issue(pp, "where: '\(c.group)' is not a named group of the pattern; capture it as (?<\(c.group)>\\d+)")
+                            issue(
+                                pp,
+                                "where: '\(c.group)' is not a named group of the pattern; capture it as (?<\(c.group)>\\d+)"
+                            )
                         }
                     }
                     if !predicateIDs.insert(p.id).inserted {
@@ -137,7 +153,9 @@ public enum LessonLinter {
                         pattern.matches($0.split(separator: " ").joined(separator: " "))
                     })
                 {
-                    issue(sp + ".solution", "no solution line matches input '\(input)'; the solution must be a valid answer")
+                    issue(
+                        sp + ".solution",
+                        "no solution line matches input '\(input)'; the solution must be a valid answer")
                 }
             case .free:
                 if step.hints.isEmpty { issue(sp, "free step '\(step.id)' has no hints; add at least one") }
@@ -147,18 +165,22 @@ public enum LessonLinter {
                 }
             case .predict:
                 if step.choices.count < 2 { issue(sp + ".choices", "a predict step needs at least two choices") }
-                if let a = step.answer, a >= 0, a < step.choices.count {} else {
+                if let a = step.answer, a >= 0, a < step.choices.count {
+                } else {
                     issue(sp + ".answer", "answer must be the index (from 0) of one of the choices")
                 }
             case .text:
-                if step.expect != nil { issue(sp + ".expect", "a text step is not checked; make it a command, observe or free step") }
+                if step.expect != nil {
+                    issue(sp + ".expect", "a text step is not checked; make it a command, observe or free step")
+                }
             }
             if (step.kind == .command || step.kind == .free) && step.expect == nil {
                 issue(sp, "\(step.kind.rawValue) step '\(step.id)' has no expect; say what must happen")
             }
             if lesson.skipAllowed(step) && step.expect != nil {
                 for e in CourseEngine.allCases where step.engine.allows(e) && step.solutionLines(for: e).isEmpty {
-                    issue(sp + ".solution", "skip is allowed but there is no \(e.rawValue) solution; add solution: lines")
+                    issue(
+                        sp + ".solution", "skip is allowed but there is no \(e.rawValue) solution; add solution: lines")
                 }
             }
             if !step.requires.isEmpty && !step.engine.allows(.live) {

@@ -134,7 +134,8 @@ public enum LessonLoader {
         let node: Node
         do {
             guard let n = try Yams.compose(yaml: yaml) else {
-                throw LessonError.schema(file: file, line: 1, path: "", problem: "the file is empty; write the lesson there")
+                throw LessonError.schema(
+                    file: file, line: 1, path: "", problem: "the file is empty; write the lesson there")
             }
             node = n
         } catch let e as LessonError {
@@ -151,8 +152,9 @@ public enum LessonLoader {
         }
         guard case .mapping = node else {
             let what = type == Lesson.self ? "format, id, version, title and steps" : "format and lessons"
-            throw .schema(file: file, line: node.mark?.line ?? 1, path: "",
-                          problem: "the file must be a mapping with \(what); it is not")
+            throw .schema(
+                file: file, line: node.mark?.line ?? 1, path: "",
+                problem: "the file must be a mapping with \(what); it is not")
         }
         do {
             return (try YAMLDecoder().decode(T.self, from: node), node)
@@ -170,8 +172,9 @@ public enum LessonLoader {
             let ctx = context.map { " (\($0.text))" } ?? ""
             return .syntax(file: file, line: mark.line, column: mark.column, problem: problem + ctx)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return .syntax(file: file, line: context.mark.line, column: context.mark.column,
-                           problem: "duplicate keys \(duplicates.joined(separator: ", "))")
+            return .syntax(
+                file: file, line: context.mark.line, column: context.mark.column,
+                problem: "duplicate keys \(duplicates.joined(separator: ", "))")
         default:
             return .syntax(file: file, line: 1, column: 1, problem: String(describing: e))
         }
@@ -490,8 +493,11 @@ enum YAMLGuard {
                     nodeStart = false
                 } else if nodeStart && (c == "-" || c == "?") && spaceAfter {
                     owner = i
-                } else if c == ":" && (spaceAfter || flowDepth > 0
-                    && (previous == "\"" || previous == "'" || previous == "]" || previous == "}" || previous == " "))
+                } else if c == ":"
+                    && (spaceAfter
+                        || flowDepth > 0
+                            && (previous == "\"" || previous == "'" || previous == "]" || previous == "}"
+                                || previous == " "))
                 {
                     nodeStart = true
                 } else if (c == "[" || c == "{") && (nodeStart || flowDepth > 0) {
@@ -562,7 +568,9 @@ public enum LessonRules {
     /// Whole lines a live `solution` may also hold: the course's experiment and tracing in swaplab's private
     /// instance, each undone by swaplab itself. They run only when the learner types `skip` on the live engine, or
     /// under `lessons test --live`.
-    public static let liveSolutionLines: Set<String> = ["lab run", "trace on", "trace off", "trace show", "trace stats"]
+    public static let liveSolutionLines: Set<String> = [
+        "lab run", "trace on", "trace off", "trace show", "trace stats",
+    ]
     /// The longest command line and the most lines in one `setup`, `run` or `solution`.
     public static let maxLineLength = 256
     public static let maxLines = 24
@@ -575,8 +583,10 @@ public enum LessonRules {
             return "'\(line.prefix(40))…' is longer than \(maxLineLength) characters"
         }
         if let bad = line.first(where: { !lineCharacters.contains($0) }) {
-            let shown = bad.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F
-                ? String(format: "\\u{%X}", $0.value) : String($0) }.joined()
+            let shown = bad.unicodeScalars.map {
+                $0.value < 0x20 || $0.value == 0x7F
+                    ? String(format: "\\u{%X}", $0.value) : String($0)
+            }.joined()
             return "'\(line)' holds '\(shown)'; lesson lines are plain words (letters, digits, - _ . , = / : % +) "
                 + "separated by spaces and ;"
         }

@@ -211,12 +211,14 @@ public struct Predicate: Sendable, Decodable {
                 } else {
                     throw DecodingError.dataCorruptedError(
                         forKey: key, in: c,
-                        debugDescription: "unknown zone '\(z)'; use DMA, DMA32, Normal, Movable or any (or leave it out)")
+                        debugDescription:
+                            "unknown zone '\(z)'; use DMA, DMA32, Normal, Movable or any (or leave it out)")
                 }
             }
             guard (s.below == nil) != (s.above == nil), let mark = s.below ?? s.above else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: key, in: c, debugDescription: "free needs exactly one of below: or above: (min, low or high)")
+                    forKey: key, in: c,
+                    debugDescription: "free needs exactly one of below: or above: (min, low or high)")
             }
             guard s.when == nil || s.when == "any" || s.when == "last" else {
                 throw DecodingError.dataCorruptedError(
@@ -232,23 +234,28 @@ public struct Predicate: Sendable, Decodable {
             }
             guard let tp = Tracepoints.resolve(s.name) else {
                 condition = .unknown(
-                    "event", reason: "names an unknown event '\(s.name)'; use kswapd_wake, kswapd_sleep, wakeup_kswapd, "
+                    "event",
+                    reason: "names an unknown event '\(s.name)'; use kswapd_wake, kswapd_sleep, wakeup_kswapd, "
                         + "direct_reclaim, oom_kill or a vmscan/oom tracepoint name")
                 return
             }
-            condition = .event(name: tp, atLeast: s.atLeast ?? (s.atMost == nil ? 1 : 0), atMost: s.atMost, after: s.after)
+            condition = .event(
+                name: tp, atLeast: s.atLeast ?? (s.atMost == nil ? 1 : 0), atMost: s.atMost, after: s.after)
         case "counter":
             let s = try c.decode(CounterSpec.self, forKey: key)
             guard let cmp = Comparison(s.delta) else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: key, in: c, debugDescription: "delta '\(s.delta)' is not a comparison; write it like \"> 0\"")
+                    forKey: key, in: c,
+                    debugDescription: "delta '\(s.delta)' is not a comparison; write it like \"> 0\"")
             }
             condition = .counter(name: s.name, delta: cmp)
         case "oom_kill":
             condition = .oomKill
         case "output":
             let s: OutputSpec
-            if let plain = try? c.decode(String.self, forKey: key) { s = OutputSpec(matches: plain) } else {
+            if let plain = try? c.decode(String.self, forKey: key) {
+                s = OutputSpec(matches: plain)
+            } else {
                 s = try c.decode(OutputSpec.self, forKey: key)
             }
             do { _ = try BoundedPattern(s.matches) } catch {
@@ -268,7 +275,8 @@ public struct Predicate: Sendable, Decodable {
             condition = .output(pattern: s.matches, compare: compare)
         default:
             condition = .unknown(
-                name, reason: "uses the unknown predicate '\(name)'; known: \(Predicate.knownNames.joined(separator: ", "))")
+                name,
+                reason: "uses the unknown predicate '\(name)'; known: \(Predicate.knownNames.joined(separator: ", "))")
         }
     }
 }
@@ -372,8 +380,9 @@ public struct BoundedPattern: Sendable {
     static func isWord(_ v: UInt32?) -> Bool {
         guard let v else { return false }
         return (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) || v == 0x5F
-            || (v >= 0x80 && Unicode.Scalar(v).map { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-                == true)
+            || (v >= 0x80
+                && Unicode.Scalar(v).map { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+                    == true)
     }
 
     static func holds(_ a: Assertion, at i: Int, in text: [UInt32]) -> Bool {

@@ -222,9 +222,11 @@ public final class ProgressStore: @unchecked Sendable {
             return moveAside(reason: "it is larger than \(ProgressStore.maxFileSize >> 20) MiB")
         } catch {
             saveBlocked = error.description
-            return (CourseProgress(),
-                    "your progress file could not be read (\(error.description)); it is left as it is and "
-                    + "progress is not saved this session")
+            return (
+                CourseProgress(),
+                "your progress file could not be read (\(error.description)); it is left as it is and "
+                    + "progress is not saved this session"
+            )
         }
         switch CourseProgress.decode(bytes) {
         case .success(let p): return (p, nil)
@@ -236,14 +238,18 @@ public final class ProgressStore: @unchecked Sendable {
         let aside = asideName()
         do {
             try Syscall.rename(file.path, to: aside.path)
-            return (CourseProgress(),
-                    "your progress file \(file.path) could not be read (\(reason)); it is kept as \(aside.path) "
-                    + "and the course starts with fresh progress (fix or import it with `progress import FILE`)")
+            return (
+                CourseProgress(),
+                "your progress file \(file.path) could not be read (\(reason)); it is kept as \(aside.path) "
+                    + "and the course starts with fresh progress (fix or import it with `progress import FILE`)"
+            )
         } catch {
             saveBlocked = "it holds progress that could not be read and could not be moved aside"
-            return (CourseProgress(),
-                    "your progress file \(file.path) could not be read (\(reason)) and could not be moved aside "
-                    + "(\(error.reason)); it is left as it is and nothing will be saved over it")
+            return (
+                CourseProgress(),
+                "your progress file \(file.path) could not be read (\(reason)) and could not be moved aside "
+                    + "(\(error.reason)); it is left as it is and nothing will be saved over it"
+            )
         }
     }
 

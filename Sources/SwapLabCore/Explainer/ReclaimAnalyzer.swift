@@ -131,10 +131,13 @@ public struct ReclaimAnalyzer: Sendable {
         case .kswapdWake:
             guard let nid = node(e.intField("nid") ?? Int64(Self.kswapdNode(e.comm) ?? 0)) else { break }
             let order = self.order(e.intField("order") ?? 0)
-            if !updateOpenCycle(nid, { c in
-                c.passes += 1
-                if let order, !c.orders.contains(order) { c.orders.append(order) }
-            }) {
+            if !updateOpenCycle(
+                nid,
+                { c in
+                    c.passes += 1
+                    if let order, !c.orders.contains(order) { c.orders.append(order) }
+                })
+            {
                 var c = KswapdCycle(nid: nid, wake: e.time)
                 c.passes = 1
                 c.orders = order.map { [$0] } ?? []

@@ -41,8 +41,10 @@ public enum ReclaimNarrative {
         }
         let span = r.span.map { (t(ko: ko, $0.lowerBound), t(ko: ko, $0.upperBound)) }
         say(
-            "Read \(n(r.eventCount)) trace events and \(n(r.sampleCount)) samples" + (span.map { " (\($0.0) – \($0.1) s)" } ?? "") + ".",
-            "trace 이벤트 \(n(r.eventCount))개와 샘플 \(n(r.sampleCount))개를 읽었습니다" + (span.map { "(\($0.0) – \($0.1)초)" } ?? "") + ".")
+            "Read \(n(r.eventCount)) trace events and \(n(r.sampleCount)) samples"
+                + (span.map { " (\($0.0) – \($0.1) s)" } ?? "") + ".",
+            "trace 이벤트 \(n(r.eventCount))개와 샘플 \(n(r.sampleCount))개를 읽었습니다"
+                + (span.map { "(\($0.0) – \($0.1)초)" } ?? "") + ".")
         if r.notes.contains(.noTraceEvents) {
             let d = r.counterDeltas
             let runs = d["pageoutrun"] ?? 0
@@ -248,16 +250,20 @@ public enum ReclaimNarrative {
                 s.append(
                     ko
                         ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다. gfp_flags=none, order 0이므로 워터마크 boost 때문에 깨운 것이지, 할당이 Low에서 실패한 것이 아닙니다."
-                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) with gfp_flags=none, order 0: a watermark-boost wake, not an allocation failing at low.")
+                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) with gfp_flags=none, order 0: a watermark-boost wake, not an allocation failing at low."
+                )
             } else {
                 s.append(
                     ko
                         ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다(order \(w.order), \(w.gfpFlags))."
-                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) (order \(w.order), \(w.gfpFlags)).")
+                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) (order \(w.order), \(w.gfpFlags))."
+                )
             }
         } else if c.wake != nil {
             s.append(
-                ko ? "kswapd를 깨운 mm_vmscan_wakeup_kswapd 줄은 없습니다." : "No mm_vmscan_wakeup_kswapd line shows who woke it.")
+                ko
+                    ? "kswapd를 깨운 mm_vmscan_wakeup_kswapd 줄은 없습니다."
+                    : "No mm_vmscan_wakeup_kswapd line shows who woke it.")
         }
         if let ts = c.wakeSampleTime, !c.zonesBelowLowAtWake.isEmpty {
             let z = c.zonesBelowLowAtWake.map { level($0, mark: "Low", ko: ko) }.joined(separator: ", ")
@@ -272,12 +278,14 @@ public enum ReclaimNarrative {
             s.append(
                 ko
                     ? "kswapd는 \(t(ko: true, wake))초에 깨어나 패스(balance_pgdat)를 \(n(c.passes))번 돌았습니다."
-                    : "kswapd woke at \(t(ko: false, wake)) and ran \(n(c.passes)) pass\(c.passes == 1 ? "" : "es") (balance_pgdat).")
+                    : "kswapd woke at \(t(ko: false, wake)) and ran \(n(c.passes)) pass\(c.passes == 1 ? "" : "es") (balance_pgdat)."
+            )
         } else {
             s.append(
                 ko
                     ? "trace가 시작될 때 kswapd는 이미 돌고 있었습니다(이 trace에 보이는 패스 \(n(c.passes))번)."
-                    : "The trace began while kswapd was already running (\(n(c.passes)) pass\(c.passes == 1 ? "" : "es") seen).")
+                    : "The trace began while kswapd was already running (\(n(c.passes)) pass\(c.passes == 1 ? "" : "es") seen)."
+            )
         }
         if later > 0 {
             // mm_vmscan_wakeup_kswapd is traced only when kswapd waits on kswapd_wait: within a cycle, that is its
@@ -285,7 +293,8 @@ public enum ReclaimNarrative {
             s.append(
                 ko
                     ? "잠들기 전 100ms 동안 조는 사이에 \(later)번 더 깨워졌습니다. 할당이 계속되어 여유공간이 다시 Low 아래로 내려갔기 때문입니다(kswapd_low_wmark_hit_quickly)."
-                    : "It was woken \(later) more time\(later == 1 ? "" : "s") during its 100 ms nap before sleeping: allocations went on and free fell below low again (kswapd_low_wmark_hit_quickly).")
+                    : "It was woken \(later) more time\(later == 1 ? "" : "s") during its 100 ms nap before sleeping: allocations went on and free fell below low again (kswapd_low_wmark_hit_quickly)."
+            )
         }
         // What it reclaimed.
         let d = c.counterDeltas
@@ -294,12 +303,14 @@ public enum ReclaimNarrative {
             s.append(
                 ko
                     ? "kswapd가 \(n(steal)) 페이지를 회수했습니다(pgsteal_kswapd). 파일 캐시 \(n(file)) 페이지는 드롭하고, 익명 페이지 \(n(out)) 페이지(\(size(out)))는 swap-out 했습니다(pswpout)."
-                    : "kswapd reclaimed \(n(steal)) pages (pgsteal_kswapd): \(n(file)) file pages dropped and \(n(out)) anon pages (\(size(out))) swapped out (pswpout).")
+                    : "kswapd reclaimed \(n(steal)) pages (pgsteal_kswapd): \(n(file)) file pages dropped and \(n(out)) anon pages (\(size(out))) swapped out (pswpout)."
+            )
         } else if c.anonWritten > 0 || c.fileReclaimed > 0 || c.anonReclaimed > 0 {
             s.append(
                 ko
                     ? "trace에서: 익명 페이지 \(n(Int64(c.anonWritten)))개를 swap에 썼고(write_folio), 파일 캐시 \(n(c.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive)."
-                    : "In the trace: \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio), \(n(c.fileReclaimed)) file pages dropped (lru_shrink_inactive).")
+                    : "In the trace: \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio), \(n(c.fileReclaimed)) file pages dropped (lru_shrink_inactive)."
+            )
         }
         // How it ended.
         if let sleep = c.sleep {
@@ -307,8 +318,9 @@ public enum ReclaimNarrative {
             s.append(ko ? "\(dur)\(t(ko: true, sleep))초에 잠들었습니다." : "It slept at \(t(ko: false, sleep))\(dur).")
             if let ts = c.sleepSampleTime {
                 if let b = c.balancedAtSleep.first {
-                    let others = c.zonesAtSleep.filter { z in !c.balancedAtSleep.contains(where: { $0.zone == z.zone }) }
-                        .map { level($0, mark: "High", ko: ko) }.joined(separator: ", ")
+                    let others = c.zonesAtSleep.filter { z in !c.balancedAtSleep.contains(where: { $0.zone == z.zone })
+                    }
+                    .map { level($0, mark: "High", ko: ko) }.joined(separator: ", ")
                     s.append(
                         ko
                             ? "잠들기 직전 샘플(\(t(ko: true, ts))초)에서 \(b.zone.rawValue) zone이 균형 상태였습니다: 여유 \(n(b.free)) > High \(n(b.mark)) + protection \(n(b.protection))."
@@ -321,29 +333,36 @@ public enum ReclaimNarrative {
                     s.append(
                         ko
                             ? "\(n(c.passes))번의 패스 뒤에도 High를 넘은 zone이 없었습니다. kswapd는 포기하고 잠들었습니다(회수 없는 패스가 16번 이어지면 node가 hopeless가 됨, node_unreclaimable 1)."
-                            : "After \(n(c.passes)) passes no zone was above high: kswapd gave up and slept anyway (16 passes without progress make the node hopeless, node_unreclaimable 1).")
+                            : "After \(n(c.passes)) passes no zone was above high: kswapd gave up and slept anyway (16 passes without progress make the node hopeless, node_unreclaimable 1)."
+                    )
                 } else {
                     s.append(
                         ko
                             ? "직전 샘플(\(t(ko: true, ts))초, 최대 100ms 전)에서는 아직 High를 넘은 zone이 없었습니다. 그 사이에 한 zone이 High를 넘었을 것입니다."
-                            : "In the sample before it (\(t(ko: false, ts)), up to 100 ms earlier) no zone was above high yet; one must have passed high just before the sleep.")
+                            : "In the sample before it (\(t(ko: false, ts)), up to 100 ms earlier) no zone was above high yet; one must have passed high just before the sleep."
+                    )
                 }
             } else if c.manyPasses {
                 s.append(
                     ko
                         ? "패스가 \(n(c.passes))번이나 필요했다는 것은 High에 오래 닿지 못했다는 뜻입니다. 결국 High를 넘었는지, 회수 없는 패스 16번 뒤에 포기했는지는 zone 샘플이 없어 이 trace로는 알 수 없습니다."
-                        : "\(n(c.passes)) passes before sleeping mean high could not be reached for a long while; whether it finally got there or gave up (16 passes without progress) cannot be told without zone samples.")
+                        : "\(n(c.passes)) passes before sleeping mean high could not be reached for a long while; whether it finally got there or gave up (16 passes without progress) cannot be told without zone samples."
+                )
             }
             // Passes started by a wake-up during the nap say that allocations went on, not that high was hard to reach.
             if c.manyPasses, !c.balancedAtSleep.isEmpty, c.passes - later >= 16 {
-                s.append(ko ? "패스가 \(n(c.passes))번 필요했습니다. High에 닿기 어려웠습니다." : "It needed \(n(c.passes)) passes: high was hard to reach.")
+                s.append(
+                    ko
+                        ? "패스가 \(n(c.passes))번 필요했습니다. High에 닿기 어려웠습니다."
+                        : "It needed \(n(c.passes)) passes: high was hard to reach.")
             }
         } else {
             s.append(
                 ko ? "끝날 때까지 잠들지 않았습니다(아직 실행 중)." : "It had not slept by the end (still running).")
             if c.manyPasses {
                 s.append(
-                    ko ? "잠들지 못하고 패스를 \(n(c.passes))번 되풀이했다는 것은 High에 닿을 수 없었다는 뜻입니다."
+                    ko
+                        ? "잠들지 못하고 패스를 \(n(c.passes))번 되풀이했다는 것은 High에 닿을 수 없었다는 뜻입니다."
                         : "\(n(c.passes)) passes without sleeping mean high could not be reached.")
             }
         }

@@ -109,19 +109,22 @@ extension ReclaimReport {
             ),
             ("not_kswapd_reclaim_pages", .int(Int64(otherReclaimPages.lines))),
             ("notes", .array(notes.map { .string($0.rawValue) })),
-            ("trace_lines", traceLines.map { c in
-                .object([
-                    ("events", .int(Int64(c.parsed))), ("other", .int(Int64(c.skipped))),
-                    ("lost_events", .int(Int64(c.lost))), ("lost_events_at_least", .bool(c.lostIsLowerBound)),
-                    (
-                        "refused",
-                        .object([
-                            ("length", .int(Int64(c.refused.length))), ("time", .int(Int64(c.refused.time))),
-                            ("pid", .int(Int64(c.refused.pid))), ("cpu", .int(Int64(c.refused.cpu))),
-                        ])
-                    ),
-                ])
-            } ?? .null),
+            (
+                "trace_lines",
+                traceLines.map { c in
+                    .object([
+                        ("events", .int(Int64(c.parsed))), ("other", .int(Int64(c.skipped))),
+                        ("lost_events", .int(Int64(c.lost))), ("lost_events_at_least", .bool(c.lostIsLowerBound)),
+                        (
+                            "refused",
+                            .object([
+                                ("length", .int(Int64(c.refused.length))), ("time", .int(Int64(c.refused.time))),
+                                ("pid", .int(Int64(c.refused.pid))), ("cpu", .int(Int64(c.refused.cpu))),
+                            ])
+                        ),
+                    ])
+                } ?? .null
+            ),
         ])
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The end of a shell that a signal (SIGTERM, SIGHUP) asked to stop: after the restore journal has been undone,

@@ -53,7 +53,9 @@ public struct Meminfo: Sendable, Hashable {
             } else if words.count == 1 {
                 counts[label] = v
             } else {
-                throw .malformed(path: path, line: n, text: String(line), reason: "unknown unit '\(words.dropFirst().joined(separator: " "))'")
+                throw .malformed(
+                    path: path, line: n, text: String(line),
+                    reason: "unknown unit '\(words.dropFirst().joined(separator: " "))'")
             }
         }
         guard !kb.isEmpty else { throw .empty(path: path, reason: "no fields") }

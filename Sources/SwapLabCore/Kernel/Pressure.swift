@@ -30,7 +30,9 @@ public struct Pressure: Sendable, Hashable, Codable {
 
     /// PSI memory pressure, or nil with the reason it is unavailable (absent before 4.20; `EOPNOTSUPP` with
     /// `psi=0` or `CONFIG_PSI_DEFAULT_DISABLED`). Malformed text is an error, not "unavailable".
-    public static func read(root: SystemRoot = SystemRoot()) throws(KernelError) -> (pressure: Pressure?, reason: String?) {
+    public static func read(
+        root: SystemRoot = SystemRoot()
+    ) throws(KernelError) -> (pressure: Pressure?, reason: String?) {
         let path = root.resolve("/proc/pressure/memory")
         do {
             return (try parse(try root.text("/proc/pressure/memory"), path: path), nil)
@@ -67,14 +69,16 @@ public struct Pressure: Sendable, Hashable, Codable {
                 let a300 = kv["avg300"].flatMap({ Double($0) }), let total = kv["total"].flatMap({ Int64($0) })
             else {
                 throw .malformed(
-                    path: path, line: n, text: String(line), reason: "expected 'some|full avg10=… avg60=… avg300=… total=…'")
+                    path: path, line: n, text: String(line),
+                    reason: "expected 'some|full avg10=… avg60=… avg300=… total=…'")
             }
             let value = PressureLine(avg10: a10, avg60: a60, avg300: a300, totalMicroseconds: total)
             switch words.first {
             case "some": some = value
             case "full": full = value
             default:
-                throw .malformed(path: path, line: n, text: String(line), reason: "the line starts with neither 'some' nor 'full'")
+                throw .malformed(
+                    path: path, line: n, text: String(line), reason: "the line starts with neither 'some' nor 'full'")
             }
         }
         guard let some else { throw .empty(path: path, reason: "no 'some' line") }

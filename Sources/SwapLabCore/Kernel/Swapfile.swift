@@ -73,7 +73,8 @@ public enum Swapfile {
             try Syscall.fsync(fd, path: path)
         } catch {
             journal.undo(.swapFile(path: path))
-            throw SwapfileError.failed("cannot reserve \(Quantity.format(bytes: length)) for \(path): \(error); free disk space")
+            throw SwapfileError.failed(
+                "cannot reserve \(Quantity.format(bytes: length)) for \(path): \(error); free disk space")
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: mkswap)

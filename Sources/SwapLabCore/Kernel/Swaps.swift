@@ -41,7 +41,8 @@ public enum Swaps {
             guard words.count >= 5, let size = Int64(words[words.count - 3]), let used = Int64(words[words.count - 2]),
                 let prio = Int(words[words.count - 1])
             else {
-                throw .malformed(path: path, line: n, text: String(line), reason: "expected 'Filename Type Size Used Priority'")
+                throw .malformed(
+                    path: path, line: n, text: String(line), reason: "expected 'Filename Type Size Used Priority'")
             }
             let name = words[0..<(words.count - 4)].joined(separator: " ")
             areas.append(

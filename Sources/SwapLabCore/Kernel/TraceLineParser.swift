@@ -308,11 +308,13 @@ public struct TraceLineParser: Sendable {
         if tooLarge { return .refused(.time) }
         if pid > Limits.maxPID { return .refused(.pid) }
         if cpu > Limits.maxCPU { return .refused(.cpu) }
-        let name = intern(line, from: lastColonInName >= 0 ? lastColonInName + 1 : nameStart, to: nameEnd, table: &names)
+        let name = intern(
+            line, from: lastColonInName >= 0 ? lastColonInName + 1 : nameStart, to: nameEnd, table: &names)
         var q = nameEnd + 1
         while q < end, isBlank(line[q]) { q += 1 }
         let payload = q < end ? String(decoding: UnsafeRawBufferPointer(rebasing: line[q..<end]), as: UTF8.self) : ""
-        return .event(TraceEvent(time: time, comm: comm, pid: pid, cpu: cpu, flags: flags, name: name, payload: payload))
+        return .event(
+            TraceEvent(time: time, comm: comm, pid: pid, cpu: cpu, flags: flags, name: name, payload: payload))
     }
 
     /// `CPU:%d [LOST %lu EVENTS]` (kernel/trace/trace.c `print_trace_line()` / `trace_pipe` lost notice).

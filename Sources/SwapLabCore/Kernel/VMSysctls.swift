@@ -37,7 +37,9 @@ public struct VMSysctls: Sendable, Hashable, Codable {
             var values: [Int64] = []
             for w in words {
                 guard let v = Int64(w) else {
-                    throw .malformed(path: root.resolve(abs), line: 1, text: text.trimmingCharacters(in: .whitespacesAndNewlines), reason: "'\(w)' is not a number")
+                    throw .malformed(
+                        path: root.resolve(abs), line: 1, text: text.trimmingCharacters(in: .whitespacesAndNewlines),
+                        reason: "'\(w)' is not a number")
                 }
                 values.append(v)
             }

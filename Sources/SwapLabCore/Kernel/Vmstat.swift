@@ -54,7 +54,9 @@ public struct Vmstat: Sendable, Hashable {
     }
 
     /// Parses /proc/vmstat given as bytes; `path` is used in errors.
-    public static func parse(bytes: UnsafeRawBufferPointer, path: String = "/proc/vmstat") throws(KernelError)
+    public static func parse(
+        bytes: UnsafeRawBufferPointer, path: String = "/proc/vmstat"
+    ) throws(KernelError)
         -> Vmstat
     {
         var counters: [String: Int64] = [:]
@@ -103,7 +105,9 @@ public struct VmstatSelection: Sendable {
     }
 
     /// The selected counters the file holds, by name (a name the kernel does not print is left out).
-    public func counters(in text: UnsafeRawBufferPointer, path: String = "/proc/vmstat") throws(KernelError)
+    public func counters(
+        in text: UnsafeRawBufferPointer, path: String = "/proc/vmstat"
+    ) throws(KernelError)
         -> [String: Int64]
     {
         var out: [String: Int64] = [:]

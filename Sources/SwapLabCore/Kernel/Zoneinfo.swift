@@ -88,7 +88,9 @@ public enum ZoneinfoParser {
     }
 
     /// Parses /proc/zoneinfo given as bytes; `path` is used in errors.
-    public static func parse(bytes: UnsafeRawBufferPointer, path: String = "/proc/zoneinfo") throws(KernelError)
+    public static func parse(
+        bytes: UnsafeRawBufferPointer, path: String = "/proc/zoneinfo"
+    ) throws(KernelError)
         -> Zoneinfo
     {
         var sink = FullSink()
@@ -110,7 +112,9 @@ public enum ZoneinfoParser {
 
     /// Only each zone's snapshot: the live sampler's read, ten times a second. The same rules and errors as
     /// `parse(bytes:path:)`, without building the stats dictionaries.
-    public static func snapshots(bytes: UnsafeRawBufferPointer, path: String = "/proc/zoneinfo") throws(KernelError)
+    public static func snapshots(
+        bytes: UnsafeRawBufferPointer, path: String = "/proc/zoneinfo"
+    ) throws(KernelError)
         -> [ZoneSnapshot]
     {
         var sink = SnapshotSink()

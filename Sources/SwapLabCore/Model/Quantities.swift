@@ -26,13 +26,17 @@ public enum Quantity {
     /// The number of bytes `text` names, 0…`Limits.maxBytes`, as a whole number.
     private static func byteValue(_ text: String) throws(ParseError) -> Double {
         let t = text.trimmingCharacters(in: .whitespaces)
-        guard !t.isEmpty else { throw ParseError(description: "a size is missing; write it like 4096, 512K, 300M or 2G") }
+        guard !t.isEmpty else {
+            throw ParseError(description: "a size is missing; write it like 4096, 512K, 300M or 2G")
+        }
         if t.hasPrefix("-") {
             throw ParseError(description: "'\(text)' is not a size; sizes are positive (e.g. 300M)")
         }
         let digits = t.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
         var unit = t.dropFirst(digits.count).lowercased()
-        if unit.hasSuffix("ib") { unit = String(unit.dropLast(2)) } else if unit.hasSuffix("b") && unit.count == 2 {
+        if unit.hasSuffix("ib") {
+            unit = String(unit.dropLast(2))
+        } else if unit.hasSuffix("b") && unit.count == 2 {
             unit = String(unit.dropLast())
         }
         let shift: Int64
@@ -44,7 +48,9 @@ public enum Quantity {
         case "t": shift = 40
         default:
             throw ParseError(
-                description: "'\(text)' is not a size: unknown unit '\(t.dropFirst(digits.count))'; use K, M, G or T (e.g. 300M)")
+                description:
+                    "'\(text)' is not a size: unknown unit '\(t.dropFirst(digits.count))'; use K, M, G or T (e.g. 300M)"
+            )
         }
         guard let value = Double(digits), !digits.isEmpty else {
             throw ParseError(description: "'\(text)' is not a size; write it like 4096, 512K, 300M or 2G")
@@ -88,7 +94,9 @@ public enum Quantity {
     public static func format(bytes: Int64) -> String {
         let a = abs(Double(bytes))
         let sign = bytes < 0 ? "-" : ""
-        let units: [(Double, String)] = [(1_099_511_627_776, "TiB"), (1_073_741_824, "GiB"), (1_048_576, "MiB"), (1024, "KiB")]
+        let units: [(Double, String)] = [
+            (1_099_511_627_776, "TiB"), (1_073_741_824, "GiB"), (1_048_576, "MiB"), (1024, "KiB"),
+        ]
         for (size, name) in units where a >= size {
             return sign + trimmed(a / size) + " " + name
         }

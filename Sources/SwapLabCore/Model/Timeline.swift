@@ -138,7 +138,8 @@ public struct Timeline: Sendable, Codable {
             return out
         }
         return Timeline(
-            machine: machine, samples: merge(samples, other.samples, \.time), events: merge(events, other.events, \.time),
+            machine: machine, samples: merge(samples, other.samples, \.time),
+            events: merge(events, other.events, \.time),
             markers: merge(markers, other.markers, \.time))
     }
 
@@ -149,8 +150,10 @@ public struct Timeline: Sendable, Codable {
 
     /// First and last time seen in samples, events and markers.
     public var span: ClosedRange<Double>? {
-        let times = [samples.first?.time, samples.last?.time, events.first?.time, events.last?.time,
-                     markers.first?.time, markers.last?.time].compactMap { $0 }
+        let times = [
+            samples.first?.time, samples.last?.time, events.first?.time, events.last?.time,
+            markers.first?.time, markers.last?.time,
+        ].compactMap { $0 }
         guard let lo = times.min(), let hi = times.max() else { return nil }
         return lo...hi
     }

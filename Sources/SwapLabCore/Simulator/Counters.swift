@@ -1,6 +1,9 @@
 /// The /proc/vmstat event counters the simulator keeps, by their exact kernel names (`vmstat_text[]`).
 public enum VMCounter: Int, CaseIterable, Sendable, Codable {
-    case pgscanKswapd, pgscanDirect, pgstealKswapd, pgstealDirect, pgscanAnon, pgscanFile, pgstealAnon, pgstealFile, pgrefill, pgdeactivate, pgactivate, pswpin, pswpout, allocstallDMA, allocstallDMA32, allocstallNormal, allocstallMovable, pgmajfault, oomKill, kswapdLowWmarkHitQuickly, kswapdHighWmarkHitQuickly, pageoutrun, workingsetRefaultAnon, workingsetRefaultFile, nrVmscanWrite, nrVmscanImmediateReclaim
+    case pgscanKswapd, pgscanDirect, pgstealKswapd, pgstealDirect, pgscanAnon, pgscanFile, pgstealAnon, pgstealFile,
+        pgrefill, pgdeactivate, pgactivate, pswpin, pswpout, allocstallDMA, allocstallDMA32, allocstallNormal,
+        allocstallMovable, pgmajfault, oomKill, kswapdLowWmarkHitQuickly, kswapdHighWmarkHitQuickly, pageoutrun,
+        workingsetRefaultAnon, workingsetRefaultFile, nrVmscanWrite, nrVmscanImmediateReclaim
 
     /// The /proc/vmstat name.
     public var name: String { VMCounter.names[rawValue] }

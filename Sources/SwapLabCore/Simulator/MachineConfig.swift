@@ -31,7 +31,8 @@ public enum SimulatorError: Error, Equatable, CustomStringConvertible {
             return "the memory in use at start (\(Quantity.format(bytes: wanted.bytes))) does not fit above the high "
                 + "watermarks (room: \(Quantity.format(bytes: room.bytes))); lower --used or --cache, or add --ram"
         case .noSuchTask(let name, let known):
-            let list = known.isEmpty ? "none yet; create one with: alloc 1G --name \(name)" : known.joined(separator: ", ")
+            let list =
+                known.isEmpty ? "none yet; create one with: alloc 1G --name \(name)" : known.joined(separator: ", ")
             return "no allocation named '\(name)'; known: \(list)"
         case .taskExists(let name):
             return "an allocation named '\(name)' already exists; release it first or choose another --name"
@@ -127,7 +128,8 @@ public struct MachineConfig: Sendable, Hashable, Codable {
         }
         guard ramBytes >= Int64(nodes) * (64 << 20) else {
             throw .noMemory(
-                "\(Quantity.format(bytes: ramBytes)) is too little RAM for \(nodes) node(s); give at least 64 MiB a node")
+                "\(Quantity.format(bytes: ramBytes)) is too little RAM for \(nodes) node(s); give at least 64 MiB a node"
+            )
         }
         let perNode = ramBytes / 4096 / Int64(nodes)
         var result: [[ZoneSpec]] = []
@@ -257,7 +259,8 @@ public struct MachineConfig: Sendable, Hashable, Codable {
 
     /// `4 GiB RAM, 2 GiB swap, 1 node` or the like.
     public var summary: String {
-        let ram = ramBytes.map { Quantity.format(bytes: $0) + " RAM" }
+        let ram =
+            ramBytes.map { Quantity.format(bytes: $0) + " RAM" }
             ?? (Quantity.format(bytes: totalManaged.bytes) + " managed")
         let swapText = swap.count > 0 ? Quantity.format(bytes: swap.bytes) + " swap" : "no swap"
         return "\(ram), \(swapText), \(nodes.count) node\(nodes.count == 1 ? "" : "s")"

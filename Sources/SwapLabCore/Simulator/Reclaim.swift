@@ -251,7 +251,9 @@ extension Simulator {
                 // simulator's larger chunks (an eighth of the target) must not overshoot it by a whole chunk, or one
                 // low-priority pass over a big list reclaims a hundred times what was asked.
                 var k = Swift.min(targets[lru.rawValue], chunks[lru.rawValue])
-                if !proportional { k = Swift.min(k, Swift.max(SimConstants.swapClusterMax, nrToReclaim - result.reclaimed)) }
+                if !proportional {
+                    k = Swift.min(k, Swift.max(SimConstants.swapClusterMax, nrToReclaim - result.reclaimed))
+                }
                 targets[lru.rawValue] -= k
                 if lru.isActive {
                     result.cost += shrinkActive(n, lru, k)
@@ -276,7 +278,8 @@ extension Simulator {
                 "nid=\(n) nr_scanned=\(st.scanned) nr_reclaimed=\(st.reclaimed) nr_dirty=\(st.dirty) "
                     + "nr_writeback=\(st.writeback) nr_congested=0 nr_immediate=\(st.writeback) "
                     + "nr_activate_anon=\(st.activateAnon) nr_activate_file=\(st.activateFile) nr_ref_keep=\(st.refKeep) "
-                    + "nr_unmap_fail=0 priority=\(priority) flags=\(i == 1 ? "RECLAIM_WB_FILE" : "RECLAIM_WB_ANON")|RECLAIM_WB_ASYNC")
+                    + "nr_unmap_fail=0 priority=\(priority) flags=\(i == 1 ? "RECLAIM_WB_FILE" : "RECLAIM_WB_ANON")|RECLAIM_WB_ASYNC"
+            )
         }
         return result
     }
@@ -416,7 +419,8 @@ extension Simulator {
             let pfn = zone.startPFN + Int64((hash >> 20) % UInt64(Swift.max(1, zone.managed)))
             emitBulk(
                 t, comm: comm, pid: pid, cpu: cpu, "mm_vmscan_write_folio",
-                "page=\(hex(rng.next(), width: 16)) pfn=0x\(String(pfn, radix: 16)) flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC")
+                "page=\(hex(rng.next(), width: 16)) pfn=0x\(String(pfn, radix: 16)) flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC"
+            )
         }
         if batches > recorded { noteSuppressed("mm_vmscan_write_folio", batches - recorded, at: t) }
     }

@@ -219,7 +219,9 @@ public final class Simulator {
             }.sorted { builtZones[$0].kernelIndex > builtZones[$1].kernelIndex }
         }
         zonelist = list
-        guard !zonelist.isEmpty else { throw .noMemory("no zone can serve user allocations; give Normal or DMA32 pages") }
+        guard !zonelist.isEmpty else {
+            throw .noMemory("no zone can serve user allocations; give Normal or DMA32 pages")
+        }
         let maxGap = zones.map { $0.high - $0.low }.max() ?? 0
         quantum = Swift.min(0.02, Swift.max(0.001, Double(maxGap) / 4 / SimConstants.defaultAllocRate))
         try placeInitialMemory()
@@ -502,7 +504,8 @@ public final class Simulator {
             suppressedBulkEvents[name, default: 0] += 1
             return
         }
-        stagedEvents.append(TraceEvent(time: t, comm: comm, pid: pid, cpu: cpu, flags: ".....", name: name, payload: payload()))
+        stagedEvents.append(
+            TraceEvent(time: t, comm: comm, pid: pid, cpu: cpu, flags: ".....", name: name, payload: payload()))
         recordSample(at: t)
     }
 
@@ -513,7 +516,8 @@ public final class Simulator {
             return
         }
         bulkEvents += 1
-        stagedEvents.append(TraceEvent(time: t, comm: comm, pid: pid, cpu: cpu, flags: ".....", name: name, payload: payload()))
+        stagedEvents.append(
+            TraceEvent(time: t, comm: comm, pid: pid, cpu: cpu, flags: ".....", name: name, payload: payload()))
     }
 
     /// Counts page-scaled events left out by the limit; the first time, says so with a marker.

@@ -198,7 +198,8 @@ extension Simulator {
             var reclaimable = node.lists[2].total + node.lists[3].total
             if swapFree > 0 { reclaimable += node.lists[0].total + node.lists[1].total }
             let nodeUsed = node.zoneIDs.reduce(Int64(0)) { $0 + zones[$1].managed - zones[$1].free }
-            let share = nodeUsed > 0
+            let share =
+                nodeUsed > 0
                 ? Int64(Double(reclaimable) * Double(zone.managed - zone.free) / Double(nodeUsed)) : 0
             if share + zone.free > zone.min + zone.protection[SimConstants.userHighestIndex] { return true }
         }
@@ -213,7 +214,8 @@ extension Simulator {
         var best: (index: Int, points: Int64)?
         for (i, task) in tasks.enumerated() where task.alive && task.oomScoreAdj > -1000 {
             let rss = task.residentTotal
-            let points = rss + task.swapped + (rss + task.swapped) / 512
+            let points =
+                rss + task.swapped + (rss + task.swapped) / 512
                 + Int64(task.oomScoreAdj) * (totalPages / 1000)
             if rss + task.swapped == 0 { continue }
             if best == nil || points > best!.points { best = (i, points) }

@@ -68,8 +68,12 @@ struct LessonsCommand: ShellCommand {
         var shown = 0
         for (i, l) in course.lessons.enumerated() {
             let title = l.title[c.language]
-            if !q.isEmpty, !(l.id.lowercased().contains(q) || title.lowercased().contains(q)
-                || l.title.texts.values.contains { $0.lowercased().contains(q) }) { continue }
+            if !q.isEmpty,
+                !(l.id.lowercased().contains(q) || title.lowercased().contains(q)
+                    || l.title.texts.values.contains { $0.lowercased().contains(q) })
+            {
+                continue
+            }
             let p = c.progress.lessons[l.id]
             let done = p.map { e in l.steps.filter { e.done.contains($0.id) || e.skipped.contains($0.id) }.count } ?? 0
             let mark = done == l.steps.count ? out.styled("✓", .green) : done > 0 ? out.styled("◐", .yellow) : "·"
@@ -107,7 +111,8 @@ struct StartCommand: ShellCommand {
 
 /// `next`: go on after a step is done.
 struct NextCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "next", abstract: "Go on to the next step (once this one is done).")
+    static let configuration = CommandConfiguration(
+        commandName: "next", abstract: "Go on to the next step (once this one is done).")
     func run(in session: Session) throws { try CourseSession.of(session).next() }
 }
 
@@ -123,7 +128,8 @@ struct BackCommand: ShellCommand {
 
 /// `goto STEP`: jump to a step by number or id.
 struct GotoCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "goto", abstract: "Jump to a step of this lesson by number or id.")
+    static let configuration = CommandConfiguration(
+        commandName: "goto", abstract: "Jump to a step of this lesson by number or id.")
     @Argument(help: "A step number (from 1) or id.") var step: String
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
@@ -143,16 +149,21 @@ struct WhereCommand: ShellCommand {
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         guard let lesson = c.lesson, let step = c.step else {
-            c.say(c.tr("No lesson in progress. `lessons` lists them; `start N` starts one.",
-                       "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요."))
+            c.say(
+                c.tr(
+                    "No lesson in progress. `lessons` lists them; `start N` starts one.",
+                    "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요."))
             return
         }
         let e = c.progress.lessons[lesson.id]
         let state = c.stepPassed ? "✓" : (c.playing ? "play" : "…")
-        c.say("\(lesson.title[c.language]) [\(lesson.id)] · " + c.tr("step", "단계") + " \(c.stepIndex + 1)/\(lesson.steps.count) "
-              + "[\(step.id)] \(state) · engine \(session.engine.rawValue) · lang \(c.language.rawValue)")
-        c.say(c.tr("done", "완료") + " \(e?.done.count ?? 0), " + c.tr("skipped", "건너뜀") + " \(e?.skipped.count ?? 0), "
-              + c.tr("hints used here", "이 단계 힌트") + " \(e?.hintsUsed[step.id] ?? 0)/\(step.hints.count)")
+        c.say(
+            "\(lesson.title[c.language]) [\(lesson.id)] · " + c.tr("step", "단계")
+                + " \(c.stepIndex + 1)/\(lesson.steps.count) "
+                + "[\(step.id)] \(state) · engine \(session.engine.rawValue) · lang \(c.language.rawValue)")
+        c.say(
+            c.tr("done", "완료") + " \(e?.done.count ?? 0), " + c.tr("skipped", "건너뜀") + " \(e?.skipped.count ?? 0), "
+                + c.tr("hints used here", "이 단계 힌트") + " \(e?.hintsUsed[step.id] ?? 0)/\(step.hints.count)")
     }
 }
 
@@ -171,7 +182,9 @@ struct HintCommand: ShellCommand {
         let n = min(used, step.hints.count - 1)
         c.say("💡 " + c.tr("hint", "힌트") + " \(n + 1)/\(step.hints.count): " + step.hints[n][c.language])
         if used >= step.hints.count - 1 {
-            c.say(c.tr("(that is the last hint; `solution` shows the answer)", "(마지막 힌트입니다. `solution`으로 답을 볼 수 있습니다)"), style: .dim)
+            c.say(
+                c.tr("(that is the last hint; `solution` shows the answer)", "(마지막 힌트입니다. `solution`으로 답을 볼 수 있습니다)"),
+                style: .dim)
         }
         c.progress.lessons[lesson.id]?.hintsUsed[step.id] = min(used + 1, step.hints.count)
         c.save()
@@ -180,7 +193,8 @@ struct HintCommand: ShellCommand {
 
 /// `solution`: show what solves the step (asks first in interactive mode).
 struct SolutionCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "solution", abstract: "Show the solution of this step (asks first).")
+    static let configuration = CommandConfiguration(
+        commandName: "solution", abstract: "Show the solution of this step (asks first).")
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         let (_, step) = try c.requireLesson()
@@ -200,13 +214,16 @@ struct SolutionCommand: ShellCommand {
 
 /// `skip`: run the solution and mark the step skipped, if the lesson allows it.
 struct SkipCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "skip", abstract: "Run this step's solution and mark it skipped.")
+    static let configuration = CommandConfiguration(
+        commandName: "skip", abstract: "Run this step's solution and mark it skipped.")
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         let (lesson, step) = try c.requireLesson()
         guard lesson.skipAllowed(step) else {
-            throw ShellError.usage(c.tr("this lesson does not allow skipping this step; `hint` helps",
-                                        "이 단계는 건너뛸 수 없습니다. `hint`를 써 보세요"))
+            throw ShellError.usage(
+                c.tr(
+                    "this lesson does not allow skipping this step; `hint` helps",
+                    "이 단계는 건너뛸 수 없습니다. `hint`를 써 보세요"))
         }
         if !step.isChecked || c.stepOptional || c.stepPassed {
             try c.next()
@@ -218,8 +235,10 @@ struct SkipCommand: ShellCommand {
         }
         for l in step.solutionLines(for: c.engine) { c.runVisibly(l) }
         if c.evaluate(reason: .skip)?.passed != true {
-            c.say(c.tr("The solution did not pass here (the engine may differ); type `next` to go on anyway.",
-                       "여기서는 답이 통과하지 못했습니다 (엔진 상태가 다를 수 있습니다). 그래도 `next`로 넘어갈 수 있습니다."))
+            c.say(
+                c.tr(
+                    "The solution did not pass here (the engine may differ); type `next` to go on anyway.",
+                    "여기서는 답이 통과하지 못했습니다 (엔진 상태가 다를 수 있습니다). 그래도 `next`로 넘어갈 수 있습니다."))
             c.stepOptional = true
         }
     }
@@ -227,7 +246,8 @@ struct SkipCommand: ShellCommand {
 
 /// `check`: evaluate the step now and say what is missing.
 struct CheckCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Check this step now and say what is missing.")
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Check this step now and say what is missing.")
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         let (_, step) = try c.requireLesson()
@@ -245,36 +265,44 @@ struct CheckCommand: ShellCommand {
 
 /// `retry`: run the step's setup again. (Named `retry` because `reset` is the simulator's.)
 struct RetryCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Set this step up again (re-run its setup).")
+    static let configuration = CommandConfiguration(
+        commandName: "retry", abstract: "Set this step up again (re-run its setup).")
     func run(in session: Session) throws { try CourseSession.of(session).retry() }
 }
 
 /// `play`: experiment freely; checks pause until `resume`.
 struct PlayCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "play", abstract: "Experiment freely; checks pause until `resume`.")
+    static let configuration = CommandConfiguration(
+        commandName: "play", abstract: "Experiment freely; checks pause until `resume`.")
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         _ = try c.requireLesson()
         c.setPlaying(true)
-        c.say(c.tr("Play mode: try anything, nothing is checked. `resume` brings you back to the step.",
-                   "자유 실험 모드입니다. 무엇이든 해 보세요. 검사는 하지 않습니다. `resume`으로 단계에 돌아옵니다."))
+        c.say(
+            c.tr(
+                "Play mode: try anything, nothing is checked. `resume` brings you back to the step.",
+                "자유 실험 모드입니다. 무엇이든 해 보세요. 검사는 하지 않습니다. `resume`으로 단계에 돌아옵니다."))
     }
 }
 
 /// `resume`: back from play mode, or resume the saved lesson.
 struct ResumeCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Come back from play mode, or resume your saved lesson.")
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Come back from play mode, or resume your saved lesson.")
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         if c.lesson != nil {
             c.setPlaying(false)
-            c.say(c.tr("Back to the step; checks are on again (`retry` sets it up afresh).",
-                       "단계로 돌아왔습니다. 다시 검사합니다 (`retry`로 처음부터 준비할 수 있습니다)."))
+            c.say(
+                c.tr(
+                    "Back to the step; checks are on again (`retry` sets it up afresh).",
+                    "단계로 돌아왔습니다. 다시 검사합니다 (`retry`로 처음부터 준비할 수 있습니다)."))
             if let step = c.step { c.say(step.text[c.language]) }
             return
         }
         guard let last = c.progress.last, let l = try c.course().lesson(last) else {
-            throw ShellError.usage(c.tr("nothing to resume; `lessons` lists the lessons", "이어 할 레슨이 없습니다. `lessons`로 목록을 보세요"))
+            throw ShellError.usage(
+                c.tr("nothing to resume; `lessons` lists the lessons", "이어 할 레슨이 없습니다. `lessons`로 목록을 보세요"))
         }
         try c.start(l, at: -1)
     }
@@ -282,7 +310,8 @@ struct ResumeCommand: ShellCommand {
 
 /// `lang ko|en`: the course language (saved).
 struct LangCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "lang", abstract: "Choose the course language: ko or en.")
+    static let configuration = CommandConfiguration(
+        commandName: "lang", abstract: "Choose the course language: ko or en.")
     @Argument(help: "ko or en.") var language: String?
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
@@ -302,16 +331,19 @@ struct LangCommand: ShellCommand {
 
 /// `answer N`: answer a prediction step.
 struct AnswerCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "answer", abstract: "Answer a prediction question with its number.")
+    static let configuration = CommandConfiguration(
+        commandName: "answer", abstract: "Answer a prediction question with its number.")
     @Argument(help: "The number of your choice.") var choice: Int
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         let (_, step) = try c.requireLesson()
         guard step.kind == .predict, let right = step.answer, step.choices.indices.contains(right) else {
-            throw ShellError.usage(c.tr("this step is not a question; `where` shows what it asks", "이 단계는 질문이 아닙니다. `where`로 확인하세요"))
+            throw ShellError.usage(
+                c.tr("this step is not a question; `where` shows what it asks", "이 단계는 질문이 아닙니다. `where`로 확인하세요"))
         }
         guard choice >= 1, choice <= step.choices.count else {
-            throw ShellError.usage(c.tr("choose a number from 1 to \(step.choices.count)", "1부터 \(step.choices.count) 사이의 번호를 고르세요"))
+            throw ShellError.usage(
+                c.tr("choose a number from 1 to \(step.choices.count)", "1부터 \(step.choices.count) 사이의 번호를 고르세요"))
         }
         if choice - 1 != right {
             c.say(c.tr("Not quite — the answer is \(right + 1).", "아쉽지만 답은 \(right + 1)번입니다."), style: .yellow)
@@ -344,7 +376,8 @@ struct ProgressCommand: ShellCommand {
         case (nil, _), ("show", _):
             session.output.line("progress: \(c.store.file.path)")
             for (id, e) in c.progress.lessons.sorted(by: { $0.key < $1.key }) {
-                session.output.line("  \(id): v\(e.version), done \(e.done.count), skipped \(e.skipped.count), at \(e.current ?? "-")")
+                session.output.line(
+                    "  \(id): v\(e.version), done \(e.done.count), skipped \(e.skipped.count), at \(e.current ?? "-")")
             }
         case ("export", let file?):
             try ProgressStore.write(c.progress, to: URL(fileURLWithPath: file))
@@ -359,14 +392,19 @@ struct ProgressCommand: ShellCommand {
             }
             c.progress = merged
             c.save()
-            session.output.line(c.tr("imported \(other.lessons.count) lessons from \(file)", "\(file)에서 레슨 \(other.lessons.count)개를 가져왔습니다"))
+            session.output.line(
+                c.tr(
+                    "imported \(other.lessons.count) lessons from \(file)",
+                    "\(file)에서 레슨 \(other.lessons.count)개를 가져왔습니다"))
         case ("forget", let what?):
             let any = c.progress.forget(what == "all" ? nil : what)
             c.save()
-            session.output.line(any ? c.tr("forgotten: \(what)", "지웠습니다: \(what)") : c.tr("no progress for \(what)", "\(what)의 진행 상황이 없습니다"))
+            session.output.line(
+                any
+                    ? c.tr("forgotten: \(what)", "지웠습니다: \(what)")
+                    : c.tr("no progress for \(what)", "\(what)의 진행 상황이 없습니다"))
         default:
             throw ShellError.usage("use: progress [show] | export FILE | import FILE | forget LESSON|all")
         }
     }
 }
-

@@ -519,11 +519,13 @@ public final class CourseSession {
         case .tracefs:
             return report.tracefsUsable
                 ? nil
-                : report.survey.isRoot ? "tracefs (a kernel with CONFIG_TRACING)" : "tracefs (needs root to mount and use it)"
+                : report.survey.isRoot
+                    ? "tracefs (a kernel with CONFIG_TRACING)" : "tracefs (needs root to mount and use it)"
         case .swap:
             return report.swapCapable
                 ? nil
-                : report.survey.isRoot ? "swap (/proc/swaps could not be read)" : "swap (root, to add a swapfile; or swapon)"
+                : report.survey.isRoot
+                    ? "swap (/proc/swaps could not be read)" : "swap (root, to add a swapfile; or swapon)"
         }
     }
 }

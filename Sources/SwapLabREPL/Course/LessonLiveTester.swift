@@ -57,7 +57,9 @@ public enum LiveLessonTester {
                     report.failed += 1
                     line = "✗ FAIL \(name) (\(time)): \(problem)"
                 } else {
-                    line = "✓ PASS \(name) (\(time))" + (r.observed.isEmpty ? "" : ": " + r.observed.joined(separator: ", "))
+                    line =
+                        "✓ PASS \(name) (\(time))"
+                        + (r.observed.isEmpty ? "" : ": " + r.observed.joined(separator: ", "))
                 }
                 report.lines.append(line)
                 output.line(line)
@@ -83,7 +85,8 @@ public enum LiveLessonTester {
         }
         let t0 = Syscall.monotonicSeconds()
         let before = LiveMachineState.read()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-live-test-\(getpid())-\(UUID())")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swaplab-live-test-\(getpid())-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = Output(capturingWidth: 100)
         let session = Session(output: out, stateDirectory: dir)
@@ -114,11 +117,13 @@ public enum LiveLessonTester {
                 var why: String?
                 do { timeline = try session.currentTimeline() } catch { why = "\(error)" }
                 return Checker.evaluate(
-                    expect, input: CheckInput(timeline: timeline, timelineProblem: why, windowStart: start, output: output))
+                    expect,
+                    input: CheckInput(timeline: timeline, timelineProblem: why, windowStart: start, output: output))
             }
             let early = check("")
             if early.passed {
-                problem = "the check already passes right after setup (\(observed(early).joined(separator: ", "))); "
+                problem =
+                    "the check already passes right after setup (\(observed(early).joined(separator: ", "))); "
                     + "the step teaches nothing"
                 break run
             }
@@ -141,7 +146,8 @@ public enum LiveLessonTester {
         let cleanup = out.takeCaptured()
         let after = LiveMachineState.read()
         if after != before {
-            let left = "the step left the machine changed: before \(before), after \(after); cleanup said: \(trimmed(cleanup))"
+            let left =
+                "the step left the machine changed: before \(before), after \(after); cleanup said: \(trimmed(cleanup))"
             problem = problem.map { $0 + "; and " + left } ?? left
         }
         result.problem = problem
@@ -181,7 +187,9 @@ public struct LiveMachineState: Equatable, CustomStringConvertible, Sendable {
         for n in sysctlNames { s[n] = (try? Sysctl.read(n)) ?? "?" }
         let tracefs = Mount.read().filter { $0.type == "tracefs" }.map(\.mountPoint)
         let instances = tracefs.flatMap { t in
-            ((try? FileManager.default.contentsOfDirectory(atPath: t + "/instances")) ?? []).filter { $0.hasPrefix("swaplab-") }
+            ((try? FileManager.default.contentsOfDirectory(atPath: t + "/instances")) ?? []).filter {
+                $0.hasPrefix("swaplab-")
+            }
         }
         return LiveMachineState(
             sysctls: s, swaps: ((try? Swaps.read()) ?? []).map(\.path).sorted(), tracefsMounts: tracefs.sorted(),

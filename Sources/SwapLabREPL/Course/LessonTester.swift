@@ -48,12 +48,16 @@ public enum LessonTester {
             var timeline: Timeline?
             var problem: String?
             do { timeline = try session.currentTimeline() } catch { problem = "\(error)" }
-            return Checker.evaluate(expect, input: CheckInput(timeline: timeline, timelineProblem: problem,
-                                                              windowStart: start, output: output))
+            return Checker.evaluate(
+                expect,
+                input: CheckInput(
+                    timeline: timeline, timelineProblem: problem,
+                    windowStart: start, output: output))
         }
         if check("").passed { return "the check already passes right after setup; the step teaches nothing" }
         for line in step.solutionLines(for: .sim) where !shell.execute(line) {
-            return "solution line '\(line)' failed: \(out.takeCaptured().trimmingCharacters(in: .whitespacesAndNewlines))"
+            return
+                "solution line '\(line)' failed: \(out.takeCaptured().trimmingCharacters(in: .whitespacesAndNewlines))"
         }
         let after = check(out.takeCaptured())
         if let f = after.firstFailure { return "after the solution the check fails: \(f.feedback(.en))" }

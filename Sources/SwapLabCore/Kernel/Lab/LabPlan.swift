@@ -122,8 +122,10 @@ public enum LabPlan {
         free: Int64, wakePoint: Int64, extra: Int64, hugePageSize: Int64, hogLeft: Int64,
         topUpAbove: Int64 = 2 << 30, room: Int64 = 1 << 30
     ) -> Round {
-        let balloon = free - wakePoint > topUpAbove ? balloonPages(
-            free: free, wakePoint: wakePoint, room: room, hugePageSize: hugePageSize) : 0
+        let balloon =
+            free - wakePoint > topUpAbove
+            ? balloonPages(
+                free: free, wakePoint: wakePoint, room: room, hugePageSize: hugePageSize) : 0
         let distance = max(0, free - balloon * hugePageSize - wakePoint)
         let want = (distance + extra + mib - 1) / mib * mib
         let hog = max(0, min(want, hogLeft / mib * mib))

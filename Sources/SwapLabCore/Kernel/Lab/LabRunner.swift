@@ -463,7 +463,8 @@ public final class LabRunner: @unchecked Sendable {
         say(
             "balloon: \(held > 0 ? "+" : "")\(now - held) of \(pages) huge pages (\(mib((now - held) * hugePageSize)) MiB"
                 + (held > 0 ? ", \(mib(now * hugePageSize)) MiB in all" : "") + ") in "
-                + "\(ms(Syscall.monotonicSeconds() - t0)) ms" + (now - held < pages ? "; the kernel granted fewer" : ""))
+                + "\(ms(Syscall.monotonicSeconds() - t0)) ms" + (now - held < pages ? "; the kernel granted fewer" : "")
+        )
         mark("balloon \(now) huge pages")
         return now - held
     }
@@ -633,7 +634,8 @@ public final class LabRunner: @unchecked Sendable {
                 ? LabPlan.hogExtra(wakePoint: wp.wakePoint.bytes, floor: floor) : LabRunner.gib / 2
             // Before the first hog free memory is whole 2 MiB blocks, so a top-up is safe close to the wake point;
             // after reclaim only far from it (see `LabPlan.round`).
-            let topUp = round == 1 ? (balloonRoom + 256 * LabRunner.mib, balloonRoom) : (2 * LabRunner.gib, LabRunner.gib)
+            let topUp =
+                round == 1 ? (balloonRoom + 256 * LabRunner.mib, balloonRoom) : (2 * LabRunner.gib, LabRunner.gib)
             var plan = LabPlan.round(
                 free: wp.free.bytes, wakePoint: wp.wakePoint.bytes, extra: extra, hugePageSize: hugePageSize,
                 hogLeft: hogLeft, topUpAbove: topUp.0, room: topUp.1)
@@ -655,7 +657,9 @@ public final class LabRunner: @unchecked Sendable {
                     Double(fast) / fastSpeed + (rate > 0 ? Double(size - fast) / rate : 1) + LabRunner.sleepWait
                     + inSwap / (200 * Double(LabRunner.mib)) + 2
                 if size <= 0 || Syscall.monotonicSeconds() + expected > startTime + LabRunner.timeLimit {
-                    say("rounds: no time or room for round \(round) (the lab keeps within \(Int(LabRunner.timeLimit)) s)")
+                    say(
+                        "rounds: no time or room for round \(round) (the lab keeps within \(Int(LabRunner.timeLimit)) s)"
+                    )
                     round -= 1
                     break
                 }
@@ -693,7 +697,9 @@ public final class LabRunner: @unchecked Sendable {
             if st.shortfall(.wake) == nil && hogSwapBytes() >= LabStory.minimumSwapBytes && !kswapdAsleep() { break }
             if round >= LabRunner.maxRounds || hogLeft < 256 * LabRunner.mib { break }
             say(
-                "rounds: " + (st.roundsDone ? "less than \(mib(LabRunner.swapOutAim)) MiB of the hogs in swap" : "the story is short")
+                "rounds: "
+                    + (st.roundsDone
+                        ? "less than \(mib(LabRunner.swapOutAim)) MiB of the hogs in swap" : "the story is short")
                     + "; another round, sized from free memory now")
         }
         progressLine(total: nil, done: nil)
@@ -753,7 +759,8 @@ public final class LabRunner: @unchecked Sendable {
         guard let watchdog else { throw .failed("the watchdog is not running") }
         say(
             "hog \(round): \(mib(size)) MiB of random bytes"
-                + (rate > 0 ? " (\(mib(fast)) MiB at full speed, then \(mib(Int64(rate))) MiB/s)" : ", as fast as it can")
+                + (rate > 0
+                    ? " (\(mib(fast)) MiB at full speed, then \(mib(Int64(rate))) MiB/s)" : ", as fast as it can")
                 + "; kswapd should wake \(mib(wp.distance.bytes)) MiB in (free \(mib(wp.free.bytes)) MiB, wake point "
                 + "\(mib(wp.wakePoint.bytes)) MiB)")
         let hog: MemoryHog
@@ -802,7 +809,9 @@ public final class LabRunner: @unchecked Sendable {
         }
         resumeHog()
         mark("hog ready")
-        say("hog \(round): holds \(mib(size)) MiB (pid \(hog.pid), written in \(String(format: "%.1f", hog.fillSeconds ?? 0)) s)")
+        say(
+            "hog \(round): holds \(mib(size)) MiB (pid \(hog.pid), written in \(String(format: "%.1f", hog.fillSeconds ?? 0)) s)"
+        )
         // Let kswapd finish its cycle before the next round or the swap-in, unless the hog woke it and enough is in
         // swap already: what kswapd swaps out beyond that only lengthens the swap-in.
         let end = Syscall.monotonicSeconds() + LabRunner.sleepWait

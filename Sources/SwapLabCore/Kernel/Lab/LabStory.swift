@@ -60,7 +60,8 @@ public struct LabStory: Sendable, Equatable {
         firstHogWakeup = hog.first?.time
         wakeups = sorted.filter { $0.name == "mm_vmscan_wakeup_kswapd" }.count
         if let t = firstHogWakeup {
-            wakesAfterHogWakeup = sorted.filter { $0.name == "mm_vmscan_kswapd_wake" && $0.time >= t - Self.clockSlack }
+            wakesAfterHogWakeup =
+                sorted.filter { $0.name == "mm_vmscan_kswapd_wake" && $0.time >= t - Self.clockSlack }
                 .count
             sleepsAfterHogWakeup = sorted.filter { $0.name == "mm_vmscan_kswapd_sleep" && $0.time > t }.count
         }
@@ -83,7 +84,9 @@ public struct LabStory: Sendable, Equatable {
             if wakesAfterHogWakeup == 0 { return "the hog woke kswapd, but no balance pass (kswapd_wake) followed" }
             return nil
         case .sleep:
-            guard firstHogWakeup != nil else { return "kswapd was not woken by the hog, so it could not go back to sleep" }
+            guard firstHogWakeup != nil else {
+                return "kswapd was not woken by the hog, so it could not go back to sleep"
+            }
             return sleepsAfterHogWakeup == 0
                 ? "kswapd did not go back to sleep after the hog woke it (no zone reached its high watermark in time)"
                 : nil

@@ -10,7 +10,9 @@ public enum NodeReclaimNudge {
     public static func clear(journal: RestoreJournal, root: SystemRoot = SystemRoot(), say: (String) -> Void) -> Bool {
         let survey = MachineSurvey.read(root: root)
         guard survey.cgroupMemory != .none, let mount = survey.cgroupMemoryMountPoint else {
-            say("  no memory cgroup controller is mounted; node_unreclaimable clears at the next reclaim that makes progress")
+            say(
+                "  no memory cgroup controller is mounted; node_unreclaimable clears at the next reclaim that makes progress"
+            )
             return false
         }
         let dir = "\(mount)/swaplab-nudge-\(Syscall.processID)"
@@ -38,7 +40,8 @@ public enum NodeReclaimNudge {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = [
-            "-c", "echo $$ > \"$1/cgroup.procs\" && exec dd if=/dev/zero of=\"$2\" bs=1M count=64 conv=fsync status=none",
+            "-c",
+            "echo $$ > \"$1/cgroup.procs\" && exec dd if=/dev/zero of=\"$2\" bs=1M count=64 conv=fsync status=none",
             "sh", dir, file,
         ]
         do {
@@ -56,7 +59,10 @@ public enum NodeReclaimNudge {
             say("  \(force.0): \(error)")
         }
         let still = ((try? ZoneinfoParser.read(root: root))?.nodes ?? []).filter { $0.unreclaimable == true }
-        say(still.isEmpty ? "  node_unreclaimable cleared" : "  node_unreclaimable is still set; it clears at the next reclaim with progress")
+        say(
+            still.isEmpty
+                ? "  node_unreclaimable cleared"
+                : "  node_unreclaimable is still set; it clears at the next reclaim with progress")
         return still.isEmpty
     }
 }
