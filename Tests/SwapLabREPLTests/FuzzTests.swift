@@ -1,9 +1,9 @@
 import Foundation
 import Glibc
-import SwapLabCore
 import SwapLabTestSupport
 import Testing
 
+@testable import SwapLabCore
 @testable import SwapLabREPL
 
 /// Issue 14's proof: a seeded, deterministic fuzz of every place input enters — the shell's command parser (and the
@@ -329,17 +329,11 @@ enum Memory {
 
 // MARK: - Generating and mutating
 
-/// A small deterministic generator (SplitMix64).
+/// A small deterministic generator: the simulator's SplitMix64, with the picks the fuzzer needs.
 struct FuzzRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
     mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
     mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
