@@ -11,8 +11,13 @@ public enum ChartTransitions {
     /// same timeline: its kswapd and direct-reclaim spans are used instead of finding them again.
     public static func recent(in timeline: Timeline, limit: Int = 4, chart: ChartData? = nil) -> [Item] {
         var items: [Item] = []
-        // Watermark crossings per zone: compare each sample with the one before.
-        for (a, b) in zip(timeline.samples, timeline.samples.dropFirst()) {
+        // Watermark crossings per zone: compare each sample with the one before, from the newest pair back, until
+        // `limit` crossings are found (older ones cannot be among the last `limit` transitions); then in time order.
+        let samples = timeline.samples
+        for i in samples.indices.dropFirst().reversed() {
+            if items.count >= limit { break }
+            let (a, b) = (samples[i - 1], samples[i])
+            var pair: [Item] = []
             for z in b.zones {
                 guard let p = a.zone(z.zone, node: z.node), z.high.count > 0 else { continue }
                 // Most pairs cross nothing: the words are made only for a crossing (watch redraws at 10 Hz).
@@ -23,20 +28,22 @@ public enum ChartTransitions {
                 let name = "\(z.zone.rawValue) free"
                 func mib(_ v: Pages) -> String { ChartFormat.mebibytes(Double(v.count)) + " MiB" }
                 if p.free >= z.low && z.free < z.low {
-                    items.append(Item(time: b.time, text: "\(name) fell below low (\(mib(z.low)))"))
+                    pair.append(Item(time: b.time, text: "\(name) fell below low (\(mib(z.low)))"))
                 }
                 if p.free >= z.min && z.free < z.min {
-                    items.append(Item(time: b.time, text: "\(name) fell below min (\(mib(z.min)))"))
+                    pair.append(Item(time: b.time, text: "\(name) fell below min (\(mib(z.min)))"))
                 }
                 if p.free < z.high && z.free >= z.high {
-                    items.append(Item(time: b.time, text: "\(name) rose above high (\(mib(z.high)))"))
+                    pair.append(Item(time: b.time, text: "\(name) rose above high (\(mib(z.high)))"))
                 }
             }
+            items.insert(contentsOf: pair, at: 0)
         }
         let (cycles, inferred) =
             chart.map { ($0.kswapd, $0.kswapdInferred) }
             ?? {
-                let c = ChartData.kswapdCycles(timeline: timeline, node: 0); return (c.0, c.2)
+                let c = ChartData.kswapdCycles(timeline: timeline, node: 0)
+                return (c.0, c.2)
             }()
         let how = inferred ? " (inferred from pgscan_kswapd)" : ""
         for c in cycles {
