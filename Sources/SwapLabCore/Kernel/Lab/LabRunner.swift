@@ -868,6 +868,9 @@ public final class LabRunner: @unchecked Sendable {
 
     private func summarize() {
         let r = result
+        // Stopped before the first hog (no root, no tracefs, a setup step refused): nothing was measured, and the
+        // error that ends the command says why.
+        guard r.rounds > 0 else { return }
         say(
             "summary: \(r.rounds) round(s); kswapd was woken \(r.wakeupKswapd) time(s) (\(r.hogWakeupKswapd) by the hog), "
                 + "ran \(r.kswapdWake) balance pass(es), slept \(r.kswapdSleep) time(s); direct reclaim \(r.directReclaim); "
