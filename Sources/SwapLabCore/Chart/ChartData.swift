@@ -200,13 +200,48 @@ public struct ChartData: Sendable {
         }
     }
 
+    /// The counters the chart reads from one sample, looked up once: `watch` keeps them for samples it has already
+    /// seen instead of looking each one up again ten times a second.
+    public struct SampleCounters: Sendable {
+        public var time: Double
+        /// `pgscan_kswapd` (0 when the sample has none).
+        public var pgscanKswapd: Int64
+        /// Σ of the `allocstall` counters the sample has.
+        public var allocstall: Int64
+        /// `pswpout`, nil when the sample has none (no swap lane then).
+        public var pswpout: Int64?
+        /// `pswpin` (0 when the sample has none).
+        public var pswpin: Int64
+
+        /// The values of `sample`.
+        public init(_ sample: Sample) {
+            time = sample.time
+            pgscanKswapd = sample.counters["pgscan_kswapd"] ?? 0
+            allocstall = ChartData.allocstallCounters.reduce(Int64(0)) {
+                $0.saturatingAdd(sample.counters[$1] ?? 0)
+            }
+            pswpout = sample.counters["pswpout"]
+            pswpin = sample.counters["pswpin"] ?? 0
+        }
+    }
+
     /// Builds the chart data of `subject` from `timeline`; nil when the subject has no samples.
     public init?(
         timeline: Timeline, subject requested: ChartOptions.Subject, pageRange fixed: ClosedRange<Double>? = nil,
         timeRange: ClosedRange<Double>? = nil
     ) {
         guard let subject = ChartData.resolve(requested, in: timeline) else { return nil }
-        let points = ChartData.points(of: subject, in: timeline)
+        self.init(
+            timeline: timeline, resolved: subject, points: ChartData.points(of: subject, in: timeline),
+            counters: timeline.samples.map(SampleCounters.init), pageRange: fixed, timeRange: timeRange)
+    }
+
+    /// Builds the chart data of `subject` (not `.auto`) from `timeline`, given the subject's points and the
+    /// samples' counters already read (one per sample of `timeline`, in order); nil when there are no points.
+    public init?<C: RandomAccessCollection<SampleCounters>>(
+        timeline: Timeline, resolved subject: ChartOptions.Subject, points: [ChartPoint], counters: C,
+        pageRange fixed: ClosedRange<Double>?, timeRange: ClosedRange<Double>?
+    ) {
         guard !points.isEmpty else { return nil }
         self.points = points
         var node = 0
@@ -236,19 +271,24 @@ public struct ChartData: Sendable {
         let gaps = zip(points.dropFirst(), points).map { $0.time - $1.time }.sorted()
         sampleInterval = gaps.isEmpty ? nil : gaps[gaps.count / 2]
 
-        (kswapd, kswapdPasses, kswapdInferred) = ChartData.kswapdCycles(timeline: timeline, node: node)
-        (direct, directInferred) = ChartData.directReclaim(timeline: timeline)
-        swap = zip(timeline.samples, timeline.samples.dropFirst()).compactMap { a, b in
-            guard let o0 = a.counters["pswpout"], let o1 = b.counters["pswpout"] else { return nil }
-            let i0 = a.counters["pswpin"] ?? 0
-            let i1 = b.counters["pswpin"] ?? 0
-            return (a.time, b.time, Swift.max(0, o1.saturatingSubtract(o0)), Swift.max(0, i1.saturatingSubtract(i0)))
+        let counters = Array(counters)
+        (kswapd, kswapdPasses, kswapdInferred) = ChartData.kswapdCycles(
+            timeline: timeline, node: node, counters: counters)
+        (direct, directInferred) = ChartData.directReclaim(timeline: timeline, counters: counters)
+        swap = zip(counters, counters.dropFirst()).compactMap { a, b in
+            guard let o0 = a.pswpout, let o1 = b.pswpout else { return nil }
+            return (
+                a.time, b.time, Swift.max(0, o1.saturatingSubtract(o0)),
+                Swift.max(0, b.pswpin.saturatingSubtract(a.pswpin))
+            )
         }
     }
 
     /// kswapd cycles of node `node` from `mm_vmscan_kswapd_wake`/`mm_vmscan_kswapd_sleep`, or, with neither
     /// traced, from intervals in which `pgscan_kswapd` grew (inferred).
-    static func kswapdCycles(timeline: Timeline, node: Int) -> ([ChartSpan], Int, Bool) {
+    static func kswapdCycles(
+        timeline: Timeline, node: Int, counters: [SampleCounters]? = nil
+    ) -> ([ChartSpan], Int, Bool) {
         let events = timeline.events.filter {
             ($0.name == "mm_vmscan_kswapd_wake" || $0.name == "mm_vmscan_kswapd_sleep")
                 && ($0.intField("nid").map { Int($0) == node } ?? true)
@@ -274,14 +314,14 @@ public struct ChartData: Sendable {
             if let o = open { spans.append(o) }
             return (spans, passes, false)
         }
-        let scanned = timeline.samples.map { $0.counters["pgscan_kswapd"] ?? 0 }
+        let scanned = (counters ?? timeline.samples.map(SampleCounters.init)).map(\.pgscanKswapd)
         let spans = counterSpans(timeline.samples) { scanned[$1] > scanned[$0] }
         return (spans, 0, true)
     }
 
     /// Direct reclaim episodes from `mm_vmscan_direct_reclaim_begin`/`_end` paired per pid, or, with neither
     /// traced, intervals in which an `allocstall_*` counter grew (inferred).
-    static func directReclaim(timeline: Timeline) -> ([ChartSpan], Bool) {
+    static func directReclaim(timeline: Timeline, counters: [SampleCounters]? = nil) -> ([ChartSpan], Bool) {
         let events = timeline.events.filter {
             $0.name == "mm_vmscan_direct_reclaim_begin" || $0.name == "mm_vmscan_direct_reclaim_end"
         }
@@ -298,17 +338,11 @@ public struct ChartData: Sendable {
             for (_, s) in open { spans.append(ChartSpan(start: s, end: nil, startSeen: true)) }
             return (spans.sorted { $0.start < $1.start }, false)
         }
-        // Σ allocstall_* once per sample (not once per comparison), by the names the kernel can print that this
-        // timeline has (a live sample or a recording keeps the same counters throughout): `watch` redraws this ten
-        // times a second.
-        let names = allocstallCounters.filter { name in
-            timeline.samples.first?.counters[name] != nil || timeline.samples.last?.counters[name] != nil
-        }
-        let totals = timeline.samples.map { s in names.reduce(Int64(0)) { $0.saturatingAdd(s.counters[$1] ?? 0) } }
+        let totals = (counters ?? timeline.samples.map(SampleCounters.init)).map(\.allocstall)
         return (counterSpans(timeline.samples) { totals[$1] > totals[$0] }, true)
     }
 
-    /// Every `allocstall` counter /proc/vmstat can print: one per zone type since 4.19 (`TEXTS_FOR_ZONES` in
+    /// Every `allocstall` counter /proc/vmstat can print (summed per sample by `SampleCounters`): one per zone type since 4.19 (`TEXTS_FOR_ZONES` in
     /// mm/vmstat.c: `_dma`, `_dma32`, `_normal`, `_high`, `_movable`, `_device`), a single `allocstall` on 4.4.
     static let allocstallCounters = [
         "allocstall", "allocstall_dma", "allocstall_dma32", "allocstall_normal", "allocstall_high",
