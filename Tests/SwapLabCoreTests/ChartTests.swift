@@ -16,9 +16,9 @@ import Testing
 }
 
 extension ChartTests {
-    /// A course-shaped run built by hand (the simulator is being written in parallel): a 1 GiB zone, wsf 300,
-    /// an allocation draining free memory at 20 MiB/s from t=2 s, kswapd waking at low and sleeping at high,
-    /// pswpout growing while it runs. TODO at merge: add a snapshot of a real simulated course run.
+    /// A course-shaped run built by hand, so the chart's drawing is pinned apart from the simulator: a 1 GiB zone,
+    /// wsf 300, an allocation draining free memory at 20 MiB/s from t=2 s, kswapd waking at low and sleeping at
+    /// high, pswpout growing while it runs.
     static func courseShaped() -> Timeline {
         let min = Pages(bytes: 64 << 20)
         let low = Pages(bytes: 144 << 20)

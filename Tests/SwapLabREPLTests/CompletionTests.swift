@@ -3,7 +3,7 @@ import Testing
 
 @testable import SwapLabREPL
 
-/// A command shaped like the ones other parts add: a file option, an enum option, a flag, subcommand words.
+/// A command shaped like the shell's own: a file option, an enum option, a flag, subcommand words.
 private struct ExplainLike: ShellCommand, CompletionProvider {
     enum Language: String, ExpressibleByArgument, CaseIterable { case en, ko }
     static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain a trace.")

@@ -238,8 +238,8 @@ public struct ChartData: Sendable {
 
     /// Builds the chart data of `subject` (not `.auto`) from `timeline`, given the subject's points and the
     /// samples' counters already read (one per sample of `timeline`, in order); nil when there are no points.
-    public init?<C: RandomAccessCollection<SampleCounters>>(
-        timeline: Timeline, resolved subject: ChartOptions.Subject, points: [ChartPoint], counters: C,
+    public init?(
+        timeline: Timeline, resolved subject: ChartOptions.Subject, points: [ChartPoint], counters: [SampleCounters],
         pageRange fixed: ClosedRange<Double>?, timeRange: ClosedRange<Double>?
     ) {
         guard !points.isEmpty else { return nil }
@@ -271,7 +271,6 @@ public struct ChartData: Sendable {
         let gaps = zip(points.dropFirst(), points).map { $0.time - $1.time }.sorted()
         sampleInterval = gaps.isEmpty ? nil : gaps[gaps.count / 2]
 
-        let counters = Array(counters)
         (kswapd, kswapdPasses, kswapdInferred) = ChartData.kswapdCycles(
             timeline: timeline, node: node, counters: counters)
         (direct, directInferred) = ChartData.directReclaim(timeline: timeline, counters: counters)
