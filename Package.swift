@@ -5,20 +5,26 @@ let package = Package(
     name: "swaplab",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "swaplab", targets: ["swaplab"]),
-        .library(name: "SwapLabCore", targets: ["SwapLabCore"]),
+        .executable(name: "swaplab", targets: ["swaplab"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
-        // Model, Simulator, Kernel, Explainer, Chart, Course: folders by concern (DESIGN.md).
-        // The lessons are built into the library (BuiltInLessons.swift, generated from Lessons/ by the
+        // One target per layer of docs/DESIGN.md, so the compiler keeps its arrows:
+        // Model <- Simulator, Kernel, Analysis; Model + Analysis <- Explain; Model + Analysis + Yams <- Course;
+        // all of them <- REPL <- swaplab. Never Simulator <-> Kernel, never an engine from Analysis, Explain or Course.
+        .target(name: "SwapLabModel"),
+        .target(name: "SwapLabSimulator", dependencies: ["SwapLabModel"]),
+        .target(name: "SwapLabKernel", dependencies: ["SwapLabModel"]),
+        .target(name: "SwapLabAnalysis", dependencies: ["SwapLabModel"]),
+        .target(name: "SwapLabExplain", dependencies: ["SwapLabModel", "SwapLabAnalysis"]),
+        // The lessons are built into the course module (BuiltInLessons.swift, generated from Lessons/ by the
         // EmbedLessons plugin), so one copied binary carries the whole course.
         .target(
-            name: "SwapLabCore",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            name: "SwapLabCourse",
+            dependencies: ["SwapLabModel", "SwapLabAnalysis", .product(name: "Yams", package: "Yams")],
             plugins: ["EmbedLessons"]
         ),
         .executableTarget(name: "EmbedLessonsTool"),
@@ -32,7 +38,8 @@ let package = Package(
         .target(
             name: "SwapLabREPL",
             dependencies: [
-                "SwapLabCore", "CEditLine",
+                "SwapLabModel", "SwapLabSimulator", "SwapLabKernel", "SwapLabAnalysis", "SwapLabExplain",
+                "SwapLabCourse", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,24 +50,33 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "SwapLabTestSupport", dependencies: ["SwapLabCore"]),
+        .target(name: "SwapLabTestSupport", dependencies: ["SwapLabModel", "SwapLabKernel"]),
         // Benchmarks print timings side by side with their references; run with `swift run -c release swaplab-bench`.
         .executableTarget(
             name: "swaplab-bench",
-            dependencies: ["SwapLabCore", "SwapLabTestSupport"],
+            dependencies: [
+                "SwapLabModel", "SwapLabSimulator", "SwapLabKernel", "SwapLabAnalysis", "SwapLabExplain",
+                "SwapLabTestSupport",
+            ],
             path: "Benchmarks",
             // C programs the benchmarks compile at run time as references (cc -O2), not part of the target.
             exclude: ["reference"]
         ),
         .testTarget(
             name: "SwapLabCoreTests",
-            dependencies: ["SwapLabCore", "SwapLabTestSupport"],
+            dependencies: [
+                "SwapLabModel", "SwapLabSimulator", "SwapLabKernel", "SwapLabAnalysis", "SwapLabExplain",
+                "SwapLabCourse", "SwapLabREPL", "SwapLabTestSupport",
+            ],
             // Snapshot files the tests read by path (RECORD_SNAPSHOTS=1 rewrites them), not resources.
             exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "SwapLabREPLTests",
-            dependencies: ["SwapLabREPL", "SwapLabCore", "SwapLabTestSupport", "swaplab"],
+            dependencies: [
+                "SwapLabREPL", "SwapLabModel", "SwapLabSimulator", "SwapLabKernel", "SwapLabAnalysis",
+                "SwapLabExplain", "SwapLabCourse", "SwapLabTestSupport", "swaplab",
+            ],
             exclude: ["Snapshots"]
         ),
     ]

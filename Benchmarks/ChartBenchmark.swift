@@ -1,5 +1,9 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
 import SwapLabTestSupport
 
 /// `swaplab-bench chart [--write-recording FILE]`: the CPU one chart frame of the D6b run costs, as a share of one

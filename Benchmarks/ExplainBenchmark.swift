@@ -1,5 +1,9 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
 import SwapLabTestSupport
 
 /// `swaplab-bench explain`: `swaplab explain --trace FILE` on large traces (the fixture runs' traces, copied with

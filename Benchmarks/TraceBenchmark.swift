@@ -1,5 +1,9 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
 import SwapLabTestSupport
 
 /// `swaplab-bench trace`: trace_pipe parsing speed over the fixtures (the largest file several times) against the

@@ -1,5 +1,9 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
 import SwapLabTestSupport
 
 /// `swaplab-bench watch`: the live sampler's steady cost, one read + parse of /proc/zoneinfo and /proc/vmstat

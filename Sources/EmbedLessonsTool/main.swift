@@ -2,7 +2,7 @@ import Foundation
 
 // The build tool behind the EmbedLessons plugin: `EmbedLessonsTool LESSONS_DIR OUTPUT.swift` writes a Swift source
 // that declares `BuiltInLessons.files`, every file under LESSONS_DIR (hidden names skipped) by its path relative to
-// that folder, as string literals. SwapLabCore compiles it, so one copied binary carries the whole course.
+// that folder, as string literals. SwapLabCourse compiles it, so one copied binary carries the whole course.
 
 /// A Swift string literal holding `text` exactly: quotes, backslashes and control characters escaped.
 func swiftLiteral(_ text: String) -> String {
@@ -81,7 +81,7 @@ func generate() throws {
     }
     text += "    ]\n}\n"
     let outputURL = URL(fileURLWithPath: output)
-    // Rewrite only when the text changed, so an unchanged course does not recompile SwapLabCore.
+    // Rewrite only when the text changed, so an unchanged course does not recompile SwapLabCourse.
     if (try? String(contentsOf: outputURL, encoding: .utf8)) != text {
         try text.write(to: outputURL, atomically: true, encoding: .utf8)
     }

@@ -1,5 +1,10 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// Writes files so that a reader never sees half of one, through `UserFile.replace`: only a regular file or a new
 /// path, a temporary file beside it, then rename(2); the folder must exist.

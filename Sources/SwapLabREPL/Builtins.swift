@@ -1,5 +1,10 @@
 import ArgumentParser
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `quit`: leave the shell (also `exit`, Ctrl-D).
 struct QuitCommand: ShellCommand {

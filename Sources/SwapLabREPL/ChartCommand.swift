@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `chart`: free memory against min/low/high over time, with kswapd, direct-reclaim and swap lanes.
 struct ChartCommand: ShellCommand {

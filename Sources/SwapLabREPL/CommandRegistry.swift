@@ -1,5 +1,10 @@
 import ArgumentParser
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// Every command of the shell, with its group for `help`. To add a command: write a `ShellCommand`
 /// in its own file and add one line here.

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `explain [--since MARK] [--json] [--lang en|ko] [--trace FILE]`: what reclaim did in the current timeline, or
 /// in a captured `trace_pipe` text (any kernel 4.x–6.x), told as a short narrative or as JSON.

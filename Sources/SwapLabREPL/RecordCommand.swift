@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `record FILE`: save the current timeline as a swaplab-timeline JSON Lines file (docs/recording.md).
 struct RecordCommand: ShellCommand {

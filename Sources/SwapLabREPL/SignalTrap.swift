@@ -1,5 +1,10 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// The process's signal handlers, in one place: SIGINT sets the session's interrupt flag (Ctrl-C stops the running
 /// command, or drops the line at the prompt); SIGTERM and SIGHUP ask the shell to end cleanly, so the exit hooks

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `machine [options]`: (re)creates the simulated machine.
 struct MachineCommand: ShellCommand {

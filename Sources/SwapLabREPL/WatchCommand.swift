@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `watch`: the chart, each zone against its watermarks, counter deltas, PSI and the latest transitions,
 /// redrawn every interval until Ctrl-C. A replayed recording plays back at its own pace.

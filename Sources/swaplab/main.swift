@@ -1,5 +1,10 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 import SwapLabREPL
 
 // `swaplab __hog …` is the memory hog's child process (see MemoryHog); it never reaches the shell.

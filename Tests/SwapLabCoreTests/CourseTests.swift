@@ -2,7 +2,13 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
+@testable import SwapLabREPL
 
 /// Builds files in a fresh temporary folder.
 func tempDir(_ name: String = "course") -> URL {

@@ -2,7 +2,12 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
 
 /// The lab's arithmetic against live-lab.md's numbers for the 24 GiB 6.18 machine and the captured files
 /// (expected values worked out by hand from the files' numbers, written in the comments).

@@ -2,7 +2,12 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
 
 /// Issue 14, "lessons are data, not scripts": the loader (not only lint) refuses commands outside the allow-list,
 /// files outside the lesson folder, YAML that expands (aliases), out-of-range answers, and input patterns that

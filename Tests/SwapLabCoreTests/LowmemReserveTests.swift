@@ -2,7 +2,12 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
 
 /// One zone of a captured /proc/zoneinfo: node, zone, min/low/high, managed and the `protection:` row.
 struct CapturedZone {

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
 
 /// Reading a simulated timeline the way a lesson check would: events, and the sample taken at each event.
 struct TimelineReader {

@@ -2,7 +2,12 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
 
 /// `explain --trace` streams: the trace file is read in chunks (`TraceFile`), each event goes through a
 /// `ReclaimAnalyzer`, and nothing else is kept. Against every fixture trace, the streamed events and report equal

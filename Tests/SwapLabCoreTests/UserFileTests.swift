@@ -2,7 +2,13 @@ import Foundation
 import Glibc
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
+@testable import SwapLabREPL
 
 /// Issue 14, safe file writes: swaplab replaces only a regular file or a missing path (checked with lstat, links
 /// never followed), never creates an export's folder, and reads only regular files of bounded size.

@@ -2,7 +2,12 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
 
 /// The order-0 wake point of a user allocation against the numbers live-lab.md states for the 24 GiB 6.18
 /// machine, and against the captured zoneinfo snapshots (expected sums written out from the files' numbers).

@@ -1,6 +1,11 @@
 import Foundation
 import Glibc
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 import Testing
 
 @testable import SwapLabREPL

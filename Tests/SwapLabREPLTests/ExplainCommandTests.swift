@@ -1,5 +1,10 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 import SwapLabREPL
 import SwapLabTestSupport
 import Testing

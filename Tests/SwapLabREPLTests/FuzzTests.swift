@@ -3,7 +3,12 @@ import Glibc
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
 @testable import SwapLabREPL
 
 /// Issue 14's proof: a seeded, deterministic fuzz of every place input enters — the shell's command parser (and the

@@ -2,7 +2,12 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabCore
+@testable import SwapLabModel
+@testable import SwapLabSimulator
+@testable import SwapLabKernel
+@testable import SwapLabAnalysis
+@testable import SwapLabExplain
+@testable import SwapLabCourse
 @testable import SwapLabREPL
 
 /// The course's live steps on this kernel (`lessons test --live`): the CI proof that every live step fails after

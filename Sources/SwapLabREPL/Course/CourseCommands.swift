@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `lessons [QUERY]`, `lessons lint`, `lessons test [--live] [ID]`: the menu with progress marks, the linter, the
 /// solvers (the simulator steps; with `--live`, the live steps on this machine's kernel).

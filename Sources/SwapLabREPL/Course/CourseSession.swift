@@ -1,5 +1,10 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// The course inside a shell: the loaded lessons, the lesson and step in progress, the saved progress, and the
 /// tutor's voice (text set apart with `│ `, wrapped by display width, paced in interactive mode).

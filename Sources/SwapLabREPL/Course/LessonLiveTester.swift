@@ -1,5 +1,10 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `lessons test --live [ID]`: proves every live step on this machine's kernel. For each step that has live lines,
 /// in a fresh session on the live engine: its live setup runs, its expectation must FAIL (it reads a window that

@@ -1,5 +1,10 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `lessons test`: proves every checked step solvable on the simulator. For each step, in a fresh session and
 /// shell, the expectation must FAIL after the setup and PASS after the solution (rustlings `dev check`,

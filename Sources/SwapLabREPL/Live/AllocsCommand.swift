@@ -1,5 +1,10 @@
 import ArgumentParser
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `allocs [--json]`: the live hogs with their RSS and swap.
 struct AllocsCommand: ShellCommand {

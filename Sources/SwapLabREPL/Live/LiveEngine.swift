@@ -1,5 +1,10 @@
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// The live engine's state in a session: the restore journal, the tracefs instance, the hogs, and the command
 /// bodies that act on this machine (`alloc`, `touch`, `release`, `allocs`, `trace …`, `swap …`). Each method prints

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `status`, `vmstat`, `events` and `mark` on the live engine: the same commands and `--json` shapes as on the
 /// simulator, read from this machine's /proc and the private trace instance.

@@ -1,5 +1,10 @@
 import ArgumentParser
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `swap [--json]`, `swap on SIZE`, `swap off`: this machine's swap devices, and a swapfile swaplab manages.
 struct SwapCommand: ShellCommand {

@@ -1,5 +1,10 @@
 import ArgumentParser
-import SwapLabCore
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabKernel
+import SwapLabAnalysis
+import SwapLabExplain
+import SwapLabCourse
 
 /// `trace on|off|show|stats`: vmscan and oom events from this kernel, in a private tracefs instance.
 struct TraceCommand: ShellCommand {

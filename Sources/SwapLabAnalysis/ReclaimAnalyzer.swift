@@ -1,0 +1,489 @@
+import SwapLabModel
+/// Reads trace events one at a time and keeps what `ReclaimReport` needs: counts per event name, the open
+/// kswapd cycle and open direct-reclaim episode of each node and task, a summary per kswapd cycle, the OOM kills,
+/// and the distribution of stalls. Memory grows with distinct tasks, nodes and stall lengths, never with the lines
+/// read, and is bounded for cycles and kills: the first `keptCycles` cycles and `keptKills` kills are kept in full,
+/// the rest added up (`CycleTotals`, `moreOOMKills`), so a trace file of any size streams through it
+/// (`explain --trace`).
+///
+/// The rules are `ReclaimExplainer`'s (`reference/kernel.md` §2–§3, `reference/live-lab.md` §2, §6): a cycle
+/// starts at the first `mm_vmscan_kswapd_wake` after a `mm_vmscan_kswapd_sleep` (`kswapd()` emits a wake before
+/// every `balance_pgdat()` pass); `mm_vmscan_wakeup_kswapd` (`wakeup_kswapd()`, in the waker's context) names who
+/// woke it; direct reclaim begin/end pair per `try_to_free_pages()` call by pid; `mm_vmscan_reclaim_pages` from a
+/// task other than kswapd is not kswapd's work. Samples, when the timeline has them, are read at the end
+/// (`report(samples:markers:)`): the wake and sleep checks look up the samples around each cycle.
+///
+/// Numbers from payloads are bounded where they enter (issue 14): page counts (`nr_reclaimed`) 0…`Limits.maxPages`,
+/// `anon-rss` 0…`Limits.maxBytes`, nodes `Limits.kernelNodes`, orders 0…63; a value outside is not used and is
+/// counted (`ReclaimReport.ignoredValues`). Totals add up saturating at `Int64.max` (`ReclaimReport.Note.cappedTotals`
+/// says so); counts grow by one per line and cannot overflow. Times come from `TraceLineParser`, finite and at most
+/// 2^64: a step back in time larger than `clockStepTolerance` is counted (`backwardSteps`), and a duration across
+/// one is not computed.
+public struct ReclaimAnalyzer: Sendable {
+    /// Counters whose deltas are reported per cycle and for the whole timeline (exact /proc/vmstat names).
+    public static let reportedCounters = [
+        "pswpout", "pswpin", "pgsteal_kswapd", "pgsteal_direct", "pgscan_kswapd", "pgscan_direct", "pgsteal_anon",
+        "pgsteal_file", "pageoutrun", "allocstall_dma32", "allocstall_normal", "allocstall_movable", "oom_kill",
+        "kswapd_low_wmark_hit_quickly", "kswapd_high_wmark_hit_quickly",
+    ]
+
+    /// Cycles kept in full in a report (the JSON lists them; the narrative tells the first few); later ones are
+    /// added up in `ReclaimReport.moreCycles`.
+    public static let keptCycles = 1000
+    /// OOM kills kept in full; later ones are counted in `ReclaimReport.moreOOMKills`.
+    public static let keptKills = 1000
+    /// Task names kept for `mm_vmscan_reclaim_pages` lines from other tasks.
+    public static let keptComms = 8
+    /// The largest order a page allocation can ask for and still be a shift of a page count.
+    public static let maxOrder = 63
+    /// How far back in time one event may be from the one before it and still be in order: `trace_pipe` merges the
+    /// per-CPU buffers by timestamp, and only the CPUs' clocks differing (`trace_clock=local`) makes a line step back,
+    /// by microseconds (`reference/live-lab.md` §6). 10 ms is far more than that and far less than a kswapd cycle.
+    public static let clockStepTolerance = 0.010
+
+    /// Events consumed.
+    public private(set) var eventCount = 0
+    /// Times of the first and the last event consumed (in the order given, as `Timeline.span` takes them).
+    public private(set) var firstEventTime: Double?
+    public private(set) var lastEventTime: Double?
+    /// The earliest and the latest time of any event consumed.
+    public private(set) var earliestEventTime: Double?
+    public private(set) var latestEventTime: Double?
+    /// Events more than `clockStepTolerance` earlier than the event before them, and the largest such step.
+    public private(set) var backwardSteps = 0
+    public private(set) var largestStepBack = 0.0
+    /// Payload values outside the ranges above, not used.
+    public private(set) var ignoredValues = 0
+
+    /// Event name → index into `nameCounts` and `nameKinds`: one dictionary lookup per event, then a switch on
+    /// the kind instead of comparing the name with every event the analysis reads.
+    private var nameIndex: [String: Int] = [:]
+    private var names: [String] = []
+    private var nameCounts: [Int] = []
+    private var nameKinds: [Kind] = []
+
+    /// The events the analysis reads.
+    private enum Kind: Sendable {
+        case kswapdWake, kswapdSleep, wakeupKswapd, writeFolio, shrinkInactive, reclaimPages, directBegin, directEnd
+        case markVictim, other
+
+        init(_ name: String) {
+            switch name {
+            case "mm_vmscan_kswapd_wake": self = .kswapdWake
+            case "mm_vmscan_kswapd_sleep": self = .kswapdSleep
+            case "mm_vmscan_wakeup_kswapd": self = .wakeupKswapd
+            case "mm_vmscan_write_folio", "mm_vmscan_writepage": self = .writeFolio
+            case "mm_vmscan_lru_shrink_inactive": self = .shrinkInactive
+            case "mm_vmscan_reclaim_pages": self = .reclaimPages
+            case "mm_vmscan_direct_reclaim_begin": self = .directBegin
+            case "mm_vmscan_direct_reclaim_end": self = .directEnd
+            case "mark_victim": self = .markVictim
+            default: self = .other
+            }
+        }
+    }
+    /// The number of cycles kept in full (`keptCycles` unless a test asks for fewer).
+    private let keep: Int
+    /// nid → index into `cycles` of the node's open cycle, when that cycle is kept.
+    private var open: [Int: Int] = [:]
+    /// nid → the node's open cycle, when it started after the kept ones: added to `moreCycles` when it ends.
+    private var openBeyond: [Int: KswapdCycle] = [:]
+    private var cycles: [KswapdCycle] = []
+    private var moreCycles = CycleTotals()
+    /// Wake-ups seen while the node had no open cycle: they belong to the next one (the first few, and how many).
+    private var pendingWakers: [Int: (wakers: [Waker], count: Int)] = [:]
+    /// pid → the begin of its open direct-reclaim episode.
+    private var directOpen: [Int: (time: Double, comm: String)] = [:]
+    private var direct = DirectReclaimSummary()
+    private var directTasks: [String: Int] = [:]
+    private var directTaskOrder: [String] = []
+    private var oomKills: [OOMKill] = []
+    private var moreOOMKills = 0
+    private var otherReclaimPages = OtherReclaim()
+
+    public init() { keep = Self.keptCycles }
+
+    /// An analyzer that keeps `keepCycles` cycles in full (tests of the summary).
+    public init(keepCycles: Int) { keep = max(0, keepCycles) }
+
+    /// Takes one event, in the order the trace printed it.
+    public mutating func consume(_ e: TraceEvent) {
+        eventCount += 1
+        if let last = lastEventTime, e.time < last - Self.clockStepTolerance {
+            backwardSteps += 1
+            largestStepBack = max(largestStepBack, last - e.time)
+        }
+        if firstEventTime == nil { firstEventTime = e.time }
+        lastEventTime = e.time
+        earliestEventTime = min(earliestEventTime ?? e.time, e.time)
+        latestEventTime = max(latestEventTime ?? e.time, e.time)
+        let index: Int
+        if let i = nameIndex[e.name] {
+            index = i
+        } else {
+            index = names.count
+            nameIndex[e.name] = index
+            names.append(e.name)
+            nameCounts.append(0)
+            nameKinds.append(Kind(e.name))
+        }
+        nameCounts[index] += 1
+        switch nameKinds[index] {
+        case .kswapdWake:
+            guard let nid = node(e.intField("nid") ?? Int64(Self.kswapdNode(e.comm) ?? 0)) else { break }
+            let order = self.order(e.intField("order") ?? 0)
+            if !updateOpenCycle(
+                nid,
+                { c in
+                    c.passes += 1
+                    if let order, !c.orders.contains(order) { c.orders.append(order) }
+                })
+            {
+                var c = KswapdCycle(nid: nid, wake: e.time)
+                c.passes = 1
+                c.orders = order.map { [$0] } ?? []
+                takePendingWakers(nid, into: &c)
+                startCycle(c, open: true)
+            }
+        case .kswapdSleep:
+            guard let nid = node(e.intField("nid") ?? Int64(Self.kswapdNode(e.comm) ?? 0)) else { break }
+            if let i = open.removeValue(forKey: nid) {
+                cycles[i].sleep = e.time
+            } else if var c = openBeyond.removeValue(forKey: nid) {
+                c.sleep = e.time
+                moreCycles.add(c)
+            } else {
+                // The trace began while kswapd was running (or its wake line was not kept).
+                var c = KswapdCycle(nid: nid, wake: nil)
+                c.sleep = e.time
+                takePendingWakers(nid, into: &c)
+                startCycle(c, open: false)
+            }
+        case .wakeupKswapd:
+            guard let nid = node(e.intField("nid") ?? 0) else { break }
+            let w = Waker(
+                time: e.time, comm: e.comm, pid: e.pid, order: Int(e.intField("order") ?? 0),
+                gfpFlags: e.field("gfp_flags").map(String.init) ?? "?")
+            if !updateOpenCycle(nid, { $0.add(w) }) {
+                var pending = pendingWakers[nid] ?? ([], 0)
+                pending.count += 1
+                if pending.wakers.count < KswapdCycle.keptWakers { pending.wakers.append(w) }
+                pendingWakers[nid] = pending
+            }
+        case .writeFolio:
+            if let nid = Self.kswapdNode(e.comm), e.payloadContains("RECLAIM_WB_ANON") {
+                _ = updateOpenCycle(nid) { $0.anonWritten += 1 }
+            }
+        case .shrinkInactive:
+            if let nid = Self.kswapdNode(e.comm), open[nid] != nil || openBeyond[nid] != nil,
+                let n = pages(e.intField("nr_reclaimed"))
+            {
+                if e.payloadContains("RECLAIM_WB_FILE") {
+                    _ = updateOpenCycle(nid) { $0.fileReclaimed = $0.fileReclaimed.saturatingAdd(n) }
+                } else if e.payloadContains("RECLAIM_WB_ANON") {
+                    _ = updateOpenCycle(nid) { $0.anonReclaimed = $0.anonReclaimed.saturatingAdd(n) }
+                }
+            }
+        case .reclaimPages:
+            if Self.kswapdNode(e.comm) == nil {
+                otherReclaimPages.lines += 1
+                if let n = pages(e.intField("nr_reclaimed")) {
+                    otherReclaimPages.reclaimed = otherReclaimPages.reclaimed.saturatingAdd(n)
+                }
+                if !otherReclaimPages.comms.contains(e.comm) {
+                    if otherReclaimPages.comms.count < Self.keptComms {
+                        otherReclaimPages.comms.append(e.comm)
+                    } else {
+                        otherReclaimPages.moreComms = true
+                    }
+                }
+            }
+        case .directBegin:
+            if directOpen[e.pid] != nil { direct.unmatchedBegins += 1 }
+            directOpen[e.pid] = (e.time, e.comm)
+            if direct.firstBegin == nil { direct.firstBegin = e.time }
+        case .directEnd:
+            if let b = directOpen.removeValue(forKey: e.pid) {
+                let stall = e.time - b.time
+                if stall < -Self.clockStepTolerance {
+                    // An end before its begin (an out-of-order trace): neither has its pair.
+                    direct.unmatchedBegins += 1
+                    direct.unmatchedEnds += 1
+                    break
+                }
+                direct.addStall(max(0, stall) * 1000)
+                if let n = pages(e.intField("nr_reclaimed")) { direct.reclaimed = direct.reclaimed.saturatingAdd(n) }
+                if directTasks[b.comm] == nil { directTaskOrder.append(b.comm) }
+                directTasks[b.comm, default: 0] += 1
+            } else {
+                direct.unmatchedEnds += 1
+            }
+        case .markVictim:
+            guard oomKills.count < Self.keptKills else {
+                moreOOMKills += 1
+                break
+            }
+            let pid = Int(e.intField("pid") ?? Int64(e.pid))
+            var rss = e.field("anon-rss").flatMap { Int64($0.prefix { $0.isNumber }) }
+            if let kB = rss, kB < 0 || kB > Limits.maxBytes / 1024 {
+                ignoredValues += 1
+                rss = nil
+            }
+            oomKills.append(OOMKill(time: e.time, pid: pid, comm: e.field("comm").map(String.init), anonRSSkB: rss))
+        case .other:
+            break
+        }
+    }
+
+    // MARK: Bounds and cycles
+
+    /// `value` as a node number, or nil (counted) outside `Limits.kernelNodes`.
+    private mutating func node(_ value: Int64) -> Int? {
+        guard value >= 0, value <= Int64(Limits.kernelNodes.upperBound) else {
+            ignoredValues += 1
+            return nil
+        }
+        return Int(value)
+    }
+
+    /// `value` as an allocation order, or nil (counted) outside 0…`maxOrder`.
+    private mutating func order(_ value: Int64) -> Int? {
+        guard value >= 0, value <= Int64(Self.maxOrder) else {
+            ignoredValues += 1
+            return nil
+        }
+        return Int(value)
+    }
+
+    /// `value` as a page count, or nil: absent, or (counted) outside 0…`Limits.maxPages`.
+    private mutating func pages(_ value: Int64?) -> Int64? {
+        guard let value else { return nil }
+        guard value >= 0, value <= Limits.maxPages else {
+            ignoredValues += 1
+            return nil
+        }
+        return value
+    }
+
+    /// Applies `change` to the node's open cycle, kept or not; false when the node has none.
+    private mutating func updateOpenCycle(_ nid: Int, _ change: (inout KswapdCycle) -> Void) -> Bool {
+        if let i = open[nid] {
+            change(&cycles[i])
+            return true
+        }
+        if var c = openBeyond[nid] {
+            openBeyond[nid] = nil  // no second copy while `change` runs
+            change(&c)
+            openBeyond[nid] = c
+            return true
+        }
+        return false
+    }
+
+    /// A new cycle: kept in full while fewer than `keep` are, else added up (when it is over) in `moreCycles`.
+    private mutating func startCycle(_ c: KswapdCycle, open isOpen: Bool) {
+        if cycles.count < keep {
+            if isOpen { open[c.nid] = cycles.count }
+            cycles.append(c)
+        } else if isOpen {
+            openBeyond[c.nid] = c
+        } else {
+            moreCycles.add(c)
+        }
+    }
+
+    private mutating func takePendingWakers(_ nid: Int, into c: inout KswapdCycle) {
+        guard let pending = pendingWakers.removeValue(forKey: nid) else { return }
+        c.wakers = pending.wakers
+        c.wakeups = pending.count
+    }
+
+    // MARK: Report
+
+    /// What the events so far show, with what `samples` (in time order) add: counter deltas, watermark crossings,
+    /// the lowest free pages, the swap-in window, and per cycle the zones at the wake and the balanced zone at the
+    /// sleep. `markers` only widen the span. Consuming more events afterwards is allowed.
+    public func report(samples: [Sample] = [], markers: [Marker] = []) -> ReclaimReport {
+        var report = ReclaimReport()
+        report.eventCount = eventCount
+        report.sampleCount = samples.count
+        let times = [
+            samples.first?.time, samples.last?.time, earliestEventTime, latestEventTime,
+            markers.first?.time, markers.last?.time,
+        ].compactMap { $0 }
+        if let lo = times.min(), let hi = times.max() { report.span = lo...hi }
+        var d = direct
+        d.unmatchedBegins += directOpen.count
+        d.tasks = directTaskOrder.map { ($0, directTasks[$0] ?? 0) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        report.eventCounts = Dictionary(uniqueKeysWithValues: zip(names, nameCounts))
+        report.cycles = cycles
+        var more = moreCycles
+        for nid in openBeyond.keys.sorted() { more.add(openBeyond[nid]!) }
+        report.moreCycles = more
+        report.directReclaim = d
+        report.oomKills = oomKills
+        report.moreOOMKills = moreOOMKills
+        report.otherReclaimPages = otherReclaimPages
+        report.backwardSteps = backwardSteps
+        report.largestStepBack = largestStepBack
+        report.ignoredValues = ignoredValues
+        if !samples.isEmpty { Self.readSamples(samples, into: &report) }
+        if eventCount == 0 && samples.isEmpty {
+            report.notes.append(.empty)
+        } else {
+            if eventCount == 0 { report.notes.append(.noTraceEvents) }
+            if samples.isEmpty { report.notes.append(.noSamples) }
+            if let s = samples.first, !s.zones.isEmpty, s.zones.allSatisfy({ $0.protection == nil }) {
+                report.notes.append(.noProtection)
+            }
+        }
+        if backwardSteps > 0 { report.notes.append(.outOfOrder) }
+        if ignoredValues > 0 { report.notes.append(.outOfRangeValues) }
+        let totals =
+            [d.reclaimed, otherReclaimPages.reclaimed, more.fileReclaimed, more.anonReclaimed]
+            + cycles.flatMap { [$0.fileReclaimed, $0.anonReclaimed] }
+        if totals.contains(.max) { report.notes.append(.cappedTotals) }
+        return report
+    }
+
+    /// The node a kswapd thread serves, from its comm (`kswapd%d`), or nil for any other task.
+    static func kswapdNode(_ comm: String) -> Int? {
+        var comm = comm
+        return comm.withUTF8 { c -> Int? in
+            guard c.count >= 6, c[0] == 0x6B, c[1] == 0x73, c[2] == 0x77, c[3] == 0x61, c[4] == 0x70, c[5] == 0x64
+            else { return nil }  // "kswapd"
+            var i = 6
+            var n = 0
+            while i < c.count, c[i] &- 0x30 < 10 {
+                let (m, o1) = n.multipliedReportingOverflow(by: 10)
+                let (v, o2) = m.addingReportingOverflow(Int(c[i] &- 0x30))
+                if o1 || o2 { return 0 }
+                n = v
+                i += 1
+            }
+            // A non-ASCII character after the digits may be a Unicode digit, which makes the number unreadable.
+            if i < c.count, c[i] >= 0x80 {
+                return Int(String(decoding: c, as: UTF8.self).dropFirst(6).prefix { $0.isNumber }) ?? 0
+            }
+            return i == 6 ? 0 : n
+        }
+    }
+
+    // MARK: Samples
+
+    /// The eligible zones of a sample (managed pages > 0, node `nid`) and the protection index to use: the
+    /// highest eligible zone, as for a `GFP_HIGHUSER_MOVABLE` allocation.
+    private static func eligible(_ s: Sample, nid: Int) -> (zones: [ZoneSample], classIndex: Int) {
+        let zones = s.zones.filter { $0.node == nid && $0.managed.count > 0 }.sorted { $0.zone < $1.zone }
+        return (zones, zones.last?.zone.index ?? 0)
+    }
+
+    private static func protection(_ z: ZoneSample, _ classIndex: Int) -> Int64 {
+        guard let p = z.protection, classIndex < p.count else { return 0 }
+        return p[classIndex]
+    }
+
+    /// Index of the last sample at or before `t`, else the first one.
+    private static func sampleIndex(atOrBefore t: Double, in samples: [Sample]) -> Int {
+        var lo = 0
+        var hi = samples.count - 1
+        var best = -1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if samples[mid].time <= t { best = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return max(best, 0)
+    }
+
+    /// Index of the first sample at or after `t`, else the last one.
+    private static func sampleIndex(atOrAfter t: Double, in samples: [Sample]) -> Int {
+        let i = sampleIndex(atOrBefore: t, in: samples)
+        if samples[i].time >= t { return i }
+        return min(i + 1, samples.count - 1)
+    }
+
+    private static func deltas(_ a: Sample, _ b: Sample) -> [String: Int64] {
+        var d: [String: Int64] = [:]
+        for name in reportedCounters {
+            if let x = a.counters[name], let y = b.counters[name] { d[name] = y - x }
+        }
+        return d
+    }
+
+    static func readSamples(_ samples: [Sample], into report: inout ReclaimReport) {
+        guard let first = samples.first, let last = samples.last else { return }
+        report.counterDeltas = deltas(first, last)
+
+        // Swap-in window: the sample intervals that carried more than 1 % of the whole rise (stray faults ignored).
+        var inFirst: Double?
+        var inLast: Double?
+        let minimumStep = max(1, (report.counterDeltas["pswpin"] ?? 0) / 100)
+        for (a, b) in zip(samples, samples.dropFirst()) {
+            if let x = a.counters["pswpin"], let y = b.counters["pswpin"], y - x >= minimumStep {
+                if inFirst == nil { inFirst = a.time }
+                inLast = b.time
+            }
+        }
+        if let f = inFirst, let l = inLast { report.swapInWindow = f...l }
+
+        // Crossings and lowest free per zone.
+        var previous: [String: WatermarkCrossing.Band] = [:]
+        var lowest: [String: ZoneLow] = [:]
+        var order: [String] = []
+        for s in samples {
+            for z in s.zones where z.managed.count > 0 {
+                let key = "\(z.node)/\(z.zone.rawValue)"
+                let band = WatermarkCrossing.Band.of(
+                    free: z.free.count, min: z.min.count, low: z.low.count, high: z.high.count)
+                if let p = previous[key], p != band {
+                    report.crossings.append(
+                        WatermarkCrossing(
+                            time: s.time, node: z.node, zone: z.zone, from: p, to: band, free: z.free.count))
+                }
+                previous[key] = band
+                if lowest[key] == nil { order.append(key) }
+                if lowest[key].map({ z.free.count < $0.free }) ?? true {
+                    lowest[key] = ZoneLow(
+                        node: z.node, zone: z.zone, time: s.time, free: z.free.count, min: z.min.count, low: z.low.count
+                    )
+                }
+            }
+        }
+        report.lowestFree = order.compactMap { lowest[$0] }
+
+        // Per cycle: wake condition, balanced zone at sleep, counter deltas.
+        for i in report.cycles.indices {
+            var c = report.cycles[i]
+            let start = c.wakers.first?.time ?? c.wake
+            if let start {
+                let wi = sampleIndex(atOrBefore: start, in: samples)
+                let ws = samples[wi]
+                if ws.time <= start {
+                    c.wakeSampleTime = ws.time
+                    let (zones, cls) = eligible(ws, nid: c.nid)
+                    c.zonesBelowLowAtWake = zones.compactMap { z in
+                        let p = protection(z, cls)
+                        return z.free.count <= z.low.count + p
+                            ? ZoneLevel(zone: z.zone, free: z.free.count, mark: z.low.count, protection: p) : nil
+                    }
+                }
+            }
+            if let sleep = c.sleep {
+                let si = sampleIndex(atOrBefore: sleep, in: samples)
+                let ss = samples[si]
+                if ss.time <= sleep {
+                    c.sleepSampleTime = ss.time
+                    let (zones, cls) = eligible(ss, nid: c.nid)
+                    c.zonesAtSleep = zones.map { z in
+                        ZoneLevel(zone: z.zone, free: z.free.count, mark: z.high.count, protection: protection(z, cls))
+                    }
+                    c.balancedAtSleep = c.zonesAtSleep.filter { $0.free > $0.mark + $0.protection }
+                }
+            }
+            let a = samples[sampleIndex(atOrBefore: start ?? first.time, in: samples)]
+            let b = samples[c.sleep.map { sampleIndex(atOrAfter: $0, in: samples) } ?? samples.count - 1]
+            c.counterDeltas = deltas(a, b)
+            report.cycles[i] = c
+        }
+    }
+}

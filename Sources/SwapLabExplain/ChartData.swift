@@ -1,0 +1,444 @@
+import SwapLabModel
+import SwapLabAnalysis
+/// What a chart shows and how: the subject (a zone, or a node's zones summed), glyphs, size and colour.
+public struct ChartOptions: Sendable {
+    /// Which characters draw the curve.
+    public enum Glyphs: String, CaseIterable, Sendable {
+        /// Lower-eighth blocks `▁▂▃▄▅▆▇█`: eight levels per row, stable across fonts.
+        case block
+        /// Braille dots, 2 × 4 per cell: the finest curve, but some fonts show "off" dots.
+        case braille
+        /// 7-bit characters only (`*`, `|`, `-`, `.`, `^`, `=`, `v`): any terminal, any log.
+        case ascii
+    }
+
+    /// Whose free memory to draw.
+    public enum Subject: Hashable, Sendable {
+        /// The zone that comes closest to its watermarks in the timeline.
+        case auto
+        case zone(ZoneType, node: Int)
+        /// Every zone of the node summed (free and watermarks alike).
+        case node(Int)
+    }
+
+    public var subject: Subject
+    /// One panel per zone instead of one subject.
+    public var allZones: Bool
+    public var glyphs: Glyphs
+    /// Total width in terminal cells (the plot is narrower by its labels).
+    public var width: Int
+    /// Rows of the plot area (the whole chart is taller by its axis, lanes and legend).
+    public var height: Int
+    /// ANSI colours; off by default, so the chart reads the same with NO_COLOR.
+    public var color: Bool
+    /// A y-range in pages to keep (e.g. the whole run's range while watching); nil computes it from the timeline.
+    public var pageRange: ClosedRange<Double>?
+    /// A time window to lay the x-axis over (e.g. a whole recording while it plays back); nil uses the timeline's.
+    public var timeRange: ClosedRange<Double>?
+
+    public init(
+        subject: Subject = .auto, allZones: Bool = false, glyphs: Glyphs = .block, width: Int = 80, height: Int = 16,
+        color: Bool = false, pageRange: ClosedRange<Double>? = nil
+    ) {
+        self.subject = subject
+        self.allZones = allZones
+        self.glyphs = glyphs
+        self.width = width
+        self.height = height
+        self.color = color
+        self.pageRange = pageRange
+    }
+}
+
+/// One point of the curve: free memory and the watermarks in force (with boost), in pages.
+public struct ChartPoint: Hashable, Sendable {
+    public var time: Double
+    public var free: Double
+    public var min: Double
+    public var low: Double
+    public var high: Double
+}
+
+/// A span of time on an event lane (`end` nil: still open when the timeline ends).
+public struct ChartSpan: Hashable, Sendable {
+    public var start: Double
+    public var end: Double?
+    /// Whether `start` is a real start (false when the trace began inside the span).
+    public var startSeen: Bool
+}
+
+/// Everything both chart renderers draw, computed once from a timeline: the series of the subject, the
+/// fixed y-range, and the kswapd, direct-reclaim and swap lanes.
+public struct ChartData: Sendable {
+    public var title: String
+    public var points: [ChartPoint]
+    /// Time window shown (seconds on the timeline's clock).
+    public var start: Double
+    public var end: Double
+    /// Y window in pages.
+    public var pageRange: ClosedRange<Double>
+    /// kswapd cycles: a cycle starts at the first `mm_vmscan_kswapd_wake` after a sleep and ends at
+    /// `mm_vmscan_kswapd_sleep` (kswapd() in mm/vmscan.c); repeated wakes inside are passes.
+    public var kswapd: [ChartSpan]
+    public var kswapdPasses: Int
+    /// True when no kswapd events were traced and the cycles come from `pgscan_kswapd` increments.
+    public var kswapdInferred: Bool
+    /// Direct reclaim episodes (`mm_vmscan_direct_reclaim_begin` … `_end`, per task).
+    public var direct: [ChartSpan]
+    public var directInferred: Bool
+    /// Pages swapped out and in between consecutive samples: (from, to, pswpout delta, pswpin delta).
+    public var swap: [(from: Double, to: Double, out: Int64, in: Int64)]
+    public var markers: [Marker]
+    /// The median time between samples, seconds.
+    public var sampleInterval: Double?
+
+    /// The zones a timeline has samples for, in node and `zone_type` order.
+    public static func zones(in timeline: Timeline) -> [(node: Int, zone: ZoneType)] {
+        var seen: [ZoneKey] = []
+        var set = Set<ZoneKey>()
+        for s in timeline.samples {
+            for z in s.zones where set.insert(ZoneKey(node: z.node, zone: z.zone)).inserted {
+                seen.append(ZoneKey(node: z.node, zone: z.zone))
+            }
+        }
+        return seen.sorted { ($0.node, $0.zone.index) < ($1.node, $1.zone.index) }.map { ($0.node, $0.zone) }
+    }
+
+    private struct ZoneKey: Hashable {
+        var node: Int
+        var zone: ZoneType
+    }
+
+    /// The subject `.auto` stands for: the zone whose free memory comes closest to its high watermark
+    /// (lowest free ÷ high over the run), among zones with watermarks. Nil when there are no samples.
+    public static func resolve(_ subject: ChartOptions.Subject, in timeline: Timeline) -> ChartOptions.Subject? {
+        guard case .auto = subject else { return subject }
+        var best: (Double, ChartOptions.Subject)?
+        for (node, zone) in zones(in: timeline) {
+            var lowest = Double.infinity
+            for s in timeline.samples {
+                guard let z = s.zone(zone, node: node), z.high.count > 0, z.managed.count > 0 else { continue }
+                lowest = Swift.min(lowest, Double(z.free.count) / Double(z.high.count))
+            }
+            if lowest.isFinite, best == nil || lowest < best!.0 { best = (lowest, .zone(zone, node: node)) }
+        }
+        if let best { return best.1 }
+        return zones(in: timeline).first.map { .zone($0.zone, node: $0.node) }
+    }
+
+    /// The curve of `subject` (which must not be `.auto`).
+    public static func points(of subject: ChartOptions.Subject, in timeline: Timeline) -> [ChartPoint] {
+        points(of: subject, samples: timeline.samples)
+    }
+
+    /// The curve of `subject` (which must not be `.auto`) over `samples`.
+    public static func points<S: Sequence<Sample>>(of subject: ChartOptions.Subject, samples: S) -> [ChartPoint] {
+        samples.compactMap { s in
+            switch subject {
+            case .zone(let zone, let node):
+                guard let z = s.zone(zone, node: node) else { return nil }
+                return ChartPoint(
+                    time: s.time, free: Double(z.free.count), min: Double(z.min.count), low: Double(z.low.count),
+                    high: Double(z.high.count))
+            case .node(let node):
+                let zs = s.zones.filter { $0.node == node }
+                guard !zs.isEmpty else { return nil }
+                // Summed as Double: a recording's page counts are bounded where they are read, and a sum of them
+                // must never trap while drawing.
+                func sum(_ k: KeyPath<ZoneSample, Pages>) -> Double {
+                    zs.reduce(0.0) { $0 + Double($1[keyPath: k].count) }
+                }
+                return ChartPoint(time: s.time, free: sum(\.free), min: sum(\.min), low: sum(\.low), high: sum(\.high))
+            case .auto:
+                return nil
+            }
+        }
+    }
+
+    /// The y-range (pages) for a run: zoomed to the watermark band, fixed for the whole run.
+    ///
+    /// From half a band below the lowest min to half a band above the highest high (band = high − min), widened
+    /// down to the lowest free seen (never below 0). Free memory above the window is marked, not squeezed in:
+    /// on a real machine it is often 20× the band, and drawing it would flatten min/low/high into one row.
+    public static func pageRange(of points: [ChartPoint]) -> ClosedRange<Double> {
+        var extent = PageExtent()
+        for p in points { extent.add(p) }
+        return extent.range
+    }
+
+    /// What `pageRange(of:)` needs of the points, gathered one point at a time, so a view that grows (`watch`)
+    /// adds only its new points: the lowest min and free, the highest high and free.
+    public struct PageExtent: Sendable {
+        var minMark = Double.infinity
+        var highMark = -Double.infinity
+        var lowestFree = Double.infinity
+        var highestFree = -Double.infinity
+
+        public init() {}
+
+        /// Takes `point` into the extent.
+        public mutating func add(_ point: ChartPoint) {
+            minMark = Swift.min(minMark, point.min)
+            highMark = Swift.max(highMark, point.high)
+            lowestFree = Swift.min(lowestFree, point.free)
+            highestFree = Swift.max(highestFree, point.free)
+        }
+
+        /// The y-range for the points taken so far (0…1 for none): zoomed to the min…high band, with free below
+        /// it kept in view; from 0 when there is no band.
+        public var range: ClosedRange<Double> {
+            guard minMark.isFinite else { return 0...1 }
+            var band = highMark - minMark
+            if band <= 0 {
+                // No band to zoom to (watermarks all zero or equal): show the data from 0.
+                band = Swift.max(highestFree - Swift.min(lowestFree, minMark), highestFree * 0.2, 1)
+                let hi = Swift.max(highestFree, highMark) + band * 0.25
+                return 0...Swift.max(hi, 1)
+            }
+            var lo = Swift.max(0, minMark - band * 0.5)
+            if lowestFree < lo { lo = Swift.max(0, lowestFree - band * 0.05) }
+            let hi = highMark + band * 0.5
+            return lo...hi
+        }
+    }
+
+    /// The counters the chart reads from one sample, looked up once: `watch` keeps them for samples it has already
+    /// seen instead of looking each one up again ten times a second.
+    public struct SampleCounters: Sendable {
+        public var time: Double
+        /// `pgscan_kswapd` (0 when the sample has none).
+        public var pgscanKswapd: Int64
+        /// Σ of the `allocstall` counters the sample has.
+        public var allocstall: Int64
+        /// `pswpout`, nil when the sample has none (no swap lane then).
+        public var pswpout: Int64?
+        /// `pswpin` (0 when the sample has none).
+        public var pswpin: Int64
+
+        /// The values of `sample`.
+        public init(_ sample: Sample) {
+            time = sample.time
+            pgscanKswapd = sample.counters["pgscan_kswapd"] ?? 0
+            allocstall = ChartData.allocstallCounters.reduce(Int64(0)) {
+                $0.saturatingAdd(sample.counters[$1] ?? 0)
+            }
+            pswpout = sample.counters["pswpout"]
+            pswpin = sample.counters["pswpin"] ?? 0
+        }
+    }
+
+    /// Builds the chart data of `subject` from `timeline`; nil when the subject has no samples.
+    public init?(
+        timeline: Timeline, subject requested: ChartOptions.Subject, pageRange fixed: ClosedRange<Double>? = nil,
+        timeRange: ClosedRange<Double>? = nil
+    ) {
+        guard let subject = ChartData.resolve(requested, in: timeline) else { return nil }
+        self.init(
+            timeline: timeline, resolved: subject, points: ChartData.points(of: subject, in: timeline),
+            counters: timeline.samples.map(SampleCounters.init), pageRange: fixed, timeRange: timeRange)
+    }
+
+    /// Builds the chart data of `subject` (not `.auto`) from `timeline`, given the subject's points and the
+    /// samples' counters already read (one per sample of `timeline`, in order); nil when there are no points.
+    public init?(
+        timeline: Timeline, resolved subject: ChartOptions.Subject, points: [ChartPoint], counters: [SampleCounters],
+        pageRange fixed: ClosedRange<Double>?, timeRange: ClosedRange<Double>?
+    ) {
+        guard !points.isEmpty else { return nil }
+        self.points = points
+        var node = 0
+        switch subject {
+        case .zone(let z, let n):
+            title = "zone \(z.rawValue), node \(n)"
+            node = n
+        case .node(let n):
+            title = "node \(n), all zones summed"
+            node = n
+        case .auto:
+            title = ""
+        }
+        var span = timeRange ?? timeline.span ?? (points[0].time...points[0].time)
+        // Spans are finite: recordings bound their times where they are read; clamp here too, so no axis loop
+        // can be asked to walk an infinite span.
+        if !span.lowerBound.isFinite || !span.upperBound.isFinite
+            || span.upperBound - span.lowerBound > 2 * Limits.maxTime
+        {
+            let lo = Swift.min(Swift.max(span.lowerBound, -Limits.maxTime), Limits.maxTime)
+            span = lo...Swift.max(lo, Swift.min(span.upperBound, Limits.maxTime))
+        }
+        start = span.lowerBound
+        end = span.upperBound > span.lowerBound ? span.upperBound : span.lowerBound + 1
+        pageRange = fixed ?? ChartData.pageRange(of: points)
+        markers = timeline.markers
+        let gaps = zip(points.dropFirst(), points).map { $0.time - $1.time }.sorted()
+        sampleInterval = gaps.isEmpty ? nil : gaps[gaps.count / 2]
+
+        (kswapd, kswapdPasses, kswapdInferred) = ChartData.kswapdCycles(
+            timeline: timeline, node: node, counters: counters)
+        (direct, directInferred) = ChartData.directReclaim(timeline: timeline, counters: counters)
+        swap = zip(counters, counters.dropFirst()).compactMap { a, b in
+            guard let o0 = a.pswpout, let o1 = b.pswpout else { return nil }
+            return (
+                a.time, b.time, Swift.max(0, o1.saturatingSubtract(o0)),
+                Swift.max(0, b.pswpin.saturatingSubtract(a.pswpin))
+            )
+        }
+    }
+
+    /// kswapd cycles of node `node` from `mm_vmscan_kswapd_wake`/`mm_vmscan_kswapd_sleep`, or, with neither
+    /// traced, from intervals in which `pgscan_kswapd` grew (inferred).
+    static func kswapdCycles(
+        timeline: Timeline, node: Int, counters: [SampleCounters]? = nil
+    ) -> ([ChartSpan], Int, Bool) {
+        let events = timeline.events.filter {
+            ($0.name == "mm_vmscan_kswapd_wake" || $0.name == "mm_vmscan_kswapd_sleep")
+                && ($0.intField("nid").map { Int($0) == node } ?? true)
+        }.sorted { $0.time < $1.time }
+        // With any trace event present, tracing was on: no kswapd events then means kswapd never woke.
+        if !events.isEmpty || !timeline.events.isEmpty {
+            var spans: [ChartSpan] = []
+            var open: ChartSpan?
+            var passes = 0
+            for e in events {
+                if e.name == "mm_vmscan_kswapd_wake" {
+                    passes += 1
+                    if open == nil { open = ChartSpan(start: e.time, end: nil, startSeen: true) }
+                } else if var o = open {
+                    o.end = e.time
+                    spans.append(o)
+                    open = nil
+                } else if spans.isEmpty {
+                    // The trace began while kswapd was already running.
+                    spans.append(ChartSpan(start: timeline.span?.lowerBound ?? e.time, end: e.time, startSeen: false))
+                }
+            }
+            if let o = open { spans.append(o) }
+            return (spans, passes, false)
+        }
+        let scanned = (counters ?? timeline.samples.map(SampleCounters.init)).map(\.pgscanKswapd)
+        let spans = counterSpans(timeline.samples) { scanned[$1] > scanned[$0] }
+        return (spans, 0, true)
+    }
+
+    /// Direct reclaim episodes from `mm_vmscan_direct_reclaim_begin`/`_end` paired per pid, or, with neither
+    /// traced, intervals in which an `allocstall_*` counter grew (inferred).
+    static func directReclaim(timeline: Timeline, counters: [SampleCounters]? = nil) -> ([ChartSpan], Bool) {
+        let events = timeline.events.filter {
+            $0.name == "mm_vmscan_direct_reclaim_begin" || $0.name == "mm_vmscan_direct_reclaim_end"
+        }
+        if !events.isEmpty || !timeline.events.isEmpty {
+            var open: [Int: Double] = [:]
+            var spans: [ChartSpan] = []
+            for e in events {
+                if e.name.hasSuffix("_begin") {
+                    open[e.pid] = e.time
+                } else if let s = open.removeValue(forKey: e.pid) {
+                    spans.append(ChartSpan(start: s, end: e.time, startSeen: true))
+                }
+            }
+            for (_, s) in open { spans.append(ChartSpan(start: s, end: nil, startSeen: true)) }
+            return (spans.sorted { $0.start < $1.start }, false)
+        }
+        let totals = (counters ?? timeline.samples.map(SampleCounters.init)).map(\.allocstall)
+        return (counterSpans(timeline.samples) { totals[$1] > totals[$0] }, true)
+    }
+
+    /// Every `allocstall` counter /proc/vmstat can print (summed per sample by `SampleCounters`): one per zone type since 4.19 (`TEXTS_FOR_ZONES` in
+    /// mm/vmstat.c: `_dma`, `_dma32`, `_normal`, `_high`, `_movable`, `_device`), a single `allocstall` on 4.4.
+    static let allocstallCounters = [
+        "allocstall", "allocstall_dma", "allocstall_dma32", "allocstall_normal", "allocstall_high",
+        "allocstall_movable", "allocstall_device",
+    ]
+
+    /// Merged intervals between consecutive samples for which `grew(previous, next)` holds, given the two samples'
+    /// indices (so a caller computes each sample's value once).
+    static func counterSpans(_ samples: [Sample], grew: (Int, Int) -> Bool) -> [ChartSpan] {
+        var spans: [ChartSpan] = []
+        for i in samples.indices.dropFirst() where grew(i - 1, i) {
+            let (a, b) = (samples[i - 1].time, samples[i].time)
+            if var last = spans.last, last.end == a {
+                last.end = b
+                spans[spans.count - 1] = last
+            } else {
+                spans.append(ChartSpan(start: a, end: b, startSeen: true))
+            }
+        }
+        return spans
+    }
+
+    /// The highest swap-out and swap-in rates between two samples, in pages per second.
+    public var peakSwapRates: (out: Double, in: Double) {
+        var o = 0.0
+        var i = 0.0
+        for s in swap where s.to > s.from {
+            o = Swift.max(o, Double(s.out) / (s.to - s.from))
+            i = Swift.max(i, Double(s.in) / (s.to - s.from))
+        }
+        return (o, i)
+    }
+}
+
+/// Locale-free number formatting, so charts are byte-stable.
+enum ChartFormat {
+    /// `v` with `digits` decimals (0…3), rounded half away from zero.
+    static func fixed(_ v: Double, _ digits: Int) -> String {
+        let scale = [1.0, 10.0, 100.0, 1000.0][Swift.max(0, Swift.min(3, digits))]
+        let r = (abs(v) * scale).rounded()
+        guard r.isFinite, r < 9e15 else { return v < 0 ? "-∞" : "∞" }
+        let n = Int64(r)
+        let sign = v < 0 && n != 0 ? "-" : ""
+        if digits <= 0 { return sign + String(n) }
+        let whole = n / Int64(scale)
+        let frac = String(n % Int64(scale))
+        return sign + String(whole) + "." + String(repeating: "0", count: digits - frac.count) + frac
+    }
+
+    /// Pages as MiB for an axis or label: whole MiB from 10 MiB up, else one decimal.
+    static func mebibytes(_ pages: Double) -> String {
+        let mib = pages * 4096 / 1_048_576
+        return abs(mib) >= 10 ? fixed(mib, 0) : fixed(mib, 1)
+    }
+
+    /// Pages as a size for people (`19.3 GiB`, `2159 MiB`).
+    static func size(_ pages: Double) -> String {
+        let mib = pages * 4096 / 1_048_576
+        if mib >= 10240 { return fixed(mib / 1024, 1) + " GiB" }
+        return mebibytes(pages) + " MiB"
+    }
+
+    /// A rate in pages per second as MiB/s.
+    static func rate(_ pagesPerSecond: Double) -> String {
+        let mib = pagesPerSecond * 4096 / 1_048_576
+        return (mib >= 10 ? fixed(mib, 0) : fixed(mib, 1)) + " MiB/s"
+    }
+
+    /// A "nice" step (1, 2 or 5 × 10ⁿ) of at least `raw`.
+    static func niceStep(atLeast raw: Double) -> Double {
+        // Below 1e-300 the divisions below would reach zero (a zero step); the callers bound their loops anyway.
+        guard raw > 1e-300, raw.isFinite else { return 1 }
+        var p = 1.0
+        while p * 10 <= raw { p *= 10 }
+        while p > raw { p /= 10 }
+        for m in [1.0, 2.0, 5.0, 10.0] where p * m >= raw { return p * m }
+        return p * 10
+    }
+
+    /// `first`, `first + step`, `first + 2 step`, … while `keep` holds, at most `limit` of them: an axis never needs
+    /// more, and a step too small for the magnitude of `first` (where `first + step == first`) or a non-finite
+    /// bound can never make the loop run forever.
+    static func ticks(from first: Double, step: Double, limit: Int = 1000, while keep: (Double) -> Bool) -> [Double] {
+        guard first.isFinite, step.isFinite, step > 0 else { return [] }
+        var out: [Double] = []
+        for k in 0..<limit {
+            let v = first + Double(k) * step
+            guard v.isFinite, keep(v) else { break }
+            out.append(v)
+        }
+        return out
+    }
+
+    /// Seconds on a time axis: whole when the step is whole, else one or two decimals.
+    static func seconds(_ v: Double, step: Double) -> String {
+        step >= 1 ? fixed(v, 0) : step >= 0.1 ? fixed(v, 1) : fixed(v, 2)
+    }
+}

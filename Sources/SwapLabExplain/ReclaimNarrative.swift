@@ -1,0 +1,468 @@
+import Foundation
+import SwapLabModel
+import SwapLabAnalysis
+
+/// The language of a narrative.
+public enum NarrativeLanguage: String, Sendable, CaseIterable {
+    case en, ko
+
+    /// Korean when `LC_ALL`, else `LC_MESSAGES`, else `LANG` starts with `ko`; English otherwise.
+    public static func fromEnvironment(_ env: [String: String]) -> NarrativeLanguage {
+        for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let v = env[key], !v.isEmpty { return v.lowercased().hasPrefix("ko") ? .ko : .en }
+        }
+        return .en
+    }
+}
+
+/// Tells a `ReclaimReport` as short paragraphs with the observed numbers, in English or Korean, true to
+/// `reference/live-lab.md` §2 and §6 (cycles hold many passes; kswapd sleeps when ONE eligible zone is balanced
+/// at high; `kdamond` is not kswapd; many passes without sleep mean high cannot be reached).
+/// Korean uses the course's words (`reference/course-terms.md`).
+///
+/// What it prints is bounded whatever the trace holds (issue 14): the first `shownCycles` cycles, nodes and OOM
+/// kills are told in full, the rest in one paragraph each with their count and totals.
+public enum ReclaimNarrative {
+    /// Cycles told in full; the others are added up in one paragraph.
+    public static let shownCycles = 10
+    /// Nodes given their own line; the others are added up in one.
+    public static let shownNodes = 10
+    /// OOM kills told one by one; the others are counted.
+    public static let shownKills = 10
+
+    /// One paragraph per finding, in order.
+    public static func paragraphs(_ r: ReclaimReport, lang: NarrativeLanguage) -> [String] {
+        let ko = lang == .ko
+        var out: [String] = []
+        func say(_ en: String, _ k: String) { out.append(ko ? k : en) }
+
+        // Source.
+        if r.notes.contains(.empty) {
+            say("The timeline is empty: nothing to explain yet.", "타임라인이 비어 있습니다. 아직 설명할 것이 없습니다.")
+            return out
+        }
+        let span = r.span.map { (t(ko: ko, $0.lowerBound), t(ko: ko, $0.upperBound)) }
+        say(
+            "Read \(n(r.eventCount)) trace events and \(n(r.sampleCount)) samples"
+                + (span.map { " (\($0.0) – \($0.1) s)" } ?? "") + ".",
+            "trace 이벤트 \(n(r.eventCount))개와 샘플 \(n(r.sampleCount))개를 읽었습니다"
+                + (span.map { "(\($0.0) – \($0.1)초)" } ?? "") + ".")
+        if r.notes.contains(.noTraceEvents) {
+            let d = r.counterDeltas
+            let runs = d["pageoutrun"] ?? 0
+            say(
+                "No trace events: kswapd's wakes and sleeps cannot be seen, so this is inferred from /proc/vmstat counters: "
+                    + "pageoutrun +\(n(runs)) (kswapd passes), pgsteal_kswapd +\(n(d["pgsteal_kswapd"] ?? 0)), "
+                    + "pswpout +\(n(d["pswpout"] ?? 0)), allocstall +\(n(allocstalls(d))) (direct reclaim)."
+                    + (runs == 0 ? " kswapd did not run." : ""),
+                "trace 이벤트가 없어서 kswapd가 언제 깨어나고 잠들었는지는 알 수 없습니다. 아래는 /proc/vmstat 카운터로 추정한 값입니다: "
+                    + "pageoutrun +\(n(runs)) (kswapd 패스 수), pgsteal_kswapd +\(n(d["pgsteal_kswapd"] ?? 0)), "
+                    + "pswpout +\(n(d["pswpout"] ?? 0)), allocstall +\(n(allocstalls(d))) (direct reclaim)."
+                    + (runs == 0 ? " kswapd는 돌지 않았습니다." : ""))
+        }
+        if r.notes.contains(.noSamples) {
+            say(
+                "No samples of the zones: watermark crossings and the balanced zone cannot be shown; amounts come from trace lines.",
+                "zone 샘플이 없어서 워터마크를 넘나든 시점과 균형이 맞은 zone은 보여 줄 수 없습니다. 회수량은 trace 줄에서 셌습니다.")
+        }
+        if r.notes.contains(.outOfOrder) {
+            let step = secs(r.largestStepBack)
+            let times = "\(n(r.backwardSteps)) time\(r.backwardSteps == 1 ? "" : "s")"
+            say(
+                "The trace is out of time order: \(times) an event came more than 10 ms before the line above it "
+                    + "(the largest step back \(step) s). Lines from different CPUs may step back a little; steps "
+                    + "this large mean joined or edited captures. Durations across such a step are not shown.",
+                "trace의 시간 순서가 맞지 않습니다. 이벤트가 바로 위 줄보다 10ms 넘게 이른 시각에 찍힌 곳이 "
+                    + "\(n(r.backwardSteps))군데 있습니다(가장 크게 거슬러 간 것은 \(step)초). CPU가 다르면 시각이 조금 "
+                    + "거슬러 갈 수 있지만, 이만큼 거슬러 가면 여러 캡처를 이어 붙였거나 편집한 trace입니다. 이런 곳을 "
+                    + "사이에 둔 시간 길이는 보여 주지 않습니다.")
+        }
+        if r.notes.contains(.outOfRangeValues) {
+            say(
+                "\(n(r.ignoredValues)) value\(r.ignoredValues == 1 ? " was" : "s were") beyond what a kernel "
+                    + "prints (page counts above 2^40, nodes above 1023, orders above 63, anon-rss above 4 PiB) and "
+                    + "not used.",
+                "커널이 찍을 수 없는 값 \(n(r.ignoredValues))개(2^40을 넘는 페이지 수, 1023을 넘는 node, 63을 넘는 order, "
+                    + "4 PiB를 넘는 anon-rss)는 쓰지 않았습니다.")
+        }
+        if r.notes.contains(.cappedTotals) {
+            say(
+                "A total of pages reached 2^63 - 1 and stopped there: the real total is at least that.",
+                "페이지 합계가 2^63 - 1에 닿아 거기서 멈췄습니다. 실제 합계는 그 이상입니다.")
+        }
+
+        // kswapd cycles.
+        if r.eventCount > 0 {
+            var perNode = r.moreCycles.perNode
+            for c in r.cycles { perNode[c.nid, default: 0] += 1 }
+            let nodes = perNode.keys.sorted()
+            if nodes.isEmpty {
+                say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
+            } else {
+                for nid in nodes.prefix(shownNodes) {
+                    let count = perNode[nid] ?? 0
+                    let cycles = "\(n(count)) cycle\(count == 1 ? "" : "s")"
+                    say(
+                        "kswapd\(nid) (node \(nid)): \(cycles) of wake → passes → sleep.",
+                        "kswapd\(nid)(node \(nid)): 깨어남 → 패스 → 잠듦 사이클이 \(n(count))번 있었습니다.")
+                }
+                if nodes.count > shownNodes {
+                    let rest = nodes.dropFirst(shownNodes)
+                    let cycles = rest.reduce(0) { $0 + (perNode[$1] ?? 0) }
+                    say(
+                        "… and \(n(rest.count)) more nodes with \(n(cycles)) cycles.",
+                        "… 그 밖의 node \(n(rest.count))개에서 사이클이 \(n(cycles))번 있었습니다.")
+                }
+            }
+        }
+        for (i, c) in r.cycles.prefix(shownCycles).enumerated() {
+            out.append(cycle(c, number: i + 1, report: r, ko: ko))
+        }
+        if r.cycleCount > shownCycles {
+            var rest = r.moreCycles
+            for c in r.cycles.dropFirst(shownCycles) { rest.add(c) }
+            out.append(summary(rest, first: shownCycles + 1, ko: ko))
+        }
+
+        // Direct reclaim.
+        let d = r.directReclaim
+        if d.episodes > 0 {
+            let who = d.tasks.prefix(3).map { "\($0.comm) \(n(Int64($0.count)))" }.joined(separator: ", ")
+            say(
+                "Direct reclaim: \(n(d.episodes)) episodes (\(who)) stalled the allocating tasks for \(ms(d.totalMs)) in all; "
+                    + "median \(ms(d.medianMs)), longest \(ms(d.maxMs)). Below min, the allocating thread reclaims for itself and waits.",
+                "direct reclaim: \(n(d.episodes))번(\(who)), 메모리를 요청한 스레드가 모두 합쳐 \(ms(d.totalMs)) 동안 멈칫했습니다. "
+                    + "중앙값 \(ms(d.medianMs)), 가장 긴 것 \(ms(d.maxMs)). Min 아래에서는 요청 스레드가 직접 페이지를 회수하느라 기다립니다.")
+        } else if r.eventCount > 0 {
+            say(
+                "No direct reclaim: no allocation had to reclaim for itself.",
+                "direct reclaim은 없었습니다. 메모리를 요청한 스레드가 직접 회수할 일은 없었습니다.")
+        } else if allocstalls(r.counterDeltas) > 0 {
+            say(
+                "allocstall rose by \(n(allocstalls(r.counterDeltas))): tasks did direct reclaim (times unknown without tracing).",
+                "allocstall이 \(n(allocstalls(r.counterDeltas))) 늘었습니다. direct reclaim이 있었지만 trace가 없어 시점은 알 수 없습니다.")
+        }
+        if r.otherReclaimPages.lines > 0 {
+            let who =
+                r.otherReclaimPages.comms.joined(separator: ", ")
+                + (r.otherReclaimPages.moreComms ? (ko ? " 등" : " and others") : "")
+            say(
+                "\(n(r.otherReclaimPages.lines)) mm_vmscan_reclaim_pages lines came from \(who), not kswapd "
+                    + "(\(n(r.otherReclaimPages.reclaimed)) pages): they are not counted as kswapd's work.",
+                "mm_vmscan_reclaim_pages \(n(r.otherReclaimPages.lines))줄은 kswapd가 아니라 \(who)에서 나왔습니다"
+                    + "(\(n(r.otherReclaimPages.reclaimed)) 페이지). kswapd가 한 일로 세지 않았습니다.")
+        }
+
+        // OOM.
+        if !r.oomKills.isEmpty {
+            for k in r.oomKills.prefix(shownKills) {
+                let name = k.comm ?? "pid \(k.pid)"
+                let rss = k.anonRSSkB.map { Quantity.format(bytes: $0 * 1024) }
+                say(
+                    "OOM killer: \(name) (pid \(k.pid)) was killed at \(t(ko: false, k.time))"
+                        + (rss.map { ", freeing its \($0) of anonymous memory." } ?? "."),
+                    "\(t(ko: true, k.time))초에 OOM killer가 \(name)(pid \(k.pid)) 프로세스를 종료했습니다"
+                        + (rss.map { ". 익명 페이지 \($0)가 풀렸습니다." } ?? "."))
+            }
+            let more = r.oomKills.count - min(r.oomKills.count, shownKills) + r.moreOOMKills
+            if more > 0 {
+                let all = r.oomKills.count + r.moreOOMKills
+                say(
+                    "… and \(n(more)) more OOM kill\(more == 1 ? "" : "s"), \(n(all)) in all.",
+                    "… OOM kill이 \(n(more))번 더 있었습니다(모두 \(n(all))번).")
+            }
+        } else if let kills = r.counterDeltas["oom_kill"], kills > 0 {
+            say(
+                "oom_kill rose by \(n(kills)): the OOM killer ended a process (no mark_victim line to name it).",
+                "oom_kill이 \(n(kills)) 늘었습니다. OOM killer가 프로세스를 종료했습니다(mark_victim 줄이 없어 누구인지는 모릅니다).")
+        } else if r.eventCount > 0 || r.sampleCount > 0 {
+            say("No OOM kill.", "OOM kill은 없었습니다.")
+        }
+
+        // Swap-in.
+        if let pin = r.counterDeltas["pswpin"], pin > 0 {
+            let w = r.swapInWindow.map { (t(ko: ko, $0.lowerBound), t(ko: ko, $0.upperBound)) }
+            say(
+                "Swap-in: pswpin +\(n(pin)) pages (\(size(pin)))" + (w.map { " between \($0.0) and \($0.1)" } ?? "")
+                    + ": pages swapped out came back when they were read again.",
+                "swap-in: pswpin +\(n(pin)) 페이지(\(size(pin)))" + (w.map { ", \($0.0)–\($0.1)초" } ?? "")
+                    + ". swap-out 됐던 page를 다시 읽자 DRAM으로 올라왔습니다.")
+        }
+
+        // Lowest free.
+        if !r.lowestFree.isEmpty {
+            let under = r.lowestFree.filter { $0.free <= $0.min }
+            if under.isEmpty {
+                let lows = r.lowestFree.filter { $0.free <= $0.low }
+                    .map { "\($0.zone.rawValue) \(n($0.free)) (Min \(n($0.min)))" }.joined(separator: ", ")
+                say(
+                    "Free pages never fell to min in any zone" + (lows.isEmpty ? "." : "; lowest below low: \(lows)."),
+                    "어느 zone도 여유 페이지가 Min까지 내려가지 않았습니다" + (lows.isEmpty ? "." : ". Low 아래 최저치: \(lows)."))
+            } else {
+                let text = under.map { "\($0.zone.rawValue) \(n($0.free)) ≤ Min \(n($0.min))" }.joined(separator: ", ")
+                say(
+                    "Free pages reached min: \(text). At min, allocations reclaim directly.",
+                    "여유 페이지가 Min에 닿았습니다: \(text). Min에서는 할당하는 스레드가 직접 회수합니다.")
+            }
+        }
+
+        // What the trace file's lines held besides events.
+        if let c = r.traceLines {
+            if c.refused.total > 0 {
+                let f = c.refused
+                let en = [
+                    (f.length, "longer than 128 KiB"), (f.time, "with a timestamp beyond a 64-bit clock"),
+                    (f.pid, "with a pid above \(n(Limits.maxPID))"), (f.cpu, "with a CPU above \(Limits.maxCPU)"),
+                ].filter { $0.0 > 0 }.map { "\(n($0.0)) \($0.1)" }.joined(separator: ", ")
+                let k = [
+                    (f.length, "128 KiB보다 긴 줄"), (f.time, "64비트 시계를 넘는 타임스탬프"),
+                    (f.pid, "\(n(Limits.maxPID))를 넘는 pid"), (f.cpu, "\(Limits.maxCPU)를 넘는 CPU 번호"),
+                ].filter { $0.0 > 0 }.map { "\($0.1) \(n($0.0))개" }.joined(separator: ", ")
+                let lines =
+                    f.total == 1 ? "1 line shaped like an event was" : "\(n(f.total)) lines shaped like events were"
+                say(
+                    "Note: \(lines) not read, as no kernel prints them: \(en).",
+                    "주의: 커널이 찍을 수 없는 이벤트 줄 \(n(f.total))개는 읽지 않았습니다: \(k).")
+            }
+            if c.lost > 0 {
+                let lost = n(c.lost)
+                say(
+                    "Note: the ring buffer lost \(c.lostIsLowerBound ? "at least " : "")\(lost) events (LOST EVENTS); "
+                        + "counts may be short.",
+                    (c.lostIsLowerBound ? "주의: 링 버퍼가 이벤트를 적어도 \(lost)개 잃었습니다" : "주의: 링 버퍼가 이벤트 \(lost)개를 잃었습니다")
+                        + "(LOST EVENTS). 숫자가 실제보다 작을 수 있습니다.")
+            }
+        }
+        return out
+    }
+
+    /// The narrative as one text, paragraphs separated by blank lines.
+    public static func text(_ r: ReclaimReport, lang: NarrativeLanguage) -> String {
+        paragraphs(r, lang: lang).joined(separator: "\n\n")
+    }
+
+    // MARK: One cycle
+
+    private static func cycle(_ c: KswapdCycle, number: Int, report r: ReclaimReport, ko: Bool) -> String {
+        var s: [String] = []
+        let head = ko ? "사이클 \(number)(node \(c.nid)):" : "Cycle \(number) (node \(c.nid)):"
+        // Who woke it.
+        if let w = c.wakers.first, c.wake.map({ w.time <= $0 }) ?? true {
+            if w.isBoostWake {
+                s.append(
+                    ko
+                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다. gfp_flags=none, order 0이므로 워터마크 boost 때문에 깨운 것이지, 할당이 Low에서 실패한 것이 아닙니다."
+                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) with gfp_flags=none, order 0: a watermark-boost wake, not an allocation failing at low."
+                )
+            } else {
+                s.append(
+                    ko
+                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다(order \(w.order), \(w.gfpFlags))."
+                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) (order \(w.order), \(w.gfpFlags))."
+                )
+            }
+        } else if c.wake != nil {
+            s.append(
+                ko
+                    ? "kswapd를 깨운 mm_vmscan_wakeup_kswapd 줄은 없습니다."
+                    : "No mm_vmscan_wakeup_kswapd line shows who woke it.")
+        }
+        if let ts = c.wakeSampleTime, !c.zonesBelowLowAtWake.isEmpty {
+            let z = c.zonesBelowLowAtWake.map { level($0, mark: "Low", ko: ko) }.joined(separator: ", ")
+            s.append(
+                ko
+                    ? "직전 샘플(\(t(ko: true, ts))초)에서 Low 이하였던 zone: \(z)."
+                    : "In the sample before it (\(t(ko: false, ts))), at or below low: \(z).")
+        }
+        let later = max(0, max(c.wakeups, c.wakers.count) - 1)
+        // Passes.
+        if let wake = c.wake {
+            s.append(
+                ko
+                    ? "kswapd는 \(t(ko: true, wake))초에 깨어나 패스(balance_pgdat)를 \(n(c.passes))번 돌았습니다."
+                    : "kswapd woke at \(t(ko: false, wake)) and ran \(n(c.passes)) pass\(c.passes == 1 ? "" : "es") (balance_pgdat)."
+            )
+        } else {
+            s.append(
+                ko
+                    ? "trace가 시작될 때 kswapd는 이미 돌고 있었습니다(이 trace에 보이는 패스 \(n(c.passes))번)."
+                    : "The trace began while kswapd was already running (\(n(c.passes)) pass\(c.passes == 1 ? "" : "es") seen)."
+            )
+        }
+        if later > 0 {
+            // mm_vmscan_wakeup_kswapd is traced only when kswapd waits on kswapd_wait: within a cycle, that is its
+            // 100 ms nap in kswapd_try_to_sleep() (counted as kswapd_low_wmark_hit_quickly), never while it reclaims.
+            s.append(
+                ko
+                    ? "잠들기 전 100ms 동안 조는 사이에 \(later)번 더 깨워졌습니다. 할당이 계속되어 여유공간이 다시 Low 아래로 내려갔기 때문입니다(kswapd_low_wmark_hit_quickly)."
+                    : "It was woken \(later) more time\(later == 1 ? "" : "s") during its 100 ms nap before sleeping: allocations went on and free fell below low again (kswapd_low_wmark_hit_quickly)."
+            )
+        }
+        // What it reclaimed.
+        let d = c.counterDeltas
+        if let out = d["pswpout"], let steal = d["pgsteal_kswapd"] {
+            let file = d["pgsteal_file"] ?? 0
+            s.append(
+                ko
+                    ? "kswapd가 \(n(steal)) 페이지를 회수했습니다(pgsteal_kswapd). 파일 캐시 \(n(file)) 페이지는 드롭하고, 익명 페이지 \(n(out)) 페이지(\(size(out)))는 swap-out 했습니다(pswpout)."
+                    : "kswapd reclaimed \(n(steal)) pages (pgsteal_kswapd): \(n(file)) file pages dropped and \(n(out)) anon pages (\(size(out))) swapped out (pswpout)."
+            )
+        } else if c.anonWritten > 0 || c.fileReclaimed > 0 || c.anonReclaimed > 0 {
+            s.append(
+                ko
+                    ? "trace에서: 익명 페이지 \(n(Int64(c.anonWritten)))개를 swap에 썼고(write_folio), 파일 캐시 \(n(c.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive)."
+                    : "In the trace: \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio), \(n(c.fileReclaimed)) file pages dropped (lru_shrink_inactive)."
+            )
+        }
+        // How it ended.
+        if let sleep = c.sleep {
+            let dur = c.duration.map { ko ? "\(secs($0))초 동안 돌고 " : " after \(secs($0)) s" } ?? ""
+            s.append(ko ? "\(dur)\(t(ko: true, sleep))초에 잠들었습니다." : "It slept at \(t(ko: false, sleep))\(dur).")
+            if let ts = c.sleepSampleTime {
+                if let b = c.balancedAtSleep.first {
+                    let others = c.zonesAtSleep.filter { z in !c.balancedAtSleep.contains(where: { $0.zone == z.zone })
+                    }
+                    .map { level($0, mark: "High", ko: ko) }.joined(separator: ", ")
+                    s.append(
+                        ko
+                            ? "잠들기 직전 샘플(\(t(ko: true, ts))초)에서 \(b.zone.rawValue) zone이 균형 상태였습니다: 여유 \(n(b.free)) > High \(n(b.mark)) + protection \(n(b.protection))."
+                                + (others.isEmpty ? "" : " 나머지 zone은 아직 High 아래였습니다: \(others).")
+                                + " kswapd는 전체 여유 메모리가 아니라, 조건을 만족하는 zone 하나가 High를 넘으면 잠듭니다."
+                            : "In the sample before the sleep (\(t(ko: false, ts))), \(b.zone.rawValue) was balanced: free \(n(b.free)) > high \(n(b.mark)) + protection \(n(b.protection))."
+                                + (others.isEmpty ? "" : " The other zones were still below high: \(others).")
+                                + " kswapd sleeps when one eligible zone is above high, not when total free memory is.")
+                } else if c.gaveUp {
+                    s.append(
+                        ko
+                            ? "\(n(c.passes))번의 패스 뒤에도 High를 넘은 zone이 없었습니다. kswapd는 포기하고 잠들었습니다(회수 없는 패스가 16번 이어지면 node가 hopeless가 됨, node_unreclaimable 1)."
+                            : "After \(n(c.passes)) passes no zone was above high: kswapd gave up and slept anyway (16 passes without progress make the node hopeless, node_unreclaimable 1)."
+                    )
+                } else {
+                    s.append(
+                        ko
+                            ? "직전 샘플(\(t(ko: true, ts))초, 최대 100ms 전)에서는 아직 High를 넘은 zone이 없었습니다. 그 사이에 한 zone이 High를 넘었을 것입니다."
+                            : "In the sample before it (\(t(ko: false, ts)), up to 100 ms earlier) no zone was above high yet; one must have passed high just before the sleep."
+                    )
+                }
+            } else if c.manyPasses {
+                s.append(
+                    ko
+                        ? "패스가 \(n(c.passes))번이나 필요했다는 것은 High에 오래 닿지 못했다는 뜻입니다. 결국 High를 넘었는지, 회수 없는 패스 16번 뒤에 포기했는지는 zone 샘플이 없어 이 trace로는 알 수 없습니다."
+                        : "\(n(c.passes)) passes before sleeping mean high could not be reached for a long while; whether it finally got there or gave up (16 passes without progress) cannot be told without zone samples."
+                )
+            }
+            // Passes started by a wake-up during the nap say that allocations went on, not that high was hard to reach.
+            if c.manyPasses, !c.balancedAtSleep.isEmpty, c.passes - later >= 16 {
+                s.append(
+                    ko
+                        ? "패스가 \(n(c.passes))번 필요했습니다. High에 닿기 어려웠습니다."
+                        : "It needed \(n(c.passes)) passes: high was hard to reach.")
+            }
+        } else {
+            s.append(
+                ko ? "끝날 때까지 잠들지 않았습니다(아직 실행 중)." : "It had not slept by the end (still running).")
+            if c.manyPasses {
+                s.append(
+                    ko
+                        ? "잠들지 못하고 패스를 \(n(c.passes))번 되풀이했다는 것은 High에 닿을 수 없었다는 뜻입니다."
+                        : "\(n(c.passes)) passes without sleeping mean high could not be reached.")
+            }
+        }
+        return head + " " + s.joined(separator: " ")
+    }
+
+    // MARK: Cycles added up
+
+    /// One paragraph for the cycles after those told in full: how many, when, and their totals.
+    private static func summary(_ m: CycleTotals, first: Int, ko: Bool) -> String {
+        let last = first + m.count - 1
+        let when = m.earliest.flatMap { e in m.latest.map { (t(ko: ko, e), t(ko: ko, $0)) } }
+        var s: [String] = []
+        if ko {
+            s.append(
+                "… 이런 사이클이 \(n(m.count))번 더 있었습니다(사이클 \(n(first))–\(n(last))"
+                    + (when.map { ", \($0.0) – \($0.1)초" } ?? "") + ").")
+            s.append(
+                "패스(balance_pgdat)는 모두 \(n(m.passes))번 돌았습니다"
+                    + (m.manyPasses > 0 ? "(패스가 16번 이상인 사이클 \(n(m.manyPasses))번)." : "."))
+            s.append(
+                m.stillRunning == 0
+                    ? "모두 잠들었습니다."
+                    : "\(n(m.slept))번은 잠들었고 \(n(m.stillRunning))번은 끝날 때까지 잠들지 않았습니다.")
+            if m.wokenByAllocation > 0 {
+                s.append(
+                    "할당이 kswapd를 깨운 사이클은 \(n(m.wokenByAllocation))번입니다"
+                        + (m.boostWakes > 0 ? "(그중 \(n(m.boostWakes))번은 워터마크 boost 때문에 깨운 것)." : "."))
+            }
+            if let longest = m.longest {
+                s.append("kswapd가 돈 시간은 모두 \(secs(m.seconds))초, 가장 긴 사이클은 \(secs(longest))초였습니다.")
+            }
+            if m.anonWritten > 0 || m.fileReclaimed > 0 || m.anonReclaimed > 0 {
+                s.append(
+                    "trace에서: 익명 페이지 \(n(m.anonWritten))개를 swap에 썼고(write_folio), 파일 캐시 "
+                        + "\(n(m.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive).")
+            }
+        } else {
+            s.append(
+                "… and \(n(m.count)) more cycle\(m.count == 1 ? "" : "s") like these (cycles \(n(first))–\(n(last))"
+                    + (when.map { ", \($0.0) – \($0.1) s" } ?? "") + ").")
+            s.append(
+                "\(n(m.passes)) pass\(m.passes == 1 ? "" : "es") (balance_pgdat) in all"
+                    + (m.manyPasses > 0 ? ", 16 or more in \(n(m.manyPasses)) of the cycles." : "."))
+            s.append(
+                m.stillRunning == 0
+                    ? (m.count == 1 ? "It slept." : "All slept.")
+                    : "\(n(m.slept)) slept and \(n(m.stillRunning)) \(m.stillRunning == 1 ? "was" : "were") still "
+                        + "running at the end.")
+            if m.wokenByAllocation > 0 {
+                s.append(
+                    "\(n(m.wokenByAllocation)) \(m.wokenByAllocation == 1 ? "was" : "were") woken by an allocation"
+                        + (m.boostWakes > 0 ? " (\(n(m.boostWakes)) by a watermark boost)." : "."))
+            }
+            if let longest = m.longest {
+                s.append("kswapd ran \(secs(m.seconds)) s in all, \(secs(longest)) s at the longest.")
+            }
+            if m.anonWritten > 0 || m.fileReclaimed > 0 || m.anonReclaimed > 0 {
+                s.append(
+                    "In the trace: \(n(m.anonWritten)) anon folios written to swap (write_folio), "
+                        + "\(n(m.fileReclaimed)) file pages dropped (lru_shrink_inactive).")
+            }
+        }
+        return s.joined(separator: " ")
+    }
+
+    // MARK: Formatting
+
+    private static func allocstalls(_ d: [String: Int64]) -> Int64 {
+        d.filter { $0.key.hasPrefix("allocstall_") }.values.reduce(0, +)
+    }
+
+    private static func level(_ z: ZoneLevel, mark: String, ko: Bool) -> String {
+        let m = z.protection > 0 ? "\(n(z.mark)) + \(n(z.protection))" : n(z.mark)
+        return "\(z.zone.rawValue) \(n(z.free)) \(z.free <= z.mark + z.protection ? "≤" : ">") \(mark) \(m)"
+    }
+
+    /// A time in seconds with 3 decimals.
+    static func t(ko: Bool, _ v: Double) -> String { String(format: "%.3f", v) }
+    static func secs(_ v: Double) -> String { String(format: "%.2f", v) }
+    static func ms(_ v: Double) -> String { String(format: "%.1f ms", v) }
+    static func n(_ v: Int) -> String { n(Int64(v)) }
+
+    /// An integer with thousands separators (`297,489`).
+    static func n(_ v: Int64) -> String {
+        let digits = String(v.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (v < 0 ? "-" : "") + out
+    }
+
+    /// Pages as a size (`351 MiB`, `1.09 GiB`).
+    static func size(_ pages: Int64) -> String {
+        let mib = Double(pages) * 4096 / 1_048_576
+        if mib >= 1024 { return String(format: "%.2f GiB", mib / 1024) }
+        return String(format: "%.0f MiB", mib)
+    }
+}

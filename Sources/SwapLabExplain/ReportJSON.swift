@@ -1,0 +1,132 @@
+import Foundation
+import SwapLabModel
+import SwapLabAnalysis
+
+extension ReclaimReport {
+    /// The report as JSON with stable keys: `source`, `events` (count per event name, most first),
+    /// `kswapd_cycles`, `kswapd_cycles_more`, `direct_reclaim`, `oom_kills`, `oom_victims`, `swap`,
+    /// `watermark_crossings`, `not_kswapd_reclaim_pages`, `notes`, `trace_lines` (null unless read from a trace
+    /// file). Times are seconds on the timeline's clock (6 decimals).
+    ///
+    /// Bounded whatever the trace holds: `kswapd_cycles` lists the first `ReclaimAnalyzer.keptCycles` cycles and
+    /// `kswapd_cycles_more` adds up the rest (`cycles` 0 when there are none); each cycle lists its first
+    /// `KswapdCycle.keptWakers` wake-ups in `woken_by` and counts all in `wakeups`; `oom_victims` lists the first
+    /// `ReclaimAnalyzer.keptKills` of the `oom_kills`.
+    public func json() -> OrderedJSON {
+        func time(_ t: Double?) -> OrderedJSON { t.map { .fixed($0, 6) } ?? .null }
+        func counters(_ d: [String: Int64]) -> OrderedJSON {
+            .object(ReclaimExplainer.reportedCounters.compactMap { n in d[n].map { (n, .int($0)) } })
+        }
+        let events = eventCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let cycles: [OrderedJSON] = cycles.map { c in
+            .object([
+                ("nid", .int(Int64(c.nid))),
+                ("wake", time(c.wake)),
+                ("sleep", time(c.sleep)),
+                ("passes", .int(Int64(c.passes))),
+                ("orders", .array(c.orders.map { .int(Int64($0)) })),
+                (
+                    "woken_by",
+                    .array(
+                        c.wakers.map { w in
+                            .object([
+                                ("time", .fixed(w.time, 6)), ("comm", .string(w.comm)), ("pid", .int(Int64(w.pid))),
+                                ("order", .int(Int64(w.order))), ("gfp_flags", .string(w.gfpFlags)),
+                                ("boost", .bool(w.isBoostWake)),
+                            ])
+                        })
+                ),
+                (
+                    "balanced_zones",
+                    c.sleepSampleTime == nil ? .null : .array(c.balancedAtSleep.map { .string($0.zone.rawValue) })
+                ),
+                ("wakeups", .int(Int64(max(c.wakeups, c.wakers.count)))),
+                ("gave_up", .bool(c.gaveUp)),
+                ("anon_written", .int(Int64(c.anonWritten))),
+                ("file_reclaimed", .int(c.fileReclaimed)),
+                ("anon_reclaimed", .int(c.anonReclaimed)),
+                ("counters", counters(c.counterDeltas)),
+            ])
+        }
+        let m = moreCycles
+        let more: OrderedJSON = .object([
+            ("cycles", .int(Int64(m.count))), ("start", time(m.earliest)), ("end", time(m.latest)),
+            ("passes", .int(Int64(m.passes))), ("slept", .int(Int64(m.slept))),
+            ("still_running", .int(Int64(m.stillRunning))), ("woken_by_allocation", .int(Int64(m.wokenByAllocation))),
+            ("boost_wakes", .int(Int64(m.boostWakes))), ("many_passes", .int(Int64(m.manyPasses))),
+            ("anon_written", .int(Int64(m.anonWritten))), ("file_reclaimed", .int(m.fileReclaimed)),
+            ("anon_reclaimed", .int(m.anonReclaimed)), ("seconds", .fixed(m.seconds, 6)), ("longest", time(m.longest)),
+        ])
+        let d = directReclaim
+        return .object([
+            (
+                "source",
+                .object([
+                    ("events", .int(Int64(eventCount))), ("samples", .int(Int64(sampleCount))),
+                    ("start", time(span?.lowerBound)), ("end", time(span?.upperBound)),
+                    ("backward_steps", .int(Int64(backwardSteps))), ("largest_step_back", .fixed(largestStepBack, 6)),
+                    ("ignored_values", .int(Int64(ignoredValues))),
+                ])
+            ),
+            ("events", .object(events.map { ($0.key, .int(Int64($0.value))) })),
+            ("kswapd_cycles", .array(cycles)),
+            ("kswapd_cycles_more", more),
+            (
+                "direct_reclaim",
+                .object([
+                    ("episodes", .int(Int64(d.episodes))), ("total_ms", .fixed(d.totalMs, 3)),
+                    ("max_ms", .fixed(d.maxMs, 3)), ("median_ms", .fixed(d.medianMs, 3)),
+                    ("reclaimed", .int(d.reclaimed)), ("unmatched", .int(Int64(d.unmatchedBegins + d.unmatchedEnds))),
+                ])
+            ),
+            ("oom_kills", .int(Int64(oomKills.count + moreOOMKills))),
+            (
+                "oom_victims",
+                .array(
+                    oomKills.map { k in
+                        .object([
+                            ("time", .fixed(k.time, 6)), ("pid", .int(Int64(k.pid))),
+                            ("comm", k.comm.map { .string($0) } ?? .null),
+                            ("anon_rss_kb", k.anonRSSkB.map { .int($0) } ?? .null),
+                        ])
+                    })
+            ),
+            (
+                "swap",
+                .object([
+                    ("pswpout", counterDeltas["pswpout"].map { .int($0) } ?? .null),
+                    ("pswpin", counterDeltas["pswpin"].map { .int($0) } ?? .null),
+                ])
+            ),
+            (
+                "watermark_crossings",
+                .array(
+                    crossings.map { x in
+                        .object([
+                            ("time", .fixed(x.time, 3)), ("node", .int(Int64(x.node))),
+                            ("zone", .string(x.zone.rawValue)),
+                            ("from", .string(x.from.name)), ("to", .string(x.to.name)), ("free", .int(x.free)),
+                        ])
+                    })
+            ),
+            ("not_kswapd_reclaim_pages", .int(Int64(otherReclaimPages.lines))),
+            ("notes", .array(notes.map { .string($0.rawValue) })),
+            (
+                "trace_lines",
+                traceLines.map { c in
+                    .object([
+                        ("events", .int(Int64(c.parsed))), ("other", .int(Int64(c.skipped))),
+                        ("lost_events", .int(Int64(c.lost))), ("lost_events_at_least", .bool(c.lostIsLowerBound)),
+                        (
+                            "refused",
+                            .object([
+                                ("length", .int(Int64(c.refused.length))), ("time", .int(Int64(c.refused.time))),
+                                ("pid", .int(Int64(c.refused.pid))), ("cpu", .int(Int64(c.refused.cpu))),
+                            ])
+                        ),
+                    ])
+                } ?? .null
+            ),
+        ])
+    }
+}

@@ -1,0 +1,271 @@
+import SwapLabModel
+import SwapLabAnalysis
+/// The terminal chart's layout as a hand-written SVG for slides: free memory against min/low/high (three
+/// dash styles, labelled), a time axis, and kswapd, direct-reclaim and swap lanes. Byte-stable: numbers are
+/// formatted without a locale and no date is written.
+public enum SVGChart {
+    static let width = 960.0
+    static let height = 600.0
+    static let plotLeft = 130.0
+    static let plotRight = 790.0
+    static let plotTop = 86.0
+    static let plotBottom = 366.0
+
+    /// The SVG document of `timeline` (nil when there is nothing to draw: no samples, or no such zone).
+    public static func render(_ timeline: Timeline, options: ChartOptions) -> String? {
+        guard
+            let d = ChartData(
+                timeline: timeline, subject: options.subject, pageRange: options.pageRange, timeRange: options.timeRange
+            )
+        else {
+            return nil
+        }
+        var s = ""
+        func f(_ v: Double) -> String { ChartFormat.fixed(v, 1) }
+        func x(_ t: Double) -> Double { plotLeft + (t - d.start) / (d.end - d.start) * (plotRight - plotLeft) }
+        let lo = d.pageRange.lowerBound
+        let hi = d.pageRange.upperBound
+        func y(_ pages: Double) -> Double { plotBottom - (pages - lo) / (hi - lo) * (plotBottom - plotTop) }
+        func clampY(_ v: Double) -> Double { Swift.min(plotBottom + 6, Swift.max(plotTop - 6, v)) }
+        let esc = { (t: String) in SVGChart.escape(t) }
+
+        let title = "Free memory of \(d.title) against its watermarks"
+        var desc = "Free memory (MiB) over time against the min, low and high watermarks; "
+        desc += "kswapd: \(d.kswapd.count) cycle(s)" + (d.kswapdInferred ? " (inferred from pgscan_kswapd)" : "")
+        desc +=
+            "; direct reclaim: \(d.direct.count) stall(s); source: \(timeline.machine.engine), \(timeline.machine.summary)."
+        s +=
+            ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(f(width)) \##(f(height))" width="\##(f(width))" height="\##(f(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" role="img" aria-labelledby="t d">"##
+        s += "\n<title id=\"t\">\(esc(title))</title>\n<desc id=\"d\">\(esc(desc))</desc>\n"
+        s += ##"<rect x="0" y="0" width="\##(f(width))" height="\##(f(height))" fill="#ffffff"/>"## + "\n"
+        s +=
+            ##"<text x="\##(f(plotLeft))" y="30.0" font-size="22" font-weight="bold" fill="#222222">\##(esc(title))</text>"##
+            + "\n"
+        var sub =
+            "\(timeline.machine.engine) · \(timeline.machine.summary) · t = 0 at \(ChartFormat.fixed(d.start, 3)) s"
+        if let i = d.sampleInterval { sub += " · samples every \(ChartFormat.fixed(i * 1000, 0)) ms" }
+        if sub.count > 118 { sub = String(sub.prefix(117)) + "…" }
+        s += ##"<text x="\##(f(plotLeft))" y="56.0" font-size="13" fill="#555555">\##(esc(sub))</text>"## + "\n"
+
+        // Y grid and labels (MiB).
+        let spanMiB = (hi - lo) * 4096 / 1_048_576
+        let step = ChartFormat.niceStep(atLeast: spanMiB / 5)
+        let firstTick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
+        s += "<g font-size=\"14\" fill=\"#555555\" text-anchor=\"end\">\n"
+        for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= hi }) {
+            let yy = y(tick * 1_048_576 / 4096)
+            s +=
+                ##"<line x1="\##(f(plotLeft))" y1="\##(f(yy))" x2="\##(f(plotRight))" y2="\##(f(yy))" stroke="#e6e6e6" stroke-width="1"/>"##
+            s +=
+                ##"<text x="\##(f(plotLeft - 8))" y="\##(f(yy + 5))">\##(step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1))</text>"##
+                + "\n"
+        }
+        s += "</g>\n"
+        s +=
+            ##"<text x="60.0" y="\##(f((plotTop + plotBottom) / 2))" font-size="14" fill="#555555" transform="rotate(-90 60.0 \##(f((plotTop + plotBottom) / 2)))" text-anchor="middle">free memory, MiB</text>"##
+            + "\n"
+
+        // kswapd running spans shaded behind the curve, as in the course figure.
+        s += "<g fill=\"#f9a825\" fill-opacity=\"0.16\">\n"
+        for k in d.kswapd {
+            let a = x(k.start)
+            let b = x(k.end ?? d.end)
+            s +=
+                ##"<rect x="\##(f(a))" y="\##(f(plotTop))" width="\##(f(Swift.max(1.5, b - a)))" height="\##(f(plotBottom - plotTop))"/>"##
+                + "\n"
+        }
+        s += "</g>\n"
+        s +=
+            ##"<clipPath id="plot"><rect x="\##(f(plotLeft))" y="\##(f(plotTop - 6))" width="\##(f(plotRight - plotLeft))" height="\##(f(plotBottom - plotTop + 12))"/></clipPath>"##
+            + "\n"
+
+        // Watermarks: step lines (they move with boost), three dash styles, labels at the right edge.
+        let marks: [(String, KeyPath<ChartPoint, Double>, String, String, String)] = [
+            ("high", \.high, "#2e7d32", "", "2.5"),
+            ("low", \.low, "#ef6c00", " stroke-dasharray=\"12 6\"", "2.5"),
+            ("min", \.min, "#c62828", " stroke-dasharray=\"3 5\" stroke-linecap=\"round\"", "3"),
+        ]
+        var labelYs: [Double] = []
+        for (name, key, colour, dash, widthText) in marks {
+            var pts: [String] = []
+            var last: Double?
+            for p in d.points {
+                let v = clampY(y(p[keyPath: key]))
+                if let l = last, l != v { pts.append("\(f(x(p.time))),\(f(l))") }
+                if last != v { pts.append("\(f(x(p.time))),\(f(v))") }
+                last = v
+            }
+            if let l = last { pts.append("\(f(plotRight)),\(f(l))") }
+            if let first = d.points.first, x(first.time) > plotLeft, let v0 = pts.first?.split(separator: ",").last {
+                pts.insert("\(f(plotLeft)),\(v0)", at: 0)
+            }
+            s +=
+                ##"<polyline clip-path="url(#plot)" fill="none" stroke="\##(colour)" stroke-width="\##(widthText)"\##(dash) points="\##(pts.joined(separator: " "))"/>"##
+                + "\n"
+            guard let lp = d.points.last else { continue }
+            var ly = clampY(y(lp[keyPath: key])) + 5
+            while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly += 16 }
+            labelYs.append(ly)
+            s +=
+                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="\##(colour)">\##(name) \##(ChartFormat.mebibytes(lp[keyPath: key])) MiB</text>"##
+                + "\n"
+        }
+
+        // Free memory last, so it is drawn over the watermarks; at most two points per pixel column.
+        var pts: [String] = []
+        let pixels = Int(plotRight - plotLeft)
+        var bucket = -1
+        var bucketMin: ChartPoint?
+        var bucketMax: ChartPoint?
+        func flush() {
+            guard let a = bucketMin, let b = bucketMax else { return }
+            let ordered = a.time <= b.time ? [a, b] : [b, a]
+            for p in (a == b ? [a] : ordered) { pts.append("\(f(x(p.time))),\(f(clampY(y(p.free))))") }
+        }
+        for p in d.points {
+            let raw = (x(p.time) - plotLeft) / (plotRight - plotLeft) * Double(pixels)
+            let b = raw.isFinite ? Int(Swift.max(-1, Swift.min(Double(pixels + 1), raw))) : (raw > 0 ? pixels + 1 : -1)
+            if b != bucket {
+                flush()
+                bucket = b
+                bucketMin = p
+                bucketMax = p
+            } else {
+                if p.free < bucketMin!.free { bucketMin = p }
+                if p.free > bucketMax!.free { bucketMax = p }
+            }
+        }
+        flush()
+        s +=
+            ##"<polyline clip-path="url(#plot)" fill="none" stroke="#1565c0" stroke-width="3" stroke-linejoin="round" points="\##(pts.joined(separator: " "))"/>"##
+            + "\n"
+        if let last = d.points.last {
+            var ly = clampY(y(last.free)) + 5
+            while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly -= 16 }
+            s +=
+                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="#1565c0">free \##(ChartFormat.mebibytes(last.free)) MiB</text>"##
+                + "\n"
+        }
+        let highest = d.points.map(\.free).max() ?? 0
+        if highest > hi {
+            s +=
+                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 10))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ free above the window (up to \##(ChartFormat.size(highest)))</text>"##
+                + "\n"
+        }
+        // Frame and time axis.
+        s +=
+            ##"<rect x="\##(f(plotLeft))" y="\##(f(plotTop))" width="\##(f(plotRight - plotLeft))" height="\##(f(plotBottom - plotTop))" fill="none" stroke="#888888" stroke-width="1"/>"##
+            + "\n"
+        let duration = d.end - d.start
+        let tstep = ChartFormat.niceStep(atLeast: duration / 10)
+        s += "<g font-size=\"14\" fill=\"#555555\" text-anchor=\"middle\">\n"
+        for t in ChartFormat.ticks(from: 0, step: tstep, while: { $0 <= duration + 1e-9 }) {
+            let xx = x(d.start + t)
+            s +=
+                ##"<line x1="\##(f(xx))" y1="\##(f(plotBottom))" x2="\##(f(xx))" y2="\##(f(plotBottom + 6))" stroke="#888888"/>"##
+            s +=
+                ##"<text x="\##(f(xx))" y="\##(f(plotBottom + 22))">\##(ChartFormat.seconds(t, step: tstep))</text>"##
+                + "\n"
+        }
+        s += "</g>\n"
+        s +=
+            ##"<text x="\##(f(plotRight))" y="\##(f(plotBottom + 40))" font-size="14" fill="#555555" text-anchor="end">time, s</text>"##
+            + "\n"
+
+        // Lanes.
+        let laneTop = plotBottom + 56
+        let laneH = 22.0
+        func laneLabel(_ i: Int, _ text: String, _ note: String) {
+            let ly = laneTop + Double(i) * (laneH + 10) + 16
+            s +=
+                ##"<text x="\##(f(plotLeft - 8))" y="\##(f(ly))" font-size="15" fill="#333333" text-anchor="end">\##(esc(text))</text>"##
+            s +=
+                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="14" fill="#555555">\##(esc(note))</text>"##
+                + "\n"
+        }
+        func laneY(_ i: Int) -> Double { laneTop + Double(i) * (laneH + 10) }
+        // Markers as light ticks across the lanes.
+        var lane = 0
+        let kNote =
+            d.kswapdInferred
+            ? "\(d.kswapd.count) run(s), inferred" : "\(d.kswapd.count) cycle(s), \(d.kswapdPasses) wake(s)"
+        laneLabel(lane, "kswapd", kNote)
+        for k in d.kswapd {
+            let a = x(k.start)
+            let b = x(k.end ?? d.end)
+            s +=
+                ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="#f9a825"/>"##
+            if k.startSeen {
+                s +=
+                    ##"<text x="\##(f(a))" y="\##(f(laneY(lane) + 17))" font-size="16" fill="#e65100" text-anchor="middle">▲</text>"##
+            }
+            if k.end != nil {
+                s +=
+                    ##"<text x="\##(f(b))" y="\##(f(laneY(lane) + 17))" font-size="16" fill="#4e342e" text-anchor="middle">▼</text>"##
+            }
+            s += "\n"
+        }
+        lane += 1
+        laneLabel(
+            lane, "direct reclaim",
+            (d.direct.isEmpty ? "none" : "\(d.direct.count) stall(s)") + (d.directInferred ? ", inferred" : ""))
+        for r in d.direct {
+            let a = x(r.start)
+            let b = x(r.end ?? d.end)
+            s +=
+                ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="#c62828" fill-opacity="0.7"/>"##
+                + "\n"
+        }
+        let peaks = d.peakSwapRates
+        for (name, isOut, colour, peak) in [
+            ("swap-out", true, "#1565c0", peaks.out), ("swap-in", false, "#00838f", peaks.in),
+        ] {
+            lane += 1
+            laneLabel(lane, name, peak > 0 ? "peak " + ChartFormat.rate(peak) : "none")
+            var bars = ""
+            for sw in d.swap where sw.to > sw.from {
+                let v = Double(isOut ? sw.out : sw.in) / (sw.to - sw.from)
+                guard v > 0, peak > 0 else { continue }
+                let hgt = Swift.max(1.5, v / peak * (laneH - 2))
+                let a = x(sw.from)
+                let b = x(sw.to)
+                bars +=
+                    ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + laneH - hgt))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(hgt))"/>"##
+            }
+            s += "<g fill=\"\(colour)\">" + bars + "</g>\n"
+        }
+        lane += 1
+        if !d.markers.isEmpty {
+            laneLabel(lane, "marks", "")
+            var nextFree = -Double.infinity
+            for m in d.markers where m.time >= d.start && m.time <= d.end {
+                let xx = x(m.time)
+                s +=
+                    ##"<line x1="\##(f(xx))" y1="\##(f(laneY(lane) + 2))" x2="\##(f(xx))" y2="\##(f(laneY(lane) + 8))" stroke="#777777"/>"##
+                if xx + 3 >= nextFree {
+                    s +=
+                        ##"<text x="\##(f(xx + 3))" y="\##(f(laneY(lane) + 19))" font-size="13" fill="#555555">\##(esc(m.label))</text>"##
+                    nextFree = xx + 3 + Double(m.label.count) * 8 + 8
+                }
+                s += "\n"
+            }
+        }
+        s += "</svg>\n"
+        return s
+    }
+
+    /// `t` with `&`, `<`, `>` and `"` escaped for XML text and attributes.
+    static func escape(_ t: String) -> String {
+        var o = ""
+        for c in t {
+            switch c {
+            case "&": o += "&amp;"
+            case "<": o += "&lt;"
+            case ">": o += "&gt;"
+            case "\"": o += "&quot;"
+            default: o.append(c)
+            }
+        }
+        return o
+    }
+}

@@ -1,0 +1,115 @@
+import SwapLabModel
+/// A run of pages that share an owner and the same LRU state: the simulator's unit instead of a `struct folio`,
+/// so that memory and time grow with allocations and events, not with pages.
+struct Cohort: Hashable, Sendable {
+    /// Index of the owning task for anonymous pages; `Cohort.pageCache` for file pages.
+    var owner: Int32
+    var count: Int64
+    /// The PTE accessed ("young") bit, set by a fault or a touch and cleared by the reclaim rmap walk.
+    var young: Bool
+    /// `PG_referenced`.
+    var referenced: Bool
+    /// `PG_dirty` (file pages only).
+    var dirty: Bool
+    /// While > 0: under writeback (`PG_writeback`, `PG_reclaim`) until this time.
+    var writebackEnd: Double
+
+    static let pageCache: Int32 = -1
+    var isFile: Bool { owner == Cohort.pageCache }
+
+    init(owner: Int32, count: Int64, young: Bool, referenced: Bool, dirty: Bool = false, writebackEnd: Double = 0) {
+        self.owner = owner
+        self.count = count
+        self.young = young
+        self.referenced = referenced
+        self.dirty = dirty
+        self.writebackEnd = writebackEnd
+    }
+
+    func sameState(as o: Cohort) -> Bool {
+        owner == o.owner && young == o.young && referenced == o.referenced && dirty == o.dirty
+            && writebackEnd == o.writebackEnd
+    }
+}
+
+/// The four evictable lists of a node's lruvec (`enum lru_list`, unevictable left out).
+enum LRUKind: Int, CaseIterable, Sendable {
+    case inactiveAnon = 0, activeAnon, inactiveFile, activeFile
+
+    var isFile: Bool { self == .inactiveFile || self == .activeFile }
+    var isActive: Bool { self == .activeAnon || self == .activeFile }
+    /// `LRU_NAMES` spelling.
+    var name: String {
+        switch self {
+        case .inactiveAnon: return "inactive_anon"
+        case .activeAnon: return "active_anon"
+        case .inactiveFile: return "inactive_file"
+        case .activeFile: return "active_file"
+        }
+    }
+}
+
+/// One LRU list as cohorts, oldest first (the kernel's list tail), newest last (the head `lruvec_add_folio` adds to).
+struct LRUList: Sendable {
+    private var items: [Cohort] = []
+    private var start = 0
+    /// Pages on the list.
+    private(set) var total: Int64 = 0
+
+    /// Number of cohorts held (for the scale benchmark).
+    var cohortCount: Int { items.count - start }
+
+    /// Adds pages at the newest end, merging with the newest cohort when the state is the same.
+    mutating func add(_ c: Cohort) {
+        guard c.count > 0 else { return }
+        total += c.count
+        if items.count > start, items[items.count - 1].sameState(as: c) {
+            items[items.count - 1].count += c.count
+        } else {
+            items.append(c)
+        }
+    }
+
+    /// Takes up to `n` pages from the oldest end (`isolate_lru_folios()`), appending them to `out`.
+    mutating func takeOldest(_ n: Int64, into out: inout [Cohort]) {
+        var need = n
+        while need > 0, start < items.count {
+            if items[start].count <= need {
+                out.append(items[start])
+                need -= items[start].count
+                total -= items[start].count
+                start += 1
+            } else {
+                var part = items[start]
+                part.count = need
+                items[start].count -= need
+                total -= need
+                out.append(part)
+                need = 0
+            }
+        }
+        if start > 32, start * 2 > items.count {
+            items.removeFirst(start)
+            start = 0
+        }
+    }
+
+    /// Removes every page of `owner`; returns how many.
+    mutating func removeAll(owner: Int32) -> Int64 {
+        var removed: Int64 = 0
+        var kept: [Cohort] = []
+        kept.reserveCapacity(items.count - start)
+        for c in items[start...] {
+            if c.owner == owner { removed += c.count } else { kept.append(c) }
+        }
+        items = kept
+        start = 0
+        total -= removed
+        return removed
+    }
+
+    /// Applies `change` to every cohort of `owner` (e.g. a touch setting the young bit).
+    mutating func update(owner: Int32, _ change: (inout Cohort) -> Void) {
+        for i in start..<items.count where items[i].owner == owner { change(&items[i]) }
+    }
+}

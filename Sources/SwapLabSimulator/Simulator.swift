@@ -1,0 +1,576 @@
+import Foundation
+import SwapLabModel
+
+/// Constants of mm/vmscan.c and the simulator's cost model (per-page times in seconds).
+enum SimConstants {
+    /// `DEF_PRIORITY`.
+    static let defPriority = 12
+    /// `SWAP_CLUSTER_MAX`.
+    static let swapClusterMax: Int64 = 32
+    /// `MAX_RECLAIM_RETRIES`.
+    static let maxReclaimRetries = 16
+    /// `schedule_timeout(HZ/10)` in `kswapd_try_to_sleep()`.
+    static let napSeconds = 0.1
+    /// Samples while something happens.
+    static let sampleInterval = 0.1
+    /// From `wake_up_interruptible()` to `kswapd_wake` (D1b shows a few ms; we keep it short).
+    static let wakeLatency = 0.000_05
+    /// Scanning (isolating and checking) one page.
+    static let scanCost = 0.000_000_1
+    /// Dropping one clean page-cache page (~1.5 GiB/s, `live-lab.md` §5: 139k pages in 0.4 s).
+    static let dropCost = 0.000_002_5
+    /// Writing one anonymous page to swap (~280 MiB/s, `live-lab.md` §8).
+    static let swapOutCost = 0.000_014
+    /// Moving one page between lists.
+    static let rotateCost = 0.000_000_1
+    /// Fixed writeback latency of dirty page cache met by reclaim.
+    static let writebackLatency = 0.1
+    /// A task writing random bytes to fresh anonymous pages (~1.5 GiB/s, `live-lab.md` §8).
+    static let defaultAllocRate = Double(1_536 << 20) / 4096
+    /// Reading a file into the page cache.
+    static let cacheRate = Double(2 << 30) / 4096
+    /// Swap-in on re-read (~340 MiB/s, `live-lab.md` §8).
+    static let swapInRate = Double(340 << 20) / 4096
+    /// Trace events that scale with pages (`mm_vmscan_write_folio`, `mm_vmscan_lru_shrink_inactive`) recorded at most
+    /// this many times per machine; beyond it they are counted in `suppressedBulkEvents`.
+    static let bulkEventLimit = 20_000
+    /// Milestone events (wakes, sleeps, direct reclaim, OOM kills) recorded at most; later ones are counted.
+    static let milestoneEventLimit = 50_000
+    /// Samples kept at most: beyond it the older three quarters are thinned to every other sample (counted), so a
+    /// day of simulated time still charts from start to end in bounded memory.
+    static let sampleLimit = 20_000
+    /// `GFP_HIGHUSER_MOVABLE`'s highest zone: `ZONE_MOVABLE` (3 on x86-64).
+    static let userHighestIndex = 3
+}
+
+/// The kernel's `enum zone_type` index on x86-64 (no HighMem): DMA 0, DMA32 1, Normal 2, Movable 3, Device 4.
+func kernelZoneIndex(_ z: ZoneType) -> Int { z.index }
+
+/// A deterministic, page-population model of Linux reclaim on a virtual clock.
+///
+/// Follows `reference/kernel.md` §1–§2 and §5: per-zone watermarks and protection from `WatermarkFormula`, the
+/// allocator's fast path at low and slow path at min (`__alloc_pages_slowpath()`), kswapd per node
+/// (`kswapd()`, `balance_pgdat()`, `kswapd_try_to_sleep()`), direct reclaim (`try_to_free_pages()`), the classic
+/// two-list LRU with second chance (`shrink_lruvec()`, `folio_check_references()`), swappiness balance
+/// (`get_scan_count()`), and the OOM killer (`oom_badness()`). Pages are held as cohorts, so cost grows with
+/// allocations and events, not with memory size. It never reads wall time; `seed` drives the only randomness.
+public final class Simulator {
+    /// One zone's state.
+    struct Zone {
+        var node: Int
+        var type: ZoneType
+        var kernelIndex: Int
+        var managed: Int64
+        var free: Int64
+        var marks: Watermarks
+        /// `lowmem_reserve[]`, one entry per kernel zone index 0…4 (DMA, DMA32, Normal, Movable, Device).
+        var protection: [Int64]
+        var startPFN: Int64
+
+        var min: Int64 { marks.min.count }
+        var low: Int64 { marks.low.count }
+        var high: Int64 { marks.high.count }
+        /// Pages that may be taken while `free > mark + lowmem_reserve[highest]` holds page by page.
+        func capacity(above mark: Int64, highest: Int) -> Int64 {
+            Swift.max(0, free - (mark + protection[highest]))
+        }
+    }
+
+    /// kswapd of one node (`pgdat->kswapd_*`).
+    struct Kswapd {
+        enum Phase: String, Codable, Sendable { case sleeping, running, napping }
+        var phase: Phase = .sleeping
+        /// Time of its next action (infinity while sleeping).
+        var next = Double.infinity
+        var priority = SimConstants.defPriority
+        var runReclaimed: Int64 = 0
+        /// `kswapd_failures`.
+        var failures = 0
+        /// A new `balance_pgdat()` run must begin (emit `kswapd_wake`, count `pageoutrun`).
+        var startPending = false
+        /// The priority loop ran out; finish the run at the next action.
+        var endPending = false
+        var highestIndex = SimConstants.userHighestIndex
+    }
+
+    /// One node (`pg_data_t`) with its lruvec.
+    struct Node {
+        var id: Int
+        var zoneIDs: [Int]
+        var lists = [LRUList](repeating: LRUList(), count: 4)
+        /// `lruvec->anon_cost`, `lruvec->file_cost` (`lru_note_cost()`).
+        var anonCost: Int64 = 0
+        var fileCost: Int64 = 0
+        var dirty: Int64 = 0
+        var kswapd = Kswapd()
+    }
+
+    /// A process owning anonymous memory (`alloc NAME`), or `system` (the programs already running).
+    struct Task {
+        var name: String
+        var pid: Int
+        var resident: [Int64]
+        var swapped: Int64 = 0
+        /// Pages ever mapped (total-vm).
+        var mapped: Int64 = 0
+        var oomScoreAdj: Int = 0
+        var alive = true
+        var killed = false
+        var residentTotal: Int64 { resident.reduce(0, +) }
+    }
+
+    /// Something a task is doing over time: writing fresh anonymous pages, reading a file into the cache, or
+    /// reading swapped pages back.
+    struct Activity {
+        enum Kind { case anon, file(dirty: Bool), swapIn }
+        var kind: Kind
+        /// Task index for anon and swap-in; `Cohort.pageCache` for file reads.
+        var owner: Int32
+        var comm: String
+        var pid: Int
+        var remaining: Int64
+        var rate: Double
+        var carry: Double = 0
+        var next: Double
+        /// Stopped by an OOM kill or a failed allocation.
+        var failed: String?
+    }
+
+    public let config: MachineConfig
+    /// Virtual seconds since the machine was built.
+    public internal(set) var now: Double = 0
+    var zones: [Zone] = []
+    var nodes: [Node] = []
+    /// Zone indices in allocation order for a task on node 0 (`zonelist` in node order).
+    var zonelist: [Int] = []
+    var tasks: [Task] = []
+    var activities: [Activity] = []
+    var counters = CounterSet()
+    var swapFree: Int64
+    var rng: SplitMix64
+    var nextPID = 1000
+    let quantum: Double
+
+    var samples: [Sample] = []
+    var events: [TraceEvent] = []
+    var markers: [Marker] = []
+    var stagedSamples: [Sample] = []
+    var stagedEvents: [TraceEvent] = []
+    var bulkEvents = 0
+    /// Page-scaled events not recorded because of `SimConstants.bulkEventLimit`, and milestone events beyond
+    /// `SimConstants.milestoneEventLimit`, by event name.
+    public private(set) var suppressedBulkEvents: [String: Int] = [:]
+    /// Samples thinned out of the timeline to keep it within `SimConstants.sampleLimit`.
+    public private(set) var thinnedSamples = 0
+    var milestoneLimitNoted = false
+    /// How many staged samples make a long `advance` flush them (see `advance(until:)`).
+    var stagedFlushMark = 4096
+    var thinningNoted = false
+    var nextSampleIndex = 1
+    /// When the most recently finished activity's last step ended.
+    var lastActivityEnd = 0.0
+    var markCounters: (label: String, time: Double, counters: CounterSet)
+    var scratch: [Cohort] = []
+
+    /// Builds the machine: zones, watermarks and protection as the kernel sets them at boot, then the memory in use
+    /// at start (`system` anon, page cache) placed above the high watermarks, so kswapd starts asleep.
+    public init(config: MachineConfig) throws(SimulatorError) {
+        try config.validate()
+        self.config = config
+        swapFree = config.swap.count
+        rng = SplitMix64(seed: config.seed)
+        markCounters = ("start", 0, CounterSet())
+        let all = config.allZones
+        let marks: [Watermarks]
+        do {
+            marks = try WatermarkFormula.perZone(
+                managed: all.map { ($0.spec.type, $0.spec.managed) }, minFreeKbytes: config.minFreeKbytes,
+                scaleFactor: config.watermarkScaleFactor)
+        } catch {
+            throw .invalid(error.description)
+        }
+        var pfn: Int64 = 1
+        for (n, specs) in config.nodes.enumerated() {
+            let kernelZones: [(ZoneType, Pages)] = [ZoneType.dma, .dma32, .normal, .movable, .device].map { t in
+                (t, specs.first { $0.type == t }?.managed ?? .zero)
+            }
+            let reserve = WatermarkFormula.lowmemReserve(managed: kernelZones)
+            var ids: [Int] = []
+            for spec in specs {
+                let i = all.firstIndex { $0.node == n && $0.spec.type == spec.type }!
+                let k = kernelZoneIndex(spec.type)
+                if spec.type == .dma32 { pfn = Swift.max(pfn, 0x1000) }
+                if spec.type == .normal && n == 0 && specs.contains(where: { $0.type == .dma32 }) {
+                    pfn = Swift.max(pfn, 0x100000)
+                }
+                ids.append(zones.count)
+                zones.append(
+                    Zone(
+                        node: n, type: spec.type, kernelIndex: k, managed: spec.managed.count,
+                        free: spec.managed.count, marks: marks[i], protection: reserve[k], startPFN: pfn))
+                pfn += spec.managed.count + spec.managed.count / 64
+            }
+            nodes.append(Node(id: n, zoneIDs: ids))
+        }
+        let builtZones = zones
+        var list: [Int] = []
+        for node in nodes {
+            list += node.zoneIDs.filter {
+                builtZones[$0].managed > 0 && builtZones[$0].kernelIndex <= SimConstants.userHighestIndex
+            }.sorted { builtZones[$0].kernelIndex > builtZones[$1].kernelIndex }
+        }
+        zonelist = list
+        guard !zonelist.isEmpty else {
+            throw .noMemory("no zone can serve user allocations; give Normal or DMA32 pages")
+        }
+        let maxGap = zones.map { $0.high - $0.low }.max() ?? 0
+        quantum = Swift.min(0.02, Swift.max(0.001, Double(maxGap) / 4 / SimConstants.defaultAllocRate))
+        try placeInitialMemory()
+        recordSample(at: 0)
+        flushStaged()
+    }
+
+    /// Places `used` (task `system`, active anon) and the start-up page cache (half active, half inactive; the dirty
+    /// part inactive) without reclaim, keeping every zone above high.
+    private func placeInitialMemory() throws(SimulatorError) {
+        let wanted = config.used.count + config.cleanCache.count + config.dirtyCache.count
+        let room = zonelist.reduce(Int64(0)) { $0 + zones[$1].capacity(above: zones[$1].high + 1, highest: 3) }
+        guard wanted <= room else { throw .doesNotFit(wanted: Pages(wanted), room: Pages(room)) }
+        if config.used.count > 0 {
+            tasks.append(Task(name: "system", pid: 500, resident: Array(repeating: 0, count: nodes.count)))
+            var perNode = [Int64](repeating: 0, count: nodes.count)
+            takeInitial(config.used.count, into: &perNode)
+            for (n, p) in perNode.enumerated() where p > 0 {
+                nodes[n].lists[LRUKind.activeAnon.rawValue].add(
+                    Cohort(owner: 0, count: p, young: true, referenced: true))
+                tasks[0].resident[n] += p
+            }
+            tasks[0].mapped = config.used.count
+        }
+        let activeHalf = config.cleanCache.count / 2
+        for (amount, kind, dirty) in [
+            (activeHalf, LRUKind.activeFile, false), (config.cleanCache.count - activeHalf, .inactiveFile, false),
+            (config.dirtyCache.count, .inactiveFile, true),
+        ] where amount > 0 {
+            var perNode = [Int64](repeating: 0, count: nodes.count)
+            takeInitial(amount, into: &perNode)
+            for (n, p) in perNode.enumerated() where p > 0 {
+                nodes[n].lists[kind.rawValue].add(
+                    Cohort(owner: Cohort.pageCache, count: p, young: false, referenced: true, dirty: dirty))
+                if dirty { nodes[n].dirty += p }
+            }
+        }
+    }
+
+    private func takeInitial(_ pages: Int64, into perNode: inout [Int64]) {
+        var need = pages
+        for z in zonelist where need > 0 {
+            let take = Swift.min(need, zones[z].capacity(above: zones[z].high + 1, highest: 3))
+            zones[z].free -= take
+            perNode[zones[z].node] += take
+            need -= take
+        }
+    }
+
+    // MARK: - Public actions
+
+    /// Starts `alloc SIZE --name NAME`: a new task writing `size` of anonymous memory at `rate` pages a second.
+    /// Returns the task's pid.
+    @discardableResult
+    public func startAllocation(name: String, size: Pages, rate: Double? = nil) throws(SimulatorError) -> Int {
+        guard size.count > 0 else { throw .invalid("the size must be at least one page (4096 bytes)") }
+        if let rate, !(rate > 0) { throw .invalid("the rate must be above zero, e.g. --rate 200M/s") }
+        guard !tasks.contains(where: { $0.alive && $0.name == name }) else { throw .taskExists(name: name) }
+        let pid = nextPID
+        nextPID += 1
+        tasks.append(Task(name: name, pid: pid, resident: Array(repeating: 0, count: nodes.count)))
+        activities.append(
+            Activity(
+                kind: .anon, owner: Int32(tasks.count - 1), comm: String(name.prefix(15)), pid: pid,
+                remaining: size.count, rate: rate ?? SimConstants.defaultAllocRate, next: now))
+        addMarker("alloc \(name) \(Quantity.format(bytes: size.bytes))")
+        return pid
+    }
+
+    /// Starts `cache SIZE [--dirty]`: a reader (`cat`) or writer (`dd`) filling the page cache. Returns its pid.
+    @discardableResult
+    public func startCacheFill(size: Pages, dirty: Bool) throws(SimulatorError) -> Int {
+        guard size.count > 0 else { throw .invalid("the size must be at least one page (4096 bytes)") }
+        let pid = nextPID
+        nextPID += 1
+        activities.append(
+            Activity(
+                kind: .file(dirty: dirty), owner: Cohort.pageCache, comm: dirty ? "dd" : "cat", pid: pid,
+                remaining: size.count, rate: SimConstants.cacheRate, next: now))
+        addMarker("cache \(Quantity.format(bytes: size.bytes))\(dirty ? " dirty" : "")")
+        return pid
+    }
+
+    /// `touch NAME`: the task reads every page; resident pages become young, swapped pages are read back
+    /// (`do_swap_page()`: `pswpin`, `pgmajfault`, `workingset_refault_anon`). Returns the pages to swap in.
+    @discardableResult
+    public func startTouch(name: String) throws(SimulatorError) -> Pages {
+        let i = try taskIndex(name)
+        for n in nodes.indices {
+            for lru in [LRUKind.inactiveAnon, .activeAnon] {
+                nodes[n].lists[lru.rawValue].update(owner: Int32(i)) { $0.young = true }
+            }
+        }
+        addMarker("touch \(name)")
+        let swapped = tasks[i].swapped
+        if swapped > 0 {
+            activities.append(
+                Activity(
+                    kind: .swapIn, owner: Int32(i), comm: String(tasks[i].name.prefix(15)), pid: tasks[i].pid,
+                    remaining: swapped, rate: SimConstants.swapInRate, next: now))
+        }
+        return Pages(swapped)
+    }
+
+    /// `release NAME`: the task exits; its resident pages return to their zones and its swap slots are freed.
+    public func release(name: String) throws(SimulatorError) {
+        let i = try taskIndex(name)
+        freeTask(i)
+        addMarker("release \(name)")
+    }
+
+    /// `release all`: every task started with `alloc` exits (`system` stays).
+    public func releaseAll() {
+        for i in tasks.indices where tasks[i].alive && tasks[i].name != "system" { freeTask(i) }
+        addMarker("release all")
+    }
+
+    /// `mark LABEL`: a marker on the timeline, and the base for counter deltas.
+    public func mark(_ label: String) {
+        addMarker(label)
+        markCounters = (label, now, counters)
+    }
+
+    /// Lets `seconds` of virtual time pass, or less when `interrupted` returns true (checked between actions).
+    public func run(seconds: Double, interrupted: () -> Bool = { false }) {
+        advance(until: now + Swift.max(0, seconds), interrupted: interrupted)
+    }
+
+    /// Runs until no activity is left (every allocation, cache fill and touch finished or was stopped), at most
+    /// `limit` virtual seconds, or until `interrupted` returns true (checked between actions, so Ctrl-C is seen
+    /// at once however much one simulated second holds). Returns the virtual time used.
+    @discardableResult
+    public func runUntilIdle(limit: Double = 3600, interrupted: () -> Bool = { false }) -> Double {
+        let start = now
+        while !activities.isEmpty, now - start < limit, !interrupted() {
+            advance(until: Swift.min(start + limit, now + 1.0), stopWhenIdle: true, interrupted: interrupted)
+        }
+        return now - start
+    }
+
+    /// Whether any allocation, cache fill or touch is still in progress.
+    public var isBusy: Bool { !activities.isEmpty }
+
+    /// Whether the allocation, cache fill or touch of `pid` is still in progress.
+    public func isBusy(pid: Int) -> Bool { activities.contains { $0.pid == pid } }
+
+    /// The pages the activity of `pid` has still to do, or nil when it is not in progress.
+    public func remaining(pid: Int) -> Pages? {
+        activities.first { $0.pid == pid }.map { Pages(Swift.max(0, $0.remaining)) }
+    }
+
+    // MARK: - Reading the state
+
+    /// The timeline so far: samples, events and markers on the virtual clock.
+    public func timeline() -> Timeline {
+        let pendingEvents = stableSorted(stagedEvents) { $0.time }
+        let pendingSamples = stableSorted(stagedSamples) { $0.time }
+        return Timeline(
+            machine: machineDescription, samples: samples + pendingSamples, events: events + pendingEvents,
+            markers: markers)
+    }
+
+    /// What the timeline says about the machine it came from.
+    public var machineDescription: MachineDescription {
+        MachineDescription(
+            engine: "sim", summary: config.summary, minFreeKbytes: config.minFreeKbytes,
+            watermarkScaleFactor: config.watermarkScaleFactor, swappiness: config.swappiness, swapPages: config.swap)
+    }
+
+    /// Every zone as /proc/zoneinfo would show it now (for `watermarks`).
+    public func zoneSnapshots() -> [ZoneSnapshot] {
+        zones.map { z in
+            ZoneSnapshot(
+                node: z.node, zone: z.type, free: Pages(z.free), min: z.marks.min, low: z.marks.low,
+                high: z.marks.high, boost: .zero, managed: Pages(z.managed), protection: z.protection)
+        }
+    }
+
+    /// Counter values now, by /proc/vmstat name (event counters and gauges).
+    public var vmstat: [String: Int64] { currentCounters() }
+
+    /// Counter values at the last `mark` (or at start), its label and time.
+    public var lastMark: (label: String, time: Double, counters: [String: Int64]) {
+        var d = markCounters.counters.dictionary
+        for g in VMGauge.allCases { d[g.rawValue] = nil }
+        return (markCounters.label, markCounters.time, d)
+    }
+
+    /// Swap space in use.
+    public var swapUsed: Pages { Pages(config.swap.count - swapFree) }
+
+    // MARK: - Internals shared by the other files
+
+    func taskIndex(_ name: String) throws(SimulatorError) -> Int {
+        guard let i = tasks.lastIndex(where: { $0.alive && $0.name == name }) else {
+            throw .noSuchTask(name: name, known: tasks.filter(\.alive).map(\.name))
+        }
+        return i
+    }
+
+    /// Frees everything task `i` holds (exit or OOM kill): resident pages back to their zones, swap slots freed.
+    func freeTask(_ i: Int) {
+        for n in nodes.indices {
+            var removed: Int64 = 0
+            for lru in [LRUKind.inactiveAnon, .activeAnon] {
+                removed += nodes[n].lists[lru.rawValue].removeAll(owner: Int32(i))
+            }
+            giveBack(node: n, pages: removed)
+            tasks[i].resident[n] = 0
+        }
+        swapFree += tasks[i].swapped
+        tasks[i].swapped = 0
+        tasks[i].alive = false
+        activities.removeAll { $0.owner == Int32(i) }
+    }
+
+    /// Returns `pages` freed on `node` to its zones, in proportion to the pages each zone has in use
+    /// (the simulator does not track which zone each LRU page came from).
+    func giveBack(node n: Int, pages: Int64) {
+        guard pages > 0 else { return }
+        let ids = nodes[n].zoneIDs
+        let used = ids.map { Swift.max(0, zones[$0].managed - zones[$0].free) }
+        let totalUsed = used.reduce(0, +)
+        guard totalUsed > 0 else { return }
+        var given: Int64 = 0
+        var shares = [Int64](repeating: 0, count: ids.count)
+        for k in ids.indices {
+            shares[k] = Int64((Double(pages) * Double(used[k]) / Double(totalUsed)).rounded(.down))
+            shares[k] = Swift.min(shares[k], used[k])
+            given += shares[k]
+        }
+        var rest = pages - given
+        for k in ids.indices.sorted(by: { used[$0] > used[$1] }) where rest > 0 {
+            let more = Swift.min(rest, used[k] - shares[k])
+            shares[k] += more
+            rest -= more
+        }
+        for k in ids.indices { zones[ids[k]].free += shares[k] }
+    }
+
+    func addMarker(_ label: String) {
+        markers.append(Marker(time: now, label: label))
+    }
+
+    func currentCounters() -> [String: Int64] {
+        var d = counters.dictionary
+        d[VMGauge.nrFreePages.rawValue] = zones.reduce(0) { $0 + $1.free }
+        let sums = (0..<4).map { k in nodes.reduce(Int64(0)) { $0 + $1.lists[k].total } }
+        d[VMGauge.nrInactiveAnon.rawValue] = sums[0]
+        d[VMGauge.nrActiveAnon.rawValue] = sums[1]
+        d[VMGauge.nrInactiveFile.rawValue] = sums[2]
+        d[VMGauge.nrActiveFile.rawValue] = sums[3]
+        d[VMGauge.nrDirty.rawValue] = nodes.reduce(0) { $0 + $1.dirty }
+        d[VMGauge.nrSwapcached.rawValue] = 0
+        return d
+    }
+
+    /// Samples every zone as /proc/zoneinfo would print it, `protection:` included: without it a reader of the
+    /// timeline cannot tell which zone balanced the node (`pgdat_balanced()` compares free with high + protection).
+    func recordSample(at t: Double) {
+        let zs = zones.map {
+            ZoneSample(
+                node: $0.node, zone: $0.type, free: Pages($0.free), min: $0.marks.min, low: $0.marks.low,
+                high: $0.marks.high, managed: Pages($0.managed), protection: $0.protection)
+        }
+        stagedSamples.append(Sample(time: t, zones: zs, counters: currentCounters()))
+    }
+
+    /// Records a milestone event with a sample of the state it was decided on; beyond
+    /// `SimConstants.milestoneEventLimit` it is only counted (with its sample), and a marker says so once.
+    func emit(_ t: Double, comm: String, pid: Int, cpu: Int = 0, _ name: String, _ payload: @autoclosure () -> String) {
+        if events.count + stagedEvents.count - bulkEvents >= SimConstants.milestoneEventLimit {
+            if !milestoneLimitNoted {
+                milestoneLimitNoted = true
+                markers.append(
+                    Marker(
+                        time: Swift.max(now, Swift.min(t, now)),
+                        label: "timeline limit: further milestone events are counted, not recorded"))
+            }
+            suppressedBulkEvents[name, default: 0] += 1
+            return
+        }
+        stagedEvents.append(
+            TraceEvent(time: t, comm: comm, pid: pid, cpu: cpu, flags: ".....", name: name, payload: payload()))
+        recordSample(at: t)
+    }
+
+    /// Records a page-scaled event unless the bulk limit is reached (then only counts it).
+    func emitBulk(_ t: Double, comm: String, pid: Int, cpu: Int, _ name: String, _ payload: @autoclosure () -> String) {
+        if bulkEvents >= SimConstants.bulkEventLimit {
+            noteSuppressed(name, 1, at: t)
+            return
+        }
+        bulkEvents += 1
+        stagedEvents.append(
+            TraceEvent(time: t, comm: comm, pid: pid, cpu: cpu, flags: ".....", name: name, payload: payload()))
+    }
+
+    /// Counts page-scaled events left out by the limit; the first time, says so with a marker.
+    func noteSuppressed(_ name: String, _ count: Int, at t: Double) {
+        if suppressedBulkEvents.isEmpty {
+            markers.append(
+                Marker(
+                    time: Swift.max(now, Swift.min(t, now)),
+                    label: "trace limit: further write_folio/lru_shrink_inactive events are counted, not recorded"))
+        }
+        suppressedBulkEvents[name, default: 0] += count
+    }
+
+    /// Moves staged samples and events up to `limit` into the timeline in time order. Actions that take time stamp
+    /// their ends ahead of the clock, so later ones stay staged until the clock passes them.
+    func flushStaged(through limit: Double = .infinity) {
+        if !stagedEvents.isEmpty {
+            let sorted = stableSorted(stagedEvents) { $0.time }
+            let cut = sorted.firstIndex { $0.time > limit } ?? sorted.count
+            events.append(contentsOf: sorted[..<cut])
+            stagedEvents = Array(sorted[cut...])
+        }
+        if !stagedSamples.isEmpty {
+            let sorted = stableSorted(stagedSamples) { $0.time }
+            let cut = sorted.firstIndex { $0.time > limit } ?? sorted.count
+            samples.append(contentsOf: sorted[..<cut])
+            stagedSamples = Array(sorted[cut...])
+        }
+        if samples.count > SimConstants.sampleLimit { thinSamples() }
+    }
+
+    /// Keeps the first sample and every other one of the older three quarters (the newest quarter, which lesson
+    /// checks and `watch` read, stays whole); counts what was left out, and says so once with a marker.
+    func thinSamples() {
+        let old = samples.count * 3 / 4
+        var kept: [Sample] = [samples[0]]
+        kept.reserveCapacity(samples.count)
+        for i in 1..<old where i % 2 == 0 { kept.append(samples[i]) }
+        thinnedSamples += (old - 1) - (kept.count - 1)
+        kept.append(contentsOf: samples[old...])
+        samples = kept
+        if thinnedSamples > 0 && !thinningNoted {
+            thinningNoted = true
+            markers.append(Marker(time: now, label: "timeline limit: older samples thinned to keep memory bounded"))
+        }
+    }
+
+    private func stableSorted<T>(_ items: [T], by key: (T) -> Double) -> [T] {
+        items.enumerated().sorted { a, b in
+            let ka = key(a.element)
+            let kb = key(b.element)
+            return ka != kb ? ka < kb : a.offset < b.offset
+        }.map(\.element)
+    }
+}

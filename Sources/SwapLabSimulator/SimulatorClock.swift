@@ -1,0 +1,239 @@
+import SwapLabModel
+/// The event loop: tasks and kswapd threads act at their own times on one virtual clock.
+extension Simulator {
+    /// Whether anything is happening (then samples are taken every 100 ms).
+    var isActive: Bool { !activities.isEmpty || nodes.contains { $0.kswapd.phase != .sleeping } }
+
+    /// Advances the clock to `end`, running every action due before it in time order (ties: periodic sample,
+    /// then kswapd by node, then tasks in start order). While nothing happens the clock jumps; samples are taken every
+    /// 100 ms while something does, and at the end.
+    /// `interrupted` is checked before every action: when it returns true the clock stops where it is.
+    func advance(until end: Double, stopWhenIdle: Bool = false, interrupted: () -> Bool = { false }) {
+        if !isActive {
+            now = Swift.max(now, end)
+            recordSample(at: now)
+            flushStaged(through: now)
+            return
+        }
+        nextSampleIndex = Swift.max(nextSampleIndex, Int((now / SimConstants.sampleInterval).rounded(.down)) + 1)
+        var stopped = false
+        while true {
+            if stopWhenIdle && activities.isEmpty { break }
+            if interrupted() {
+                stopped = true
+                break
+            }
+            // A long stretch (run 24h) moves what is due into the timeline as it goes, so thinning keeps it bounded.
+            if stagedSamples.count > stagedFlushMark {
+                flushStaged(through: now)
+                // Samples stamped ahead of the clock stay staged: flush again only when as many more have come.
+                stagedFlushMark = Swift.max(4096, stagedSamples.count * 2)
+            }
+            let sampleTime = isActive ? Double(nextSampleIndex) * SimConstants.sampleInterval : Double.infinity
+            var t = sampleTime
+            var who = -1
+            for n in nodes.indices where nodes[n].kswapd.next < t {
+                t = nodes[n].kswapd.next
+                who = n
+            }
+            var act = -1
+            for a in activities.indices where activities[a].next < t {
+                t = activities[a].next
+                act = a
+            }
+            if t > end || t == .infinity { break }
+            now = Swift.max(now, t)
+            if act >= 0 {
+                stepActivity(act, at: t)
+            } else if who >= 0 {
+                kswapdAction(who, at: t)
+            } else {
+                recordSample(at: t)
+                nextSampleIndex += 1
+            }
+        }
+        if stopped {
+            // Interrupted: the clock stays at the last action.
+        } else if stopWhenIdle && activities.isEmpty {
+            // The last step took time: the clock stands at its end, so the closing sample shows the state then.
+            now = Swift.max(now, Swift.min(end, lastActivityEnd))
+        } else {
+            now = Swift.max(now, end)
+        }
+        recordSample(at: now)
+        flushStaged(through: now)
+    }
+
+    // MARK: - Tasks
+
+    /// One step of activity `a` at `t`: allocate a slice of pages through the allocator (fast path at low, slow path
+    /// at min, direct reclaim, OOM), place them on the LRU, and schedule the next step.
+    func stepActivity(_ a: Int, at t: Double) {
+        var act = activities[a]
+        // A quiet stretch (every kswapd asleep) may go in one leap up to the low watermarks, at most one sample interval.
+        var length = quantum
+        if nodes.allSatisfy({ $0.kswapd.phase == .sleeping }) {
+            let headroom = zonelist.reduce(Int64(0)) { $0 + zones[$1].capacity(above: zones[$1].low, highest: 3) }
+            length = Swift.min(SimConstants.sampleInterval, Swift.max(quantum, Double(headroom) / act.rate))
+        }
+        let exact = act.rate * length + act.carry
+        var want = Int64(exact.rounded(.down))
+        act.carry = exact - Double(want)
+        if case .swapIn = act.kind { want = Swift.min(want, tasks[Int(act.owner)].swapped) }
+        want = Swift.min(want, act.remaining)
+        var perNode = [Int64](repeating: 0, count: nodes.count)
+        var elapsed = 0.0
+        var got = take(want, mark: \.low, into: &perNode)
+        if got < want {
+            wakeAllKswapds(at: t, comm: act.comm, pid: act.pid)
+            got += take(want - got, mark: \.min, into: &perNode)
+            var noProgress = 0
+            while got < want && elapsed < length {
+                let r = directReclaim(at: t + elapsed, comm: act.comm, pid: act.pid, want: want - got)
+                elapsed += r.cost
+                got += take(want - got, mark: \.min, into: &perNode)
+                if got >= want { break }
+                noProgress = r.reclaimed > 0 ? 0 : noProgress + 1
+                if !shouldReclaimRetry(noProgressLoops: noProgress) {
+                    let killed = oomKill(at: t + elapsed, comm: act.comm, pid: act.pid)
+                    if killed == nil {
+                        act.failed = "page allocation failure: nothing left to kill"
+                        break
+                    }
+                    if act.owner >= 0, killed == Int(act.owner) {
+                        act.failed = "killed by the OOM killer"
+                        break
+                    }
+                    noProgress = 0
+                    got += take(want - got, mark: \.min, into: &perNode)
+                }
+            }
+        }
+        if act.owner >= 0, !tasks[Int(act.owner)].alive {
+            // Killed by the OOM killer during this step: what it just took goes back with the rest of its memory.
+            for (n, p) in perNode.enumerated() { giveBack(node: n, pages: p) }
+            markers.append(Marker(time: t, label: "\(act.comm) stopped: killed by the OOM killer"))
+            return
+        }
+        place(perNode, for: act, at: t)
+        act.remaining -= got
+        act.next = t + Swift.max(length, elapsed)
+        guard let index = activities.firstIndex(where: { $0.pid == act.pid && $0.owner == act.owner }) else { return }
+        var done = act.remaining <= 0 || act.failed != nil
+        if case .swapIn = act.kind, tasks[Int(act.owner)].swapped == 0 { done = true }
+        if done {
+            lastActivityEnd = Swift.max(lastActivityEnd, act.next)
+            activities.remove(at: index)
+            let what: String
+            switch act.kind {
+            case .anon: what = "alloc \(act.comm)"
+            case .file: what = "cache fill"
+            case .swapIn: what = "touch \(act.comm)"
+            }
+            markers.append(Marker(time: act.next, label: act.failed.map { "\(what) stopped: \($0)" } ?? "\(what) done"))
+        } else {
+            activities[index] = act
+        }
+    }
+
+    /// Takes up to `n` pages from the zonelist while each zone stays above `mark` plus its protection for
+    /// `GFP_HIGHUSER_MOVABLE` (`get_page_from_freelist()` with `__zone_watermark_ok()` for order 0).
+    func take(_ n: Int64, mark: KeyPath<Zone, Int64>, into perNode: inout [Int64]) -> Int64 {
+        var need = n
+        for z in zonelist where need > 0 {
+            let cap = zones[z].capacity(above: zones[z][keyPath: mark], highest: SimConstants.userHighestIndex)
+            let k = Swift.min(need, cap)
+            if k > 0 {
+                zones[z].free -= k
+                perNode[zones[z].node] += k
+                need -= k
+            }
+        }
+        return n - need
+    }
+
+    /// Puts freshly allocated pages on the LRU: fresh anonymous pages on the inactive list with the PTE young bit
+    /// (`folio_add_lru()`; anon starts inactive since 5.9), read or written file pages inactive with `PG_referenced`
+    /// (`folio_mark_accessed()`), swapped-in pages like fresh faults.
+    func place(_ perNode: [Int64], for act: Activity, at t: Double) {
+        for (n, p) in perNode.enumerated() where p > 0 {
+            switch act.kind {
+            case .anon, .swapIn:
+                let i = Int(act.owner)
+                nodes[n].lists[LRUKind.inactiveAnon.rawValue].add(
+                    Cohort(owner: act.owner, count: p, young: true, referenced: false))
+                tasks[i].resident[n] += p
+                if case .swapIn = act.kind {
+                    tasks[i].swapped -= p
+                    swapFree += p
+                    counters[.pswpin] += p
+                    counters[.pgmajfault] += p
+                    counters[.workingsetRefaultAnon] += p
+                } else {
+                    tasks[i].mapped += p
+                }
+            case .file(let dirty):
+                nodes[n].lists[LRUKind.inactiveFile.rawValue].add(
+                    Cohort(owner: Cohort.pageCache, count: p, young: false, referenced: true, dirty: dirty))
+                if dirty { nodes[n].dirty += p }
+            }
+        }
+    }
+
+    /// `wake_all_kswapds()`: `wakeup_kswapd()` once for every node of the zonelist.
+    func wakeAllKswapds(at t: Double, comm: String, pid: Int) {
+        var seen = Set<Int>()
+        for z in zonelist where seen.insert(zones[z].node).inserted {
+            wakeupKswapd(node: zones[z].node, at: t, comm: comm, pid: pid)
+        }
+    }
+
+    /// `should_reclaim_retry()`: give up after more than `MAX_RECLAIM_RETRIES` rounds without progress, or when no
+    /// eligible zone could reach min even with all its reclaimable pages (`zone_reclaimable_pages()`, which counts
+    /// anon only while swap has room).
+    func shouldReclaimRetry(noProgressLoops: Int) -> Bool {
+        if noProgressLoops > SimConstants.maxReclaimRetries { return false }
+        for z in zonelist {
+            let zone = zones[z]
+            let node = nodes[zone.node]
+            var reclaimable = node.lists[2].total + node.lists[3].total
+            if swapFree > 0 { reclaimable += node.lists[0].total + node.lists[1].total }
+            let nodeUsed = node.zoneIDs.reduce(Int64(0)) { $0 + zones[$1].managed - zones[$1].free }
+            let share =
+                nodeUsed > 0
+                ? Int64(Double(reclaimable) * Double(zone.managed - zone.free) / Double(nodeUsed)) : 0
+            if share + zone.free > zone.min + zone.protection[SimConstants.userHighestIndex] { return true }
+        }
+        return false
+    }
+
+    /// `out_of_memory()`: kills the task with the highest `oom_badness()` (rss + swap entries + page tables +
+    /// `oom_score_adj` × totalpages / 1000), traces `mark_victim`, counts `oom_kill`, and frees the victim's memory.
+    /// Returns the victim's index, or nil when nothing can be killed.
+    func oomKill(at t: Double, comm: String, pid: Int) -> Int? {
+        let totalPages = config.totalManaged.count + config.swap.count
+        var best: (index: Int, points: Int64)?
+        for (i, task) in tasks.enumerated() where task.alive && task.oomScoreAdj > -1000 {
+            let rss = task.residentTotal
+            let points =
+                rss + task.swapped + (rss + task.swapped) / 512
+                + Int64(task.oomScoreAdj) * (totalPages / 1000)
+            if rss + task.swapped == 0 { continue }
+            if best == nil || points > best!.points { best = (i, points) }
+        }
+        guard let victim = best?.index else { return nil }
+        let task = tasks[victim]
+        let rss = task.residentTotal
+        let pgtables = Swift.max(1, (rss + task.swapped) / 512) * 4
+        emit(
+            t, comm: comm, pid: pid, "mark_victim",
+            "pid=\(task.pid) comm=\(task.name.prefix(15)) total-vm=\(task.mapped * 4)kB anon-rss=\(rss * 4)kB "
+                + "file-rss:0kB shmem-rss:0kB uid=0 pgtables=\(pgtables)kB oom_score_adj=\(task.oomScoreAdj)")
+        counters[.oomKill] += 1
+        freeTask(victim)
+        tasks[victim].killed = true
+        markers.append(Marker(time: t, label: "oom kill \(task.name)"))
+        recordSample(at: t)
+        return victim
+    }
+}

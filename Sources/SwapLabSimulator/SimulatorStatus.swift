@@ -1,0 +1,104 @@
+import SwapLabModel
+/// What `status` shows about a simulated machine; `Codable` with stable keys for `status --json`.
+public struct SimulatorStatus: Sendable, Codable, Hashable {
+    /// kswapd of one node.
+    public struct KswapdStatus: Sendable, Codable, Hashable {
+        public var node: Int
+        /// `sleeping`, `running` or `napping`.
+        public var state: String
+        /// `kswapd_failures`.
+        public var failures: Int
+        /// `node_unreclaimable` as /proc/zoneinfo prints it.
+        public var nodeUnreclaimable: Bool
+    }
+
+    /// One task holding anonymous memory.
+    public struct TaskStatus: Sendable, Codable, Hashable {
+        public var name: String
+        public var pid: Int
+        public var residentPages: Int64
+        public var swappedPages: Int64
+        /// `running` (still allocating or reading back), `idle`, `released` or `killed`.
+        public var state: String
+    }
+
+    public var engine = "sim"
+    public var time: Double
+    public var machine: String
+    public var minFreeKbytes: Int64
+    public var watermarkScaleFactor: Int64
+    public var watermarkBoostFactor: Int64
+    public var swappiness: Int64
+    public var swapTotalPages: Int64
+    public var swapUsedPages: Int64
+    public var filePages: Int64
+    public var dirtyPages: Int64
+    public var anonPages: Int64
+    public var zones: [ZoneSnapshot]
+    public var kswapd: [KswapdStatus]
+    public var tasks: [TaskStatus]
+}
+
+extension Simulator {
+    /// The machine now, for `status`.
+    public func status() -> SimulatorStatus {
+        let busy = Set(activities.map(\.owner))
+        return SimulatorStatus(
+            time: now, machine: config.summary, minFreeKbytes: config.minFreeKbytes,
+            watermarkScaleFactor: config.watermarkScaleFactor, watermarkBoostFactor: config.watermarkBoostFactor,
+            swappiness: config.swappiness, swapTotalPages: config.swap.count, swapUsedPages: swapUsed.count,
+            filePages: nodes.reduce(0) { $0 + $1.lists[2].total + $1.lists[3].total },
+            dirtyPages: nodes.reduce(0) { $0 + $1.dirty },
+            anonPages: nodes.reduce(0) { $0 + $1.lists[0].total + $1.lists[1].total },
+            zones: zoneSnapshots(),
+            kswapd: nodes.map {
+                SimulatorStatus.KswapdStatus(
+                    node: $0.id, state: $0.kswapd.phase.rawValue, failures: $0.kswapd.failures,
+                    nodeUnreclaimable: $0.kswapd.failures >= SimConstants.maxReclaimRetries)
+            },
+            tasks: tasks.enumerated().map { i, t in
+                SimulatorStatus.TaskStatus(
+                    name: t.name, pid: t.pid, residentPages: t.residentTotal, swappedPages: t.swapped,
+                    state: t.killed ? "killed" : !t.alive ? "released" : busy.contains(Int32(i)) ? "running" : "idle")
+            })
+    }
+
+    /// Cohorts held on all LRU lists (the simulator's memory grows with this, not with pages).
+    public var cohortCount: Int { nodes.reduce(0) { $0 + $1.lists.reduce(0) { $0 + $1.cohortCount } } }
+
+    /// What the simulator simplifies, for `sim about` and the docs.
+    public static let about: String = """
+        The simulator follows mm/page_alloc.c and mm/vmscan.c of Linux 6.18 (classic two-list LRU):
+        - Watermarks and protection: __setup_per_zone_wmarks() and setup_per_zone_lowmem_reserve(), exact.
+          min_free_kbytes from the sqrt rule (or --thp, or given).
+        - Allocations (GFP_HIGHUSER_MOVABLE, order 0): fast path at low + protection, slow path wakes every
+          node's kswapd and retries at min, direct reclaim below min, OOM kill when should_reclaim_retry()
+          gives up; the victim (highest oom_badness()) is freed.
+        - kswapd per node: balance_pgdat() priorities 12 -> 1 until any zone is above high, the 100 ms nap,
+          then sleep; kswapd_wake at every run, low/high_wmark_hit_quickly, pageoutrun; 16 runs without
+          progress make the node hopeless (node_unreclaimable).
+        - LRU: active/inactive anon and file with the young bit and PG_referenced (second chance);
+          swappiness balance (SCAN_FILE, SCAN_ANON when file is tiny, cache-trim mode, SCAN_FRACT with
+          lru_note_cost()); anon is reclaimed only while swap has room; dirty file is written back first.
+        Simplified or left out:
+        - Pages are held as cohorts (runs of pages in the same state), not one object per page.
+        - Order-0 only: no compaction, kcompactd, high orders, THP, highatomic or CMA. Watermark boost needs
+          fragmentation events, so boost stays 0 (watermark_boost_factor is accepted and shown).
+        - No memcg, cpusets, mempolicies or NUMA balancing; tasks run on node 0 and spill over in node order.
+        - No MGLRU internals, slab shrinkers, zswap/zram, swap cache, readahead, swap slot reuse,
+          background writeback (dirty_expire) or dirty throttling; writeback takes a fixed 100 ms.
+        - NR_FREE_PAGES is exact (no per-cpu drift). Freed pages return to a node's zones in proportion to
+          the pages each zone has in use. Swap-in counts one major fault per page (no readahead clusters);
+          workingset_refault_file and the workingset_activate_* counters stay 0.
+        - Costs are fixed per page: dropping clean cache ~1.5 GiB/s, swap-out ~280 MiB/s, swap-in ~340 MiB/s;
+          a task writes fresh memory at ~1.5 GiB/s unless --rate is given.
+        - A task's direct reclaims within one step (1-20 ms) are merged into one begin/end pair that asks for
+          the step's shortfall (at least 32 pages); allocstall_movable counts these pairs.
+        Trace events:
+        - mm_vmscan_write_folio: one event per batch of up to 32 (SWAP_CLUSTER_MAX) pages swapped out together,
+          not one per page; pswpout counts every page. mm_vmscan_lru_shrink_inactive: one event per scan chunk.
+        - These two page-scaled events are recorded at most 20000 times per machine; beyond that they are
+          counted (events says how many) and a marker says where the limit was reached. Wake, sleep,
+          wakeup, direct reclaim and OOM events are always recorded.
+        """
+}
