@@ -525,3 +525,59 @@ extension Syscall {
         }
     }
 }
+
+/// The terminal and the shell's own descriptors: the only place the REPL's line readers, output and waits reach the
+/// C library.
+extension Syscall {
+    public static let standardInput: Int32 = STDIN_FILENO
+    public static let standardOutput: Int32 = STDOUT_FILENO
+
+    /// True when `fd` is a terminal. The C function is `isatty`.
+    public static func isTerminal(_ fd: Int32) -> Bool { Glibc.isatty(fd) == 1 }
+
+    /// The width of the terminal on standard output in columns, or nil when it is not a terminal or does not say.
+    /// The one terminal-size probe: `ioctl(TIOCGWINSZ)`.
+    public static func terminalColumns() -> Int? {
+        var ws = winsize()
+        guard isTerminal(STDOUT_FILENO), ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 else {
+            return nil
+        }
+        return Int(ws.ws_col)
+    }
+
+    /// Drops what was typed but not yet read on the terminal `fd` (after Ctrl-C). The C function is `tcflush`.
+    public static func discardTypedInput(_ fd: Int32) {
+        if isTerminal(fd) { _ = tcflush(fd, TCIFLUSH) }
+    }
+
+    /// Writes what it can of `bytes` to `fd` once, ignoring errors: for redrawing a terminal line from inside a
+    /// libedit callback, where nothing can be reported.
+    public static func writeUnchecked(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+        _ = Glibc.write(fd, bytes.baseAddress, bytes.count)
+    }
+
+    /// Up to `count` bytes read from `fd` into a new array once `waitReadable` said so: nil when the read was
+    /// interrupted or would block, an empty array at end of input or on an error that ends it.
+    public static func readAvailable(_ fd: Int32, count: Int) -> [UInt8]? {
+        var chunk = [UInt8](repeating: 0, count: count)
+        let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        if got > 0 { return Array(chunk[..<got]) }
+        if got < 0 && (Glibc.errno == EINTR || Glibc.errno == EAGAIN) { return nil }
+        return []
+    }
+
+    /// Sleeps up to `seconds` once; a signal (Ctrl-C) ends it early, so a caller's loop can look at its flags at
+    /// once. The C function is `nanosleep`.
+    public static func nap(seconds: Double) {
+        guard seconds > 0 else { return }
+        var req = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        _ = Glibc.nanosleep(&req, nil)
+    }
+
+    /// `errno` as the last call left it, and a way to clear it first, for C libraries (libedit) that report
+    /// through it.
+    public static var lastErrno: Int32 {
+        get { Glibc.errno }
+        set { Glibc.errno = newValue }
+    }
+}

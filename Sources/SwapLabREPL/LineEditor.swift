@@ -99,9 +99,9 @@ public final class LineEditor: LineReader {
         promptText = strdup(prompt) ?? strdup("") ?? UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         while true {
             var count: Int32 = 0
-            errno = 0
+            Syscall.lastErrno = 0
             let raw = el_gets(editLine, &count)
-            let error = errno
+            let error = Syscall.lastErrno
             if SignalTrap.terminationSignal != nil { return .eof }
             guard let raw, count > 0 else {
                 if count == -1 && error == EINTR {
@@ -200,12 +200,11 @@ public final class LineEditor: LineReader {
             let name = trimmed.split(separator: "/").last.map(String.init) ?? trimmed
             return name + (candidate.hasSuffix("/") ? "/" : "")
         }
-        var width = winsize()
-        let columns = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &width) == 0 && width.ws_col > 0 ? Int(width.ws_col) : 80
+        let columns = Syscall.terminalColumns() ?? 80
         let listing = "\r\n" + Completer.columns(shown, width: columns).joined(separator: "\r\n") + "\r\n"
         fflush(nil)
         listing.utf8CString.withUnsafeBufferPointer { p in
-            _ = Glibc.write(STDOUT_FILENO, p.baseAddress, p.count - 1)
+            Syscall.writeUnchecked(Syscall.standardOutput, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[..<(p.count - 1)]))
         }
         return UInt8(CC_REDISPLAY)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SwapLabKernel
 
 /// Where a command's text goes: the terminal, or a buffer in tests. Colour and width are decided once.
 public final class Output: @unchecked Sendable {
@@ -18,7 +19,7 @@ public final class Output: @unchecked Sendable {
 
     /// Terminal output. Colour and width are decided here, once (see `colorEnabled` and `fixedColumns`).
     public init(mode: ColorMode = .auto, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        color = Output.colorEnabled(mode: mode, environment: environment, isTerminal: isatty(STDOUT_FILENO) == 1)
+        color = Output.colorEnabled(mode: mode, environment: environment, isTerminal: Syscall.isTerminal(Syscall.standardOutput))
         fixedWidth = Output.fixedColumns(environment: environment)
         buffer = nil
         write = { text in
@@ -77,11 +78,7 @@ public final class Output: @unchecked Sendable {
     /// Columns to lay text out in.
     public var width: Int {
         if let w = fixedWidth { return w }
-        var ws = winsize()
-        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 {
-            return Int(ws.ws_col)
-        }
-        return 80
+        return Syscall.terminalColumns() ?? 80
     }
 
     /// Writes `text` and a newline.

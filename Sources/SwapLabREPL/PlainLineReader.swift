@@ -1,4 +1,5 @@
 import Foundation
+import SwapLabKernel
 
 /// Reads lines from standard input without line editing: pipes, files, CI, and `--no-edit`.
 ///
@@ -22,7 +23,7 @@ public final class PlainLineReader: LineReader {
     ///   - descriptor: where lines come from (standard input).
     ///   - showPrompt: print the prompt (without colour) before each line: only for `--no-edit` in a terminal.
     ///   - interrupt: the session's Ctrl-C flag; when it is set while waiting for input, the line is dropped.
-    public init(descriptor: Int32 = STDIN_FILENO, showPrompt: Bool = false, interrupt: InterruptFlag? = nil) {
+    public init(descriptor: Int32 = Syscall.standardInput, showPrompt: Bool = false, interrupt: InterruptFlag? = nil) {
         self.descriptor = descriptor
         self.showPrompt = showPrompt
         self.interrupt = interrupt
@@ -67,19 +68,13 @@ public final class PlainLineReader: LineReader {
             }
             if let interrupt, interrupt.isSet {
                 interrupt.clear()
-                if isatty(descriptor) == 1 { tcflush(descriptor, TCIFLUSH) }
+                Syscall.discardTypedInput(descriptor)
                 return .interrupted
             }
-            var fds = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&fds, 1, 100)
-            if ready <= 0 { continue }  // timeout or EINTR: look at the flags again
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                pending.append(contentsOf: chunk[..<count])
-            } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
-                atEnd = true
-            }
+            // Timeout or EINTR: look at the flags again.
+            guard (try? Syscall.waitReadable(descriptor, timeoutMilliseconds: 100)) ?? true else { continue }
+            guard let chunk = Syscall.readAvailable(descriptor, count: 4096) else { continue }
+            if chunk.isEmpty { atEnd = true } else { pending.append(contentsOf: chunk) }
         }
     }
 

@@ -130,7 +130,7 @@ public struct SwapLabMain: ParsableCommand {
         } else {
             try launch { shell in
                 let session = shell.session
-                let terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+                let terminal = Syscall.isTerminal(Syscall.standardInput) && Syscall.isTerminal(Syscall.standardOutput)
                 session.course?.interactive = terminal && !noEdit
                 session.course?.startupNotices().forEach { session.output.line($0) }
                 if terminal && !noEdit,
