@@ -159,12 +159,9 @@ public final class Shell {
             try command.run(in: session)
             for hook in afterCommand { hook(words, true) }
             return true
-        } catch let error as ShellError {
-            report(error)
         } catch {
-            let ok = reportParse(error, type: type(of: command))
-            for hook in afterCommand { hook(words, ok) }
-            return ok
+            // Whatever `run` throws is a run error: its message alone, never a usage line.
+            report(error)
         }
         for hook in afterCommand { hook(words, false) }
         return false
@@ -176,29 +173,23 @@ public final class Shell {
     ///     error: Unknown option '--jsn'. Did you mean '--json'?
     ///     usage: watermarks [--json]  (more: watermarks --help)
     private func reportParse(_ error: Error, type: any ShellCommand.Type) -> Bool {
-        if type.exitCode(for: error) == .success {
-            let message = type.fullMessage(for: error, columns: session.output.width)
-            session.output.emit(message)
-            if !message.hasSuffix("\n") { session.output.line() }
-            return true
-        }
-        failures += 1
-        var message = type.message(for: error)
-        if message.hasPrefix("Error: ") { message.removeFirst(7) }
-        if message.isEmpty { message = String(describing: error) }
-        let usage = type.usageString().trimmingCharacters(in: .whitespacesAndNewlines)
         let out = session.output
-        out.error(out.styled("error:", .red) + " " + message)
-        if !usage.isEmpty {
-            out.error("usage: \(usage)  (more: \(type.configuration.commandName ?? "") --help)")
+        switch ErrorPresenter.parseOutcome(error, type: type, columns: out.width) {
+        case .help(let message):
+            out.emit(message)
+            if !message.hasSuffix("\n") { out.line() }
+            return true
+        case .failure(let message, let usage):
+            failures += 1
+            out.error(out.styled("error:", .red) + " " + message)
+            if let usage { out.error(usage) }
+            return false
         }
-        return false
     }
 
     /// Prints a failure in one place, the same way for every command.
     public func report(_ error: Error) {
         failures += 1
-        let text = (error as? ShellError)?.description ?? String(describing: error)
-        session.output.error(session.output.styled("error:", .red) + " " + text)
+        session.output.error(session.output.styled("error:", .red) + " " + ErrorPresenter.runError(error))
     }
 }

@@ -38,23 +38,49 @@ public enum CommandGroup: String, CaseIterable, Sendable {
     case system = "This machine"
 }
 
-/// A failure a command reports to the learner: what went wrong and what to do next, in one sentence each.
-public enum ShellError: Error, CustomStringConvertible {
-    /// Wrong words on the line.
-    case usage(String)
-    /// The command needs the other engine (`engine live` / `engine sim`).
-    case needsEngine(String, command: String)
-    /// Something on the machine is missing (root, tracefs, swap); the text says what and what to do.
-    case unavailable(String)
-    /// Any other failure, already worded for the learner.
-    case failed(String)
+/// A failure a command reports to the learner: what went wrong and what to do next. `ErrorPresenter` renders it.
+public struct ShellError: LearnerError {
+    public enum Kind: Sendable, Equatable {
+        /// Wrong words on the line.
+        case usage
+        /// The command needs the other engine (`engine live` / `engine sim`).
+        case needsEngine
+        /// Something on the machine is missing (root, tracefs, swap).
+        case unavailable
+        /// Anything else that running the command met.
+        case failed
+    }
 
-    public var description: String {
-        switch self {
-        case .usage(let s), .unavailable(let s), .failed(let s): return s
-        case .needsEngine(let engine, let command):
-            return "\(command) works on the \(engine) engine; switch with: engine \(engine)"
-        }
+    public var kind: Kind
+    public var problem: String
+    public var remedy: String?
+    public var isUsage: Bool { kind == .usage }
+    public var description: String { sentence }
+
+    public init(_ kind: Kind, _ problem: String, remedy: String? = nil) {
+        self.kind = kind
+        self.problem = problem
+        self.remedy = remedy
+    }
+
+    /// Wrong words on the line: `problem`, and how to write it.
+    public static func usage(_ problem: String, remedy: String? = nil) -> ShellError {
+        ShellError(.usage, problem, remedy: remedy)
+    }
+
+    /// `command` works only on `engine`.
+    public static func needsEngine(_ engine: String, command: String) -> ShellError {
+        ShellError(.needsEngine, "\(command) works on the \(engine) engine", remedy: "switch with: engine \(engine)")
+    }
+
+    /// Something this machine lacks.
+    public static func unavailable(_ problem: String, remedy: String? = nil) -> ShellError {
+        ShellError(.unavailable, problem, remedy: remedy)
+    }
+
+    /// Any other failure.
+    public static func failed(_ problem: String, remedy: String? = nil) -> ShellError {
+        ShellError(.failed, problem, remedy: remedy)
     }
 }
 
