@@ -113,3 +113,20 @@ struct LRUList: Sendable {
         for i in start..<items.count where items[i].owner == owner { change(&items[i]) }
     }
 }
+
+/// A node's four LRU lists, indexed by kind (`lruvec->lists[NR_LRU_LISTS]`, without the unevictable list).
+struct LRUVec {
+    private var lists = [LRUList](repeating: LRUList(), count: LRUKind.allCases.count)
+
+    subscript(kind: LRUKind) -> LRUList {
+        get { lists[kind.rawValue] }
+        _modify { yield &lists[kind.rawValue] }
+    }
+
+    /// Pages on the two file lists.
+    var filePages: Int64 { self[.inactiveFile].total + self[.activeFile].total }
+    /// Cohorts held on the four lists.
+    var cohortCount: Int { lists.reduce(0) { $0 + $1.cohortCount } }
+    /// Pages on the two anon lists.
+    var anonPages: Int64 { self[.inactiveAnon].total + self[.activeAnon].total }
+}

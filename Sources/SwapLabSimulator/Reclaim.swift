@@ -181,8 +181,8 @@ extension Simulator {
 
     /// `inactive_is_low()`: `inactive * int_sqrt(10 * GB) < active` (ratio 1 below 1 GB).
     func inactiveIsLow(_ n: Int, file: Bool) -> Bool {
-        let inactive = nodes[n].lists[file ? 2 : 0].total
-        let active = nodes[n].lists[file ? 3 : 1].total
+        let inactive = nodes[n].lists[file ? .inactiveFile : .inactiveAnon].total
+        let active = nodes[n].lists[file ? .activeFile : .activeAnon].total
         let gb = (inactive + active) >> 18
         let ratio = gb > 0 ? WatermarkFormula.intSqrt(10 * gb) : 1
         return inactive * ratio < active
@@ -194,14 +194,15 @@ extension Simulator {
     /// stopping once `nrToReclaim` is met (direct reclaim at `DEF_PRIORITY` does not stop early).
     func shrinkNode(_ n: Int, priority: Int, by who: Reclaimer, nrToReclaim: Int64, at t: Double) -> ReclaimResult {
         let zoneIDs = nodes[n].zoneIDs
-        let sizes = nodes[n].lists.map(\.total)
+        let lists = nodes[n].lists
         let canSwap = swapFree > 0
         let deactivateAnon = inactiveIsLow(n, file: false)
         let deactivateFile = inactiveIsLow(n, file: true)
-        let cacheTrim = (sizes[2] >> priority) > 0 && !deactivateFile
+        let cacheTrim = (lists[.inactiveFile].total >> priority) > 0 && !deactivateFile
         let nodeFree = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].free }
         let totalHigh = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].high }
-        let fileIsTiny = sizes[2] + sizes[3] + nodeFree <= totalHigh && !deactivateAnon && (sizes[0] >> priority) > 0
+        let fileIsTiny = lists.filePages + nodeFree <= totalHigh && !deactivateAnon
+            && (lists[.inactiveAnon].total >> priority) > 0
 
         enum Balance { case fract, file, anon, equal }
         let balance: Balance
@@ -227,7 +228,7 @@ extension Simulator {
 
         var targets = [Int64](repeating: 0, count: 4)
         for lru in LRUKind.allCases {
-            var scan = sizes[lru.rawValue] >> priority
+            var scan = lists[lru].total >> priority
             switch balance {
             case .equal: break
             case .file: if !lru.isFile { scan = 0 }
@@ -289,13 +290,13 @@ extension Simulator {
     /// (`pgrefill`, `pgdeactivate`); executable file pages are not modelled, so none rotate back.
     func shrinkActive(_ n: Int, _ lru: LRUKind, _ count: Int64) -> Double {
         scratch.removeAll(keepingCapacity: true)
-        nodes[n].lists[lru.rawValue].takeOldest(count, into: &scratch)
+        nodes[n].lists[lru].takeOldest(count, into: &scratch)
         var moved: Int64 = 0
         let target = lru.isFile ? LRUKind.inactiveFile : .inactiveAnon
         for var c in scratch {
             c.young = false
             moved += c.count
-            nodes[n].lists[target.rawValue].add(c)
+            nodes[n].lists[target].add(c)
         }
         counters[.pgrefill] += moved
         counters[.pgdeactivate] += moved
@@ -311,7 +312,7 @@ extension Simulator {
         _ n: Int, _ lru: LRUKind, _ count: Int64, by who: Reclaimer, at t: Double, stats: inout ShrinkStats
     ) -> ReclaimResult {
         scratch.removeAll(keepingCapacity: true)
-        nodes[n].lists[lru.rawValue].takeOldest(count, into: &scratch)
+        nodes[n].lists[lru].takeOldest(count, into: &scratch)
         let taken = scratch
         var pass = ShrinkStats()
         var pageout: Int64 = 0
@@ -322,11 +323,11 @@ extension Simulator {
             if c.young {
                 c.young = false
                 if c.referenced {
-                    nodes[n].lists[c.isFile ? 3 : 1].add(c)
+                    nodes[n].lists[c.isFile ? .activeFile : .activeAnon].add(c)
                     if c.isFile { pass.activateFile += c.count } else { pass.activateAnon += c.count }
                 } else {
                     c.referenced = true
-                    nodes[n].lists[lru.rawValue].add(c)
+                    nodes[n].lists[lru].add(c)
                     pass.refKeep += c.count
                 }
                 continue
@@ -334,13 +335,13 @@ extension Simulator {
             if c.isFile {
                 if c.writebackEnd > 0 && t < c.writebackEnd {
                     pass.writeback += c.count
-                    nodes[n].lists[lru.rawValue].add(c)
+                    nodes[n].lists[lru].add(c)
                 } else if c.dirty {
                     pass.dirty += c.count
                     nodes[n].dirty -= c.count
                     c.dirty = false
                     c.writebackEnd = t + SimConstants.writebackLatency
-                    nodes[n].lists[lru.rawValue].add(c)
+                    nodes[n].lists[lru].add(c)
                 } else {
                     pass.reclaimed += c.count
                     cost += Double(c.count) * SimConstants.dropCost
@@ -360,7 +361,7 @@ extension Simulator {
                 if c.count > out {
                     c.count -= out
                     c.referenced = true
-                    nodes[n].lists[LRUKind.activeAnon.rawValue].add(c)
+                    nodes[n].lists[LRUKind.activeAnon].add(c)
                     pass.activateAnon += c.count
                 }
             }
@@ -401,7 +402,7 @@ extension Simulator {
     func noteCost(_ n: Int, file: Bool, io: Int64, rotated: Int64) {
         let cost = io * SimConstants.swapClusterMax + rotated
         if file { nodes[n].fileCost += cost } else { nodes[n].anonCost += cost }
-        let lruSize = nodes[n].lists.reduce(Int64(0)) { $0 + $1.total }
+        let lruSize = nodes[n].lists.anonPages + nodes[n].lists.filePages
         if nodes[n].fileCost + nodes[n].anonCost > lruSize / 4 {
             nodes[n].fileCost /= 2
             nodes[n].anonCost /= 2

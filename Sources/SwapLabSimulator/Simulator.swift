@@ -97,7 +97,7 @@ public final class Simulator {
     struct Node {
         var id: Int
         var zoneIDs: [Int]
-        var lists = [LRUList](repeating: LRUList(), count: 4)
+        var lists = LRUVec()
         /// `lruvec->anon_cost`, `lruvec->file_cost` (`lru_note_cost()`).
         var anonCost: Int64 = 0
         var fileCost: Int64 = 0
@@ -241,7 +241,7 @@ public final class Simulator {
             var perNode = [Int64](repeating: 0, count: nodes.count)
             takeInitial(config.used.count, into: &perNode)
             for (n, p) in perNode.enumerated() where p > 0 {
-                nodes[n].lists[LRUKind.activeAnon.rawValue].add(
+                nodes[n].lists[LRUKind.activeAnon].add(
                     Cohort(owner: 0, count: p, young: true, referenced: true))
                 tasks[0].resident[n] += p
             }
@@ -255,7 +255,7 @@ public final class Simulator {
             var perNode = [Int64](repeating: 0, count: nodes.count)
             takeInitial(amount, into: &perNode)
             for (n, p) in perNode.enumerated() where p > 0 {
-                nodes[n].lists[kind.rawValue].add(
+                nodes[n].lists[kind].add(
                     Cohort(owner: Cohort.pageCache, count: p, young: false, referenced: true, dirty: dirty))
                 if dirty { nodes[n].dirty += p }
             }
@@ -313,7 +313,7 @@ public final class Simulator {
         let i = try taskIndex(name)
         for n in nodes.indices {
             for lru in [LRUKind.inactiveAnon, .activeAnon] {
-                nodes[n].lists[lru.rawValue].update(owner: Int32(i)) { $0.young = true }
+                nodes[n].lists[lru].update(owner: Int32(i)) { $0.young = true }
             }
         }
         addMarker("touch \(name)")
@@ -428,7 +428,7 @@ public final class Simulator {
         for n in nodes.indices {
             var removed: Int64 = 0
             for lru in [LRUKind.inactiveAnon, .activeAnon] {
-                removed += nodes[n].lists[lru.rawValue].removeAll(owner: Int32(i))
+                removed += nodes[n].lists[lru].removeAll(owner: Int32(i))
             }
             giveBack(node: n, pages: removed)
             tasks[i].resident[n] = 0
@@ -470,7 +470,7 @@ public final class Simulator {
     func currentCounters() -> [String: Int64] {
         var d = counters.dictionary
         d[VMGauge.nrFreePages.rawValue] = zones.reduce(0) { $0 + $1.free }
-        let sums = (0..<4).map { k in nodes.reduce(Int64(0)) { $0 + $1.lists[k].total } }
+        let sums = LRUKind.allCases.map { k in nodes.reduce(Int64(0)) { $0 + $1.lists[k].total } }
         d[VMGauge.nrInactiveAnon.rawValue] = sums[0]
         d[VMGauge.nrActiveAnon.rawValue] = sums[1]
         d[VMGauge.nrInactiveFile.rawValue] = sums[2]

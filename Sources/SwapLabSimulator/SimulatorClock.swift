@@ -160,7 +160,7 @@ extension Simulator {
             switch act.kind {
             case .anon, .swapIn:
                 let i = Int(act.owner)
-                nodes[n].lists[LRUKind.inactiveAnon.rawValue].add(
+                nodes[n].lists[LRUKind.inactiveAnon].add(
                     Cohort(owner: act.owner, count: p, young: true, referenced: false))
                 tasks[i].resident[n] += p
                 if case .swapIn = act.kind {
@@ -173,7 +173,7 @@ extension Simulator {
                     tasks[i].mapped += p
                 }
             case .file(let dirty):
-                nodes[n].lists[LRUKind.inactiveFile.rawValue].add(
+                nodes[n].lists[LRUKind.inactiveFile].add(
                     Cohort(owner: Cohort.pageCache, count: p, young: false, referenced: true, dirty: dirty))
                 if dirty { nodes[n].dirty += p }
             }
@@ -196,8 +196,8 @@ extension Simulator {
         for z in zonelist {
             let zone = zones[z]
             let node = nodes[zone.node]
-            var reclaimable = node.lists[2].total + node.lists[3].total
-            if swapFree > 0 { reclaimable += node.lists[0].total + node.lists[1].total }
+            var reclaimable = node.lists.filePages
+            if swapFree > 0 { reclaimable += node.lists.anonPages }
             let nodeUsed = node.zoneIDs.reduce(Int64(0)) { $0 + zones[$1].managed - zones[$1].free }
             let share =
                 nodeUsed > 0

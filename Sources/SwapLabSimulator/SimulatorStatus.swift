@@ -47,9 +47,9 @@ extension Simulator {
             time: now, machine: config.summary, minFreeKbytes: config.minFreeKbytes,
             watermarkScaleFactor: config.watermarkScaleFactor, watermarkBoostFactor: config.watermarkBoostFactor,
             swappiness: config.swappiness, swapTotalPages: config.swap.count, swapUsedPages: swapUsed.count,
-            filePages: nodes.reduce(0) { $0 + $1.lists[2].total + $1.lists[3].total },
+            filePages: nodes.reduce(0) { $0 + $1.lists.filePages },
             dirtyPages: nodes.reduce(0) { $0 + $1.dirty },
-            anonPages: nodes.reduce(0) { $0 + $1.lists[0].total + $1.lists[1].total },
+            anonPages: nodes.reduce(0) { $0 + $1.lists.anonPages },
             zones: zoneSnapshots(),
             kswapd: nodes.map {
                 SimulatorStatus.KswapdStatus(
@@ -64,7 +64,7 @@ extension Simulator {
     }
 
     /// Cohorts held on all LRU lists (the simulator's memory grows with this, not with pages).
-    public var cohortCount: Int { nodes.reduce(0) { $0 + $1.lists.reduce(0) { $0 + $1.cohortCount } } }
+    public var cohortCount: Int { nodes.reduce(0) { $0 + $1.lists.cohortCount } }
 
     /// What the simulator simplifies, for `sim about` and the docs.
     public static let about: String = """
