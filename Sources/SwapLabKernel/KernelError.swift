@@ -2,8 +2,8 @@ import Foundation
 import SwapLabModel
 
 /// What went wrong reading or changing the real kernel's state, with the file, line and text involved.
-/// `description` says what is wrong and what to do, in one place.
-public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
+/// `problem` says what is wrong and `remedy` what to do.
+public enum KernelError: LearnerError, Equatable, Sendable {
     /// A file could not be read at all (missing, permission, or the kernel refused it).
     case unreadable(path: String, errno: Errno)
     /// A line did not have the shape this reader knows.
@@ -11,26 +11,33 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file was read but holds nothing this reader can use.
     case empty(path: String, reason: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
-        case .unreadable(let path, let errno):
-            let hint: String
-            switch errno {
-            case .noSuchFile:
-                hint =
-                    "check that /proc is mounted and the kernel provides this file (or that --root points at a captured tree)"
-            case .permissionDenied: hint = "run as root, or read it with sudo"
-            case .notSupported: hint = "the kernel has this feature switched off (a boot parameter or config)"
-            default: hint = "check the file exists and is readable"
-            }
-            return "cannot read \(path): \(errno); \(hint)"
+        case .unreadable(let path, let errno): return "cannot read \(path): \(errno)"
         case .malformed(let path, let line, let text, let reason):
-            return "\(path):\(line): \(reason) in '\(text)'; this kernel prints a format swaplab does not know — "
-                + "please report the file (cat \(path)) with `uname -r`"
-        case .empty(let path, let reason):
-            return "\(path): \(reason); check the file is a real capture of it"
+            return "\(path):\(line): \(reason) in '\(text)'"
+        case .empty(let path, let reason): return "\(path): \(reason)"
         }
     }
+
+    public var remedy: String? {
+        switch self {
+        case .unreadable(_, let errno):
+            switch errno {
+            case .noSuchFile:
+                return
+                    "check that /proc is mounted and the kernel provides this file (or that --root points at a captured tree)"
+            case .permissionDenied: return "run as root, or read it with sudo"
+            case .notSupported: return "the kernel has this feature switched off (a boot parameter or config)"
+            default: return "check the file exists and is readable"
+            }
+        case .malformed(let path, _, _, _):
+            return "this kernel prints a format swaplab does not know — please report the file (cat \(path)) with `uname -r`"
+        case .empty: return "check the file is a real capture of it"
+        }
+    }
+
+    public var description: String { sentence }
 }
 
 /// Files below a system root (normally `/`; tests point it at a captured tree, e.g. `<root>/proc/zoneinfo`).

@@ -214,7 +214,7 @@ final class Channel {
 }
 
 /// What went wrong with a hog, worded for the learner.
-public enum HogError: Error, CustomStringConvertible, Sendable {
+public enum HogError: LearnerError, Sendable {
     /// The swaplab binary to run the hog was not found.
     case executableNotFound(String)
     /// The child could not be started or said something unexpected.
@@ -226,7 +226,9 @@ public enum HogError: Error, CustomStringConvertible, Sendable {
     /// The guard refused the size.
     case refused(String)
 
-    public var description: String {
+    public var description: String { sentence }
+
+    public var problem: String {
         switch self {
         case .executableNotFound(let s), .failed(let s), .interrupted(let s), .refused(let s): return s
         case .died(let name, let pid, let how, let oom):

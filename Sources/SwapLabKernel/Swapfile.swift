@@ -2,17 +2,23 @@ import Foundation
 import SwapLabModel
 
 /// Why a swapfile could not be made or removed, worded for the learner.
-public enum SwapfileError: Error, CustomStringConvertible, Sendable {
+public enum SwapfileError: LearnerError, Sendable {
     case needsRoot
     case unsafeDirectory(String)
     case failed(String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
-        case .needsRoot: return "swap on/off needs root (swapon(2) requires CAP_SYS_ADMIN); run swaplab as root"
+        case .needsRoot: return "swap on/off needs root (swapon(2) requires CAP_SYS_ADMIN)"
         case .unsafeDirectory(let s), .failed(let s): return s
         }
     }
+
+    public var remedy: String? {
+        if case .needsRoot = self { return "run swaplab as root" }
+        return nil
+    }
+    public var description: String { sentence }
 }
 
 /// A swapfile swaplab creates in a directory only root can write (`/var/lib/swaplab`, mode 0700), so no user can

@@ -23,7 +23,7 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A failed system call: which call, on what, and the kernel's `errno` with its `strerror` text.
-public struct SystemError: Error, Equatable, CustomStringConvertible, Sendable {
+public struct SystemError: LearnerError, Equatable, Sendable {
     /// The C function that failed (`open`, `swapon`, …).
     public let function: String
     /// The path or object it acted on, if any.
@@ -40,9 +40,11 @@ public struct SystemError: Error, Equatable, CustomStringConvertible, Sendable {
     /// `strerror(errno)`.
     public var reason: String { errno.description }
 
-    public var description: String {
+    public var problem: String {
         subject.isEmpty ? "\(function) failed: \(reason)" : "\(function) \(subject) failed: \(reason)"
     }
+
+    public var description: String { problem }
 }
 
 /// libc functions the Swift Glibc module does not import (`fallocate`, `swapon`, `prctl` need `_GNU_SOURCE` or

@@ -2,25 +2,31 @@ import Foundation
 import SwapLabModel
 
 /// Why tracing could not start, worded for the learner.
-public enum TraceError: Error, CustomStringConvertible, Sendable {
+public enum TraceError: LearnerError, Sendable {
     case needsRoot
     case noTracefs(String)
     case unknownEvent(String, known: [String])
     case system(SystemError)
 
-    public var description: String {
+    public var problem: String {
         switch self {
-        case .needsRoot:
-            return "tracing needs root (it creates a tracefs instance and enables events); run swaplab as root, "
-                + "e.g. sudo swaplab"
+        case .needsRoot: return "tracing needs root (it creates a tracefs instance and enables events)"
         case .noTracefs(let s): return s
-        case .unknownEvent(let e, let known):
-            return
-                "this kernel has no trace event '\(e)'; write a system (\(known.prefix(8).joined(separator: ", "))…), "
-                + "system/event or system:event"
+        case .unknownEvent(let e, _): return "this kernel has no trace event '\(e)'"
         case .system(let e): return "\(e); tracing was not started"
         }
     }
+
+    public var remedy: String? {
+        switch self {
+        case .needsRoot: return "run swaplab as root, e.g. sudo swaplab"
+        case .unknownEvent(_, let known):
+            return "write a system (\(known.prefix(8).joined(separator: ", "))…), system/event or system:event"
+        case .noTracefs, .system: return nil
+        }
+    }
+
+    public var description: String { sentence }
 }
 
 /// Loss counters of one tracefs instance, summed over `per_cpu/cpu*/stats`.

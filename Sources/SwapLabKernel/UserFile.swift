@@ -7,7 +7,7 @@ import SwapLabModel
 
 /// What is wrong with a file the learner named (a recording, an export, a script, a capture) or one swaplab keeps
 /// (progress, history); `description` says what is wrong and what to do.
-public enum UserFileError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum UserFileError: LearnerError, Equatable, Sendable {
     /// Nothing at `path`.
     case missing(path: String)
     /// `path` is not a regular file; `kind` says what it is ("a directory", "a FIFO (named pipe)", …); `writing`
@@ -26,29 +26,35 @@ public enum UserFileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Writing failed (permission, full disk, read-only file system).
     case unwritable(path: String, errno: Errno)
 
-    public var description: String {
+    public var problem: String {
         switch self {
-        case .missing(let path):
-            return "\(path) does not exist; check the path"
-        case .notAFile(let path, let kind, let writing):
-            return "\(path) is \(kind), not a regular file; "
-                + (writing
-                    ? "swaplab writes only regular files: name a new file or a regular one" : "name a regular file")
+        case .missing(let path): return "\(path) does not exist"
+        case .notAFile(let path, let kind, _): return "\(path) is \(kind), not a regular file"
         case .tooLarge(let path, let limit):
-            return "\(path) is larger than \(UserFile.sizeText(limit)), more than swaplab reads here; "
-                + "check it is the right file"
-        case .notUTF8(let path):
-            return "\(path) is not UTF-8 text; save it as UTF-8"
-        case .unreadable(let path, let errno):
-            return "cannot read \(path): \(errno); check its permissions"
-        case .folderMissing(let path, let folder):
-            return "cannot write \(path): the folder \(folder) does not exist; create it first or choose another path"
-        case .notAFolder(let path):
-            return "\(path) is a file, not a folder; move it away so swaplab can keep its state there"
-        case .unwritable(let path, let errno):
-            return "cannot write \(path): \(errno); check the folder exists and is writable"
+            return "\(path) is larger than \(UserFile.sizeText(limit)), more than swaplab reads here"
+        case .notUTF8(let path): return "\(path) is not UTF-8 text"
+        case .unreadable(let path, let errno): return "cannot read \(path): \(errno)"
+        case .folderMissing(let path, let folder): return "cannot write \(path): the folder \(folder) does not exist"
+        case .notAFolder(let path): return "\(path) is a file, not a folder"
+        case .unwritable(let path, let errno): return "cannot write \(path): \(errno)"
         }
     }
+
+    public var remedy: String? {
+        switch self {
+        case .missing: return "check the path"
+        case .notAFile(_, _, let writing):
+            return writing ? "swaplab writes only regular files: name a new file or a regular one" : "name a regular file"
+        case .tooLarge: return "check it is the right file"
+        case .notUTF8: return "save it as UTF-8"
+        case .unreadable: return "check its permissions"
+        case .folderMissing: return "create it first or choose another path"
+        case .notAFolder: return "move it away so swaplab can keep its state there"
+        case .unwritable: return "check the folder exists and is writable"
+        }
+    }
+
+    public var description: String { sentence }
 }
 
 /// Reading and writing files whose paths come from outside: only regular files are read (never a FIFO, a device

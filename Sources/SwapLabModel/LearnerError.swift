@@ -6,14 +6,10 @@ public protocol LearnerError: Error, CustomStringConvertible {
     var problem: String { get }
     /// What to do next, or nil when there is nothing to do but read the problem.
     var remedy: String? { get }
-    /// Whether the words on the line were wrong (the shell adds the command's usage line) rather than what running
-    /// it met.
-    var isUsage: Bool { get }
 }
 
 extension LearnerError {
     public var remedy: String? { nil }
-    public var isUsage: Bool { false }
     /// `problem; remedy`, the one-line form every message takes.
     public var sentence: String { remedy.map { "\(problem); \($0)" } ?? problem }
 }

@@ -25,12 +25,14 @@ public enum Limits {
 }
 
 /// A computation whose result does not fit in 64 bits; `what` names the quantity.
-public struct ArithmeticOverflow: Error, Equatable, Sendable, CustomStringConvertible {
+public struct ArithmeticOverflow: LearnerError, Equatable, Sendable {
     public var what: String
 
     public init(_ what: String) { self.what = what }
 
-    public var description: String { "\(what) is too large to compute (it overflows 64 bits); use smaller sizes" }
+    public var problem: String { "\(what) is too large to compute (it overflows 64 bits)" }
+    public var remedy: String? { "use smaller sizes" }
+    public var description: String { sentence }
 }
 
 /// Checked 64-bit arithmetic that reports overflow as an `ArithmeticOverflow` instead of trapping.

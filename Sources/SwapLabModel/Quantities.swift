@@ -3,8 +3,9 @@ import Foundation
 /// Sizes and durations as learners type them (`300M`, `2G`, `100ms`, `1.5s`).
 public enum Quantity {
     /// What is wrong with a size or duration, worded for the learner.
-    public struct ParseError: Error, Equatable, CustomStringConvertible {
+    public struct ParseError: LearnerError, Equatable {
         public let description: String
+        public var problem: String { description }
     }
 
     /// Bytes in `text`: a whole number of bytes (`4096`) or a number with a binary suffix

@@ -13,7 +13,7 @@ public enum TimelineRecording {
     public static let version = 1
 
     /// What is wrong with a recording, with the line it was found on (1-based; 0 when the file is empty).
-    public struct ReadError: Error, Equatable, CustomStringConvertible {
+    public struct ReadError: LearnerError, Equatable {
         public var line: Int
         public var message: String
 
@@ -22,14 +22,14 @@ public enum TimelineRecording {
             self.message = message
         }
 
-        public var description: String {
-            line == 0 ? message : "line \(line): \(message)"
-        }
+        public var problem: String { line == 0 ? message : "line \(line): \(message)" }
+        public var description: String { problem }
     }
 
     /// What prevents writing a timeline (a time that is not a finite number).
-    public struct WriteError: Error, Equatable, CustomStringConvertible {
+    public struct WriteError: LearnerError, Equatable {
         public var description: String
+        public var problem: String { description }
     }
 
     // MARK: - Writing

@@ -54,7 +54,6 @@ public struct ShellError: LearnerError {
     public var kind: Kind
     public var problem: String
     public var remedy: String?
-    public var isUsage: Bool { kind == .usage }
     public var description: String { sentence }
 
     public init(_ kind: Kind, _ problem: String, remedy: String? = nil) {

@@ -2,7 +2,7 @@ import Foundation
 import SwapLabModel
 
 /// What is wrong with a simulator request, worded as "what is wrong; what to do".
-public enum SimulatorError: Error, Equatable, CustomStringConvertible {
+public enum SimulatorError: LearnerError, Equatable {
     /// A setting outside the kernel's accepted range (`watermark_scale_factor` 1…3000, `swappiness` 0…200, …).
     case outOfRange(setting: String, value: Int64, range: ClosedRange<Int64>)
     /// A `--zones` text that cannot be read.
@@ -20,29 +20,36 @@ public enum SimulatorError: Error, Equatable, CustomStringConvertible {
     /// A size beyond what swaplab computes with (`Limits`): what, the value given, and the limit.
     case tooLarge(what: String, value: String, limit: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
-        case .outOfRange(let s, let v, let r):
-            return "\(s) = \(v) is out of range; the kernel accepts \(r.lowerBound)…\(r.upperBound)"
-        case .badZoneSpec(let t, let why):
-            return "cannot read the zones '\(t)': \(why); write them like DMA=3840,DMA32=772915,Normal=5394266"
-        case .noMemory(let s):
-            return s
+        case .outOfRange(let s, let v, _): return "\(s) = \(v) is out of range"
+        case .badZoneSpec(let t, let why): return "cannot read the zones '\(t)': \(why)"
+        case .noMemory(let s), .invalid(let s): return s
         case .doesNotFit(let wanted, let room):
             return "the memory in use at start (\(Quantity.format(bytes: wanted.bytes))) does not fit above the high "
-                + "watermarks (room: \(Quantity.format(bytes: room.bytes))); lower --used or --cache, or add --ram"
+                + "watermarks (room: \(Quantity.format(bytes: room.bytes)))"
         case .noSuchTask(let name, let known):
             let list =
-                known.isEmpty ? "none yet; create one with: alloc 1G --name \(name)" : known.joined(separator: ", ")
+                known.isEmpty ? "none yet" : known.joined(separator: ", ")
             return "no allocation named '\(name)'; known: \(list)"
-        case .taskExists(let name):
-            return "an allocation named '\(name)' already exists; release it first or choose another --name"
-        case .invalid(let s):
-            return s
-        case .tooLarge(let what, let value, let limit):
-            return "\(what) of \(value) is too large; swaplab simulates at most \(limit)"
+        case .taskExists(let name): return "an allocation named '\(name)' already exists"
+        case .tooLarge(let what, let value, _): return "\(what) of \(value) is too large"
         }
     }
+
+    public var remedy: String? {
+        switch self {
+        case .outOfRange(_, _, let r): return "the kernel accepts \(r.lowerBound)…\(r.upperBound)"
+        case .badZoneSpec: return "write them like DMA=3840,DMA32=772915,Normal=5394266"
+        case .noMemory, .invalid: return nil
+        case .doesNotFit: return "lower --used or --cache, or add --ram"
+        case .noSuchTask(let name, let known): return known.isEmpty ? "create one with: alloc 1G --name \(name)" : nil
+        case .taskExists: return "release it first or choose another --name"
+        case .tooLarge(_, _, let limit): return "swaplab simulates at most \(limit)"
+        }
+    }
+
+    public var description: String { sentence }
 }
 
 /// One populated zone of a simulated node: its type and `managed` pages.

@@ -34,11 +34,11 @@ import Testing
     @Test func aShellErrorIsAProblemAndARemedy() {
         let e = ShellError.usage("--count must be at least 1", remedy: "e.g. --count 5")
         #expect(e.sentence == "--count must be at least 1; e.g. --count 5")
-        #expect(e.isUsage)
+        #expect(e.kind == .usage)
         let engine = ShellError.needsEngine("live", command: "trace")
         #expect(engine.problem == "trace works on the live engine")
         #expect(engine.remedy == "switch with: engine live")
         #expect(ErrorPresenter.runError(engine) == "trace works on the live engine; switch with: engine live")
-        #expect(!engine.isUsage)
+        #expect(engine.kind == .needsEngine)
     }
 }

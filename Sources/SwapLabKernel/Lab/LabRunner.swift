@@ -33,7 +33,7 @@ public struct LabOptions: Sendable, Equatable {
 }
 
 /// Why the lab stopped, worded for the learner: what is wrong; what to do.
-public enum LabError: Error, CustomStringConvertible, Sendable {
+public enum LabError: LearnerError, Sendable {
     case needsRoot
     case preflight(String)
     case failed(String)
@@ -42,10 +42,17 @@ public enum LabError: Error, CustomStringConvertible, Sendable {
     /// A phase of the story fell short after every round the time allowed (docs/lab.md).
     case phase(LabPhase, String)
 
-    public var description: String {
+    public var description: String { sentence }
+
+    public var remedy: String? {
+        if case .needsRoot = self { return "run swaplab as root (sudo swaplab)" }
+        return nil
+    }
+
+    public var problem: String {
         switch self {
         case .needsRoot:
-            return "the lab changes sysctls, swap and huge pages, which needs root; run swaplab as root (sudo swaplab)"
+            return "the lab changes sysctls, swap and huge pages, which needs root"
         case .preflight(let s), .failed(let s), .interrupted(let s), .watchdog(let s): return s
         case .phase(let p, let why): return "the lab's \(p.rawValue) phase fell short: \(why)"
         }
