@@ -95,9 +95,10 @@ public struct Tutor: Sendable {
 
     /// After a pass: go on, or finish the lesson.
     public func afterPass(last: Bool) -> Said {
-        last
-            ? Said(tr("That was the last step. Type `next` to finish the lesson.", "마지막 단계였습니다. `next`를 입력하면 레슨을 마칩니다."), .dim)
-            : typeNext
+        guard last else { return typeNext }
+        return Said(
+            tr("That was the last step. Type `next` to finish the lesson.", "마지막 단계였습니다. `next`를 입력하면 레슨을 마칩니다."),
+            .dim)
     }
 
     public func passed(_ step: Step) -> Said { Said("✓ PASS [\(step.id)]", .green) }
@@ -182,8 +183,8 @@ extension Tutor {
         let step = lesson.steps[index]
         return [
             Said(
-                "\(lesson.title[language]) [\(lesson.id)] · " + tr("step", "단계") + " \(index + 1)/\(lesson.steps.count) "
-                    + "[\(step.id)] \(state) · engine \(engine) · lang \(language.rawValue)"),
+                "\(lesson.title[language]) [\(lesson.id)] · " + tr("step", "단계")
+                    + " \(index + 1)/\(lesson.steps.count) [\(step.id)] \(state) · engine \(engine) · lang \(language.rawValue)"),
             Said(
                 tr("done", "완료") + " \(progress?.done.count ?? 0), " + tr("skipped", "건너뜀")
                     + " \(progress?.skipped.count ?? 0), " + tr("hints used here", "이 단계 힌트")
@@ -195,13 +196,14 @@ extension Tutor {
 
     /// Hint `number` (from 1) of `step`, and a note after the last one.
     public func hint(_ step: Step, number: Int, last: Bool) -> [Said] {
-        [Said("💡 " + tr("hint", "힌트") + " \(number)/\(step.hints.count): " + step.hints[number - 1][language])]
-            + (last
-                ? [
-                    Said(
-                        tr("(that is the last hint; `solution` shows the answer)", "(마지막 힌트입니다. `solution`으로 답을 볼 수 있습니다)"),
-                        .dim)
-                ] : [])
+        let said = Said("💡 " + tr("hint", "힌트") + " \(number)/\(step.hints.count): " + step.hints[number - 1][language])
+        guard last else { return [said] }
+        return [
+            said,
+            Said(
+                tr("(that is the last hint; `solution` shows the answer)", "(마지막 힌트입니다. `solution`으로 답을 볼 수 있습니다)"),
+                .dim),
+        ]
     }
 
     public var noSolution: Said { Said(tr("This step has no solution to show.", "이 단계에는 보여 줄 답이 없습니다.")) }
