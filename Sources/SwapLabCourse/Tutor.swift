@@ -67,7 +67,8 @@ public struct Tutor: Sendable {
         case .readAlong(let missing):
             return Said(
                 tr(
-                    "This step needs \(missing.joined(separator: "; ")), so it cannot run here; read along and type `next`.",
+                    "This step needs \(missing.joined(separator: "; ")), so it cannot run here; "
+                        + "read along and type `next`.",
                     "이 단계에는 \(missing.joined(separator: "; "))가 필요해서 여기서는 실행할 수 없습니다. 읽어 보고 `next`를 입력하세요."))
         case .switchToSimulator:
             return Said(
@@ -77,7 +78,8 @@ public struct Tutor: Sendable {
         case .needsLive:
             return Said(
                 tr(
-                    "This step runs on your own kernel: type `engine live` and then `retry` to do it, or `next` to go on.",
+                    "This step runs on your own kernel: type `engine live` and then `retry` to do it, "
+                        + "or `next` to go on.",
                     "이 단계는 여러분의 커널에서 진행합니다. 직접 해 보려면 `engine live` 후 `retry`를, 넘어가려면 `next`를 입력하세요."))
         }
     }
@@ -196,7 +198,8 @@ extension Tutor {
 
     /// Hint `number` (from 1) of `step`, and a note after the last one.
     public func hint(_ step: Step, number: Int, last: Bool) -> [Said] {
-        let said = Said("💡 " + tr("hint", "힌트") + " \(number)/\(step.hints.count): " + step.hints[number - 1][language])
+        let said = Said(
+            "💡 " + tr("hint", "힌트") + " \(number)/\(step.hints.count): " + step.hints[number - 1][language])
         guard last else { return [said] }
         return [
             said,
