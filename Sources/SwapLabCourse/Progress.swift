@@ -212,3 +212,43 @@ extension CourseProgress {
         return lessons.removeValue(forKey: lesson) != nil
     }
 }
+
+extension CourseProgress {
+    /// The progress of `lesson`, or a new entry made with `language` and `engine`.
+    public func entry(for lesson: Lesson, language: Language, engine: CourseEngine) -> LessonProgress {
+        lessons[lesson.id] ?? LessonProgress(version: lesson.version, language: language, engine: engine)
+    }
+
+    /// Records that `step` of `lesson` passed: done, or skipped when `skip` solved it (a done step stays done).
+    public mutating func record(
+        _ step: Step, of lesson: Lesson, skipped: Bool, language: Language, engine: CourseEngine
+    ) {
+        var e = entry(for: lesson, language: language, engine: engine)
+        if skipped {
+            if !e.skipped.contains(step.id) && !e.done.contains(step.id) { e.skipped.append(step.id) }
+        } else if !e.done.contains(step.id) {
+            e.done.append(step.id)
+            e.skipped.removeAll { $0 == step.id }
+        }
+        lessons[lesson.id] = e
+    }
+
+    /// Records that an unchecked step was read (`next` past it), when the lesson has progress.
+    public mutating func recordRead(_ step: Step, of lesson: Lesson) {
+        guard !step.isChecked, var e = lessons[lesson.id], !e.done.contains(step.id) else { return }
+        e.done.append(step.id)
+        lessons[lesson.id] = e
+    }
+
+    /// Hints of `step` already shown, clamped to the hints the step has (a file is checked when read; this keeps
+    /// any count from indexing outside the hints).
+    public func hintsUsed(_ step: Step, of lesson: Lesson) -> Int {
+        max(0, min(lessons[lesson.id]?.hintsUsed[step.id] ?? 0, step.hints.count))
+    }
+
+    /// Counts one more hint shown for `step` (at most its number of hints).
+    public mutating func useHint(_ step: Step, of lesson: Lesson) {
+        let used = hintsUsed(step, of: lesson)
+        lessons[lesson.id]?.hintsUsed[step.id] = min(used + 1, step.hints.count)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import SwapLabCourse
 import SwapLabKernel
 
 /// Where a command's text goes: the terminal, or a buffer in tests. Colour and width are decided once.
@@ -13,9 +14,11 @@ public final class Output: @unchecked Sendable {
     private let fixedWidth: Int?
     private var buffer: String?
     private let write: (String) -> Void
-    /// Sees every emitted text first; returns false to keep it off the terminal. The course uses it to read
-    /// command output for `output` checks and to run a step's setup quietly.
-    public var interceptor: ((String) -> Bool)?
+    /// What is being recorded, innermost last: the shell records what each command shows (`recording`).
+    private var recordings: [String] = []
+    /// While set, ordinary text is recorded but not written (a lesson step's setup runs quietly); errors are
+    /// always written.
+    public var muted = false
 
     /// Terminal output. Colour and width are decided here, once (see `colorEnabled` and `fixedColumns`).
     public init(mode: ColorMode = .auto, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -90,9 +93,7 @@ public final class Output: @unchecked Sendable {
     /// escaped (`Output.safe`): task names from a trace, a recording's labels or a lesson's text cannot retitle,
     /// clear or reprogram the terminal.
     public func emit(_ text: String) {
-        let text = Output.safe(text, keepStyles: color)
-        if let interceptor, !interceptor(text) { return }
-        if buffer != nil { buffer! += text } else { write(text) }
+        emit(Output.safe(text, keepStyles: color), raw: true)
     }
 
     /// Writes one frame of `watch` in one write: `control` parts are swaplab's own cursor sequences and pass as they
@@ -102,7 +103,8 @@ public final class Output: @unchecked Sendable {
     }
 
     private func emit(_ text: String, raw: Bool) {
-        if let interceptor, !interceptor(text) { return }
+        record(text)
+        if muted { return }
         if buffer != nil { buffer! += text } else { write(text) }
     }
 
@@ -153,16 +155,30 @@ public final class Output: @unchecked Sendable {
         for l in DisplayWidth.wrap(Output.safe(text, keepStyles: color), width: width, indent: indent) { line(l) }
     }
 
-    /// Writes to standard error (never captured). The interceptor sees the text too (a lesson's `output` check
-    /// must see a refusal such as the allocation guard's), but cannot hide it: errors are always shown.
+    /// Writes to standard error (never captured, never muted). It is recorded too: a command's outcome includes
+    /// its refusal (a lesson's `output` check may look for the allocation guard's).
     public func error(_ text: String) {
         let text = Output.safe(text, keepStyles: color)
-        _ = interceptor?(text + "\n")
+        record(text + "\n")
         if buffer != nil {
             buffer! += text + "\n"
         } else {
             FileHandle.standardError.write(Data((text + "\n").utf8))
         }
+    }
+
+    /// Runs `body` and returns what it wrote (text and errors, as written, muted or not) beside its result; the
+    /// shell hands that to its hooks in each command's `CommandOutcome`. Recordings nest: an inner command's text
+    /// is in the outer one's too. Each keeps its tail past `CommandOutcome.shownLimit` bytes.
+    public func recording<T>(_ body: () throws -> T) rethrows -> (T, String) {
+        recordings.append("")
+        defer { recordings.removeLast() }
+        let result = try body()
+        return (result, recordings[recordings.count - 1])
+    }
+
+    private func record(_ text: String) {
+        for i in recordings.indices { recordings[i] = CommandOutcome.appending(text, to: recordings[i]) }
     }
 
     /// True for a capturing output (tests, lesson checks): nothing reaches the terminal.

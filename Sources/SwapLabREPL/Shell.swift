@@ -43,12 +43,13 @@ public final class Shell {
     /// once; add to it before the shell starts.
     public var onExit: [(Session) -> Void] = []
 
-    /// Called after every command with its words and whether it succeeded (the course checks steps here).
-    public var afterCommand: [(_ words: [String], _ succeeded: Bool) -> Void] = []
+    /// Told the outcome of every command (the course grades its steps from them).
+    public var hooks: [any ShellHook]
 
-    public init(session: Session) {
+    /// A shell with `hooks`; `Shell(session:)` is the shell swaplab runs, with the course attached.
+    public init(session: Session, hooks: [any ShellHook]) {
         self.session = session
-        CourseSession.attach(to: self)
+        self.hooks = hooks
     }
 
     /// Runs the `onExit` hooks once (later calls do nothing).
@@ -112,13 +113,21 @@ public final class Shell {
         return true
     }
 
-    /// Runs one command given as words. Returns false if it failed.
+    /// Runs one command given as words. Returns false if it failed. The hooks are told its outcome.
     @discardableResult
     public func execute(words: [String]) -> Bool {
         guard let name = words.first else { return true }
+        let ((ok, ran), shown) = session.output.recording { run(words: words, name: name) }
+        if ran { tellHooks(words, ok, shown) }
+        return ok
+    }
+
+    /// Parses and runs `words`: whether it succeeded, and whether a command ran (not for an unknown name or a help
+    /// request).
+    private func run(words: [String], name: String) -> (ok: Bool, ran: Bool) {
         guard let entry = CommandRegistry.find(name) else {
             report(CommandRegistry.unknownCommand(name))
-            return false
+            return (false, false)
         }
         session.interrupt.clear()
         let arguments = Array(words.dropFirst())
@@ -126,8 +135,7 @@ public final class Shell {
         for word in arguments.prefix(while: { $0 != "--" }) where NegativeNumber.matches(word) {
             if let message = entry.type.negativeNumber(word) {
                 report(ShellError.usage(message))
-                for hook in afterCommand { hook(words, false) }
-                return false
+                return (false, true)
             }
         }
         let command: any ShellCommand
@@ -137,34 +145,40 @@ public final class Shell {
                 // A help or version request parsed into ArgumentParser's own command.
                 session.output.emit(entry.type.helpMessage(columns: session.output.width))
                 session.output.line()
-                return true
+                return (true, false)
             }
             command = shellCommand
         } catch {
-            let ok = reportParse(error, type: entry.type)
-            for hook in afterCommand { hook(words, ok) }
-            return ok
+            return (reportParse(error, type: entry.type), true)
         }
-        return execute(command, words: words)
+        return (run(command), true)
     }
 
     /// Runs a command already parsed (`swaplab doctor` parses it at the top level), reporting a failure the same
-    /// way as a typed line. `words` is the line it came from, for the `afterCommand` hooks. Returns false if it
-    /// failed.
+    /// way as a typed line. `words` is the line it came from, for the hooks. Returns false if it failed.
     @discardableResult
     public func execute(_ command: any ShellCommand, words: [String]) -> Bool {
+        let (ok, shown) = session.output.recording { run(command) }
+        tellHooks(words, ok, shown)
+        return ok
+    }
+
+    private func run(_ command: any ShellCommand) -> Bool {
         session.interrupt.clear()
         var command = command
         do {
             try command.run(in: session)
-            for hook in afterCommand { hook(words, true) }
             return true
         } catch {
             // Whatever `run` throws is a run error: its message alone, never a usage line.
             report(error)
+            return false
         }
-        for hook in afterCommand { hook(words, false) }
-        return false
+    }
+
+    private func tellHooks(_ words: [String], _ ok: Bool, _ shown: String) {
+        let outcome = CommandOutcome(words: words, succeeded: ok, shown: shown)
+        for hook in hooks { hook.didRun(outcome) }
     }
 
     /// Reports an ArgumentParser outcome: help text for `--help` (success), else the parse error once, worded the

@@ -89,11 +89,7 @@ struct LessonsCommand: ShellCommand {
             }
             shown += 1
         }
-        if shown == 0 {
-            out.line(c.tr("no lesson matches '\(query)'", "'\(query)'에 맞는 레슨이 없습니다"))
-        } else {
-            out.line(c.tr("Start one with `start N` (or its id).", "`start N`(또는 id)으로 시작하세요."))
-        }
+        out.line(shown == 0 ? c.tutor.noLessonMatches(query) : c.tutor.startOne)
     }
 }
 
@@ -110,7 +106,7 @@ struct StartCommand: ShellCommand {
             let near = Suggest.nearest(to: lesson, in: course.lessons.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
             throw ShellError.usage("no lesson '\(lesson)'\(near) (`lessons` lists them)")
         }
-        try c.start(l, at: over ? 0 : -1)
+        try c.start(l, at: over ? 0 : nil)
     }
 }
 
@@ -127,7 +123,7 @@ struct BackCommand: ShellCommand {
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         _ = try c.requireLesson()
-        try c.goTo(max(0, c.stepIndex - 1))
+        try c.goTo(c.machine.previous)
     }
 }
 
@@ -153,22 +149,15 @@ struct WhereCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "where", abstract: "Show where you are in the course.")
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
-        guard let lesson = c.lesson, let step = c.step else {
-            c.say(
-                c.tr(
-                    "No lesson in progress. `lessons` lists them; `start N` starts one.",
-                    "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요."))
+        guard let lesson = c.lesson, c.step != nil else {
+            c.say(c.tutor.noLessonInProgress)
             return
         }
-        let e = c.progress.lessons[lesson.id]
-        let state = c.stepPassed ? "✓" : (c.playing ? "play" : "…")
+        let state = c.machine.passed ? "✓" : (c.machine.playing ? "play" : "…")
         c.say(
-            "\(lesson.title[c.language]) [\(lesson.id)] · " + c.tr("step", "단계")
-                + " \(c.stepIndex + 1)/\(lesson.steps.count) "
-                + "[\(step.id)] \(state) · engine \(session.engine.rawValue) · lang \(c.language.rawValue)")
-        c.say(
-            c.tr("done", "완료") + " \(e?.done.count ?? 0), " + c.tr("skipped", "건너뜀") + " \(e?.skipped.count ?? 0), "
-                + c.tr("hints used here", "이 단계 힌트") + " \(e?.hintsUsed[step.id] ?? 0)/\(step.hints.count)")
+            c.tutor.whereAmI(
+                lesson, step: c.machine.stepIndex, state: state, engine: session.engine.rawValue,
+                progress: c.progress.lessons[lesson.id]))
     }
 }
 
@@ -179,19 +168,12 @@ struct HintCommand: ShellCommand {
         let c = CourseSession.of(session)
         let (lesson, step) = try c.requireLesson()
         guard !step.hints.isEmpty else {
-            c.say(c.tr("This step has no hints.", "이 단계에는 힌트가 없습니다."))
+            c.say(c.tutor.noHints)
             return
         }
-        // Progress files are checked when read; clamp anyway, so no count can index outside the hints.
-        let used = max(0, min(c.progress.lessons[lesson.id]?.hintsUsed[step.id] ?? 0, step.hints.count))
-        let n = min(used, step.hints.count - 1)
-        c.say("💡 " + c.tr("hint", "힌트") + " \(n + 1)/\(step.hints.count): " + step.hints[n][c.language])
-        if used >= step.hints.count - 1 {
-            c.say(
-                c.tr("(that is the last hint; `solution` shows the answer)", "(마지막 힌트입니다. `solution`으로 답을 볼 수 있습니다)"),
-                style: .dim)
-        }
-        c.progress.lessons[lesson.id]?.hintsUsed[step.id] = min(used + 1, step.hints.count)
+        let used = c.progress.hintsUsed(step, of: lesson)
+        c.say(c.tutor.hint(step, number: min(used, step.hints.count - 1) + 1, last: used >= step.hints.count - 1))
+        c.progress.useHint(step, of: lesson)
         c.save()
     }
 }
@@ -205,15 +187,15 @@ struct SolutionCommand: ShellCommand {
         let (_, step) = try c.requireLesson()
         let lines = step.solutionLines(for: c.engine)
         guard !lines.isEmpty else {
-            c.say(c.tr("This step has no solution to show.", "이 단계에는 보여 줄 답이 없습니다."))
+            c.say(c.tutor.noSolution)
             return
         }
         if c.interactive {
-            guard c.confirm(c.tr("│ Show the solution?", "│ 답을 볼까요?")) else { return }
+            guard c.confirm(c.tutor.showSolutionQuestion) else { return }
         } else {
-            c.say(c.tr("Showing the solution (not interactive, so without asking):", "답을 보여 줍니다 (대화형이 아니라서 묻지 않습니다):"))
+            c.say(c.tutor.showingSolution)
         }
-        for l in lines { c.say("  " + l) }
+        for l in lines { c.say(Said("  " + l)) }
     }
 }
 
@@ -222,30 +204,7 @@ struct SkipCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "skip", abstract: "Run this step's solution and mark it skipped.")
     func run(in session: Session) throws {
-        let c = CourseSession.of(session)
-        let (lesson, step) = try c.requireLesson()
-        guard lesson.skipAllowed(step) else {
-            throw ShellError.usage(
-                c.tr(
-                    "this lesson does not allow skipping this step; `hint` helps",
-                    "이 단계는 건너뛸 수 없습니다. `hint`를 써 보세요"))
-        }
-        if !step.isChecked || c.stepOptional || c.stepPassed {
-            try c.next()
-            return
-        }
-        if step.kind == .predict, let a = step.answer {
-            try AnswerCommand.answer(c, a)
-            return
-        }
-        for l in step.solutionLines(for: c.engine) { c.runVisibly(l) }
-        if c.evaluate(reason: .skip)?.passed != true {
-            c.say(
-                c.tr(
-                    "The solution did not pass here (the engine may differ); type `next` to go on anyway.",
-                    "여기서는 답이 통과하지 못했습니다 (엔진 상태가 다를 수 있습니다). 그래도 `next`로 넘어갈 수 있습니다."))
-            c.stepOptional = true
-        }
+        try CourseSession.of(session).skip()
     }
 }
 
@@ -256,12 +215,12 @@ struct CheckCommand: ShellCommand {
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         let (_, step) = try c.requireLesson()
-        if c.stepPassed {
-            c.say("✓ " + c.tr("already done; type `next`.", "이미 마쳤습니다. `next`를 입력하세요."))
+        if c.machine.passed {
+            c.say(c.tutor.alreadyDone)
             return
         }
         guard step.expect != nil else {
-            c.say(c.tr("Nothing to check in this step; type `next`.", "이 단계에는 확인할 것이 없습니다. `next`를 입력하세요."))
+            c.say(c.tutor.nothingToCheck)
             return
         }
         c.evaluate(reason: .check)
@@ -282,11 +241,8 @@ struct PlayCommand: ShellCommand {
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         _ = try c.requireLesson()
-        c.setPlaying(true)
-        c.say(
-            c.tr(
-                "Play mode: try anything, nothing is checked. `resume` brings you back to the step.",
-                "자유 실험 모드입니다. 무엇이든 해 보세요. 검사는 하지 않습니다. `resume`으로 단계에 돌아옵니다."))
+        c.machine.playing = true
+        c.say(c.tutor.playMode)
     }
 }
 
@@ -297,19 +253,15 @@ struct ResumeCommand: ShellCommand {
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         if c.lesson != nil {
-            c.setPlaying(false)
-            c.say(
-                c.tr(
-                    "Back to the step; checks are on again (`retry` sets it up afresh).",
-                    "단계로 돌아왔습니다. 다시 검사합니다 (`retry`로 처음부터 준비할 수 있습니다)."))
-            if let step = c.step { c.say(step.text[c.language]) }
+            c.machine.playing = false
+            c.say(c.tutor.backToStep)
+            if let step = c.step { c.say(step.text) }
             return
         }
         guard let last = c.progress.last, let l = try c.course().lesson(last) else {
-            throw ShellError.usage(
-                c.tr("nothing to resume; `lessons` lists the lessons", "이어 할 레슨이 없습니다. `lessons`로 목록을 보세요"))
+            throw c.refusal(.nothingToResume)
         }
-        try c.start(l, at: -1)
+        try c.start(l, at: nil)
     }
 }
 
@@ -330,7 +282,7 @@ struct LangCommand: ShellCommand {
         c.language = l
         if let lesson = c.lesson { c.progress.lessons[lesson.id]?.language = l }
         c.save()
-        c.say(c.tr("Language: English.", "언어: 한국어."))
+        c.say(c.tutor.languageSet)
     }
 }
 
@@ -340,25 +292,7 @@ struct AnswerCommand: ShellCommand {
         commandName: "answer", abstract: "Answer a prediction question with its number.")
     @Argument(help: "The number of your choice.") var choice: Int
     func run(in session: Session) throws {
-        let c = CourseSession.of(session)
-        let (_, step) = try c.requireLesson()
-        guard step.kind == .predict, let right = step.answer, step.choices.indices.contains(right) else {
-            throw ShellError.usage(
-                c.tr("this step is not a question; `where` shows what it asks", "이 단계는 질문이 아닙니다. `where`로 확인하세요"))
-        }
-        guard choice >= 1, choice <= step.choices.count else {
-            throw ShellError.usage(
-                c.tr("choose a number from 1 to \(step.choices.count)", "1부터 \(step.choices.count) 사이의 번호를 고르세요"))
-        }
-        if choice - 1 != right {
-            c.say(c.tr("Not quite — the answer is \(right + 1).", "아쉽지만 답은 \(right + 1)번입니다."), style: .yellow)
-        }
-        try AnswerCommand.answer(c, right)
-    }
-
-    static func answer(_ c: CourseSession, _ index: Int) throws {
-        let (lesson, step) = try c.requireLesson()
-        c.succeed(lesson, step, values: [:])
+        try CourseSession.of(session).answer(choice)
     }
 }
 
@@ -386,7 +320,7 @@ struct ProgressCommand: ShellCommand {
             }
         case ("export", let file?):
             try ProgressStore.write(c.progress, to: URL(fileURLWithPath: file))
-            session.output.line(c.tr("progress exported to \(file)", "진행 상황을 \(file)에 내보냈습니다"))
+            session.output.line(c.tutor.exported(to: file))
         case ("import", let file?):
             let other = try ProgressStore.read(URL(fileURLWithPath: file))
             var merged = c.progress
@@ -397,17 +331,11 @@ struct ProgressCommand: ShellCommand {
             }
             c.progress = merged
             c.save()
-            session.output.line(
-                c.tr(
-                    "imported \(other.lessons.count) lessons from \(file)",
-                    "\(file)에서 레슨 \(other.lessons.count)개를 가져왔습니다"))
+            session.output.line(c.tutor.imported(other.lessons.count, from: file))
         case ("forget", let what?):
             let any = c.progress.forget(what == "all" ? nil : what)
             c.save()
-            session.output.line(
-                any
-                    ? c.tr("forgotten: \(what)", "지웠습니다: \(what)")
-                    : c.tr("no progress for \(what)", "\(what)의 진행 상황이 없습니다"))
+            session.output.line(c.tutor.forgot(what, any: any))
         default:
             throw ShellError.usage("use: progress [show] | export FILE | import FILE | forget LESSON|all")
         }

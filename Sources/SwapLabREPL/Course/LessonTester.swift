@@ -47,25 +47,30 @@ public enum LessonTester {
         for line in step.setup.sim where !shell.execute(line) {
             return "setup line '\(line)' failed: \(out.takeCaptured().trimmingCharacters(in: .whitespacesAndNewlines))"
         }
-        let start = (try? session.currentTimeline())?.span?.upperBound ?? -Double.infinity
+        // Graded as the course grades: from the commands' outcomes and the timeline.
+        let log = OutcomeLog()
+        log.window.start = (try? session.currentTimeline())?.span?.upperBound ?? -Double.infinity
+        shell.hooks.append(log)
         _ = out.takeCaptured()
-        func check(_ output: String) -> CheckOutcome {
+        func check() -> CheckOutcome {
             var timeline: Timeline?
             var problem: String?
             do { timeline = try session.currentTimeline() } catch { problem = "\(error)" }
-            return Checker.evaluate(
-                expect,
-                input: CheckInput(
-                    timeline: timeline, timelineProblem: problem,
-                    windowStart: start, output: output))
+            return Checker.evaluate(expect, input: log.window.input(timeline: timeline, problem: problem))
         }
-        if check("").passed { return "the check already passes right after setup; the step teaches nothing" }
+        if check().passed { return "the check already passes right after setup; the step teaches nothing" }
         for line in step.solutionLines(for: .sim) where !shell.execute(line) {
             return
                 "solution line '\(line)' failed: \(out.takeCaptured().trimmingCharacters(in: .whitespacesAndNewlines))"
         }
-        let after = check(out.takeCaptured())
+        let after = check()
         if let f = after.firstFailure { return "after the solution the check fails: \(f.feedback(.en))" }
         return nil
     }
+}
+
+/// Keeps what the commands showed, as a step's check window does (`lessons test`).
+final class OutcomeLog: ShellHook {
+    var window = CheckWindowState()
+    func didRun(_ outcome: CommandOutcome) { window.add(outcome) }
 }

@@ -1,0 +1,161 @@
+import SwapLabModel
+
+/// Why the step machine (or the grader) refused what the learner asked; `Tutor.refusal` words it.
+public enum StepRefusal: Error, Sendable, Equatable {
+    /// No lesson is in progress.
+    case noLesson
+    /// `next` on a checked step that has not passed.
+    case notDone
+    /// `goto`/`back` outside the lesson; it has `count` steps.
+    case noSuchStep(count: Int)
+    /// `skip` where the lesson forbids it.
+    case skipNotAllowed
+    /// `answer` on a step that is not a prediction.
+    case notAQuestion
+    /// `answer N` with N outside 1…count.
+    case noSuchChoice(count: Int)
+    /// `resume` with no saved lesson.
+    case nothingToResume
+}
+
+/// Where a step runs, decided from the engine the learner is on, the engines the step allows (`engine:`) and what
+/// this machine lacks of the step's `requires` (the same verdicts as `doctor`).
+public enum StepRoute: Sendable, Equatable {
+    /// The step runs on the engine the learner is on.
+    case run
+    /// On live, a requirement is missing and the step allows the simulator: it runs there instead.
+    case fallBackToSimulator(missing: [String])
+    /// On live, a requirement is missing and the step is live-only: read it and go on with `next`.
+    case readAlong(missing: [String])
+    /// On live, the step is simulator-only: the engine switches to the simulator.
+    case switchToSimulator
+    /// On the simulator, the step is live-only: `engine live` then `retry` to do it, or `next`.
+    case needsLive
+
+    /// The route for `step` on `engine`; `missing` is asked only on live for a step that allows live.
+    public static func decide(_ step: Step, on engine: CourseEngine, missing: () -> [String]) -> StepRoute {
+        switch engine {
+        case .live where step.engine.allows(.live):
+            let lacking = missing()
+            if lacking.isEmpty { return .run }
+            return step.engine.allows(.sim) ? .fallBackToSimulator(missing: lacking) : .readAlong(missing: lacking)
+        case .live:
+            return .switchToSimulator
+        case .sim:
+            return step.engine.allows(.sim) ? .run : .needsLive
+        }
+    }
+
+    /// Whether the session moves to the simulator for this step.
+    public var switchesToSimulator: Bool {
+        switch self {
+        case .fallBackToSimulator, .switchToSimulator: return true
+        default: return false
+        }
+    }
+
+    /// Whether the step cannot run here, so `next` may pass over it (its setup and run are left out).
+    public var passable: Bool {
+        switch self {
+        case .readAlong, .needsLive: return true
+        default: return false
+        }
+    }
+}
+
+/// The step machine: which lesson and step the learner is on, and what `start`, `next`, `back`, `goto`, `skip`
+/// and `play` do to it (tutorial-anchors §4). It holds no lesson text and prints nothing; the course session
+/// shows what each move means.
+public struct StepMachine: Sendable {
+    /// The lesson in progress (index into the course) and its step.
+    public private(set) var lessonIndex: Int?
+    public private(set) var stepIndex = 0
+    /// The current step has passed.
+    public private(set) var passed = false
+    /// The current step cannot run on this engine (or its solution did not pass here) and `next` may pass over it.
+    public private(set) var passable = false
+    /// Wrong attempts at the current step.
+    public private(set) var attempts = 0
+    /// `play`: checks are paused until `resume`, `retry`, `goto` or a new lesson.
+    public var playing = false
+
+    public init() {}
+
+    /// Begins the lesson at `index` of the course.
+    public mutating func begin(lessonAt index: Int) {
+        lessonIndex = index
+        playing = false
+    }
+
+    /// The step to open `lesson` at: `requested` when given, else the saved current step, else the first step
+    /// neither done nor skipped, else the first.
+    public static func openingStep(of lesson: Lesson, progress: LessonProgress, requested: Int?) -> Int {
+        if let requested { return requested }
+        return progress.current.flatMap { lesson.stepIndex($0) }
+            ?? lesson.steps.firstIndex { !progress.done.contains($0.id) && !progress.skipped.contains($0.id) } ?? 0
+    }
+
+    /// Makes `index` the current step, not passed, with no attempts.
+    public mutating func enter(_ index: Int) {
+        stepIndex = index
+        passed = false
+        passable = false
+        attempts = 0
+    }
+
+    /// Lets `next` pass over the current step.
+    public mutating func makePassable() { passable = true }
+
+    /// Marks the current step passed; false when it already was (a step passes once).
+    public mutating func pass() -> Bool {
+        if passed { return false }
+        passed = true
+        return true
+    }
+
+    public mutating func countAttempt() { attempts += 1 }
+
+    /// What `next` leads to.
+    public enum Advance: Sendable, Equatable {
+        case step(Int)
+        /// The lesson is over (`finish()` ends it).
+        case finished
+    }
+
+    /// Where `next` goes from `step` of `lesson`; refused while a checked step has not passed.
+    public func next(in lesson: Lesson, from step: Step) throws(StepRefusal) -> Advance {
+        if step.isChecked && !passed && !passable { throw .notDone }
+        return stepIndex + 1 < lesson.steps.count ? .step(stepIndex + 1) : .finished
+    }
+
+    /// Ends the lesson in progress.
+    public mutating func finish() { lessonIndex = nil }
+
+    /// Checks that `index` is a step of `lesson` (for `goto` and `back`) and leaves play mode.
+    public mutating func jump(to index: Int, in lesson: Lesson) throws(StepRefusal) -> Int {
+        guard index >= 0, index < lesson.steps.count else { throw .noSuchStep(count: lesson.steps.count) }
+        playing = false
+        return index
+    }
+
+    /// The step before this one (the first stays the first).
+    public var previous: Int { max(0, stepIndex - 1) }
+
+    /// What `skip` does.
+    public enum SkipMove: Sendable, Equatable {
+        /// Nothing to solve here: the same as `next`.
+        case next
+        /// A prediction: answer it with the right choice.
+        case answer(Int)
+        /// Run the solution and check.
+        case runSolution
+    }
+
+    /// What `skip` does at `step` of `lesson`; refused where the lesson forbids skipping.
+    public func skip(_ step: Step, of lesson: Lesson) throws(StepRefusal) -> SkipMove {
+        guard lesson.skipAllowed(step) else { throw .skipNotAllowed }
+        if !step.isChecked || passable || passed { return .next }
+        if step.kind == .predict, let answer = step.answer { return .answer(answer) }
+        return .runSolution
+    }
+}
