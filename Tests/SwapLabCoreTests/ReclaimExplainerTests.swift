@@ -175,7 +175,7 @@ import Testing
                     text: try FixtureRun.traceText(
                         run: "D6b-sawtooth-normal-swap", choice: .file("trace_pipe.milestones.txt"))
                 ).events))
-        let json = report.json().rendered()
+        let json = report.json().text
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect((obj["events"] as? [String: Int])?["mm_vmscan_kswapd_wake"] == 3)
         let cycles = try #require(obj["kswapd_cycles"] as? [[String: Any]])
