@@ -3,11 +3,24 @@ import SwapLabKernel
 
 /// `allocs --json` (`swaplab.allocs/2`) and `swap --json` (`swaplab.swap/2`): this machine's hogs and swap devices.
 enum LiveJSON {
-    /// The hogs that still run, each as `status` shows a task, with the size it asked for and how it was filled.
+    /// One `allocs` line: a task as `status` shows it, with the size it asked for and how it was filled.
+    struct AllocRow {
+        var task: [(String, OrderedJSON)]
+        var sizeBytes: Int64
+        var fill: String
+    }
+
+    /// The hogs that still run.
     static func allocs(_ hogs: [MemoryHog]) -> JSONDocument {
-        let tasks: [OrderedJSON] = hogs.filter(\.isRunning).map { h in
-            .object(
-                StatusJSON.task(h) + [("size_bytes", .int(h.bytesRequested)), ("fill", .string(h.fill.rawValue))])
+        allocs(
+            rows: hogs.filter(\.isRunning).map {
+                AllocRow(task: StatusJSON.task($0), sizeBytes: $0.bytesRequested, fill: $0.fill.rawValue)
+            })
+    }
+
+    static func allocs(rows: [AllocRow]) -> JSONDocument {
+        let tasks: [OrderedJSON] = rows.map { r in
+            .object(r.task + [("size_bytes", .int(r.sizeBytes)), ("fill", .string(r.fill))])
         }
         return JSONDocument(.allocs, [("engine", .string("live")), ("tasks", .array(tasks))])
     }
