@@ -235,10 +235,10 @@ import Testing
         #expect(more["cycles"] as? Int == 234)
         #expect(more["passes"] as? Int == 234)
         #expect(more["boost_wakes"] as? Int == 47)
-        #expect(more["anon_written"] as? Int == 234)
-        #expect(more["file_reclaimed"] as? Int == 234 * 17)
-        #expect(more["start"] as? Double == 1010)
-        #expect(more["end"] as? Double == 1243.251)
+        #expect(more["anon_written_folios"] as? Int == 234)
+        #expect(more["file_reclaimed_pages"] as? Int == 234 * 17)
+        #expect(more["start_s"] as? Double == 1010)
+        #expect(more["end_s"] as? Double == 1243.251)
     }
 
     @Test func twelveCyclesNameTheLastTwoInOneParagraph() throws {
