@@ -151,11 +151,11 @@ extension LiveSystem {
                 let a = try #require(before[key])
                 let b = try #require(after[key])
                 for field in ["min", "low", "high", "managed", "present"] {
-                    let v = z[field] as? Int
+                    let v = z[field + "_pages"] as? Int
                     #expect(v == a[field] || v == b[field], "\(key) \(field)")
                 }
                 // Free moves while we read: within 64 MiB of either reading.
-                let free = try #require(z["free"] as? Int)
+                let free = try #require(z["free_pages"] as? Int)
                 let lo = min(a["free"]!, b["free"]!) - 16384
                 let hi = max(a["free"]!, b["free"]!) + 16384
                 #expect((lo...hi).contains(free), "\(key) free \(free) outside \(lo)…\(hi)")
