@@ -62,7 +62,7 @@ enum TraceBenchmark {
                     events: parsed.events, markers: samples.markers)
                 let r = ReclaimExplainer.analyze(t)
                 _ = ReclaimNarrative.text(r, lang: .en)
-                _ = r.json().rendered()
+                _ = r.json().text
             }
             explainBest = min(explainBest, d)
         }

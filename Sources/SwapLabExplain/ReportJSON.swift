@@ -3,16 +3,16 @@ import SwapLabModel
 import SwapLabAnalysis
 
 extension ReclaimReport {
-    /// The report as JSON with stable keys: `source`, `events` (count per event name, most first),
-    /// `kswapd_cycles`, `kswapd_cycles_more`, `direct_reclaim`, `oom_kills`, `oom_victims`, `swap`,
-    /// `watermark_crossings`, `not_kswapd_reclaim_pages`, `notes`, `trace_lines` (null unless read from a trace
-    /// file). Times are seconds on the timeline's clock (6 decimals).
+    /// The `explain --json` document (`swaplab.explain/2`, every key in docs/json.md): `source`, `events` (count
+    /// per event name, most first), `kswapd_cycles`, `kswapd_cycles_more`, `direct_reclaim`, `oom_kills`,
+    /// `oom_victims`, `swap`, `watermark_crossings`, `not_kswapd_reclaim_pages_events`, `notes`, `trace_lines`
+    /// (null unless read from a trace file). Times (`_s`) are seconds on the timeline's clock (6 decimals).
     ///
     /// Bounded whatever the trace holds: `kswapd_cycles` lists the first `ReclaimAnalyzer.keptCycles` cycles and
     /// `kswapd_cycles_more` adds up the rest (`cycles` 0 when there are none); each cycle lists its first
     /// `KswapdCycle.keptWakers` wake-ups in `woken_by` and counts all in `wakeups`; `oom_victims` lists the first
     /// `ReclaimAnalyzer.keptKills` of the `oom_kills`.
-    public func json() -> OrderedJSON {
+    public func json() -> JSONDocument {
         func time(_ t: Double?) -> OrderedJSON { t.map { .fixed($0, 6) } ?? .null }
         func counters(_ d: [String: Int64]) -> OrderedJSON {
             .object(ReclaimExplainer.reportedCounters.compactMap { n in d[n].map { (n, .int($0)) } })
@@ -20,9 +20,9 @@ extension ReclaimReport {
         let events = eventCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         let cycles: [OrderedJSON] = cycles.map { c in
             .object([
-                ("nid", .int(Int64(c.nid))),
-                ("wake", time(c.wake)),
-                ("sleep", time(c.sleep)),
+                ("node", .int(Int64(c.nid))),
+                ("wake_s", time(c.wake)),
+                ("sleep_s", time(c.sleep)),
                 ("passes", .int(Int64(c.passes))),
                 ("orders", .array(c.orders.map { .int(Int64($0)) })),
                 (
@@ -30,7 +30,7 @@ extension ReclaimReport {
                     .array(
                         c.wakers.map { w in
                             .object([
-                                ("time", .fixed(w.time, 6)), ("comm", .string(w.comm)), ("pid", .int(Int64(w.pid))),
+                                ("time_s", .fixed(w.time, 6)), ("comm", .string(w.comm)), ("pid", .int(Int64(w.pid))),
                                 ("order", .int(Int64(w.order))), ("gfp_flags", .string(w.gfpFlags)),
                                 ("boost", .bool(w.isBoostWake)),
                             ])
@@ -42,29 +42,30 @@ extension ReclaimReport {
                 ),
                 ("wakeups", .int(Int64(max(c.wakeups, c.wakers.count)))),
                 ("gave_up", .bool(c.gaveUp)),
-                ("anon_written", .int(Int64(c.anonWritten))),
-                ("file_reclaimed", .int(c.fileReclaimed)),
-                ("anon_reclaimed", .int(c.anonReclaimed)),
+                ("anon_written_folios", .int(Int64(c.anonWritten))),
+                ("file_reclaimed_pages", .int(c.fileReclaimed)),
+                ("anon_reclaimed_pages", .int(c.anonReclaimed)),
                 ("counters", counters(c.counterDeltas)),
             ])
         }
         let m = moreCycles
         let more: OrderedJSON = .object([
-            ("cycles", .int(Int64(m.count))), ("start", time(m.earliest)), ("end", time(m.latest)),
+            ("cycles", .int(Int64(m.count))), ("start_s", time(m.earliest)), ("end_s", time(m.latest)),
             ("passes", .int(Int64(m.passes))), ("slept", .int(Int64(m.slept))),
             ("still_running", .int(Int64(m.stillRunning))), ("woken_by_allocation", .int(Int64(m.wokenByAllocation))),
             ("boost_wakes", .int(Int64(m.boostWakes))), ("many_passes", .int(Int64(m.manyPasses))),
-            ("anon_written", .int(Int64(m.anonWritten))), ("file_reclaimed", .int(m.fileReclaimed)),
-            ("anon_reclaimed", .int(m.anonReclaimed)), ("seconds", .fixed(m.seconds, 6)), ("longest", time(m.longest)),
+            ("anon_written_folios", .int(Int64(m.anonWritten))), ("file_reclaimed_pages", .int(m.fileReclaimed)),
+            ("anon_reclaimed_pages", .int(m.anonReclaimed)), ("total_s", .fixed(m.seconds, 6)),
+            ("longest_s", time(m.longest)),
         ])
         let d = directReclaim
-        return .object([
+        return JSONDocument(.explain, [
             (
                 "source",
                 .object([
                     ("events", .int(Int64(eventCount))), ("samples", .int(Int64(sampleCount))),
-                    ("start", time(span?.lowerBound)), ("end", time(span?.upperBound)),
-                    ("backward_steps", .int(Int64(backwardSteps))), ("largest_step_back", .fixed(largestStepBack, 6)),
+                    ("start_s", time(span?.lowerBound)), ("end_s", time(span?.upperBound)),
+                    ("backward_steps", .int(Int64(backwardSteps))), ("largest_step_back_s", .fixed(largestStepBack, 6)),
                     ("ignored_values", .int(Int64(ignoredValues))),
                 ])
             ),
@@ -76,7 +77,8 @@ extension ReclaimReport {
                 .object([
                     ("episodes", .int(Int64(d.episodes))), ("total_ms", .fixed(d.totalMs, 3)),
                     ("max_ms", .fixed(d.maxMs, 3)), ("median_ms", .fixed(d.medianMs, 3)),
-                    ("reclaimed", .int(d.reclaimed)), ("unmatched", .int(Int64(d.unmatchedBegins + d.unmatchedEnds))),
+                    ("reclaimed_pages", .int(d.reclaimed)),
+                    ("unmatched", .int(Int64(d.unmatchedBegins + d.unmatchedEnds))),
                 ])
             ),
             ("oom_kills", .int(Int64(oomKills.count + moreOOMKills))),
@@ -85,9 +87,9 @@ extension ReclaimReport {
                 .array(
                     oomKills.map { k in
                         .object([
-                            ("time", .fixed(k.time, 6)), ("pid", .int(Int64(k.pid))),
+                            ("time_s", .fixed(k.time, 6)), ("pid", .int(Int64(k.pid))),
                             ("comm", k.comm.map { .string($0) } ?? .null),
-                            ("anon_rss_kb", k.anonRSSkB.map { .int($0) } ?? .null),
+                            ("anon_rss_kib", k.anonRSSkB.map { .int($0) } ?? .null),
                         ])
                     })
             ),
@@ -103,13 +105,13 @@ extension ReclaimReport {
                 .array(
                     crossings.map { x in
                         .object([
-                            ("time", .fixed(x.time, 3)), ("node", .int(Int64(x.node))),
+                            ("time_s", .fixed(x.time, 3)), ("node", .int(Int64(x.node))),
                             ("zone", .string(x.zone.rawValue)),
-                            ("from", .string(x.from.name)), ("to", .string(x.to.name)), ("free", .int(x.free)),
+                            ("from", .string(x.from.name)), ("to", .string(x.to.name)), ("free_pages", .int(x.free)),
                         ])
                     })
             ),
-            ("not_kswapd_reclaim_pages", .int(Int64(otherReclaimPages.lines))),
+            ("not_kswapd_reclaim_pages_events", .int(Int64(otherReclaimPages.lines))),
             ("notes", .array(notes.map { .string($0.rawValue) })),
             (
                 "trace_lines",

@@ -11,7 +11,7 @@ public enum TimelineBounds {
     public static let maxCounters = 4096
 
     /// What is wrong with a time, or nil.
-    public static func problem(time t: Double, field: String = "t") -> String? {
+    public static func problem(time t: Double, field: String = "t_s") -> String? {
         guard t.isFinite, abs(t) <= Limits.maxTime else {
             return "\"\(field)\" is \(t); times must be finite seconds within ±\(Int(Limits.maxTime))"
         }
@@ -19,8 +19,8 @@ public enum TimelineBounds {
     }
 
     /// What is wrong with a sample, or nil.
-    public static func problem(in sample: Sample) -> String? {
-        if let p = problem(time: sample.time) { return p }
+    public static func problem(in sample: Sample, keys: RecordingKeys = .version2) -> String? {
+        if let p = problem(time: sample.time, field: keys.time) { return p }
         if sample.zones.count > maxZones { return "\"zones\" lists \(sample.zones.count) zones; at most \(maxZones)" }
         for (i, z) in sample.zones.enumerated() {
             let at = "zones[\(i)]"
@@ -32,14 +32,15 @@ public enum TimelineBounds {
                 ("managed", z.managed),
             ]
             where value.count < 0 || value.count > Limits.maxPages {
-                return "\"\(at).\(name)\" is \(value.count); page counts are 0…\(Limits.maxPages)"
+                return "\"\(at).\(keys.pages(name))\" is \(value.count); page counts are 0…\(Limits.maxPages)"
             }
             if let protection = z.protection {
+                let key = "\(at).\(keys.pages("protection"))"
                 guard protection.count <= ZoneType.allCases.count + 3 else {
-                    return "\"\(at).protection\" has \(protection.count) entries; at most one per zone type"
+                    return "\"\(key)\" has \(protection.count) entries; at most one per zone type"
                 }
                 for v in protection where v < 0 || v > Limits.maxProtection {
-                    return "\"\(at).protection\" holds \(v); protection is 0…\(Limits.maxProtection) pages"
+                    return "\"\(key)\" holds \(v); protection is 0…\(Limits.maxProtection) pages"
                 }
             }
         }
@@ -56,8 +57,8 @@ public enum TimelineBounds {
     }
 
     /// What is wrong with an event, or nil.
-    public static func problem(in event: TraceEvent) -> String? {
-        if let p = problem(time: event.time) { return p }
+    public static func problem(in event: TraceEvent, keys: RecordingKeys = .version2) -> String? {
+        if let p = problem(time: event.time, field: keys.time) { return p }
         guard (0...Limits.maxPID).contains(event.pid) else {
             return "\"pid\" is \(event.pid); pids are 0…\(Limits.maxPID)"
         }
@@ -75,8 +76,8 @@ public enum TimelineBounds {
     }
 
     /// What is wrong with a marker, or nil.
-    public static func problem(in marker: Marker) -> String? {
-        if let p = problem(time: marker.time) { return p }
+    public static func problem(in marker: Marker, keys: RecordingKeys = .version2) -> String? {
+        if let p = problem(time: marker.time, field: keys.time) { return p }
         guard marker.label.utf8.count <= maxText else {
             return "\"label\" is \(marker.label.utf8.count) bytes long; at most \(maxText)"
         }
@@ -85,7 +86,7 @@ public enum TimelineBounds {
 
     /// The rule a recording's integer field `key` keeps to, for messages.
     static func rule(forKey key: String) -> String {
-        switch key {
+        switch key.hasSuffix("_pages") && key != "swap_pages" ? String(key.dropLast(6)) : key {
         case "free", "min", "low", "high", "managed": return "page counts are whole numbers 0…\(Limits.maxPages)"
         case "protection": return "protection is whole numbers 0…\(Limits.maxProtection)"
         case "node": return "nodes are numbered 0…\(Limits.kernelNodes.upperBound)"
@@ -99,8 +100,8 @@ public enum TimelineBounds {
 
     /// For a line that `JSONDecoder` refused as "not valid JSON" (Foundation says no more for a number that does not
     /// fit its field): the first number that is not a whole 64-bit integer where one is needed (every key but
-    /// `"t"`), named with its key and the rule; nil when no such number is found.
-    public static func numberProblem(inLine line: Substring) -> String? {
+    /// the time, `keys.time`), named with its key and the rule; nil when no such number is found.
+    public static func numberProblem(inLine line: Substring, keys: RecordingKeys = .version2) -> String? {
         var key: String?
         var lastString: String?
         var i = line.startIndex
@@ -125,7 +126,7 @@ public enum TimelineBounds {
                 var j = i
                 while j < line.endIndex, "+-.eE0123456789".contains(line[j]) { j = line.index(after: j) }
                 let number = line[i..<j]
-                if key != "t" {
+                if key != keys.time {
                     let name = key ?? "?"
                     if number.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
                         return "\"\(name)\" is \(number); \(rule(forKey: name))"

@@ -1,16 +1,20 @@
 import Foundation
 
-/// The `swaplab-timeline` JSON Lines recording format (documented in `docs/recording.md`).
+/// The `swaplab-timeline` JSON Lines recording format (documented in `docs/recording.md`), written with the one JSON
+/// encoder (`OrderedJSON`, compact layout).
 ///
-/// Line 1 is a header `{"format":"swaplab-timeline","version":1,"machine":{…}}`; every further line is one
-/// sample, event or marker with a `"type"` key, merged in time order. Keys are written in a fixed order so
+/// Line 1 is a header `{"schema":"swaplab.timeline/2","machine":{…}}`; every further line is one sample, event or
+/// marker with a `"type"` key, merged in time order. Version 1 recordings (`{"format":"swaplab-timeline",
+/// "version":1,…}`, keys without units) are still read. Keys are written in a fixed order so
 /// the same timeline always gives the same bytes. Reading gives back exactly the timeline that was written:
 /// each kind keeps its own order, so live events that step back slightly across CPUs survive unchanged.
 public enum TimelineRecording {
-    /// The value of the header's `format` key.
+    /// The value of a version 1 header's `format` key.
     public static let formatName = "swaplab-timeline"
-    /// The version this build writes and the only one it reads.
-    public static let version = 1
+    /// The version this build writes (`JSONSchema.timeline`).
+    public static let version = JSONSchema.timeline.version
+    /// The versions this build reads.
+    public static let readableVersions = 1...version
 
     /// What is wrong with a recording, with the line it was found on (1-based; 0 when the file is empty).
     public struct ReadError: LearnerError, Equatable {
@@ -67,9 +71,8 @@ public enum TimelineRecording {
     private static func emit(_ timeline: Timeline, chunkBytes: Int, _ sink: (String) throws -> Void) rethrows {
         var out = ""
         out.reserveCapacity(chunkBytes + 4096)
-        out += #"{"format":"swaplab-timeline","version":1,"machine":"#
-        out += machineJSON(timeline.machine)
-        out += "}\n"
+        headerJSON(timeline.machine).render(into: &out, .compact)
+        out += "\n"
         // Merge the three time-ordered lists without sorting any of them, so each keeps its own order.
         var s = 0
         var e = 0
@@ -82,13 +85,13 @@ public enum TimelineRecording {
             let te = e < events.count ? events[e].time : .infinity
             let tm = m < markers.count ? markers[m].time : .infinity
             if s < samples.count && ts <= te && ts <= tm {
-                out += sampleJSON(samples[s])
+                sampleJSON(samples[s]).render(into: &out, .compact)
                 s += 1
             } else if e < events.count && te <= tm {
-                out += eventJSON(events[e])
+                eventJSON(events[e]).render(into: &out, .compact)
                 e += 1
             } else {
-                out += markerJSON(markers[m])
+                markerJSON(markers[m]).render(into: &out, .compact)
                 m += 1
             }
             out += "\n"
@@ -100,49 +103,51 @@ public enum TimelineRecording {
         if !out.isEmpty { try sink(out) }
     }
 
-    private static func machineJSON(_ m: MachineDescription) -> String {
-        var parts = [#""engine":"# + JSONString.quoted(m.engine), #""summary":"# + JSONString.quoted(m.summary)]
-        if let v = m.minFreeKbytes { parts.append(#""min_free_kbytes":\#(v)"#) }
-        if let v = m.watermarkScaleFactor { parts.append(#""watermark_scale_factor":\#(v)"#) }
-        if let v = m.swappiness { parts.append(#""swappiness":\#(v)"#) }
-        if let v = m.swapPages { parts.append(#""swap_pages":\#(v.count)"#) }
-        return "{" + parts.joined(separator: ",") + "}"
+    /// The header line's value: `schema`, then the machine.
+    static func headerJSON(_ m: MachineDescription) -> OrderedJSON {
+        var machine: [(String, OrderedJSON)] = [("engine", .string(m.engine)), ("summary", .string(m.summary))]
+        if let v = m.minFreeKbytes { machine.append(("min_free_kbytes", .int(v))) }
+        if let v = m.watermarkScaleFactor { machine.append(("watermark_scale_factor", .int(v))) }
+        if let v = m.swappiness { machine.append(("swappiness", .int(v))) }
+        if let v = m.swapPages { machine.append(("swap_pages", .pages(v))) }
+        return .object([("schema", .string(JSONSchema.timeline.description)), ("machine", .object(machine))])
     }
 
-    private static func sampleJSON(_ s: Sample) -> String {
-        var out = #"{"type":"sample","t":"# + number(s.time) + #","zones":["#
-        out += s.zones.map { z in
-            #"{"node":\#(z.node),"zone":"# + JSONString.quoted(z.zone.rawValue)
-                + #","free":\#(z.free.count),"min":\#(z.min.count),"low":\#(z.low.count),"#
-                + #""high":\#(z.high.count),"managed":\#(z.managed.count)"#
-                + (z.protection.map { #","protection":["# + $0.map(String.init).joined(separator: ",") + "]" } ?? "")
-                + "}"
-        }.joined(separator: ",")
-        out += #"],"counters":{"#
-        out += s.counters.keys.sorted().map { JSONString.quoted($0) + ":" + String(s.counters[$0] ?? 0) }.joined(
-            separator: ",")
-        return out + "}}"
+    static func sampleJSON(_ s: Sample) -> OrderedJSON {
+        let zones: [OrderedJSON] = s.zones.map { z in
+            var pairs: [(String, OrderedJSON)] = [
+                ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("free_pages", .pages(z.free)),
+                ("min_pages", .pages(z.min)), ("low_pages", .pages(z.low)), ("high_pages", .pages(z.high)),
+                ("managed_pages", .pages(z.managed)),
+            ]
+            if let p = z.protection { pairs.append(("protection_pages", .array(p.map { .int($0) }))) }
+            return .object(pairs)
+        }
+        let counters: [(String, OrderedJSON)] = s.counters.keys.sorted().map { ($0, .int(s.counters[$0] ?? 0)) }
+        return .object([
+            ("type", .string("sample")), ("t_s", .double(s.time)), ("zones", .array(zones)),
+            ("counters", .object(counters)),
+        ])
     }
 
-    private static func eventJSON(_ e: TraceEvent) -> String {
-        var out = #"{"type":"event","t":"# + number(e.time) + #","comm":"# + JSONString.quoted(e.comm)
-        out += #","pid":\#(e.pid),"cpu":\#(e.cpu)"#
-        if let f = e.flags { out += #","flags":"# + JSONString.quoted(f) }
-        out += #","name":"# + JSONString.quoted(e.name) + #","payload":"# + JSONString.quoted(e.payload) + "}"
-        return out
+    static func eventJSON(_ e: TraceEvent) -> OrderedJSON {
+        var pairs: [(String, OrderedJSON)] = [
+            ("type", .string("event")), ("t_s", .double(e.time)), ("comm", .string(e.comm)),
+            ("pid", .int(Int64(e.pid))), ("cpu", .int(Int64(e.cpu))),
+        ]
+        if let f = e.flags { pairs.append(("flags", .string(f))) }
+        pairs.append(("name", .string(e.name)))
+        pairs.append(("payload", .string(e.payload)))
+        return .object(pairs)
     }
 
-    private static func markerJSON(_ m: Marker) -> String {
-        #"{"type":"marker","t":"# + number(m.time) + #","label":"# + JSONString.quoted(m.label) + "}"
+    static func markerJSON(_ m: Marker) -> OrderedJSON {
+        .object([("type", .string("marker")), ("t_s", .double(m.time)), ("label", .string(m.label))])
     }
-
-    /// The shortest decimal that reads back as exactly `v` (Swift's `description` of a `Double`); `v` is finite
-    /// (`validate(_:)`).
-    private static func number(_ v: Double) -> String { v.description }
 
     // MARK: - Reading
 
-    /// The timeline recorded in `text`. Throws a `ReadError` naming the first bad line.
+    /// The timeline recorded in `text`, version 1 or 2. Throws a `ReadError` naming the first bad line.
     public static func timeline(from text: String) throws(ReadError) -> Timeline {
         let decoder = JSONDecoder()
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
@@ -157,18 +162,18 @@ public enum TimelineRecording {
             throw ReadError(
                 line: 1,
                 message: "not a swaplab recording: the first line must be "
-                    + #"{"format":"swaplab-timeline","version":1,…} ("# + explain(error) + ")")
+                    + #"{"schema":"swaplab.timeline/2",…} ("# + explain(error) + ")")
         }
-        guard header.format == formatName else {
-            throw ReadError(
-                line: 1, message: "not a swaplab recording: format is '\(header.format)', not '\(formatName)'")
-        }
-        guard header.version == version else {
+        let fileVersion = try header.fileVersion()
+        guard readableVersions.contains(fileVersion) else {
             throw ReadError(
                 line: 1,
-                message: "this recording is version \(header.version); this swaplab reads version \(version) only. "
+                message: "this recording is version \(fileVersion); this swaplab reads versions "
+                    + "\(readableVersions.lowerBound) to \(readableVersions.upperBound). "
                     + "Re-record it with this swaplab, or use the swaplab that wrote it")
         }
+        let keys = fileVersion == 1 ? RecordingKeys.version1 : RecordingKeys.version2
+        decoder.userInfo[RecordingKeys.userInfoKey] = keys
         var timeline = Timeline(machine: header.machine.description)
         for (i, raw) in lines.enumerated().dropFirst() {
             let number = i + 1
@@ -177,18 +182,19 @@ public enum TimelineRecording {
             do {
                 record = try decoder.decode(RecordLine.self, from: Data(raw.utf8))
             } catch {
-                throw ReadError(line: number, message: TimelineBounds.numberProblem(inLine: raw) ?? explain(error))
+                throw ReadError(
+                    line: number, message: TimelineBounds.numberProblem(inLine: raw, keys: keys) ?? explain(error))
             }
             // Every number is checked against `TimelineBounds` as it enters, so nothing downstream can overflow.
             switch record {
             case .sample(let s):
-                if let p = TimelineBounds.problem(in: s) { throw ReadError(line: number, message: p) }
+                if let p = TimelineBounds.problem(in: s, keys: keys) { throw ReadError(line: number, message: p) }
                 timeline.samples.append(s)
             case .event(let e):
-                if let p = TimelineBounds.problem(in: e) { throw ReadError(line: number, message: p) }
+                if let p = TimelineBounds.problem(in: e, keys: keys) { throw ReadError(line: number, message: p) }
                 timeline.events.append(e)
             case .marker(let m):
-                if let p = TimelineBounds.problem(in: m) { throw ReadError(line: number, message: p) }
+                if let p = TimelineBounds.problem(in: m, keys: keys) { throw ReadError(line: number, message: p) }
                 timeline.markers.append(m)
             }
         }
@@ -215,10 +221,38 @@ public enum TimelineRecording {
         }
     }
 
+    /// The header line of either version: `{"schema":"swaplab.timeline/2",…}` or
+    /// `{"format":"swaplab-timeline","version":1,…}`.
     private struct Header: Decodable {
-        var format: String
-        var version: Int
+        var schema: String?
+        var format: String?
+        var version: Int?
         var machine: MachineLine
+
+        /// The recording's version, or why the header names none.
+        func fileVersion() throws(ReadError) -> Int {
+            if let schema {
+                let prefix = "swaplab.\(JSONSchema.timeline.name)/"
+                guard schema.hasPrefix(prefix), let v = Int(schema.dropFirst(prefix.count)) else {
+                    throw ReadError(
+                        line: 1,
+                        message: "not a swaplab recording: schema is '\(schema)', not '\(JSONSchema.timeline)'")
+                }
+                return v
+            }
+            guard let format else {
+                throw ReadError(
+                    line: 1, message: "not a swaplab recording: the first line has no \"schema\" (nor a \"format\")")
+            }
+            guard format == formatName else {
+                throw ReadError(
+                    line: 1, message: "not a swaplab recording: format is '\(format)', not '\(formatName)'")
+            }
+            guard let version else {
+                throw ReadError(line: 1, message: "not a swaplab recording: missing key \"version\"")
+            }
+            return version
+        }
     }
 
     private struct MachineLine: Decodable {
@@ -244,6 +278,7 @@ public enum TimelineRecording {
         }
     }
 
+    /// One zone of a sample, under the keys of the recording's version.
     private struct ZoneLine: Decodable {
         var node: Int
         var zone: String
@@ -253,6 +288,20 @@ public enum TimelineRecording {
         var high: Int64
         var managed: Int64
         var protection: [Int64]?
+
+        init(from decoder: Decoder) throws {
+            let keys = RecordingKeys.of(decoder)
+            let c = try decoder.container(keyedBy: RecordingKeys.Key.self)
+            func pages(_ field: String) throws -> Int64 { try c.decode(Int64.self, forKey: .init(keys.pages(field))) }
+            node = try c.decode(Int.self, forKey: .init("node"))
+            zone = try c.decode(String.self, forKey: .init("zone"))
+            free = try pages("free")
+            min = try pages("min")
+            low = try pages("low")
+            high = try pages("high")
+            managed = try pages("managed")
+            protection = try c.decodeIfPresent([Int64].self, forKey: .init(keys.pages("protection")))
+        }
     }
 
     /// One line after the header, chosen by its `type` key.
@@ -261,21 +310,18 @@ public enum TimelineRecording {
         case event(TraceEvent)
         case marker(Marker)
 
-        enum Keys: String, CodingKey {
-            case type, t, zones, counters, comm, pid, cpu, flags, name, payload, label
-        }
-
         init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: Keys.self)
-            let type = try c.decode(String.self, forKey: .type)
-            let t = try c.decode(Double.self, forKey: .t)
+            let keys = RecordingKeys.of(decoder)
+            let c = try decoder.container(keyedBy: RecordingKeys.Key.self)
+            let type = try c.decode(String.self, forKey: .init("type"))
+            let t = try c.decode(Double.self, forKey: .init(keys.time))
             switch type {
             case "sample":
-                let zones = try c.decode([ZoneLine].self, forKey: .zones).enumerated().map { i, z in
+                let zones = try c.decode([ZoneLine].self, forKey: .init("zones")).enumerated().map { i, z in
                     guard let zone = ZoneType(name: z.zone) else {
                         throw DecodingError.dataCorrupted(
                             .init(
-                                codingPath: [Keys.zones],
+                                codingPath: [RecordingKeys.Key("zones")],
                                 debugDescription:
                                     "zone \(i) is '\(z.zone)'; expected DMA, DMA32, Normal, Movable or Device"))
                     }
@@ -283,25 +329,54 @@ public enum TimelineRecording {
                         node: z.node, zone: zone, free: Pages(z.free), min: Pages(z.min), low: Pages(z.low),
                         high: Pages(z.high), managed: Pages(z.managed), protection: z.protection)
                 }
-                let counters = try c.decodeIfPresent([String: Int64].self, forKey: .counters) ?? [:]
+                let counters = try c.decodeIfPresent([String: Int64].self, forKey: .init("counters")) ?? [:]
                 self = .sample(Sample(time: t, zones: zones, counters: counters))
             case "event":
                 self = .event(
                     TraceEvent(
-                        time: t, comm: try c.decode(String.self, forKey: .comm),
-                        pid: try c.decode(Int.self, forKey: .pid),
-                        cpu: try c.decodeIfPresent(Int.self, forKey: .cpu) ?? 0,
-                        flags: try c.decodeIfPresent(String.self, forKey: .flags),
-                        name: try c.decode(String.self, forKey: .name),
-                        payload: try c.decodeIfPresent(String.self, forKey: .payload) ?? ""))
+                        time: t, comm: try c.decode(String.self, forKey: .init("comm")),
+                        pid: try c.decode(Int.self, forKey: .init("pid")),
+                        cpu: try c.decodeIfPresent(Int.self, forKey: .init("cpu")) ?? 0,
+                        flags: try c.decodeIfPresent(String.self, forKey: .init("flags")),
+                        name: try c.decode(String.self, forKey: .init("name")),
+                        payload: try c.decodeIfPresent(String.self, forKey: .init("payload")) ?? ""))
             case "marker":
-                self = .marker(Marker(time: t, label: try c.decode(String.self, forKey: .label)))
+                self = .marker(Marker(time: t, label: try c.decode(String.self, forKey: .init("label"))))
             default:
                 throw DecodingError.dataCorrupted(
                     .init(
-                        codingPath: [Keys.type],
+                        codingPath: [RecordingKeys.Key("type")],
                         debugDescription: "unknown type '\(type)'; expected sample, event or marker"))
             }
         }
     }
+}
+
+/// The keys a recording's lines use, by version: version 2 puts the unit in the name (`t_s`, `free_pages`), version 1
+/// did not (`t`, `free`). The reader decodes with one and `TimelineBounds` names fields with it.
+public struct RecordingKeys: Sendable, Hashable {
+    /// The time key: `t_s` (version 2) or `t` (version 1).
+    public var time: String
+    /// Appended to a page count's field name: `_pages` (version 2) or nothing (version 1).
+    public var pageSuffix: String
+
+    public static let version1 = RecordingKeys(time: "t", pageSuffix: "")
+    public static let version2 = RecordingKeys(time: "t_s", pageSuffix: "_pages")
+
+    /// The key of the page count `field` (`free`, `min`, `low`, `high`, `managed`, `protection`).
+    public func pages(_ field: String) -> String { field + pageSuffix }
+
+    /// A key by its name.
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static let userInfoKey = CodingUserInfoKey(rawValue: "swaplab.recordingKeys")!
+
+    /// The keys the reader set for `decoder` (version 2 when none).
+    static func of(_ decoder: Decoder) -> RecordingKeys { decoder.userInfo[userInfoKey] as? RecordingKeys ?? .version2 }
 }

@@ -19,9 +19,9 @@ struct DoctorCommand: ShellCommand {
             Each line: a mark ([ok] fine, [--] information, [!!] needs attention, [no] missing), what was found, and \
             what swaplab does about it. Nothing is changed; no root is needed to run it.
 
-            --json keys: swaplab_version, kernel {ostype, release}, root, euid, container, checks [{name, status, found, action}] \
-            with status ok|info|warn|missing, engines {sim, live_read, live_trace, live_lab}, lessons {simulator, \
-            live_steps, reason}.
+            --json keys (schema swaplab.doctor/1; docs/json.md): swaplab_version, kernel {ostype, release}, root, \
+            euid, container, checks [{name, status, found, action}] with status ok|info|warn|missing, engines {sim, \
+            live_read, live_trace, live_lab}, lessons {simulator, live_steps, reason}.
             """)
 
     @Flag(name: .long, help: "Print JSON instead of text.")
@@ -34,7 +34,7 @@ struct DoctorCommand: ShellCommand {
         let survey = MachineSurvey.read(root: SystemRoot(root ?? session.systemRoot))
         let report = DoctorReport(survey)
         if json {
-            session.output.line(report.json.oneLine)
+            session.output.line(report.json.text)
         } else {
             report.render(to: session.output)
         }
@@ -249,33 +249,6 @@ struct DoctorReport {
             if !swapCapable && s.isRoot { missing.append("swap") }
             labReason = "needs " + missing.joined(separator: ", ")
         }
-    }
-
-    var json: OrderedJSON {
-        var kernel: OrderedJSON = .null
-        if case .success(let r) = survey.release {
-            kernel = .object([("ostype", .string(r.ostype)), ("release", .string(r.release))])
-        }
-        let checkObjects: [OrderedJSON] = checks.map { c in
-            .object([
-                ("name", .string(c.name)), ("status", .string(c.status.rawValue)), ("found", .string(c.found)),
-                ("action", .string(c.action)),
-            ])
-        }
-        let engines: OrderedJSON = .object([
-            ("sim", .bool(true)), ("live_read", .bool(liveRead)), ("live_trace", .bool(liveTrace)),
-            ("live_lab", .bool(liveLab)),
-        ])
-        let lessons: OrderedJSON = .object([
-            ("simulator", .bool(true)), ("live_steps", .bool(liveLab)),
-            ("reason", labReason.map { .string($0) } ?? .null),
-        ])
-        return .object([
-            ("swaplab_version", .string(SwapLabVersion.current)),
-            ("kernel", kernel), ("root", .bool(survey.isRoot)), ("euid", .int(Int64(survey.effectiveUserID))),
-            ("container", survey.container.map { .string($0) } ?? .null), ("checks", .array(checkObjects)),
-            ("engines", engines), ("lessons", lessons),
-        ])
     }
 
     func render(to out: Output) {

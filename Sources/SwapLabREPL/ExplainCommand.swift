@@ -74,7 +74,7 @@ struct ExplainCommand: ShellCommand {
         }
         let out = session.output
         if json {
-            out.line(report.json().rendered())
+            out.line(report.json().text)
             return
         }
         for (i, p) in ReclaimNarrative.paragraphs(report, lang: language).enumerated() {

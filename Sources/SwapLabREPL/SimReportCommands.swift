@@ -74,13 +74,6 @@ enum SimReport {
         while live.contains("\(base)\(i)") { i += 1 }
         return "\(base)\(i)"
     }
-
-    /// JSON with sorted keys, so scripts and tests can rely on it.
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
 }
 
 /// `status [--json]`: the machine now: zones, kswapd, swap, tasks.
@@ -96,7 +89,7 @@ struct StatusCommand: ShellCommand {
         let s = sim.status()
         let out = session.output
         if json {
-            out.line(try SimReport.json(s))
+            out.line(s.json.text)
             return
         }
         out.line(String(format: "sim t = %.3f s · %@", s.time, s.machine))
@@ -137,16 +130,6 @@ struct VmstatCommand: ShellCommand {
 
     @Flag(help: "Print JSON with stable keys.") var json = false
 
-    /// The `vmstat --json` shape.
-    struct Report: Encodable {
-        var engine = "sim"
-        var time: Double
-        var mark: String
-        var markTime: Double
-        var counters: [String: Int64]
-        var deltas: [String: Int64]
-    }
-
     func run(in session: Session) throws {
         if session.engine == .live { return try LiveReports.vmstat(json: json, in: session) }
         let sim = try session.simulatorForCommand()
@@ -157,8 +140,9 @@ struct VmstatCommand: ShellCommand {
         let out = session.output
         if json {
             out.line(
-                try SimReport.json(
-                    Report(time: sim.now, mark: base.label, markTime: base.time, counters: now, deltas: deltas)))
+                VmstatJSON.document(
+                    engine: "sim", time: sim.now, mark: base.label, markTime: base.time, counters: now, deltas: deltas
+                ).text)
             return
         }
         out.line(

@@ -20,10 +20,9 @@ struct WatermarksCommand: ShellCommand {
             protection (lowmem_reserve) the zone keeps against user allocations. Then the free-memory level at which \
             an ordinary user allocation wakes kswapd, and how far away that is.
 
-            --json prints one line with these keys, counts in pages: engine, note, highest_zone, zones \
-            [{node, zone, free, min, low, high, boost, managed, present, spanned, protection}], wake_point, \
-            distance, free, would_wake, balanced, wake_zones [{node, zone, free, protection, wake_threshold, \
-            balanced_threshold}], memfree, zone_free, memfree_disagrees, lazy_zones [{node, zone, present, managed}].
+            --json prints one line (schema swaplab.watermarks/2; every key in docs/json.md), counts in 4 KiB pages: \
+            engine, note, highest_zone, zones, wake_point_pages, distance_pages, free_pages, would_wake, balanced, \
+            wake_zones, memfree_pages, zone_free_pages, memfree_disagrees, lazy_zones.
             """)
 
     @Flag(name: .long, help: "Print JSON (counts in pages) instead of a table.")
@@ -35,7 +34,7 @@ struct WatermarksCommand: ShellCommand {
     func run(in session: Session) throws {
         let view = try WatermarksCommand.view(for: session, root: root)
         if json {
-            session.output.line(view.json.oneLine)
+            session.output.line(view.json.text)
         } else {
             view.render(to: session.output)
         }
@@ -86,53 +85,6 @@ struct WatermarksView {
 
     var wake: WakePoint { WakePoint.userAllocation(zones) }
     var freeCheck: FreeMemoryCheck? { memFree.map { FreeMemoryCheck(memFree: $0, zones: zones) } }
-
-    /// The `--json` document; keys are documented in the command's discussion.
-    var json: OrderedJSON {
-        let w = wake
-        let check = freeCheck
-        let zoneObjects: [OrderedJSON] = zones.map { z in
-            let pairs: [(String, OrderedJSON)] = [
-                ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("free", .pages(z.free)),
-                ("min", .pages(z.min)), ("low", .pages(z.low)), ("high", .pages(z.high)), ("boost", .pages(z.boost)),
-                ("managed", .pages(z.managed)), ("present", .pages(z.present)), ("spanned", .pages(z.spanned)),
-                ("protection", .array(z.protection.map { OrderedJSON.int($0) })),
-            ]
-            return .object(pairs)
-        }
-        let wakeObjects: [OrderedJSON] = w.zones.map { z in
-            let pairs: [(String, OrderedJSON)] = [
-                ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("free", .pages(z.free)),
-                ("protection", .pages(z.protection)), ("wake_threshold", .pages(z.wakeThreshold)),
-                ("balanced_threshold", .pages(z.balancedThreshold)),
-            ]
-            return .object(pairs)
-        }
-        let lazyObjects: [OrderedJSON] = (check?.lazyZones ?? []).map { z in
-            let pairs: [(String, OrderedJSON)] = [
-                ("node", .int(Int64(z.node))), ("zone", .string(z.zone.rawValue)), ("present", .pages(z.present)),
-                ("managed", .pages(z.managed)),
-            ]
-            return .object(pairs)
-        }
-        let zoneFree = zones.reduce(Pages.zero) { $0 + $1.free }
-        var pairs: [(String, OrderedJSON)] = []
-        pairs.append(("engine", .string(engine)))
-        pairs.append(("note", note.map { OrderedJSON.string($0) } ?? .null))
-        pairs.append(("highest_zone", .string(w.highestZone.rawValue)))
-        pairs.append(("zones", .array(zoneObjects)))
-        pairs.append(("wake_point", .pages(w.wakePoint)))
-        pairs.append(("distance", .pages(w.distance)))
-        pairs.append(("free", .pages(w.free)))
-        pairs.append(("would_wake", .bool(w.wouldWake)))
-        pairs.append(("balanced", .bool(w.isBalanced)))
-        pairs.append(("wake_zones", .array(wakeObjects)))
-        pairs.append(("memfree", check.map { OrderedJSON.pages($0.memFree) } ?? .null))
-        pairs.append(("zone_free", .pages(zoneFree)))
-        pairs.append(("memfree_disagrees", check.map { OrderedJSON.bool($0.disagrees) } ?? .null))
-        pairs.append(("lazy_zones", .array(lazyObjects)))
-        return .object(pairs)
-    }
 
     /// MiB with one decimal, for table cells.
     static func mib(_ p: Pages) -> String { String(format: "%.1f", p.mebibytes) }

@@ -1,5 +1,5 @@
 import SwapLabModel
-/// What `status` shows about a simulated machine; `Codable` with stable keys for `status --json`.
+/// What `status` shows about a simulated machine (`status --json` writes it with the REPL's `StatusJSON`).
 public struct SimulatorStatus: Sendable, Codable, Hashable {
     /// kswapd of one node.
     public struct KswapdStatus: Sendable, Codable, Hashable {

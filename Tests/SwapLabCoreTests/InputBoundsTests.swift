@@ -119,14 +119,14 @@ import Testing
 
     @Test func recordingsKeepTheirNumbersInRange() throws {
         let cases: [(String, String, String)] = [
-            (#""t":[0-9.]+"#, #""t":1e308"#, #""t" is 1e+308; times must be finite seconds within ±1000000000"#),
+            (#""t_s":[0-9.]+"#, #""t_s":1e308"#, #""t_s" is 1e+308; times must be finite seconds within ±1000000000"#),
             (
-                #""free":[0-9]+"#, #""free":9223372036854775807"#,
-                #""zones[0].free" is 9223372036854775807; page counts are 0…1099511627776"#
+                #""free_pages":[0-9]+"#, #""free_pages":9223372036854775807"#,
+                #""zones[0].free_pages" is 9223372036854775807; page counts are 0…1099511627776"#
             ),
             (
-                #""protection":\[0"#, #""protection":[-1"#,
-                #""zones[0].protection" holds -1; protection is 0…281474976710656 pages"#
+                #""protection_pages":\[0"#, #""protection_pages":[-1"#,
+                #""zones[0].protection_pages" holds -1; protection is 0…281474976710656 pages"#
             ),
             (
                 #""pswpout":[0-9]+"#, #""pswpout":1.5"#,

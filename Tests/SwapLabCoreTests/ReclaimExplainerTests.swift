@@ -175,15 +175,15 @@ import Testing
                     text: try FixtureRun.traceText(
                         run: "D6b-sawtooth-normal-swap", choice: .file("trace_pipe.milestones.txt"))
                 ).events))
-        let json = report.json().rendered()
+        let json = report.json().text
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect((obj["events"] as? [String: Int])?["mm_vmscan_kswapd_wake"] == 3)
         let cycles = try #require(obj["kswapd_cycles"] as? [[String: Any]])
         #expect(cycles.count == 2)
-        #expect(cycles[0]["nid"] as? Int == 0)
+        #expect(cycles[0]["node"] as? Int == 0)
         #expect(cycles[0]["passes"] as? Int == 2)
         #expect(cycles[1]["passes"] as? Int == 1)
-        #expect((cycles[0]["wake"] as? Double).map { abs($0 - 1402.487281) < 1e-6 } == true)
+        #expect((cycles[0]["wake_s"] as? Double).map { abs($0 - 1402.487281) < 1e-6 } == true)
         #expect((obj["direct_reclaim"] as? [String: Any])?["episodes"] as? Int == 0)
         #expect(obj["oom_kills"] as? Int == 0)
         let order = ["\"source\"", "\"events\"", "\"kswapd_cycles\"", "\"direct_reclaim\"", "\"oom_kills\""]

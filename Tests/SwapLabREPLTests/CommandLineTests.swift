@@ -13,7 +13,9 @@ import Testing
         #expect(doctor.status == 0)
         #expect(doctor.output.hasPrefix("swaplab \(SwapLabVersion.current)\n\n[ok] kernel "))
         let json = try Binary.run(["doctor", "--json"])
-        #expect(json.output.hasPrefix("{\"swaplab_version\": \"\(SwapLabVersion.current)\", \"kernel\": "))
+        #expect(
+            json.output.hasPrefix(
+                "{\"schema\": \"swaplab.doctor/1\", \"swaplab_version\": \"\(SwapLabVersion.current)\", \"kernel\": "))
     }
 
     @Test func subcommandsHaveArgumentParsersHelpAndErrors() throws {

@@ -77,7 +77,7 @@ import Testing
         report.traceLines = TraceFile.Counts(parsed: parsed.events.count, skipped: parsed.skipped, lost: parsed.lost)
         let session = Session(output: Output(capturingWidth: 80))
         #expect(Shell(session: session).execute("explain --trace \(file) --json"))
-        #expect(session.output.takeCaptured() == report.json().rendered() + "\n")
+        #expect(session.output.takeCaptured() == report.json().text + "\n")
     }
 }
 

@@ -256,7 +256,7 @@ import Testing
                         let paragraphs = ReclaimNarrative.paragraphs(report, lang: lang)
                         #expect(paragraphs.count <= 60, "\(paragraphs.count) paragraphs")
                     }
-                    let json = report.json().rendered()
+                    let json = report.json().text
                     #expect((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil, "invalid JSON")
                 } catch {
                     Self.requireClear(String(describing: error), input: text)

@@ -26,12 +26,15 @@ import Testing
     }
 
     @Test func everyJSONKeyIsDocumentedInOrder() throws {
-        guard case .object(let pairs) = LabRunCommand.json(LabResult()) else {
+        guard case .object(let pairs) = LabResult().json.value else {
             Issue.record("not an object")
             return
         }
         #expect(pairs.map(\.0) == (try documentedKeys()))
-        #expect(pairs.count == 40)
+        #expect(pairs.first?.1 == .string("swaplab.lab/2"))
+        // Every field of LabResult is printed once, after `schema`: a new field cannot be left out.
+        #expect(pairs.count == 1 + Mirror(reflecting: LabResult()).children.count)
+        #expect(pairs.count == 41)
         #expect(!pairs.contains { $0.1 == .null })
     }
 
@@ -43,10 +46,13 @@ import Testing
         r.pswpin = 573
         r.pswpinMib = 2
         r.seconds = 17.26
-        let line = LabRunCommand.json(r).oneLine
-        #expect(line.hasPrefix(#"{"verdict": "failed", "failed_phase": "swap_in", "reason": "the lab's swap_in phase"#))
+        r.balloonPages = 3
+        let line = r.json.text
+        #expect(line.hasPrefix(#"{"schema": "swaplab.lab/2", "verdict": "failed", "failed_phase": "swap_in", "#))
+        #expect(line.contains(#""reason": "the lab's swap_in phase fell short"#))
         #expect(line.contains(#""pswpin": 573, "pswpout_mib": 0, "pswpin_mib": 2,"#))
-        #expect(line.contains(#""seconds": 17.3,"#))
-        #expect(line.contains(#""zone_growth_seconds": 0.0,"#) || line.contains(#""zone_growth_seconds": 0,"#))
+        #expect(line.contains(#""rounds": 0, "duration_s": 17.3, "setup_s": 0.0,"#))
+        #expect(line.contains(#""balloon_huge_pages": 3,"#))
+        #expect(line.contains(#""zone_growth_s": 0.0,"#))
     }
 }

@@ -253,7 +253,7 @@ extension LiveSystem {
             let dirStat = try Syscall.linkStatus("/var/lib/swaplab")
             #expect(dirStat.st_mode & 0o7777 == 0o700 && dirStat.st_uid == 0)
             try engine.swapShow(json: true, in: session)
-            #expect(session.output.captured.contains("\"path\":\"\(added.path)\""))
+            #expect(session.output.captured.contains("\"path\": \"\(added.path)\""))
             try engine.swapOff(in: session)
             #expect(try Swaps.read() == before)
             #expect(!FileManager.default.fileExists(atPath: added.path))

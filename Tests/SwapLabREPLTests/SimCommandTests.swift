@@ -39,10 +39,15 @@ import Testing
         let json = String(out[out.firstIndex(of: "{")!...])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["engine"] as? String == "sim")
-        #expect(object["watermarkScaleFactor"] as? Int == 100)
+        #expect(object["schema"] as? String == "swaplab.status/2")
+        #expect(object["watermark_scale_factor"] as? Int == 100)
         let zones = try #require(object["zones"] as? [[String: Any]])
         #expect(zones.map { $0["zone"] as? String } == ["DMA", "DMA32", "Normal"])
-        #expect(zones.allSatisfy { $0["min"] != nil && $0["low"] != nil && $0["high"] != nil && $0["managed"] != nil })
+        #expect(
+            zones.allSatisfy {
+                $0["min_pages"] is Int && $0["low_pages"] is Int && $0["high_pages"] is Int
+                    && $0["managed_pages"] is Int
+            })
     }
 
     @Test func vmstatShowsDeltasSinceTheLastMark() throws {
@@ -128,7 +133,7 @@ import Testing
         }
         let zones = try #require(obj["zones"] as? [[String: Any]])
         #expect(zones.count == managed.count)
-        for (z, m) in zip(zones, managed) { #expect((z["managed"] as? Int ?? -1) <= m) }
+        for (z, m) in zip(zones, managed) { #expect((z["managed_pages"] as? Int ?? -1) <= m) }
         #expect(sh.execute("mark x"))
         #expect(sh.session.output.takeCaptured().hasPrefix("mark 'x' at t = "))
         #expect(sh.execute("vmstat --json"))

@@ -47,17 +47,17 @@ extension LiveSystem {
             #expect(ok)
             #expect(
                 text.hasPrefix(
-                    "{\"engine\": \"live\", \"note\": null, \"highest_zone\": \"Normal\", \"zones\": [{\"node\": 0, \"zone\": \"DMA\", \"free\": 3840, \"min\": 10, \"low\": 13, \"high\": 16, \"boost\": 0, \"managed\": 3840, \"present\": 3998, \"spanned\": 4095, \"protection\": [0, 3019, 24090, 24090, 24090]}"
+                    "{\"schema\": \"swaplab.watermarks/2\", \"engine\": \"live\", \"note\": null, \"highest_zone\": \"Normal\", \"zones\": [{\"node\": 0, \"zone\": \"DMA\", \"free_pages\": 3840, \"min_pages\": 10, \"low_pages\": 13, \"high_pages\": 16, \"boost_pages\": 0, \"managed_pages\": 3840, \"present_pages\": 3998, \"spanned_pages\": 4095, \"protection_pages\": [0, 3019, 24090, 24090, 24090]}"
                 ))
             let doc = try object(text)
-            #expect(doc["wake_point"] as? Int == 47962)
-            #expect(doc["distance"] as? Int == 5_738_649)
-            #expect(doc["memfree"] as? Int == 5_786_598)
+            #expect(doc["wake_point_pages"] as? Int == 47962)
+            #expect(doc["distance_pages"] as? Int == 5_738_649)
+            #expect(doc["memfree_pages"] as? Int == 5_786_598)
             #expect(doc["memfree_disagrees"] as? Bool == false)
             let zones = try #require(doc["zones"] as? [[String: Any]])
             #expect(zones.map { $0["zone"] as? String } == ["DMA", "DMA32", "Normal", "Movable", "Device"])
-            #expect(zones[2]["free"] as? Int == 5_011_392)
-            #expect(zones[2]["managed"] as? Int == 5_394_266)
+            #expect(zones[2]["free_pages"] as? Int == 5_011_392)
+            #expect(zones[2]["managed_pages"] as? Int == 5_394_266)
         }
 
         @Test func watermarksTableOnTheLazyFixture() throws {
@@ -109,9 +109,9 @@ extension LiveSystem {
             #expect(obj["engine"] as? String == "sim")
             let zones = try #require(obj["zones"] as? [[String: Any]])
             // The 6.18 machine at wsf 1000 (snapshots/watermark_scale_factor/wsf_1000.txt): same managed pages and sysctls.
-            #expect(zones.map { $0["min"] as? Int } == [10, 2116, 14769])
-            #expect(zones.map { $0["low"] as? Int } == [394, 79407, 554195])
-            #expect(zones.map { $0["high"] as? Int } == [778, 156698, 1093621])
+            #expect(zones.map { $0["min_pages"] as? Int } == [10, 2116, 14769])
+            #expect(zones.map { $0["low_pages"] as? Int } == [394, 79407, 554195])
+            #expect(zones.map { $0["high_pages"] as? Int } == [778, 156698, 1093621])
         }
 
         @Test func aMissingZoneinfoIsAnErrorNotACrash() {
@@ -151,11 +151,11 @@ extension LiveSystem {
                 let a = try #require(before[key])
                 let b = try #require(after[key])
                 for field in ["min", "low", "high", "managed", "present"] {
-                    let v = z[field] as? Int
+                    let v = z[field + "_pages"] as? Int
                     #expect(v == a[field] || v == b[field], "\(key) \(field)")
                 }
                 // Free moves while we read: within 64 MiB of either reading.
-                let free = try #require(z["free"] as? Int)
+                let free = try #require(z["free_pages"] as? Int)
                 let lo = min(a["free"]!, b["free"]!) - 16384
                 let hi = max(a["free"]!, b["free"]!) + 16384
                 #expect((lo...hi).contains(free), "\(key) free \(free) outside \(lo)…\(hi)")

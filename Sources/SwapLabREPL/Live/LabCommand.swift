@@ -77,7 +77,7 @@ struct LabRunCommand: ShellCommand {
         do { try runner.run() } catch { failure = error }
         session.labTimeline = runner.timeline()
         if json {
-            out.line(LabRunCommand.json(runner.result).oneLine)
+            out.line(runner.result.json.text)
         } else if failure == nil, let timeline = session.labTimeline {
             out.line()
             let report = ReclaimExplainer.analyze(timeline)
@@ -97,37 +97,6 @@ struct LabRunCommand: ShellCommand {
             throw ShellError.failed("the lab could not put everything back; see above, then run `restore`")
         }
     }
-
-    /// The `--json` object: every field of `LabResult`, in its order, under its name in snake_case
-    /// (`pswpoutMib` → `pswpout_mib`; docs/lab.md).
-    static func json(_ r: LabResult) -> OrderedJSON {
-        .object(
-            Mirror(reflecting: r).children.compactMap { child -> (String, OrderedJSON)? in
-                guard let label = child.label else { return nil }
-                let key = snakeCase(label)
-                switch child.value {
-                case let v as Int: return (key, .int(Int64(v)))
-                case let v as Int64: return (key, .int(v))
-                case let v as Double: return (key, .double((v * 10).rounded() / 10))
-                case let v as Bool: return (key, .bool(v))
-                case let v as String: return (key, .string(v))
-                default: return nil
-                }
-            })
-    }
-}
-
-/// `lowerCamelCase` as `snake_case`: an underscore before each capital, lowered.
-func snakeCase(_ name: String) -> String {
-    var out = ""
-    for c in name {
-        if c.isUppercase {
-            out += "_" + c.lowercased()
-        } else {
-            out.append(c)
-        }
-    }
-    return out
 }
 
 /// `lab prepare`.

@@ -200,9 +200,7 @@ public final class LiveEngine {
                 fill: h.fill.rawValue)
         }
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys]
-            out.line(String(decoding: try enc.encode(rows), as: UTF8.self))
+            out.line(LiveJSON.allocs(hogs).text)
             return
         }
         if rows.isEmpty {
@@ -345,22 +343,7 @@ public final class LiveEngine {
         }
         let out = session.output
         if json {
-            /// One line of /proc/swaps as `swap show --json` prints it, sizes in KiB as the file has them.
-            struct Row: Encodable {
-                var path: String
-                var type: String
-                var sizeKiB: Int64
-                var usedKiB: Int64
-                var priority: Int
-            }
-            let rows = devices.map {
-                Row(
-                    path: $0.path, type: $0.type, sizeKiB: $0.size.kibibytes, usedKiB: $0.used.kibibytes,
-                    priority: $0.priority)
-            }
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            out.line(String(decoding: try enc.encode(rows), as: UTF8.self))
+            out.line(LiveJSON.swap(devices).text)
             return
         }
         if devices.isEmpty {

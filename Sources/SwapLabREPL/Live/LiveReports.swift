@@ -10,8 +10,8 @@ import SwapLabCourse
 /// `status`, `vmstat`, `events` and `mark` on the live engine: the same commands and `--json` shapes as on the
 /// simulator, read from this machine's /proc and the private trace instance.
 enum LiveReports {
-    /// The `status --json` shape on the live engine.
-    struct Status: Encodable {
+    /// What `status` shows on the live engine (`--json`: `StatusJSON`).
+    struct Status {
         var engine = "live"
         var time: Double
         var kernel: String
@@ -44,7 +44,7 @@ enum LiveReports {
             tracing: engine.trace?.isRunning ?? false, hogs: engine.hogs.map(\.name))
         let out = session.output
         if json {
-            out.line(try SimReport.json(s))
+            out.line(s.json(sysctls: sysctls, meminfo: try? Meminfo.read(root: root), hogs: engine.hogs).text)
             return
         }
         out.line(String(format: "live t = %.3f s (CLOCK_MONOTONIC) · %@", s.time, s.kernel))
@@ -71,16 +71,6 @@ enum LiveReports {
         out.line("swap: \(used) used of \(total) · tracing \(s.tracing ? "on" : "off") · hogs: \(hogs)")
     }
 
-    /// The `vmstat --json` shape on the live engine (the same keys as the simulator's).
-    struct VmstatReport: Encodable {
-        var engine = "live"
-        var time: Double
-        var mark: String
-        var markTime: Double
-        var counters: [String: Int64]
-        var deltas: [String: Int64]
-    }
-
     static func vmstat(json: Bool, in session: Session) throws {
         let engine = session.liveEngine()
         let now: Vmstat
@@ -99,8 +89,9 @@ enum LiveReports {
         let t = Syscall.monotonicSeconds()
         if json {
             out.line(
-                try SimReport.json(
-                    VmstatReport(time: t, mark: base.label, markTime: base.time, counters: counters, deltas: deltas)))
+                VmstatJSON.document(
+                    engine: "live", time: t, mark: base.label, markTime: base.time, counters: counters, deltas: deltas
+                ).text)
             return
         }
         out.line(
