@@ -7,13 +7,23 @@ import SwapLabExplain
 import SwapLabCourse
 
 /// Every command of the shell, with its group for `help`. To add a command: write a `ShellCommand`
-/// in its own file and add one line here.
+/// in its own file (with `static let engines` if it runs on one engine only) and add one line here.
 public enum CommandRegistry {
     public struct Entry: Sendable {
         public let type: any ShellCommand.Type
         public let group: CommandGroup
         public var name: String { type.configuration.commandName ?? "" }
         public var aliases: [String] { type.configuration.aliases }
+
+        /// The engine the command runs on, for `help`: `sim`, `live`, `on:live` when only its subcommand `on` is
+        /// restricted, or empty when it runs on both.
+        public var engineTag: String {
+            if type.engines != .both { return type.engines.rawValue }
+            let restricted = type.configuration.subcommands.compactMap { $0 as? any ShellCommand.Type }
+                .filter { $0.engines != .both }
+            return restricted.map { "\($0.configuration.commandName ?? ""):\($0.engines.rawValue)" }
+                .joined(separator: " ")
+        }
     }
 
     public static let entries: [Entry] = [

@@ -156,11 +156,14 @@ public final class Shell {
         session.interrupt.clear()
         var command = command
         do {
+            try Self.check(type(of: command), words: words, on: session.engine)
             try command.run(in: session)
             for hook in afterCommand { hook(words, true) }
             return true
         } catch let error as ShellError {
             report(error)
+        } catch let error as EngineError {
+            report(ShellError(error))
         } catch {
             let ok = reportParse(error, type: type(of: command))
             for hook in afterCommand { hook(words, ok) }
@@ -168,6 +171,17 @@ public final class Shell {
         }
         for hook in afterCommand { hook(words, false) }
         return false
+    }
+
+    /// Throws unless a command of `type` runs on `engine`: the one place that holds commands to their `engines`.
+    /// `words` name the command in the message (`trace on works on the live engine; switch with: engine live`).
+    static func check(_ type: any ShellCommand.Type, words: [String], on engine: EngineKind) throws(ShellError) {
+        let needed = type.engines
+        guard !needed.allows(engine) else { return }
+        let own = type.configuration.commandName ?? ""
+        let root = words.first.flatMap { CommandRegistry.find($0) }
+        let name = root.map { ObjectIdentifier($0.type) == ObjectIdentifier(type) ? $0.name : "\($0.name) \(own)" } ?? own
+        throw .needsEngine(needed.rawValue, command: name)
     }
 
     /// Reports an ArgumentParser outcome: help text for `--help` (success), else the parse error once, worded the
