@@ -81,7 +81,11 @@ struct HelpCommand: ShellCommand {
             }
             lines.append("")
         }
-        lines.append("sim, live: the only engine a command (or `on:` its subcommand `on`) runs on; `engine` switches.")
+        let starred = entries.flatMap(\.restrictedSubcommands).map { "`\($0.name)` on \($0.engines.rawValue)" }
+        let note = starred.isEmpty ? "" : " (*: only " + starred.joined(separator: ", ") + ")"
+        lines += DisplayWidth.wrap(
+            "sim, live: the only engine a command runs on\(note); `engine sim|live` switches.", width: width,
+            indent: "")
         lines.append("Type `help COMMAND` or `COMMAND --help` for one command's options.")
         return lines
     }

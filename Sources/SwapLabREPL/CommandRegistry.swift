@@ -15,14 +15,18 @@ public enum CommandRegistry {
         public var name: String { type.configuration.commandName ?? "" }
         public var aliases: [String] { type.configuration.aliases }
 
-        /// The engine the command runs on, for `help`: `sim`, `live`, `on:live` when only its subcommand `on` is
-        /// restricted, or empty when it runs on both.
+        /// The engine the command runs on, for `help`: `sim`, `live`, `live*` when only some of its subcommands
+        /// are restricted (`restrictedSubcommands` names them), or empty when it runs on both.
         public var engineTag: String {
             if type.engines != .both { return type.engines.rawValue }
-            let restricted = type.configuration.subcommands.compactMap { $0 as? any ShellCommand.Type }
-                .filter { $0.engines != .both }
-            return restricted.map { "\($0.configuration.commandName ?? ""):\($0.engines.rawValue)" }
-                .joined(separator: " ")
+            let engines = Set(restrictedSubcommands.map(\.engines.rawValue)).sorted()
+            return engines.isEmpty ? "" : engines.joined(separator: "/") + "*"
+        }
+
+        /// The subcommands that run on one engine only (`trace on`).
+        public var restrictedSubcommands: [(name: String, engines: EngineChoice)] {
+            type.configuration.subcommands.compactMap { $0 as? any ShellCommand.Type }.filter { $0.engines != .both }
+                .map { ("\(name) \($0.configuration.commandName ?? "")", $0.engines) }
         }
     }
 
