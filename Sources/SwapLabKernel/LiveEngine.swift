@@ -296,6 +296,7 @@ public final class LiveEngine: ThisMachine {
 
     // MARK: ThisMachine
 
+    @discardableResult
     public func cleanup() -> [String] {
         var lines: [String] = []
         for hog in runningHogs {

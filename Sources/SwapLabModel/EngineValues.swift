@@ -131,7 +131,9 @@ public struct CounterRow: Sendable, Hashable {
     public var value: Int64
     public var delta: Int64?
 
-    public init(name: String, value: Int64, delta: Int64?) { (self.name, self.value, self.delta) = (name, value, delta) }
+    public init(name: String, value: Int64, delta: Int64?) {
+        (self.name, self.value, self.delta) = (name, value, delta)
+    }
 }
 
 /// /proc/vmstat counters now and since the last mark: `vmstat` renders it.
@@ -296,7 +298,9 @@ public struct ReleasedTask: Sendable, Hashable {
     public var unusualExit: String?
 
     public init(name: String, pid: Int, resident: Pages, swapped: Pages, unusualExit: String? = nil) {
-        (self.name, self.pid, self.resident, self.swapped, self.unusualExit) = (name, pid, resident, swapped, unusualExit)
+        (self.name, self.pid, self.resident, self.swapped, self.unusualExit) = (
+            name, pid, resident, swapped, unusualExit
+        )
     }
 }
 
@@ -315,7 +319,9 @@ public struct MarkOutcome: Sendable, Hashable {
     public var time: Double
     public var clock: EngineClock
 
-    public init(label: String, time: Double, clock: EngineClock) { (self.label, self.time, self.clock) = (label, time, clock) }
+    public init(label: String, time: Double, clock: EngineClock) {
+        (self.label, self.time, self.clock) = (label, time, clock)
+    }
 }
 
 /// The machine `machine` asks the simulator for.
@@ -363,7 +369,9 @@ public struct MachineOutcome: Sendable, Hashable {
     public var swappiness: Int64
     public var zones: [ZoneSnapshot]
 
-    public init(summary: String, minFreeKbytes: Int64, watermarkScaleFactor: Int64, swappiness: Int64, zones: [ZoneSnapshot]) {
+    public init(
+        summary: String, minFreeKbytes: Int64, watermarkScaleFactor: Int64, swappiness: Int64, zones: [ZoneSnapshot]
+    ) {
         (self.summary, self.minFreeKbytes, self.watermarkScaleFactor, self.swappiness, self.zones) =
             (summary, minFreeKbytes, watermarkScaleFactor, swappiness, zones)
     }

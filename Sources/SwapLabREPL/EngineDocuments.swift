@@ -78,7 +78,9 @@ enum EngineDocuments {
             anonPages = s.memory?.anon.count
             zones = s.zones
             kswapd = s.kswapd.map {
-                Kswapd(node: $0.node, state: $0.state?.rawValue, failures: $0.failures, nodeUnreclaimable: $0.nodeUnreclaimable)
+                Kswapd(
+                    node: $0.node, state: $0.state?.rawValue, failures: $0.failures,
+                    nodeUnreclaimable: $0.nodeUnreclaimable)
             }
             tasks = s.tasks.map {
                 Task(

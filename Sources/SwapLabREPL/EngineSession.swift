@@ -1,10 +1,7 @@
 import Foundation
+import SwapLabKernel
 import SwapLabModel
 import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// How commands reach the engines through the session. The selected engine is `activeEngine()`; what only one
 /// engine can do is reached through its capability, after the shell has checked the command's `engines`.

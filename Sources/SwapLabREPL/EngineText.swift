@@ -55,7 +55,10 @@ enum EngineText {
         var text =
             "\(o.name) read every page; \(size(o.fromSwap)) had to come back from swap; \(seconds(o.seconds, o.clock))"
         if let bad = o.badPages {
-            text += bad == 0 ? "; all \(o.pages.count) pages verified" : "; " + output.styled("\(bad) of \(o.pages.count) pages differ!", .red)
+            text +=
+                bad == 0
+                ? "; all \(o.pages.count) pages verified"
+                : "; " + output.styled("\(bad) of \(o.pages.count) pages differ!", .red)
         }
         return text
     }

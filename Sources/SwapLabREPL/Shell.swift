@@ -180,7 +180,8 @@ public final class Shell {
         guard !needed.allows(engine) else { return }
         let own = type.configuration.commandName ?? ""
         let root = words.first.flatMap { CommandRegistry.find($0) }
-        let name = root.map { ObjectIdentifier($0.type) == ObjectIdentifier(type) ? $0.name : "\($0.name) \(own)" } ?? own
+        let isRoot = root.map { ObjectIdentifier($0.type) == ObjectIdentifier(type) } ?? true
+        let name = isRoot ? root?.name ?? own : "\(root?.name ?? "") \(own)"
         throw .needsEngine(needed.rawValue, command: name)
     }
 

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import SwapLabKernel
 import SwapLabModel
 import SwapLabSimulator
-import SwapLabKernel
 
 /// `machine [options]`: (re)creates the simulated machine.
 struct MachineCommand: ShellCommand {
@@ -120,7 +120,8 @@ struct RunCommand: ShellCommand {
         let o = try clock.run(seconds: seconds)
         if o.interrupted {
             session.output.line(
-                String(format: "t = %.3f s (stopped after %.3f s of the %@ asked for)", o.now, o.now - o.start, duration))
+                String(
+                    format: "t = %.3f s (stopped after %.3f s of the %@ asked for)", o.now, o.now - o.start, duration))
         } else {
             session.output.line(String(format: "t = %.3f s", o.now))
         }

@@ -1,7 +1,7 @@
 import Foundation
+import SwapLabKernel
 import SwapLabModel
 import SwapLabSimulator
-import SwapLabKernel
 import SwapLabTestSupport
 import Testing
 
@@ -62,7 +62,9 @@ import Testing
         let before = try engine.status()
         #expect(
             notices == [
-                .info("no machine yet: created the course machine (4 GiB RAM, 2 GiB swap, 1 node); change it with `machine`")
+                .info(
+                    "no machine yet: created the course machine (4 GiB RAM, 2 GiB swap, 1 node); change it with `machine`"
+                )
             ])
         #expect(before.engine == .sim && before.clock == .simulated && before.time == 0)
         #expect(before.swapTotal == Pages(524_288) && before.swapUsed == .zero)
@@ -93,13 +95,16 @@ import Testing
         let engine = LiveEngine(stateDirectory: state, root: root.path)
         let s = try engine.status()
         #expect(s.engine == .live && s.clock == .monotonic && s.machine == "Linux 6.18.0")
-        #expect(s.settings == VMSettings(minFreeKbytes: 67584, watermarkScaleFactor: 300, watermarkBoostFactor: 0, swappiness: 60))
+        #expect(
+            s.settings
+                == VMSettings(minFreeKbytes: 67584, watermarkScaleFactor: 300, watermarkBoostFactor: 0, swappiness: 60))
         // /proc/swaps: 4194300 KiB, 32392 KiB used.
         #expect(s.swapTotal == Pages(1_048_575) && s.swapUsed == Pages(8098))
         #expect(s.memory == MemoryUse(file: Pages(140_556), dirty: Pages(819), anon: Pages(1_000_286)))
         #expect(s.kswapd == [KswapdStatus(node: 0, state: nil, failures: nil, nodeUnreclaimable: false)])
         let normal = try #require(s.zones.first { $0.zone == .normal })
-        #expect([normal.free, normal.min, normal.low, normal.high] == [464_786, 229_147, 390_974, 552_801].map(Pages.init))
+        #expect(
+            [normal.free, normal.min, normal.low, normal.high] == [464_786, 229_147, 390_974, 552_801].map(Pages.init))
         #expect(s.tasks.isEmpty && s.tracing == false)
     }
 
@@ -107,12 +112,15 @@ import Testing
         let root = try Self.d6bRoot()
         defer { FakeRoot.remove(root) }
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
-        let sh = Shell(session: Session(output: Output(capturingWidth: 100), systemRoot: root.path, stateDirectory: state))
+        let sh = Shell(
+            session: Session(output: Output(capturingWidth: 100), systemRoot: root.path, stateDirectory: state))
         #expect(sh.execute("engine live"))
         _ = sh.session.output.takeCaptured()
         #expect(sh.execute("status"))
         let lines = sh.session.output.takeCaptured().split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("live t = ") == true && lines.first?.hasSuffix(" s (CLOCK_MONOTONIC) · Linux 6.18.0") == true)
+        #expect(
+            lines.first?.hasPrefix("live t = ") == true
+                && lines.first?.hasSuffix(" s (CLOCK_MONOTONIC) · Linux 6.18.0") == true)
         #expect(
             Array(lines.dropFirst()) == [
                 "min_free_kbytes 67584 · watermark_scale_factor 300 · watermark_boost_factor 0 · swappiness 60",
@@ -143,7 +151,8 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(out[out.firstIndex(of: "{")!...].utf8)) as? [String: Any])
         #expect(
             obj.keys.sorted() == [
-                "anonPages", "dirtyPages", "engine", "filePages", "kswapd", "machine", "minFreeKbytes", "swapTotalPages",
+                "anonPages", "dirtyPages", "engine", "filePages", "kswapd", "machine", "minFreeKbytes",
+                "swapTotalPages",
                 "swapUsedPages", "swappiness", "tasks", "time", "watermarkBoostFactor", "watermarkScaleFactor", "zones",
             ])
         #expect((obj["kswapd"] as? [[String: Any]])?.first?["state"] as? String == "sleeping")

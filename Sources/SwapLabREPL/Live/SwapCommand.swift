@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 
 /// `swap [--json]`, `swap on SIZE`, `swap off`: this machine's swap devices, and a swapfile swaplab manages.
 struct SwapCommand: ShellCommand {
@@ -41,7 +41,9 @@ struct SwapCommand: ShellCommand {
             return
         }
         let size = EngineText.size
-        out.line(out.styled(column("DEVICE", 40) + column("TYPE", 11) + column("SIZE", 12) + column("USED", 12) + "PRIO", .bold))
+        out.line(
+            out.styled(
+                column("DEVICE", 40) + column("TYPE", 11) + column("SIZE", 12) + column("USED", 12) + "PRIO", .bold))
         for d in devices {
             out.line(
                 column(d.path, 40) + column(d.type, 11) + column(size(d.size), 12) + column(size(d.used), 12)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 
 /// `trace on|off|show|stats`: vmscan and oom events from this kernel, in a private tracefs instance.
 struct TraceCommand: ShellCommand {
