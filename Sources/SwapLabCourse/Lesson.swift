@@ -5,23 +5,8 @@ import SwapLabAnalysis
 /// The lesson file format this engine reads (`format: 1`); a newer file is refused with a clear message.
 public let lessonFormatVersion = 1
 
-/// The engine a step runs on, as lessons name it.
-public enum CourseEngine: String, CaseIterable, Sendable, Codable {
-    /// The built-in reclaim simulator.
-    case sim
-    /// This machine's kernel.
-    case live
-}
-
-/// Which engines a step may run on (`engine: sim|live|both`).
-public enum EngineChoice: String, Sendable, Decodable {
-    case sim, live, both
-
-    /// Whether a step with this choice runs on `engine`.
-    public func allows(_ engine: CourseEngine) -> Bool {
-        self == .both || rawValue == engine.rawValue
-    }
-}
+/// The engine a step runs on, as lessons name it: the shell's `EngineKind`.
+public typealias CourseEngine = EngineKind
 
 /// What a live step needs from the machine; when missing, the step falls back to the simulator.
 public enum Requirement: String, CaseIterable, Sendable, Decodable {

@@ -1,3 +1,5 @@
+import SwapLabModel
+
 /// Tab completion for the shell's own commands.
 extension EngineCommand: CompletionProvider {
     static func completions(for words: [String]) -> [String] {

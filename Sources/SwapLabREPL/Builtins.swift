@@ -66,18 +66,26 @@ struct HelpCommand: ShellCommand {
         entries: [CommandRegistry.Entry] = CommandRegistry.entries, width: Int, heading: (String) -> String = { $0 }
     ) -> [String] {
         let nameWidth = entries.map { DisplayWidth.of($0.name) }.max() ?? 8
-        let hanging = String(repeating: " ", count: 2 + nameWidth + 2)
+        let tagWidth = entries.map { DisplayWidth.of($0.engineTag) }.max() ?? 0
+        let hanging = String(repeating: " ", count: 2 + nameWidth + 2 + tagWidth + 2)
         var lines: [String] = []
         for group in CommandGroup.allCases {
             let members = entries.filter { $0.group == group }
             if members.isEmpty { continue }
             lines.append(heading(group.rawValue))
             for entry in members {
-                let head = "  " + DisplayWidth.pad(entry.name, to: nameWidth) + "  "
+                let head =
+                    "  " + DisplayWidth.pad(entry.name, to: nameWidth) + "  "
+                    + DisplayWidth.pad(entry.engineTag, to: tagWidth) + "  "
                 lines += DisplayWidth.wrap(head + entry.type.configuration.abstract, width: width, indent: hanging)
             }
             lines.append("")
         }
+        let starred = entries.flatMap(\.restrictedSubcommands).map { "`\($0.name)` on \($0.engines.rawValue)" }
+        let note = starred.isEmpty ? "" : " (*: only " + starred.joined(separator: ", ") + ")"
+        lines += DisplayWidth.wrap(
+            "sim, live: the only engine a command runs on\(note); `engine sim|live` switches.", width: width,
+            indent: "")
         lines.append("Type `help COMMAND` or `COMMAND --help` for one command's options.")
         return lines
     }

@@ -7,13 +7,27 @@ import SwapLabExplain
 import SwapLabCourse
 
 /// Every command of the shell, with its group for `help`. To add a command: write a `ShellCommand`
-/// in its own file and add one line here.
+/// in its own file (with `static let engines` if it runs on one engine only) and add one line here.
 public enum CommandRegistry {
     public struct Entry: Sendable {
         public let type: any ShellCommand.Type
         public let group: CommandGroup
         public var name: String { type.configuration.commandName ?? "" }
         public var aliases: [String] { type.configuration.aliases }
+
+        /// The engine the command runs on, for `help`: `sim`, `live`, `live*` when only some of its subcommands
+        /// are restricted (`restrictedSubcommands` names them), or empty when it runs on both.
+        public var engineTag: String {
+            if type.engines != .both { return type.engines.rawValue }
+            let engines = Set(restrictedSubcommands.map(\.engines.rawValue)).sorted()
+            return engines.isEmpty ? "" : engines.joined(separator: "/") + "*"
+        }
+
+        /// The subcommands that run on one engine only (`trace on`).
+        public var restrictedSubcommands: [(name: String, engines: EngineChoice)] {
+            type.configuration.subcommands.compactMap { $0 as? any ShellCommand.Type }.filter { $0.engines != .both }
+                .map { ("\(name) \($0.configuration.commandName ?? "")", $0.engines) }
+        }
     }
 
     public static let entries: [Entry] = [

@@ -6,17 +6,10 @@ import SwapLabAnalysis
 import SwapLabExplain
 import SwapLabCourse
 
-/// Which engine the commands act on.
-public enum EngineKind: String, CaseIterable, Sendable {
-    /// The built-in reclaim simulator.
-    case sim
-    /// The real kernel of this machine.
-    case live
-}
-
-/// Everything a shell session holds: the engine in use, the output, the engines' state, and where files live.
-/// One per shell; commands get it in `run(in:)`.
+/// Everything a shell session holds: the engine in use, the output, the engines, and where files live.
+/// One per shell; commands get it in `run(in:)` and reach the engine through `activeEngine()`.
 public final class Session {
+    /// The engine the commands act on; `engine sim|live` sets it.
     public var engine: EngineKind = .sim
     public let output: Output
     /// The root of /proc and /sys (normally `/`); tests point it at captured files.
@@ -36,10 +29,8 @@ public final class Session {
     // Engine state. Each part keeps its own stored property here, one line each.
     /// The course: lessons, the current step and progress (created when the shell starts).
     public var course: CourseSession?
-    /// Lets `watch` run the simulator's clock forward by the given seconds each frame (set by the simulator part).
-    public var advance: ((Double) -> Void)?
-    /// The simulated machine (`machine`, or the course machine created by the first sim command).
-    public var simulator: Simulator?
+    /// The simulator engine; its machine is made by `machine`, or the course machine by the first sim command.
+    public let simulatorEngine = SimulatorEngine()
     /// The live engine (journal, tracing, hogs, swap), created by `liveEngine()` on first use.
     public var live: LiveEngine?
     /// The last lab's timeline (samples, trace events, markers per phase), for `explain` and `chart` after `lab run`.
@@ -55,7 +46,14 @@ public final class Session {
         self.systemRoot = systemRoot
         self.stateDirectory = stateDirectory
         self.interrupt = interrupt
+        attach(simulatorEngine)
+        simulatorEngine.onMachine = { [unowned self] sim in
+            self.timelineProviders[.sim] = { [sim] in sim.timeline() }
+        }
     }
+
+    /// The simulated machine, once there is one.
+    public var simulator: Simulator? { simulatorEngine.simulator }
 
     /// The timeline that `explain`, `chart`, `record` and lesson checks read: a replayed recording if one is
     /// loaded, else the current engine's.
@@ -80,11 +78,6 @@ public final class Session {
         }
         let home = environment["HOME"] ?? NSHomeDirectory()
         return URL(fileURLWithPath: home).appendingPathComponent(".local/state/swaplab")
-    }
-
-    /// Throws unless the session is on `engine`.
-    public func require(_ engine: EngineKind, for command: String) throws {
-        if self.engine != engine { throw ShellError.needsEngine(engine.rawValue, command: command) }
     }
 }
 

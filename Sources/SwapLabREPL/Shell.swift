@@ -151,22 +151,23 @@ public final class Shell {
         } catch {
             return (reportParse(error, type: entry.type), true)
         }
-        return (run(command), true)
+        return (run(command, words: words), true)
     }
 
     /// Runs a command already parsed (`swaplab doctor` parses it at the top level), reporting a failure the same
     /// way as a typed line. `words` is the line it came from, for the hooks. Returns false if it failed.
     @discardableResult
     public func execute(_ command: any ShellCommand, words: [String]) -> Bool {
-        let (ok, shown) = session.output.recording { run(command) }
+        let (ok, shown) = session.output.recording { run(command, words: words) }
         tellHooks(words, ok, shown)
         return ok
     }
 
-    private func run(_ command: any ShellCommand) -> Bool {
+    private func run(_ command: any ShellCommand, words: [String]) -> Bool {
         session.interrupt.clear()
         var command = command
         do {
+            try Self.check(type(of: command), words: words, on: session.engine)
             try command.run(in: session)
             return true
         } catch {
@@ -179,6 +180,18 @@ public final class Shell {
     private func tellHooks(_ words: [String], _ ok: Bool, _ shown: String) {
         let outcome = CommandOutcome(words: words, succeeded: ok, shown: shown)
         for hook in hooks { hook.didRun(outcome) }
+    }
+
+    /// Throws unless a command of `type` runs on `engine`: the one place that holds commands to their `engines`.
+    /// `words` name the command in the message (`trace on works on the live engine; switch with: engine live`).
+    static func check(_ type: any ShellCommand.Type, words: [String], on engine: EngineKind) throws(ShellError) {
+        let needed = type.engines
+        guard !needed.allows(engine) else { return }
+        let own = type.configuration.commandName ?? ""
+        let root = words.first.flatMap { CommandRegistry.find($0) }
+        let isRoot = root.map { ObjectIdentifier($0.type) == ObjectIdentifier(type) } ?? true
+        let name = isRoot ? root?.name ?? own : "\(root?.name ?? "") \(own)"
+        throw .needsEngine(needed.rawValue, command: name)
     }
 
     /// Reports an ArgumentParser outcome: help text for `--help` (success), else the parse error once, worded the

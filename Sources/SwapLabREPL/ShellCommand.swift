@@ -15,12 +15,18 @@ public protocol ShellCommand: ParsableCommand {
     /// What to say about a negative number such as `-1` on this command's line (ArgumentParser would take it for
     /// an option and report a missing argument); nil lets the word through (a label may start with a dash).
     static func negativeNumber(_ word: String) -> String?
+
+    /// The engines the command runs on. The shell refuses it on any other, in one place (`Shell.execute`), and
+    /// `help` shows it; the default is both.
+    static var engines: EngineChoice { get }
 }
 
 extension ShellCommand {
     public static func negativeNumber(_ word: String) -> String? {
         "'\(word)' is negative; \(configuration.commandName ?? "this command") takes positive numbers"
     }
+
+    public static var engines: EngineChoice { .both }
 
     /// Shell commands run through `run(in:)`; ArgumentParser's own `run()` is never called.
     public mutating func run() throws {

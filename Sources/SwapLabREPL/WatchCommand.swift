@@ -59,17 +59,15 @@ struct WatchCommand: ShellCommand {
         let frames = count ?? (inPlace ? Int.max : 1)
         var renderer = WatchFrame(
             zone: zone, glyphs: glyphs, height: height, window: windowSeconds, step: step, speed: speed)
-        if session.engine == .live, session.replay == nil {
-            // Sample this machine every 100 ms while watching; back to the idle policy afterwards.
-            let live = session.liveEngine()
-            live.recorder.startSampling()
-            Thread.sleep(forTimeInterval: 0.12)
-        }
-        defer { if session.engine == .live { session.live?.updateSampling() } }
+        // The engine gets ready for frames (this machine samples every 100 ms while watching) and lets its time
+        // pass between them (the simulator runs its clock); a recording plays back on its own.
+        let engine = session.activeEngine()
+        if session.replay == nil { engine.beginWatching() }
+        defer { engine.endWatching() }
         var first = true
         for frame in 0..<frames {
             if session.interrupted { break }
-            if frame > 0 { session.advance?(step) }
+            if frame > 0 { engine.watchInterval(step) }
             let body = try renderer.render(session: session, frame: frame)
             if inPlace {
                 // Home, then each line cleared to its end, then the rest of the screen: no flicker, one write.
@@ -187,6 +185,7 @@ struct WatchFrame {
 
     /// The frame's text. A replay shows its first `frame × step × speed` seconds over the recording's whole axis.
     mutating func render(session: Session, frame: Int) throws -> String {
+        let engine = session.activeEngine()
         let full = try session.currentTimeline()
         var shown = full
         var timeRange: ClosedRange<Double>?
@@ -203,9 +202,9 @@ struct WatchFrame {
             if now >= span.upperBound { clock += " (end)" }
         } else if let span = full.span, span.upperBound - span.lowerBound > window {
             shown = full.since(span.upperBound - window)
-            clock = "\(session.engine.rawValue) · last " + String(format: "%.0f", window) + " s"
+            clock = "\(engine.kind.rawValue) · last " + String(format: "%.0f", window) + " s"
         } else {
-            clock = session.engine.rawValue
+            clock = engine.kind.rawValue
         }
         var options = try chartOptions(for: full, output: session.output)
         options.timeRange = timeRange
@@ -263,7 +262,7 @@ struct WatchFrame {
         }
         parts.append("allocstall +\(stalls)")
         text += " per " + String(format: "%.0f", dt * 1000) + " ms: " + parts.joined(separator: "  ") + "\n"
-        text += " " + psi(session) + "\n"
+        text += " " + (session.replay == nil ? psi(engine.memoryPressure()) : psi(nil)) + "\n"
         let recent = ChartTransitions.recent(
             in: shown, limit: 3, chart: panel, crossings: cached == nil ? nil : crossings)
         let t0 = (timeRange ?? shown.span)?.lowerBound ?? 0
@@ -280,19 +279,18 @@ struct WatchFrame {
         return text
     }
 
-    /// PSI memory from /proc/pressure/memory on the live engine; a recording or the simulator has none.
-    func psi(_ session: Session) -> String {
-        guard session.replay == nil, session.engine == .live else {
-            return "PSI memory: not known for a \(session.replay != nil ? "replayed" : "simulated") timeline"
-        }
-        let root = SystemRoot(session.systemRoot)
-        guard let p = (try? Pressure.read(root: root))?.pressure else {
-            let path = root.resolve("/proc/pressure/memory")
+    /// The PSI line: memory pressure as the engine has it, nil for a replayed recording.
+    func psi(_ pressure: MemoryPressure?) -> String {
+        switch pressure {
+        case nil: return "PSI memory: not known for a replayed timeline"
+        case .notModelled: return "PSI memory: not known for a simulated timeline"
+        case .unavailable(let path):
             return "PSI memory: not available (no \(path); the kernel needs CONFIG_PSI=y and psi=1)"
+        case .averages(let some, let full):
+            // psi_show() prints averages with two decimals; print them as the file has them.
+            let lines = [("some", some)] + (full.map { [("full", $0)] } ?? [])
+            return "PSI memory (avg10): "
+                + lines.map { "\($0.0) \(String(format: "%.2f", $0.1))%" }.joined(separator: ", ")
         }
-        // psi_show() prints averages with two decimals; print them as the file has them.
-        let lines = [("some", p.some)] + (p.full.map { [("full", $0)] } ?? [])
-        return "PSI memory (avg10): "
-            + lines.map { "\($0.0) \(String(format: "%.2f", $0.1.avg10))%" }.joined(separator: ", ")
     }
 }

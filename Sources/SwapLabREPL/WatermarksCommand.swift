@@ -40,34 +40,20 @@ struct WatermarksCommand: ShellCommand {
         }
     }
 
-    /// Where `watermarks` takes its zones from. The one place that decides it (revisit here):
-    /// - live engine → this machine;
-    /// - sim engine without a simulated machine yet → this machine, with a note saying so;
-    /// - sim engine with a machine → the simulator's zones.
+    /// Where `watermarks` takes its zones from: the engine's zones, or this machine's with a note saying so while
+    /// the engine has no machine yet (the simulator before its first command). `--root DIR` reads this machine's
+    /// /proc below DIR (tests).
     static func view(for session: Session, root: String?) throws -> WatermarksView {
-        let systemRoot = SystemRoot(root ?? session.systemRoot)
-        switch session.engine {
-        case .live:
-            return try liveView(systemRoot, note: nil)
-        case .sim:
-            guard let simulator = session.simulator else {
-                return try liveView(
-                    systemRoot,
-                    note: "(live: this machine; the simulator has no machine yet — `machine` creates one)")
-            }
-            return WatermarksView(engine: "sim", zones: simulator.zoneSnapshots(), memFree: nil, note: nil)
+        func thisMachine(note: String?) throws -> WatermarksView {
+            let reading =
+                try root.map { try LiveEngine.readZones(root: SystemRoot($0)) } ?? session.thisMachine().zoneReading()
+            guard let reading else { throw ShellError.unavailable("this machine's zones could not be read") }
+            return WatermarksView(reading, note: note)
         }
-    }
-
-    /// The live view: /proc/zoneinfo and /proc/meminfo read below `root`.
-    static func liveView(_ root: SystemRoot, note: String?) throws -> WatermarksView {
-        do {
-            let zoneinfo = try ZoneinfoParser.read(root: root)
-            let memFree = (try? Meminfo.read(root: root))?.memFree
-            return WatermarksView(engine: "live", zones: zoneinfo.snapshots, memFree: memFree, note: note)
-        } catch {
-            throw ShellError.unavailable(error.description)
-        }
+        let engine = session.activeEngine()
+        if engine is any ThisMachine { return try thisMachine(note: nil) }
+        if let reading = try engine.zoneReading() { return WatermarksView(reading, note: nil) }
+        return try thisMachine(note: "(live: this machine; the simulator has no machine yet — `machine` creates one)")
     }
 }
 
@@ -82,6 +68,14 @@ struct WatermarksView {
     var memFree: Pages?
     /// A line printed before the table (e.g. why the live machine is shown on the sim engine).
     var note: String?
+
+    init(engine: String, zones: [ZoneSnapshot], memFree: Pages?, note: String?) {
+        (self.engine, self.zones, self.memFree, self.note) = (engine, zones, memFree, note)
+    }
+
+    init(_ reading: ZoneReading, note: String?) {
+        self.init(engine: reading.engine.rawValue, zones: reading.zones, memFree: reading.memFree, note: note)
+    }
 
     var wake: WakePoint { WakePoint.userAllocation(zones) }
     var freeCheck: FreeMemoryCheck? { memFree.map { FreeMemoryCheck(memFree: $0, zones: zones) } }

@@ -239,12 +239,13 @@ import Testing
                 + "swap --json; doctor --json",
             engine: .live)
         // A hog and a swapfile would change this machine: their rows are built as the commands build them.
-        let hog = LiveJSON.AllocRow(
-            task: StatusJSON.task(name: "hog", pid: 4242, resident: Pages(100), swapped: Pages(28), state: "idle"),
-            sizeBytes: 524_288, fill: "random")
-        all.append(try printed(Substring(LiveJSON.allocs(rows: [hog]).text), source: "allocs row"))
-        let device = SwapArea(path: "/var/lib/swaplab/swapfile-1", type: "file", size: Pages(16383), used: .zero,
-            priority: -2)
+        let hog = TaskStatus(
+            name: "hog", pid: 4242, resident: Pages(100), swapped: Pages(28), state: .idle,
+            requested: Pages(bytes: 524_288), fill: .random)
+        all.append(try printed(Substring(LiveJSON.allocs([hog]).text), source: "allocs row"))
+        let device = SwapDevice(
+            path: "/var/lib/swaplab/swapfile-1", type: "file", size: Pages(16383), used: .zero, priority: -2,
+            isSwaplabs: true)
         all.append(try printed(Substring(LiveJSON.swap([device]).text), source: "swap row"))
         return all
     }

@@ -71,7 +71,8 @@ extension LiveSystem {
             defer { try? FileManager.default.removeItem(at: dir) }
             let mountsBefore = Mount.read().filter { $0.type == "tracefs" }
             let engine = session.liveEngine()
-            try engine.traceOn(events: [], in: session)
+            let shell = Shell(session: session)
+            #expect(shell.execute("trace on"))
             let t = try #require(engine.trace)
             let globalBefore = TraceInstance.globalState(tracefs: t.tracefs)
             #expect(FileManager.default.fileExists(atPath: t.path))
@@ -85,7 +86,7 @@ extension LiveSystem {
             #expect(try Syscall.readText(t.path + "/events/oom/enable").hasPrefix("1"))
             // Global events stay off (this machine traces nothing globally).
             #expect(globalBefore["events/enable"] == "0")
-            try engine.traceOff(in: session)
+            #expect(shell.execute("trace off"))
             #expect(!FileManager.default.fileExists(atPath: t.path))
             #expect(Mount.read().filter { $0.type == "tracefs" } == mountsBefore)
             if let root = TraceInstance.mountedTracefs() {
@@ -105,7 +106,7 @@ extension LiveSystem {
             let (session, dir) = liveSession()
             defer { try? FileManager.default.removeItem(at: dir) }
             let engine = session.liveEngine()
-            try engine.traceOn(events: ["oom/oom_score_adj_update"], in: session)
+            _ = try engine.traceOn(events: ["oom/oom_score_adj_update"])
             defer { engine.cleanup() }
             let hog = try MemoryHog(name: "tracer", bytes: 4096)
             defer { hog.end() }
@@ -204,18 +205,22 @@ extension LiveSystem {
             defer { try? FileManager.default.removeItem(at: dir) }
             let engine = session.liveEngine()
             defer { engine.cleanup() }
-            let hog = try engine.alloc(bytes: 8 << 20, name: "small", fill: .zero, in: session)
-            try engine.allocs(in: session)
-            try engine.touch(name: "small", in: session)
-            let refused = #expect(throws: ShellError.self) { try engine.alloc(bytes: 1 << 50, in: session) }
+            let shell = Shell(session: session)
+            #expect(shell.execute("alloc 8M --name small --fill zero"))
+            let hog = try #require(engine.runningHogs.first { $0.name == "small" })
+            #expect(shell.execute("allocs; touch small"))
+            let refused = #expect(throws: EngineError.self) {
+                try engine.allocate(AllocationRequest(size: Pages(bytes: 1 << 50)))
+            }
             #expect(refused?.description.contains("below the floor") == true)
-            try engine.release(name: "all", in: session)
+            #expect(shell.execute("release all"))
             #expect(!Syscall.processExists(hog.pid))
             let text = session.output.captured
-            #expect(text.contains("small (pid \(hog.pid)) holds 8 MiB of zero bytes"))
+            #expect(text.contains("small (pid \(hog.pid)): wrote 8 MiB in "))
+            #expect(text.contains("; zero bytes in 4 KiB pages, oom_score_adj 1000 verified"))
             #expect(text.contains("small     \(hog.pid)"))
-            #expect(text.contains("read 2048 pages back"))
-            #expect(text.contains("released small"))
+            #expect(text.contains("all 2048 pages verified"))
+            #expect(text.contains("released 1 task(s): "))
         }
 
         @Test(
@@ -226,12 +231,12 @@ extension LiveSystem {
             defer { try? FileManager.default.removeItem(at: dir) }
             let engine = session.liveEngine()
             defer { engine.cleanup() }
-            let hog = try engine.alloc(bytes: 4 << 20, name: "victim", in: session)
-            try Syscall.sendSignal(SIGKILL, to: hog.pid)
+            let hog = try engine.allocate(AllocationRequest(size: Pages(bytes: 4 << 20), name: "victim"))
+            try Syscall.sendSignal(SIGKILL, to: Int32(hog.pid))
             Thread.sleep(forTimeInterval: 0.1)
-            try engine.allocs(in: session)
+            #expect(engine.hogs().isEmpty)
             #expect(session.output.captured.contains("victim (pid \(hog.pid)) has ended: killed by signal 9 (SIGKILL)"))
-            #expect(engine.hogs.isEmpty)
+            #expect(engine.runningHogs.isEmpty)
         }
 
         @Test(
@@ -243,7 +248,7 @@ extension LiveSystem {
             let before = try Swaps.read()
             let engine = session.liveEngine()
             defer { engine.cleanup() }
-            try engine.swapOn(bytes: 64 << 20, in: session)
+            _ = try engine.swapOn(size: Pages(bytes: 64 << 20))
             let during = try Swaps.read()
             let added = try #require(during.first { d in !before.contains { $0.path == d.path } })
             #expect(added.path.hasPrefix("/var/lib/swaplab/swapfile-"))
@@ -252,9 +257,9 @@ extension LiveSystem {
             #expect(st.st_mode & 0o7777 == 0o600)
             let dirStat = try Syscall.linkStatus("/var/lib/swaplab")
             #expect(dirStat.st_mode & 0o7777 == 0o700 && dirStat.st_uid == 0)
-            try engine.swapShow(json: true, in: session)
+            #expect(Shell(session: session).execute("swap --json"))
             #expect(session.output.captured.contains("\"path\": \"\(added.path)\""))
-            try engine.swapOff(in: session)
+            _ = engine.swapOff()
             #expect(try Swaps.read() == before)
             #expect(!FileManager.default.fileExists(atPath: added.path))
             #expect(!FileManager.default.fileExists(atPath: "/var/lib/swaplab"))  // swaplab's own, removed when empty

@@ -23,7 +23,7 @@ import Testing
         var compared = 0
         var crossed = 0
         for _ in 0..<120 {
-            sh.session.advance?(0.1)
+            sh.session.activeEngine().watchInterval(0.1)
             let full = try sh.session.currentTimeline()
             let options = try frame.chartOptions(for: full, output: sh.session.output)
             let span = try #require(full.span)

@@ -1,32 +1,20 @@
 import SwapLabModel
-import SwapLabKernel
 
 /// `allocs --json` (`swaplab.allocs/2`) and `swap --json` (`swaplab.swap/2`): this machine's hogs and swap devices.
 enum LiveJSON {
-    /// One `allocs` line: a task as `status` shows it, with the size it asked for and how it was filled.
-    struct AllocRow {
-        var task: [(String, OrderedJSON)]
-        var sizeBytes: Int64
-        var fill: String
-    }
-
-    /// The hogs that still run.
-    static func allocs(_ hogs: [MemoryHog]) -> JSONDocument {
-        allocs(
-            rows: hogs.filter(\.isRunning).map {
-                AllocRow(task: StatusJSON.task($0), sizeBytes: $0.bytesRequested, fill: $0.fill.rawValue)
-            })
-    }
-
-    static func allocs(rows: [AllocRow]) -> JSONDocument {
-        let tasks: [OrderedJSON] = rows.map { r in
-            .object(r.task + [("size_bytes", .int(r.sizeBytes)), ("fill", .string(r.fill))])
+    /// The hogs that still run: each a task as `status` shows it, with the size it asked for and how it was filled.
+    static func allocs(_ tasks: [TaskStatus]) -> JSONDocument {
+        let rows: [OrderedJSON] = tasks.map { t in
+            .object(
+                StatusJSON.task(t) + [
+                    ("size_bytes", .int((t.requested ?? .zero).bytes)), ("fill", .string(t.fill?.rawValue ?? "")),
+                ])
         }
-        return JSONDocument(.allocs, [("engine", .string("live")), ("tasks", .array(tasks))])
+        return JSONDocument(.allocs, [("engine", .string("live")), ("tasks", .array(rows))])
     }
 
     /// /proc/swaps, sizes in 4 KiB pages (the file prints KiB), with the totals `status` shows.
-    static func swap(_ devices: [SwapArea]) -> JSONDocument {
+    static func swap(_ devices: [SwapDevice]) -> JSONDocument {
         let rows: [OrderedJSON] = devices.map { d in
             .object([
                 ("path", .string(d.path)), ("type", .string(d.type)), ("size_pages", .pages(d.size)),

@@ -70,7 +70,7 @@ struct LabRunCommand: ShellCommand {
         if session.lab != nil { throw ShellError.usage("a lab is prepared; `lab restore` first") }
         let out = session.output
         let runner = LabRunner(
-            options: try options.labOptions(), journal: session.liveEngine().journal,
+            options: try options.labOptions(), journal: session.thisMachine().journal,
             root: SystemRoot(session.systemRoot),
             progress: { line in if !json { out.line(line) } }, interrupted: { session.interrupted })
         var failure: Error?
@@ -112,7 +112,7 @@ struct LabPrepareCommand: ShellCommand {
         if session.lab != nil { throw ShellError.usage("the lab is already prepared; `lab restore` undoes it") }
         let out = session.output
         let runner = LabRunner(
-            options: try options.labOptions(), journal: session.liveEngine().journal,
+            options: try options.labOptions(), journal: session.thisMachine().journal,
             root: SystemRoot(session.systemRoot), progress: { out.line($0) }, interrupted: { session.interrupted })
         do { try runner.prepare() } catch { throw ShellError.failed(error.description) }
         session.lab = runner

@@ -1,10 +1,7 @@
 import ArgumentParser
-import SwapLabModel
-import SwapLabSimulator
+import Foundation
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
+import SwapLabModel
 
 /// `swap [--json]`, `swap on SIZE`, `swap off`: this machine's swap devices, and a swapfile swaplab manages.
 struct SwapCommand: ShellCommand {
@@ -17,7 +14,25 @@ struct SwapCommand: ShellCommand {
     var json = false
 
     func run(in session: Session) throws {
-        try session.liveEngine().swapShow(json: json, in: session)
+        let devices = try session.thisMachine().swapDevices()
+        let out = session.output
+        if json {
+            out.line(LiveJSON.swap(devices).text)
+            return
+        }
+        if devices.isEmpty {
+            out.line("no swap is on: anonymous pages cannot be reclaimed (try: swap on 1G)")
+            return
+        }
+        let size = EngineText.size
+        out.line(
+            out.styled(
+                column("DEVICE", 40) + column("TYPE", 11) + column("SIZE", 12) + column("USED", 12) + "PRIO", .bold))
+        for d in devices {
+            out.line(
+                column(d.path, 40) + column(d.type, 11) + column(size(d.size), 12) + column(size(d.used), 12)
+                    + String(d.priority) + (d.isSwaplabs ? "  (swaplab's)" : ""))
+        }
     }
 }
 
@@ -25,15 +40,16 @@ struct SwapCommand: ShellCommand {
 struct SwapOnCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "on", abstract: "Create a swapfile of SIZE in /var/lib/swaplab and swap on to it (needs root).")
+    static let engines = EngineChoice.live
 
     @Argument(help: "Size, e.g. 1G or 512M.")
     var size: String
 
     func run(in session: Session) throws {
-        try session.require(.live, for: "swap on")
         let bytes: Int64
         do { bytes = try Quantity.bytes(size) } catch { throw ShellError.usage(error.description) }
-        try session.liveEngine().swapOn(bytes: bytes, in: session)
+        let path = try session.thisMachine().swapOn(size: Pages(bytes: bytes))
+        session.output.line("swap on: \(path) (\(Quantity.format(bytes: bytes)), mode 0600); `swap off` removes it")
     }
 }
 
@@ -43,6 +59,13 @@ struct SwapOffCommand: ShellCommand {
         commandName: "off", abstract: "Swap off and remove the swapfiles swaplab created (nothing else).")
 
     func run(in session: Session) throws {
-        try session.liveEngine().swapOff(in: session)
+        let lines = session.thisMachine().swapOff()
+        if lines.isEmpty {
+            session.output.line("swaplab has turned on no swap in this session; other swap devices are left alone")
+        }
+        for line in lines { session.output.line(line) }
     }
 }
+
+/// A table cell of `width` columns: the text padded by display width, with at least one space after it.
+func column(_ text: String, _ width: Int) -> String { DisplayWidth.pad(text, to: width - 1) + " " }

@@ -1,10 +1,7 @@
 import ArgumentParser
-import SwapLabModel
-import SwapLabSimulator
+import Foundation
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
+import SwapLabModel
 
 /// `trace on|off|show|stats`: vmscan and oom events from this kernel, in a private tracefs instance.
 struct TraceCommand: ShellCommand {
@@ -14,7 +11,7 @@ struct TraceCommand: ShellCommand {
         subcommands: [TraceOnCommand.self, TraceOffCommand.self, TraceShowCommand.self, TraceStatsCommand.self])
 
     func run(in session: Session) throws {
-        try session.liveEngine().traceStats(in: session)
+        try TraceStatsCommand().run(in: session)
     }
 }
 
@@ -22,13 +19,16 @@ struct TraceCommand: ShellCommand {
 struct TraceOnCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "on", abstract: "Start tracing (default: the vmscan and oom events; needs root).")
+    static let engines = EngineChoice.live
 
     @Argument(help: "Event systems or events: vmscan, oom, vmscan/mm_vmscan_kswapd_wake, oom:mark_victim.")
     var events: [String] = []
 
     func run(in session: Session) throws {
-        try session.require(.live, for: "trace on")
-        try session.liveEngine().traceOn(events: events, in: session)
+        let t = try session.thisMachine().traceOn(events: events)
+        session.output.line(
+            "tracing \(t.events.joined(separator: ", ")) in \(t.path) (trace_clock=mono, 16 MiB per CPU); the global "
+                + "buffer is untouched")
     }
 }
 
@@ -38,7 +38,12 @@ struct TraceOffCommand: ShellCommand {
         commandName: "off", abstract: "Stop tracing and remove the instance.")
 
     func run(in session: Session) throws {
-        try session.liveEngine().traceOff(in: session)
+        guard let stop = session.thisMachine().traceOff() else {
+            session.output.line("tracing is off")
+            return
+        }
+        session.output.line("tracing off: \(stop.linesRead) lines read; instance removed")
+        for line in stop.leftBehind { session.output.line("  " + line) }
     }
 }
 
@@ -53,7 +58,9 @@ struct TraceShowCommand: ShellCommand {
     var raw = false
 
     func run(in session: Session) throws {
-        try session.liveEngine().traceShow(last: last, raw: raw, in: session)
+        let lines = try session.thisMachine().traceLines(last: last)
+        if lines.isEmpty { session.output.line("no trace lines yet (events appear when reclaim happens)") }
+        for l in lines { session.output.line(l) }
     }
 }
 
@@ -63,6 +70,15 @@ struct TraceStatsCommand: ShellCommand {
         commandName: "stats", abstract: "Lines read and events lost (per_cpu/*/stats).")
 
     func run(in session: Session) throws {
-        try session.liveEngine().traceStats(in: session)
+        let s = try session.thisMachine().traceStats()
+        let out = session.output
+        out.line("instance:    \(s.path)\(s.running ? "" : " (removed)")")
+        out.line("lines read:  \(s.lines) (\(Quantity.format(bytes: s.bytes)))")
+        if let loss = s.loss {
+            out.line(
+                "lost events: \(loss.lost) (overrun \(loss.overrun), commit overrun \(loss.commitOverrun), dropped "
+                    + "\(loss.dropped))")
+            out.line("unread:      \(loss.unread)")
+        }
     }
 }

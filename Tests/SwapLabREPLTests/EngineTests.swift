@@ -1,0 +1,161 @@
+import Foundation
+import SwapLabKernel
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabTestSupport
+import Testing
+
+@testable import SwapLabREPL
+
+/// The Engine protocol: the values both engines return, and the shell holding each command to its engines.
+@Suite struct EngineTests {
+    /// The D6b run's /proc while the hog ran (swap on, Normal between min and low), with the 6.18 VM's sysctls.
+    static func d6bRoot() throws -> URL {
+        try FakeRoot.fromSnapshot(
+            "runs/D6b-sawtooth-normal-swap/snap-during",
+            extra: [
+                "proc/sys/vm/min_free_kbytes": "67584\n", "proc/sys/vm/watermark_scale_factor": "300\n",
+                "proc/sys/vm/watermark_boost_factor": "0\n", "proc/sys/vm/swappiness": "60\n",
+                "proc/sys/kernel/ostype": "Linux\n", "proc/sys/kernel/osrelease": "6.18.0\n",
+            ])
+    }
+
+    @Test func aCommandOnTheWrongEngineIsRefusedInOnePlaceBeforeItRuns() {
+        let sh = SimCommandTests.shell()
+        #expect(sh.execute("engine live"))
+        _ = sh.session.output.takeCaptured()
+        for name in ["machine --ram 8G", "cache 1G", "run 2s", "reset"] {
+            #expect(!sh.execute(name))
+            let word = String(name.prefix { $0 != " " })
+            #expect(
+                sh.session.output.takeCaptured() == "error: \(word) works on the sim engine; switch with: engine sim\n")
+        }
+        #expect(sh.session.simulator == nil)
+        #expect(sh.execute("engine sim"))
+        _ = sh.session.output.takeCaptured()
+        for (line, name) in [("trace on", "trace on"), ("swap on 1G", "swap on")] {
+            #expect(!sh.execute(line))
+            #expect(
+                sh.session.output.takeCaptured()
+                    == "error: \(name) works on the live engine; switch with: engine live\n")
+        }
+        // Refused before anything ran: this machine's engine was never even made.
+        #expect(sh.session.live == nil)
+        #expect(sh.failures == 6)
+    }
+
+    @Test func helpTagsEachCommandWithTheEngineItNeeds() {
+        #expect(CommandRegistry.find("run")?.engineTag == "sim")
+        #expect(CommandRegistry.find("machine")?.engineTag == "sim")
+        #expect(CommandRegistry.find("alloc")?.engineTag == "")
+        #expect(CommandRegistry.find("trace")?.engineTag == "live*")
+        #expect(CommandRegistry.find("swap")?.restrictedSubcommands.map(\.name) == ["swap on"])
+        let lines = HelpCommand.overview(width: 100)
+        #expect(lines.contains { $0.hasPrefix("  run         sim    Let simulated time pass") })
+        #expect(lines.contains { $0.hasPrefix("  trace       live*  Trace this kernel's") })
+    }
+
+    @Test func theSimulatorAnswersInTypedValuesCountedInPages() throws {
+        let engine = SimulatorEngine()
+        var notices: [EngineNotice] = []
+        engine.notify = { notices.append($0) }
+        let before = try engine.status()
+        #expect(
+            notices == [
+                .info(
+                    "no machine yet: created the course machine (4 GiB RAM, 2 GiB swap, 1 node); change it with `machine`"
+                )
+            ])
+        #expect(before.engine == .sim && before.clock == .simulated && before.time == 0)
+        #expect(before.swapTotal == Pages(524_288) && before.swapUsed == .zero)
+        #expect(before.kswapd == [KswapdStatus(node: 0, state: .sleeping, failures: 0, nodeUnreclaimable: false)])
+        #expect(before.tasks.map(\.state) == [.idle])  // `system`: the programs already running
+        let alloc = try engine.allocate(AllocationRequest(size: Pages(bytes: 2 << 30)))
+        #expect(alloc.name == "hog" && alloc.pid == 1000 && alloc.ending == .finished)
+        #expect(alloc.written == Pages(524_288) && alloc.requested == Pages(524_288))
+        let after = try engine.status()
+        #expect(after.tasks.first { $0.name == "hog" }?.state == .idle)
+        // Nothing was read back or freed yet: every page swapped out still holds its slot.
+        #expect(after.swapUsed == Pages(after.counters["pswpout"] ?? -1))
+        let counters = try engine.counters()
+        #expect(counters.rows.prefix(VMGauge.allCases.count).allSatisfy { $0.delta == nil })
+        #expect(counters.deltas["pswpout"] == after.counters["pswpout"])
+        let released = try engine.release(name: "hog")
+        let hog = try #require(after.tasks.first { $0.name == "hog" })
+        #expect(released.tasks == [ReleasedTask(name: "hog", pid: 1000, resident: hog.resident, swapped: hog.swapped)])
+        #expect(hog.resident + hog.swapped == Pages(524_288))
+        #expect(try engine.status().tasks.first { $0.name == "hog" }?.state == .released)
+        #expect(notices.count == 1)
+    }
+
+    @Test func theLiveEngineReadsTheCapturedProcIntoTheSameValues() throws {
+        let root = try Self.d6bRoot()
+        defer { FakeRoot.remove(root) }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
+        let engine = LiveEngine(stateDirectory: state, root: root.path)
+        let s = try engine.status()
+        #expect(s.engine == .live && s.clock == .monotonic && s.machine == "Linux 6.18.0")
+        #expect(
+            s.settings
+                == VMSettings(minFreeKbytes: 67584, watermarkScaleFactor: 300, watermarkBoostFactor: 0, swappiness: 60))
+        // /proc/swaps: 4194300 KiB, 32392 KiB used.
+        #expect(s.swapTotal == Pages(1_048_575) && s.swapUsed == Pages(8098))
+        #expect(s.memory == MemoryUse(file: Pages(140_556), dirty: Pages(819), anon: Pages(1_000_286)))
+        #expect(s.kswapd == [KswapdStatus(node: 0, state: nil, failures: nil, nodeUnreclaimable: false)])
+        let normal = try #require(s.zones.first { $0.zone == .normal })
+        #expect(
+            [normal.free, normal.min, normal.low, normal.high] == [464_786, 229_147, 390_974, 552_801].map(Pages.init))
+        #expect(s.tasks.isEmpty && s.tracing == false)
+    }
+
+    @Test func statusRendersTheSameFactsTheSameWayOnTheLiveEngine() throws {
+        let root = try Self.d6bRoot()
+        defer { FakeRoot.remove(root) }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
+        let sh = Shell(
+            session: Session(output: Output(capturingWidth: 100), systemRoot: root.path, stateDirectory: state))
+        #expect(sh.execute("engine live"))
+        _ = sh.session.output.takeCaptured()
+        #expect(sh.execute("status"))
+        let lines = sh.session.output.takeCaptured().split(separator: "\n").map(String.init)
+        #expect(
+            lines.first?.hasPrefix("live t = ") == true
+                && lines.first?.hasSuffix(" s (CLOCK_MONOTONIC) · Linux 6.18.0") == true)
+        #expect(
+            Array(lines.dropFirst()) == [
+                "min_free_kbytes 67584 · watermark_scale_factor 300 · watermark_boost_factor 0 · swappiness 60",
+                "zone             free        min        low       high    managed   free",
+                "0 DMA            3840        163        278        393       3840   15 MiB",
+                "0 DMA32        116470      32833      56020      79207     772915   454.96 MiB",
+                "0 Normal       464786     229147     390974     552801    5394266   1.77 GiB",
+                "(pages of 4 KiB; min/low/high as /proc/zoneinfo prints them)",
+                "swap: 31.63 MiB used of 4.00 GiB · page cache 549.05 MiB (dirty 3.20 MiB) · anon 3.82 GiB · tracing off",
+            ])
+        // status --json: the one vocabulary (docs/json.md); swap in pages, from /proc/swaps' KiB (4194300 / 4,
+        // 32392 / 4).
+        #expect(sh.execute("status --json"))
+        let obj = try #require(
+            try JSONSerialization.jsonObject(with: Data(sh.session.output.takeCaptured().utf8)) as? [String: Any])
+        #expect(obj.keys.sorted() == (Self.sharedStatusKeys + ["tracing"]).sorted())
+        #expect(obj["swap_total_pages"] as? Int == 1_048_575 && obj["swap_used_pages"] as? Int == 8098)
+        #expect(obj["schema"] as? String == "swaplab.status/2")
+    }
+
+    /// The `status --json` keys both engines print (docs/json.md), sorted.
+    static let sharedStatusKeys = [
+        "anon_pages", "dirty_pages", "engine", "file_pages", "kswapd", "machine", "min_free_kbytes", "schema",
+        "swap_total_pages", "swap_used_pages", "swappiness", "tasks", "time_s", "watermark_boost_factor",
+        "watermark_scale_factor", "zones",
+    ]
+
+    @Test func simulatorStatusJSONHasTheSharedKeys() throws {
+        let sh = SimCommandTests.shell()
+        #expect(sh.execute("machine; status --json"))
+        let out = sh.session.output.takeCaptured()
+        let obj = try #require(
+            try JSONSerialization.jsonObject(with: Data(out[out.firstIndex(of: "{")!...].utf8)) as? [String: Any])
+        #expect(obj.keys.sorted() == Self.sharedStatusKeys)
+        #expect((obj["kswapd"] as? [[String: Any]])?.first?["state"] as? String == "sleeping")
+        #expect((obj["tasks"] as? [[String: Any]])?.first?["state"] as? String == "idle")
+    }
+}
