@@ -138,7 +138,7 @@ struct TimelineReader {
         #expect(write.intField("pfn") != nil)
         let sleep = try #require(r.events("mm_vmscan_kswapd_sleep").last)
         #expect(sleep.payload == "nid=0" && sleep.time > write.time)
-        #expect(sim.status().kswapd[0].state == "sleeping")
+        #expect(try engineStatus(sim).kswapd[0].state == .sleeping)
         let swappedOut = try #require(sim.vmstat["pswpout"])
         #expect(swappedOut > 0)
         #expect(sim.swapUsed.count == swappedOut)
@@ -150,7 +150,7 @@ struct TimelineReader {
         #expect((c["pswpin"] ?? 0) >= swappedBack.count)
         #expect(c["pgmajfault"] == c["pswpin"])
         #expect(c["workingset_refault_anon"] == c["pswpin"])
-        #expect(sim.status().tasks.first { $0.name == "hog" }?.state == "idle")
+        #expect(try engineStatus(sim).tasks.first { $0.name == "hog" }?.state == .idle)
     }
 
     /// No swap: only file pages can go; once they are gone the OOM killer kills the hog and frees its memory.
@@ -171,7 +171,7 @@ struct TimelineReader {
         let atKill = try #require(r.sample(at: victim.time))
         let file = (atKill.counters["nr_inactive_file"] ?? 0) + (atKill.counters["nr_active_file"] ?? 0)
         #expect(file < 4096, "file pages should be (nearly) gone at the OOM kill, found \(file)")
-        #expect(sim.status().tasks.first { $0.name == "hog" }?.state == "killed")
+        #expect(try engineStatus(sim).tasks.first { $0.name == "hog" }?.state == .killed)
         // The victim's memory is freed: free memory is back above where it started minus the dropped cache.
         #expect((sim.vmstat["nr_free_pages"] ?? 0) > freeBefore)
     }
@@ -209,7 +209,7 @@ struct TimelineReader {
         sim.runUntilIdle()
         sim.run(seconds: 5)
         #expect(sim.nodeUnreclaimable(0))
-        #expect(sim.status().kswapd[0].nodeUnreclaimable)
+        #expect(try engineStatus(sim).kswapd[0].nodeUnreclaimable)
         let r = TimelineReader(timeline: sim.timeline())
         #expect(r.events("mm_vmscan_kswapd_wake").count >= 16)
         #expect((sim.vmstat["kswapd_high_wmark_hit_quickly"] ?? 0) >= 15)
@@ -251,4 +251,11 @@ struct TimelineReader {
 extension Pages {
     fileprivate static func * (a: Pages, b: Int64) -> Pages { Pages(a.count * b) }
     fileprivate static func / (a: Pages, b: Int64) -> Pages { Pages(a.count / b) }
+}
+
+/// The simulator's status as the engine reports it to every command.
+private func engineStatus(_ sim: Simulator) throws -> EngineStatus {
+    let engine = SimulatorEngine()
+    engine.install(sim)
+    return try engine.status()
 }

@@ -121,7 +121,7 @@ public final class CourseSession: ShellHook {
 
     /// The engine the session is on, in the course's terms. The one place the course asks which engine it has:
     /// after issue 10's `Engine` protocol lands, this asks its capabilities instead.
-    var engine: CourseEngine { session.engine == .live ? .live : .sim }
+    var engine: EngineKind { session.engine }
 
     /// Where `step` runs on this engine (`StepRoute`); the session moves to the simulator when the route says so.
     func route(_ step: Step) -> StepRoute {
