@@ -11,8 +11,9 @@ import SwapLabModel
 /// `reference/live-lab.md` §2, §6): a cycle starts at the first `mm_vmscan_kswapd_wake` after a
 /// `mm_vmscan_kswapd_sleep` (`kswapd()` emits a wake before every `balance_pgdat()` pass); `mm_vmscan_wakeup_kswapd`
 /// (`wakeup_kswapd()`, in the waker's context) names who woke it; direct reclaim begin/end pair per
-/// `try_to_free_pages()` call by pid; `mm_vmscan_reclaim_pages` from a task other than kswapd is not kswapd's work. Samples, when the timeline has them, are read at the end
-/// (`report(samples:markers:)`): the wake and sleep checks look up the samples around each cycle.
+/// `try_to_free_pages()` call by pid; `mm_vmscan_reclaim_pages` from a task other than kswapd is not kswapd's work.
+/// Samples, when the timeline has them, are read at the end (`report(samples:markers:)`): the wake and sleep checks
+/// look up the samples around each cycle.
 ///
 /// Numbers from payloads are bounded where they enter (issue 14): page counts (`nr_reclaimed`) 0…`Limits.maxPages`,
 /// `anon-rss` 0…`Limits.maxBytes`, nodes `Limits.kernelNodes`, orders 0…63; a value outside is not used and is

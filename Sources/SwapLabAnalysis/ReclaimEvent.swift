@@ -78,7 +78,8 @@ public struct ReclaimEventDecoder: Sendable {
         case .wakeupKswapd:
             guard let nid = node(e.intField("nid") ?? 0) else { return .other }
             return .wakeupKswapd(
-                nid: nid, zid: e.intField("zid").flatMap { Int(exactly: $0) }, order: order(e.intField("order") ?? 0) ?? 0,
+                nid: nid, zid: e.intField("zid").flatMap { Int(exactly: $0) },
+                order: order(e.intField("order") ?? 0) ?? 0,
                 gfpFlags: e.field("gfp_flags").map(String.init) ?? "?")
         case .directReclaimBegin:
             return .directReclaimBegin(
