@@ -71,9 +71,10 @@ public struct TimelineAnalysis: Sendable {
             case .directReclaimEnd(let reclaimed):
                 let i = openEpisode.removeValue(forKey: e.pid)
                 switch pairing.directEnd(pid: e.pid, time: e.time) {
-                case .episode(let begin, _, let stall):
+                case .episode(let begin, _, _):
                     if let i {
-                        directEpisodes[i].end = begin + stall
+                        // The end as printed; a step back within the tolerance ends the episode at its begin.
+                        directEpisodes[i].end = Swift.max(e.time, begin)
                         directEpisodes[i].reclaimed = reclaimed
                     }
                 case .endBeforeBegin:
