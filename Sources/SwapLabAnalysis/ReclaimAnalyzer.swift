@@ -6,16 +6,19 @@ import SwapLabModel
 /// the rest added up (`CycleTotals`, `moreOOMKills`), so a trace file of any size streams through it
 /// (`explain --trace`).
 ///
-/// The rules are `ReclaimExplainer`'s (`reference/kernel.md` §2–§3, `reference/live-lab.md` §2, §6): a cycle
-/// starts at the first `mm_vmscan_kswapd_wake` after a `mm_vmscan_kswapd_sleep` (`kswapd()` emits a wake before
-/// every `balance_pgdat()` pass); `mm_vmscan_wakeup_kswapd` (`wakeup_kswapd()`, in the waker's context) names who
-/// woke it; direct reclaim begin/end pair per `try_to_free_pages()` call by pid; `mm_vmscan_reclaim_pages` from a
-/// task other than kswapd is not kswapd's work. Samples, when the timeline has them, are read at the end
-/// (`report(samples:markers:)`): the wake and sleep checks look up the samples around each cycle.
+/// Each event is decoded once by `ReclaimEventDecoder`, and wakes, sleeps, begins and ends are paired by
+/// `ReclaimPairing` (the same code `TimelineAnalysis` uses), by the kernel's rules (`reference/kernel.md` §2–§3,
+/// `reference/live-lab.md` §2, §6): a cycle starts at the first `mm_vmscan_kswapd_wake` after a
+/// `mm_vmscan_kswapd_sleep` (`kswapd()` emits a wake before every `balance_pgdat()` pass); `mm_vmscan_wakeup_kswapd`
+/// (`wakeup_kswapd()`, in the waker's context) names who woke it; direct reclaim begin/end pair per
+/// `try_to_free_pages()` call by pid; `mm_vmscan_reclaim_pages` from a task other than kswapd is not kswapd's work.
+/// Samples, when the timeline has them, are read at the end (`report(samples:markers:)`): the wake and sleep checks
+/// look up the samples around each cycle.
 ///
 /// Numbers from payloads are bounded where they enter (issue 14): page counts (`nr_reclaimed`) 0…`Limits.maxPages`,
 /// `anon-rss` 0…`Limits.maxBytes`, nodes `Limits.kernelNodes`, orders 0…63; a value outside is not used and is
-/// counted (`ReclaimReport.ignoredValues`). Totals add up saturating at `Int64.max` (`ReclaimReport.Note.cappedTotals`
+/// counted where the decoder reads it (`ReclaimReport.ignoredValues`), whether or not the analysis goes on to use
+/// the event. Totals add up saturating at `Int64.max` (`ReclaimReport.Note.cappedTotals`
 /// says so); counts grow by one per line and cannot overflow. Times come from `TraceLineParser`, finite and at most
 /// 2^64: a step back in time larger than `clockStepTolerance` is counted (`backwardSteps`), and a duration across
 /// one is not computed.
@@ -34,12 +37,11 @@ public struct ReclaimAnalyzer: Sendable {
     public static let keptKills = 1000
     /// Task names kept for `mm_vmscan_reclaim_pages` lines from other tasks.
     public static let keptComms = 8
-    /// The largest order a page allocation can ask for and still be a shift of a page count.
-    public static let maxOrder = 63
-    /// How far back in time one event may be from the one before it and still be in order: `trace_pipe` merges the
-    /// per-CPU buffers by timestamp, and only the CPUs' clocks differing (`trace_clock=local`) makes a line step back,
-    /// by microseconds (`reference/live-lab.md` §6). 10 ms is far more than that and far less than a kswapd cycle.
-    public static let clockStepTolerance = 0.010
+    /// The largest order a page allocation can ask for (`ReclaimEventDecoder.maxOrder`).
+    public static let maxOrder = ReclaimEventDecoder.maxOrder
+    /// How far back in time one event may be from the one before it and still be in order
+    /// (`ReclaimPairing.clockStepTolerance`).
+    public static let clockStepTolerance = ReclaimPairing.clockStepTolerance
 
     /// Events consumed.
     public private(set) var eventCount = 0
@@ -52,36 +54,13 @@ public struct ReclaimAnalyzer: Sendable {
     /// Events more than `clockStepTolerance` earlier than the event before them, and the largest such step.
     public private(set) var backwardSteps = 0
     public private(set) var largestStepBack = 0.0
-    /// Payload values outside the ranges above, not used.
-    public private(set) var ignoredValues = 0
 
-    /// Event name → index into `nameCounts` and `nameKinds`: one dictionary lookup per event, then a switch on
-    /// the kind instead of comparing the name with every event the analysis reads.
-    private var nameIndex: [String: Int] = [:]
-    private var names: [String] = []
+    /// Decodes each event once (its name cache gives `nameCounts` its index) and bounds its values.
+    private var decoder = ReclaimEventDecoder()
+    /// Count of each name in `decoder.names`.
     private var nameCounts: [Int] = []
-    private var nameKinds: [Kind] = []
-
-    /// The events the analysis reads.
-    private enum Kind: Sendable {
-        case kswapdWake, kswapdSleep, wakeupKswapd, writeFolio, shrinkInactive, reclaimPages, directBegin, directEnd
-        case markVictim, other
-
-        init(_ name: String) {
-            switch name {
-            case "mm_vmscan_kswapd_wake": self = .kswapdWake
-            case "mm_vmscan_kswapd_sleep": self = .kswapdSleep
-            case "mm_vmscan_wakeup_kswapd": self = .wakeupKswapd
-            case "mm_vmscan_write_folio", "mm_vmscan_writepage": self = .writeFolio
-            case "mm_vmscan_lru_shrink_inactive": self = .shrinkInactive
-            case "mm_vmscan_reclaim_pages": self = .reclaimPages
-            case "mm_vmscan_direct_reclaim_begin": self = .directBegin
-            case "mm_vmscan_direct_reclaim_end": self = .directEnd
-            case "mark_victim": self = .markVictim
-            default: self = .other
-            }
-        }
-    }
+    /// Which wake pairs with which sleep, and which direct-reclaim begin with which end.
+    private var pairing = ReclaimPairing()
     /// The number of cycles kept in full (`keptCycles` unless a test asks for fewer).
     private let keep: Int
     /// nid → index into `cycles` of the node's open cycle, when that cycle is kept.
@@ -92,14 +71,15 @@ public struct ReclaimAnalyzer: Sendable {
     private var moreCycles = CycleTotals()
     /// Wake-ups seen while the node had no open cycle: they belong to the next one (the first few, and how many).
     private var pendingWakers: [Int: (wakers: [Waker], count: Int)] = [:]
-    /// pid → the begin of its open direct-reclaim episode.
-    private var directOpen: [Int: (time: Double, comm: String)] = [:]
     private var direct = DirectReclaimSummary()
     private var directTasks: [String: Int] = [:]
     private var directTaskOrder: [String] = []
     private var oomKills: [OOMKill] = []
     private var moreOOMKills = 0
     private var otherReclaimPages = OtherReclaim()
+
+    /// Payload values outside what a kernel prints, not used (`ReclaimEventDecoder`).
+    public var ignoredValues: Int { decoder.outOfRangeValues }
 
     public init() { keep = Self.keptCycles }
 
@@ -117,79 +97,61 @@ public struct ReclaimAnalyzer: Sendable {
         lastEventTime = e.time
         earliestEventTime = min(earliestEventTime ?? e.time, e.time)
         latestEventTime = max(latestEventTime ?? e.time, e.time)
-        let index: Int
-        if let i = nameIndex[e.name] {
-            index = i
-        } else {
-            index = names.count
-            nameIndex[e.name] = index
-            names.append(e.name)
-            nameCounts.append(0)
-            nameKinds.append(Kind(e.name))
-        }
+        let (index, event) = decoder.decode(e)
+        if index == nameCounts.count { nameCounts.append(0) }
         nameCounts[index] += 1
-        switch nameKinds[index] {
-        case .kswapdWake:
-            guard let nid = node(e.intField("nid") ?? Int64(Self.kswapdNode(e.comm) ?? 0)) else { break }
-            let order = self.order(e.intField("order") ?? 0)
-            if !updateOpenCycle(
-                nid,
-                { c in
+        switch event {
+        case .kswapdWake(let nid, let order):
+            if pairing.kswapdWake(nid: nid) == .pass {
+                _ = updateOpenCycle(nid) { c in
                     c.passes += 1
                     if let order, !c.orders.contains(order) { c.orders.append(order) }
-                })
-            {
+                }
+            } else {
                 var c = KswapdCycle(nid: nid, wake: e.time)
                 c.passes = 1
                 c.orders = order.map { [$0] } ?? []
                 takePendingWakers(nid, into: &c)
                 startCycle(c, open: true)
             }
-        case .kswapdSleep:
-            guard let nid = node(e.intField("nid") ?? Int64(Self.kswapdNode(e.comm) ?? 0)) else { break }
-            if let i = open.removeValue(forKey: nid) {
-                cycles[i].sleep = e.time
-            } else if var c = openBeyond.removeValue(forKey: nid) {
-                c.sleep = e.time
-                moreCycles.add(c)
-            } else {
+        case .kswapdSleep(let nid):
+            guard pairing.kswapdSleep(nid: nid) == .cycleEnded else {
                 // The trace began while kswapd was running (or its wake line was not kept).
                 var c = KswapdCycle(nid: nid, wake: nil)
                 c.sleep = e.time
                 takePendingWakers(nid, into: &c)
                 startCycle(c, open: false)
+                break
             }
-        case .wakeupKswapd:
-            guard let nid = node(e.intField("nid") ?? 0) else { break }
-            let w = Waker(
-                time: e.time, comm: e.comm, pid: e.pid, order: Int(e.intField("order") ?? 0),
-                gfpFlags: e.field("gfp_flags").map(String.init) ?? "?")
+            if let i = open.removeValue(forKey: nid) {
+                cycles[i].sleep = e.time
+            } else if var c = openBeyond.removeValue(forKey: nid) {
+                c.sleep = e.time
+                moreCycles.add(c)
+            }
+        case .wakeupKswapd(let nid, _, let order, let gfpFlags):
+            let w = Waker(time: e.time, comm: e.comm, pid: e.pid, order: order, gfpFlags: gfpFlags)
             if !updateOpenCycle(nid, { $0.add(w) }) {
                 var pending = pendingWakers[nid] ?? ([], 0)
                 pending.count += 1
                 if pending.wakers.count < KswapdCycle.keptWakers { pending.wakers.append(w) }
                 pendingWakers[nid] = pending
             }
-        case .writeFolio:
-            if let nid = Self.kswapdNode(e.comm), e.payloadContains("RECLAIM_WB_ANON") {
+        case .writeFolio(let anon):
+            if anon, let nid = ReclaimEventDecoder.kswapdNode(e.comm) {
                 _ = updateOpenCycle(nid) { $0.anonWritten += 1 }
             }
-        case .shrinkInactive:
-            if let nid = Self.kswapdNode(e.comm), open[nid] != nil || openBeyond[nid] != nil,
-                let n = pages(e.intField("nr_reclaimed"))
-            {
-                if e.payloadContains("RECLAIM_WB_FILE") {
-                    _ = updateOpenCycle(nid) { $0.fileReclaimed = $0.fileReclaimed.saturatingAdd(n) }
-                } else if e.payloadContains("RECLAIM_WB_ANON") {
-                    _ = updateOpenCycle(nid) { $0.anonReclaimed = $0.anonReclaimed.saturatingAdd(n) }
+        case .lruShrinkInactive(let reclaimed, let list):
+            if let nid = ReclaimEventDecoder.kswapdNode(e.comm), let n = reclaimed, let list {
+                switch list {
+                case .file: _ = updateOpenCycle(nid) { $0.fileReclaimed = $0.fileReclaimed.saturatingAdd(n) }
+                case .anon: _ = updateOpenCycle(nid) { $0.anonReclaimed = $0.anonReclaimed.saturatingAdd(n) }
                 }
             }
-        case .reclaimPages:
-            if Self.kswapdNode(e.comm) == nil {
+        case .reclaimPages(let reclaimed):
+            if ReclaimEventDecoder.kswapdNode(e.comm) == nil {
                 otherReclaimPages.lines += 1
-                if let n = pages(e.intField("nr_reclaimed")) {
-                    otherReclaimPages.reclaimed = otherReclaimPages.reclaimed.saturatingAdd(n)
-                }
+                if let n = reclaimed { otherReclaimPages.reclaimed = otherReclaimPages.reclaimed.saturatingAdd(n) }
                 if !otherReclaimPages.comms.contains(e.comm) {
                     if otherReclaimPages.comms.count < Self.keptComms {
                         otherReclaimPages.comms.append(e.comm)
@@ -198,72 +160,34 @@ public struct ReclaimAnalyzer: Sendable {
                     }
                 }
             }
-        case .directBegin:
-            if directOpen[e.pid] != nil { direct.unmatchedBegins += 1 }
-            directOpen[e.pid] = (e.time, e.comm)
+        case .directReclaimBegin:
+            if pairing.directBegin(pid: e.pid, time: e.time, comm: e.comm) { direct.unmatchedBegins += 1 }
             if direct.firstBegin == nil { direct.firstBegin = e.time }
-        case .directEnd:
-            if let b = directOpen.removeValue(forKey: e.pid) {
-                let stall = e.time - b.time
-                if stall < -Self.clockStepTolerance {
-                    // An end before its begin (an out-of-order trace): neither has its pair.
-                    direct.unmatchedBegins += 1
-                    direct.unmatchedEnds += 1
-                    break
-                }
-                direct.addStall(max(0, stall) * 1000)
-                if let n = pages(e.intField("nr_reclaimed")) { direct.reclaimed = direct.reclaimed.saturatingAdd(n) }
-                if directTasks[b.comm] == nil { directTaskOrder.append(b.comm) }
-                directTasks[b.comm, default: 0] += 1
-            } else {
+        case .directReclaimEnd(let reclaimed):
+            switch pairing.directEnd(pid: e.pid, time: e.time) {
+            case .episode(_, let comm, let stall):
+                direct.addStall(stall * 1000)
+                if let n = reclaimed { direct.reclaimed = direct.reclaimed.saturatingAdd(n) }
+                if directTasks[comm] == nil { directTaskOrder.append(comm) }
+                directTasks[comm, default: 0] += 1
+            case .endBeforeBegin:
+                direct.unmatchedBegins += 1
+                direct.unmatchedEnds += 1
+            case .noBegin:
                 direct.unmatchedEnds += 1
             }
-        case .markVictim:
+        case .markVictim(let pid, let comm, let anonRSSkB):
             guard oomKills.count < Self.keptKills else {
                 moreOOMKills += 1
                 break
             }
-            let pid = Int(e.intField("pid") ?? Int64(e.pid))
-            var rss = e.field("anon-rss").flatMap { Int64($0.prefix { $0.isNumber }) }
-            if let kB = rss, kB < 0 || kB > Limits.maxBytes / 1024 {
-                ignoredValues += 1
-                rss = nil
-            }
-            oomKills.append(OOMKill(time: e.time, pid: pid, comm: e.field("comm").map(String.init), anonRSSkB: rss))
+            oomKills.append(OOMKill(time: e.time, pid: pid, comm: comm, anonRSSkB: anonRSSkB))
         case .other:
             break
         }
     }
 
-    // MARK: Bounds and cycles
-
-    /// `value` as a node number, or nil (counted) outside `Limits.kernelNodes`.
-    private mutating func node(_ value: Int64) -> Int? {
-        guard value >= 0, value <= Int64(Limits.kernelNodes.upperBound) else {
-            ignoredValues += 1
-            return nil
-        }
-        return Int(value)
-    }
-
-    /// `value` as an allocation order, or nil (counted) outside 0…`maxOrder`.
-    private mutating func order(_ value: Int64) -> Int? {
-        guard value >= 0, value <= Int64(Self.maxOrder) else {
-            ignoredValues += 1
-            return nil
-        }
-        return Int(value)
-    }
-
-    /// `value` as a page count, or nil: absent, or (counted) outside 0…`Limits.maxPages`.
-    private mutating func pages(_ value: Int64?) -> Int64? {
-        guard let value else { return nil }
-        guard value >= 0, value <= Limits.maxPages else {
-            ignoredValues += 1
-            return nil
-        }
-        return value
-    }
+    // MARK: Cycles
 
     /// Applies `change` to the node's open cycle, kept or not; false when the node has none.
     private mutating func updateOpenCycle(_ nid: Int, _ change: (inout KswapdCycle) -> Void) -> Bool {
@@ -313,9 +237,9 @@ public struct ReclaimAnalyzer: Sendable {
         ].compactMap { $0 }
         if let lo = times.min(), let hi = times.max() { report.span = lo...hi }
         var d = direct
-        d.unmatchedBegins += directOpen.count
+        d.unmatchedBegins += pairing.openDirectBegins.count
         d.tasks = directTaskOrder.map { ($0, directTasks[$0] ?? 0) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-        report.eventCounts = Dictionary(uniqueKeysWithValues: zip(names, nameCounts))
+        report.eventCounts = Dictionary(uniqueKeysWithValues: zip(decoder.names, nameCounts))
         report.cycles = cycles
         var more = moreCycles
         for nid in openBeyond.keys.sorted() { more.add(openBeyond[nid]!) }
@@ -344,29 +268,6 @@ public struct ReclaimAnalyzer: Sendable {
             + cycles.flatMap { [$0.fileReclaimed, $0.anonReclaimed] }
         if totals.contains(.max) { report.notes.append(.cappedTotals) }
         return report
-    }
-
-    /// The node a kswapd thread serves, from its comm (`kswapd%d`), or nil for any other task.
-    static func kswapdNode(_ comm: String) -> Int? {
-        var comm = comm
-        return comm.withUTF8 { c -> Int? in
-            guard c.count >= 6, c[0] == 0x6B, c[1] == 0x73, c[2] == 0x77, c[3] == 0x61, c[4] == 0x70, c[5] == 0x64
-            else { return nil }  // "kswapd"
-            var i = 6
-            var n = 0
-            while i < c.count, c[i] &- 0x30 < 10 {
-                let (m, o1) = n.multipliedReportingOverflow(by: 10)
-                let (v, o2) = m.addingReportingOverflow(Int(c[i] &- 0x30))
-                if o1 || o2 { return 0 }
-                n = v
-                i += 1
-            }
-            // A non-ASCII character after the digits may be a Unicode digit, which makes the number unreadable.
-            if i < c.count, c[i] >= 0x80 {
-                return Int(String(decoding: c, as: UTF8.self).dropFirst(6).prefix { $0.isNumber }) ?? 0
-            }
-            return i == 6 ? 0 : n
-        }
     }
 
     // MARK: Samples
@@ -427,20 +328,13 @@ public struct ReclaimAnalyzer: Sendable {
         if let f = inFirst, let l = inLast { report.swapInWindow = f...l }
 
         // Crossings and lowest free per zone.
-        var previous: [String: WatermarkCrossing.Band] = [:]
+        var finder = WatermarkCrossing.Finder()
         var lowest: [String: ZoneLow] = [:]
         var order: [String] = []
         for s in samples {
+            report.crossings += finder.add(s)
             for z in s.zones where z.managed.count > 0 {
                 let key = "\(z.node)/\(z.zone.rawValue)"
-                let band = WatermarkCrossing.Band.of(
-                    free: z.free.count, min: z.min.count, low: z.low.count, high: z.high.count)
-                if let p = previous[key], p != band {
-                    report.crossings.append(
-                        WatermarkCrossing(
-                            time: s.time, node: z.node, zone: z.zone, from: p, to: band, free: z.free.count))
-                }
-                previous[key] = band
                 if lowest[key] == nil { order.append(key) }
                 if lowest[key].map({ z.free.count < $0.free }) ?? true {
                     lowest[key] = ZoneLow(

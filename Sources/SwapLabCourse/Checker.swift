@@ -144,7 +144,8 @@ public enum Checker {
             }
             return (cmp.holds(delta), v, cmp.holds(delta) ? samples.last?.time : nil)
         case .oomKill:
-            let victims = events.filter { $0.name == "mark_victim" }
+            // The victims as the analysis decodes them (`mark_victim`'s pid and, since 6.12, comm).
+            let victims = TimelineAnalysis(Timeline(machine: timeline.machine, events: events)).oomKills
             let counted =
                 counterSpan("oom_kill", samples: samples, all: timeline.samples, start: start)
                 .map { $0.1.saturatingSubtract($0.0) } ?? 0
@@ -152,8 +153,8 @@ public enum Checker {
             var v = ["count": String(count)]
             if let first = victims.first {
                 v["at"] = seconds(first.time - origin)
-                v["pid"] = first.field("pid").map(String.init) ?? ""
-                v["victim"] = first.field("comm").map(String.init) ?? v["pid"]
+                v["pid"] = String(first.pid)
+                v["victim"] = first.comm ?? v["pid"]
             }
             return (count > 0, v, count > 0 ? (victims.first?.time ?? samples.last?.time) : nil)
         case .output, .unknown:

@@ -60,26 +60,17 @@ public struct GroupComparison: Hashable, Sendable {
 public enum Tracepoints {
     /// Short names → kernel tracepoint names (`include/trace/events/vmscan.h`, `oom.h`).
     public static let aliases: [String: String] = [
-        "kswapd_wake": "mm_vmscan_kswapd_wake",
-        "kswapd_sleep": "mm_vmscan_kswapd_sleep",
-        "wakeup_kswapd": "mm_vmscan_wakeup_kswapd",
-        "direct_reclaim": "mm_vmscan_direct_reclaim_begin",
-        "direct_reclaim_end": "mm_vmscan_direct_reclaim_end",
-        "oom_kill": "mark_victim",
-        "write_folio": "mm_vmscan_write_folio",
+        "kswapd_wake": TracepointName.kswapdWake.rawValue,
+        "kswapd_sleep": TracepointName.kswapdSleep.rawValue,
+        "wakeup_kswapd": TracepointName.wakeupKswapd.rawValue,
+        "direct_reclaim": TracepointName.directReclaimBegin.rawValue,
+        "direct_reclaim_end": TracepointName.directReclaimEnd.rawValue,
+        "oom_kill": TracepointName.markVictim.rawValue,
+        "write_folio": TracepointName.writeFolio.rawValue,
     ]
 
     /// Every vmscan and oom event of Linux 6.18 (the fixtures' `events/vmscan` and `events/oom` listings).
-    public static let known: Set<String> = [
-        "mm_shrink_slab_end", "mm_shrink_slab_start", "mm_vmscan_direct_reclaim_begin",
-        "mm_vmscan_direct_reclaim_end", "mm_vmscan_kswapd_sleep", "mm_vmscan_kswapd_wake", "mm_vmscan_lru_isolate",
-        "mm_vmscan_lru_shrink_active", "mm_vmscan_lru_shrink_inactive", "mm_vmscan_memcg_reclaim_begin",
-        "mm_vmscan_memcg_reclaim_end", "mm_vmscan_memcg_softlimit_reclaim_begin",
-        "mm_vmscan_memcg_softlimit_reclaim_end", "mm_vmscan_node_reclaim_begin", "mm_vmscan_node_reclaim_end",
-        "mm_vmscan_reclaim_pages", "mm_vmscan_throttled", "mm_vmscan_wakeup_kswapd", "mm_vmscan_write_folio",
-        "compact_retry", "finish_task_reaping", "mark_victim", "oom_score_adj_update", "reclaim_retry_zone",
-        "skip_task_reaping", "start_task_reaping", "wake_reaper",
-    ]
+    public static let known: Set<String> = Set(TracepointName.linux618.map(\.rawValue))
 
     /// The kernel name for `name` (an alias or a tracepoint name), nil when unknown.
     public static func resolve(_ name: String) -> String? {

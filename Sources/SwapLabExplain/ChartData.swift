@@ -77,18 +77,21 @@ public struct ChartData: Sendable {
     public var end: Double
     /// Y window in pages.
     public var pageRange: ClosedRange<Double>
-    /// kswapd cycles: a cycle starts at the first `mm_vmscan_kswapd_wake` after a sleep and ends at
-    /// `mm_vmscan_kswapd_sleep` (kswapd() in mm/vmscan.c); repeated wakes inside are passes.
+    /// kswapd cycles of the subject's node, from `TimelineAnalysis`: a cycle starts at the first
+    /// `mm_vmscan_kswapd_wake` after a sleep and ends at `mm_vmscan_kswapd_sleep` (kswapd() in mm/vmscan.c);
+    /// repeated wakes inside are passes.
     public var kswapd: [ChartSpan]
     public var kswapdPasses: Int
     /// True when no kswapd events were traced and the cycles come from `pgscan_kswapd` increments.
     public var kswapdInferred: Bool
-    /// Direct reclaim episodes (`mm_vmscan_direct_reclaim_begin` … `_end`, per task).
+    /// Direct reclaim episodes (`mm_vmscan_direct_reclaim_begin` … `_end`, per task), from `TimelineAnalysis`.
     public var direct: [ChartSpan]
     public var directInferred: Bool
     /// Pages swapped out and in between consecutive samples: (from, to, pswpout delta, pswpin delta).
     public var swap: [(from: Double, to: Double, out: Int64, in: Int64)]
     public var markers: [Marker]
+    /// The timeline's analysis the lanes were drawn from; nil when the timeline had no trace events.
+    public var analysis: TimelineAnalysis?
     /// The median time between samples, seconds.
     public var sampleInterval: Double?
 
@@ -240,9 +243,10 @@ public struct ChartData: Sendable {
 
     /// Builds the chart data of `subject` (not `.auto`) from `timeline`, given the subject's points and the
     /// samples' counters already read (one per sample of `timeline`, in order); nil when there are no points.
+    /// `analysis`, when given, is `timeline`'s, already made.
     public init?(
         timeline: Timeline, resolved subject: ChartOptions.Subject, points: [ChartPoint], counters: [SampleCounters],
-        pageRange fixed: ClosedRange<Double>?, timeRange: ClosedRange<Double>?
+        pageRange fixed: ClosedRange<Double>?, timeRange: ClosedRange<Double>?, analysis: TimelineAnalysis? = nil
     ) {
         guard !points.isEmpty else { return nil }
         self.points = points
@@ -273,9 +277,11 @@ public struct ChartData: Sendable {
         let gaps = zip(points.dropFirst(), points).map { $0.time - $1.time }.sorted()
         sampleInterval = gaps.isEmpty ? nil : gaps[gaps.count / 2]
 
+        let analysis = timeline.events.isEmpty ? nil : (analysis ?? TimelineAnalysis(timeline))
+        self.analysis = analysis
         (kswapd, kswapdPasses, kswapdInferred) = ChartData.kswapdCycles(
-            timeline: timeline, node: node, counters: counters)
-        (direct, directInferred) = ChartData.directReclaim(timeline: timeline, counters: counters)
+            timeline: timeline, node: node, counters: counters, analysis: analysis)
+        (direct, directInferred) = ChartData.directReclaim(timeline: timeline, counters: counters, analysis: analysis)
         swap = zip(counters, counters.dropFirst()).compactMap { a, b in
             guard let o0 = a.pswpout, let o1 = b.pswpout else { return nil }
             return (
@@ -285,58 +291,40 @@ public struct ChartData: Sendable {
         }
     }
 
-    /// kswapd cycles of node `node` from `mm_vmscan_kswapd_wake`/`mm_vmscan_kswapd_sleep`, or, with neither
-    /// traced, from intervals in which `pgscan_kswapd` grew (inferred).
+    /// kswapd cycles of node `node` as `TimelineAnalysis` pairs them (wake → passes → sleep), or, with no trace
+    /// event at all, intervals in which `pgscan_kswapd` grew (inferred). `analysis`, when given, is the timeline's,
+    /// already made.
     static func kswapdCycles(
-        timeline: Timeline, node: Int, counters: [SampleCounters]? = nil
+        timeline: Timeline, node: Int, counters: [SampleCounters]? = nil, analysis: TimelineAnalysis? = nil
     ) -> ([ChartSpan], Int, Bool) {
-        let events = timeline.events.filter {
-            ($0.name == "mm_vmscan_kswapd_wake" || $0.name == "mm_vmscan_kswapd_sleep")
-                && ($0.intField("nid").map { Int($0) == node } ?? true)
-        }.sorted { $0.time < $1.time }
         // With any trace event present, tracing was on: no kswapd events then means kswapd never woke.
-        if !events.isEmpty || !timeline.events.isEmpty {
+        if !timeline.events.isEmpty {
+            let cycles = (analysis ?? TimelineAnalysis(timeline)).cycles(node: node)
             var spans: [ChartSpan] = []
-            var open: ChartSpan?
-            var passes = 0
-            for e in events {
-                if e.name == "mm_vmscan_kswapd_wake" {
-                    passes += 1
-                    if open == nil { open = ChartSpan(start: e.time, end: nil, startSeen: true) }
-                } else if var o = open {
-                    o.end = e.time
-                    spans.append(o)
-                    open = nil
-                } else if spans.isEmpty {
-                    // The trace began while kswapd was already running.
-                    spans.append(ChartSpan(start: timeline.span?.lowerBound ?? e.time, end: e.time, startSeen: false))
+            for (i, c) in cycles.enumerated() {
+                if let wake = c.wake {
+                    spans.append(ChartSpan(start: wake, end: c.sleep, startSeen: true))
+                } else if i == 0, let sleep = c.sleep {
+                    // The trace began while kswapd was already running. A later sleep without its wake (a lost
+                    // line) has no start to draw from.
+                    spans.append(ChartSpan(start: timeline.span?.lowerBound ?? sleep, end: sleep, startSeen: false))
                 }
             }
-            if let o = open { spans.append(o) }
-            return (spans, passes, false)
+            return (spans, cycles.reduce(0) { $0 + $1.passes.count }, false)
         }
         let scanned = (counters ?? timeline.samples.map(SampleCounters.init)).map(\.pgscanKswapd)
         let spans = counterSpans(timeline.samples) { scanned[$1] > scanned[$0] }
         return (spans, 0, true)
     }
 
-    /// Direct reclaim episodes from `mm_vmscan_direct_reclaim_begin`/`_end` paired per pid, or, with neither
-    /// traced, intervals in which an `allocstall_*` counter grew (inferred).
-    static func directReclaim(timeline: Timeline, counters: [SampleCounters]? = nil) -> ([ChartSpan], Bool) {
-        let events = timeline.events.filter {
-            $0.name == "mm_vmscan_direct_reclaim_begin" || $0.name == "mm_vmscan_direct_reclaim_end"
-        }
-        if !events.isEmpty || !timeline.events.isEmpty {
-            var open: [Int: Double] = [:]
-            var spans: [ChartSpan] = []
-            for e in events {
-                if e.name.hasSuffix("_begin") {
-                    open[e.pid] = e.time
-                } else if let s = open.removeValue(forKey: e.pid) {
-                    spans.append(ChartSpan(start: s, end: e.time, startSeen: true))
-                }
-            }
-            for (_, s) in open { spans.append(ChartSpan(start: s, end: nil, startSeen: true)) }
+    /// Direct reclaim episodes as `TimelineAnalysis` pairs them (begin/end per task), or, with no trace event at
+    /// all, intervals in which an `allocstall_*` counter grew (inferred).
+    static func directReclaim(
+        timeline: Timeline, counters: [SampleCounters]? = nil, analysis: TimelineAnalysis? = nil
+    ) -> ([ChartSpan], Bool) {
+        if !timeline.events.isEmpty {
+            let episodes = (analysis ?? TimelineAnalysis(timeline)).directEpisodes
+            let spans = episodes.map { ChartSpan(start: $0.begin, end: $0.end, startSeen: true) }
             return (spans.sorted { $0.start < $1.start }, false)
         }
         let totals = (counters ?? timeline.samples.map(SampleCounters.init)).map(\.allocstall)

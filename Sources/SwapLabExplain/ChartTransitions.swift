@@ -9,28 +9,18 @@ public enum ChartTransitions {
         public var text: String
     }
 
-    /// The watermark crossings of every zone between two consecutive samples: free falling below low or min, or
-    /// rising above high.
+    /// The watermark crossings of every zone between two consecutive samples (`WatermarkCrossing.crossings(from:to:)`,
+    /// each sample's free against its own marks): free falling to or below low or min, or rising above high.
     public static func crossings(from a: Sample, to b: Sample) -> [Item] {
         var pair: [Item] = []
-        for z in b.zones {
-            guard let p = a.zone(z.zone, node: z.node), z.high.count > 0 else { continue }
-            // Most pairs cross nothing: the words are made only for a crossing (watch redraws at 10 Hz).
-            let crossed =
-                (p.free >= z.low && z.free < z.low) || (p.free >= z.min && z.free < z.min)
-                || (p.free < z.high && z.free >= z.high)
-            guard crossed else { continue }
+        // Most pairs cross nothing: the words are made only for a crossing (watch redraws at 10 Hz).
+        for c in WatermarkCrossing.crossings(from: a, to: b) {
+            guard let z = b.zone(c.zone, node: c.node) else { continue }
             let name = "\(z.zone.rawValue) free"
             func mib(_ v: Pages) -> String { ChartFormat.mebibytes(Double(v.count)) + " MiB" }
-            if p.free >= z.low && z.free < z.low {
-                pair.append(Item(time: b.time, text: "\(name) fell below low (\(mib(z.low)))"))
-            }
-            if p.free >= z.min && z.free < z.min {
-                pair.append(Item(time: b.time, text: "\(name) fell below min (\(mib(z.min)))"))
-            }
-            if p.free < z.high && z.free >= z.high {
-                pair.append(Item(time: b.time, text: "\(name) rose above high (\(mib(z.high)))"))
-            }
+            if c.fellBelowLow { pair.append(Item(time: b.time, text: "\(name) fell below low (\(mib(z.low)))")) }
+            if c.fellBelowMin { pair.append(Item(time: b.time, text: "\(name) fell below min (\(mib(z.min)))")) }
+            if c.roseAboveHigh { pair.append(Item(time: b.time, text: "\(name) rose above high (\(mib(z.high)))")) }
         }
         return pair
     }
@@ -54,10 +44,12 @@ public enum ChartTransitions {
                 items.insert(contentsOf: self.crossings(from: samples[i - 1], to: samples[i]), at: 0)
             }
         }
+        // One analysis for the kswapd, direct-reclaim and OOM lines: the chart's when it made one.
+        let analysis = timeline.events.isEmpty ? nil : (chart?.analysis ?? TimelineAnalysis(timeline))
         let (cycles, inferred) =
             chart.map { ($0.kswapd, $0.kswapdInferred) }
             ?? {
-                let c = ChartData.kswapdCycles(timeline: timeline, node: 0)
+                let c = ChartData.kswapdCycles(timeline: timeline, node: 0, analysis: analysis)
                 return (c.0, c.2)
             }()
         let how = inferred ? " (inferred from pgscan_kswapd)" : ""
@@ -66,7 +58,8 @@ public enum ChartTransitions {
             if let e = c.end { items.append(Item(time: e, text: "kswapd went back to sleep" + how)) }
         }
         let (stalls, directInferred) =
-            chart.map { ($0.direct, $0.directInferred) } ?? ChartData.directReclaim(timeline: timeline)
+            chart.map { ($0.direct, $0.directInferred) }
+            ?? ChartData.directReclaim(timeline: timeline, analysis: analysis)
         for s in stalls {
             let ms = s.end.map { " for " + ChartFormat.fixed(($0 - s.start) * 1000, 1) + " ms" } ?? ""
             items.append(
@@ -74,8 +67,8 @@ public enum ChartTransitions {
                     time: s.start, text: "a task stalled in direct reclaim\(ms)" + (directInferred ? " (inferred)" : "")
                 ))
         }
-        for e in timeline.events where e.name == "mark_victim" {
-            items.append(Item(time: e.time, text: "the OOM killer chose pid \(e.field("pid") ?? "?")"))
+        for k in analysis?.oomKills ?? [] {
+            items.append(Item(time: k.time, text: "the OOM killer chose pid \(k.pid)"))
         }
         items.sort { $0.time < $1.time }
         return Array(items.suffix(limit))

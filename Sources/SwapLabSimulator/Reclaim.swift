@@ -65,7 +65,7 @@ extension Simulator {
         nodes[n].kswapd.highestIndex = SimConstants.userHighestIndex
         guard nodes[n].kswapd.phase != .running else { return }
         guard !hopeless(n), !nodeBalanced(n) else { return }
-        emit(t, comm: comm, pid: pid, "mm_vmscan_wakeup_kswapd", "nid=\(n) order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")
+        emit(t, comm: comm, pid: pid, .wakeupKswapd, "nid=\(n) order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")
         if nodes[n].kswapd.phase == .napping { counters[.kswapdLowWmarkHitQuickly] += 1 }
         startRun(n, at: t + SimConstants.wakeLatency)
     }
@@ -89,7 +89,7 @@ extension Simulator {
         case .napping:
             // `kswapd_try_to_sleep()` after `schedule_timeout(HZ/10)` ran out.
             if hopeless(n) || nodeBalanced(n) {
-                emit(t, comm: kswapdComm(n), pid: kswapdPID(n), cpu: n, "mm_vmscan_kswapd_sleep", "nid=\(n)")
+                emit(t, comm: kswapdComm(n), pid: kswapdPID(n), cpu: n, .kswapdSleep, "nid=\(n)")
                 nodes[n].kswapd.phase = .sleeping
                 nodes[n].kswapd.next = .infinity
             } else {
@@ -105,7 +105,7 @@ extension Simulator {
             k.priority = SimConstants.defPriority
             k.runReclaimed = 0
             counters[.pageoutrun] += 1
-            emit(t, comm: kswapdComm(n), pid: kswapdPID(n), cpu: n, "mm_vmscan_kswapd_wake", "nid=\(n) order=0")
+            emit(t, comm: kswapdComm(n), pid: kswapdPID(n), cpu: n, .kswapdWake, "nid=\(n) order=0")
         }
         if k.endPending || nodeBalanced(n, highest: k.highestIndex) {
             // The loop ran out of priorities (count a failure if nothing was reclaimed) or the node is balanced.
@@ -152,7 +152,7 @@ extension Simulator {
     /// merges one task's calls within one step into one call asking for the step's shortfall (at least 32), so the
     /// number of begin/end pairs stays bounded by steps.
     func directReclaim(at t: Double, comm: String, pid: Int, want: Int64) -> ReclaimResult {
-        emit(t, comm: comm, pid: pid, "mm_vmscan_direct_reclaim_begin", "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")
+        emit(t, comm: comm, pid: pid, .directReclaimBegin, "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")
         counters[VMCounter.allocstall(.movable)] += 1
         let nrToReclaim = Swift.max(SimConstants.swapClusterMax, want)
         var total = ReclaimResult()
@@ -173,7 +173,7 @@ extension Simulator {
             priority -= 1
         }
         total.cost = Swift.max(total.cost, 0.000_005)
-        emit(t + total.cost, comm: comm, pid: pid, "mm_vmscan_direct_reclaim_end", "nr_reclaimed=\(total.reclaimed)")
+        emit(t + total.cost, comm: comm, pid: pid, .directReclaimEnd, "nr_reclaimed=\(total.reclaimed)")
         return total
     }
 
@@ -276,7 +276,7 @@ extension Simulator {
         let (comm, pid, cpu) = identity(who)
         for (i, st) in stats.enumerated() where st.scanned > 0 {
             emitBulk(
-                t + result.cost, comm: comm, pid: pid, cpu: cpu, "mm_vmscan_lru_shrink_inactive",
+                t + result.cost, comm: comm, pid: pid, cpu: cpu, .lruShrinkInactive,
                 "nid=\(n) nr_scanned=\(st.scanned) nr_reclaimed=\(st.reclaimed) nr_dirty=\(st.dirty) "
                     + "nr_writeback=\(st.writeback) nr_congested=0 nr_immediate=\(st.writeback) "
                     + "nr_activate_anon=\(st.activateAnon) nr_activate_file=\(st.activateFile) nr_ref_keep=\(st.refKeep) "
@@ -420,11 +420,11 @@ extension Simulator {
             let zone = zones[ids[Int(hash % UInt64(ids.count))]]
             let pfn = zone.startPFN + Int64((hash >> 20) % UInt64(Swift.max(1, zone.managed)))
             emitBulk(
-                t, comm: comm, pid: pid, cpu: cpu, "mm_vmscan_write_folio",
+                t, comm: comm, pid: pid, cpu: cpu, .writeFolio,
                 "page=\(hex(rng.next(), width: 16)) pfn=0x\(String(pfn, radix: 16)) flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC"
             )
         }
-        if batches > recorded { noteSuppressed("mm_vmscan_write_folio", batches - recorded, at: t) }
+        if batches > recorded { noteSuppressed(.writeFolio, batches - recorded, at: t) }
     }
 
     func hex(_ v: UInt64, width: Int) -> String {

@@ -493,7 +493,11 @@ public final class Simulator {
 
     /// Records a milestone event with a sample of the state it was decided on; beyond
     /// `SimConstants.milestoneEventLimit` it is only counted (with its sample), and a marker says so once.
-    func emit(_ t: Double, comm: String, pid: Int, cpu: Int = 0, _ name: String, _ payload: @autoclosure () -> String) {
+    func emit(
+        _ t: Double, comm: String, pid: Int, cpu: Int = 0, _ tracepoint: TracepointName,
+        _ payload: @autoclosure () -> String
+    ) {
+        let name = tracepoint.rawValue
         if events.count + stagedEvents.count - bulkEvents >= SimConstants.milestoneEventLimit {
             if !milestoneLimitNoted {
                 milestoneLimitNoted = true
@@ -511,9 +515,13 @@ public final class Simulator {
     }
 
     /// Records a page-scaled event unless the bulk limit is reached (then only counts it).
-    func emitBulk(_ t: Double, comm: String, pid: Int, cpu: Int, _ name: String, _ payload: @autoclosure () -> String) {
+    func emitBulk(
+        _ t: Double, comm: String, pid: Int, cpu: Int, _ tracepoint: TracepointName,
+        _ payload: @autoclosure () -> String
+    ) {
+        let name = tracepoint.rawValue
         if bulkEvents >= SimConstants.bulkEventLimit {
-            noteSuppressed(name, 1, at: t)
+            noteSuppressed(tracepoint, 1, at: t)
             return
         }
         bulkEvents += 1
@@ -522,14 +530,14 @@ public final class Simulator {
     }
 
     /// Counts page-scaled events left out by the limit; the first time, says so with a marker.
-    func noteSuppressed(_ name: String, _ count: Int, at t: Double) {
+    func noteSuppressed(_ tracepoint: TracepointName, _ count: Int, at t: Double) {
         if suppressedBulkEvents.isEmpty {
             markers.append(
                 Marker(
                     time: Swift.max(now, Swift.min(t, now)),
                     label: "trace limit: further write_folio/lru_shrink_inactive events are counted, not recorded"))
         }
-        suppressedBulkEvents[name, default: 0] += count
+        suppressedBulkEvents[tracepoint.rawValue, default: 0] += count
     }
 
     /// Moves staged samples and events up to `limit` into the timeline in time order. Actions that take time stamp

@@ -226,7 +226,7 @@ extension Simulator {
         let rss = task.residentTotal
         let pgtables = Swift.max(1, (rss + task.swapped) / 512) * 4
         emit(
-            t, comm: comm, pid: pid, "mark_victim",
+            t, comm: comm, pid: pid, .markVictim,
             "pid=\(task.pid) comm=\(task.name.prefix(15)) total-vm=\(task.mapped * 4)kB anon-rss=\(rss * 4)kB "
                 + "file-rss:0kB shmem-rss:0kB uid=0 pgtables=\(pgtables)kB oom_score_adj=\(task.oomScoreAdj)")
         counters[.oomKill] += 1

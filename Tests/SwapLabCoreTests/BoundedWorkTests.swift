@@ -58,7 +58,7 @@ import Testing
     @Test func milestoneEventsBeyondTheLimitAreCountedNotRecorded() throws {
         let sim = try Simulator(config: .course())
         for i in 0..<(SimConstants.milestoneEventLimit + 25) {
-            sim.emit(Double(i) * 1e-6, comm: "x", pid: 1, "mm_vmscan_wakeup_kswapd", "nid=0")
+            sim.emit(Double(i) * 1e-6, comm: "x", pid: 1, .wakeupKswapd, "nid=0")
         }
         sim.flushStaged()
         #expect(sim.timeline().events.count == SimConstants.milestoneEventLimit)

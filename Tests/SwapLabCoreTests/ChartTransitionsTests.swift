@@ -30,12 +30,13 @@ import Testing
     @Test func theLatestTransitionsAreTheRunsLastCrossingsAndSleeps() throws {
         let timeline = try FixtureRun.timeline(run: "D6b-sawtooth-normal-swap", includeTrace: true)
         let rows = try normalRows()
-        // Every crossing of Normal's marks, from consecutive rows.
+        // Every crossing of Normal's marks, from consecutive rows, each row against its own marks; at a mark counts
+        // as below it, as `__zone_watermark_ok()` tests `free <= mark`.
         var crossings: [(Double, String)] = []
         for (a, b) in zip(rows, rows.dropFirst()) {
-            if a.free >= b.low && b.free < b.low { crossings.append((b.t, "Normal free fell below low")) }
-            if a.free >= b.min && b.free < b.min { crossings.append((b.t, "Normal free fell below min")) }
-            if a.free < b.high && b.free >= b.high { crossings.append((b.t, "Normal free rose above high")) }
+            if a.free > a.low && b.free <= b.low { crossings.append((b.t, "Normal free fell below low")) }
+            if a.free > a.min && b.free <= b.min { crossings.append((b.t, "Normal free fell below min")) }
+            if a.free <= a.high && b.free > b.high { crossings.append((b.t, "Normal free rose above high")) }
         }
         #expect(crossings.count >= 3, "D6b falls below low and rises above high twice")
         let recent = ChartTransitions.recent(in: timeline, limit: 3)
