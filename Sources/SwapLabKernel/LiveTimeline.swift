@@ -83,10 +83,9 @@ public final class LiveTimeline: @unchecked Sendable {
 
     /// The events that tell the story and are never dropped: `wakeup_kswapd()`, `kswapd()`'s wake and sleep
     /// (mm/vmscan.c), direct reclaim's begin and end, and the OOM killer's victim.
-    public static let storyEvents: Set<String> = [
-        "mm_vmscan_wakeup_kswapd", "mm_vmscan_kswapd_wake", "mm_vmscan_kswapd_sleep", "mm_vmscan_direct_reclaim_begin",
-        "mm_vmscan_direct_reclaim_end", "mark_victim",
-    ]
+    public static let storyEvents: Set<String> = Set(
+        [TracepointName.wakeupKswapd, .kswapdWake, .kswapdSleep, .directReclaimBegin, .directReclaimEnd, .markVictim]
+            .map(\.rawValue))
 
     /// Every story event so far (`storyEvents`), oldest first: cheap to read while a lab runs.
     public func milestones() -> [TraceEvent] { lock.withLock { milestoneLog } }

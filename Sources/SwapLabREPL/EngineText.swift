@@ -93,8 +93,8 @@ enum EngineText {
         let now = try engine.counters().values
         func d(_ k: String) -> Int64 { (now[k] ?? 0) - (before.counters[k] ?? 0) }
         let newEvents = try engine.timeline().events.dropFirst(before.eventCount)
-        let wakeups = newEvents.filter { $0.name == "mm_vmscan_wakeup_kswapd" }.count
-        let sleeps = newEvents.filter { $0.name == "mm_vmscan_kswapd_sleep" }.count
+        let wakeups = newEvents.filter { $0.name == TracepointName.wakeupKswapd.rawValue }.count
+        let sleeps = newEvents.filter { $0.name == TracepointName.kswapdSleep.rawValue }.count
         var parts: [String] = []
         if wakeups > 0 || d("pageoutrun") > 0 {
             parts.append("kswapd woken \(wakeups)×, \(d("pageoutrun")) run(s), \(sleeps) sleep(s)")
@@ -200,7 +200,7 @@ enum EngineText {
     static func events(_ log: EventLog, last: Int, all: Bool, milestonesOnly: Bool, to out: Output) {
         var events = log.events
         if milestonesOnly {
-            events = events.filter { $0.name != "mm_vmscan_write_folio" && $0.name != "mm_vmscan_lru_shrink_inactive" }
+            events = events.filter { $0.name != TracepointName.writeFolio.rawValue && $0.name != TracepointName.lruShrinkInactive.rawValue }
         }
         if log.recording == .never && events.isEmpty {
             out.line("# no trace events: tracing is off (as root: trace on)")

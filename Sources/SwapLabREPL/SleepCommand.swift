@@ -37,8 +37,7 @@ struct SleepCommand: ShellCommand {
             let left = seconds - Date().timeIntervalSince(start)
             if left <= 0 { return }
             let step = min(left, SleepCommand.pollInterval)
-            var request = timespec(tv_sec: 0, tv_nsec: Int(step * 1e9))
-            nanosleep(&request, nil)  // EINTR on Ctrl-C: the loop looks at the flag at once
+            Syscall.nap(seconds: step)  // ends early on Ctrl-C: the loop looks at the flag at once
         }
         if !quiet {
             session.output.line(String(format: "sleep: interrupted after %.1f s", Date().timeIntervalSince(start)))

@@ -55,7 +55,7 @@ struct WatchCommand: ShellCommand {
         guard step >= 0.01, step <= 3600 else { throw ShellError.usage("--interval must be between 10ms and 1h") }
         guard speed > 0, speed <= 1000 else { throw ShellError.usage("--speed must be above 0 and at most 1000") }
         if let count, count < 1 { throw ShellError.usage("--count must be at least 1") }
-        let inPlace = !plain && !session.output.isCapturing && isatty(STDOUT_FILENO) == 1
+        let inPlace = !plain && !session.output.isCapturing && Syscall.isTerminal(Syscall.standardOutput)
         let frames = count ?? (inPlace ? Int.max : 1)
         var renderer = WatchFrame(
             zone: zone, glyphs: glyphs, height: height, window: windowSeconds, step: step, speed: speed)
@@ -89,15 +89,13 @@ struct WatchCommand: ShellCommand {
         if inPlace { session.output.line() }
     }
 
-    /// Sleeps `seconds` in steps of at most 100 ms, returning early on Ctrl-C (nanosleep(2)).
+    /// Sleeps `seconds` on the monotonic clock in naps of at most 100 ms, returning early on Ctrl-C.
     static func pause(_ seconds: Double, session: Session) {
-        var left = seconds
-        while left > 0 && !session.interrupted {
-            let chunk = Swift.min(left, 0.1)
-            var ts = timespec(tv_sec: Int(chunk), tv_nsec: Int((chunk - Double(Int(chunk))) * 1e9))
-            var rest = timespec()
-            while nanosleep(&ts, &rest) != 0 && errno == EINTR && !session.interrupted { ts = rest }
-            left -= chunk
+        let end = Syscall.monotonicSeconds() + seconds
+        while !session.interrupted {
+            let left = end - Syscall.monotonicSeconds()
+            if left <= 0 { return }
+            Syscall.nap(seconds: Swift.min(left, 0.1))
         }
     }
 }

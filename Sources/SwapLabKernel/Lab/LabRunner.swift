@@ -602,9 +602,9 @@ public final class LabRunner: @unchecked Sendable {
     /// none (a wake-up is traced only while kswapd waits on its queue: `wakeup_kswapd()` in mm/vmscan.c).
     private func kswapdAsleep() -> Bool {
         let last = liveTimeline.milestones().last {
-            $0.name == "mm_vmscan_kswapd_wake" || $0.name == "mm_vmscan_kswapd_sleep"
+            $0.name == TracepointName.kswapdWake.rawValue || $0.name == TracepointName.kswapdSleep.rawValue
         }
-        return last == nil || last?.name == "mm_vmscan_kswapd_sleep"
+        return last == nil || last?.name == TracepointName.kswapdSleep.rawValue
     }
 
     /// Waits (at most `seconds`) until kswapd sleeps; true if it does.
@@ -864,10 +864,10 @@ public final class LabRunner: @unchecked Sendable {
         var c = (wakeup: 0, wake: 0, sleep: 0, direct: 0)
         for e in ev {
             switch e.name {
-            case "mm_vmscan_wakeup_kswapd": c.wakeup += 1
-            case "mm_vmscan_kswapd_wake": c.wake += 1
-            case "mm_vmscan_kswapd_sleep": c.sleep += 1
-            case "mm_vmscan_direct_reclaim_begin": c.direct += 1
+            case TracepointName.wakeupKswapd.rawValue: c.wakeup += 1
+            case TracepointName.kswapdWake.rawValue: c.wake += 1
+            case TracepointName.kswapdSleep.rawValue: c.sleep += 1
+            case TracepointName.directReclaimBegin.rawValue: c.direct += 1
             default: continue
             }
         }

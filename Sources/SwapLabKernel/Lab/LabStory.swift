@@ -56,15 +56,15 @@ public struct LabStory: Sendable, Equatable {
     /// The story in `events` (trace events, any order) from `since` on, with the hogs' pids and the vmstat deltas.
     public init(events: [TraceEvent], hogPIDs: Set<Int>, since: Double, swapOutPages: Int64, swapInPages: Int64) {
         let sorted = events.filter { $0.time >= since }.sorted { $0.time < $1.time }
-        let hog = sorted.filter { $0.name == "mm_vmscan_wakeup_kswapd" && hogPIDs.contains($0.pid) }
+        let hog = sorted.filter { $0.name == TracepointName.wakeupKswapd.rawValue && hogPIDs.contains($0.pid) }
         hogWakeups = hog.count
         firstHogWakeup = hog.first?.time
-        wakeups = sorted.filter { $0.name == "mm_vmscan_wakeup_kswapd" }.count
+        wakeups = sorted.filter { $0.name == TracepointName.wakeupKswapd.rawValue }.count
         if let t = firstHogWakeup {
             wakesAfterHogWakeup =
-                sorted.filter { $0.name == "mm_vmscan_kswapd_wake" && $0.time >= t - Self.clockSlack }
+                sorted.filter { $0.name == TracepointName.kswapdWake.rawValue && $0.time >= t - Self.clockSlack }
                 .count
-            sleepsAfterHogWakeup = sorted.filter { $0.name == "mm_vmscan_kswapd_sleep" && $0.time > t }.count
+            sleepsAfterHogWakeup = sorted.filter { $0.name == TracepointName.kswapdSleep.rawValue && $0.time > t }.count
         }
         self.swapOutPages = swapOutPages
         self.swapInPages = swapInPages

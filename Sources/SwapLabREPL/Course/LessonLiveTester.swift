@@ -91,7 +91,7 @@ public enum LiveLessonTester {
         let t0 = Syscall.monotonicSeconds()
         let before = LiveMachineState.read()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "swaplab-live-test-\(getpid())-\(UUID())")
+            "swaplab-live-test-\(ProcessInfo.processInfo.processIdentifier)-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = Output(capturingWidth: 100)
         let session = Session(output: out, stateDirectory: dir)

@@ -38,7 +38,7 @@ public enum LessonTester {
     /// Why `step` is not proven solvable, or nil when it is.
     public static func testStep(_ step: Step, of lesson: Lesson, in course: Course) -> String? {
         guard let expect = step.expect else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lessons-test-\(getpid())")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lessons-test-\(ProcessInfo.processInfo.processIdentifier)")
         let out = Output(capturingWidth: 100)
         let session = Session(output: out, stateDirectory: dir)
         session.engine = .sim
