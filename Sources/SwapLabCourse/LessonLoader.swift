@@ -4,7 +4,7 @@ import SwapLabAnalysis
 import Yams
 
 /// What is wrong with the lessons, with the file and line, worded as "what is wrong; what to do".
-public enum LessonError: Error, Sendable, CustomStringConvertible, Equatable {
+public enum LessonError: LearnerError, Sendable, Equatable {
     /// No lessons folder was found; `searched` lists every place looked at, with how it was chosen.
     case notFound(searched: [String])
     /// A file could not be read.
@@ -16,24 +16,33 @@ public enum LessonError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The lesson was written for a newer swaplab.
     case newerFormat(file: String, format: Int)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .notFound(let searched):
-            return "no lessons found; looked in:\n"
-                + searched.map { "  - \($0)" }.joined(separator: "\n")
-                + "\npoint swaplab at them with --lessons DIR or SWAPLAB_LESSONS=DIR (a folder holding index.yaml)"
+            return "no lessons found; looked in:\n" + searched.map { "  - \($0)" }.joined(separator: "\n")
         case .unreadable(let file, let reason):
             return "\(file): cannot read it: \(reason)"
         case .syntax(let file, let line, let column, let problem):
-            return "\(file):\(line):\(column): the YAML is broken: \(problem); fix the file there"
+            return "\(file):\(line):\(column): the YAML is broken: \(problem)"
         case .schema(let file, let line, let path, let problem):
             let at = line.map { "\(file):\($0)" } ?? file
             return "\(at): \(path.isEmpty ? "" : path + ": ")\(problem)"
         case .newerFormat(let file, let format):
-            return "\(file): written in lesson format \(format), but this swaplab reads format \(lessonFormatVersion); "
-                + "update swaplab or use lessons for this version"
+            return "\(file): written in lesson format \(format), but this swaplab reads format \(lessonFormatVersion)"
         }
     }
+
+    public var remedy: String? {
+        switch self {
+        case .notFound:
+            return "point swaplab at them with --lessons DIR or SWAPLAB_LESSONS=DIR (a folder holding index.yaml)"
+        case .syntax: return "fix the file there"
+        case .newerFormat: return "update swaplab or use lessons for this version"
+        case .unreadable, .schema: return nil
+        }
+    }
+
+    public var description: String { sentence }
 }
 
 /// The course as loaded: the lessons in index order, and every file that could not be loaded.

@@ -76,11 +76,11 @@ public struct CourseProgress: Codable, Sendable, Equatable {
 }
 
 /// What is wrong with a progress file operation; what to do.
-public enum ProgressError: Error, Sendable, CustomStringConvertible {
+public enum ProgressError: LearnerError, Sendable {
     case unreadable(file: String, reason: String)
     case unwritable(file: String, reason: String)
 
-    public var description: String {
+    public var problem: String {
         switch self {
         case .unreadable(let file, let reason):
             return "cannot read progress from \(file): \(reason)"
@@ -88,6 +88,8 @@ public enum ProgressError: Error, Sendable, CustomStringConvertible {
             return "cannot write progress to \(file): \(reason)"
         }
     }
+
+    public var description: String { problem }
 }
 
 extension CourseProgress {

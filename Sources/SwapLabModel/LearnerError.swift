@@ -10,6 +10,10 @@ public protocol LearnerError: Error, CustomStringConvertible {
 
 extension LearnerError {
     public var remedy: String? { nil }
-    /// `problem; remedy`, the one-line form every message takes.
-    public var sentence: String { remedy.map { "\(problem); \($0)" } ?? problem }
+    /// `problem; remedy`, the one-line form every message takes; after a problem of several lines (a list), the
+    /// remedy gets a line of its own.
+    public var sentence: String {
+        guard let remedy else { return problem }
+        return problem + (problem.contains("\n") ? "\n" : "; ") + remedy
+    }
 }
