@@ -1,3 +1,4 @@
+import SwapLabKernel
 import SwapLabModel
 
 extension DoctorReport {
