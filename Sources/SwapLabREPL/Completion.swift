@@ -1,3 +1,4 @@
+import SwapLabModel
 import ArgumentParser
 import Foundation
 

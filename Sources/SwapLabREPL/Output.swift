@@ -1,3 +1,4 @@
+import SwapLabModel
 import Foundation
 import SwapLabCourse
 import SwapLabKernel
@@ -52,23 +53,7 @@ public final class Output: @unchecked Sendable {
     }
 
     /// `text` without ANSI escape sequences and without libedit's `\u{1}` prompt markers.
-    public static func stripEscapes(_ text: String) -> String {
-        var out = ""
-        var inEscape = false
-        for s in text.unicodeScalars {
-            if inEscape {
-                if (0x40...0x7E).contains(s.value) && s != "[" { inEscape = false }
-                continue
-            }
-            if s == "\u{1B}" {
-                inEscape = true
-                continue
-            }
-            if s == "\u{1}" { continue }
-            out.unicodeScalars.append(s)
-        }
-        return out
-    }
+    public static func stripEscapes(_ text: String) -> String { DisplayWidth.stripEscapes(text) }
 
     /// A capturing output for tests and for lesson checks that read command output.
     public init(capturingWidth width: Int = 80, color: Bool = false) {

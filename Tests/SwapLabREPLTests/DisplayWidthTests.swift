@@ -1,3 +1,4 @@
+import SwapLabModel
 import Testing
 
 @testable import SwapLabREPL

@@ -24,7 +24,7 @@ public enum DisplayWidth {
 
     /// Cells taken by `text`, ignoring ANSI colour escapes.
     public static func of(_ text: String) -> Int {
-        Output.stripEscapes(text).unicodeScalars.reduce(0) { $0 + of($1) }
+        stripEscapes(text).unicodeScalars.reduce(0) { $0 + of($1) }
     }
 
     /// `text` padded with spaces on the right (or left when `right` is true) to `width` cells.
@@ -131,5 +131,24 @@ public enum DisplayWidth {
             lines.append(line)
         }
         return lines
+    }
+
+    /// `text` without ANSI escape sequences (and without libedit's `\u{1}` prompt markers).
+    public static func stripEscapes(_ text: String) -> String {
+        var out = ""
+        var inEscape = false
+        for s in text.unicodeScalars {
+            if inEscape {
+                if (0x40...0x7E).contains(s.value) && s != "[" { inEscape = false }
+                continue
+            }
+            if s == "\u{1B}" {
+                inEscape = true
+                continue
+            }
+            if s == "\u{1}" { continue }
+            out.unicodeScalars.append(s)
+        }
+        return out
     }
 }
