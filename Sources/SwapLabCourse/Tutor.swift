@@ -98,7 +98,7 @@ public struct Tutor: Sendable {
     public var keptOwnRun: String {
         tr(
             "Your own run carries on into this step (`retry` sets it up afresh).",
-            "직접 실행한 결과를 이 단계에서 그대로 이어 갑니다 (`retry`로 처음부터 준비할 수 있습니다).")
+            "직접 실행한 결과를 그대로 이어 갑니다 (`retry`로 처음부터 다시 준비합니다).")
     }
 
     /// Entering a step the learner did before.
