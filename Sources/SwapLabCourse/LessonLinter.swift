@@ -182,7 +182,8 @@ public enum LessonLinter {
                 for (c, choice) in step.choices.enumerated() {
                     let cp = "\(sp).choices[\(c)]"
                     if c != step.answer, step.choiceFeedback.indices.contains(c), step.choiceFeedback[c] == nil {
-                        issue(cp, "a wrong choice has no feedback; say what is wrong with it (feedback: {en: …, ko: …})")
+                        issue(
+                            cp, "a wrong choice has no feedback; say what is wrong with it (feedback: {en: …, ko: …})")
                     }
                     for lang in Language.allCases where LessonLinter.showsWorking(choice[lang]) {
                         issue(

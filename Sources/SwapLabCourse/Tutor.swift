@@ -189,7 +189,8 @@ public struct Tutor: Sendable {
             return tr("nothing to resume; `lessons` lists the lessons", "이어 할 레슨이 없습니다. `lessons`로 목록을 보세요")
         case .playing:
             return tr(
-                "play mode checks nothing; `resume` goes back to the step", "자유 실험 모드에서는 검사하지 않습니다. `resume`으로 단계에 돌아오세요")
+                "play mode checks nothing; `resume` goes back to the step",
+                "자유 실험 모드에서는 검사하지 않습니다. `resume`으로 단계에 돌아오세요")
         }
     }
 }

@@ -179,7 +179,8 @@ import Testing
 
     @Test func aLessonFinishedBeforeStartsOverAndOnlyThen() throws {
         let pages = try lesson("pages")
-        var p = LessonProgress(version: 2, current: "pages-per-gib", done: ["sim-watermarks"], language: .en, engine: .sim)
+        var p = LessonProgress(
+            version: 2, current: "pages-per-gib", done: ["sim-watermarks"], language: .en, engine: .sim)
         #expect(!StepMachine.startsOver(pages, progress: p))
         p.completed = true
         #expect(StepMachine.startsOver(pages, progress: p))

@@ -36,7 +36,9 @@ struct LessonsCommand: ShellCommand {
     func run(in session: Session) throws {
         let course = CourseSession.of(session)
         if live && words.first != "test" { throw ShellError.usage("--live goes with test: lessons test --live [ID]") }
-        if wrong && words.first != "test" { throw ShellError.usage("--wrong goes with test: lessons test --wrong [ID]") }
+        if wrong && words.first != "test" {
+            throw ShellError.usage("--wrong goes with test: lessons test --wrong [ID]")
+        }
         if wrong && live { throw ShellError.usage("choose one: lessons test --live [ID] or lessons test --wrong [ID]") }
         switch words.first {
         case "lint":

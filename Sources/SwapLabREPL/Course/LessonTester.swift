@@ -83,9 +83,8 @@ extension LessonTester {
                 let numbers = step.choices.indices.filter { $0 != right }.map { "\($0 + 1)" }
                 wrong += numbers.count
                 let problem = testQuiz(step, of: lesson, in: course)
-                let line =
-                    problem.map { "✗ FAIL \(lesson.id)/\(step.id): \($0)" }
-                    ?? "✓ PASS \(lesson.id)/\(step.id): rejects \(numbers.joined(separator: ", ")); accepts \(right + 1)"
+                let passed = "✓ PASS \(lesson.id)/\(step.id): rejects \(numbers.joined(separator: ", ")); "
+                let line = problem.map { "✗ FAIL \(lesson.id)/\(step.id): \($0)" } ?? passed + "accepts \(right + 1)"
                 if problem != nil { report.failed += 1 }
                 report.lines.append(line)
                 output.line(line)
