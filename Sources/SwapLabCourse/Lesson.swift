@@ -153,6 +153,8 @@ public struct Step: Sendable, Decodable {
     /// For `predict` steps: the choices, and the index (from 0) of the right one.
     public var choices: [LocalizedText]
     public var answer: Int?
+    /// For `predict` steps: what a wrong answer hears about that choice (a choice's `feedback`), per choice.
+    public var choiceFeedback: [LocalizedText?]
     /// Overrides the lesson's `allow_skip` for this step.
     public var allowSkip: Bool?
 
@@ -175,7 +177,9 @@ public struct Step: Sendable, Decodable {
         hints = try c.decodeIfPresent([LocalizedText].self, forKey: .hints) ?? []
         solution = try c.decodeIfPresent(EngineLines.self, forKey: .solution) ?? EngineLines()
         explain = try c.decodeIfPresent(LocalizedText.self, forKey: .explain)
-        choices = try c.decodeIfPresent([LocalizedText].self, forKey: .choices) ?? []
+        let options = try c.decodeIfPresent([Choice].self, forKey: .choices) ?? []
+        choices = options.map(\.text)
+        choiceFeedback = options.map(\.feedback)
         answer = try c.decodeIfPresent(Int.self, forKey: .answer)
         allowSkip = try c.decodeIfPresent(Bool.self, forKey: .allowSkip)
     }
@@ -188,6 +192,38 @@ public struct Step: Sendable, Decodable {
 
     /// Whether the step has something to check (an expectation or a prediction).
     public var isChecked: Bool { expect != nil || kind == .predict }
+}
+
+/// One choice of a prediction in a lesson file: `{en: …, ko: …}`, with an optional `feedback: {en: …, ko: …}` that
+/// a learner who picks it (wrongly) hears.
+struct Choice: Decodable {
+    var text: LocalizedText
+    var feedback: LocalizedText?
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        var texts: [Language: String] = [:]
+        feedback = nil
+        for key in c.allKeys {
+            if key.stringValue == "feedback" {
+                feedback = try c.decode(LocalizedText.self, forKey: key)
+            } else if let language = Language(rawValue: key.stringValue) {
+                texts[language] = try c.decode(String.self, forKey: key)
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c,
+                    debugDescription: "unknown key '\(key.stringValue)'; a choice takes en, ko and feedback")
+            }
+        }
+        text = LocalizedText(texts: texts)
+    }
 }
 
 /// One lesson: a YAML file under `Lessons/`, named in `Lessons/index.yaml`.

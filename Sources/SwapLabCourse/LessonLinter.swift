@@ -36,6 +36,12 @@ public enum LessonLinter {
         return issues
     }
 
+    /// Whether a choice's text shows the arithmetic that reaches it (`262144 pages (1073741824 / 4096)`): a number,
+    /// an operator (`/ * × ÷ ^ =`) and another number.
+    static func showsWorking(_ text: String) -> Bool {
+        text.contains(#/\d\s*[\/*×÷^=]\s*\d/#)
+    }
+
     /// Lints one lesson.
     public static func lint(_ lesson: Lesson, knownCommands: Set<String>) -> [LintIssue] {
         var issues: [LintIssue] = []
@@ -133,6 +139,9 @@ public enum LessonLinter {
             for (h, hint) in step.hints.enumerated() { text(hint, "\(sp).hints[\(h)]", allowed: []) }
             text(step.explain, sp + ".explain", allowed: placeholders)
             for (c, choice) in step.choices.enumerated() { text(choice, "\(sp).choices[\(c)]", allowed: []) }
+            for (c, feedback) in step.choiceFeedback.enumerated() {
+                text(feedback, "\(sp).choices[\(c)].feedback", allowed: [])
+            }
             commands(step.setup, sp + ".setup")
             commands(step.run, sp + ".run")
             commands(step.solution, sp + ".solution")
@@ -167,6 +176,22 @@ public enum LessonLinter {
                 }
             case .predict:
                 if step.choices.count < 2 { issue(sp + ".choices", "a predict step needs at least two choices") }
+                if step.hints.isEmpty {
+                    issue(sp, "predict step '\(step.id)' has no hints; a second wrong answer shows one, so add one")
+                }
+                for (c, choice) in step.choices.enumerated() {
+                    let cp = "\(sp).choices[\(c)]"
+                    if c != step.answer, step.choiceFeedback.indices.contains(c), step.choiceFeedback[c] == nil {
+                        issue(
+                            cp, "a wrong choice has no feedback; say what is wrong with it (feedback: {en: …, ko: …})")
+                    }
+                    for lang in Language.allCases where LessonLinter.showsWorking(choice[lang]) {
+                        issue(
+                            cp,
+                            "the \(lang.rawValue) choice shows its own working ('\(choice[lang])'); leave the "
+                                + "arithmetic to the learner")
+                    }
+                }
                 if let a = step.answer, a >= 0, a < step.choices.count {
                 } else {
                     issue(sp + ".answer", "answer must be the index (from 0) of one of the choices")

@@ -13,6 +13,8 @@ public struct LessonProgress: Codable, Sendable, Equatable {
     public var hintsUsed: [String: Int]
     public var language: Language
     public var engine: CourseEngine
+    /// The learner went past the lesson's last step (`next` finished it); absent in older files.
+    public var completed: Bool?
 
     public init(
         version: Int, current: String? = nil, done: [String] = [], skipped: [String] = [],
@@ -28,7 +30,7 @@ public struct LessonProgress: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, current, done, skipped, language, engine
+        case version, current, done, skipped, language, engine, completed
         case hintsUsed = "hints_used"
     }
 
@@ -233,6 +235,12 @@ extension CourseProgress {
             e.skipped.removeAll { $0 == step.id }
         }
         lessons[lesson.id] = e
+    }
+
+    /// Whether `step` of `lesson` is done or skipped.
+    public func isDone(_ step: Step, of lesson: Lesson) -> Bool {
+        guard let e = lessons[lesson.id] else { return false }
+        return e.done.contains(step.id) || e.skipped.contains(step.id)
     }
 
     /// Records that an unchecked step was read (`next` past it), when the lesson has progress.

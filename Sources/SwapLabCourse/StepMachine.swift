@@ -16,6 +16,8 @@ public enum StepRefusal: Error, Sendable, Equatable {
     case noSuchChoice(count: Int)
     /// `resume` with no saved lesson.
     case nothingToResume
+    /// `answer` or `check` in play mode, which checks nothing.
+    case playing
 }
 
 /// Where a step runs, decided from the engine the learner is on, the engines the step allows (`engine:`) and what
@@ -74,6 +76,8 @@ public struct StepMachine: Sendable {
     public private(set) var passed = false
     /// The current step cannot run on this engine (or its solution did not pass here) and `next` may pass over it.
     public private(set) var passable = false
+    /// The current step was done (or skipped) before: `next` passes it, and doing it again is checked as ever.
+    public private(set) var doneBefore = false
     /// Wrong attempts at the current step.
     public private(set) var attempts = 0
     /// `play`: checks are paused until `resume`, `retry`, `goto` or a new lesson.
@@ -95,11 +99,18 @@ public struct StepMachine: Sendable {
             ?? lesson.steps.firstIndex { !progress.done.contains($0.id) && !progress.skipped.contains($0.id) } ?? 0
     }
 
-    /// Makes `index` the current step, not passed, with no attempts.
-    public mutating func enter(_ index: Int) {
+    /// Whether `start` opens `lesson` again at its first step (the learner finished it before) rather than at its
+    /// saved step; `resume` always opens the saved step.
+    public static func startsOver(_ lesson: Lesson, progress: LessonProgress) -> Bool {
+        progress.completed == true || progress.finished(lesson)
+    }
+
+    /// Makes `index` the current step, not passed, with no attempts; `doneBefore` when progress has it done.
+    public mutating func enter(_ index: Int, doneBefore: Bool = false) {
         stepIndex = index
         passed = false
         passable = false
+        self.doneBefore = doneBefore
         attempts = 0
     }
 
@@ -122,9 +133,10 @@ public struct StepMachine: Sendable {
         case finished
     }
 
-    /// Where `next` goes from `step` of `lesson`; refused while a checked step has not passed.
+    /// Where `next` goes from `step` of `lesson`; refused while a checked step has not passed (a step done before
+    /// has).
     public func next(in lesson: Lesson, from step: Step) throws(StepRefusal) -> Advance {
-        if step.isChecked && !passed && !passable { throw .notDone }
+        if step.isChecked && !passed && !passable && !doneBefore { throw .notDone }
         return stepIndex + 1 < lesson.steps.count ? .step(stepIndex + 1) : .finished
     }
 
@@ -154,8 +166,67 @@ public struct StepMachine: Sendable {
     /// What `skip` does at `step` of `lesson`; refused where the lesson forbids skipping.
     public func skip(_ step: Step, of lesson: Lesson) throws(StepRefusal) -> SkipMove {
         guard lesson.skipAllowed(step) else { throw .skipNotAllowed }
-        if !step.isChecked || passable || passed { return .next }
+        if !step.isChecked || passable || passed || doneBefore { return .next }
         if step.kind == .predict, let answer = step.answer { return .answer(answer) }
         return .runSolution
+    }
+}
+
+/// What the engine's state is known to be made of: the lines the last step setup ran, then the solution of every
+/// step passed since (a learner's own commands stand for the solution once the step passes; `lessons test` proves
+/// they reach the same check). A step whose setup is exactly these lines starts from the learner's own run
+/// instead of resetting it; any other command that may change the engine makes the state unknown.
+public struct SetupRecipe: Sendable, Equatable {
+    /// The lines, and the engine they ran on; nil when the state is not known to follow from lines.
+    public private(set) var lines: [String]?
+    public private(set) var engine: CourseEngine?
+    /// The learner ran commands that may have changed the engine since the last setup.
+    public private(set) var ownRun = false
+
+    public init() {}
+
+    /// A step's setup ran `lines` on `engine`.
+    public mutating func setUp(_ lines: [String], on engine: CourseEngine) {
+        self.lines = lines
+        self.engine = engine
+        ownRun = false
+    }
+
+    /// `step` passed on `engine`: its solution is now part of the state (a prediction adds nothing).
+    public mutating func passed(_ step: Step, on engine: CourseEngine) {
+        guard let lines, self.engine == engine else { return forget() }
+        self.lines = lines + step.solutionLines(for: engine)
+    }
+
+    /// The learner ran `outcome`. A command that may change the engine is part of their own run; unless the step
+    /// is still being checked (`graded`: it counts toward the pass), the state no longer follows from the lines.
+    public mutating func learnerRan(_ outcome: CommandOutcome, graded: Bool) {
+        guard !CommandRoles.inspection.contains(outcome.name), !CommandRoles.course.contains(outcome.name) else {
+            return
+        }
+        ownRun = true
+        if !graded { forget() }
+    }
+
+    /// The state is no longer known (a command after the step passed, play mode, another engine).
+    public mutating func forget() {
+        lines = nil
+        engine = nil
+    }
+
+    /// Whether the state already is what `step`'s setup on `engine` would make, so the setup may be left out.
+    public func meets(_ step: Step, on engine: CourseEngine) -> Bool {
+        let setup = step.setup.lines(for: engine)
+        return !setup.isEmpty && self.engine == engine && lines == setup
+    }
+
+    /// Whether `lines` start the engine afresh (`reset` or `machine`), so a learner's own run is cleared.
+    public static func resets(_ lines: [String]) -> Bool {
+        lines.contains { line in
+            line.split(separator: ";").contains {
+                let name = $0.split(separator: " ").first.map(String.init)
+                return name == "reset" || name == "machine"
+            }
+        }
     }
 }

@@ -84,8 +84,37 @@ public struct Tutor: Sendable {
         }
     }
 
-    /// `setup: machine --ram 4G; mark start`, before a step's setup runs quietly.
-    public func setupLine(_ lines: [String]) -> String { tr("setup: ", "준비: ") + lines.joined(separator: "; ") }
+    /// `setup: machine --ram 4G; mark start`, before a step's setup runs quietly; when it starts the engine afresh
+    /// over what the learner ran themselves (`clearsOwnRun`), the same line says so.
+    public func setupLine(_ lines: [String], clearsOwnRun: Bool = false) -> String {
+        let joined = lines.joined(separator: "; ")
+        guard clearsOwnRun else { return tr("setup: ", "준비: ") + joined }
+        return tr(
+            "setup (a fresh machine; what you ran is cleared): \(joined)",
+            "준비 (새 머신에서 시작하므로 직접 실행한 내용은 지워집니다): \(joined)")
+    }
+
+    /// The learner's own run already is what the step's setup would make: it is kept.
+    public var keptOwnRun: String {
+        tr(
+            "Your own run carries on into this step (`retry` sets it up afresh).",
+            "직접 실행한 결과를 그대로 이어 갑니다 (`retry`로 처음부터 다시 준비합니다).")
+    }
+
+    /// Entering a step the learner did before.
+    public var doneBefore: Said {
+        Said(
+            "✓ " + tr("You did this step before: do it again, or type `next`.", "이미 마친 단계입니다. 다시 해 보거나 `next`로 넘어가세요."),
+            .dim)
+    }
+
+    /// `start` on a lesson the learner finished before.
+    public var startsOver: Said {
+        Said(
+            tr(
+                "You finished this lesson before, so it starts again at step 1 (your progress is kept).",
+                "이 강은 이미 마쳤으므로 1단계부터 다시 시작합니다 (진행 상황은 그대로 둡니다)."), .dim)
+    }
 
     /// A prediction's choices and how to answer.
     public func choices(_ step: Step) -> [Said] {
@@ -158,6 +187,10 @@ public struct Tutor: Sendable {
             return tr("choose a number from 1 to \(count)", "1부터 \(count) 사이의 번호를 고르세요")
         case .nothingToResume:
             return tr("nothing to resume; `lessons` lists the lessons", "이어 할 레슨이 없습니다. `lessons`로 목록을 보세요")
+        case .playing:
+            return tr(
+                "play mode checks nothing; `resume` goes back to the step",
+                "자유 실험 모드에서는 검사하지 않습니다. `resume`으로 단계에 돌아오세요")
         }
     }
 }
@@ -243,9 +276,21 @@ extension Tutor {
 
     public var languageSet: Said { Said(tr("Language: English.", "언어: 한국어.")) }
 
-    /// A wrong answer names the right one (from 0).
-    public func rightAnswer(_ right: Int) -> Said {
-        Said(tr("Not quite — the answer is \(right + 1).", "아쉽지만 답은 \(right + 1)번입니다."), .yellow)
+    /// A wrong answer (`choice` from 0): what is wrong with that choice, and a retry.
+    public func wrongAnswer(_ choice: Int, of step: Step) -> [Said] {
+        let why = step.choiceFeedback.indices.contains(choice) ? step.choiceFeedback[choice]?[language] : nil
+        return [
+            Said(
+                "✗ " + tr("Not \(choice + 1).", "\(choice + 1)번은 아닙니다.")
+                    + (why.map { " " + $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""), .yellow),
+            Said(tr("Try again with `answer N`.", "`answer N`으로 다시 답해 보세요."), .dim),
+        ]
+    }
+
+    /// `skip` on a prediction names the right choice (from 0).
+    public func rightAnswer(_ right: Int, of step: Step) -> Said {
+        let text = step.choices.indices.contains(right) ? step.choices[right][language] : ""
+        return Said(tr("The answer is \(right + 1): \(text)", "답은 \(right + 1)번입니다: \(text)"))
     }
 
     public func exported(to file: String) -> String { tr("progress exported to \(file)", "진행 상황을 \(file)에 내보냈습니다") }

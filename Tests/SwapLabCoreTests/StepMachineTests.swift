@@ -164,4 +164,97 @@ import Testing
         #expect(Tutor.reflow("a\nb\n\n- c\n  d\n1. e") == ["a b", "", "- c d", "1. e"])
         #expect(Tutor.render("  **x** y\n", bold: { "<\($0)>" }) == "<x> y")
     }
+
+    @Test func nextPassesAStepDoneBeforeAndSkipGoesOn() throws {
+        let pages = try lesson("pages")
+        var m = StepMachine()
+        m.begin(lessonAt: 0)
+        m.enter(1, doneBefore: true)
+        #expect(m.doneBefore && !m.passed)
+        #expect(try m.next(in: pages, from: pages.steps[1]) == .step(2))
+        #expect(try m.skip(pages.steps[1], of: pages) == .next)
+        m.enter(1)
+        #expect(throws: StepRefusal.notDone) { try m.next(in: pages, from: pages.steps[1]) }
+    }
+
+    @Test func aLessonFinishedBeforeStartsOverAndOnlyThen() throws {
+        let pages = try lesson("pages")
+        var p = LessonProgress(
+            version: 2, current: "pages-per-gib", done: ["sim-watermarks"], language: .en, engine: .sim)
+        #expect(!StepMachine.startsOver(pages, progress: p))
+        p.completed = true
+        #expect(StepMachine.startsOver(pages, progress: p))
+        p.completed = nil
+        p.done = ["page-size", "sim-watermarks", "pages-per-gib"]
+        p.skipped = ["live-watermarks"]
+        #expect(StepMachine.startsOver(pages, progress: p))
+    }
+
+    @Test func aRecipeKeepsTheLearnersRunOnlyWhereTheSetupWouldReplayIt() throws {
+        let kswapd = try lesson("kswapd")
+        let push = try #require(kswapd.steps.first { $0.id == "push-below-low" })
+        let sleep = try #require(kswapd.steps.first { $0.id == "back-to-sleep" })
+        let chart = try #require(kswapd.steps.first { $0.id == "the-chart" })
+        var recipe = SetupRecipe()
+        #expect(!recipe.meets(push, on: .sim))
+        recipe.setUp(push.setup.sim, on: .sim)
+        #expect(recipe.meets(push, on: .sim) && !recipe.meets(sleep, on: .sim))
+        let alloc = CommandOutcome(words: ["alloc", "1800M", "--name", "mine"], succeeded: true)
+        recipe.learnerRan(alloc, graded: true)
+        recipe.learnerRan(CommandOutcome(words: ["watermarks"], succeeded: true), graded: false)
+        #expect(recipe.ownRun)
+        recipe.passed(push, on: .sim)
+        #expect(recipe.lines == ["reset", "machine --ram 4G", "alloc 1600M --name hog --rate 200M/s"])
+        #expect(recipe.meets(sleep, on: .sim) && !recipe.meets(sleep, on: .live))
+        recipe.passed(sleep, on: .sim)
+        #expect(recipe.meets(chart, on: .sim))
+        // A command after the step passed, outside any check: the state no longer follows from the lines.
+        recipe.learnerRan(CommandOutcome(words: ["run", "1s"], succeeded: true), graded: false)
+        #expect(recipe.lines == nil && !recipe.meets(chart, on: .sim))
+        #expect(SetupRecipe.resets(chart.setup.sim))
+        #expect(SetupRecipe.resets(["mark a; machine --ram 2G"]))
+        #expect(!SetupRecipe.resets(["alloc 1G", "run 5s"]))
+    }
+
+    @Test func theLinterWantsFeedbackOnEachWrongChoiceAHintAndNoWorking() throws {
+        var pages = try lesson("pages")
+        let i = try #require(pages.stepIndex("pages-per-gib"))
+        #expect(LessonLinter.lint(pages, knownCommands: ["watermarks", "reset", "machine", "engine"]) == [])
+        pages.steps[i].choices[0] = LocalizedText(
+            en: "262144 pages (1073741824 / 4096)", ko: "262144 페이지 (1073741824 / 4096)")
+        pages.steps[i].choiceFeedback[2] = nil
+        pages.steps[i].hints = []
+        let issues = LessonLinter.lint(pages, knownCommands: ["watermarks", "reset", "machine", "engine"])
+        #expect(i == 3)
+        func at(_ path: String) -> String { pages.location(path) }
+        #expect(at("steps[3].choices[0]").hasSuffix("01-pages/lesson.yaml:106"))
+        #expect(
+            issues.map(\.description) == [
+                "\(at("steps[3]")): steps[3]: predict step 'pages-per-gib' has no hints; a second wrong answer "
+                    + "shows one, so add one",
+                "\(at("steps[3].choices[0]")): steps[3].choices[0]: the en choice shows its own working "
+                    + "('262144 pages (1073741824 / 4096)'); leave the arithmetic to the learner",
+                "\(at("steps[3].choices[0]")): steps[3].choices[0]: the ko choice shows its own working "
+                    + "('262144 페이지 (1073741824 / 4096)'); leave the arithmetic to the learner",
+                "\(at("steps[3].choices[2]")): steps[3].choices[2]: a wrong choice has no feedback; say what is "
+                    + "wrong with it (feedback: {en: …, ko: …})",
+            ])
+    }
+
+    @Test func theTutorNamesTheWrongChoiceInBothLanguages() throws {
+        let pages = try lesson("pages")
+        let quiz = try #require(pages.steps.first { $0.kind == .predict })
+        #expect(
+            Tutor(language: .en).wrongAnswer(2, of: quiz) == [
+                Said("✗ Not 3. 4096 is the size of one page in bytes, not the number of pages in a GiB.", .yellow),
+                Said("Try again with `answer N`.", .dim),
+            ])
+        #expect(
+            Tutor(language: .ko).wrongAnswer(1, of: quiz) == [
+                Said("✗ 2번은 아닙니다. GiB는 십진수로 딱 떨어지는 수가 아닙니다. 2^30 바이트이고, page는 4096 바이트입니다.", .yellow),
+                Said("`answer N`으로 다시 답해 보세요.", .dim),
+            ])
+        #expect(Tutor(language: .ko).rightAnswer(0, of: quiz) == Said("답은 1번입니다: 262144 페이지"))
+        #expect(Tutor(language: .en).refusal(.playing) == "play mode checks nothing; `resume` goes back to the step")
+    }
 }

@@ -36,7 +36,12 @@ import Testing
         let lessons = try Binary.run(["lessons", "--frob"])
         #expect(lessons.status == 64)
         #expect(
-            lessons.output.hasPrefix("Error: Unknown option '--frob'\nUsage: swaplab lessons [<words> ...] [--live]\n"))
+            lessons.output == """
+                Error: Unknown option '--frob'. Did you mean '--wrong'?
+                Usage: swaplab lessons [<words> ...] [--live] [--wrong]
+                  See 'swaplab lessons --help' for more information.
+
+                """)
     }
 
     @Test func aCommandExcludesDashCAndScript() throws {

@@ -7,18 +7,21 @@ import SwapLabAnalysis
 import SwapLabExplain
 import SwapLabCourse
 
-/// `lessons [QUERY]`, `lessons lint`, `lessons test [--live] [ID]`: the menu with progress marks, the linter, the
-/// solvers (the simulator steps; with `--live`, the live steps on this machine's kernel).
+/// `lessons [QUERY]`, `lessons lint`, `lessons test [--live|--wrong] [ID]`: the menu with progress marks, the linter,
+/// the solvers (the simulator steps; with `--live`, the live steps on this machine's kernel; with `--wrong`, every
+/// quiz answered wrongly and then rightly).
 struct LessonsCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "lessons",
-        abstract: "List the lessons (with progress), or `lessons lint` / `lessons test [--live] [ID]` to check them.",
+        abstract:
+            "List the lessons (with progress), or `lessons lint` / `lessons test [--live|--wrong] [ID]` to check them.",
         discussion: """
             `lessons test [ID]` proves every simulator step: its check fails after the setup and passes after the \
             solution. `lessons test --live [ID]` does the same for every live step on this machine's kernel (root, \
             tracefs and swap, as `doctor` reports them; a step whose needs are missing is skipped, not passed), \
             prints the observed values, and undoes everything each step changed (about 2½ minutes: four steps run \
-            `lab run`).
+            `lab run`). `lessons test --wrong [ID]` answers every quiz with each wrong choice (each must be rejected \
+            with its feedback, the hint shown from the second) and then the right one (it must pass).
             """)
 
     @Argument(help: "A word to search titles and ids for; or lint; or test [ID].")
@@ -27,9 +30,16 @@ struct LessonsCommand: ShellCommand {
     @Flag(name: .long, help: "With test: run the live steps on this machine's kernel instead of the simulator steps.")
     var live = false
 
+    @Flag(name: .long, help: "With test: show that every quiz rejects each of its wrong choices.")
+    var wrong = false
+
     func run(in session: Session) throws {
         let course = CourseSession.of(session)
         if live && words.first != "test" { throw ShellError.usage("--live goes with test: lessons test --live [ID]") }
+        if wrong && words.first != "test" {
+            throw ShellError.usage("--wrong goes with test: lessons test --wrong [ID]")
+        }
+        if wrong && live { throw ShellError.usage("choose one: lessons test --live [ID] or lessons test --wrong [ID]") }
         switch words.first {
         case "lint":
             try LessonsCommand.lint(course.course(), output: session.output)
@@ -37,6 +47,14 @@ struct LessonsCommand: ShellCommand {
             let c = try course.course()
             if let id = words.dropFirst().first, c.lesson(id) == nil {
                 throw ShellError.usage("no lesson '\(id)' (`lessons` lists them)")
+            }
+            if wrong {
+                let report = LessonTester.testQuizzes(c, only: words.dropFirst().first, output: session.output)
+                if report.failed > 0 {
+                    throw ShellError.failed(
+                        "\(report.failed) of \(report.checked) quizzes failed `lessons test --wrong`; see above")
+                }
+                return
             }
             if live {
                 let report = LiveLessonTester.test(c, only: words.dropFirst().first, output: session.output)
@@ -167,14 +185,7 @@ struct HintCommand: ShellCommand {
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         let (lesson, step) = try c.requireLesson()
-        guard !step.hints.isEmpty else {
-            c.say(c.tutor.noHints)
-            return
-        }
-        let used = c.progress.hintsUsed(step, of: lesson)
-        c.say(c.tutor.hint(step, number: min(used, step.hints.count - 1) + 1, last: used >= step.hints.count - 1))
-        c.progress.useHint(step, of: lesson)
-        c.save()
+        c.showHint(lesson, step)
     }
 }
 
@@ -215,6 +226,7 @@ struct CheckCommand: ShellCommand {
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
         let (_, step) = try c.requireLesson()
+        if c.machine.playing { throw c.refusal(.playing) }
         if c.machine.passed {
             c.say(c.tutor.alreadyDone)
             return
@@ -261,7 +273,7 @@ struct ResumeCommand: ShellCommand {
         guard let last = c.progress.last, let l = try c.course().lesson(last) else {
             throw c.refusal(.nothingToResume)
         }
-        try c.start(l, at: nil)
+        try c.start(l, at: nil, resuming: true)
     }
 }
 

@@ -54,6 +54,8 @@ public final class CourseSession: ShellHook {
     var running = false
     /// A step's setup is running (it must not start another).
     var settingUp = false
+    /// What the engine's state is made of, so a step whose setup would only replay it keeps the learner's run.
+    var recipe = SetupRecipe()
 
     init(session: Session) {
         self.session = session
@@ -135,9 +137,12 @@ public final class CourseSession: ShellHook {
     /// After every shell command: what it showed joins the step's window (unless it was the course's own, whose
     /// inner commands report themselves), then the step is checked unless the course itself ran the command.
     public func didRun(_ outcome: CommandOutcome) {
+        let graded = machine.lessonIndex != nil && step.map { Grader.checks(after: outcome, at: $0, machine: machine) }
+            == true
+        if !running { recipe.learnerRan(outcome, graded: graded) }
         guard machine.lessonIndex != nil, !CommandRoles.course.contains(outcome.name) else { return }
         window.add(outcome)
-        guard !running, let step, Grader.checks(after: outcome, at: step, machine: machine) else { return }
+        guard !running, graded, let step else { return }
         evaluate(reason: .command(attempt: Grader.isAttempt(outcome, at: step)))
     }
 

@@ -4,8 +4,9 @@ import SwapLabCourse
 
 /// The course's moves, each the step machine's decision carried out: what is said, what runs, what is saved.
 extension CourseSession {
-    /// Starts `lesson` at step `index`, or at its saved step (or the first not done) when `index` is nil.
-    func start(_ lesson: Lesson, at index: Int?) throws {
+    /// Starts `lesson` at step `index`, or at its saved step (or the first not done) when `index` is nil; a lesson
+    /// finished before starts again at step 1 unless `resuming`.
+    func start(_ lesson: Lesson, at index: Int?, resuming: Bool = false) throws {
         let course = try self.course()
         guard let li = course.lessons.firstIndex(where: { $0.id == lesson.id }) else { return }
         var entry = progress.entry(for: lesson, language: language, engine: engine)
@@ -16,10 +17,12 @@ extension CourseSession {
         progress.lessons[lesson.id] = entry
         progress.last = lesson.id
         machine.begin(lessonAt: li)
-        let i = StepMachine.openingStep(of: lesson, progress: entry, requested: index)
+        let over = index == nil && !resuming && StepMachine.startsOver(lesson, progress: entry)
+        let i = over ? 0 : StepMachine.openingStep(of: lesson, progress: entry, requested: index)
         save()
         session.output.line()
         say(tutor.lessonTitle(lesson, number: li + 1))
+        if over { say(tutor.startsOver) }
         if let s = lesson.summary { say(s) }
         enter(i)
     }
@@ -27,8 +30,8 @@ extension CourseSession {
     /// Shows step `index` of the current lesson: where it runs, its text, its setup, and for observe steps the run.
     func enter(_ index: Int, rerunSetupOnly: Bool = false) {
         guard let lesson, index >= 0, index < lesson.steps.count else { return }
-        machine.enter(index)
         let step = lesson.steps[index]
+        machine.enter(index, doneBefore: progress.isDone(step, of: lesson))
         progress.lessons[lesson.id]?.current = step.id
         progress.lessons[lesson.id]?.engine = engine
         save()
@@ -39,7 +42,16 @@ extension CourseSession {
         if let why = tutor.route(route) { say(why) }
         if route.passable { machine.makePassable() }
         if !rerunSetupOnly { say(step.text) }
-        if !machine.passable { runSetup(step) }
+        if machine.doneBefore, !machine.passable, step.kind != .observe, step.isChecked { say(tutor.doneBefore) }
+        if !machine.passable {
+            if !rerunSetupOnly, recipe.meets(step, on: engine) {
+                // The learner's own run already is the state this setup would replay: keep it.
+                voice.note(tutor.keptOwnRun)
+                window.start = (try? session.currentTimeline())?.span?.upperBound ?? -Double.infinity
+            } else {
+                runSetup(step)
+            }
+        }
         window.clearShown()
         switch step.kind {
         case .predict:
@@ -65,8 +77,9 @@ extension CourseSession {
             return
         }
         if !lines.isEmpty {
-            // The learner sees what the setup runs, in one line (its output stays quiet; its errors do not).
-            voice.note(tutor.setupLine(lines))
+            // The learner sees what the setup runs, in one line (its output stays quiet; its errors do not), and
+            // whether it clears a run of their own.
+            voice.note(tutor.setupLine(lines, clearsOwnRun: recipe.ownRun && SetupRecipe.resets(lines)))
             let wasMuted = session.output.muted
             session.output.muted = true
             running = true
@@ -75,6 +88,7 @@ extension CourseSession {
             settingUp = false
             running = false
             session.output.muted = wasMuted
+            recipe.setUp(lines, on: engine)
         }
         window.start = (try? session.currentTimeline())?.span?.upperBound ?? -Double.infinity
     }
@@ -117,6 +131,7 @@ extension CourseSession {
     /// The step passed: progress records it, the explanation is shown with the observed values.
     func succeed(_ lesson: Lesson, _ step: Step, values: [String: String], skipped: Bool = false) {
         guard machine.pass() else { return }
+        recipe.passed(step, on: engine)
         progress.record(step, of: lesson, skipped: skipped, language: language, engine: engine)
         save()
         say(tutor.passed(step))
@@ -135,6 +150,7 @@ extension CourseSession {
             return
         }
         progress.lessons[lesson.id]?.current = nil
+        progress.lessons[lesson.id]?.completed = true
         save()
         say(tutor.lessonFinished(lesson))
         if let c = try? course(), let i = machine.lessonIndex, i + 1 < c.lessons.count {
@@ -159,13 +175,33 @@ extension CourseSession {
         say(tutor.setUpAgain)
     }
 
-    /// `answer N` (from 1): judged by the grader; a wrong answer names the right one, and the step passes.
+    /// `answer N` (from 1): judged by the grader. The right one passes the step; a wrong one hears what is wrong
+    /// with that choice and may try again, and from the second wrong answer on the next hint is shown.
     func answer(_ choice: Int) throws {
         let (lesson, step) = try requireLesson()
+        if machine.playing { throw refusal(.playing) }
         let answer: Grader.Answer
         do { answer = try Grader.judge(answer: choice, at: step) } catch { throw refusal(error) }
-        if case .wrong(let right) = answer { say(tutor.rightAnswer(right)) }
-        succeed(lesson, step, values: [:])
+        if machine.passed {
+            say(tutor.alreadyDone)
+            return
+        }
+        guard case .wrong = answer else { return succeed(lesson, step, values: [:]) }
+        machine.countAttempt()
+        say(tutor.wrongAnswer(choice - 1, of: step))
+        if machine.attempts >= 2 { showHint(lesson, step) }
+    }
+
+    /// `hint`: the step's next hint (the last one again once all are shown), counted in progress.
+    func showHint(_ lesson: Lesson, _ step: Step) {
+        guard !step.hints.isEmpty else {
+            say(tutor.noHints)
+            return
+        }
+        let used = progress.hintsUsed(step, of: lesson)
+        say(tutor.hint(step, number: min(used, step.hints.count - 1) + 1, last: used >= step.hints.count - 1))
+        progress.useHint(step, of: lesson)
+        save()
     }
 
     /// `skip`: as `next` where there is nothing to solve; else the right answer, or the solution run and checked.
@@ -176,8 +212,9 @@ extension CourseSession {
         switch move {
         case .next:
             try next()
-        case .answer:
-            succeed(lesson, step, values: [:])
+        case .answer(let right):
+            say(tutor.rightAnswer(right, of: step))
+            succeed(lesson, step, values: [:], skipped: true)
         case .runSolution:
             for l in step.solutionLines(for: engine) { runVisibly(l) }
             if evaluate(reason: .skip)?.passed != true {
