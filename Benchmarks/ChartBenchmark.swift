@@ -1,8 +1,5 @@
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
 import SwapLabExplain
 import SwapLabTestSupport
 

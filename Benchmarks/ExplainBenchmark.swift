@@ -1,9 +1,5 @@
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabTestSupport
 
 /// `swaplab-bench explain`: `swaplab explain --trace FILE` on large traces (the fixture runs' traces, copied with

@@ -1,9 +1,4 @@
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 
 /// `swaplab-bench record`: peak memory (VmHWM, through `ChildRun`) of `swaplab` recording the simulator's 1 TiB,
 /// 4-node run (the `1TiB-4node` scenario of `swaplab-bench sim`: 900 GiB written, then one second more) to a file,

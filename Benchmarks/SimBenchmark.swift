@@ -1,9 +1,6 @@
 import Foundation
 import SwapLabModel
 import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 
 /// `swaplab-bench sim`: the course scenario, a 64 GiB machine and a 1 TiB 4-node machine filling 900 GiB, each run
 /// in a child process so that its peak memory (VmHWM) is its own. Prints time and memory beside the goals.

@@ -1,9 +1,6 @@
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 
 /// The String-based /proc parsers the live sampler used before the byte parsers (swaplab 0.x, until issue 9), kept
 /// verbatim as the reference of `swaplab-bench watch`: a `String` per line and per word, every zone stat and every

@@ -1,9 +1,5 @@
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabTestSupport
 
 /// `swaplab-bench watch`: the live sampler's steady cost, one read + parse of /proc/zoneinfo and /proc/vmstat

@@ -1,11 +1,7 @@
 // swaplab benchmarks: each prints its measurement side by side with its reference and the ratio.
 // Run: swift run -c release swaplab-bench NAME [options]
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 
 // The hog benchmark spawns this executable as the memory hog's child (`swaplab-bench __hog …`).
 if let status = HogChild.runIfRequested(CommandLine.arguments) { exit(status) }

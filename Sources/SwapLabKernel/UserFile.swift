@@ -174,6 +174,40 @@ public enum UserFile {
         }
     }
 
+    /// Replaces `path` atomically with `text`.
+    public static func write(_ text: String, to path: String) throws {
+        try write(to: path) { put in try put(text) }
+    }
+
+    /// Replaces `path` atomically with text streamed by `body`, which hands it piece by piece to the function it is
+    /// given, each piece written at once, so a large file never sits in memory whole. The target appears (by
+    /// rename) only when `body` is done; on any error the temporary file is removed and the target is left as it
+    /// was, and the error is `body`'s own or a `UserFileError`.
+    public static func write(to path: String, _ body: (_ put: (String) throws -> Void) throws -> Void) throws {
+        // `replace` throws only its own errors: an error of `body` is kept here, the write abandoned with a
+        // stand-in, and the kept error rethrown.
+        var bodyError: (any Error)?
+        do {
+            try replace(path) { (fd, temporary) throws(UserFileError) in
+                do {
+                    try body { piece in
+                        do throws(SystemError) { try Syscall.writeAll(fd, piece, path: temporary) } catch {
+                            throw UserFileError.unwritable(path: path, errno: error.errno)
+                        }
+                    }
+                } catch let e as UserFileError {
+                    throw e
+                } catch {
+                    bodyError = error
+                    throw UserFileError.unwritable(path: path, errno: Errno(ECANCELED))
+                }
+            }
+        } catch {
+            if let bodyError { throw bodyError }
+            throw error
+        }
+    }
+
     /// Replaces `path` atomically with what `write` puts in the temporary file (given as an open descriptor and by
     /// its path, for writers such as libedit's `history()` that open the file themselves).
     public static func replace(

@@ -1,10 +1,5 @@
 import ArgumentParser
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// `quit`: leave the shell (also `exit`, Ctrl-D).
 struct QuitCommand: ShellCommand {

@@ -1,11 +1,8 @@
+import SwapLabKernel
 import ArgumentParser
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
 import SwapLabExplain
-import SwapLabCourse
 
 /// `chart`: free memory against min/low/high over time, with kswapd, direct-reclaim and swap lanes.
 struct ChartCommand: ShellCommand {
@@ -53,7 +50,7 @@ struct ChartCommand: ShellCommand {
         guard let text = SVGChart.render(timeline, options: options) else {
             throw ShellError.failed(TerminalChart.nothingYet)
         }
-        try AtomicFile.write(text, to: svg)
+        try UserFile.write(text, to: svg)
         session.output.line("wrote \(svg): the chart as SVG (\(text.utf8.count) bytes)")
     }
 

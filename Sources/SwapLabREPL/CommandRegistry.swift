@@ -1,10 +1,5 @@
 import ArgumentParser
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// Every command of the shell, with its group for `help`. To add a command: write a `ShellCommand`
 /// in its own file (with `static let engines` if it runs on one engine only) and add one line here.

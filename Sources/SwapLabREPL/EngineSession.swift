@@ -1,7 +1,6 @@
 import Foundation
 import SwapLabKernel
 import SwapLabModel
-import SwapLabSimulator
 
 /// How commands reach the engines through the session. The selected engine is `activeEngine()`; what only one
 /// engine can do is reached through its capability, after the shell has checked the command's `engines`.

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
 import SwapLabAnalysis
 import SwapLabExplain

@@ -1,11 +1,6 @@
 import CEditLine
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// Line editing in a terminal with libedit (histedit API through the `CEditLine` shim): emacs keys, history kept
 /// across runs, Tab completion, a coloured prompt. Use only when stdin and stdout are both terminals.

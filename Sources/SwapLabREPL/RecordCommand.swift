@@ -1,11 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// `record FILE`: save the current timeline as a swaplab-timeline JSON Lines file (docs/recording.md).
 struct RecordCommand: ShellCommand {
@@ -21,7 +17,7 @@ struct RecordCommand: ShellCommand {
         // Streamed: each piece of the recording is written as it is made, so a long timeline is never held as
         // one text (docs/recording.md; still atomic: a temporary file, then rename). Ctrl-C stops it between
         // pieces and leaves the target as it was.
-        try AtomicFile.write(to: file) { put in
+        try UserFile.write(to: file) { put in
             do {
                 try TimelineRecording.write(timeline) { piece in
                     if session.interrupted { throw ShellError.failed("record interrupted; \(file) was not written") }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import SwapLabModel
 
 /// `status [--json]`: the machine now: zones, kswapd, swap and tasks.
 struct StatusCommand: ShellCommand {

@@ -2,9 +2,6 @@ import Foundation
 import SwapLabModel
 import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// Everything a shell session holds: the engine in use, the output, the engines, and where files live.
 /// One per shell; commands get it in `run(in:)` and reach the engine through `activeEngine()`.

@@ -1,10 +1,6 @@
 import ArgumentParser
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabCourse
 
 /// What a line reader returns.

@@ -1,10 +1,5 @@
 import ArgumentParser
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// A command of the swaplab shell. Parsed by ArgumentParser (so it has `--help`, a usage line and
 /// "did you mean" errors) and run against the session.

@@ -1,10 +1,5 @@
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// The process's signal handlers, in one place: SIGINT sets the session's interrupt flag (Ctrl-C stops the running
 /// command, or drops the line at the prompt); SIGTERM and SIGHUP ask the shell to end cleanly, so the exit hooks

@@ -1,11 +1,6 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// The `swaplab` command line: options, then the shell, `-c`, `--script`, a one-shot subcommand (`doctor`,
 /// `explain`, `restore`, `lessons`; parsed by ArgumentParser, so they have its help, errors and completion), or any

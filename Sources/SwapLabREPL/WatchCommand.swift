@@ -1,11 +1,8 @@
 import ArgumentParser
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
 import SwapLabExplain
-import SwapLabCourse
 
 /// `watch`: the chart, each zone against its watermarks, counter deltas, PSI and the latest transitions,
 /// redrawn every interval until Ctrl-C. A replayed recording plays back at its own pace.
@@ -114,14 +111,9 @@ struct WatchFrame {
     var speed: Double
     /// The chart options once a subject is known (from the first frame that has one).
     private var chart: ChartOptions?
-    /// The y-range's extent over every sample up to `seenUntil`.
-    private var extent = ChartData.PageExtent()
-    private var seenUntil = -Double.infinity
-    /// What each sample up to `seenUntil` gives the chart, read once: the subject's points, the counters, and
-    /// the watermark crossings since the sample before (only the newest are kept). Trimmed to the window.
-    private var points: [ChartPoint] = []
-    private var counters: [ChartData.SampleCounters] = []
-    private(set) var crossings: [ChartTransitions.Item] = []
+    /// The samples read so far, each once (`ChartFeed`).
+    private var feed = ChartFeed()
+    var crossings: [ChartTransitions.Item] { feed.crossings }
 
     init(zone: String?, glyphs: String, height: Int, window: Double, step: Double, speed: Double) {
         (self.zone, self.glyphs, self.height, self.window, self.step, self.speed) =
@@ -137,48 +129,21 @@ struct WatchFrame {
                 height: height, color: output.color)
             if case .auto = options.subject { return options }
             chart = options
-            take(full.samples, from: full.samples.startIndex, subject: options.subject)
+            feed.take(full.samples, subject: options.subject)
             return options
         }
-        // Samples arrive in time order: the new ones are at the end.
-        let firstNew = full.samples.lastIndex { $0.time <= seenUntil }.map { $0 + 1 } ?? full.samples.startIndex
-        take(full.samples, from: firstNew, subject: options.subject)
-        options.pageRange = extent.range
+        feed.take(full.samples, subject: options.subject)
+        options.pageRange = feed.extent.range
         options.width = Swift.max(40, output.width)  // the terminal may have been resized
         chart = options
         return options
     }
 
-    /// Reads `samples[first...]` once: their points of `subject` (widening the y-range), their counters, and the
-    /// watermark crossings from each one's predecessor.
-    private mutating func take(_ samples: [Sample], from first: Int, subject: ChartOptions.Subject) {
-        guard first < samples.endIndex else { return }
-        let new = samples[first...]
-        let newPoints = ChartData.points(of: subject, samples: new)
-        for p in newPoints { extent.add(p) }
-        points += newPoints
-        counters += new.map(ChartData.SampleCounters.init)
-        for i in new.indices where i > samples.startIndex {
-            crossings += ChartTransitions.crossings(from: samples[i - 1], to: samples[i])
-        }
-        if crossings.count > 16 { crossings.removeFirst(crossings.count - 16) }
-        seenUntil = samples[samples.endIndex - 1].time
-    }
-
     /// The chart data of the window `shown` from what was read already, or nil when that does not line up with
     /// it (a replay, or samples the timeline dropped), so the caller builds it from the window instead.
     mutating func windowChart(_ shown: Timeline, options: ChartOptions) -> ChartData? {
-        guard let start = shown.samples.first?.time, chart != nil else { return nil }
-        if let k = counters.firstIndex(where: { $0.time >= start }), k > 0 { counters.removeFirst(k) }
-        if let k = points.firstIndex(where: { $0.time >= start }), k > 0 { points.removeFirst(k) }
-        // A crossing at the window's first sample belongs to a pair that starts before the window.
-        crossings.removeAll { $0.time <= start }
-        guard counters.count == shown.samples.count, counters.first?.time == start,
-            counters.last?.time == shown.samples.last?.time
-        else { return nil }
-        return ChartData(
-            timeline: shown, resolved: options.subject, points: points, counters: counters,
-            pageRange: options.pageRange, timeRange: options.timeRange)
+        guard chart != nil else { return nil }
+        return feed.window(shown, options: options)
     }
 
     /// The frame's text. A replay shows its first `frame × step × speed` seconds over the recording's whole axis.

@@ -1,10 +1,5 @@
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 import SwapLabREPL
 
 // `swaplab __hog …` is the memory hog's child process (see MemoryHog); it never reaches the shell.

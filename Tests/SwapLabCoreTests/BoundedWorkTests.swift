@@ -3,10 +3,6 @@ import Testing
 
 @testable import SwapLabModel
 @testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// Issue 14, "long work bounded and interruptible": the simulator polls the interrupt before every action, and the
 /// timeline it keeps stays bounded however long it runs, counting what it left out.

@@ -3,11 +3,7 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
 @testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// The terminal and SVG charts against real fixture runs and small built timelines.
 @Suite struct ChartTests {

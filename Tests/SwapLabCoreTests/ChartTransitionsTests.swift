@@ -2,12 +2,7 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
 @testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// `watch`'s "latest" lines on the real saw-tooth run (D6b), against the run's own files read here by plain text:
 /// Normal's free pages against its marks in `samples.csv`, and kswapd's sleeps in the trace.

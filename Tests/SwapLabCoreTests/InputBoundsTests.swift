@@ -5,7 +5,6 @@ import Testing
 @testable import SwapLabModel
 @testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
 @testable import SwapLabExplain
 @testable import SwapLabCourse
 @testable import SwapLabREPL

@@ -3,11 +3,7 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// The lab's phase checks and round sizing, against run D1b's real trace (hog pid 28824, the `timeout` that started
 /// it 28823) and its /proc/vmstat before and after: pswpout 1,265,001 → 1,562,490 (+297,489), pswpin 794,083 →

@@ -2,11 +2,6 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
 @testable import SwapLabCourse
 
 /// Issue 14, "lessons are data, not scripts": the loader (not only lint) refuses commands outside the allow-list,

@@ -3,11 +3,7 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// Pure parts of the live mechanisms, against captured files and independently computed numbers.
 @Suite struct LiveMechanismUnitTests {

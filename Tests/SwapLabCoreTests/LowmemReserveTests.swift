@@ -4,10 +4,6 @@ import Testing
 
 @testable import SwapLabModel
 @testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// One zone of a captured /proc/zoneinfo: node, zone, min/low/high, managed and the `protection:` row.
 struct CapturedZone {

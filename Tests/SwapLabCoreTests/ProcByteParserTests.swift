@@ -2,12 +2,7 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// The byte parsers of /proc/zoneinfo and /proc/vmstat (the live sampler reads them ten times a second) against
 /// every fixture file: each zone's numbers as extracted with awk (`ZoneinfoParserTests.expected`), each vmstat

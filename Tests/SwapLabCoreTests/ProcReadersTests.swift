@@ -3,11 +3,7 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// /proc/vmstat, /proc/meminfo, /proc/pressure/memory, /proc/swaps, the vm sysctls, /proc/PID/status and the
 /// kernel release, against the 6.18 captures (numbers read from the files) and synthetic older formats.

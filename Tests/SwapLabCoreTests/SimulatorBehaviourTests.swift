@@ -3,10 +3,6 @@ import Testing
 
 @testable import SwapLabModel
 @testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// Reading a simulated timeline the way a lesson check would: events, and the sample taken at each event.
 struct TimelineReader {

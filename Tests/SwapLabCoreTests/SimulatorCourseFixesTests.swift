@@ -3,10 +3,7 @@ import Testing
 
 @testable import SwapLabModel
 @testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
 @testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// Two simulator rules the course depends on: the samples carry each zone's protection (so a reader can tell which
 /// zone balanced the node), and a direct reclaim reclaims about what it asked for, not a whole list.

@@ -1,11 +1,6 @@
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// The live engine's and the lab's recorders watch the same CLOCK_MONOTONIC; their timelines merge by time.
 @Suite struct TimelineMergeTests {

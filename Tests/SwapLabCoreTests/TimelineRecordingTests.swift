@@ -3,11 +3,6 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// The `swaplab-timeline` JSON Lines format: exact round trips and line-numbered errors.
 @Suite struct TimelineRecordingTests {

@@ -3,11 +3,7 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// The order-0 wake point of a user allocation against the numbers live-lab.md states for the 24 GiB 6.18
 /// machine, and against the captured zoneinfo snapshots (expected sums written out from the files' numbers).

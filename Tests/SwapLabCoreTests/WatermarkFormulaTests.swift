@@ -3,11 +3,6 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// `__setup_per_zone_wmarks()` against the real numbers the 6.18 machine printed for each
 /// `watermark_scale_factor` (snapshots/watermark_scale_factor, min_free_kbytes 67584).

@@ -3,11 +3,7 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 
 /// /proc/zoneinfo parsing against every real 6.18 capture (values read from the files with awk, independently of
 /// the parser) and against 4.4 / 4.19 / 5.15-shaped samples written from kernel.md §4.1.

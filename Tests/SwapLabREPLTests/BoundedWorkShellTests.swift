@@ -1,11 +1,6 @@
 import Foundation
 import Glibc
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 import Testing
 
 @testable import SwapLabREPL

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SwapLabKernel
-import SwapLabModel
 import Testing
 
 @testable import SwapLabREPL

@@ -1,10 +1,7 @@
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
 import SwapLabExplain
-import SwapLabCourse
 import SwapLabREPL
 import SwapLabTestSupport
 import Testing

@@ -3,7 +3,6 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabKernel
 @testable import SwapLabREPL
 
 /// One JSON vocabulary (docs/json.md): every `--json` command, run through the shell on both engines (the live one

@@ -2,12 +2,7 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 @testable import SwapLabREPL
 
 /// `lab run --json` and docs/lab.md agree: every key the command prints is documented in the table, in the same

@@ -1,12 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 @testable import SwapLabREPL
 
 /// The machine state the lab must leave exactly as it found it.

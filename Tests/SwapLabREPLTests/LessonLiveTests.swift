@@ -2,11 +2,7 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
 @testable import SwapLabCourse
 @testable import SwapLabREPL
 

@@ -3,11 +3,7 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
 @testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 @testable import SwapLabREPL
 
 /// Conditions for tests that act on this machine.

@@ -1,9 +1,5 @@
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabCourse
 import SwapLabTestSupport
 import Testing

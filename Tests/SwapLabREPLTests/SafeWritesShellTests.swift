@@ -1,10 +1,4 @@
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 import Testing
 
 @testable import SwapLabREPL

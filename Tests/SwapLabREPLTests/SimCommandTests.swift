@@ -1,10 +1,6 @@
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 import SwapLabTestSupport
 import Testing
 

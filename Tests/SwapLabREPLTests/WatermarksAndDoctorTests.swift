@@ -3,11 +3,6 @@ import SwapLabTestSupport
 import Testing
 
 @testable import SwapLabModel
-@testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabAnalysis
-@testable import SwapLabExplain
-@testable import SwapLabCourse
 @testable import SwapLabREPL
 
 /// `watermarks` and `doctor` through the shell: on captured /proc trees (`--root`) and on this machine.

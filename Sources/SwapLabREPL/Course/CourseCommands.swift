@@ -1,10 +1,6 @@
 import ArgumentParser
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabCourse
 
 /// `lessons [QUERY]`, `lessons lint`, `lessons test [--live|--wrong] [ID]`: the menu with progress marks, the linter,

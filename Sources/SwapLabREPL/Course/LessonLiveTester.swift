@@ -1,9 +1,6 @@
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabCourse
 
 /// `lessons test --live [ID]`: proves every live step on this machine's kernel. For each step that has live lines,

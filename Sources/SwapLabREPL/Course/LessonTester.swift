@@ -1,9 +1,5 @@
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
-import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabCourse
 
 /// `lessons test`: proves every checked step solvable on the simulator. For each step, in a fresh session and

@@ -1,9 +1,5 @@
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabCourse
 
 /// `$XDG_STATE_HOME/swaplab/progress.json`: human-readable JSON, replaced atomically through `UserFile` (a regular
@@ -11,85 +7,46 @@ import SwapLabCourse
 /// `progress.json.corrupt-…`; one that cannot be read at all (or not moved) is left alone and never saved over this
 /// session. Saving writes what is in memory without reading the file again.
 public final class ProgressStore: @unchecked Sendable {
-    public let file: URL
+    public var file: URL { state.url }
     /// The largest progress file read: a full course's progress is a few KiB.
     public static let maxFileSize = 4 << 20
     /// Why saving is refused this session (the file there could not be read and was left as it is), or nil.
-    public private(set) var saveBlocked: String?
+    public var saveBlocked: String? { state.saveBlocked }
+    private let state: StateFile
 
-    public init(directory: URL) { file = directory.appendingPathComponent("progress.json") }
+    public init(directory: URL) {
+        state = StateFile(
+            directory.appendingPathComponent("progress.json"), maxSize: ProgressStore.maxFileSize,
+            wording: .init(
+                kind: "progress",
+                freshStart:
+                    "the course starts with fresh progress (fix or import it with `progress import FILE`)"))
+    }
 
     /// The saved progress, or empty progress when there is none. A file that cannot be parsed (or breaks a bound)
     /// is renamed to `progress.json.corrupt-…`; one that cannot be read is left alone and saving is blocked; in
     /// both cases `notice` says what happened.
     public func load() -> (progress: CourseProgress, notice: String?) {
-        let path = file.path
-        let folder = file.deletingLastPathComponent().path
-        if let blocking = UserFile.firstNonFolder(in: folder) {
-            let why = UserFileError.notAFolder(path: blocking).description
-            saveBlocked = why
-            return (CourseProgress(), why + "; progress is not saved this session")
+        var progress = CourseProgress()
+        let (_, notice) = state.load { bytes in
+            switch CourseProgress.decode(bytes) {
+            case .success(let p):
+                progress = p
+                return nil
+            case .failure(let problem): return problem.description
+            }
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try UserFile.readBytes(path, limit: ProgressStore.maxFileSize)
-        } catch .missing {
-            return (CourseProgress(), nil)
-        } catch .tooLarge {
-            return moveAside(reason: "it is larger than \(ProgressStore.maxFileSize >> 20) MiB")
-        } catch {
-            saveBlocked = error.description
-            return (
-                CourseProgress(),
-                "your progress file could not be read (\(error.description)); it is left as it is and "
-                    + "progress is not saved this session"
-            )
-        }
-        switch CourseProgress.decode(bytes) {
-        case .success(let p): return (p, nil)
-        case .failure(let problem): return moveAside(reason: problem.description)
-        }
-    }
-
-    private func moveAside(reason: String) -> (CourseProgress, String?) {
-        let aside = asideName()
-        do {
-            try Syscall.rename(file.path, to: aside.path)
-            return (
-                CourseProgress(),
-                "your progress file \(file.path) could not be read (\(reason)); it is kept as \(aside.path) "
-                    + "and the course starts with fresh progress (fix or import it with `progress import FILE`)"
-            )
-        } catch {
-            saveBlocked = "it holds progress that could not be read and could not be moved aside"
-            return (
-                CourseProgress(),
-                "your progress file \(file.path) could not be read (\(reason)) and could not be moved aside "
-                    + "(\(error.reason)); it is left as it is and nothing will be saved over it"
-            )
-        }
-    }
-
-    private func asideName() -> URL {
-        let stamp = Int(Date().timeIntervalSince1970)
-        var candidate = file.deletingLastPathComponent().appendingPathComponent("progress.json.corrupt-\(stamp)")
-        var n = 1
-        while (try? Syscall.linkStatus(candidate.path)) != nil {
-            candidate = file.deletingLastPathComponent().appendingPathComponent("progress.json.corrupt-\(stamp)-\(n)")
-            n += 1
-        }
-        return candidate
+        return (progress, notice)
     }
 
     /// Saves `progress` atomically into the state folder (created if missing). Refused while `saveBlocked` is set,
     /// so a file that could not be read is never lost; the file is not read again.
     public func save(_ progress: CourseProgress) throws(ProgressError) {
-        if let saveBlocked { throw .unwritable(file: file.path, reason: saveBlocked + "; move it away first") }
-        do {
-            try UserFile.ensureFolder(file.deletingLastPathComponent().path)
-        } catch {
+        let blocked: String?
+        do { blocked = try state.prepareToSave() } catch {
             throw .unwritable(file: file.path, reason: error.description)
         }
+        if let blocked { throw .unwritable(file: file.path, reason: blocked + "; move it away first") }
         try ProgressStore.write(progress, to: file, mode: 0o600)
     }
 

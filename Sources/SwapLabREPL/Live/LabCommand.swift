@@ -1,11 +1,8 @@
 import ArgumentParser
 import Foundation
 import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
 import SwapLabExplain
-import SwapLabCourse
 
 /// `lab run|prepare|restore`: the course experiment on this machine, made to work whatever its size
 /// (live-lab.md §5). It always acts on this machine, whichever engine is selected.

@@ -1,11 +1,6 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
-import SwapLabSimulator
 import SwapLabKernel
-import SwapLabAnalysis
-import SwapLabExplain
-import SwapLabCourse
 
 /// `restore`: undo what a killed swaplab left behind (journals of processes that are gone).
 struct RestoreCommand: ShellCommand {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SwapLabKernel
 import SwapLabModel
 
 /// `swap [--json]`, `swap on SIZE`, `swap off`: this machine's swap devices, and a swapfile swaplab manages.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SwapLabKernel
 import SwapLabModel
 
 /// `trace on|off|show|stats`: vmscan and oom events from this kernel, in a private tracefs instance.
