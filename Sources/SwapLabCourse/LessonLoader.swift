@@ -411,30 +411,32 @@ enum YAMLGuard {
     /// scalars (which must end on the line they start) and block scalars (`|`, `>`, by indentation). Where it is
     /// unsure it scans on: it may refuse an odd but harmless line, never let an alias through.
     static func problem(in text: String) -> (Int, String)? {
-        let aliasProblem = "anchors and aliases (&name, *name) are not allowed in lessons; write the value out"
+        var scanner = NodeStartScanner()
+        var lineNumber = 0
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            lineNumber += 1
+            if let problem = scanner.scan(Array(rawLine)) { return (lineNumber, problem) }
+        }
+        return nil
+    }
+
+    /// The state `problem(in:)` carries from line to line: flow nesting, whether a node may begin here, and the
+    /// block scalar being skipped.
+    private struct NodeStartScanner {
+        static let aliasProblem = "anchors and aliases (&name, *name) are not allowed in lessons; write the value out"
         var flowDepth = 0
         var nodeStart = true
         // A block scalar being skipped: lines indented more than `owner` belong to it; `content` is the indentation
         // of its first line, once seen.
         var block: (owner: Int, content: Int?)? = nil
-        var lineNumber = 0
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            lineNumber += 1
-            let line = Array(rawLine)
+
+        /// Scans one line; the problem with it, or nil.
+        mutating func scan(_ line: [Character]) -> String? {
             let indent = line.prefix { $0 == " " }.count
             let blank = line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
-            if let b = block {
-                if blank { continue }
-                if let c = b.content {
-                    if indent >= c { continue }
-                } else if indent > b.owner {
-                    block = (b.owner, indent)
-                    continue
-                }
-                block = nil
-            }
+            if inBlockScalar(indent: indent, blank: blank) { return nil }
             if indent > maxIndent {
-                return (lineNumber, "the line is indented more than \(maxIndent) columns; lessons nest less deeply")
+                return "the line is indented more than \(maxIndent) columns; lessons nest less deeply"
             }
             // In block context every line starts where a node may begin; in flow context the state carries over.
             if flowDepth == 0 { nodeStart = true }
@@ -450,39 +452,17 @@ enum YAMLGuard {
                 } else if c == "#" && (previous == nil || previous == " " || previous == "\t") {
                     break
                 } else if nodeStart && (c == "&" || c == "*") {
-                    return (lineNumber, aliasProblem)
+                    return Self.aliasProblem
                 } else if nodeStart && (c == "\"" || c == "'") {
                     owner = i
-                    var j = i + 1
-                    var closed = false
-                    while j < line.count {
-                        if c == "\"" && line[j] == "\\" {
-                            j += 2
-                            continue
-                        }
-                        if line[j] == c {
-                            if c == "'" && j + 1 < line.count && line[j + 1] == "'" {
-                                j += 2
-                                continue
-                            }
-                            closed = true
-                            break
-                        }
-                        j += 1
+                    guard let close = Self.closingQuote(line, from: i) else {
+                        return "a quoted string must end on the line it starts; use a block scalar (|) for long text"
                     }
-                    guard closed else {
-                        return (
-                            lineNumber,
-                            "a quoted string must end on the line it starts; use a block scalar (|) for long text"
-                        )
-                    }
-                    i = j + 1
+                    i = close + 1
                     nodeStart = false
                     continue
                 } else if nodeStart && (c == "|" || c == ">") {
-                    // A block scalar header: only indicators and a comment may follow.
-                    let rest = line[(i + 1)...].prefix { $0 != "#" }
-                    if rest.allSatisfy({ "+-0123456789 \t\r".contains($0) }) {
+                    if Self.isBlockScalarHeader(line, after: i) {
                         block = (owner, nil)
                         break
                     }
@@ -499,7 +479,7 @@ enum YAMLGuard {
                 } else if (c == "[" || c == "{") && (nodeStart || flowDepth > 0) {
                     flowDepth += 1
                     if flowDepth > maxFlowDepth {
-                        return (lineNumber, "brackets nest deeper than \(maxFlowDepth); lessons nest less deeply")
+                        return "brackets nest deeper than \(maxFlowDepth); lessons nest less deeply"
                     }
                     nodeStart = true
                 } else if (c == "]" || c == "}") && flowDepth > 0 {
@@ -518,8 +498,51 @@ enum YAMLGuard {
                 }
                 i += 1
             }
+            return nil
         }
-        return nil
+
+        /// Whether a line of `indent` columns belongs to the block scalar being skipped (blank lines always do);
+        /// the first non-blank line sets the scalar's indentation, and a line less indented ends it.
+        mutating func inBlockScalar(indent: Int, blank: Bool) -> Bool {
+            guard let b = block else { return false }
+            if blank { return true }
+            if let c = b.content {
+                if indent >= c { return true }
+            } else if indent > b.owner {
+                block = (b.owner, indent)
+                return true
+            }
+            block = nil
+            return false
+        }
+
+        /// The index of the quote that closes the one at `start` (`\"` escapes in double quotes, `''` in single),
+        /// or nil when the line ends first.
+        static func closingQuote(_ line: [Character], from start: Int) -> Int? {
+            let quote = line[start]
+            var j = start + 1
+            while j < line.count {
+                if quote == "\"" && line[j] == "\\" {
+                    j += 2
+                    continue
+                }
+                if line[j] == quote {
+                    if quote == "'" && j + 1 < line.count && line[j + 1] == "'" {
+                        j += 2
+                        continue
+                    }
+                    return j
+                }
+                j += 1
+            }
+            return nil
+        }
+
+        /// Whether the `|` or `>` at `i` starts a block scalar header: only indicators and a comment follow it.
+        static func isBlockScalarHeader(_ line: [Character], after i: Int) -> Bool {
+            let rest = line[(i + 1)...].prefix { $0 != "#" }
+            return rest.allSatisfy({ "+-0123456789 \t\r".contains($0) })
+        }
     }
 
     /// What is wrong with a composed tree, or nil: more nodes than a text of its size can hold (an expansion) or

@@ -193,84 +193,100 @@ public struct Predicate: Sendable, Decodable {
         }
         let key = AnyKey(stringValue: name)
         switch name {
-        case "free":
-            let s = try c.decode(FreeSpec.self, forKey: key)
-            var zone = ZoneSelector.largest
-            if let z = s.zone {
-                if z.lowercased() == "any" {
-                    zone = .any
-                } else if let t = ZoneType(name: z) {
-                    zone = .zone(t)
-                } else {
-                    throw DecodingError.dataCorruptedError(
-                        forKey: key, in: c,
-                        debugDescription:
-                            "unknown zone '\(z)'; use DMA, DMA32, Normal, Movable or any (or leave it out)")
-                }
-            }
-            guard (s.below == nil) != (s.above == nil), let mark = s.below ?? s.above else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: c,
-                    debugDescription: "free needs exactly one of below: or above: (min, low or high)")
-            }
-            guard s.when == nil || s.when == "any" || s.when == "last" else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: c, debugDescription: "when: takes any or last, not '\(s.when ?? "")'")
-            }
-            condition = .free(zone: zone, below: s.below != nil, mark: mark, lastOnly: s.when == "last")
-        case "event":
-            let s: EventSpec
-            if let plain = try? c.decode(String.self, forKey: key) {
-                s = EventSpec(name: plain)
-            } else {
-                s = try c.decode(EventSpec.self, forKey: key)
-            }
-            guard let tp = Tracepoints.resolve(s.name) else {
-                condition = .unknown(
-                    "event",
-                    reason: "names an unknown event '\(s.name)'; use kswapd_wake, kswapd_sleep, wakeup_kswapd, "
-                        + "direct_reclaim, oom_kill or a vmscan/oom tracepoint name")
-                return
-            }
-            condition = .event(
-                name: tp, atLeast: s.atLeast ?? (s.atMost == nil ? 1 : 0), atMost: s.atMost, after: s.after)
-        case "counter":
-            let s = try c.decode(CounterSpec.self, forKey: key)
-            guard let cmp = Comparison(s.delta) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: c,
-                    debugDescription: "delta '\(s.delta)' is not a comparison; write it like \"> 0\"")
-            }
-            condition = .counter(name: s.name, delta: cmp)
-        case "oom_kill":
-            condition = .oomKill
-        case "output":
-            let s: OutputSpec
-            if let plain = try? c.decode(String.self, forKey: key) {
-                s = OutputSpec(matches: plain)
-            } else {
-                s = try c.decode(OutputSpec.self, forKey: key)
-            }
-            do { _ = try BoundedPattern(s.matches) } catch {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: c,
-                    debugDescription: "'\(s.matches)' is not a pattern swaplab matches: \(error.description)")
-            }
-            var compare: [GroupComparison] = []
-            for (group, text) in (s.where ?? [:]).sorted(by: { $0.key < $1.key }) {
-                guard let cmp = Comparison(text) else {
-                    throw DecodingError.dataCorruptedError(
-                        forKey: key, in: c,
-                        debugDescription: "where: \(group): '\(text)' is not a comparison; write it like \"> 524288\"")
-                }
-                compare.append(GroupComparison(group: group, comparison: cmp))
-            }
-            condition = .output(pattern: s.matches, compare: compare)
+        case "free": condition = try Self.freeCondition(c, key)
+        case "event": condition = try Self.eventCondition(c, key)
+        case "counter": condition = try Self.counterCondition(c, key)
+        case "oom_kill": condition = .oomKill
+        case "output": condition = try Self.outputCondition(c, key)
         default:
             condition = .unknown(
                 name,
                 reason: "uses the unknown predicate '\(name)'; known: \(Predicate.knownNames.joined(separator: ", "))")
         }
+    }
+
+    private typealias Container = KeyedDecodingContainer<AnyKey>
+
+    /// `free: {zone:, below:|above:, when:}`: the zone (default the largest), exactly one watermark, `any` or `last`.
+    private static func freeCondition(_ c: Container, _ key: AnyKey) throws -> Condition {
+        let s = try c.decode(FreeSpec.self, forKey: key)
+        var zone = ZoneSelector.largest
+        if let z = s.zone {
+            if z.lowercased() == "any" {
+                zone = .any
+            } else if let t = ZoneType(name: z) {
+                zone = .zone(t)
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c,
+                    debugDescription:
+                        "unknown zone '\(z)'; use DMA, DMA32, Normal, Movable or any (or leave it out)")
+            }
+        }
+        guard (s.below == nil) != (s.above == nil), let mark = s.below ?? s.above else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c,
+                debugDescription: "free needs exactly one of below: or above: (min, low or high)")
+        }
+        guard s.when == nil || s.when == "any" || s.when == "last" else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c, debugDescription: "when: takes any or last, not '\(s.when ?? "")'")
+        }
+        return .free(zone: zone, below: s.below != nil, mark: mark, lastOnly: s.when == "last")
+    }
+
+    /// `event: NAME` or `event: {name:, at_least:, at_most:, after:}`; a name no tracepoint resolves to is `unknown`.
+    private static func eventCondition(_ c: Container, _ key: AnyKey) throws -> Condition {
+        let s: EventSpec
+        if let plain = try? c.decode(String.self, forKey: key) {
+            s = EventSpec(name: plain)
+        } else {
+            s = try c.decode(EventSpec.self, forKey: key)
+        }
+        guard let tp = Tracepoints.resolve(s.name) else {
+            return .unknown(
+                "event",
+                reason: "names an unknown event '\(s.name)'; use kswapd_wake, kswapd_sleep, wakeup_kswapd, "
+                    + "direct_reclaim, oom_kill or a vmscan/oom tracepoint name")
+        }
+        return .event(name: tp, atLeast: s.atLeast ?? (s.atMost == nil ? 1 : 0), atMost: s.atMost, after: s.after)
+    }
+
+    /// `counter: {name:, delta: "> 0"}`.
+    private static func counterCondition(_ c: Container, _ key: AnyKey) throws -> Condition {
+        let s = try c.decode(CounterSpec.self, forKey: key)
+        guard let cmp = Comparison(s.delta) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c,
+                debugDescription: "delta '\(s.delta)' is not a comparison; write it like \"> 0\"")
+        }
+        return .counter(name: s.name, delta: cmp)
+    }
+
+    /// `output: PATTERN` or `output: {matches:, where: {group: comparison}}`: the pattern must compile, and every
+    /// comparison parse; comparisons are kept in group-name order.
+    private static func outputCondition(_ c: Container, _ key: AnyKey) throws -> Condition {
+        let s: OutputSpec
+        if let plain = try? c.decode(String.self, forKey: key) {
+            s = OutputSpec(matches: plain)
+        } else {
+            s = try c.decode(OutputSpec.self, forKey: key)
+        }
+        do { _ = try BoundedPattern(s.matches) } catch {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c,
+                debugDescription: "'\(s.matches)' is not a pattern swaplab matches: \(error.description)")
+        }
+        var compare: [GroupComparison] = []
+        for (group, text) in (s.where ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let cmp = Comparison(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c,
+                    debugDescription: "where: \(group): '\(text)' is not a comparison; write it like \"> 524288\"")
+            }
+            compare.append(GroupComparison(group: group, comparison: cmp))
+        }
+        return .output(pattern: s.matches, compare: compare)
     }
 }
 

@@ -70,41 +70,51 @@ public enum HogChild {
         return main(Array(arguments.dropFirst(2)))
     }
 
+    /// What the parent asked for on the command line.
+    struct Request {
+        var size: Int
+        var seed: UInt64
+        var fill: HogFill
+        var parent: Int32
+        /// Bytes per second after the first `fast` bytes; 0 for as fast as it can.
+        var rate: Double
+        var fast: Int
+
+        /// Reads `--size BYTES --seed N --fill random|zero --rate BYTES_PER_S --fast BYTES --parent PID` (flag, value
+        /// pairs); nil when size, seed, fill or parent is missing or bad.
+        init?(_ arguments: [String]) {
+            var options: [String: String] = [:]
+            var i = 0
+            while i + 1 < arguments.count {
+                options[arguments[i]] = arguments[i + 1]
+                i += 2
+            }
+            guard let size = options["--size"].flatMap(Int.init), size > 0,
+                let seed = options["--seed"].flatMap(UInt64.init),
+                let fill = HogFill(rawValue: options["--fill"] ?? "random"),
+                let parent = options["--parent"].flatMap(Int32.init)
+            else { return nil }
+            self.size = size
+            self.seed = seed
+            self.fill = fill
+            self.parent = parent
+            rate = options["--rate"].flatMap(Double.init) ?? 0
+            fast = options["--fast"].flatMap(Int.init) ?? 0
+        }
+    }
+
     /// The hog's main: `--size BYTES --seed N --fill random|zero --rate BYTES_PER_S --fast BYTES --parent PID`
     /// (`--fast`: the first BYTES are written unthrottled, the rest at the rate).
     public static func main(_ arguments: [String]) -> Int32 {
-        var options: [String: String] = [:]
-        var i = 0
-        while i + 1 < arguments.count {
-            options[arguments[i]] = arguments[i + 1]
-            i += 2
-        }
         let out = Channel(fd: 1)
-        guard let size = options["--size"].flatMap(Int.init), size > 0,
-            let seed = options["--seed"].flatMap(UInt64.init),
-            let fill = HogFill(rawValue: options["--fill"] ?? "random"),
-            let parent = options["--parent"].flatMap(Int32.init)
-        else {
+        guard let request = Request(arguments) else {
             out.send("error bad arguments: \(arguments.joined(separator: " "))")
             return 2
         }
-        let rate = options["--rate"].flatMap(Double.init) ?? 0
-        let fast = options["--fast"].flatMap(Int.init) ?? 0
-        Syscall.bindToParent(deathSignal: SIGKILL, name: "swaplab-hog")
-        // The parent may have died before PR_SET_PDEATHSIG took effect.
-        if Syscall.parentProcessID != parent { return 3 }
-        do {
-            try Syscall.writeText("/proc/self/oom_score_adj", "1000")
-        } catch {
-            out.send("error \(error)")
-            return 4
-        }
         let input = Channel(fd: 0)
-        out.send("hello \(Syscall.processID)")
-        guard input.readLine() == "go" else { return 0 }
-
+        if let status = handshake(request, input: input, out: out) { return status }
         let pageSize = Int(Pages.size)
-        let length = (size + pageSize - 1) / pageSize * pageSize
+        let length = (request.size + pageSize - 1) / pageSize * pageSize
         let base: UnsafeMutableRawPointer
         do {
             base = try Syscall.mapAnonymous(length: length)
@@ -115,6 +125,49 @@ public enum HogChild {
         }
         let words = base.bindMemory(to: UInt64.self, capacity: length / 8)
         let start = Syscall.monotonicSeconds()
+        fill(words, length: length, request, startedAt: start, out: out)
+        out.send("ready \(length) \(Syscall.monotonicSeconds() - start)")
+
+        while let command = input.readLine() {
+            switch command {
+            case "touch":
+                let t0 = Syscall.monotonicSeconds()
+                let pages = length / pageSize
+                let bad = badPages(words, pages: pages, request)
+                out.send("touched \(pages) \(bad) \(Syscall.monotonicSeconds() - t0)")
+            case "quit":
+                return 0
+            default:
+                out.send("error unknown command \(command)")
+            }
+        }
+        return 0
+    }
+
+    /// Dies with the parent (`PR_SET_PDEATHSIG`), volunteers for the OOM killer (`oom_score_adj` 1000), says `hello
+    /// PID` and waits for `go`. Nil to go on, or the exit status: 3 when the parent is gone already, 4 when
+    /// `oom_score_adj` cannot be written, 0 when the parent says anything but `go`.
+    static func handshake(_ request: Request, input: Channel, out: Channel) -> Int32? {
+        Syscall.bindToParent(deathSignal: SIGKILL, name: "swaplab-hog")
+        // The parent may have died before PR_SET_PDEATHSIG took effect.
+        if Syscall.parentProcessID != request.parent { return 3 }
+        do {
+            try Syscall.writeText("/proc/self/oom_score_adj", "1000")
+        } catch {
+            out.send("error \(error)")
+            return 4
+        }
+        out.send("hello \(Syscall.processID)")
+        guard input.readLine() == "go" else { return 0 }
+        return nil
+    }
+
+    /// Writes every byte of the `length` bytes at `words` in 2 MiB chunks, at the request's rate after its `fast`
+    /// bytes from `start` on; each 256 MiB written is marked cold and reported as `progress BYTES`.
+    static func fill(
+        _ words: UnsafeMutablePointer<UInt64>, length: Int, _ request: Request, startedAt start: Double, out: Channel
+    ) {
+        let base = UnsafeMutableRawPointer(words)
         let chunk = 2 << 20
         var done = 0
         // When the next chunk is due at the rate. Never caught up after a pause (the lab may stop the hog with
@@ -123,17 +176,17 @@ public enum HogChild {
         var nextProgress = 256 << 20
         while done < length {
             let n = min(chunk, length - done)
-            if fill == .random {
-                PageStream.fill(words + done / 8, count: n / 8, seed: seed, first: UInt64(done / 8))
+            if request.fill == .random {
+                PageStream.fill(words + done / 8, count: n / 8, seed: request.seed, first: UInt64(done / 8))
             } else {
                 // One store per 8 bytes, as for random data, so every byte of every page is written.
                 let w = words + done / 8
                 for k in 0..<(n / 8) { w[k] = 0 }
             }
             done += n
-            if rate > 0 && done > fast {
+            if request.rate > 0 && done > request.fast {
                 let now = Syscall.monotonicSeconds()
-                due = max(due, now - 0.1) + Double(n) / rate
+                due = max(due, now - 0.1) + Double(n) / request.rate
                 if due > now { Syscall.sleep(seconds: due - now) }
             } else {
                 due = Syscall.monotonicSeconds()
@@ -146,37 +199,28 @@ public enum HogChild {
                 nextProgress += 256 << 20
             }
         }
-        out.send("ready \(length) \(Syscall.monotonicSeconds() - start)")
+    }
 
-        while let command = input.readLine() {
-            switch command {
-            case "touch":
-                let t0 = Syscall.monotonicSeconds()
-                let pages = length / pageSize
-                var bad = 0
-                if fill == .random {
-                    var p = 0
-                    while p < pages {
-                        let n = min(512, pages - p)
-                        bad += PageStream.badPages(words + p * 512, pages: n, seed: seed, first: UInt64(p * 512))
-                        p += n
-                    }
-                } else {
-                    for p in 0..<pages {
-                        var diff: UInt64 = 0
-                        let page = words + p * 512
-                        for k in 0..<512 { diff |= page[k] }
-                        if diff != 0 { bad += 1 }
-                    }
-                }
-                out.send("touched \(pages) \(bad) \(Syscall.monotonicSeconds() - t0)")
-            case "quit":
-                return 0
-            default:
-                out.send("error unknown command \(command)")
+    /// Reads every one of `pages` pages back (faulting in what is in swap) and counts those that differ from what
+    /// `fill` wrote.
+    static func badPages(_ words: UnsafeMutablePointer<UInt64>, pages: Int, _ request: Request) -> Int {
+        var bad = 0
+        if request.fill == .random {
+            var p = 0
+            while p < pages {
+                let n = min(512, pages - p)
+                bad += PageStream.badPages(words + p * 512, pages: n, seed: request.seed, first: UInt64(p * 512))
+                p += n
+            }
+        } else {
+            for p in 0..<pages {
+                var diff: UInt64 = 0
+                let page = words + p * 512
+                for k in 0..<512 { diff |= page[k] }
+                if diff != 0 { bad += 1 }
             }
         }
-        return 0
+        return bad
     }
 }
 

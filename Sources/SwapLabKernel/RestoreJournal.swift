@@ -234,110 +234,144 @@ public final class RestoreJournal: @unchecked Sendable {
 
     /// Undoes one change after re-reading the machine's current state.
     static func undo(_ change: JournaledChange) -> UndoOutcome {
-        func outcome(_ r: UndoOutcome.Result, _ d: String) -> UndoOutcome {
-            UndoOutcome(change: change, result: r, detail: d)
-        }
+        let undone: Undone
         switch change {
-        case .sysctl(let path, let old, let new):
-            guard let current = try? Sysctl.read(path: path) else {
-                return outcome(.left, "cannot read \(path) now; left as is")
-            }
-            if current == old { return outcome(.alreadyRestored, "already \(old)") }
-            if current != new {
-                return outcome(
-                    .left,
-                    "is \(current) now, not swaplab's \(new): someone else changed it since; left as is (was \(old) before swaplab)"
-                )
-            }
-            do {
-                try Syscall.writeText(path, old)
-                return outcome(.restored, "restored to \(old)")
-            } catch {
-                return outcome(.left, "could not write \(old): \(error)")
-            }
-        case .hugepages(let path, let old, let new):
-            guard let text = try? Sysctl.read(path: path), let current = Int64(text) else {
-                return outcome(.left, "cannot read \(path) now; left as is")
-            }
-            if current == old { return outcome(.alreadyRestored, "already \(old)") }
-            let ours = min(old, new)...max(old, new)
-            if !ours.contains(current) {
-                return outcome(
-                    .left, "is \(current) now, outside swaplab's \(old)…\(new): someone else changed it; left as is")
-            }
-            do {
-                try Syscall.writeText(path, String(old))
-                return outcome(.restored, "restored to \(old)")
-            } catch {
-                return outcome(.left, "could not write \(old): \(error)")
-            }
-        case .swapOn(let path):
-            guard let active = try? Swaps.read().map(\.path) else {
-                return outcome(.left, "cannot read /proc/swaps; left as is")
-            }
-            if !active.contains(path) { return outcome(.alreadyRestored, "not active") }
-            do {
-                try Syscall.swapOff(path)
-                return outcome(.restored, "swapped off")
-            } catch {
-                return outcome(.left, "swapoff failed: \(error); run swapoff \(path) when memory allows")
-            }
-        case .swapFile(let path):
-            guard let st = try? Syscall.linkStatus(path) else { return outcome(.alreadyRestored, "already gone") }
-            guard (st.st_mode & S_IFMT) == S_IFREG else {
-                return outcome(.left, "is no longer a regular file; left as is")
-            }
-            if (try? Swaps.read().map(\.path).contains(path)) == true {
-                return outcome(.left, "still in use as swap; run swapoff \(path) then remove it")
-            }
-            do {
-                try Syscall.unlink(path)
-                // The directory is swaplab's own: leave no empty one behind (rmdir fails, harmlessly, while
-                // another swaplab's swapfile is still in it).
-                let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-                if parent == Swapfile.directory { try? Syscall.removeDirectory(parent) }
-                return outcome(.restored, "removed")
-            } catch {
-                return outcome(.left, "could not remove: \(error)")
-            }
-        case .mount(let target, let type):
-            guard Mount.isMounted(target, type: type) else {
-                return outcome(.alreadyRestored, "not mounted")
-            }
-            do {
-                try Syscall.unmount(target)
-                return outcome(.restored, "unmounted")
-            } catch {
-                return outcome(.left, "could not unmount: \(error) (someone may be using it); left mounted")
-            }
-        case .traceInstance(let path):
-            guard (try? Syscall.linkStatus(path)) != nil else { return outcome(.alreadyRestored, "already removed") }
-            try? Syscall.writeText(path + "/events/enable", "0")
-            do {
-                try Syscall.removeDirectory(path)
-                return outcome(.restored, "removed")
-            } catch {
-                return outcome(.left, "could not remove: \(error)")
-            }
-        case .cgroup(let path):
-            guard (try? Syscall.linkStatus(path)) != nil else { return outcome(.alreadyRestored, "already removed") }
-            do {
-                try Syscall.removeDirectory(path)
-                return outcome(.restored, "removed")
-            } catch {
-                return outcome(.left, "could not remove: \(error) (a task may still be in it); rmdir \(path) later")
-            }
-        case .scratchFile(let path):
-            guard let st = try? Syscall.linkStatus(path) else { return outcome(.alreadyRestored, "already gone") }
-            guard (st.st_mode & S_IFMT) == S_IFREG else {
-                return outcome(.left, "is no longer a regular file; left as is")
-            }
-            do {
-                try Syscall.unlink(path)
-                return outcome(.restored, "removed")
-            } catch {
-                return outcome(.left, "could not remove: \(error)")
-            }
+        case .sysctl(let path, let old, let new): undone = undoSysctl(path: path, old: old, new: new)
+        case .hugepages(let path, let old, let new): undone = undoHugepages(path: path, old: old, new: new)
+        case .swapOn(let path): undone = undoSwapOn(path: path)
+        case .swapFile(let path): undone = undoSwapFile(path: path)
+        case .mount(let target, let type): undone = undoMount(target: target, type: type)
+        case .traceInstance(let path): undone = undoTraceInstance(path: path)
+        case .cgroup(let path): undone = undoCgroup(path: path)
+        case .scratchFile(let path): undone = undoScratchFile(path: path)
+        }
+        return UndoOutcome(change: change, result: undone.result, detail: undone.detail)
+    }
+
+    /// What undoing one change came to, and why in words.
+    private typealias Undone = (result: UndoOutcome.Result, detail: String)
+
+    /// A sysctl goes back to `old` only while it still holds swaplab's `new`.
+    private static func undoSysctl(path: String, old: String, new: String) -> Undone {
+        guard let current = try? Sysctl.read(path: path) else {
+            return (.left, "cannot read \(path) now; left as is")
+        }
+        if current == old { return (.alreadyRestored, "already \(old)") }
+        if current != new {
+            return (
+                .left,
+                "is \(current) now, not swaplab's \(new): someone else changed it since; left as is "
+                    + "(was \(old) before swaplab)")
+        }
+        do {
+            try Syscall.writeText(path, old)
+            return (.restored, "restored to \(old)")
+        } catch {
+            return (.left, "could not write \(old): \(error)")
+        }
+    }
+
+    /// `vm.nr_hugepages` goes back to `old` while it is anywhere between `old` and `new` (the kernel may have granted
+    /// fewer pages than asked: `set_max_huge_pages()` in mm/hugetlb.c).
+    private static func undoHugepages(path: String, old: Int64, new: Int64) -> Undone {
+        guard let text = try? Sysctl.read(path: path), let current = Int64(text) else {
+            return (.left, "cannot read \(path) now; left as is")
+        }
+        if current == old { return (.alreadyRestored, "already \(old)") }
+        let ours = min(old, new)...max(old, new)
+        if !ours.contains(current) {
+            return (.left, "is \(current) now, outside swaplab's \(old)…\(new): someone else changed it; left as is")
+        }
+        do {
+            try Syscall.writeText(path, String(old))
+            return (.restored, "restored to \(old)")
+        } catch {
+            return (.left, "could not write \(old): \(error)")
+        }
+    }
+
+    /// swapoff(2) while the file is still in /proc/swaps (it fails when memory cannot take the swapped pages back).
+    private static func undoSwapOn(path: String) -> Undone {
+        guard let active = try? Swaps.read().map(\.path) else {
+            return (.left, "cannot read /proc/swaps; left as is")
+        }
+        if !active.contains(path) { return (.alreadyRestored, "not active") }
+        do {
+            try Syscall.swapOff(path)
+            return (.restored, "swapped off")
+        } catch {
+            return (.left, "swapoff failed: \(error); run swapoff \(path) when memory allows")
+        }
+    }
+
+    /// The swapfile is removed while it is still a regular file and no longer swap, then swaplab's directory if empty.
+    private static func undoSwapFile(path: String) -> Undone {
+        guard let st = try? Syscall.linkStatus(path) else { return (.alreadyRestored, "already gone") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            return (.left, "is no longer a regular file; left as is")
+        }
+        if (try? Swaps.read().map(\.path).contains(path)) == true {
+            return (.left, "still in use as swap; run swapoff \(path) then remove it")
+        }
+        do {
+            try Syscall.unlink(path)
+            // The directory is swaplab's own: leave no empty one behind (rmdir fails, harmlessly, while
+            // another swaplab's swapfile is still in it).
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            if parent == Swapfile.directory { try? Syscall.removeDirectory(parent) }
+            return (.restored, "removed")
+        } catch {
+            return (.left, "could not remove: \(error)")
+        }
+    }
+
+    /// umount(2) of a file system swaplab mounted, while it is still mounted.
+    private static func undoMount(target: String, type: String) -> Undone {
+        guard Mount.isMounted(target, type: type) else {
+            return (.alreadyRestored, "not mounted")
+        }
+        do {
+            try Syscall.unmount(target)
+            return (.restored, "unmounted")
+        } catch {
+            return (.left, "could not unmount: \(error) (someone may be using it); left mounted")
+        }
+    }
+
+    /// A private tracefs instance: its events disabled, then the directory removed (rmdir(2) on tracefs).
+    private static func undoTraceInstance(path: String) -> Undone {
+        guard (try? Syscall.linkStatus(path)) != nil else { return (.alreadyRestored, "already removed") }
+        try? Syscall.writeText(path + "/events/enable", "0")
+        do {
+            try Syscall.removeDirectory(path)
+            return (.restored, "removed")
+        } catch {
+            return (.left, "could not remove: \(error)")
+        }
+    }
+
+    /// A memory cgroup directory, removed (rmdir(2) fails while a task is still in it).
+    private static func undoCgroup(path: String) -> Undone {
+        guard (try? Syscall.linkStatus(path)) != nil else { return (.alreadyRestored, "already removed") }
+        do {
+            try Syscall.removeDirectory(path)
+            return (.restored, "removed")
+        } catch {
+            return (.left, "could not remove: \(error) (a task may still be in it); rmdir \(path) later")
+        }
+    }
+
+    /// A scratch file is removed while it is still a regular file.
+    private static func undoScratchFile(path: String) -> Undone {
+        guard let st = try? Syscall.linkStatus(path) else { return (.alreadyRestored, "already gone") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            return (.left, "is no longer a regular file; left as is")
+        }
+        do {
+            try Syscall.unlink(path)
+            return (.restored, "removed")
+        } catch {
+            return (.left, "could not remove: \(error)")
         }
     }
 

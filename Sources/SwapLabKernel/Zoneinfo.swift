@@ -262,6 +262,23 @@ public enum ZoneinfoParser {
         var zone: ZoneType
     }
 
+    /// One non-blank line being scanned: the bytes, the line's number and extent, its trimmed extent `s..<e`, and
+    /// the file's path, for errors.
+    private struct Line {
+        let bytes: UnsafeRawBufferPointer
+        let path: String
+        let number: Int
+        let start: Int
+        let end: Int
+        let s: Int
+        let e: Int
+
+        /// The error for this line: `reason`, with the line's number and text.
+        func bad(_ reason: String) -> KernelError {
+            .malformed(path: path, line: number, text: ProcBytes.string(bytes, start, end), reason: reason)
+        }
+    }
+
     /// Walks the lines of a /proc/zoneinfo, classifying each as the kernel prints them (kernel.md §4.1), and hands
     /// what it finds to `sink`. Every line is checked, whatever the sink keeps, so all sinks fail alike.
     static func scan<S: Sink>(_ bytes: UnsafeRawBufferPointer, path: String, into sink: inout S) throws(KernelError) {
@@ -272,112 +289,127 @@ public enum ZoneinfoParser {
         try ProcBytes.forEachLine(bytes) { (lineNumber, lineStart, lineEnd) throws(KernelError) in
             let (s, e) = ProcBytes.trim(bytes, lineStart, lineEnd)
             if s == e { return }
-            func bad(_ reason: String) -> KernelError {
-                .malformed(
-                    path: path, line: lineNumber, text: ProcBytes.string(bytes, lineStart, lineEnd), reason: reason)
-            }
+            let line = Line(bytes: bytes, path: path, number: lineNumber, start: lineStart, end: lineEnd, s: s, e: e)
             if ProcBytes.hasPrefix(bytes, s, e, "Node ") {
-                // "Node 0, zone   Normal": exactly four words split at spaces and commas.
-                func word(after i: Int) -> (start: Int, end: Int)? {
-                    ProcBytes.nextWord(bytes, from: i, e, separator: ProcBytes.space, alsoSeparator: ProcBytes.comma)
-                }
-                let w1 = word(after: s).flatMap { word(after: $0.end) }
-                let w2 = w1.flatMap { word(after: $0.end) }
-                let w3 = w2.flatMap { word(after: $0.end) }
-                let more = w3.flatMap { word(after: $0.end) }
-                guard let w1, let w2, let w3, more == nil, ProcBytes.equals(bytes, w2.start, w2.end, "zone"),
-                    let node = ProcBytes.int64(bytes, w1.start, w1.end)
-                else { throw bad("expected 'Node N, zone NAME'") }
-                guard Limits.kernelNodes.contains(Int(node)) else {
-                    let last = Limits.kernelNodes.upperBound
-                    throw bad("node \(node) is out of range; a kernel numbers its nodes 0…\(last)")
-                }
-                guard let zone = ZoneType(bytes, w3.start, w3.end) else {
-                    throw bad("unknown zone name '\(ProcBytes.string(bytes, w3.start, w3.end))'")
-                }
+                let key = try zoneHeader(line)
                 // A zone printed twice is refused, as `--zones` refuses it.
-                if let first = seen.updateValue(lineNumber, forKey: ZoneKey(node: Int(node), zone: zone)) {
-                    throw bad("node \(node) zone \(zone.rawValue) is printed twice (first at line \(first))")
+                if let first = seen.updateValue(lineNumber, forKey: key) {
+                    throw line.bad(
+                        "node \(key.node) zone \(key.zone.rawValue) is printed twice (first at line \(first))")
                 }
                 if let p = pending { try sink.zone(p, path: path) }
-                pending = ZoneBlock(node: Int(node), zone: zone, line: lineNumber)
+                pending = ZoneBlock(node: key.node, zone: key.zone, line: lineNumber)
                 section = .fields
                 return
             }
-            guard pending != nil else { throw bad("text before the first 'Node N, zone NAME' line") }
+            guard pending != nil else { throw line.bad("text before the first 'Node N, zone NAME' line") }
             if ProcBytes.equals(bytes, s, e, "per-node stats") {
                 section = .nodeStats
-                return
-            }
-            if ProcBytes.equals(bytes, s, e, "pagesets") {
+            } else if ProcBytes.equals(bytes, s, e, "pagesets") {
                 section = .pagesets
-                return
-            }
-            if ProcBytes.hasPrefix(bytes, s, e, "pages free") {
-                let w0 = ProcBytes.nextWord(bytes, from: s, e, separator: ProcBytes.space)
-                let w1 = w0.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
-                let w2 = w1.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
-                let more = w2.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
-                guard let w2, more == nil, let v = ProcBytes.int64(bytes, w2.start, w2.end) else {
-                    throw bad("expected 'pages free N'")
-                }
-                pending?.free = v
+            } else if ProcBytes.hasPrefix(bytes, s, e, "pages free") {
+                pending?.free = try pagesFree(line)
                 section = .fields
-                return
-            }
-            if ProcBytes.hasPrefix(bytes, s, e, "protection:") {
-                let (i, j) = ProcBytes.trim(bytes, s + 11, e)
-                guard j - i >= 2, bytes[i] == 0x28, bytes[j - 1] == 0x29 else {  // `(` … `)`
-                    throw bad("expected 'protection: (N, …)'")
-                }
-                var values: [Int64] = []
-                values.reserveCapacity(ZoneType.allCases.count)
-                var from = i + 1
-                while let part = ProcBytes.nextWord(bytes, from: from, j - 1, separator: ProcBytes.comma) {
-                    let (ps, pe) = ProcBytes.trim(bytes, part.start, part.end)
-                    guard let v = ProcBytes.int64(bytes, ps, pe) else {
-                        throw bad("'\(ProcBytes.string(bytes, part.start, part.end))' in protection is not a number")
-                    }
-                    values.append(v)
-                    from = part.end
-                }
-                pending?.protection = values
+            } else if ProcBytes.hasPrefix(bytes, s, e, "protection:") {
+                pending?.protection = try protection(line)
                 section = .zoneStats
-                return
-            }
-            if let colon = ProcBytes.firstIndex(of: ProcBytes.colon, bytes, s, e) {
+            } else if let colon = ProcBytes.firstIndex(of: ProcBytes.colon, bytes, s, e) {
                 // "cpu: 0", "count:    0", "vm stats threshold: 24", "node_unreclaimable:  0", "start_pfn: 1"
                 let (ks, ke) = ProcBytes.trim(bytes, s, colon)
                 let (vs, ve) = ProcBytes.trim(bytes, colon + 1, e)
                 if section == .pagesets && isPagesetKey(bytes, ks, ke) { return }
                 guard let v = ProcBytes.int64(bytes, vs, ve) else {
-                    throw bad("'\(ProcBytes.string(bytes, vs, ve))' is not a number")
+                    throw line.bad("'\(ProcBytes.string(bytes, vs, ve))' is not a number")
                 }
                 section = .trailer
                 sink.trailer(bytes, ks, ke, v)
-                return
-            }
-            // "key value": "min      8533", "nr_free_pages 3840", "nr_mapped    2815"
-            let key = ProcBytes.nextWord(bytes, from: s, e, separator: ProcBytes.space)
-            let value = key.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
-            let more = value.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
-            guard let key, let value, more == nil else { throw bad("expected 'name value'") }
-            guard let v = ProcBytes.int64(bytes, value.start, value.end) else {
-                throw bad("'\(ProcBytes.string(bytes, value.start, value.end))' is not a number")
-            }
-            switch section {
-            case .nodeStats:
-                if let node = pending?.node { sink.nodeStat(node: node, bytes, key.start, key.end, v) }
-            case .fields:
-                if pending?.setField(bytes, key.start, key.end, v) != true {
+            } else {
+                let (key, v) = try nameValue(line)
+                switch section {
+                case .nodeStats:
+                    if let node = pending?.node { sink.nodeStat(node: node, bytes, key.start, key.end, v) }
+                case .fields:
+                    if pending?.setField(bytes, key.start, key.end, v) != true {
+                        sink.zoneStat(bytes, key.start, key.end, v)
+                    }
+                case .zoneStats:
                     sink.zoneStat(bytes, key.start, key.end, v)
+                case .pagesets, .trailer:
+                    sink.trailer(bytes, key.start, key.end, v)
                 }
-            case .zoneStats:
-                sink.zoneStat(bytes, key.start, key.end, v)
-            case .pagesets, .trailer:
-                sink.trailer(bytes, key.start, key.end, v)
             }
         }
         if let p = pending { try sink.zone(p, path: path) }
+    }
+
+    /// "Node 0, zone   Normal": exactly four words split at spaces and commas, a node a kernel can number and a zone
+    /// name `enum zone_type` has.
+    private static func zoneHeader(_ line: Line) throws(KernelError) -> ZoneKey {
+        let bytes = line.bytes
+        func word(after i: Int) -> (start: Int, end: Int)? {
+            ProcBytes.nextWord(bytes, from: i, line.e, separator: ProcBytes.space, alsoSeparator: ProcBytes.comma)
+        }
+        let w1 = word(after: line.s).flatMap { word(after: $0.end) }
+        let w2 = w1.flatMap { word(after: $0.end) }
+        let w3 = w2.flatMap { word(after: $0.end) }
+        let more = w3.flatMap { word(after: $0.end) }
+        guard let w1, let w2, let w3, more == nil, ProcBytes.equals(bytes, w2.start, w2.end, "zone"),
+            let node = ProcBytes.int64(bytes, w1.start, w1.end)
+        else { throw line.bad("expected 'Node N, zone NAME'") }
+        guard Limits.kernelNodes.contains(Int(node)) else {
+            let last = Limits.kernelNodes.upperBound
+            throw line.bad("node \(node) is out of range; a kernel numbers its nodes 0…\(last)")
+        }
+        guard let zone = ZoneType(bytes, w3.start, w3.end) else {
+            throw line.bad("unknown zone name '\(ProcBytes.string(bytes, w3.start, w3.end))'")
+        }
+        return ZoneKey(node: Int(node), zone: zone)
+    }
+
+    /// "pages free     3840": exactly three words, the last a number.
+    private static func pagesFree(_ line: Line) throws(KernelError) -> Int64 {
+        let (bytes, e) = (line.bytes, line.e)
+        let w0 = ProcBytes.nextWord(bytes, from: line.s, e, separator: ProcBytes.space)
+        let w1 = w0.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
+        let w2 = w1.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
+        let more = w2.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
+        guard let w2, more == nil, let v = ProcBytes.int64(bytes, w2.start, w2.end) else {
+            throw line.bad("expected 'pages free N'")
+        }
+        return v
+    }
+
+    /// "protection: (0, 2815, 15173, 15173)": numbers in parentheses, one per zone type.
+    private static func protection(_ line: Line) throws(KernelError) -> [Int64] {
+        let bytes = line.bytes
+        let (i, j) = ProcBytes.trim(bytes, line.s + 11, line.e)
+        guard j - i >= 2, bytes[i] == 0x28, bytes[j - 1] == 0x29 else {  // `(` … `)`
+            throw line.bad("expected 'protection: (N, …)'")
+        }
+        var values: [Int64] = []
+        values.reserveCapacity(ZoneType.allCases.count)
+        var from = i + 1
+        while let part = ProcBytes.nextWord(bytes, from: from, j - 1, separator: ProcBytes.comma) {
+            let (ps, pe) = ProcBytes.trim(bytes, part.start, part.end)
+            guard let v = ProcBytes.int64(bytes, ps, pe) else {
+                throw line.bad("'\(ProcBytes.string(bytes, part.start, part.end))' in protection is not a number")
+            }
+            values.append(v)
+            from = part.end
+        }
+        return values
+    }
+
+    /// "key value": "min      8533", "nr_free_pages 3840", "nr_mapped    2815": exactly two words, the second a number.
+    private static func nameValue(_ line: Line) throws(KernelError) -> (key: (start: Int, end: Int), value: Int64) {
+        let (bytes, e) = (line.bytes, line.e)
+        let key = ProcBytes.nextWord(bytes, from: line.s, e, separator: ProcBytes.space)
+        let value = key.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
+        let more = value.flatMap { ProcBytes.nextWord(bytes, from: $0.end, e, separator: ProcBytes.space) }
+        guard let key, let value, more == nil else { throw line.bad("expected 'name value'") }
+        guard let v = ProcBytes.int64(bytes, value.start, value.end) else {
+            throw line.bad("'\(ProcBytes.string(bytes, value.start, value.end))' is not a number")
+        }
+        return (key, v)
     }
 }

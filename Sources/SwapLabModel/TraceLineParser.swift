@@ -195,7 +195,8 @@ public struct TraceLineParser: Sendable {
     @inline(__always) private static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
     @inline(__always) private static func isBlank(_ b: UInt8) -> Bool { b == space || b == tab }
 
-    /// Decodes one line. The indices below are byte offsets into `line`.
+    /// Decodes one line: the prefix columns left to right (`cpuColumn`, `taskColumn`, `flagsColumn`, `timestamp`),
+    /// then the event name and the payload. The indices are byte offsets into `line`.
     private static func scan(
         _ line: UnsafeRawBufferPointer, names: inout [(bytes: [UInt8], text: String)],
         comms: inout [(bytes: [UInt8], text: String)]
@@ -208,7 +209,32 @@ public struct TraceLineParser: Sendable {
         if i == end || line[i] == 0x23 { return .other }  // blank or `#` header
         if let lost = lostEvents(line, from: i, to: end) { return lost }
 
-        // The cpu column: the first `[digits]` preceded by a blank.
+        guard let cpu = cpuColumn(line, from: i, to: end) else { return .other }
+        guard let task = taskColumn(line, from: i, to: cpu.open) else { return .other }
+        let comm = intern(line, from: i, to: task.pidStart - 1, table: &comms)
+        guard let flags = flagsColumn(line, from: cpu.after, to: end),
+            let stamp = timestamp(line, from: flags.next, to: end),
+            let name = eventName(line, from: stamp.next, to: end)
+        else { return .other }
+        if stamp.tooLarge { return .refused(.time) }
+        if task.pid > Limits.maxPID { return .refused(.pid) }
+        if cpu.number > Limits.maxCPU { return .refused(.cpu) }
+        let nameText = intern(line, from: name.start, to: name.end, table: &names)
+        var q = name.end + 1
+        while q < end, isBlank(line[q]) { q += 1 }
+        let payload = q < end ? String(decoding: UnsafeRawBufferPointer(rebasing: line[q..<end]), as: UTF8.self) : ""
+        return .event(
+            TraceEvent(
+                time: stamp.time, comm: comm, pid: task.pid, cpu: cpu.number, flags: flags.text, name: nameText,
+                payload: payload))
+    }
+
+    /// The cpu column: the first `[digits]` preceded by a blank after `from`. Its `[`, the number (held at
+    /// `Limits.maxCPU + 1`), and the index after its `]`; nil when the line has none.
+    @inline(__always)
+    private static func cpuColumn(
+        _ line: UnsafeRawBufferPointer, from i: Int, to end: Int
+    ) -> (open: Int, number: Int, after: Int)? {
         var cpuOpen = -1
         var j = i + 1
         while j < end {
@@ -219,16 +245,22 @@ public struct TraceLineParser: Sendable {
             }
             j += 1
         }
-        guard cpuOpen > 0 else { return .other }
+        guard cpuOpen > 0 else { return nil }
         var cpu = 0
         var k = cpuOpen + 1
         while line[k] != 0x5D {
             cpu = Swift.min(cpu * 10 + Int(line[k] &- 0x30), Limits.maxCPU + 1)
             k += 1
         }
-        let afterCPU = k + 1
+        return (cpuOpen, cpu, k + 1)
+    }
 
-        // Before it: `<comm>-<pid>` and an optional `(tgid)` column.
+    /// Before the cpu column: `<comm>-<pid>` and an optional `(tgid)` column. Where the pid's digits start (the comm
+    /// ends at the dash before them) and the pid (held at `Limits.maxPID + 1`); nil when there is no `-<pid>`.
+    @inline(__always)
+    private static func taskColumn(
+        _ line: UnsafeRawBufferPointer, from i: Int, to cpuOpen: Int
+    ) -> (pidStart: Int, pid: Int)? {
         var headEnd = cpuOpen
         while headEnd > i, isBlank(line[headEnd - 1]) { headEnd -= 1 }
         if headEnd > i, line[headEnd - 1] == 0x29 {  // `)`
@@ -241,28 +273,40 @@ public struct TraceLineParser: Sendable {
         }
         var pidStart = headEnd
         while pidStart > i, isDigit(line[pidStart - 1]) { pidStart -= 1 }
-        guard pidStart < headEnd, pidStart - 1 >= i, line[pidStart - 1] == dash else { return .other }
+        guard pidStart < headEnd, pidStart - 1 >= i, line[pidStart - 1] == dash else { return nil }
         var pid = 0
         for p in pidStart..<headEnd { pid = Swift.min(pid * 10 + Int(line[p] &- 0x30), Limits.maxPID + 1) }
-        let comm = intern(line, from: i, to: pidStart - 1, table: &comms)
+        return (pidStart, pid)
+    }
 
-        // After it: optional flags, then the timestamp ending in `:`.
+    /// After the cpu column: the optional flags (4 or 5 characters before a blank) and where the timestamp starts;
+    /// nil when a token other than the timestamp has another length.
+    @inline(__always)
+    private static func flagsColumn(
+        _ line: UnsafeRawBufferPointer, from afterCPU: Int, to end: Int
+    ) -> (text: String?, next: Int)? {
         var p = afterCPU
         while p < end, isBlank(line[p]) { p += 1 }
         var tokenEnd = p
         while tokenEnd < end, !isBlank(line[tokenEnd]), line[tokenEnd] != colon { tokenEnd += 1 }
-        var flags: String? = nil
-        if tokenEnd < end, line[tokenEnd] != colon {
-            let n = tokenEnd - p
-            guard n == 4 || n == 5 else { return .other }
-            flags = String(decoding: UnsafeRawBufferPointer(rebasing: line[p..<tokenEnd]), as: UTF8.self)
-            p = tokenEnd
-            while p < end, isBlank(line[p]) { p += 1 }
-        }
-        // Timestamp: digits [. digits] `:`; a u64 (counter clocks), or seconds up to `maxWholeSeconds`.
+        guard tokenEnd < end, line[tokenEnd] != colon else { return (nil, p) }
+        let n = tokenEnd - p
+        guard n == 4 || n == 5 else { return nil }
+        let flags = String(decoding: UnsafeRawBufferPointer(rebasing: line[p..<tokenEnd]), as: UTF8.self)
+        p = tokenEnd
+        while p < end, isBlank(line[p]) { p += 1 }
+        return (flags, p)
+    }
+
+    /// The timestamp: digits [. digits] `:`; a u64 (counter clocks), or seconds up to `maxWholeSeconds` (else
+    /// `tooLarge`). Its value and where the event name starts (after the `:` and blanks); nil when malformed.
+    @inline(__always)
+    private static func timestamp(
+        _ line: UnsafeRawBufferPointer, from start: Int, to end: Int
+    ) -> (time: Double, tooLarge: Bool, next: Int)? {
+        var p = start
         var secs: UInt64 = 0
         var tooLarge = false
-        let tsStart = p
         while p < end, isDigit(line[p]) {
             let (m, o1) = secs.multipliedReportingOverflow(by: 10)
             let (v, o2) = m.addingReportingOverflow(UInt64(line[p] &- 0x30))
@@ -270,7 +314,7 @@ public struct TraceLineParser: Sendable {
             secs = v
             p += 1
         }
-        guard p > tsStart, p < end else { return .other }
+        guard p > start, p < end else { return nil }
         var time = Double(secs)
         if line[p] == dot {
             p += 1
@@ -287,12 +331,19 @@ public struct TraceLineParser: Sendable {
             time += Double(frac) / Double(scale)
             if secs > maxWholeSeconds { tooLarge = true }
         }
-        guard p < end, line[p] == colon else { return .other }
+        guard p < end, line[p] == colon else { return nil }
         p += 1
         while p < end, isBlank(line[p]) { p += 1 }
+        return (time, tooLarge, p)
+    }
 
-        // Event name up to `: ` (or `:` at the end); a `system:` prefix is dropped.
-        let nameStart = p
+    /// The event name, up to `: ` (or `:` at the end of the line), without a `system:` prefix; `end` is the index of
+    /// its closing `:`. Nil when there is none or the name is empty.
+    @inline(__always)
+    private static func eventName(
+        _ line: UnsafeRawBufferPointer, from nameStart: Int, to end: Int
+    ) -> (start: Int, end: Int)? {
+        var p = nameStart
         var nameEnd = -1
         var lastColonInName = -1
         while p < end {
@@ -304,17 +355,8 @@ public struct TraceLineParser: Sendable {
             }
             p += 1
         }
-        guard nameEnd > nameStart else { return .other }
-        if tooLarge { return .refused(.time) }
-        if pid > Limits.maxPID { return .refused(.pid) }
-        if cpu > Limits.maxCPU { return .refused(.cpu) }
-        let name = intern(
-            line, from: lastColonInName >= 0 ? lastColonInName + 1 : nameStart, to: nameEnd, table: &names)
-        var q = nameEnd + 1
-        while q < end, isBlank(line[q]) { q += 1 }
-        let payload = q < end ? String(decoding: UnsafeRawBufferPointer(rebasing: line[q..<end]), as: UTF8.self) : ""
-        return .event(
-            TraceEvent(time: time, comm: comm, pid: pid, cpu: cpu, flags: flags, name: name, payload: payload))
+        guard nameEnd > nameStart else { return nil }
+        return (lastColonInName >= 0 ? lastColonInName + 1 : nameStart, nameEnd)
     }
 
     /// `CPU:%d [LOST %lu EVENTS]` (kernel/trace/trace.c `print_trace_line()` / `trace_pipe` lost notice).

@@ -87,4 +87,65 @@ import Testing
         #expect(outcomes.map(\.result) == [.alreadyRestored])
         #expect(!FileManager.default.fileExists(atPath: j.url.path))
     }
+
+    @Test func undoReReadsEachKindOfChangeAndRestoresOnlyWhatIsStillSwaplabs() throws {
+        // Temporary files and directories stand in for /proc/sys, huge pages, swaplab's files and directories; swap
+        // and mounts are only read (/proc/swaps, /proc/mounts), for paths that are neither swap nor mounted.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-undo-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func undo(_ c: JournaledChange) -> String {
+            let o = RestoreJournal.undo(c)
+            return "\(o.result.rawValue): \(o.detail)"
+        }
+        func contents(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+
+        let sysctl = dir + "/swappiness"
+        try "5\n".write(toFile: sysctl, atomically: false, encoding: .utf8)
+        #expect(undo(.sysctl(path: sysctl, old: "3", new: "5")) == "restored: restored to 3")
+        #expect(contents(sysctl) == "3")
+        #expect(undo(.sysctl(path: sysctl, old: "3", new: "5")) == "alreadyRestored: already 3")
+        try "7".write(toFile: sysctl, atomically: false, encoding: .utf8)
+        #expect(
+            undo(.sysctl(path: sysctl, old: "3", new: "5"))
+                == "left: is 7 now, not swaplab's 5: someone else changed it since; left as is (was 3 before swaplab)")
+        #expect(
+            undo(.sysctl(path: dir + "/gone", old: "3", new: "5")) == "left: cannot read \(dir)/gone now; left as is")
+
+        let huge = dir + "/nr_hugepages"
+        try "12".write(toFile: huge, atomically: false, encoding: .utf8)
+        #expect(undo(.hugepages(path: huge, old: 4, new: 16)) == "restored: restored to 4")
+        #expect(contents(huge) == "4")
+        try "20".write(toFile: huge, atomically: false, encoding: .utf8)
+        #expect(
+            undo(.hugepages(path: huge, old: 4, new: 16))
+                == "left: is 20 now, outside swaplab's 4…16: someone else changed it; left as is")
+
+        let scratch = dir + "/scratch"
+        try "x".write(toFile: scratch, atomically: false, encoding: .utf8)
+        #expect(undo(.scratchFile(path: scratch)) == "restored: removed")
+        #expect(undo(.scratchFile(path: scratch)) == "alreadyRestored: already gone")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false)
+        #expect(undo(.scratchFile(path: scratch)) == "left: is no longer a regular file; left as is")
+        #expect(undo(.swapFile(path: scratch)) == "left: is no longer a regular file; left as is")
+        let swapfile = dir + "/swapfile"
+        try "x".write(toFile: swapfile, atomically: false, encoding: .utf8)
+        #expect(undo(.swapOn(path: swapfile)) == "alreadyRestored: not active")
+        #expect(undo(.swapFile(path: swapfile)) == "restored: removed")
+        #expect(undo(.swapFile(path: swapfile)) == "alreadyRestored: already gone")
+        #expect(undo(.mount(target: dir, type: "tracefs")) == "alreadyRestored: not mounted")
+
+        let instance = dir + "/instance"
+        try FileManager.default.createDirectory(atPath: instance, withIntermediateDirectories: false)
+        #expect(undo(.traceInstance(path: instance)) == "restored: removed")
+        #expect(undo(.traceInstance(path: instance)) == "alreadyRestored: already removed")
+        let cgroup = dir + "/cgroup"
+        try FileManager.default.createDirectory(atPath: cgroup + "/child", withIntermediateDirectories: true)
+        let busy = undo(.cgroup(path: cgroup))
+        #expect(busy.hasPrefix("left: could not remove: "))
+        #expect(busy.hasSuffix(" (a task may still be in it); rmdir \(cgroup) later"))
+        try FileManager.default.removeItem(atPath: cgroup + "/child")
+        #expect(undo(.cgroup(path: cgroup)) == "restored: removed")
+        #expect(undo(.cgroup(path: cgroup)) == "alreadyRestored: already removed")
+    }
 }

@@ -301,8 +301,34 @@ public final class LabRunner: @unchecked Sendable {
         }
     }
 
+    /// `lab prepare`'s steps (live-lab.md §5): preflight and the watchdog, a swapfile, tracing, the watermarks, the
+    /// balloon; `check()` between each.
     private func prepareSteps() throws(LabError) {
-        // 1. Preflight.
+        let machine = try preflight()
+        let zones = try startWatching(machine)
+        try check()
+        try addSwap()
+        try check()
+        try startTracing()
+        try check()
+        try setWatermarks(machine, zones: zones)
+        try check()
+        try fillBalloon()
+    }
+
+    /// What preflight read from the machine for the later steps.
+    private struct Machine {
+        var minFreeKbytes: Int64
+        var watermarkScaleFactor: Int64
+        var memTotalBytes: Int64
+        var hugePageSize: Int64
+        /// The tracefs mount point, or nil when the lab will mount it.
+        var tracefs: String?
+    }
+
+    /// 1. Preflight: root, tracefs, swap that is not only zram, and the sysctls and /proc/meminfo values the lab
+    /// needs; remembers the huge page settings to put back.
+    private func preflight() throws(LabError) -> Machine {
         guard Syscall.isRoot else { throw .needsRoot }
         let survey = MachineSurvey.read(root: root)
         guard survey.tracefsMountPoint != nil || survey.tracefsMountable else {
@@ -333,10 +359,19 @@ public final class LabRunner: @unchecked Sendable {
         minFreeOriginal = String(minFree)
         let hugeSize = (meminfo.hugePageSizeKiB ?? 2048) * 1024
         hugePageSize = hugeSize
+        return Machine(
+            minFreeKbytes: minFree, watermarkScaleFactor: wsf, memTotalBytes: total, hugePageSize: hugeSize,
+            tracefs: survey.tracefsMountPoint)
+    }
+
+    /// The floor and its 20 ms watchdog, the 100 ms sampler, and lazily initialised zones grown once (live-lab.md
+    /// §4). Returns the zones as they are then.
+    private func startWatching(_ machine: Machine) throws(LabError) -> Zoneinfo {
         var zones = try readZones()
         floor =
             options.floor
-            ?? LabPlan.defaultFloor(minWatermarks: LabPlan.managedMin(zones.snapshots), memTotalBytes: total)
+            ?? LabPlan.defaultFloor(
+                minWatermarks: LabPlan.managedMin(zones.snapshots), memTotalBytes: machine.memTotalBytes)
         result.floorMib = mib(floor)
         let watchdog = FloorWatchdog(floor: Pages(bytes: floor), root: root)
         self.watchdog = watchdog
@@ -345,40 +380,41 @@ public final class LabRunner: @unchecked Sendable {
         mark("start")
         let wp0 = WakePoint.userAllocation(zones.snapshots)
         say(
-            "preflight: root, tracefs \(survey.tracefsMountPoint ?? "(will be mounted)"), floor \(mib(floor)) MiB; "
+            "preflight: root, tracefs \(machine.tracefs ?? "(will be mounted)"), floor \(mib(floor)) MiB; "
                 + "free \(mib(wp0.free.bytes)) MiB, kswapd wakes at \(mib(wp0.wakePoint.bytes)) MiB "
-                + "(\(mib(wp0.distance.bytes)) MiB away with wsf \(wsf))")
-
-        // Lazily initialised zones (live-lab.md §4): grow them once.
+                + "(\(mib(wp0.distance.bytes)) MiB away with wsf \(machine.watermarkScaleFactor))")
         if zones.zones.contains(where: { $0.snapshot.present - $0.snapshot.managed >= FreeMemoryCheck.threshold }) {
-            try growLazyZones(hugePageSize: hugeSize)
+            try growLazyZones(hugePageSize: machine.hugePageSize)
             zones = try readZones()
         }
-        try check()
+        return zones
+    }
 
-        // 2. Swap: a swapfile of ≥ 1.5× the expected hog when there is not that much free disk swap already.
+    /// 2. Swap: a swapfile of ≥ 1.5× the expected hog when there is not that much free disk swap already.
+    private func addSwap() throws(LabError) {
         let expectedHog = options.hog ?? LabRunner.hogBudget
         let want = LabPlan.swapfileSize(hog: expectedHog)
         let freeSwap = ((try? Swaps.read(root: root)) ?? []).filter { !$0.isZram }
             .reduce(Int64(0)) { $0 + ($1.size - $1.used).bytes }
         if freeSwap >= expectedHog * 3 / 2 {
             say("swap: \(mib(freeSwap)) MiB of swap free already; no swapfile needed")
-        } else {
-            let t0 = Syscall.monotonicSeconds()
-            do {
-                let path = try Swapfile.create(bytes: want, journal: journal)
-                result.swapfileMib = mib(want)
-                changes.append(.swapFile(path: path))
-                changes.append(.swapOn(path: path))
-                say("swap: \(path), \(mib(want)) MiB, mode 0600, on in \(ms(Syscall.monotonicSeconds() - t0)) ms")
-            } catch {
-                throw .failed("cannot make a swapfile: \(error)")
-            }
-            mark("swap on")
+            return
         }
-        try check()
+        let t0 = Syscall.monotonicSeconds()
+        do {
+            let path = try Swapfile.create(bytes: want, journal: journal)
+            result.swapfileMib = mib(want)
+            changes.append(.swapFile(path: path))
+            changes.append(.swapOn(path: path))
+            say("swap: \(path), \(mib(want)) MiB, mode 0600, on in \(ms(Syscall.monotonicSeconds() - t0)) ms")
+        } catch {
+            throw .failed("cannot make a swapfile: \(error)")
+        }
+        mark("swap on")
+    }
 
-        // 3. Tracing in a private instance, parsed into the timeline.
+    /// 3. Tracing in a private instance, parsed into the timeline.
+    private func startTracing() throws(LabError) {
         let timeline = liveTimeline
         do {
             trace = try TraceInstance(
@@ -389,52 +425,64 @@ public final class LabRunner: @unchecked Sendable {
         }
         say("trace: vmscan and oom events in \(trace?.path ?? "?") (trace_clock mono, 16 MiB per CPU)")
         mark("trace on")
-        try check()
+    }
 
-        // 4. Watermarks.
+    /// 4. Watermarks: for the direct variant `min_free_kbytes` raised and `watermark_scale_factor` 10, else the
+    /// scale factor that puts the wake point where asked (`--wake-at`, default the floor + 1 GiB).
+    private func setWatermarks(_ machine: Machine, zones: Zoneinfo) throws(LabError) {
+        let (minFree, wsf) = (machine.minFreeKbytes, machine.watermarkScaleFactor)
         if options.direct {
             try raiseMinFree(current: minFree, zones: zones)
             if wsf != 10 { try sysctl("watermark_scale_factor", "10") }
-            zones = try readZones()
+            // /proc/zoneinfo is read again after the change, as in the other variant: a read that fails stops here.
+            _ = try readZones()
             result.watermarkScaleFactor = 10
         } else {
-            let release = try? KernelRelease.read(root: root)
-            let maxWSF = LabPlan.maxScaleFactor(kernelAtLeast515: release?.isAtLeast(5, 15) ?? false)
-            let target = options.wakeAt ?? floor + LabRunner.gib
-            let choice = LabPlan.chooseScaleFactor(
-                zones: zones.snapshots, minFreeKbytes: minFree, current: wsf, target: target, maxScaleFactor: maxWSF)
-            if !choice.reachesTarget {
-                if choice.wakePoint.bytes < floor + 256 * LabRunner.mib {
-                    throw .preflight(
-                        "even watermark_scale_factor \(maxWSF) puts the wake point at \(mib(choice.wakePoint.bytes)) MiB, "
-                            + "too close to the floor of \(mib(floor)) MiB on this machine; give a lower --floor")
-                }
-                say(
-                    "note: the largest watermark_scale_factor (\(maxWSF)) gives a wake point of "
-                        + "\(mib(choice.wakePoint.bytes)) MiB, below the \(mib(target)) MiB asked for")
-            }
-            try sysctl("watermark_scale_factor", String(choice.scaleFactor))
-            zones = try readZones()
-            let measured = WakePoint.userAllocation(zones.snapshots)
-            result.watermarkScaleFactor = choice.scaleFactor
-            say(
-                "watermarks: watermark_scale_factor \(wsf) → \(choice.scaleFactor): kswapd wakes at "
-                    + "\(mib(measured.wakePoint.bytes)) MiB free (computed \(mib(choice.wakePoint.bytes)) MiB; "
-                    + "floor \(mib(floor)) MiB + \(mib(measured.wakePoint.bytes - floor)) MiB)")
-            if abs(measured.wakePoint.bytes - choice.wakePoint.bytes) > 64 * LabRunner.mib {
-                say(
-                    "note: /proc/zoneinfo says \(mib(measured.wakePoint.bytes)) MiB, not the computed "
-                        + "\(mib(choice.wakePoint.bytes)) MiB (a watermark boost, or memory moved meanwhile)")
-            }
+            try raiseScaleFactor(from: wsf, minFreeKbytes: minFree, zones: zones)
         }
         result.minFreeKbytes = (try? VMSysctls.read(root: root))?.minFreeKbytes ?? minFree
         mark("watermarks set")
-        try check()
+    }
 
-        // 5. Balloon.
+    /// The `watermark_scale_factor` `LabPlan` chooses for the wake point asked for (the kernel formula,
+    /// `__setup_per_zone_wmarks()` in mm/page_alloc.c), set and checked against /proc/zoneinfo.
+    private func raiseScaleFactor(from wsf: Int64, minFreeKbytes minFree: Int64, zones: Zoneinfo) throws(LabError) {
+        let release = try? KernelRelease.read(root: root)
+        let maxWSF = LabPlan.maxScaleFactor(kernelAtLeast515: release?.isAtLeast(5, 15) ?? false)
+        let target = options.wakeAt ?? floor + LabRunner.gib
+        let choice = LabPlan.chooseScaleFactor(
+            zones: zones.snapshots, minFreeKbytes: minFree, current: wsf, target: target, maxScaleFactor: maxWSF)
+        if !choice.reachesTarget {
+            if choice.wakePoint.bytes < floor + 256 * LabRunner.mib {
+                throw .preflight(
+                    "even watermark_scale_factor \(maxWSF) puts the wake point at \(mib(choice.wakePoint.bytes)) MiB, "
+                        + "too close to the floor of \(mib(floor)) MiB on this machine; give a lower --floor")
+            }
+            say(
+                "note: the largest watermark_scale_factor (\(maxWSF)) gives a wake point of "
+                    + "\(mib(choice.wakePoint.bytes)) MiB, below the \(mib(target)) MiB asked for")
+        }
+        try sysctl("watermark_scale_factor", String(choice.scaleFactor))
+        let measured = WakePoint.userAllocation(try readZones().snapshots)
+        result.watermarkScaleFactor = choice.scaleFactor
+        say(
+            "watermarks: watermark_scale_factor \(wsf) → \(choice.scaleFactor): kswapd wakes at "
+                + "\(mib(measured.wakePoint.bytes)) MiB free (computed \(mib(choice.wakePoint.bytes)) MiB; "
+                + "floor \(mib(floor)) MiB + \(mib(measured.wakePoint.bytes - floor)) MiB)")
+        if abs(measured.wakePoint.bytes - choice.wakePoint.bytes) > 64 * LabRunner.mib {
+            say(
+                "note: /proc/zoneinfo says \(mib(measured.wakePoint.bytes)) MiB, not the computed "
+                    + "\(mib(choice.wakePoint.bytes)) MiB (a watermark boost, or memory moved meanwhile)")
+        }
+    }
+
+    /// 5. Balloon: huge pages that bring free memory down to `balloonRoom` above the wake point; then the wake point
+    /// as the learner's allocations will meet it.
+    private func fillBalloon() throws(LabError) {
         let before = try settledWakePoint(seconds: 3)
         let pages = LabPlan.balloonPages(
-            free: before.free.bytes, wakePoint: before.wakePoint.bytes, room: balloonRoom, hugePageSize: hugeSize)
+            free: before.free.bytes, wakePoint: before.wakePoint.bytes, room: balloonRoom,
+            hugePageSize: hugePageSize)
         if pages > 0 {
             try inflateBalloon(by: pages)
             Syscall.sleep(seconds: 0.5)
@@ -619,101 +667,143 @@ public final class LabRunner: @unchecked Sendable {
         return true
     }
 
+    /// The hog's rounds (docs/lab.md "Rounds"), each planned from free memory then and kept within `timeLimit`,
+    /// until the story is told or no round fits; then the swap-in.
     private func hogSteps() throws(LabError) {
         guard let watchdog else { return }
-        let rate = options.direct ? 0 : (options.rate ?? LabOptions.defaultRate)
-        result.hogRateMibPerS = mib(Int64(rate))
-        watchdog.resetLowest()
-        storyStart = Syscall.monotonicSeconds()
-        result.setupSeconds = (storyStart ?? startTime) - startTime
-        vmstatAtHog = try? Vmstat.read(root: root)
+        let rate = startStory(watchdog)
         var hogLeft = options.hog ?? LabRunner.hogBudget
         var round = 0
         // Bytes per second the hog writes unthrottled: measured after round 1 (a busy 2-core machine does ~400 MiB/s).
         var fastSpeed = 400.0 * Double(LabRunner.mib)
         while true {
             round += 1
-            // kswapd must be waiting on its queue for the hog's wake-up to be traced (a balloon top-up near the
-            // watermarks can wake it with order 9).
-            try waitForKswapdSleep(seconds: 3)
-            var wp = try settledWakePoint(seconds: round == 1 ? 2 : 1)
-            let extra =
-                round == 1
-                ? LabPlan.hogExtra(wakePoint: wp.wakePoint.bytes, floor: floor) : LabRunner.gib / 2
-            // Before the first hog free memory is whole 2 MiB blocks, so a top-up is safe close to the wake point;
-            // after reclaim only far from it (see `LabPlan.round`).
-            let topUp =
-                round == 1 ? (balloonRoom + 256 * LabRunner.mib, balloonRoom) : (2 * LabRunner.gib, LabRunner.gib)
-            var plan = LabPlan.round(
-                free: wp.free.bytes, wakePoint: wp.wakePoint.bytes, extra: extra, hugePageSize: hugePageSize,
-                hogLeft: hogLeft, topUpAbove: topUp.0, room: topUp.1)
-            if options.hog == nil && plan.balloonPages > 0 && !options.direct {
-                try inflateBalloon(by: plan.balloonPages)
-                try waitForKswapdSleep(seconds: 2)
-                wp = try settledWakePoint(seconds: 1)
-                plan = LabPlan.round(
-                    free: wp.free.bytes, wakePoint: wp.wakePoint.bytes, extra: extra, hugePageSize: hugePageSize,
-                    hogLeft: hogLeft, topUpAbove: .max)
-            }
-            let size = options.hog.map { round == 1 ? $0 : 0 } ?? plan.hogBytes
-            let fast = options.hog == nil ? plan.fastBytes : 0
-            if round > 1 {
-                // The round, kswapd's sleep after it, reading back what is in swap by then (~200 MiB/s) and the
-                // restore must all fit in `timeLimit`.
-                let inSwap = Double(hogSwapBytes() + extra)
-                let expected =
-                    Double(fast) / fastSpeed + (rate > 0 ? Double(size - fast) / rate : 1) + LabRunner.sleepWait
-                    + inSwap / (200 * Double(LabRunner.mib)) + 2
-                if size <= 0 || Syscall.monotonicSeconds() + expected > startTime + LabRunner.timeLimit {
-                    say(
-                        "rounds: no time or room for round \(round) (the lab keeps within \(Int(LabRunner.timeLimit)) s)"
-                    )
-                    round -= 1
-                    break
-                }
+            let plan = try planRound(round, hogLeft: hogLeft)
+            if round > 1 && !roundFits(plan, rate: rate, fastSpeed: fastSpeed) {
+                say("rounds: no time or room for round \(round) (the lab keeps within \(Int(LabRunner.timeLimit)) s)")
+                break
             }
             result.rounds = round
-            let hog = try hogRound(round, size: size, fast: fast, rate: rate, wakePoint: wp)
-            if fast > 256 * LabRunner.mib, let f = hog.fillSeconds, f > 0 {
-                let slow = rate > 0 ? Double(size - fast) / rate : 0
-                if f > slow { fastSpeed = max(100 * Double(LabRunner.mib), Double(fast) / (f - slow)) }
+            let hog = try hogRound(round, size: plan.size, fast: plan.fast, rate: rate, wakePoint: plan.wakePoint)
+            if plan.fast > 256 * LabRunner.mib, let f = hog.fillSeconds, f > 0 {
+                let slow = rate > 0 ? Double(plan.size - plan.fast) / rate : 0
+                if f > slow { fastSpeed = max(100 * Double(LabRunner.mib), Double(plan.fast) / (f - slow)) }
             }
-            hogLeft -= size
-            var st = story()
-            if st.shortfall(.wake) == nil && !kswapdAsleep()
-                && hogSwapBytes() < LabRunner.swapOutAim
-            {
-                // Woken by the hog and still at work: give it what the time allows to swap more out or to sleep.
-                let end = min(Syscall.monotonicSeconds() + 5, startTime + LabRunner.timeLimit - 10)
-                while Syscall.monotonicSeconds() < end && !kswapdAsleep()
-                    && hogSwapBytes() < LabRunner.swapOutAim
-                {
-                    try check()
-                    Syscall.sleep(seconds: 0.1)
-                }
-                st = story()
-            }
-            let fell = LabPhase.allCases.dropLast().compactMap { p in st.shortfall(p).map { "\(p.rawValue): \($0)" } }
-            say(
-                "round \(round): \(mib(hogSwapBytes())) MiB of the hogs in swap; the hog woke kswapd \(st.hogWakeups) time(s) (\(st.wakeups) in all), \(st.wakesAfterHogWakeup) "
-                    + "pass(es) and \(st.sleepsAfterHogWakeup) sleep(s) after; swapped out \(mib(Pages(st.swapOutPages).bytes)) MiB"
-                    + (fell.isEmpty ? "" : "; short: " + fell.joined(separator: "; ")))
-            if options.direct || options.hog != nil { break }
-            if st.shortfall(.wake) == nil && hogSwapBytes() >= LabRunner.swapOutAim { break }
-            // kswapd still awake after the hog woke it: more rounds would not be traced as the hog's; it sleeps
-            // once the balloon is released, at the latest.
-            if st.shortfall(.wake) == nil && hogSwapBytes() >= LabStory.minimumSwapBytes && !kswapdAsleep() { break }
-            if round >= LabRunner.maxRounds || hogLeft < 256 * LabRunner.mib { break }
-            say(
-                "rounds: "
-                    + (st.roundsDone
-                        ? "less than \(mib(LabRunner.swapOutAim)) MiB of the hogs in swap" : "the story is short")
-                    + "; another round, sized from free memory now")
+            hogLeft -= plan.size
+            let st = try roundStory(round)
+            if !anotherRound(after: st, round: round, hogLeft: hogLeft) { break }
         }
         progressLine(total: nil, done: nil)
         try check()
+        try swapIn(watchdog)
+    }
 
-        // 8. Swap-in: release the balloon first, then read every page back.
+    /// The story starts with the first hog: the hog's rate (0 in the direct variant: unthrottled), the watchdog's
+    /// lowest free memory reset, the clock and the /proc/vmstat counters the deltas are taken from. Returns the rate.
+    private func startStory(_ watchdog: FloorWatchdog) -> Double {
+        let rate = options.direct ? 0 : (options.rate ?? LabOptions.defaultRate)
+        result.hogRateMibPerS = mib(Int64(rate))
+        watchdog.resetLowest()
+        storyStart = Syscall.monotonicSeconds()
+        result.setupSeconds = (storyStart ?? startTime) - startTime
+        vmstatAtHog = try? Vmstat.read(root: root)
+        return rate
+    }
+
+    /// One round as planned: the wake point it starts from, the hog's size and its unthrottled first part, and the
+    /// extra beyond the wake point it aims for.
+    private struct RoundPlan {
+        var wakePoint: WakePoint
+        var extra: Int64
+        var size: Int64
+        var fast: Int64
+    }
+
+    /// Plans round `round` once kswapd sleeps and free memory has settled, topping the balloon up first when it is
+    /// far from the wake point (not with `--hog` or `--direct`).
+    private func planRound(_ round: Int, hogLeft: Int64) throws(LabError) -> RoundPlan {
+        // kswapd must be waiting on its queue for the hog's wake-up to be traced (a balloon top-up near the
+        // watermarks can wake it with order 9).
+        try waitForKswapdSleep(seconds: 3)
+        var wp = try settledWakePoint(seconds: round == 1 ? 2 : 1)
+        let extra =
+            round == 1
+            ? LabPlan.hogExtra(wakePoint: wp.wakePoint.bytes, floor: floor) : LabRunner.gib / 2
+        // Before the first hog free memory is whole 2 MiB blocks, so a top-up is safe close to the wake point;
+        // after reclaim only far from it (see `LabPlan.round`).
+        let topUp =
+            round == 1 ? (balloonRoom + 256 * LabRunner.mib, balloonRoom) : (2 * LabRunner.gib, LabRunner.gib)
+        var plan = LabPlan.round(
+            free: wp.free.bytes, wakePoint: wp.wakePoint.bytes, extra: extra, hugePageSize: hugePageSize,
+            hogLeft: hogLeft, topUpAbove: topUp.0, room: topUp.1)
+        if options.hog == nil && plan.balloonPages > 0 && !options.direct {
+            try inflateBalloon(by: plan.balloonPages)
+            try waitForKswapdSleep(seconds: 2)
+            wp = try settledWakePoint(seconds: 1)
+            plan = LabPlan.round(
+                free: wp.free.bytes, wakePoint: wp.wakePoint.bytes, extra: extra, hugePageSize: hugePageSize,
+                hogLeft: hogLeft, topUpAbove: .max)
+        }
+        let size = options.hog.map { round == 1 ? $0 : 0 } ?? plan.hogBytes
+        let fast = options.hog == nil ? plan.fastBytes : 0
+        return RoundPlan(wakePoint: wp, extra: extra, size: size, fast: fast)
+    }
+
+    /// Whether a round after the first fits: the round, kswapd's sleep after it, reading back what is in swap by then
+    /// (~200 MiB/s) and the restore must all end within `timeLimit`.
+    private func roundFits(_ plan: RoundPlan, rate: Double, fastSpeed: Double) -> Bool {
+        let inSwap = Double(hogSwapBytes() + plan.extra)
+        let expected =
+            Double(plan.fast) / fastSpeed + (rate > 0 ? Double(plan.size - plan.fast) / rate : 1) + LabRunner.sleepWait
+            + inSwap / (200 * Double(LabRunner.mib)) + 2
+        return plan.size > 0 && Syscall.monotonicSeconds() + expected <= startTime + LabRunner.timeLimit
+    }
+
+    /// The story after round `round`, once kswapd (woken by the hog and still at work) has had what time allows to
+    /// swap more out or to sleep; says what the round did.
+    private func roundStory(_ round: Int) throws(LabError) -> LabStory {
+        var st = story()
+        if st.shortfall(.wake) == nil && !kswapdAsleep()
+            && hogSwapBytes() < LabRunner.swapOutAim
+        {
+            let end = min(Syscall.monotonicSeconds() + 5, startTime + LabRunner.timeLimit - 10)
+            while Syscall.monotonicSeconds() < end && !kswapdAsleep()
+                && hogSwapBytes() < LabRunner.swapOutAim
+            {
+                try check()
+                Syscall.sleep(seconds: 0.1)
+            }
+            st = story()
+        }
+        let fell = LabPhase.allCases.dropLast().compactMap { p in st.shortfall(p).map { "\(p.rawValue): \($0)" } }
+        say(
+            "round \(round): \(mib(hogSwapBytes())) MiB of the hogs in swap; the hog woke kswapd \(st.hogWakeups) "
+                + "time(s) (\(st.wakeups) in all), \(st.wakesAfterHogWakeup) pass(es) and \(st.sleepsAfterHogWakeup) "
+                + "sleep(s) after; swapped out \(mib(Pages(st.swapOutPages).bytes)) MiB"
+                + (fell.isEmpty ? "" : "; short: " + fell.joined(separator: "; ")))
+        return st
+    }
+
+    /// Whether to run another round after `st`: not with `--direct` or `--hog`, not once kswapd was woken by the hog
+    /// and enough of the hogs is in swap, and not beyond `maxRounds` or the hog budget. Says why when it does.
+    private func anotherRound(after st: LabStory, round: Int, hogLeft: Int64) -> Bool {
+        if options.direct || options.hog != nil { return false }
+        if st.shortfall(.wake) == nil && hogSwapBytes() >= LabRunner.swapOutAim { return false }
+        // kswapd still awake after the hog woke it: more rounds would not be traced as the hog's; it sleeps
+        // once the balloon is released, at the latest.
+        if st.shortfall(.wake) == nil && hogSwapBytes() >= LabStory.minimumSwapBytes && !kswapdAsleep() { return false }
+        if round >= LabRunner.maxRounds || hogLeft < 256 * LabRunner.mib { return false }
+        say(
+            "rounds: "
+                + (st.roundsDone
+                    ? "less than \(mib(LabRunner.swapOutAim)) MiB of the hogs in swap" : "the story is short")
+                + "; another round, sized from free memory now")
+        return true
+    }
+
+    /// 8. Swap-in: the balloon released first (so swap-in does not thrash), then every hog reads its pages back and
+    /// verifies them; the vmstat deltas of the story; the hogs end.
+    private func swapIn(_ watchdog: FloorWatchdog) throws(LabError) {
         let touchStart = Syscall.monotonicSeconds()
         result.hogSeconds = touchStart - (storyStart ?? touchStart)
         if !balloonChanges.isEmpty {
