@@ -84,8 +84,8 @@ public struct TimelineAnalysis: Sendable {
                 case .noBegin:
                     unmatchedDirectEnds += 1
                 }
-            case .markVictim(let pid, let comm, let anonRSSkB):
-                oomKills.append(OOMKill(time: e.time, pid: pid, comm: comm, anonRSSkB: anonRSSkB))
+            case .markVictim(let pid, let comm, let memory):
+                oomKills.append(OOMKill(time: e.time, pid: pid, comm: comm, memory: memory))
             case .lruShrinkInactive, .writeFolio, .reclaimPages, .other:
                 break
             }
@@ -182,6 +182,10 @@ public struct SwapWindow: Sendable, Equatable {
     /// The change of `pswpout` and of `pswpin` over the window.
     public var outPages: Int64
     public var inPages: Int64
+
+    public init(start: Double, end: Double, outPages: Int64, inPages: Int64) {
+        (self.start, self.end, self.outPages, self.inPages) = (start, end, outPages, inPages)
+    }
 
     /// Pages per second over the window (0 for an empty window).
     public var outRate: Double { end > start ? Double(outPages) / (end - start) : 0 }

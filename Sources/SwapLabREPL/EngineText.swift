@@ -88,24 +88,37 @@ enum EngineText {
         }
     }
 
-    /// One paragraph on what happened since `before`: kswapd wakes, reclaim, swap, direct reclaim, OOM kills.
+    /// `n` and the noun, singular for 1 (`1 pass`, `3 passes`).
+    static func count(_ n: Int64, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+
+    /// One paragraph on what happened since `before`: kswapd's wake-ups (`wakeup_kswapd`), passes (`balance_pgdat`,
+    /// counted by `pageoutrun`) and sleeps (`kswapd_sleep`), each under its own word; reclaim, swap, direct reclaim,
+    /// OOM kills.
     static func whatHappened(since before: Before, engine: any Engine) throws -> String {
         let now = try engine.counters().values
         func d(_ k: String) -> Int64 { (now[k] ?? 0) - (before.counters[k] ?? 0) }
-        let newEvents = try engine.timeline().events.dropFirst(before.eventCount)
-        let wakeups = newEvents.filter { $0.name == "mm_vmscan_wakeup_kswapd" }.count
-        let sleeps = newEvents.filter { $0.name == "mm_vmscan_kswapd_sleep" }.count
+        let timeline = try engine.timeline()
+        let newEvents = timeline.events.dropFirst(before.eventCount)
+        let wakeups = Int64(newEvents.filter { $0.name == TracepointName.wakeupKswapd.rawValue }.count)
+        let sleeps = Int64(newEvents.filter { $0.name == TracepointName.kswapdSleep.rawValue }.count)
+        let passes = d("pageoutrun")
         var parts: [String] = []
-        if wakeups > 0 || d("pageoutrun") > 0 {
-            parts.append("kswapd woken \(wakeups)×, \(d("pageoutrun")) run(s), \(sleeps) sleep(s)")
+        var kswapd: [String] = []
+        if wakeups > 0 { kswapd.append(count(wakeups, "wake-up", "wake-ups") + " (wakeup_kswapd)") }
+        if passes > 0 { kswapd.append(count(passes, "pass", "passes") + " (balance_pgdat)") }
+        if sleeps > 0 { kswapd.append(count(sleeps, "sleep", "sleeps") + " (kswapd_sleep)") }
+        if !kswapd.isEmpty {
+            // Without trace events wake-ups and sleeps cannot be seen, only the passes pageoutrun counts.
+            let untraced = timeline.events.isEmpty ? " (tracing off: wake-ups and sleeps not seen)" : ""
+            parts.append("kswapd: " + kswapd.joined(separator: ", ") + untraced)
         }
         let dropped = d("pgsteal_file")
         if dropped > 0 { parts.append("page cache dropped \(size(Pages(dropped)))") }
         if d("pswpout") > 0 { parts.append("swapped out \(size(Pages(d("pswpout"))))") }
         if d("pswpin") > 0 { parts.append("swapped in \(size(Pages(d("pswpin"))))") }
         let stalls = d("allocstall_movable") + d("allocstall_normal") + d("allocstall_dma32") + d("allocstall_dma")
-        if stalls > 0 { parts.append("\(stalls) direct reclaim(s)") }
-        if d("oom_kill") > 0 { parts.append("\(d("oom_kill")) OOM kill(s)") }
+        if stalls > 0 { parts.append(count(stalls, "direct-reclaim stall", "direct-reclaim stalls") + " (allocstall)") }
+        if d("oom_kill") > 0 { parts.append(count(d("oom_kill"), "OOM kill", "OOM kills")) }
         return parts.isEmpty ? "no reclaim: free memory stayed above the low watermarks" : parts.joined(separator: "; ")
     }
 
