@@ -59,6 +59,7 @@ public enum ReclaimNarrative {
                     + "pageoutrun +\(n(runs)) (kswapd 패스 수), pgsteal_kswapd +\(n(d["pgsteal_kswapd"] ?? 0)), "
                     + "pswpout +\(n(d["pswpout"] ?? 0)), allocstall +\(n(allocstalls(d))) (direct reclaim)."
                     + (runs == 0 ? " kswapd는 돌지 않았습니다." : ""))
+            if runs == 0, let w = r.closestToWake { out.append(neverWoke(w, ko: ko)) }
         }
         if r.notes.contains(.noSamples) {
             say(
@@ -154,7 +155,7 @@ public enum ReclaimNarrative {
                     + "median \(ms(d.medianMs)), longest \(ms(d.maxMs)). Below min, the allocating thread reclaims for itself and waits.",
                 "direct reclaim: \(n(d.episodes))번(\(who)), 메모리를 요청한 스레드가 모두 합쳐 \(ms(d.totalMs)) 동안 멈칫했습니다. "
                     + "중앙값 \(ms(d.medianMs)), 가장 긴 것 \(ms(d.maxMs)). Min 아래에서는 요청 스레드가 직접 페이지를 회수하느라 기다립니다.")
-        } else if r.eventCount > 0 {
+        } else if r.eventCount > 0 || (allocstalls(r.counterDeltas) == 0 && r.closestToMin != nil) {
             say(
                 "No direct reclaim: no allocation had to reclaim for itself.",
                 "direct reclaim은 없었습니다. 메모리를 요청한 스레드가 직접 회수할 일은 없었습니다.")
@@ -227,20 +228,21 @@ public enum ReclaimNarrative {
             // out_of_memory() runs only when direct reclaim made no progress over its retries
             // (should_reclaim_retry()), so say how reclaim kept up.
             let kills = r.counterDeltas["oom_kill"].map { " (oom_kill +\(n($0)))" } ?? ""
+            let killsKo = r.counterDeltas["oom_kill"].map { "(oom_kill +\(n($0)))" } ?? ""
             let pages = d.reclaimed
             if d.episodes > 0 {
                 say(
                     "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and its "
                         + "\(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages (\(size(pages))).",
-                    "OOM kill은 없었습니다\(kills). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
+                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
                         + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 풀었습니다.")
             } else if r.eventCount == 0 {
-                say("No OOM kill\(kills).", "OOM kill은 없었습니다\(kills).")
+                say("No OOM kill\(kills).", "OOM kill은 없었습니다\(killsKo).")
             } else {
                 say(
                     "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and no task "
                         + "had to reclaim for itself.",
-                    "OOM kill은 없었습니다\(kills). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
+                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
                         + "직접 회수해야 했던 스레드가 없었습니다.")
             }
         }
@@ -369,7 +371,7 @@ public enum ReclaimNarrative {
             s.append(
                 ko
                     ? "그중 \(n(napWakes))번은 100ms 동안 조는 사이에 다시 깨워진 것입니다. node는 이미 균형이 맞았지만 할당이 계속되어 여유공간이 다시 Low 아래로 내려갔습니다(kswapd_low_wmark_hit_quickly\(counted))."
-                    : "\(n(napWakes)) time\(napWakes == 1 ? "" : "s") it was woken during its 100 ms nap: the node had been balanced, then allocations took free below low again (kswapd_low_wmark_hit_quickly\(counted))."
+                    : "\(napWakes == 1 ? "Once" : "\(n(napWakes)) times") it was woken during its 100 ms nap: the node had been balanced, then allocations took free below low again (kswapd_low_wmark_hit_quickly\(counted))."
             )
         }
         if let rounds, rounds > 0 {
@@ -377,7 +379,7 @@ public enum ReclaimNarrative {
             s.append(
                 ko
                     ? "\(n(rounds))번은 node의 균형이 아직 맞지 않아 졸지 않고 곧바로 다음 패스를 돌았습니다(kswapd_high_wmark_hit_quickly\(counted))."
-                    : "\(n(rounds)) time\(rounds == 1 ? "" : "s") it went straight into another pass without a nap, because the node was not balanced yet (kswapd_high_wmark_hit_quickly\(counted))."
+                    : "\(rounds == 1 ? "Once" : "\(n(rounds)) times") it went straight into another pass without a nap, because the node was not balanced yet (kswapd_high_wmark_hit_quickly\(counted))."
             )
         }
         // What it reclaimed: kswapd's own share from pgsteal_kswapd and its own trace lines; direct reclaim's apart.
@@ -387,10 +389,13 @@ public enum ReclaimNarrative {
             var en = "kswapd itself reclaimed \(n(steal)) pages (pgsteal_kswapd)"
             var k = "kswapd가 직접 회수한 것은 \(n(steal)) 페이지입니다(pgsteal_kswapd)"
             if ownLines {
-                en += ": by its own trace lines, \(n(c.fileReclaimed)) file and \(n(c.anonReclaimed)) anon pages "
-                    + "(lru_shrink_inactive), \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio)."
-                k += ". kswapd의 trace 줄로는 파일 \(n(c.fileReclaimed)) 페이지와 익명 \(n(c.anonReclaimed)) 페이지"
-                    + "(lru_shrink_inactive)이고, 익명 folio \(n(Int64(c.anonWritten)))개를 swap에 썼습니다(write_folio)."
+                let seen = c.fileReclaimed.saturatingAdd(c.anonReclaimed)
+                en += ": its own trace lines show \(n(c.fileReclaimed)) file and \(n(c.anonReclaimed)) anon pages "
+                    + "(lru_shrink_inactive) and \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio)"
+                    + (seen < steal ? "; the other \(n(steal - seen)) pages have no line in this trace." : ".")
+                k += ". kswapd의 trace 줄에는 파일 \(n(c.fileReclaimed)) 페이지와 익명 \(n(c.anonReclaimed)) 페이지"
+                    + "(lru_shrink_inactive), swap에 쓴 익명 folio \(n(Int64(c.anonWritten)))개(write_folio)가 보입니다"
+                    + (seen < steal ? ". 나머지 \(n(steal - seen)) 페이지는 이 trace에 줄이 없습니다." : ".")
             } else {
                 en += "; without its lru_shrink_inactive lines the trace cannot split that into file and anon."
                 k += ". lru_shrink_inactive 줄이 없어 파일과 익명으로 나눌 수는 없습니다."
@@ -617,6 +622,7 @@ public enum ReclaimNarrative {
     static func size(_ pages: Int64) -> String {
         let mib = Double(pages) * 4096 / 1_048_576
         if mib >= 1024 { return String(format: "%.2f GiB", mib / 1024) }
+        if mib < 1 { return "\(pages * 4) KiB" }
         return String(format: "%.0f MiB", mib)
     }
 }
