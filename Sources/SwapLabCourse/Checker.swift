@@ -241,7 +241,8 @@ public enum Checker {
         case .counter:
             return values["delta"] == "0"
                 ? LocalizedText(
-                    en: "{counter} did not change in this step (it stayed at {after}); the step expects a change {expect}.",
+                    en: "{counter} did not change in this step (it stayed at {after}); the step expects a change "
+                        + "{expect}.",
                     ko: "이 단계에서 {counter}는 바뀌지 않았습니다(그대로 {after}). 단계는 {expect}만큼의 변화를 기대합니다.")
                 : LocalizedText(
                     en: "{counter} changed by {delta} ({before} → {after}); the step expects a change {expect}.",

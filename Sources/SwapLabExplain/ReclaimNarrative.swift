@@ -51,7 +51,8 @@ public enum ReclaimNarrative {
             let d = r.counterDeltas
             let runs = d["pageoutrun"] ?? 0
             say(
-                "No trace events: kswapd's wakes and sleeps cannot be seen, so this is inferred from /proc/vmstat counters: "
+                "No trace events: kswapd's wakes and sleeps cannot be seen, so this is inferred from /proc/vmstat "
+                    + "counters: "
                     + "pageoutrun +\(n(runs)) (kswapd passes), pgsteal_kswapd +\(n(d["pgsteal_kswapd"] ?? 0)), "
                     + "pswpout +\(n(d["pswpout"] ?? 0)), allocstall +\(n(allocstalls(d))) (direct reclaim)."
                     + (runs == 0 ? " kswapd did not run." : ""),
@@ -63,7 +64,8 @@ public enum ReclaimNarrative {
         }
         if r.notes.contains(.noSamples) {
             say(
-                "No samples of the zones: watermark crossings and the balanced zone cannot be shown; amounts come from trace lines.",
+                "No samples of the zones: watermark crossings and the balanced zone cannot be shown; amounts come "
+                    + "from trace lines.",
                 "zone 샘플이 없어서 워터마크를 넘나든 시점과 균형이 맞은 zone은 보여 줄 수 없습니다. 회수량은 trace 줄에서 셌습니다.")
         }
         if r.notes.contains(.outOfOrder) {
@@ -114,7 +116,8 @@ public enum ReclaimNarrative {
                         open == 0
                         ? "kswapd\(nid) (node \(nid)): \(cycles) of wake → passes → sleep."
                         : done == 0
-                            ? "kswapd\(nid) (node \(nid)): no finished cycle of wake → passes → sleep; one cycle is still "
+                            ? "kswapd\(nid) (node \(nid)): no finished cycle of wake → passes → sleep; one cycle is "
+                                + "still "
                                 + "open at the end (awake, not yet asleep)."
                             : "kswapd\(nid) (node \(nid)): \(cycles) of wake → passes → sleep, and one more still open "
                                 + "at the end (awake, not yet asleep)."
@@ -151,8 +154,10 @@ public enum ReclaimNarrative {
         if d.episodes > 0 {
             let who = d.tasks.prefix(3).map { "\($0.comm) \(n(Int64($0.count)))" }.joined(separator: ", ")
             say(
-                "Direct reclaim: \(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") (\(who)) stalled the allocating tasks for \(ms(d.totalMs)) in all; "
-                    + "median \(ms(d.medianMs)), longest \(ms(d.maxMs)). Below min, the allocating thread reclaims for itself and waits.",
+                "Direct reclaim: \(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") (\(who)) stalled the "
+                    + "allocating tasks for \(ms(d.totalMs)) in all; "
+                    + "median \(ms(d.medianMs)), longest \(ms(d.maxMs)). Below min, the allocating thread reclaims "
+                        + "for itself and waits.",
                 "direct reclaim: \(n(d.episodes))번(\(who)), 메모리를 요청한 스레드가 모두 합쳐 \(ms(d.totalMs)) 동안 멈칫했습니다. "
                     + "중앙값 \(ms(d.medianMs)), 가장 긴 것 \(ms(d.maxMs)). Min 아래에서는 요청 스레드가 직접 페이지를 회수하느라 기다립니다.")
         } else if r.eventCount > 0 || (allocstalls(r.counterDeltas) == 0 && r.closestToMin != nil) {
@@ -171,7 +176,8 @@ public enum ReclaimNarrative {
             }
         } else if allocstalls(r.counterDeltas) > 0 {
             say(
-                "allocstall rose by \(n(allocstalls(r.counterDeltas))): tasks did direct reclaim (times unknown without tracing).",
+                "allocstall rose by \(n(allocstalls(r.counterDeltas))): tasks did direct reclaim (times unknown "
+                    + "without tracing).",
                 "allocstall이 \(n(allocstalls(r.counterDeltas))) 늘었습니다. direct reclaim이 있었지만 trace가 없어 시점은 알 수 없습니다.")
         }
         if r.otherReclaimPages.lines > 0 {
@@ -233,7 +239,8 @@ public enum ReclaimNarrative {
             if d.episodes > 0 {
                 say(
                     "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and its "
-                        + "\(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages (\(size(pages))).",
+                        + "\(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages "
+                            + "(\(size(pages))).",
                     "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
                         + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 풀었습니다.")
             } else if r.eventCount == 0 {
@@ -319,14 +326,18 @@ public enum ReclaimNarrative {
             if w.isBoostWake {
                 s.append(
                     ko
-                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다. gfp_flags=none, order 0이므로 워터마크 boost 때문에 깨운 것이지, 할당이 Low에서 실패한 것이 아닙니다."
-                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) with gfp_flags=none, order 0: a watermark-boost wake, not an allocation failing at low."
+                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다. gfp_flags=none, order "
+                            + "0이므로 워터마크 boost 때문에 깨운 것이지, 할당이 Low에서 실패한 것이 아닙니다."
+                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) with gfp_flags=none, order "
+                            + "0: a watermark-boost wake, not an allocation failing at low."
                 )
             } else {
                 s.append(
                     ko
-                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다(order \(w.order), \(w.gfpFlags))."
-                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) (order \(w.order), \(w.gfpFlags))."
+                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다(order \(w.order), "
+                            + "\(w.gfpFlags))."
+                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) (order \(w.order), "
+                            + "\(w.gfpFlags))."
                 )
             }
         } else if c.wake != nil {
@@ -357,29 +368,36 @@ public enum ReclaimNarrative {
             s.append(
                 ko
                     ? "kswapd는 \(t(ko: true, wake))초에 깨어나 패스(balance_pgdat)를 \(n(c.passes))번 돌았습니다."
-                    : "kswapd woke at \(t(ko: false, wake)) and ran \(n(c.passes)) pass\(c.passes == 1 ? "" : "es") (balance_pgdat)."
+                    : "kswapd woke at \(t(ko: false, wake)) and ran \(n(c.passes)) pass\(c.passes == 1 ? "" : "es") "
+                        + "(balance_pgdat)."
             )
         } else {
             s.append(
                 ko
                     ? "trace가 시작될 때 kswapd는 이미 돌고 있었습니다(이 trace에 보이는 패스 \(n(c.passes))번)."
-                    : "The trace began while kswapd was already running (\(n(c.passes)) pass\(c.passes == 1 ? "" : "es") seen)."
+                    : "The trace began while kswapd was already running (\(n(c.passes)) "
+                        + "pass\(c.passes == 1 ? "" : "es") seen)."
             )
         }
         if napWakes > 0 {
             let counted = napCounted != nil ? " +\(n(napWakes))" : ""
             s.append(
                 ko
-                    ? "그중 \(n(napWakes))번은 100ms 동안 조는 사이에 다시 깨워진 것입니다. node는 이미 균형이 맞았지만 할당이 계속되어 여유공간이 다시 Low 아래로 내려갔습니다(kswapd_low_wmark_hit_quickly\(counted))."
-                    : "\(napWakes == 1 ? "Once" : "\(n(napWakes)) times") it was woken during its 100 ms nap: the node had been balanced, then allocations took free below low again (kswapd_low_wmark_hit_quickly\(counted))."
+                    ? "그중 \(n(napWakes))번은 100ms 동안 조는 사이에 다시 깨워진 것입니다. node는 이미 균형이 맞았지만 할당이 계속되어 여유공간이 다시 Low 아래로 "
+                        + "내려갔습니다(kswapd_low_wmark_hit_quickly\(counted))."
+                    : "\(napWakes == 1 ? "Once" : "\(n(napWakes)) times") it was woken during its 100 ms nap: the "
+                        + "node had been balanced, then allocations took free below low again "
+                            + "(kswapd_low_wmark_hit_quickly\(counted))."
             )
         }
         if let rounds, rounds > 0 {
             let counted = roundCounted != nil ? " +\(n(rounds))" : ""
             s.append(
                 ko
-                    ? "\(n(rounds))번은 node의 균형이 아직 맞지 않아 졸지 않고 곧바로 다음 패스를 돌았습니다(kswapd_high_wmark_hit_quickly\(counted))."
-                    : "\(rounds == 1 ? "Once" : "\(n(rounds)) times") it went straight into another pass without a nap, because the node was not balanced yet (kswapd_high_wmark_hit_quickly\(counted))."
+                    ? "\(n(rounds))번은 node의 균형이 아직 맞지 않아 졸지 않고 곧바로 다음 패스를 "
+                        + "돌았습니다(kswapd_high_wmark_hit_quickly\(counted))."
+                    : "\(rounds == 1 ? "Once" : "\(n(rounds)) times") it went straight into another pass without a "
+                        + "nap, because the node was not balanced yet (kswapd_high_wmark_hit_quickly\(counted))."
             )
         }
         // What it reclaimed: kswapd's own share from pgsteal_kswapd and its own trace lines; direct reclaim's apart.
@@ -387,7 +405,7 @@ public enum ReclaimNarrative {
         let ownLines = c.anonWritten > 0 || c.fileReclaimed > 0 || c.anonReclaimed > 0
         if let steal = d["pgsteal_kswapd"] {
             var en = "kswapd itself reclaimed \(n(steal)) pages (pgsteal_kswapd)"
-            var k = "kswapd가 직접 회수한 것은 \(n(steal)) 페이지입니다(pgsteal_kswapd)"
+            var k = "kswapd 자신이 회수한 것은 \(n(steal)) 페이지입니다(pgsteal_kswapd)"
             if ownLines {
                 let seen = c.fileReclaimed.saturatingAdd(c.anonReclaimed)
                 en += ": its own trace lines show \(n(c.fileReclaimed)) file and \(n(c.anonReclaimed)) anon pages "
@@ -419,8 +437,10 @@ public enum ReclaimNarrative {
         } else if ownLines {
             s.append(
                 ko
-                    ? "trace에서: 익명 페이지 \(n(Int64(c.anonWritten)))개를 swap에 썼고(write_folio), 파일 캐시 \(n(c.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive)."
-                    : "In the trace: \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio), \(n(c.fileReclaimed)) file pages dropped (lru_shrink_inactive)."
+                    ? "trace에서: 익명 페이지 \(n(Int64(c.anonWritten)))개를 swap에 썼고(write_folio), 파일 캐시 "
+                        + "\(n(c.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive)."
+                    : "In the trace: \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio), "
+                        + "\(n(c.fileReclaimed)) file pages dropped (lru_shrink_inactive)."
             )
         }
         // How it ended.
@@ -434,30 +454,39 @@ public enum ReclaimNarrative {
                     .map { level($0, mark: "High", ko: ko) }.joined(separator: ", ")
                     s.append(
                         ko
-                            ? "잠들기 직전 샘플(\(t(ko: true, ts))초)에서 \(b.zone.rawValue) zone이 균형 상태였습니다: 여유 \(n(b.free)) > High \(n(b.mark)) + protection \(n(b.protection))."
+                            ? "잠들기 직전 샘플(\(t(ko: true, ts))초)에서 \(b.zone.rawValue) zone이 균형 상태였습니다: 여유 \(n(b.free)) > "
+                                + "High \(n(b.mark)) + protection \(n(b.protection))."
                                 + (others.isEmpty ? "" : " 나머지 zone은 아직 High 아래였습니다: \(others).")
                                 + " kswapd는 전체 여유 메모리가 아니라, 조건을 만족하는 zone 하나가 High를 넘으면 잠듭니다."
-                            : "In the sample before the sleep (\(t(ko: false, ts))), \(b.zone.rawValue) was balanced: free \(n(b.free)) > high \(n(b.mark)) + protection \(n(b.protection))."
+                            : "In the sample before the sleep (\(t(ko: false, ts))), \(b.zone.rawValue) was balanced: "
+                                + "free \(n(b.free)) > high \(n(b.mark)) + protection \(n(b.protection))."
                                 + (others.isEmpty ? "" : " The other zones were still below high: \(others).")
                                 + " kswapd sleeps when one eligible zone is above high, not when total free memory is.")
                 } else if c.gaveUp {
                     s.append(
                         ko
-                            ? "\(n(c.passes))번의 패스 뒤에도 High를 넘은 zone이 없었습니다. kswapd는 포기하고 잠들었습니다(회수 없는 패스가 16번 이어지면 node가 hopeless가 됨, node_unreclaimable 1)."
-                            : "After \(n(c.passes)) passes no zone was above high: kswapd gave up and slept anyway (16 passes without progress make the node hopeless, node_unreclaimable 1)."
+                            ? "\(n(c.passes))번의 패스 뒤에도 High를 넘은 zone이 없었습니다. kswapd는 포기하고 잠들었습니다(회수 없는 패스가 16번 이어지면 "
+                                + "node가 hopeless가 됨, node_unreclaimable 1)."
+                            : "After \(n(c.passes)) passes no zone was above high: kswapd gave up and slept anyway "
+                                + "(16 passes without progress make the node hopeless, node_unreclaimable 1)."
                     )
                 } else {
                     s.append(
                         ko
-                            ? "직전 샘플(\(t(ko: true, ts))초, 최대 100ms 전)에서는 아직 High를 넘은 zone이 없었습니다. 그 사이에 한 zone이 High를 넘었을 것입니다."
-                            : "In the sample before it (\(t(ko: false, ts)), up to 100 ms earlier) no zone was above high yet; one must have passed high just before the sleep."
+                            ? "직전 샘플(\(t(ko: true, ts))초, 최대 100ms 전)에서는 아직 High를 넘은 zone이 없었습니다. 그 사이에 한 zone이 High를 "
+                                + "넘었을 것입니다."
+                            : "In the sample before it (\(t(ko: false, ts)), up to 100 ms earlier) no zone was above "
+                                + "high yet; one must have passed high just before the sleep."
                     )
                 }
             } else if let rounds, rounds >= 16 {
                 s.append(
                     ko
-                        ? "균형이 맞지 않아 곧바로 다시 돈 패스가 \(n(rounds))번이라는 것은 High에 오래 닿지 못했다는 뜻입니다. 결국 High를 넘었는지, 회수 없는 패스 16번 뒤에 포기했는지는 zone 샘플이 없어 이 trace로는 알 수 없습니다."
-                        : "\(n(rounds)) passes straight after an unbalanced one mean high could not be reached for a long while; whether it finally got there or gave up (16 passes without progress) cannot be told without zone samples."
+                        ? "균형이 맞지 않아 곧바로 다시 돈 패스가 \(n(rounds))번이라는 것은 High에 오래 닿지 못했다는 뜻입니다. 결국 High를 넘었는지, 회수 없는 패스 "
+                            + "16번 뒤에 포기했는지는 zone 샘플이 없어 이 trace로는 알 수 없습니다."
+                        : "\(n(rounds)) passes straight after an unbalanced one mean high could not be reached for a "
+                            + "long while; whether it finally got there or gave up (16 passes without progress) "
+                                + "cannot be told without zone samples."
                 )
             }
             if let rounds, rounds >= 16, !c.balancedAtSleep.isEmpty {
@@ -472,7 +501,8 @@ public enum ReclaimNarrative {
                 s.append(
                     ko
                         ? "균형이 맞지 않아 졸지 않고 곧바로 다시 돈 패스가 \(n(rounds))번이라는 것은 High + protection에 닿은 zone이 없었다는 뜻입니다."
-                        : "\(n(rounds)) passes went straight round without a nap: no eligible zone could be brought above high + protection."
+                        : "\(n(rounds)) passes went straight round without a nap: no eligible zone could be brought "
+                            + "above high + protection."
                 )
             }
         }
@@ -487,7 +517,8 @@ public enum ReclaimNarrative {
             gaveUp
             ? (ko
                 ? " node_unreclaimable 1: 회수 없는 패스가 16번 이어져 kswapd가 이 node를 포기했습니다. 균형을 맞추지 않은 채 졸고 잠듭니다."
-                : " node_unreclaimable 1: after 16 passes without progress kswapd gave up on the node; it naps and sleeps "
+                : " node_unreclaimable 1: after 16 passes without progress kswapd gave up on the node; it naps and "
+                    + "sleeps "
                     + "without balancing it.") : ""
         switch now?.state {
         case .napping?:
@@ -525,7 +556,8 @@ public enum ReclaimNarrative {
                 + "깨어납니다. 지금 깨우는 지점은 `watermarks`가 보여 주고, 실제 머신에서는 `lab run`이 그 지점을 넘도록 "
                 + "할당량을 정합니다."
             : "At its lowest (\(t(ko: false, w.time)) s) the eligible zones had \(low) free, \(gap) above the \(point) "
-                + "wake point (Σ min(free, low + protection)): an allocation must take more than \(gap) to wake kswapd. "
+                + "wake point (Σ min(free, low + protection)): an allocation must take more than \(gap) to wake "
+                    + "kswapd. "
                 + "`watermarks` shows the wake point now; on a real machine `lab run` sizes an allocation that "
                 + "crosses it."
     }

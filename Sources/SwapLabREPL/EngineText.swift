@@ -104,9 +104,9 @@ enum EngineText {
         let passes = d("pageoutrun")
         var parts: [String] = []
         var kswapd: [String] = []
-        if wakeups > 0 { kswapd.append(count(wakeups, "wake-up", "wake-ups") + " (wakeup_kswapd)") }
-        if passes > 0 { kswapd.append(count(passes, "pass", "passes") + " (balance_pgdat)") }
-        if sleeps > 0 { kswapd.append(count(sleeps, "sleep", "sleeps") + " (kswapd_sleep)") }
+        if wakeups > 0 { kswapd.append(count(wakeups, "wake-up", "wake-ups")) }
+        if passes > 0 { kswapd.append(count(passes, "pass", "passes")) }
+        if sleeps > 0 { kswapd.append(count(sleeps, "sleep", "sleeps")) }
         if !kswapd.isEmpty {
             // Without trace events wake-ups and sleeps cannot be seen, only the passes pageoutrun counts.
             let untraced = timeline.events.isEmpty ? " (tracing off: wake-ups and sleeps not seen)" : ""
@@ -117,7 +117,7 @@ enum EngineText {
         if d("pswpout") > 0 { parts.append("swapped out \(size(Pages(d("pswpout"))))") }
         if d("pswpin") > 0 { parts.append("swapped in \(size(Pages(d("pswpin"))))") }
         let stalls = d("allocstall_movable") + d("allocstall_normal") + d("allocstall_dma32") + d("allocstall_dma")
-        if stalls > 0 { parts.append(count(stalls, "direct-reclaim stall", "direct-reclaim stalls") + " (allocstall)") }
+        if stalls > 0 { parts.append(count(stalls, "direct-reclaim stall", "direct-reclaim stalls")) }
         if d("oom_kill") > 0 { parts.append(count(d("oom_kill"), "OOM kill", "OOM kills")) }
         return parts.isEmpty ? "no reclaim: free memory stayed above the low watermarks" : parts.joined(separator: "; ")
     }
