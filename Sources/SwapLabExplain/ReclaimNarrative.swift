@@ -512,21 +512,27 @@ public enum ReclaimNarrative {
     /// How an open cycle stands at the end: from the engine's kswapd state when the report has it (the state
     /// `status` prints), else only that it had not slept.
     private static func openEnd(_ c: KswapdCycle, now: KswapdStatus?, ko: Bool) -> String {
+        // A hopeless node (kswapd_failures >= MAX_RECLAIM_RETRIES) passes prepare_kswapd_sleep() balanced or not.
         let gaveUp = now?.nodeUnreclaimable == true
         let hopeless =
             gaveUp
             ? (ko
-                ? " node_unreclaimable 1: 회수 없는 패스가 16번 이어져 kswapd가 이 node를 포기했습니다. 균형을 맞추지 않은 채 졸고 잠듭니다."
-                : " node_unreclaimable 1: after 16 passes without progress kswapd gave up on the node; it naps and "
-                    + "sleeps "
-                    + "without balancing it.") : ""
+                ? " node_unreclaimable 1: 회수 없는 패스가 16번 이어져 kswapd가 이 node를 포기했습니다."
+                : " node_unreclaimable 1: after 16 passes without progress kswapd gave up on the node.") : ""
         switch now?.state {
         case .napping?:
-            return
-                (ko
-                ? "끝날 때 kswapd는 아직 잠들지 않고 100ms 동안 졸고 있었습니다(status: napping). 졸음이 끝날 때 node가 여전히 균형 상태면 잠듭니다."
+            if gaveUp {
+                return ko
+                    ? "끝날 때 kswapd는 아직 잠들지 않고 100ms 동안 졸고 있었습니다(status: napping)." + hopeless
+                        + " 그래서 졸음이 끝나면 균형과 상관없이 잠듭니다."
+                    : "At the end kswapd had not slept yet: it was in its 100 ms nap (status: napping)." + hopeless
+                        + " So it sleeps when the nap ends, balanced or not."
+            }
+            return ko
+                ? "끝날 때 kswapd는 아직 잠들지 않고 100ms 동안 졸고 있었습니다(status: napping). 졸음이 끝날 때 node가 "
+                    + "여전히 균형 상태면 잠듭니다."
                 : "At the end kswapd had not slept yet: it was in its 100 ms nap (status: napping), and sleeps if the "
-                    + "node is still balanced when the nap ends.") + hopeless
+                    + "node is still balanced when the nap ends."
         case .running?:
             return
                 (ko

@@ -38,7 +38,8 @@ enum EngineText {
                 + "\(size(o.requested)); still running (`run 10s` lets it go on, `release \(o.name)` ends it)"
         case .finished:
             var text = "\(head): wrote \(size(o.requested)) in \(seconds(o.seconds, o.clock))"
-            if o.clock == .monotonic, o.seconds > 0 {
+            // A rate over less than 250 ms says little (issue 11): the average is shown only over longer writes.
+            if o.clock == .monotonic, o.seconds >= 0.25 {
                 text += " (\(Quantity.format(bytes: Int64(Double(o.requested.bytes) / o.seconds)))/s)"
             }
             if let fill = o.fill { text += "; \(fill.rawValue) bytes in 4 KiB pages" }

@@ -198,6 +198,21 @@ import Testing
         #expect(!text.contains("still running)"))
     }
 
+    /// A node that gave up (node_unreclaimable 1) sleeps after its nap balanced or not: explain does not promise a
+    /// balance check then. The state is the one `status` would print for such a node.
+    @Test func aHopelessNapIsNotToldAsWaitingForBalance() throws {
+        let (session, _) = Self.run(["machine --ram 512M --swap 256M --wsf 200", "alloc 300M --name a", "run 100ms"])
+        var report = ReclaimExplainer.analyze(try session.currentTimeline())
+        report.kswapdNow = [KswapdStatus(node: 0, state: .napping, failures: 16, nodeUnreclaimable: true)]
+        let en = ReclaimNarrative.text(report, lang: .en)
+        #expect(
+            en.contains(
+                "At the end kswapd had not slept yet: it was in its 100 ms nap (status: napping). node_unreclaimable "
+                    + "1: after 16 passes without progress kswapd gave up on the node. So it sleeps when the nap ends, "
+                    + "balanced or not."))
+        #expect(!en.contains("sleeps if the node is still balanced"))
+    }
+
     // MARK: 7
 
     @Test func summariesCountWakeupsPassesAndSleepsUnderTheirWords() throws {
