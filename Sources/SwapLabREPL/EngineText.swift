@@ -67,7 +67,7 @@ enum EngineText {
     static func release(_ o: ReleaseOutcome) -> [String] {
         let resident = o.tasks.reduce(Pages.zero) { $0 + $1.resident }
         let swapped = o.tasks.reduce(Pages.zero) { $0 + $1.swapped }
-        let what = o.asked == "all" ? "\(o.tasks.count) task(s)" : o.asked
+        let what = o.asked == "all" ? count(Int64(o.tasks.count), "task", "tasks") : o.asked
         return ["released \(what): \(size(resident)) of memory and \(size(swapped)) of swap freed"]
             + o.tasks.compactMap { t in t.unusualExit.map { "  \(t.name) (pid \(t.pid)): \($0)" } }
     }
@@ -159,7 +159,8 @@ enum EngineText {
             if let state = k.state {
                 let failures = k.failures ?? 0
                 out.line(
-                    "kswapd\(k.node): \(state.rawValue)" + (failures > 0 ? ", \(failures) run(s) without progress" : "")
+                    "kswapd\(k.node): \(state.rawValue)"
+                        + (failures > 0 ? ", " + count(Int64(failures), "pass", "passes") + " without progress" : "")
                         + (k.nodeUnreclaimable ? " — node_unreclaimable 1 (kswapd gave up)" : ""))
             } else if k.nodeUnreclaimable {
                 out.line(
