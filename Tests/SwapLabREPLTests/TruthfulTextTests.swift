@@ -160,6 +160,13 @@ import Testing
                 "OOM killer: big (pid 1000) was killed at 0.653. It held 260.61 MiB resident (anon-rss 260.61 MiB, "
                     + "file-rss 0 B, shmem-rss 0 B) and 972 KiB of page tables, which the kill frees."))
         #expect(!text.contains("of anonymous memory"))
+        #expect(Shell(session: session).execute("explain --json"))
+        let json = session.output.takeCaptured()
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let v = try #require((obj["oom_victims"] as? [[String: Any]])?.first)
+        #expect(
+            [v["anon_rss_kib"], v["file_rss_kib"], v["shmem_rss_kib"], v["pgtables_kib"]].map { $0 as? Int }
+                == [266_860, 0, 0, 972])
     }
 
     // MARK: 5
