@@ -59,8 +59,10 @@ public struct TimelineAnalysis: Sendable {
                 } else {
                     cycles.append(KswapdCycleSpan(nid: nid, wake: nil, sleep: e.time, passes: []))
                 }
-            case .wakeupKswapd:
+            case .wakeupKswapd(let nid, _, _, _):
                 wakeups += 1
+                // Inside a cycle kswapd waits on kswapd_wait only in its 100 ms nap.
+                if let i = open[nid] { cycles[i].napWakeups += 1 }
             case .directReclaimBegin:
                 if pairing.directBegin(pid: e.pid, time: e.time, comm: e.comm) {
                     unmatchedDirectBegins += 1
@@ -146,6 +148,9 @@ public struct KswapdCycleSpan: Sendable, Equatable {
     public var sleep: Double?
     /// The time of each pass (each `kswapd_wake` of the cycle), the first being `wake`.
     public var passes: [Double]
+    /// `mm_vmscan_wakeup_kswapd` lines while the cycle was open: wake-ups during its 100 ms nap
+    /// (`kswapd_low_wmark_hit_quickly`), as `KswapdCycle.napWakeups` counts them.
+    public var napWakeups = 0
 
     /// Still running at the end of the timeline.
     public var isOpen: Bool { sleep == nil }

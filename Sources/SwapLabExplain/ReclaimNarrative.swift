@@ -105,7 +105,13 @@ public enum ReclaimNarrative {
             let nodes = perNode.keys.sorted()
             if nodes.isEmpty {
                 say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
-                if let w = r.closestToWake { out.append(neverWoke(w, ko: ko)) }
+                if let w = r.closestToWake {
+                    out.append(neverWoke(w, ko: ko))
+                } else {
+                    say(
+                        "Without zone samples the distance to the wake point is unknown: `watermarks` shows it now.",
+                        "zone 샘플이 없어 깨우는 지점까지 얼마나 남았는지는 알 수 없습니다. 지금 값은 `watermarks`가 보여 줍니다.")
+                }
             } else {
                 for nid in nodes.prefix(shownNodes) {
                     // A cycle still open at the end is not a finished wake → passes → sleep: it is named apart.

@@ -110,6 +110,8 @@ import Testing
         let tl = try session.currentTimeline()
         let report = ReclaimExplainer.analyze(tl)
         #expect(report.cycles.count == 6)
+        // The timeline analysis the chart and the course read counts the same nap wake-ups.
+        #expect(TimelineAnalysis(tl).cycles.map(\.napWakeups) == report.cycles.map(\.napWakeups))
         for c in report.cycles where c.sleep != nil {
             let wake = try #require(c.wake)
             let sleep = try #require(c.sleep)
