@@ -131,7 +131,8 @@ public struct ReclaimAnalyzer: Sendable {
             }
         case .wakeupKswapd(let nid, _, let order, let gfpFlags):
             let w = Waker(time: e.time, comm: e.comm, pid: e.pid, order: order, gfpFlags: gfpFlags)
-            if !updateOpenCycle(nid, { $0.add(w) }) {
+            // Within a cycle kswapd waits on kswapd_wait only in its 100 ms nap, so a wake-up there is a nap wake.
+            if !updateOpenCycle(nid, { $0.add(w); $0.napWakeups += 1 }) {
                 var pending = pendingWakers[nid] ?? ([], 0)
                 pending.count += 1
                 if pending.wakers.count < KswapdCycle.keptWakers { pending.wakers.append(w) }
@@ -176,12 +177,12 @@ public struct ReclaimAnalyzer: Sendable {
             case .noBegin:
                 direct.unmatchedEnds += 1
             }
-        case .markVictim(let pid, let comm, let anonRSSkB):
+        case .markVictim(let pid, let comm, let memory):
             guard oomKills.count < Self.keptKills else {
                 moreOOMKills += 1
                 break
             }
-            oomKills.append(OOMKill(time: e.time, pid: pid, comm: comm, anonRSSkB: anonRSSkB))
+            oomKills.append(OOMKill(time: e.time, pid: pid, comm: comm, memory: memory))
         case .other:
             break
         }
@@ -311,6 +312,33 @@ public struct ReclaimAnalyzer: Sendable {
         return d
     }
 
+    /// The samples that came closest to waking kswapd (free against the wake point, `WakePoint.userAllocation`)
+    /// and to direct reclaim (free against Σ `min(free, min + protection)`, the `ALLOC_WMARK_MIN` check of
+    /// `get_page_from_freelist()`), over the eligible zones of every node; nil without zones.
+    static func margins(_ samples: [Sample]) -> (wake: ReclaimMargin?, min: ReclaimMargin?) {
+        var wake: ReclaimMargin?
+        var atMin: ReclaimMargin?
+        for s in samples where !s.zones.isEmpty {
+            let snapshots = s.zones.map {
+                ZoneSnapshot(
+                    node: $0.node, zone: $0.zone, free: $0.free, min: $0.min, low: $0.low, high: $0.high,
+                    managed: $0.managed, protection: $0.protection ?? [])
+            }
+            let wp = WakePoint.userAllocation(snapshots)
+            guard !wp.zones.isEmpty else { continue }
+            let w = ReclaimMargin(time: s.time, free: wp.free, threshold: wp.wakePoint)
+            if wake.map({ w.distance < $0.distance }) ?? true { wake = w }
+            var minPoint = Pages.zero
+            for z in wp.zones {
+                guard let snap = snapshots.first(where: { $0.node == z.node && $0.zone == z.zone }) else { continue }
+                minPoint = minPoint + Swift.min(z.free, snap.min + z.protection)
+            }
+            let m = ReclaimMargin(time: s.time, free: wp.free, threshold: minPoint)
+            if atMin.map({ m.distance < $0.distance }) ?? true { atMin = m }
+        }
+        return (wake, atMin)
+    }
+
     static func readSamples(_ samples: [Sample], into report: inout ReclaimReport) {
         guard let first = samples.first, let last = samples.last else { return }
         report.counterDeltas = deltas(first, last)
@@ -344,6 +372,7 @@ public struct ReclaimAnalyzer: Sendable {
             }
         }
         report.lowestFree = order.compactMap { lowest[$0] }
+        (report.closestToWake, report.closestToMin) = margins(samples)
 
         // Per cycle: wake condition, balanced zone at sleep, counter deltas.
         for i in report.cycles.indices {

@@ -22,15 +22,35 @@ public enum ReclaimEvent: Sendable, Equatable {
     case writeFolio(anon: Bool)
     /// `reclaim_pages()` (madvise, DAMON; 6.13+) reclaimed `reclaimed` pages.
     case reclaimPages(reclaimed: Int64?)
-    /// `mark_oom_victim()`: the OOM killer chose `pid` (`comm` and `anon-rss` since 6.12; `anonRSSkB` nil when out
-    /// of range).
-    case markVictim(pid: Int, comm: String?, anonRSSkB: Int64?)
+    /// `mark_oom_victim()`: the OOM killer chose `pid` (`comm` and the memory it held since 6.12; a size nil when
+    /// absent or out of range).
+    case markVictim(pid: Int, comm: String?, memory: VictimMemory)
     /// Any other event: counted by name, not read.
     case other
 
     /// Which LRU a `shrink_inactive_list()` worked on.
     public enum ReclaimedList: Sendable, Equatable {
         case anon, file
+    }
+}
+
+/// What an OOM victim held, as `mark_victim` prints it (`anon-rss=`, `file-rss:`, `shmem-rss:`, `pgtables=`, in kB;
+/// `trace_mark_victim()` in mm/oom_kill.c, 6.12+). `oom_badness()` counts the resident parts, the page tables and
+/// the victim's swap entries; the tracepoint does not print the swap.
+public struct VictimMemory: Sendable, Equatable {
+    public var anonRSSkB: Int64?
+    public var fileRSSkB: Int64?
+    public var shmemRSSkB: Int64?
+    public var pgtableskB: Int64?
+
+    public init(anonRSSkB: Int64? = nil, fileRSSkB: Int64? = nil, shmemRSSkB: Int64? = nil, pgtableskB: Int64? = nil) {
+        (self.anonRSSkB, self.fileRSSkB, self.shmemRSSkB, self.pgtableskB) =
+            (anonRSSkB, fileRSSkB, shmemRSSkB, pgtableskB)
+    }
+
+    /// Resident memory in kB: anon + file + shmem (what `get_mm_rss()` adds up); nil without `anon-rss`.
+    public var residentkB: Int64? {
+        anonRSSkB.map { $0.saturatingAdd(fileRSSkB ?? 0).saturatingAdd(shmemRSSkB ?? 0) }
     }
 }
 
@@ -95,13 +115,19 @@ public struct ReclaimEventDecoder: Sendable {
         case .reclaimPages:
             return .reclaimPages(reclaimed: pages(e.intField("nr_reclaimed")))
         case .markVictim:
-            var rss = e.field("anon-rss").flatMap { Int64($0.prefix { $0.isNumber }) }
-            if let kB = rss, kB < 0 || kB > Limits.maxBytes / 1024 {
-                outOfRangeValues += 1
-                rss = nil
+            func kB(_ key: String) -> Int64? {
+                guard let v = e.field(key).flatMap({ Int64($0.prefix { $0.isNumber }) }) else { return nil }
+                guard v >= 0, v <= Limits.maxBytes / 1024 else {
+                    outOfRangeValues += 1
+                    return nil
+                }
+                return v
             }
+            let memory = VictimMemory(
+                anonRSSkB: kB("anon-rss"), fileRSSkB: kB("file-rss"), shmemRSSkB: kB("shmem-rss"),
+                pgtableskB: kB("pgtables"))
             return .markVictim(
-                pid: Int(e.intField("pid") ?? Int64(e.pid)), comm: e.field("comm").map(String.init), anonRSSkB: rss)
+                pid: Int(e.intField("pid") ?? Int64(e.pid)), comm: e.field("comm").map(String.init), memory: memory)
         default:
             return .other
         }

@@ -25,6 +25,13 @@ public struct ReclaimReport: Sendable, Equatable {
     public var crossings: [WatermarkCrossing] = []
     /// The lowest free pages each zone reached, with its marks at that moment.
     public var lowestFree: [ZoneLow] = []
+    /// The sample closest to waking kswapd (free against the wake point) and the one closest to direct reclaim
+    /// (free against the min marks), over the eligible zones; nil without zone samples.
+    public var closestToWake: ReclaimMargin?
+    public var closestToMin: ReclaimMargin?
+    /// kswapd's state on each node at the end, as the engine's `status` reports it (`explain` of the current
+    /// timeline); empty for a trace file or a recording.
+    public var kswapdNow: [KswapdStatus] = []
     /// What the timeline lacked, for the narrative and the JSON.
     public var notes: [Note] = []
     public var eventCount = 0
@@ -82,6 +89,9 @@ public struct KswapdCycle: Sendable, Equatable {
     public var wakers: [Waker] = []
     /// How many `mm_vmscan_wakeup_kswapd` lines there were, kept or not.
     public var wakeups = 0
+    /// Those that came while the cycle was open: `wakeup_kswapd()` traces only when kswapd waits on `kswapd_wait`,
+    /// which inside a cycle is its 100 ms nap (`kswapd_low_wmark_hit_quickly`).
+    public var napWakeups = 0
     /// Anon folios kswapd wrote to swap (`mm_vmscan_write_folio`/`writepage` with `RECLAIM_WB_ANON`, comm kswapdN).
     public var anonWritten = 0
     /// Pages kswapd reclaimed from the file LRU (`lru_shrink_inactive` nr_reclaimed with `RECLAIM_WB_FILE`).
@@ -133,9 +143,10 @@ public struct CycleTotals: Sendable, Equatable {
     /// Cycles per node.
     public var perNode: [Int: Int] = [:]
     public var passes = 0
-    /// Cycles that ended in `kswapd_sleep`, and those still open at the end.
+    /// Cycles that ended in `kswapd_sleep`, and those still open at the end (per node too).
     public var slept = 0
     public var stillRunning = 0
+    public var stillRunningPerNode: [Int: Int] = [:]
     /// Cycles with a `mm_vmscan_wakeup_kswapd` before their first pass, and those whose first one was a boost wake.
     public var wokenByAllocation = 0
     public var boostWakes = 0
@@ -157,7 +168,12 @@ public struct CycleTotals: Sendable, Equatable {
         count += 1
         perNode[c.nid, default: 0] += 1
         passes += c.passes
-        if c.sleep != nil { slept += 1 } else { stillRunning += 1 }
+        if c.sleep != nil {
+            slept += 1
+        } else {
+            stillRunning += 1
+            stillRunningPerNode[c.nid, default: 0] += 1
+        }
         if let w = c.wakers.first, c.wake.map({ w.time <= $0 }) ?? true {
             wokenByAllocation += 1
             if w.isBoostWake { boostWakes += 1 }
@@ -270,8 +286,15 @@ public struct OOMKill: Sendable, Equatable {
     public var time: Double
     public var pid: Int
     public var comm: String?
-    /// Resident anon memory of the victim in kB (what the kill frees), when printed.
-    public var anonRSSkB: Int64?
+    /// What the victim held as `mark_victim` printed it (resident parts and page tables; not its swap).
+    public var memory: VictimMemory
+
+    public init(time: Double, pid: Int, comm: String?, memory: VictimMemory) {
+        (self.time, self.pid, self.comm, self.memory) = (time, pid, comm, memory)
+    }
+
+    /// Resident anon memory of the victim in kB, when printed.
+    public var anonRSSkB: Int64? { memory.anonRSSkB }
 }
 
 /// `mm_vmscan_reclaim_pages` lines from tasks other than kswapd.
@@ -312,6 +335,21 @@ public struct WatermarkCrossing: Sendable, Equatable {
     public var from: Band
     public var to: Band
     public var free: Int64
+}
+
+/// Free memory of the eligible zones against a threshold at one sample: the wake point (`WakePoint.wakePoint`) or
+/// the min point (Σ `min(free, min + protection)`, below which allocations reclaim for themselves).
+public struct ReclaimMargin: Sendable, Equatable {
+    public var time: Double
+    /// Σ free over the eligible zones.
+    public var free: Pages
+    public var threshold: Pages
+    /// How much more could be allocated before the threshold: `free − threshold` (never negative).
+    public var distance: Pages { free > threshold ? free - threshold : .zero }
+
+    public init(time: Double, free: Pages, threshold: Pages) {
+        (self.time, self.free, self.threshold) = (time, free, threshold)
+    }
 }
 
 /// The lowest free pages a zone reached and its marks then.

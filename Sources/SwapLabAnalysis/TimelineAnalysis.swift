@@ -59,8 +59,10 @@ public struct TimelineAnalysis: Sendable {
                 } else {
                     cycles.append(KswapdCycleSpan(nid: nid, wake: nil, sleep: e.time, passes: []))
                 }
-            case .wakeupKswapd:
+            case .wakeupKswapd(let nid, _, _, _):
                 wakeups += 1
+                // Inside a cycle kswapd waits on kswapd_wait only in its 100 ms nap.
+                if let i = open[nid] { cycles[i].napWakeups += 1 }
             case .directReclaimBegin:
                 if pairing.directBegin(pid: e.pid, time: e.time, comm: e.comm) {
                     unmatchedDirectBegins += 1
@@ -84,8 +86,8 @@ public struct TimelineAnalysis: Sendable {
                 case .noBegin:
                     unmatchedDirectEnds += 1
                 }
-            case .markVictim(let pid, let comm, let anonRSSkB):
-                oomKills.append(OOMKill(time: e.time, pid: pid, comm: comm, anonRSSkB: anonRSSkB))
+            case .markVictim(let pid, let comm, let memory):
+                oomKills.append(OOMKill(time: e.time, pid: pid, comm: comm, memory: memory))
             case .lruShrinkInactive, .writeFolio, .reclaimPages, .other:
                 break
             }
@@ -146,6 +148,9 @@ public struct KswapdCycleSpan: Sendable, Equatable {
     public var sleep: Double?
     /// The time of each pass (each `kswapd_wake` of the cycle), the first being `wake`.
     public var passes: [Double]
+    /// `mm_vmscan_wakeup_kswapd` lines while the cycle was open: wake-ups during its 100 ms nap
+    /// (`kswapd_low_wmark_hit_quickly`), as `KswapdCycle.napWakeups` counts them.
+    public var napWakeups = 0
 
     /// Still running at the end of the timeline.
     public var isOpen: Bool { sleep == nil }
@@ -182,6 +187,10 @@ public struct SwapWindow: Sendable, Equatable {
     /// The change of `pswpout` and of `pswpin` over the window.
     public var outPages: Int64
     public var inPages: Int64
+
+    public init(start: Double, end: Double, outPages: Int64, inPages: Int64) {
+        (self.start, self.end, self.outPages, self.inPages) = (start, end, outPages, inPages)
+    }
 
     /// Pages per second over the window (0 for an empty window).
     public var outRate: Double { end > start ? Double(outPages) / (end - start) : 0 }

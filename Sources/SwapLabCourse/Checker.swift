@@ -30,9 +30,14 @@ public struct PredicateOutcome: Sendable {
     /// When the predicate was first met, on the timeline's clock.
     public var time: Double?
 
-    /// The feedback for this failure in `language`: the predicate's own, else a default, filled in.
+    /// The feedback for this failure in `language`: the predicate's own, else a default, filled in. When the check
+    /// could not be made (`problem`), its reason instead: the predicate's own text would show unfilled values
+    /// (`pswpin +?`).
     public func feedback(_ language: Language) -> String {
-        let template = predicate.feedback ?? Checker.defaultFeedback(for: predicate.condition, values: values)
+        let template =
+            values["problem"] == nil
+            ? predicate.feedback ?? Checker.defaultFeedback(for: predicate.condition, values: values)
+            : Checker.defaultFeedback(for: predicate.condition, values: values)
         return Template.fill(template[language], values: values)
     }
 }
@@ -136,7 +141,10 @@ public enum Checker {
                 )
             }
             let (delta, overflow) = after.subtractingReportingOverflow(before)
-            var v = ["counter": name, "delta": String(delta), "before": String(before), "after": String(after)]
+            var v = [
+                "counter": name, "delta": String(delta), "before": String(before), "after": String(after),
+                "expect": cmp.description,
+            ]
             if overflow {
                 v["delta"] = "?"
                 v["problem"] = "the counter \(name) went from \(before) to \(after), too far apart to compare"
@@ -228,12 +236,17 @@ public enum Checker {
                     ko: "{zone}의 free {free}가 아직 \(m) {\(mark.rawValue)} 위로 올라가지 않았습니다 ({gap} 페이지 차이).")
         case .event:
             return LocalizedText(
-                en: "{event} was seen {count} times in this step, not as the step expects.",
+                en: "{event} was seen {count|time|times} in this step, not as the step expects.",
                 ko: "이 단계에서 {event} 이벤트가 {count}번 보였습니다. 단계가 기대한 횟수가 아닙니다.")
         case .counter:
-            return LocalizedText(
-                en: "{counter} changed by {delta} ({before} → {after}), not as the step expects.",
-                ko: "{counter}가 {delta}만큼 바뀌었습니다 ({before} → {after}). 단계가 기대한 변화가 아닙니다.")
+            return values["delta"] == "0"
+                ? LocalizedText(
+                    en: "{counter} did not change in this step (it stayed at {after}); the step expects a change "
+                        + "{expect}.",
+                    ko: "이 단계에서 {counter}는 바뀌지 않았습니다(그대로 {after}). 단계는 {expect}만큼의 변화를 기대합니다.")
+                : LocalizedText(
+                    en: "{counter} changed by {delta} ({before} → {after}); the step expects a change {expect}.",
+                    ko: "{counter}가 {delta}만큼 바뀌었습니다({before} → {after}). 단계는 {expect}만큼의 변화를 기대합니다.")
         case .oomKill:
             return LocalizedText(
                 en: "The OOM killer has not chosen a victim yet.", ko: "OOM killer가 아직 프로세스를 종료하지 않았습니다.")
@@ -248,7 +261,8 @@ public enum Checker {
 
 /// `{name}` placeholders in lesson texts.
 public enum Template {
-    /// `text` with every `{name}` whose value is known replaced; unknown ones are left as written.
+    /// `text` with every `{name}` whose value is known replaced; unknown ones are left as written. A count with its
+    /// noun, `{count|time|times}`, becomes `1 time` or `3 times` (English needs it; Korean writes `{count}번`).
     public static func fill(_ text: String, values: [String: String]) -> String {
         var out = ""
         var rest = text[...]
@@ -256,17 +270,22 @@ public enum Template {
             // An unclosed `{` is text: the rest is kept once, as written.
             guard let close = rest[open...].firstIndex(of: "}") else { break }
             out += rest[..<open]
-            let name = String(rest[rest.index(after: open)..<close])
-            if let v = values[name] { out += v } else { out += rest[open...close] }
+            let inside = rest[rest.index(after: open)..<close].split(separator: "|", omittingEmptySubsequences: false)
+            let name = String(inside[0])
+            if let v = values[name] {
+                out += inside.count == 3 ? "\(v) \(v == "1" ? inside[1] : inside[2])" : v
+            } else {
+                out += rest[open...close]
+            }
             rest = rest[rest.index(after: close)...]
         }
         out += rest
         return out
     }
 
-    /// The placeholder names in `text`, in order of appearance (`{free}` → `free`).
+    /// The placeholder names in `text`, in order of appearance (`{free}` → `free`, `{count|time|times}` → `count`).
     public static func placeholders(in text: String) -> [String] {
-        text.matches(of: /\{([a-z_][a-z0-9_.-]*)\}/).map { String($0.output.1) }
+        text.matches(of: /\{([a-z_][a-z0-9_.-]*)(?:\|[^{}|]*\|[^{}|]*)?\}/).map { String($0.output.1) }
     }
 
     /// The backticked spans in `text` (`` `alloc 300M` `` → `alloc 300M`).

@@ -132,7 +132,7 @@ public struct Predicate: Sendable, Decodable {
         case .free:
             return ["zone", "node", "free", "min", "low", "high", "mark", "gap", "free_bytes", "gap_bytes", "at"]
         case .event: return ["event", "count", "at", "nid", "order", "comm", "pid"]
-        case .counter: return ["counter", "delta", "before", "after"]
+        case .counter: return ["counter", "delta", "before", "after", "expect"]
         case .oomKill: return ["count", "victim", "pid", "at"]
         case .output(let pattern, _):
             // Named groups of the pattern (`(?<low>\d+)`) fill placeholders of their own.

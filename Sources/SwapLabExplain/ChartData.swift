@@ -354,15 +354,40 @@ public struct ChartData: Sendable {
         return spans
     }
 
-    /// The highest swap-out and swap-in rates between two samples, in pages per second.
-    public var peakSwapRates: (out: Double, in: Double) {
-        var o = 0.0
-        var i = 0.0
-        for s in swap where s.to > s.from {
-            o = Swift.max(o, Double(s.out) / (s.to - s.from))
-            i = Swift.max(i, Double(s.in) / (s.to - s.from))
+    /// The shortest window a swap rate is taken over (issue 11): pages between two samples microseconds apart,
+    /// divided by those microseconds, are no rate.
+    public static let minimumRateWindow = 0.25
+
+    /// Pages swapped out and in per fixed window of `window` seconds (at least `minimumRateWindow`) from the
+    /// chart's start: each sample interval's pages count in the window its end falls in, as the terminal chart's
+    /// columns bin them (`TimelineAnalysis.swapRates(window:)` takes the same changes of pswpout and pswpin).
+    public func swapWindows(window: Double) -> [SwapWindow] {
+        let w = Swift.max(window, ChartData.minimumRateWindow)
+        guard w.isFinite, end > start else { return [] }
+        let count = Swift.min(1_000_000, Int(((end - start) / w).rounded(.up)))
+        guard count > 0 else { return [] }
+        var out = (0..<count).map { k in
+            SwapWindow(
+                start: start + Double(k) * w, end: Swift.min(end, start + Double(k + 1) * w), outPages: 0, inPages: 0)
         }
-        return (o, i)
+        for s in swap {
+            let k = ((s.to - start) / w).rounded(.down)
+            guard k.isFinite else { continue }
+            let i = Int(Swift.max(0, Swift.min(Double(count - 1), k)))
+            out[i].outPages = out[i].outPages.saturatingAdd(s.out)
+            out[i].inPages = out[i].inPages.saturatingAdd(s.in)
+        }
+        return out
+    }
+
+    /// The highest swap-out and swap-in rates over fixed windows of `window` seconds (at least
+    /// `minimumRateWindow`), in pages per second: a window's pages over the window's full length.
+    public func peakSwapRates(window: Double) -> (out: Double, in: Double) {
+        let w = Swift.max(window, ChartData.minimumRateWindow)
+        let windows = swapWindows(window: w)
+        let o = windows.map(\.outPages).max() ?? 0
+        let i = windows.map(\.inPages).max() ?? 0
+        return (Double(o) / w, Double(i) / w)
     }
 }
 
@@ -398,6 +423,11 @@ enum ChartFormat {
     static func rate(_ pagesPerSecond: Double) -> String {
         let mib = pagesPerSecond * 4096 / 1_048_576
         return (mib >= 10 ? fixed(mib, 0) : fixed(mib, 1)) + " MiB/s"
+    }
+
+    /// The peak rate of a swap lane with the window it was taken over: `peak 280 MiB/s over 0.25 s`.
+    static func peak(_ pagesPerSecond: Double, window: Double) -> String {
+        "peak " + rate(pagesPerSecond) + " over " + (window < 10 ? fixed(window, 2) : fixed(window, 0)) + " s"
     }
 
     /// A "nice" step (1, 2 or 5 × 10ⁿ) of at least `raw`.

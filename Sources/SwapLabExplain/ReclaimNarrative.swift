@@ -51,7 +51,8 @@ public enum ReclaimNarrative {
             let d = r.counterDeltas
             let runs = d["pageoutrun"] ?? 0
             say(
-                "No trace events: kswapd's wakes and sleeps cannot be seen, so this is inferred from /proc/vmstat counters: "
+                "No trace events: kswapd's wakes and sleeps cannot be seen, so this is inferred from /proc/vmstat "
+                    + "counters: "
                     + "pageoutrun +\(n(runs)) (kswapd passes), pgsteal_kswapd +\(n(d["pgsteal_kswapd"] ?? 0)), "
                     + "pswpout +\(n(d["pswpout"] ?? 0)), allocstall +\(n(allocstalls(d))) (direct reclaim)."
                     + (runs == 0 ? " kswapd did not run." : ""),
@@ -59,10 +60,12 @@ public enum ReclaimNarrative {
                     + "pageoutrun +\(n(runs)) (kswapd 패스 수), pgsteal_kswapd +\(n(d["pgsteal_kswapd"] ?? 0)), "
                     + "pswpout +\(n(d["pswpout"] ?? 0)), allocstall +\(n(allocstalls(d))) (direct reclaim)."
                     + (runs == 0 ? " kswapd는 돌지 않았습니다." : ""))
+            if runs == 0, let w = r.closestToWake { out.append(neverWoke(w, ko: ko)) }
         }
         if r.notes.contains(.noSamples) {
             say(
-                "No samples of the zones: watermark crossings and the balanced zone cannot be shown; amounts come from trace lines.",
+                "No samples of the zones: watermark crossings and the balanced zone cannot be shown; amounts come "
+                    + "from trace lines.",
                 "zone 샘플이 없어서 워터마크를 넘나든 시점과 균형이 맞은 zone은 보여 줄 수 없습니다. 회수량은 trace 줄에서 셌습니다.")
         }
         if r.notes.contains(.outOfOrder) {
@@ -94,17 +97,45 @@ public enum ReclaimNarrative {
         // kswapd cycles.
         if r.eventCount > 0 {
             var perNode = r.moreCycles.perNode
-            for c in r.cycles { perNode[c.nid, default: 0] += 1 }
+            var openPerNode = r.moreCycles.stillRunningPerNode
+            for c in r.cycles {
+                perNode[c.nid, default: 0] += 1
+                if c.sleep == nil { openPerNode[c.nid, default: 0] += 1 }
+            }
             let nodes = perNode.keys.sorted()
             if nodes.isEmpty {
                 say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
+                if let w = r.closestToWake {
+                    out.append(neverWoke(w, ko: ko))
+                } else {
+                    say(
+                        "Without zone samples the distance to the wake point is unknown: `watermarks` shows it now.",
+                        "zone 샘플이 없어 깨우는 지점까지 얼마나 남았는지는 알 수 없습니다. 지금 값은 `watermarks`가 보여 줍니다.")
+                }
             } else {
                 for nid in nodes.prefix(shownNodes) {
-                    let count = perNode[nid] ?? 0
-                    let cycles = "\(n(count)) cycle\(count == 1 ? "" : "s")"
-                    say(
-                        "kswapd\(nid) (node \(nid)): \(cycles) of wake → passes → sleep.",
-                        "kswapd\(nid)(node \(nid)): 깨어남 → 패스 → 잠듦 사이클이 \(n(count))번 있었습니다.")
+                    // A cycle still open at the end is not a finished wake → passes → sleep: it is named apart.
+                    let open = openPerNode[nid] ?? 0
+                    let done = (perNode[nid] ?? 0) - open
+                    let cycles = "\(n(done)) finished cycle\(done == 1 ? "" : "s")"
+                    let en =
+                        open == 0
+                        ? "kswapd\(nid) (node \(nid)): \(cycles) of wake → passes → sleep."
+                        : done == 0
+                            ? "kswapd\(nid) (node \(nid)): no finished cycle of wake → passes → sleep; one cycle is "
+                                + "still "
+                                + "open at the end (awake, not yet asleep)."
+                            : "kswapd\(nid) (node \(nid)): \(cycles) of wake → passes → sleep, and one more still open "
+                                + "at the end (awake, not yet asleep)."
+                    let k =
+                        open == 0
+                        ? "kswapd\(nid)(node \(nid)): 깨어남 → 패스 → 잠듦 사이클을 \(n(done))번 마쳤습니다."
+                        : done == 0
+                            ? "kswapd\(nid)(node \(nid)): 깨어남 → 패스 → 잠듦 사이클을 아직 하나도 마치지 못했습니다. "
+                                + "사이클 하나가 끝날 때까지 열려 있습니다(깨어 있고 아직 잠들지 않음)."
+                            : "kswapd\(nid)(node \(nid)): 깨어남 → 패스 → 잠듦 사이클을 \(n(done))번 마쳤고, "
+                                + "하나는 끝날 때까지 열려 있습니다(깨어 있고 아직 잠들지 않음)."
+                    say(en, k)
                 }
                 if nodes.count > shownNodes {
                     let rest = nodes.dropFirst(shownNodes)
@@ -129,17 +160,30 @@ public enum ReclaimNarrative {
         if d.episodes > 0 {
             let who = d.tasks.prefix(3).map { "\($0.comm) \(n(Int64($0.count)))" }.joined(separator: ", ")
             say(
-                "Direct reclaim: \(n(d.episodes)) episodes (\(who)) stalled the allocating tasks for \(ms(d.totalMs)) in all; "
-                    + "median \(ms(d.medianMs)), longest \(ms(d.maxMs)). Below min, the allocating thread reclaims for itself and waits.",
+                "Direct reclaim: \(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") (\(who)) stalled the "
+                    + "allocating tasks for \(ms(d.totalMs)) in all; "
+                    + "median \(ms(d.medianMs)), longest \(ms(d.maxMs)). Below min, the allocating thread reclaims "
+                        + "for itself and waits.",
                 "direct reclaim: \(n(d.episodes))번(\(who)), 메모리를 요청한 스레드가 모두 합쳐 \(ms(d.totalMs)) 동안 멈칫했습니다. "
                     + "중앙값 \(ms(d.medianMs)), 가장 긴 것 \(ms(d.maxMs)). Min 아래에서는 요청 스레드가 직접 페이지를 회수하느라 기다립니다.")
-        } else if r.eventCount > 0 {
+        } else if r.eventCount > 0 || (allocstalls(r.counterDeltas) == 0 && r.closestToMin != nil) {
             say(
                 "No direct reclaim: no allocation had to reclaim for itself.",
                 "direct reclaim은 없었습니다. 메모리를 요청한 스레드가 직접 회수할 일은 없었습니다.")
+            if let m = r.closestToMin {
+                let low = size(m.free.count), point = size(m.threshold.count), gap = size(m.distance.count)
+                say(
+                    "At its lowest (\(t(ko: false, m.time)) s) the eligible zones had \(low) free, \(gap) above the "
+                        + "\(point) min point (Σ min + protection): a task reclaims for itself only when every "
+                        + "eligible zone is at or below min + protection.",
+                    "가장 낮았을 때(\(t(ko: true, m.time))초) 할당 가능한 zone의 여유 메모리는 \(low)로, Min 지점 "
+                        + "\(point)(Σ Min + protection)보다 \(gap) 위였습니다. 할당 가능한 zone이 모두 Min + protection "
+                        + "이하로 내려가야 요청한 스레드가 직접 회수합니다.")
+            }
         } else if allocstalls(r.counterDeltas) > 0 {
             say(
-                "allocstall rose by \(n(allocstalls(r.counterDeltas))): tasks did direct reclaim (times unknown without tracing).",
+                "allocstall rose by \(n(allocstalls(r.counterDeltas))): tasks did direct reclaim (times unknown "
+                    + "without tracing).",
                 "allocstall이 \(n(allocstalls(r.counterDeltas))) 늘었습니다. direct reclaim이 있었지만 trace가 없어 시점은 알 수 없습니다.")
         }
         if r.otherReclaimPages.lines > 0 {
@@ -157,12 +201,29 @@ public enum ReclaimNarrative {
         if !r.oomKills.isEmpty {
             for k in r.oomKills.prefix(shownKills) {
                 let name = k.comm ?? "pid \(k.pid)"
-                let rss = k.anonRSSkB.map { Quantity.format(bytes: $0 * 1024) }
+                let m = k.memory
+                func kb(_ v: Int64?) -> String { Quantity.format(bytes: (v ?? 0).saturatingMultiply(1024)) }
+                // oom_badness() counts rss (anon + file + shmem), swap entries and page tables; mark_victim prints
+                // all but the swap.
+                let held = m.residentkB.map { rss in
+                    (
+                        " It held \(kb(rss)) resident (anon-rss \(kb(m.anonRSSkB)), file-rss \(kb(m.fileRSSkB)), "
+                            + "shmem-rss \(kb(m.shmemRSSkB)))"
+                            + (m.pgtableskB.map { " and \(kb($0)) of page tables" } ?? "")
+                            + ", which the kill frees. oom_badness() also counts the swap the victim held, and the "
+                            + "kill frees that swap too, but mark_victim does not print it: `status` shows swap used.",
+                        " 상주 메모리 \(kb(rss))(anon-rss \(kb(m.anonRSSkB)), file-rss \(kb(m.fileRSSkB)), "
+                            + "shmem-rss \(kb(m.shmemRSSkB)))"
+                            + (m.pgtableskB.map { "와 페이지 테이블 \(kb($0))" } ?? "")
+                            + "를 갖고 있었고, 종료되면서 이 메모리가 풀립니다. oom_badness()는 그 프로세스가 쓰던 swap도 "
+                            + "세고 종료하면 그 swap도 풀리지만, mark_victim은 swap 양을 찍지 않습니다. swap 사용량은 "
+                            + "`status`에서 보세요."
+                    )
+                }
                 say(
-                    "OOM killer: \(name) (pid \(k.pid)) was killed at \(t(ko: false, k.time))"
-                        + (rss.map { ", freeing its \($0) of anonymous memory." } ?? "."),
-                    "\(t(ko: true, k.time))초에 OOM killer가 \(name)(pid \(k.pid)) 프로세스를 종료했습니다"
-                        + (rss.map { ". 익명 페이지 \($0)가 풀렸습니다." } ?? "."))
+                    "OOM killer: \(name) (pid \(k.pid)) was killed at \(t(ko: false, k.time))." + (held?.0 ?? ""),
+                    "\(t(ko: true, k.time))초에 OOM killer가 \(name)(pid \(k.pid)) 프로세스를 종료했습니다."
+                        + (held?.1 ?? ""))
             }
             let more = r.oomKills.count - min(r.oomKills.count, shownKills) + r.moreOOMKills
             if more > 0 {
@@ -176,7 +237,27 @@ public enum ReclaimNarrative {
                 "oom_kill rose by \(n(kills)): the OOM killer ended a process (no mark_victim line to name it).",
                 "oom_kill이 \(n(kills)) 늘었습니다. OOM killer가 프로세스를 종료했습니다(mark_victim 줄이 없어 누구인지는 모릅니다).")
         } else if r.eventCount > 0 || r.sampleCount > 0 {
-            say("No OOM kill.", "OOM kill은 없었습니다.")
+            // out_of_memory() runs only when direct reclaim made no progress over its retries
+            // (should_reclaim_retry()), so say how reclaim kept up.
+            let kills = r.counterDeltas["oom_kill"].map { " (oom_kill +\(n($0)))" } ?? ""
+            let killsKo = r.counterDeltas["oom_kill"].map { "(oom_kill +\(n($0)))" } ?? ""
+            let pages = d.reclaimed
+            if d.episodes > 0 {
+                say(
+                    "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and its "
+                        + "\(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages "
+                            + "(\(size(pages))).",
+                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
+                        + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 풀었습니다.")
+            } else if r.eventCount == 0 {
+                say("No OOM kill\(kills).", "OOM kill은 없었습니다\(killsKo).")
+            } else {
+                say(
+                    "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and no task "
+                        + "had to reclaim for itself.",
+                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
+                        + "직접 회수해야 했던 스레드가 없었습니다.")
+            }
         }
 
         // Swap-in.
@@ -251,14 +332,18 @@ public enum ReclaimNarrative {
             if w.isBoostWake {
                 s.append(
                     ko
-                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다. gfp_flags=none, order 0이므로 워터마크 boost 때문에 깨운 것이지, 할당이 Low에서 실패한 것이 아닙니다."
-                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) with gfp_flags=none, order 0: a watermark-boost wake, not an allocation failing at low."
+                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다. gfp_flags=none, order "
+                            + "0이므로 워터마크 boost 때문에 깨운 것이지, 할당이 Low에서 실패한 것이 아닙니다."
+                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) with gfp_flags=none, order "
+                            + "0: a watermark-boost wake, not an allocation failing at low."
                 )
             } else {
                 s.append(
                     ko
-                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다(order \(w.order), \(w.gfpFlags))."
-                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) (order \(w.order), \(w.gfpFlags))."
+                        ? "\(t(ko: true, w.time))초에 \(w.comm)(pid \(w.pid))의 할당이 kswapd를 깨웠습니다(order \(w.order), "
+                            + "\(w.gfpFlags))."
+                        : "\(w.comm) (pid \(w.pid)) woke kswapd at \(t(ko: false, w.time)) (order \(w.order), "
+                            + "\(w.gfpFlags))."
                 )
             }
         } else if c.wake != nil {
@@ -274,44 +359,94 @@ public enum ReclaimNarrative {
                     ? "직전 샘플(\(t(ko: true, ts))초)에서 Low 이하였던 zone: \(z)."
                     : "In the sample before it (\(t(ko: false, ts))), at or below low: \(z).")
         }
-        let later = max(0, max(c.wakeups, c.wakers.count) - 1)
+        // Passes after the first: woken during the 100 ms nap (the node had been balanced), or straight round again
+        // because it was not (kswapd_try_to_sleep() in mm/vmscan.c counts kswapd_low_wmark_hit_quickly and
+        // kswapd_high_wmark_hit_quickly). The counters say it when the samples have them; else the trace does.
+        let d = c.counterDeltas
+        let napCounted = d["kswapd_low_wmark_hit_quickly"]
+        let roundCounted = d["kswapd_high_wmark_hit_quickly"]
+        let napWakes = napCounted.map(Int.init) ?? c.napWakeups
+        let wakeupsTraced = r.eventCounts[TracepointName.wakeupKswapd.rawValue] != nil
+        let rounds: Int? =
+            roundCounted.map(Int.init) ?? (wakeupsTraced || c.passes <= 1 ? max(0, c.passes - 1 - napWakes) : nil)
         // Passes.
         if let wake = c.wake {
             s.append(
                 ko
                     ? "kswapd는 \(t(ko: true, wake))초에 깨어나 패스(balance_pgdat)를 \(n(c.passes))번 돌았습니다."
-                    : "kswapd woke at \(t(ko: false, wake)) and ran \(n(c.passes)) pass\(c.passes == 1 ? "" : "es") (balance_pgdat)."
+                    : "kswapd woke at \(t(ko: false, wake)) and ran \(n(c.passes)) pass\(c.passes == 1 ? "" : "es") "
+                        + "(balance_pgdat)."
             )
         } else {
             s.append(
                 ko
                     ? "trace가 시작될 때 kswapd는 이미 돌고 있었습니다(이 trace에 보이는 패스 \(n(c.passes))번)."
-                    : "The trace began while kswapd was already running (\(n(c.passes)) pass\(c.passes == 1 ? "" : "es") seen)."
+                    : "The trace began while kswapd was already running (\(n(c.passes)) "
+                        + "pass\(c.passes == 1 ? "" : "es") seen)."
             )
         }
-        if later > 0 {
-            // mm_vmscan_wakeup_kswapd is traced only when kswapd waits on kswapd_wait: within a cycle, that is its
-            // 100 ms nap in kswapd_try_to_sleep() (counted as kswapd_low_wmark_hit_quickly), never while it reclaims.
+        if napWakes > 0 {
+            let counted = napCounted != nil ? " +\(n(napWakes))" : ""
             s.append(
                 ko
-                    ? "잠들기 전 100ms 동안 조는 사이에 \(later)번 더 깨워졌습니다. 할당이 계속되어 여유공간이 다시 Low 아래로 내려갔기 때문입니다(kswapd_low_wmark_hit_quickly)."
-                    : "It was woken \(later) more time\(later == 1 ? "" : "s") during its 100 ms nap before sleeping: allocations went on and free fell below low again (kswapd_low_wmark_hit_quickly)."
+                    ? "그중 \(n(napWakes))번은 100ms 동안 조는 사이에 다시 깨워진 것입니다. node는 이미 균형이 맞았지만 할당이 계속되어 여유공간이 다시 Low 아래로 "
+                        + "내려갔습니다(kswapd_low_wmark_hit_quickly\(counted))."
+                    : "\(napWakes == 1 ? "Once" : "\(n(napWakes)) times") it was woken during its 100 ms nap: the "
+                        + "node had been balanced, then allocations took free below low again "
+                            + "(kswapd_low_wmark_hit_quickly\(counted))."
             )
         }
-        // What it reclaimed.
-        let d = c.counterDeltas
-        if let out = d["pswpout"], let steal = d["pgsteal_kswapd"] {
-            let file = d["pgsteal_file"] ?? 0
+        if let rounds, rounds > 0 {
+            let counted = roundCounted != nil ? " +\(n(rounds))" : ""
             s.append(
                 ko
-                    ? "kswapd가 \(n(steal)) 페이지를 회수했습니다(pgsteal_kswapd). 파일 캐시 \(n(file)) 페이지는 드롭하고, 익명 페이지 \(n(out)) 페이지(\(size(out)))는 swap-out 했습니다(pswpout)."
-                    : "kswapd reclaimed \(n(steal)) pages (pgsteal_kswapd): \(n(file)) file pages dropped and \(n(out)) anon pages (\(size(out))) swapped out (pswpout)."
+                    ? "\(n(rounds))번은 node의 균형이 아직 맞지 않아 졸지 않고 곧바로 다음 패스를 "
+                        + "돌았습니다(kswapd_high_wmark_hit_quickly\(counted))."
+                    : "\(rounds == 1 ? "Once" : "\(n(rounds)) times") it went straight into another pass without a "
+                        + "nap, because the node was not balanced yet (kswapd_high_wmark_hit_quickly\(counted))."
             )
-        } else if c.anonWritten > 0 || c.fileReclaimed > 0 || c.anonReclaimed > 0 {
+        }
+        // What it reclaimed: kswapd's own share from pgsteal_kswapd and its own trace lines; direct reclaim's apart.
+        // pgsteal_file and pswpout count both, so they are never given to kswapd alone.
+        let ownLines = c.anonWritten > 0 || c.fileReclaimed > 0 || c.anonReclaimed > 0
+        if let steal = d["pgsteal_kswapd"] {
+            var en = "kswapd itself reclaimed \(n(steal)) pages (pgsteal_kswapd)"
+            var k = "kswapd 자신이 회수한 것은 \(n(steal)) 페이지입니다(pgsteal_kswapd)"
+            if ownLines {
+                let seen = c.fileReclaimed.saturatingAdd(c.anonReclaimed)
+                en += ": its own trace lines show \(n(c.fileReclaimed)) file and \(n(c.anonReclaimed)) anon pages "
+                    + "(lru_shrink_inactive) and \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio)"
+                    + (seen < steal ? "; the other \(n(steal - seen)) pages have no line in this trace." : ".")
+                k += ". kswapd의 trace 줄에는 파일 \(n(c.fileReclaimed)) 페이지와 익명 \(n(c.anonReclaimed)) 페이지"
+                    + "(lru_shrink_inactive), swap에 쓴 익명 folio \(n(Int64(c.anonWritten)))개(write_folio)가 보입니다"
+                    + (seen < steal ? ". 나머지 \(n(steal - seen)) 페이지는 이 trace에 줄이 없습니다." : ".")
+            } else {
+                en += "; without its lru_shrink_inactive lines the trace cannot split that into file and anon."
+                k += ". lru_shrink_inactive 줄이 없어 파일과 익명으로 나눌 수는 없습니다."
+            }
+            let direct = d["pgsteal_direct"] ?? 0
+            if direct > 0 {
+                en += " Direct reclaim reclaimed \(n(direct)) more in the same span (pgsteal_direct)."
+                k += " 같은 구간에 direct reclaim이 \(n(direct)) 페이지를 더 회수했습니다(pgsteal_direct)."
+            }
+            if let out = d["pswpout"], out > 0 {
+                en +=
+                    direct > 0
+                    ? " Both together swapped out \(n(out)) pages (\(size(out)), pswpout)."
+                    : " \(n(out)) pages (\(size(out))) were swapped out (pswpout)."
+                k +=
+                    direct > 0
+                    ? " 둘을 합쳐 \(n(out)) 페이지(\(size(out)))를 swap-out 했습니다(pswpout)."
+                    : " \(n(out)) 페이지(\(size(out)))가 swap-out 됐습니다(pswpout)."
+            }
+            s.append(ko ? k : en)
+        } else if ownLines {
             s.append(
                 ko
-                    ? "trace에서: 익명 페이지 \(n(Int64(c.anonWritten)))개를 swap에 썼고(write_folio), 파일 캐시 \(n(c.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive)."
-                    : "In the trace: \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio), \(n(c.fileReclaimed)) file pages dropped (lru_shrink_inactive)."
+                    ? "trace에서: 익명 페이지 \(n(Int64(c.anonWritten)))개를 swap에 썼고(write_folio), 파일 캐시 "
+                        + "\(n(c.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive)."
+                    : "In the trace: \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio), "
+                        + "\(n(c.fileReclaimed)) file pages dropped (lru_shrink_inactive)."
             )
         }
         // How it ended.
@@ -325,50 +460,118 @@ public enum ReclaimNarrative {
                     .map { level($0, mark: "High", ko: ko) }.joined(separator: ", ")
                     s.append(
                         ko
-                            ? "잠들기 직전 샘플(\(t(ko: true, ts))초)에서 \(b.zone.rawValue) zone이 균형 상태였습니다: 여유 \(n(b.free)) > High \(n(b.mark)) + protection \(n(b.protection))."
+                            ? "잠들기 직전 샘플(\(t(ko: true, ts))초)에서 \(b.zone.rawValue) zone이 균형 상태였습니다: 여유 \(n(b.free)) > "
+                                + "High \(n(b.mark)) + protection \(n(b.protection))."
                                 + (others.isEmpty ? "" : " 나머지 zone은 아직 High 아래였습니다: \(others).")
                                 + " kswapd는 전체 여유 메모리가 아니라, 조건을 만족하는 zone 하나가 High를 넘으면 잠듭니다."
-                            : "In the sample before the sleep (\(t(ko: false, ts))), \(b.zone.rawValue) was balanced: free \(n(b.free)) > high \(n(b.mark)) + protection \(n(b.protection))."
+                            : "In the sample before the sleep (\(t(ko: false, ts))), \(b.zone.rawValue) was balanced: "
+                                + "free \(n(b.free)) > high \(n(b.mark)) + protection \(n(b.protection))."
                                 + (others.isEmpty ? "" : " The other zones were still below high: \(others).")
                                 + " kswapd sleeps when one eligible zone is above high, not when total free memory is.")
                 } else if c.gaveUp {
                     s.append(
                         ko
-                            ? "\(n(c.passes))번의 패스 뒤에도 High를 넘은 zone이 없었습니다. kswapd는 포기하고 잠들었습니다(회수 없는 패스가 16번 이어지면 node가 hopeless가 됨, node_unreclaimable 1)."
-                            : "After \(n(c.passes)) passes no zone was above high: kswapd gave up and slept anyway (16 passes without progress make the node hopeless, node_unreclaimable 1)."
+                            ? "\(n(c.passes))번의 패스 뒤에도 High를 넘은 zone이 없었습니다. kswapd는 포기하고 잠들었습니다(회수 없는 패스가 16번 이어지면 "
+                                + "node가 hopeless가 됨, node_unreclaimable 1)."
+                            : "After \(n(c.passes)) passes no zone was above high: kswapd gave up and slept anyway "
+                                + "(16 passes without progress make the node hopeless, node_unreclaimable 1)."
                     )
                 } else {
                     s.append(
                         ko
-                            ? "직전 샘플(\(t(ko: true, ts))초, 최대 100ms 전)에서는 아직 High를 넘은 zone이 없었습니다. 그 사이에 한 zone이 High를 넘었을 것입니다."
-                            : "In the sample before it (\(t(ko: false, ts)), up to 100 ms earlier) no zone was above high yet; one must have passed high just before the sleep."
+                            ? "직전 샘플(\(t(ko: true, ts))초, 최대 100ms 전)에서는 아직 High를 넘은 zone이 없었습니다. 그 사이에 한 zone이 High를 "
+                                + "넘었을 것입니다."
+                            : "In the sample before it (\(t(ko: false, ts)), up to 100 ms earlier) no zone was above "
+                                + "high yet; one must have passed high just before the sleep."
                     )
                 }
-            } else if c.manyPasses {
+            } else if let rounds, rounds >= 16 {
                 s.append(
                     ko
-                        ? "패스가 \(n(c.passes))번이나 필요했다는 것은 High에 오래 닿지 못했다는 뜻입니다. 결국 High를 넘었는지, 회수 없는 패스 16번 뒤에 포기했는지는 zone 샘플이 없어 이 trace로는 알 수 없습니다."
-                        : "\(n(c.passes)) passes before sleeping mean high could not be reached for a long while; whether it finally got there or gave up (16 passes without progress) cannot be told without zone samples."
+                        ? "균형이 맞지 않아 곧바로 다시 돈 패스가 \(n(rounds))번이라는 것은 High에 오래 닿지 못했다는 뜻입니다. 결국 High를 넘었는지, 회수 없는 패스 "
+                            + "16번 뒤에 포기했는지는 zone 샘플이 없어 이 trace로는 알 수 없습니다."
+                        : "\(n(rounds)) passes straight after an unbalanced one mean high could not be reached for a "
+                            + "long while; whether it finally got there or gave up (16 passes without progress) "
+                                + "cannot be told without zone samples."
                 )
             }
-            // Passes started by a wake-up during the nap say that allocations went on, not that high was hard to reach.
-            if c.manyPasses, !c.balancedAtSleep.isEmpty, c.passes - later >= 16 {
+            if let rounds, rounds >= 16, !c.balancedAtSleep.isEmpty {
                 s.append(
                     ko
-                        ? "패스가 \(n(c.passes))번 필요했습니다. High에 닿기 어려웠습니다."
-                        : "It needed \(n(c.passes)) passes: high was hard to reach.")
+                        ? "균형이 맞지 않아 곧바로 다시 돈 패스가 \(n(rounds))번이었습니다. High에 닿기 어려웠습니다."
+                        : "\(n(rounds)) passes went straight round unbalanced: high was hard to reach.")
             }
         } else {
-            s.append(
-                ko ? "끝날 때까지 잠들지 않았습니다(아직 실행 중)." : "It had not slept by the end (still running).")
-            if c.manyPasses {
+            s.append(openEnd(c, now: r.kswapdNow.first { $0.node == c.nid }, ko: ko))
+            if let rounds, rounds >= 16 {
                 s.append(
                     ko
-                        ? "잠들지 못하고 패스를 \(n(c.passes))번 되풀이했다는 것은 High에 닿을 수 없었다는 뜻입니다."
-                        : "\(n(c.passes)) passes without sleeping mean high could not be reached.")
+                        ? "균형이 맞지 않아 졸지 않고 곧바로 다시 돈 패스가 \(n(rounds))번이라는 것은 High + protection에 닿은 zone이 없었다는 뜻입니다."
+                        : "\(n(rounds)) passes went straight round without a nap: no eligible zone could be brought "
+                            + "above high + protection."
+                )
             }
         }
         return head + " " + s.joined(separator: " ")
+    }
+
+    /// How an open cycle stands at the end: from the engine's kswapd state when the report has it (the state
+    /// `status` prints), else only that it had not slept.
+    private static func openEnd(_ c: KswapdCycle, now: KswapdStatus?, ko: Bool) -> String {
+        // A hopeless node (kswapd_failures >= MAX_RECLAIM_RETRIES) passes prepare_kswapd_sleep() balanced or not.
+        let gaveUp = now?.nodeUnreclaimable == true
+        let hopeless =
+            gaveUp
+            ? (ko
+                ? " node_unreclaimable 1: 회수 없는 패스가 16번 이어져 kswapd가 이 node를 포기했습니다."
+                : " node_unreclaimable 1: after 16 passes without progress kswapd gave up on the node.") : ""
+        switch now?.state {
+        case .napping?:
+            if gaveUp {
+                return ko
+                    ? "끝날 때 kswapd는 아직 잠들지 않고 100ms 동안 졸고 있었습니다(status: napping)." + hopeless
+                        + " 그래서 졸음이 끝나면 균형과 상관없이 잠듭니다."
+                    : "At the end kswapd had not slept yet: it was in its 100 ms nap (status: napping)." + hopeless
+                        + " So it sleeps when the nap ends, balanced or not."
+            }
+            return ko
+                ? "끝날 때 kswapd는 아직 잠들지 않고 100ms 동안 졸고 있었습니다(status: napping). 졸음이 끝날 때 node가 "
+                    + "여전히 균형 상태면 잠듭니다."
+                : "At the end kswapd had not slept yet: it was in its 100 ms nap (status: napping), and sleeps if the "
+                    + "node is still balanced when the nap ends."
+        case .running?:
+            return
+                (ko
+                ? "끝날 때 kswapd는 아직 패스를 돌며 회수하고 있었습니다(status: running)."
+                : "At the end kswapd was still reclaiming in a pass (status: running).") + hopeless
+        case .sleeping?:
+            return ko
+                ? "그 뒤 kswapd는 잠들었지만(status: sleeping) trace에 kswapd_sleep 줄이 없습니다."
+                : "kswapd has slept since (status: sleeping), but the trace holds no kswapd_sleep line for it."
+        case nil:
+            return (ko ? "끝날 때까지 잠들지 않았습니다." : "It had not slept by the end.") + hopeless
+        }
+    }
+
+    /// Why kswapd never woke, with the numbers: the lowest free memory of the eligible zones against the wake point.
+    private static func neverWoke(_ w: ReclaimMargin, ko: Bool) -> String {
+        let low = size(w.free.count), point = size(w.threshold.count), gap = size(w.distance.count)
+        if w.distance == .zero {
+            return ko
+                ? "여유 메모리는 \(t(ko: true, w.time))초에 깨우는 지점 \(point)에 닿았지만, trace에는 kswapd_wake 줄이 없습니다."
+                : "Free memory reached the \(point) wake point at \(t(ko: false, w.time)) s, yet the trace holds no "
+                    + "kswapd_wake line."
+        }
+        return ko
+            ? "가장 낮았을 때(\(t(ko: true, w.time))초) 할당 가능한 zone의 여유 메모리는 \(low)로, kswapd를 깨우는 지점 "
+                + "\(point)(Σ min(free, Low + protection))보다 \(gap) 위였습니다. \(gap)보다 많이 할당해야 kswapd가 "
+                + "깨어납니다. 지금 깨우는 지점은 `watermarks`가 보여 주고, 실제 머신에서는 `lab run`이 그 지점을 넘도록 "
+                + "할당량을 정합니다."
+            : "At its lowest (\(t(ko: false, w.time)) s) the eligible zones had \(low) free, \(gap) above the \(point) "
+                + "wake point (Σ min(free, low + protection)): an allocation must take more than \(gap) to wake "
+                    + "kswapd. "
+                + "`watermarks` shows the wake point now; on a real machine `lab run` sizes an allocation that "
+                + "crosses it."
     }
 
     // MARK: Cycles added up
@@ -463,6 +666,7 @@ public enum ReclaimNarrative {
     static func size(_ pages: Int64) -> String {
         let mib = Double(pages) * 4096 / 1_048_576
         if mib >= 1024 { return String(format: "%.2f GiB", mib / 1024) }
+        if mib < 1 { return "\(pages * 4) KiB" }
         return String(format: "%.0f MiB", mib)
     }
 }

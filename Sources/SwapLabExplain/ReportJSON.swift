@@ -17,6 +17,14 @@ extension ReclaimReport {
         func counters(_ d: [String: Int64]) -> OrderedJSON {
             .object(ReclaimExplainer.reportedCounters.compactMap { n in d[n].map { (n, .int($0)) } })
         }
+        func margin(_ m: ReclaimMargin?) -> OrderedJSON {
+            m.map {
+                .object([
+                    ("time_s", .fixed($0.time, 6)), ("free_pages", .int($0.free.count)),
+                    ("threshold_pages", .int($0.threshold.count)), ("distance_pages", .int($0.distance.count)),
+                ])
+            } ?? .null
+        }
         let events = eventCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         let cycles: [OrderedJSON] = cycles.map { c in
             .object([
@@ -41,6 +49,7 @@ extension ReclaimReport {
                     c.sleepSampleTime == nil ? .null : .array(c.balancedAtSleep.map { .string($0.zone.rawValue) })
                 ),
                 ("wakeups", .int(Int64(max(c.wakeups, c.wakers.count)))),
+                ("nap_wakeups", .int(Int64(c.napWakeups))),
                 ("gave_up", .bool(c.gaveUp)),
                 ("anon_written_folios", .int(Int64(c.anonWritten))),
                 ("file_reclaimed_pages", .int(c.fileReclaimed)),
@@ -90,6 +99,9 @@ extension ReclaimReport {
                             ("time_s", .fixed(k.time, 6)), ("pid", .int(Int64(k.pid))),
                             ("comm", k.comm.map { .string($0) } ?? .null),
                             ("anon_rss_kib", k.anonRSSkB.map { .int($0) } ?? .null),
+                            ("file_rss_kib", k.memory.fileRSSkB.map { .int($0) } ?? .null),
+                            ("shmem_rss_kib", k.memory.shmemRSSkB.map { .int($0) } ?? .null),
+                            ("pgtables_kib", k.memory.pgtableskB.map { .int($0) } ?? .null),
                         ])
                     })
             ),
@@ -111,6 +123,8 @@ extension ReclaimReport {
                         ])
                     })
             ),
+            ("closest_to_wake", margin(closestToWake)),
+            ("closest_to_min", margin(closestToMin)),
             ("not_kswapd_reclaim_pages_events", .int(Int64(otherReclaimPages.lines))),
             ("notes", .array(notes.map { .string($0.rawValue) })),
             (

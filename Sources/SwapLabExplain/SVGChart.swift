@@ -188,7 +188,8 @@ public enum SVGChart {
         var lane = 0
         let kNote =
             d.kswapdInferred
-            ? "\(d.kswapd.count) run(s), inferred" : "\(d.kswapd.count) cycle(s), \(d.kswapdPasses) wake(s)"
+            ? "\(d.kswapd.count) run(s), inferred"
+            : "\(d.kswapd.count) cycle(s), \(d.kswapdPasses) pass\(d.kswapdPasses == 1 ? "" : "es")"
         laneLabel(lane, "kswapd", kNote)
         for k in d.kswapd {
             let a = x(k.start)
@@ -216,19 +217,23 @@ public enum SVGChart {
                 ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="#c62828" fill-opacity="0.7"/>"##
                 + "\n"
         }
-        let peaks = d.peakSwapRates
+        // Rates over fixed windows (250 ms, or a 200th of the span when that is longer), never between two samples
+        // µs apart; each bar is one window.
+        let window = Swift.max((d.end - d.start) / 200, ChartData.minimumRateWindow)
+        let windows = d.swapWindows(window: window)
+        let peaks = d.peakSwapRates(window: window)
         for (name, isOut, colour, peak) in [
             ("swap-out", true, "#1565c0", peaks.out), ("swap-in", false, "#00838f", peaks.in),
         ] {
             lane += 1
-            laneLabel(lane, name, peak > 0 ? "peak " + ChartFormat.rate(peak) : "none")
+            laneLabel(lane, name, peak > 0 ? ChartFormat.peak(peak, window: window) : "none")
             var bars = ""
-            for sw in d.swap where sw.to > sw.from {
-                let v = Double(isOut ? sw.out : sw.in) / (sw.to - sw.from)
+            for sw in windows where sw.end > sw.start {
+                let v = Double(isOut ? sw.outPages : sw.inPages) / window
                 guard v > 0, peak > 0 else { continue }
                 let hgt = Swift.max(1.5, v / peak * (laneH - 2))
-                let a = x(sw.from)
-                let b = x(sw.to)
+                let a = x(sw.start)
+                let b = x(sw.end)
                 bars +=
                     ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + laneH - hgt))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(hgt))"/>"##
             }

@@ -386,7 +386,7 @@ struct Canvas {
             kNote = cycles == 0 ? "idle (inferred)" : "\(cycles) run\(cycles == 1 ? "" : "s") (inferred)"
         } else {
             kNote = "\(cycles) cycle\(cycles == 1 ? "" : "s")"
-            if d.kswapdPasses > cycles { kNote += ", \(d.kswapdPasses) wakes" }
+            if d.kswapdPasses > cycles { kNote += ", \(d.kswapdPasses) passes" }
         }
         text(DisplayPad.right("kswapd", 7) + join(k) + " " + kNote)
         // Direct reclaim spans.
@@ -410,7 +410,9 @@ struct Canvas {
             outs[col(s.to)] += s.out
             ins[col(s.to)] += s.in
         }
-        let peaks = d.peakSwapRates
+        // Rates over one column, or 250 ms when a column is shorter: never between two samples µs apart.
+        let window = Swift.max((d.end - d.start) / Double(w), ChartData.minimumRateWindow)
+        let peaks = d.peakSwapRates(window: window)
         for (name, values, peak, colour) in [
             ("swpout", outs, peaks.out, ChartColor.swapOut), ("swpin", ins, peaks.in, .swapIn),
         ] {
@@ -424,7 +426,7 @@ struct Canvas {
                     cells.append((g.spark[level], colour))
                 }
             }
-            let note = top > 0 ? "peak " + ChartFormat.rate(peak) : "none"
+            let note = top > 0 ? ChartFormat.peak(peak, window: window) : "none"
             text(DisplayPad.right(name, 7) + join(cells) + " " + note)
         }
     }

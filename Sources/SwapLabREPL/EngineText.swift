@@ -38,7 +38,8 @@ enum EngineText {
                 + "\(size(o.requested)); still running (`run 10s` lets it go on, `release \(o.name)` ends it)"
         case .finished:
             var text = "\(head): wrote \(size(o.requested)) in \(seconds(o.seconds, o.clock))"
-            if o.clock == .monotonic, o.seconds > 0 {
+            // A rate over less than 250 ms says little (issue 11): the average is shown only over longer writes.
+            if o.clock == .monotonic, o.seconds >= 0.25 {
                 text += " (\(Quantity.format(bytes: Int64(Double(o.requested.bytes) / o.seconds)))/s)"
             }
             if let fill = o.fill { text += "; \(fill.rawValue) bytes in 4 KiB pages" }
@@ -66,7 +67,7 @@ enum EngineText {
     static func release(_ o: ReleaseOutcome) -> [String] {
         let resident = o.tasks.reduce(Pages.zero) { $0 + $1.resident }
         let swapped = o.tasks.reduce(Pages.zero) { $0 + $1.swapped }
-        let what = o.asked == "all" ? "\(o.tasks.count) task(s)" : o.asked
+        let what = o.asked == "all" ? count(Int64(o.tasks.count), "task", "tasks") : o.asked
         return ["released \(what): \(size(resident)) of memory and \(size(swapped)) of swap freed"]
             + o.tasks.compactMap { t in t.unusualExit.map { "  \(t.name) (pid \(t.pid)): \($0)" } }
     }
@@ -88,24 +89,37 @@ enum EngineText {
         }
     }
 
-    /// One paragraph on what happened since `before`: kswapd wakes, reclaim, swap, direct reclaim, OOM kills.
+    /// `n` and the noun, singular for 1 (`1 pass`, `3 passes`).
+    static func count(_ n: Int64, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+
+    /// One paragraph on what happened since `before`: kswapd's wake-ups (`wakeup_kswapd`), passes (`balance_pgdat`,
+    /// counted by `pageoutrun`) and sleeps (`kswapd_sleep`), each under its own word; reclaim, swap, direct reclaim,
+    /// OOM kills.
     static func whatHappened(since before: Before, engine: any Engine) throws -> String {
         let now = try engine.counters().values
         func d(_ k: String) -> Int64 { (now[k] ?? 0) - (before.counters[k] ?? 0) }
-        let newEvents = try engine.timeline().events.dropFirst(before.eventCount)
-        let wakeups = newEvents.filter { $0.name == TracepointName.wakeupKswapd.rawValue }.count
-        let sleeps = newEvents.filter { $0.name == TracepointName.kswapdSleep.rawValue }.count
+        let timeline = try engine.timeline()
+        let newEvents = timeline.events.dropFirst(before.eventCount)
+        let wakeups = Int64(newEvents.filter { $0.name == TracepointName.wakeupKswapd.rawValue }.count)
+        let sleeps = Int64(newEvents.filter { $0.name == TracepointName.kswapdSleep.rawValue }.count)
+        let passes = d("pageoutrun")
         var parts: [String] = []
-        if wakeups > 0 || d("pageoutrun") > 0 {
-            parts.append("kswapd woken \(wakeups)×, \(d("pageoutrun")) run(s), \(sleeps) sleep(s)")
+        var kswapd: [String] = []
+        if wakeups > 0 { kswapd.append(count(wakeups, "wake-up", "wake-ups")) }
+        if passes > 0 { kswapd.append(count(passes, "pass", "passes")) }
+        if sleeps > 0 { kswapd.append(count(sleeps, "sleep", "sleeps")) }
+        if !kswapd.isEmpty {
+            // Without trace events wake-ups and sleeps cannot be seen, only the passes pageoutrun counts.
+            let untraced = timeline.events.isEmpty ? " (tracing off: wake-ups and sleeps not seen)" : ""
+            parts.append("kswapd: " + kswapd.joined(separator: ", ") + untraced)
         }
         let dropped = d("pgsteal_file")
         if dropped > 0 { parts.append("page cache dropped \(size(Pages(dropped)))") }
         if d("pswpout") > 0 { parts.append("swapped out \(size(Pages(d("pswpout"))))") }
         if d("pswpin") > 0 { parts.append("swapped in \(size(Pages(d("pswpin"))))") }
         let stalls = d("allocstall_movable") + d("allocstall_normal") + d("allocstall_dma32") + d("allocstall_dma")
-        if stalls > 0 { parts.append("\(stalls) direct reclaim(s)") }
-        if d("oom_kill") > 0 { parts.append("\(d("oom_kill")) OOM kill(s)") }
+        if stalls > 0 { parts.append(count(stalls, "direct-reclaim stall", "direct-reclaim stalls")) }
+        if d("oom_kill") > 0 { parts.append(count(d("oom_kill"), "OOM kill", "OOM kills")) }
         return parts.isEmpty ? "no reclaim: free memory stayed above the low watermarks" : parts.joined(separator: "; ")
     }
 
@@ -145,7 +159,8 @@ enum EngineText {
             if let state = k.state {
                 let failures = k.failures ?? 0
                 out.line(
-                    "kswapd\(k.node): \(state.rawValue)" + (failures > 0 ? ", \(failures) run(s) without progress" : "")
+                    "kswapd\(k.node): \(state.rawValue)"
+                        + (failures > 0 ? ", " + count(Int64(failures), "pass", "passes") + " without progress" : "")
                         + (k.nodeUnreclaimable ? " — node_unreclaimable 1 (kswapd gave up)" : ""))
             } else if k.nodeUnreclaimable {
                 out.line(

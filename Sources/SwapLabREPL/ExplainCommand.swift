@@ -69,6 +69,8 @@ struct ExplainCommand: ShellCommand {
                 timeline = timeline.since(start)
             }
             report = ReclaimExplainer.analyze(timeline)
+            // The state `status` prints, so an open cycle is told as status tells it (a replay has no engine).
+            if session.replay == nil { report.kswapdNow = (try? session.activeEngine().status().kswapd) ?? [] }
         }
         let out = session.output
         if json {

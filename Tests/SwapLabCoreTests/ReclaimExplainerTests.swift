@@ -107,7 +107,7 @@ import Testing
         let report = ReclaimExplainer.analyze(try FixtureRun.timeline(run: "D1b-kswapd-swapout-clean"))
         let en = ReclaimNarrative.text(report, lang: .en)
         for needle in [
-            "2 cycles", "Cycle 1", "Cycle 2", "737.524", "739.200", "741.908", "745.652", "89,758", "207,731",
+            "2 finished cycles", "Cycle 1", "Cycle 2", "737.524", "739.200", "741.908", "745.652", "89,758", "207,731",
             "swapped out", "DMA32 was balanced", "not when total free memory is", "No direct reclaim",
         ] {
             #expect(en.contains(needle), "\(needle)")

@@ -65,11 +65,13 @@ import Testing
             try Self.decode(
                 "  oom_reaper-50 [000] ..... 800.000000: mark_victim: pid=28824 comm=hog total-vm=2097152kB "
                     + "anon-rss=1048576kB file-rss:0kB shmem-rss:0kB uid=0 pgtables=4112kB oom_score_adj=1000")
-                == .markVictim(pid: 28824, comm: "hog", anonRSSkB: 1_048_576))
+                == .markVictim(
+                    pid: 28824, comm: "hog",
+                    memory: VictimMemory(anonRSSkB: 1_048_576, fileRSSkB: 0, shmemRSSkB: 0, pgtableskB: 4112)))
         #expect(
             try Self.decode("  hog-7 [000] .... 1.000000: mark_victim: pid=99")
                 == .markVictim(
-                    pid: 99, comm: nil, anonRSSkB: nil))
+                    pid: 99, comm: nil, memory: VictimMemory()))
         #expect(
             try Self.decode(
                 "  x-1 [000] ..... 1.0: mm_vmscan_lru_isolate: classzone=2 order=0 nr_requested=32 nr_scanned=32 "

@@ -205,7 +205,7 @@ import Testing
         #expect(r.cycleCount == 1234)
         let en = ReclaimNarrative.paragraphs(r, lang: .en)
         #expect(en.filter { $0.hasPrefix("Cycle ") }.count == 10)
-        #expect(en.contains("kswapd0 (node 0): 1,234 cycles of wake → passes → sleep."))
+        #expect(en.contains("kswapd0 (node 0): 1,234 finished cycles of wake → passes → sleep."))
         #expect(
             en.contains(
                 "… and 1,224 more cycles like these (cycles 11–1,234, 20.000 – 1243.251 s). 1,224 passes "
@@ -307,7 +307,7 @@ import Testing
         #expect(en.contains("… and 995 more OOM kills, 1,005 in all."))
         #expect(en.filter { $0.hasPrefix("kswapd") && $0.contains("(node ") }.count == 10)
         #expect(en.contains("… and 2 more nodes with 2 cycles."))
-        #expect(en.contains { $0.contains("It was woken 20 more times during its 100 ms nap before sleeping") })
+        #expect(en.contains { $0.contains("20 times it was woken during its 100 ms nap: the node had been balanced") })
         #expect(
             en.contains {
                 $0.hasPrefix("10 mm_vmscan_reclaim_pages lines came from kdamond.0, ")

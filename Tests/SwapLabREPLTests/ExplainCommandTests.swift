@@ -17,10 +17,10 @@ import Testing
         let shell = Shell(session: session)
         #expect(shell.execute("explain --trace \(Self.d1bMilestones) --lang en"))
         let en = session.output.takeCaptured().replacingOccurrences(of: "\n", with: " ")
-        #expect(en.contains("kswapd0 (node 0): 2 cycles"))
+        #expect(en.contains("kswapd0 (node 0): 2 finished cycles"))
         #expect(en.contains("It slept at 745.652 after 3.74 s."))
         #expect(shell.execute("explain --trace \(Self.d1bMilestones) --lang ko"))
-        #expect(session.output.takeCaptured().contains("사이클이 2번"))
+        #expect(session.output.takeCaptured().contains("사이클을 2번 마쳤습니다"))
     }
 
     @Test func jsonOfATraceFile() throws {

@@ -216,7 +216,7 @@ extension LiveSystem {
             #expect(text.contains("; zero bytes in 4 KiB pages, oom_score_adj 1000 verified"))
             #expect(text.contains("small     \(hog.pid)"))
             #expect(text.contains("all 2048 pages verified"))
-            #expect(text.contains("released 1 task(s): "))
+            #expect(text.contains("released 1 task: "))
         }
 
         @Test(
