@@ -238,11 +238,12 @@ public final class Simulator {
         guard wanted <= room else { throw .doesNotFit(wanted: Pages(wanted), room: Pages(room)) }
         if config.used.count > 0 {
             tasks.append(Task(name: "system", pid: 500, resident: Array(repeating: 0, count: nodes.count)))
-            var perNode = [Int64](repeating: 0, count: nodes.count)
-            takeInitial(config.used.count, into: &perNode)
-            for (n, p) in perNode.enumerated() where p > 0 {
+            var perZone = [Int64](repeating: 0, count: zones.count)
+            takeInitial(config.used.count, into: &perZone)
+            for (z, p) in perZone.enumerated() where p > 0 {
+                let n = zones[z].node
                 nodes[n].lists[LRUKind.activeAnon].add(
-                    Cohort(owner: 0, count: p, young: true, referenced: true))
+                    Cohort(owner: 0, zone: z, count: p, young: true, referenced: true))
                 tasks[0].resident[n] += p
             }
             tasks[0].mapped = config.used.count
@@ -252,22 +253,24 @@ public final class Simulator {
             (activeHalf, LRUKind.activeFile, false), (config.cleanCache.count - activeHalf, .inactiveFile, false),
             (config.dirtyCache.count, .inactiveFile, true),
         ] where amount > 0 {
-            var perNode = [Int64](repeating: 0, count: nodes.count)
-            takeInitial(amount, into: &perNode)
-            for (n, p) in perNode.enumerated() where p > 0 {
+            var perZone = [Int64](repeating: 0, count: zones.count)
+            takeInitial(amount, into: &perZone)
+            for (z, p) in perZone.enumerated() where p > 0 {
+                let n = zones[z].node
                 nodes[n].lists[kind].add(
-                    Cohort(owner: Cohort.pageCache, count: p, young: false, referenced: true, dirty: dirty))
+                    Cohort(owner: Cohort.pageCache, zone: z, count: p, young: false, referenced: true, dirty: dirty))
                 if dirty { nodes[n].dirty += p }
             }
         }
     }
 
-    private func takeInitial(_ pages: Int64, into perNode: inout [Int64]) {
+    /// Takes `pages` from the zonelist in order, keeping every zone above high.
+    private func takeInitial(_ pages: Int64, into perZone: inout [Int64]) {
         var need = pages
         for z in zonelist where need > 0 {
             let take = Swift.min(need, zones[z].capacity(above: zones[z].high + 1, highest: 3))
             zones[z].free -= take
-            perNode[zones[z].node] += take
+            perZone[z] += take
             need -= take
         }
     }
@@ -423,44 +426,21 @@ public final class Simulator {
         return i
     }
 
-    /// Frees everything task `i` holds (exit or OOM kill): resident pages back to their zones, swap slots freed.
+    /// Frees everything task `i` holds (exit or OOM kill): resident pages back to the zones they came from
+    /// (`page_zone()`), swap slots freed.
     func freeTask(_ i: Int) {
+        var perZone = [Int64](repeating: 0, count: zones.count)
         for n in nodes.indices {
-            var removed: Int64 = 0
             for lru in [LRUKind.inactiveAnon, .activeAnon] {
-                removed += nodes[n].lists[lru].removeAll(owner: Int32(i))
+                _ = nodes[n].lists[lru].removeAll(owner: Int32(i), perZone: &perZone)
             }
-            giveBack(node: n, pages: removed)
             tasks[i].resident[n] = 0
         }
+        for (z, p) in perZone.enumerated() { zones[z].free += p }
         swapFree += tasks[i].swapped
         tasks[i].swapped = 0
         tasks[i].alive = false
         activities.removeAll { $0.owner == Int32(i) }
-    }
-
-    /// Returns `pages` freed on `node` to its zones, in proportion to the pages each zone has in use
-    /// (the simulator does not track which zone each LRU page came from).
-    func giveBack(node n: Int, pages: Int64) {
-        guard pages > 0 else { return }
-        let ids = nodes[n].zoneIDs
-        let used = ids.map { Swift.max(0, zones[$0].managed - zones[$0].free) }
-        let totalUsed = used.reduce(0, +)
-        guard totalUsed > 0 else { return }
-        var given: Int64 = 0
-        var shares = [Int64](repeating: 0, count: ids.count)
-        for k in ids.indices {
-            shares[k] = Int64((Double(pages) * Double(used[k]) / Double(totalUsed)).rounded(.down))
-            shares[k] = Swift.min(shares[k], used[k])
-            given += shares[k]
-        }
-        var rest = pages - given
-        for k in ids.indices.sorted(by: { used[$0] > used[$1] }) where rest > 0 {
-            let more = Swift.min(rest, used[k] - shares[k])
-            shares[k] += more
-            rest -= more
-        }
-        for k in ids.indices { zones[ids[k]].free += shares[k] }
     }
 
     func addMarker(_ label: String) {

@@ -17,14 +17,14 @@ extension Simulator {
           swappiness balance (SCAN_FILE, SCAN_ANON when file is tiny, cache-trim mode, SCAN_FRACT with
           lru_note_cost()); anon is reclaimed only while swap has room; dirty file is written back first.
         Simplified or left out:
-        - Pages are held as cohorts (runs of pages in the same state), not one object per page.
+        - Pages are held as cohorts (runs of pages of one zone in the same state), not one object per page;
+          a freed page returns to its own zone (page_zone()).
         - Order-0 only: no compaction, kcompactd, high orders, THP, highatomic or CMA. Watermark boost needs
           fragmentation events, so boost stays 0 (watermark_boost_factor is accepted and shown).
         - No memcg, cpusets, mempolicies or NUMA balancing; tasks run on node 0 and spill over in node order.
         - No MGLRU internals, slab shrinkers, zswap/zram, swap cache, readahead, swap slot reuse,
           background writeback (dirty_expire) or dirty throttling; writeback takes a fixed 100 ms.
-        - NR_FREE_PAGES is exact (no per-cpu drift). Freed pages return to a node's zones in proportion to
-          the pages each zone has in use. Swap-in counts one major fault per page (no readahead clusters);
+        - NR_FREE_PAGES is exact (no per-cpu drift). Swap-in counts one major fault per page (no readahead clusters);
           workingset_refault_file and the workingset_activate_* counters stay 0.
         - Costs are fixed per page: dropping clean cache ~1.5 GiB/s, swap-out ~280 MiB/s, swap-in ~340 MiB/s;
           a task writes fresh memory at ~1.5 GiB/s unless --rate is given.
