@@ -136,7 +136,10 @@ public final class Simulator {
         var failed: String?
     }
 
-    public let config: MachineConfig
+    /// The machine with its vm sysctls as they are now (`sysctl` changes them while it runs).
+    public private(set) var config: MachineConfig
+    /// The machine as it was built, sysctls included: what `reset` builds again.
+    public let bootConfig: MachineConfig
     /// Virtual seconds since the machine was built.
     public internal(set) var now: Double = 0
     var zones: [Zone] = []
@@ -149,7 +152,8 @@ public final class Simulator {
     var swapFree: Int64
     var rng: SplitMix64
     var nextPID = 1000
-    let quantum: Double
+    /// The longest allocation step while kswapd is awake: a quarter of the widest low→high gap at the default rate.
+    var quantum: Double = 0.02
 
     var samples: [Sample] = []
     var events: [TraceEvent] = []
@@ -177,6 +181,7 @@ public final class Simulator {
     public init(config: MachineConfig) throws(SimulatorError) {
         try config.validate()
         self.config = config
+        bootConfig = config
         swapFree = config.swap.count
         rng = SplitMix64(seed: config.seed)
         markCounters = ("start", 0, CounterSet())
@@ -223,11 +228,66 @@ public final class Simulator {
         guard !zonelist.isEmpty else {
             throw .noMemory("no zone can serve user allocations; give Normal or DMA32 pages")
         }
-        let maxGap = zones.map { $0.high - $0.low }.max() ?? 0
-        quantum = Swift.min(0.02, Swift.max(0.001, Double(maxGap) / 4 / SimConstants.defaultAllocRate))
+        setQuantum()
         try placeInitialMemory()
         recordSample(at: 0)
         flushStaged()
+    }
+
+    /// Sets the step length from the widest low→high gap, so a step cannot leap past a whole gap.
+    private func setQuantum() {
+        let maxGap = zones.map { $0.high - $0.low }.max() ?? 0
+        quantum = Swift.min(0.02, Swift.max(0.001, Double(maxGap) / 4 / SimConstants.defaultAllocRate))
+    }
+
+    /// `sysctl -w NAME=VALUE` on the running machine: a value outside the kernel's range is refused with it;
+    /// `vm.min_free_kbytes` and `vm.watermark_scale_factor` recompute every zone's min, low and high as
+    /// `__setup_per_zone_wmarks()` does (lowmem_reserve stays: the kernel recomputes it only on
+    /// `lowmem_reserve_ratio` writes and hotplug). Marked on the timeline and sampled, so the chart shows the new
+    /// marks from now; the next step allocates and reclaims against them. Returns the old value.
+    @discardableResult
+    public func setSysctl(_ name: VMSysctlName, value: Int64) throws(SimulatorError) -> Int64 {
+        guard name.range.contains(value) else {
+            throw .outOfRange(setting: name.rawValue, value: value, range: name.range)
+        }
+        let old = sysctl(name)
+        var c = config
+        switch name {
+        case .minFreeKbytes: c.minFreeKbytesOverride = value
+        case .watermarkScaleFactor: c.watermarkScaleFactor = value
+        case .watermarkBoostFactor: c.watermarkBoostFactor = value
+        case .swappiness: c.swappiness = value
+        }
+        if name.setsWatermarks {
+            let marks: [Watermarks]
+            do {
+                marks = try WatermarkFormula.perZone(
+                    managed: c.allZones.map { ($0.spec.type, $0.spec.managed) }, minFreeKbytes: c.minFreeKbytes,
+                    scaleFactor: c.watermarkScaleFactor)
+            } catch {
+                throw .invalid(error.description)
+            }
+            // `zones` was built in `allZones` order (node by node, zone by zone).
+            for i in zones.indices { zones[i].marks = marks[i] }
+            config = c
+            setQuantum()
+        } else {
+            config = c
+        }
+        addMarker("sysctl \(name.rawValue)=\(value)")
+        recordSample(at: now)
+        flushStaged(through: now)
+        return old
+    }
+
+    /// The value of a vm sysctl now, as /proc/sys/vm shows it.
+    public func sysctl(_ name: VMSysctlName) -> Int64 {
+        switch name {
+        case .minFreeKbytes: return config.minFreeKbytes
+        case .watermarkScaleFactor: return config.watermarkScaleFactor
+        case .watermarkBoostFactor: return config.watermarkBoostFactor
+        case .swappiness: return config.swappiness
+        }
     }
 
     /// Places `used` (task `system`, active anon) and the start-up page cache (half active, half inactive; the dirty

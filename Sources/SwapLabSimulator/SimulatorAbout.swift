@@ -6,7 +6,9 @@ extension Simulator {
     public static let about: String = """
         The simulator follows mm/page_alloc.c and mm/vmscan.c of Linux 6.18 (classic two-list LRU):
         - Watermarks and protection: __setup_per_zone_wmarks() and setup_per_zone_lowmem_reserve(), exact.
-          min_free_kbytes from the sqrt rule (or --thp, or given).
+          min_free_kbytes from the sqrt rule (or --thp, or given). `sysctl` writes vm.min_free_kbytes,
+          vm.watermark_scale_factor, vm.watermark_boost_factor and vm.swappiness on the running machine; the
+          first two recompute the marks as the kernel's handlers do (protection stays, as in the kernel).
         - Allocations (GFP_HIGHUSER_MOVABLE, order 0): fast path at low + protection, slow path wakes every
           node's kswapd and retries at min, direct reclaim below min, OOM kill when should_reclaim_retry()
           gives up; the victim (highest oom_badness()) is freed.
