@@ -67,3 +67,10 @@ struct SysctlCommand: ShellCommand {
         return .usage("unknown sysctl '\(key)'.\(near) The simulator takes: \(names.joined(separator: ", "))")
     }
 }
+
+extension SysctlCommand: CompletionProvider {
+    /// The sysctl names the simulator takes.
+    static func completions(for words: [String]) -> [String] {
+        words.count == 1 ? VMSysctlName.allCases.map(\.rawValue) : []
+    }
+}

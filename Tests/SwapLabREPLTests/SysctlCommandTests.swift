@@ -43,4 +43,12 @@ import Testing
         #expect(!sh.execute("sysctl vm.swappiness"))
         #expect(sh.session.output.takeCaptured().contains("sysctl works on the sim engine; switch with: engine sim"))
     }
+
+    @Test func tabCompletesTheSysctlNames() {
+        let completer = Completer(
+            entries: CommandRegistry.entries.filter { $0.name == "sysctl" }, listDirectory: { _ in [] })
+        #expect(
+            completer.complete("sysctl vm.w").candidates == ["vm.watermark_boost_factor", "vm.watermark_scale_factor"])
+        #expect(completer.complete("sysctl vm.swappiness ").candidates == [])
+    }
 }
