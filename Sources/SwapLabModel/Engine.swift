@@ -112,12 +112,18 @@ extension Engine {
 public protocol SimulatedClock: Engine {
     /// Makes the machine `request` describes, replacing the one there was.
     func makeMachine(_ request: MachineRequest) throws(EngineError) -> MachineOutcome
-    /// The same machine, back to time 0.
+    /// The same machine, back to time 0 with the sysctls it was made with.
     func reset() throws(EngineError) -> MachineOutcome
     /// Lets `seconds` of simulated time pass (less when interrupted).
     func run(seconds: Double) throws(EngineError) -> RunOutcome
     /// A reader (or with `dirty`, a writer) fills the page cache with `size`; returns when done or stopped.
     func fillCache(_ size: Pages, dirty: Bool) throws(EngineError) -> CacheOutcome
+    /// The value of `name` on the simulated machine now.
+    func sysctl(name: VMSysctlName) throws(EngineError) -> Int64
+    /// Writes `name` on the running machine as a write to /proc/sys/vm does: a value outside the kernel's range is
+    /// refused (with the range); the watermarks are recomputed (`__setup_per_zone_wmarks()`) when `name` sets them.
+    /// The next step allocates and reclaims against the new values.
+    func setSysctl(name: VMSysctlName, value: Int64) throws(EngineError) -> SysctlChange
 }
 
 /// This machine's kernel: the private trace instance, swap devices and the hogs. Every change it makes is journaled

@@ -84,6 +84,56 @@ public struct VMSettings: Sendable, Hashable {
     }
 }
 
+/// A vm sysctl the simulated machine takes while it runs (`sysctl vm.watermark_scale_factor 1000`), with the range
+/// `proc_dointvec_minmax` accepts in 6.18 (its `extra1`/`extra2`).
+public enum VMSysctlName: String, CaseIterable, Sendable, Hashable {
+    case minFreeKbytes = "vm.min_free_kbytes"
+    case watermarkScaleFactor = "vm.watermark_scale_factor"
+    case watermarkBoostFactor = "vm.watermark_boost_factor"
+    case swappiness = "vm.swappiness"
+
+    /// `vm.swappiness`, `swappiness`, `vm/swappiness` or `/proc/sys/vm/swappiness`: as sysctl(8) and the file name.
+    public init?(name: String) {
+        var key = name
+        for prefix in ["/proc/sys/", "vm.", "vm/"] where key.hasPrefix(prefix) { key.removeFirst(prefix.count) }
+        guard let found = Self.allCases.first(where: { $0.rawValue == "vm." + key }) else { return nil }
+        self = found
+    }
+
+    /// The values the kernel accepts; anything else is `EINVAL` ("Invalid argument").
+    public var range: ClosedRange<Int64> {
+        switch self {
+        case .minFreeKbytes, .watermarkBoostFactor: return 0...Int64(Int32.max)
+        case .watermarkScaleFactor: return 1...3000
+        case .swappiness: return 0...200
+        }
+    }
+
+    /// Whether writing it recomputes the watermarks (`min_free_kbytes_sysctl_handler()` and
+    /// `watermark_scale_factor_sysctl_handler()` call `setup_per_zone_wmarks()`).
+    public var setsWatermarks: Bool { self == .minFreeKbytes || self == .watermarkScaleFactor }
+}
+
+/// A vm sysctl written on the simulated machine: its value before and after, and the zones with the marks the
+/// write set (`__setup_per_zone_wmarks()`; protection is left as it was, as the kernel leaves it).
+public struct SysctlChange: Sendable, Hashable {
+    public var name: VMSysctlName
+    public var old: Int64
+    public var new: Int64
+    /// Simulated seconds at the write: the next step allocates and reclaims against the new values.
+    public var time: Double
+    /// Every zone after the write.
+    public var zones: [ZoneSnapshot]
+
+    public init(name: VMSysctlName, old: Int64, new: Int64, time: Double, zones: [ZoneSnapshot]) {
+        self.name = name
+        self.old = old
+        self.new = new
+        self.time = time
+        self.zones = zones
+    }
+}
+
 /// The page cache and anonymous memory (/proc/vmstat nr_file_pages, nr_dirty, nr_anon_pages).
 public struct MemoryUse: Sendable, Hashable {
     public var file: Pages

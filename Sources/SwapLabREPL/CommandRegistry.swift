@@ -61,6 +61,7 @@ public enum CommandRegistry {
         Entry(type: RunCommand.self, group: .act),
         Entry(type: MarkCommand.self, group: .act),
         Entry(type: ResetCommand.self, group: .act),
+        Entry(type: SysctlCommand.self, group: .act),
         Entry(type: StatusCommand.self, group: .look),
         Entry(type: VmstatCommand.self, group: .look),
         Entry(type: EventsCommand.self, group: .trace),

@@ -132,7 +132,7 @@ struct RunCommand: ShellCommand {
 /// `reset`: the same machine, back to its start.
 struct ResetCommand: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reset", abstract: "Start the simulated machine again from time 0 with the same settings.")
+        commandName: "reset", abstract: "Start the simulated machine again from time 0 as it was made (sysctls too).")
 
     static let engines = EngineChoice.sim
 

@@ -1,9 +1,12 @@
 import SwapLabModel
-/// A run of pages that share an owner and the same LRU state: the simulator's unit instead of a `struct folio`,
-/// so that memory and time grow with allocations and events, not with pages.
+/// A run of pages that share an owner, a zone and the same LRU state: the simulator's unit instead of a
+/// `struct folio`, so that memory and time grow with allocations and events, not with pages. Its zone is
+/// `page_zone(page)` in mm.h: the zone the allocator took the pages from, and the zone they return to when freed.
 struct Cohort: Hashable, Sendable {
     /// Index of the owning task for anonymous pages; `Cohort.pageCache` for file pages.
     var owner: Int32
+    /// Index of the zone (in `Simulator.zones`) the pages belong to.
+    var zone: Int32
     var count: Int64
     /// The PTE accessed ("young") bit, set by a fault or a touch and cleared by the reclaim rmap walk.
     var young: Bool
@@ -17,8 +20,12 @@ struct Cohort: Hashable, Sendable {
     static let pageCache: Int32 = -1
     var isFile: Bool { owner == Cohort.pageCache }
 
-    init(owner: Int32, count: Int64, young: Bool, referenced: Bool, dirty: Bool = false, writebackEnd: Double = 0) {
+    init(
+        owner: Int32, zone: Int, count: Int64, young: Bool, referenced: Bool, dirty: Bool = false,
+        writebackEnd: Double = 0
+    ) {
         self.owner = owner
+        self.zone = Int32(zone)
         self.count = count
         self.young = young
         self.referenced = referenced
@@ -27,7 +34,7 @@ struct Cohort: Hashable, Sendable {
     }
 
     func sameState(as o: Cohort) -> Bool {
-        owner == o.owner && young == o.young && referenced == o.referenced && dirty == o.dirty
+        owner == o.owner && zone == o.zone && young == o.young && referenced == o.referenced && dirty == o.dirty
             && writebackEnd == o.writebackEnd
     }
 }
@@ -94,13 +101,18 @@ struct LRUList: Sendable {
         }
     }
 
-    /// Removes every page of `owner`; returns how many.
-    mutating func removeAll(owner: Int32) -> Int64 {
+    /// Removes every page of `owner`, adding how many each zone held to `perZone`; returns how many in all.
+    mutating func removeAll(owner: Int32, perZone: inout [Int64]) -> Int64 {
         var removed: Int64 = 0
         var kept: [Cohort] = []
         kept.reserveCapacity(items.count - start)
         for c in items[start...] {
-            if c.owner == owner { removed += c.count } else { kept.append(c) }
+            if c.owner == owner {
+                removed += c.count
+                perZone[Int(c.zone)] += c.count
+            } else {
+                kept.append(c)
+            }
         }
         items = kept
         start = 0

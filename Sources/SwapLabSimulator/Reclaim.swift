@@ -344,6 +344,7 @@ extension Simulator {
                     nodes[n].lists[lru].add(c)
                 } else {
                     pass.reclaimed += c.count
+                    zones[Int(c.zone)].free += c.count
                     cost += Double(c.count) * SimConstants.dropCost
                 }
             } else {
@@ -354,9 +355,10 @@ extension Simulator {
                     tasks[owner].swapped += out
                     tasks[owner].resident[n] -= out
                     pass.reclaimed += out
+                    zones[Int(c.zone)].free += out
                     pageout += out
                     cost += Double(out) * SimConstants.swapOutCost
-                    writeFolioEvents(pages: out, node: n, comm: comm, pid: pid, cpu: cpu, at: t + cost)
+                    writeFolioEvents(pages: out, zone: Int(c.zone), comm: comm, pid: pid, cpu: cpu, at: t + cost)
                 }
                 if c.count > out {
                     c.count -= out
@@ -368,7 +370,6 @@ extension Simulator {
         }
         cost += Double(pass.scanned) * SimConstants.scanCost
         guard pass.scanned > 0 else { return ReclaimResult() }
-        giveBack(node: n, pages: pass.reclaimed)
         let file = lru.isFile
         switch who {
         case .kswapd:
@@ -410,14 +411,14 @@ extension Simulator {
     }
 
     /// `mm_vmscan_write_folio` for `pages` swapped out at once: one event per `SWAP_CLUSTER_MAX` batch (the last one
-    /// may be partial), carrying the first page's hashed address and pfn. `pswpout` counts every page.
-    func writeFolioEvents(pages: Int64, node n: Int, comm: String, pid: Int, cpu: Int, at t: Double) {
+    /// may be partial), carrying the first page's hashed address and a pfn in the pages' own zone. `pswpout` counts
+    /// every page.
+    func writeFolioEvents(pages: Int64, zone z: Int, comm: String, pid: Int, cpu: Int, at t: Double) {
         let batches = Int((pages + SimConstants.swapClusterMax - 1) / SimConstants.swapClusterMax)
         let recorded = Swift.min(batches, Swift.max(0, SimConstants.bulkEventLimit - bulkEvents))
-        let ids = nodes[n].zoneIDs.filter { zones[$0].managed > 0 }
+        let zone = zones[z]
         for _ in 0..<recorded {
             let hash = rng.next()
-            let zone = zones[ids[Int(hash % UInt64(ids.count))]]
             let pfn = zone.startPFN + Int64((hash >> 20) % UInt64(Swift.max(1, zone.managed)))
             emitBulk(
                 t, comm: comm, pid: pid, cpu: cpu, .writeFolio,

@@ -136,7 +136,10 @@ public final class Simulator {
         var failed: String?
     }
 
-    public let config: MachineConfig
+    /// The machine with its vm sysctls as they are now (`sysctl` changes them while it runs).
+    public private(set) var config: MachineConfig
+    /// The machine as it was built, sysctls included: what `reset` builds again.
+    public let bootConfig: MachineConfig
     /// Virtual seconds since the machine was built.
     public internal(set) var now: Double = 0
     var zones: [Zone] = []
@@ -149,7 +152,8 @@ public final class Simulator {
     var swapFree: Int64
     var rng: SplitMix64
     var nextPID = 1000
-    let quantum: Double
+    /// The longest allocation step while kswapd is awake: a quarter of the widest low→high gap at the default rate.
+    var quantum: Double = 0.02
 
     var samples: [Sample] = []
     var events: [TraceEvent] = []
@@ -177,6 +181,7 @@ public final class Simulator {
     public init(config: MachineConfig) throws(SimulatorError) {
         try config.validate()
         self.config = config
+        bootConfig = config
         swapFree = config.swap.count
         rng = SplitMix64(seed: config.seed)
         markCounters = ("start", 0, CounterSet())
@@ -223,11 +228,66 @@ public final class Simulator {
         guard !zonelist.isEmpty else {
             throw .noMemory("no zone can serve user allocations; give Normal or DMA32 pages")
         }
-        let maxGap = zones.map { $0.high - $0.low }.max() ?? 0
-        quantum = Swift.min(0.02, Swift.max(0.001, Double(maxGap) / 4 / SimConstants.defaultAllocRate))
+        setQuantum()
         try placeInitialMemory()
         recordSample(at: 0)
         flushStaged()
+    }
+
+    /// Sets the step length from the widest low→high gap, so a step cannot leap past a whole gap.
+    private func setQuantum() {
+        let maxGap = zones.map { $0.high - $0.low }.max() ?? 0
+        quantum = Swift.min(0.02, Swift.max(0.001, Double(maxGap) / 4 / SimConstants.defaultAllocRate))
+    }
+
+    /// `sysctl -w NAME=VALUE` on the running machine: a value outside the kernel's range is refused with it;
+    /// `vm.min_free_kbytes` and `vm.watermark_scale_factor` recompute every zone's min, low and high as
+    /// `__setup_per_zone_wmarks()` does (lowmem_reserve stays: the kernel recomputes it only on
+    /// `lowmem_reserve_ratio` writes and hotplug). Marked on the timeline and sampled, so the chart shows the new
+    /// marks from now; the next step allocates and reclaims against them. Returns the old value.
+    @discardableResult
+    public func setSysctl(_ name: VMSysctlName, value: Int64) throws(SimulatorError) -> Int64 {
+        guard name.range.contains(value) else {
+            throw .outOfRange(setting: name.rawValue, value: value, range: name.range)
+        }
+        let old = sysctl(name)
+        var c = config
+        switch name {
+        case .minFreeKbytes: c.minFreeKbytesOverride = value
+        case .watermarkScaleFactor: c.watermarkScaleFactor = value
+        case .watermarkBoostFactor: c.watermarkBoostFactor = value
+        case .swappiness: c.swappiness = value
+        }
+        if name.setsWatermarks {
+            let marks: [Watermarks]
+            do {
+                marks = try WatermarkFormula.perZone(
+                    managed: c.allZones.map { ($0.spec.type, $0.spec.managed) }, minFreeKbytes: c.minFreeKbytes,
+                    scaleFactor: c.watermarkScaleFactor)
+            } catch {
+                throw .invalid(error.description)
+            }
+            // `zones` was built in `allZones` order (node by node, zone by zone).
+            for i in zones.indices { zones[i].marks = marks[i] }
+            config = c
+            setQuantum()
+        } else {
+            config = c
+        }
+        addMarker("sysctl \(name.rawValue)=\(value)")
+        recordSample(at: now)
+        flushStaged(through: now)
+        return old
+    }
+
+    /// The value of a vm sysctl now, as /proc/sys/vm shows it.
+    public func sysctl(_ name: VMSysctlName) -> Int64 {
+        switch name {
+        case .minFreeKbytes: return config.minFreeKbytes
+        case .watermarkScaleFactor: return config.watermarkScaleFactor
+        case .watermarkBoostFactor: return config.watermarkBoostFactor
+        case .swappiness: return config.swappiness
+        }
     }
 
     /// Places `used` (task `system`, active anon) and the start-up page cache (half active, half inactive; the dirty
@@ -238,11 +298,12 @@ public final class Simulator {
         guard wanted <= room else { throw .doesNotFit(wanted: Pages(wanted), room: Pages(room)) }
         if config.used.count > 0 {
             tasks.append(Task(name: "system", pid: 500, resident: Array(repeating: 0, count: nodes.count)))
-            var perNode = [Int64](repeating: 0, count: nodes.count)
-            takeInitial(config.used.count, into: &perNode)
-            for (n, p) in perNode.enumerated() where p > 0 {
+            var perZone = [Int64](repeating: 0, count: zones.count)
+            takeInitial(config.used.count, into: &perZone)
+            for (z, p) in perZone.enumerated() where p > 0 {
+                let n = zones[z].node
                 nodes[n].lists[LRUKind.activeAnon].add(
-                    Cohort(owner: 0, count: p, young: true, referenced: true))
+                    Cohort(owner: 0, zone: z, count: p, young: true, referenced: true))
                 tasks[0].resident[n] += p
             }
             tasks[0].mapped = config.used.count
@@ -252,22 +313,24 @@ public final class Simulator {
             (activeHalf, LRUKind.activeFile, false), (config.cleanCache.count - activeHalf, .inactiveFile, false),
             (config.dirtyCache.count, .inactiveFile, true),
         ] where amount > 0 {
-            var perNode = [Int64](repeating: 0, count: nodes.count)
-            takeInitial(amount, into: &perNode)
-            for (n, p) in perNode.enumerated() where p > 0 {
+            var perZone = [Int64](repeating: 0, count: zones.count)
+            takeInitial(amount, into: &perZone)
+            for (z, p) in perZone.enumerated() where p > 0 {
+                let n = zones[z].node
                 nodes[n].lists[kind].add(
-                    Cohort(owner: Cohort.pageCache, count: p, young: false, referenced: true, dirty: dirty))
+                    Cohort(owner: Cohort.pageCache, zone: z, count: p, young: false, referenced: true, dirty: dirty))
                 if dirty { nodes[n].dirty += p }
             }
         }
     }
 
-    private func takeInitial(_ pages: Int64, into perNode: inout [Int64]) {
+    /// Takes `pages` from the zonelist in order, keeping every zone above high.
+    private func takeInitial(_ pages: Int64, into perZone: inout [Int64]) {
         var need = pages
         for z in zonelist where need > 0 {
             let take = Swift.min(need, zones[z].capacity(above: zones[z].high + 1, highest: 3))
             zones[z].free -= take
-            perNode[zones[z].node] += take
+            perZone[z] += take
             need -= take
         }
     }
@@ -423,44 +486,21 @@ public final class Simulator {
         return i
     }
 
-    /// Frees everything task `i` holds (exit or OOM kill): resident pages back to their zones, swap slots freed.
+    /// Frees everything task `i` holds (exit or OOM kill): resident pages back to the zones they came from
+    /// (`page_zone()`), swap slots freed.
     func freeTask(_ i: Int) {
+        var perZone = [Int64](repeating: 0, count: zones.count)
         for n in nodes.indices {
-            var removed: Int64 = 0
             for lru in [LRUKind.inactiveAnon, .activeAnon] {
-                removed += nodes[n].lists[lru].removeAll(owner: Int32(i))
+                _ = nodes[n].lists[lru].removeAll(owner: Int32(i), perZone: &perZone)
             }
-            giveBack(node: n, pages: removed)
             tasks[i].resident[n] = 0
         }
+        for (z, p) in perZone.enumerated() { zones[z].free += p }
         swapFree += tasks[i].swapped
         tasks[i].swapped = 0
         tasks[i].alive = false
         activities.removeAll { $0.owner == Int32(i) }
-    }
-
-    /// Returns `pages` freed on `node` to its zones, in proportion to the pages each zone has in use
-    /// (the simulator does not track which zone each LRU page came from).
-    func giveBack(node n: Int, pages: Int64) {
-        guard pages > 0 else { return }
-        let ids = nodes[n].zoneIDs
-        let used = ids.map { Swift.max(0, zones[$0].managed - zones[$0].free) }
-        let totalUsed = used.reduce(0, +)
-        guard totalUsed > 0 else { return }
-        var given: Int64 = 0
-        var shares = [Int64](repeating: 0, count: ids.count)
-        for k in ids.indices {
-            shares[k] = Int64((Double(pages) * Double(used[k]) / Double(totalUsed)).rounded(.down))
-            shares[k] = Swift.min(shares[k], used[k])
-            given += shares[k]
-        }
-        var rest = pages - given
-        for k in ids.indices.sorted(by: { used[$0] > used[$1] }) where rest > 0 {
-            let more = Swift.min(rest, used[k] - shares[k])
-            shares[k] += more
-            rest -= more
-        }
-        for k in ids.indices { zones[ids[k]].free += shares[k] }
     }
 
     func addMarker(_ label: String) {

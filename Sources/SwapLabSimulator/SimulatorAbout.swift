@@ -6,7 +6,9 @@ extension Simulator {
     public static let about: String = """
         The simulator follows mm/page_alloc.c and mm/vmscan.c of Linux 6.18 (classic two-list LRU):
         - Watermarks and protection: __setup_per_zone_wmarks() and setup_per_zone_lowmem_reserve(), exact.
-          min_free_kbytes from the sqrt rule (or --thp, or given).
+          min_free_kbytes from the sqrt rule (or --thp, or given). `sysctl` writes vm.min_free_kbytes,
+          vm.watermark_scale_factor, vm.watermark_boost_factor and vm.swappiness on the running machine; the
+          first two recompute the marks as the kernel's handlers do (protection stays, as in the kernel).
         - Allocations (GFP_HIGHUSER_MOVABLE, order 0): fast path at low + protection, slow path wakes every
           node's kswapd and retries at min, direct reclaim below min, OOM kill when should_reclaim_retry()
           gives up; the victim (highest oom_badness()) is freed.
@@ -17,14 +19,14 @@ extension Simulator {
           swappiness balance (SCAN_FILE, SCAN_ANON when file is tiny, cache-trim mode, SCAN_FRACT with
           lru_note_cost()); anon is reclaimed only while swap has room; dirty file is written back first.
         Simplified or left out:
-        - Pages are held as cohorts (runs of pages in the same state), not one object per page.
+        - Pages are held as cohorts (runs of pages of one zone in the same state), not one object per page;
+          a freed page returns to its own zone (page_zone()).
         - Order-0 only: no compaction, kcompactd, high orders, THP, highatomic or CMA. Watermark boost needs
           fragmentation events, so boost stays 0 (watermark_boost_factor is accepted and shown).
         - No memcg, cpusets, mempolicies or NUMA balancing; tasks run on node 0 and spill over in node order.
         - No MGLRU internals, slab shrinkers, zswap/zram, swap cache, readahead, swap slot reuse,
           background writeback (dirty_expire) or dirty throttling; writeback takes a fixed 100 ms.
-        - NR_FREE_PAGES is exact (no per-cpu drift). Freed pages return to a node's zones in proportion to
-          the pages each zone has in use. Swap-in counts one major fault per page (no readahead clusters);
+        - NR_FREE_PAGES is exact (no per-cpu drift). Swap-in counts one major fault per page (no readahead clusters);
           workingset_refault_file and the workingset_activate_* counters stay 0.
         - Costs are fixed per page: dropping clean cache ~1.5 GiB/s, swap-out ~280 MiB/s, swap-in ~340 MiB/s;
           a task writes fresh memory at ~1.5 GiB/s unless --rate is given.

@@ -81,17 +81,17 @@ extension Simulator {
         act.carry = exact - Double(want)
         if case .swapIn = act.kind { want = Swift.min(want, tasks[Int(act.owner)].swapped) }
         want = Swift.min(want, act.remaining)
-        var perNode = [Int64](repeating: 0, count: nodes.count)
+        var perZone = [Int64](repeating: 0, count: zones.count)
         var elapsed = 0.0
-        var got = take(want, mark: \.low, into: &perNode)
+        var got = take(want, mark: \.low, into: &perZone)
         if got < want {
             wakeAllKswapds(at: t, comm: act.comm, pid: act.pid)
-            got += take(want - got, mark: \.min, into: &perNode)
+            got += take(want - got, mark: \.min, into: &perZone)
             var noProgress = 0
             while got < want && elapsed < length {
                 let r = directReclaim(at: t + elapsed, comm: act.comm, pid: act.pid, want: want - got)
                 elapsed += r.cost
-                got += take(want - got, mark: \.min, into: &perNode)
+                got += take(want - got, mark: \.min, into: &perZone)
                 if got >= want { break }
                 noProgress = r.reclaimed > 0 ? 0 : noProgress + 1
                 if !shouldReclaimRetry(noProgressLoops: noProgress) {
@@ -105,17 +105,17 @@ extension Simulator {
                         break
                     }
                     noProgress = 0
-                    got += take(want - got, mark: \.min, into: &perNode)
+                    got += take(want - got, mark: \.min, into: &perZone)
                 }
             }
         }
         if act.owner >= 0, !tasks[Int(act.owner)].alive {
             // Killed by the OOM killer during this step: what it just took goes back with the rest of its memory.
-            for (n, p) in perNode.enumerated() { giveBack(node: n, pages: p) }
+            for (z, p) in perZone.enumerated() { zones[z].free += p }
             markers.append(Marker(time: t, label: "\(act.comm) stopped: killed by the OOM killer"))
             return
         }
-        place(perNode, for: act, at: t)
+        place(perZone, for: act, at: t)
         act.remaining -= got
         act.next = t + Swift.max(length, elapsed)
         guard let index = activities.firstIndex(where: { $0.pid == act.pid && $0.owner == act.owner }) else { return }
@@ -138,14 +138,15 @@ extension Simulator {
 
     /// Takes up to `n` pages from the zonelist while each zone stays above `mark` plus its protection for
     /// `GFP_HIGHUSER_MOVABLE` (`get_page_from_freelist()` with `__zone_watermark_ok()` for order 0).
-    func take(_ n: Int64, mark: KeyPath<Zone, Int64>, into perNode: inout [Int64]) -> Int64 {
+    /// What each zone gave is added to `perZone`: the pages' `page_zone()`.
+    func take(_ n: Int64, mark: KeyPath<Zone, Int64>, into perZone: inout [Int64]) -> Int64 {
         var need = n
         for z in zonelist where need > 0 {
             let cap = zones[z].capacity(above: zones[z][keyPath: mark], highest: SimConstants.userHighestIndex)
             let k = Swift.min(need, cap)
             if k > 0 {
                 zones[z].free -= k
-                perNode[zones[z].node] += k
+                perZone[z] += k
                 need -= k
             }
         }
@@ -154,14 +155,15 @@ extension Simulator {
 
     /// Puts freshly allocated pages on the LRU: fresh anonymous pages on the inactive list with the PTE young bit
     /// (`folio_add_lru()`; anon starts inactive since 5.9), read or written file pages inactive with `PG_referenced`
-    /// (`folio_mark_accessed()`), swapped-in pages like fresh faults.
-    func place(_ perNode: [Int64], for act: Activity, at t: Double) {
-        for (n, p) in perNode.enumerated() where p > 0 {
+    /// (`folio_mark_accessed()`), swapped-in pages like fresh faults. Each cohort keeps the zone it came from.
+    func place(_ perZone: [Int64], for act: Activity, at t: Double) {
+        for (z, p) in perZone.enumerated() where p > 0 {
+            let n = zones[z].node
             switch act.kind {
             case .anon, .swapIn:
                 let i = Int(act.owner)
                 nodes[n].lists[LRUKind.inactiveAnon].add(
-                    Cohort(owner: act.owner, count: p, young: true, referenced: false))
+                    Cohort(owner: act.owner, zone: z, count: p, young: true, referenced: false))
                 tasks[i].resident[n] += p
                 if case .swapIn = act.kind {
                     tasks[i].swapped -= p
@@ -174,7 +176,7 @@ extension Simulator {
                 }
             case .file(let dirty):
                 nodes[n].lists[LRUKind.inactiveFile].add(
-                    Cohort(owner: Cohort.pageCache, count: p, young: false, referenced: true, dirty: dirty))
+                    Cohort(owner: Cohort.pageCache, zone: z, count: p, young: false, referenced: true, dirty: dirty))
                 if dirty { nodes[n].dirty += p }
             }
         }

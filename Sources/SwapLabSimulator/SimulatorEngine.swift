@@ -184,7 +184,7 @@ public final class SimulatorEngine: SimulatedClock {
     }
 
     public func reset() throws(EngineError) -> MachineOutcome {
-        let sim = try Self.build(simulator?.config ?? .course())
+        let sim = try Self.build(simulator?.bootConfig ?? .course())
         install(sim)
         return Self.outcome(sim)
     }
@@ -202,6 +202,15 @@ public final class SimulatorEngine: SimulatedClock {
         do { pid = try sim.startCacheFill(size: size, dirty: dirty) } catch { throw EngineError(error) }
         let used = sim.runUntilIdle(interrupted: interrupted)
         return CacheOutcome(size: size, dirty: dirty, left: sim.remaining(pid: pid), seconds: used)
+    }
+
+    public func sysctl(name: VMSysctlName) throws(EngineError) -> Int64 { try machine().sysctl(name) }
+
+    public func setSysctl(name: VMSysctlName, value: Int64) throws(EngineError) -> SysctlChange {
+        let sim = try machine()
+        let old: Int64
+        do { old = try sim.setSysctl(name, value: value) } catch { throw EngineError(error) }
+        return SysctlChange(name: name, old: old, new: value, time: sim.now, zones: sim.zoneSnapshots())
     }
 
     // MARK: Helpers

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import SwapLabModel
+
+/// `sysctl NAME [VALUE]`: reads or writes a vm sysctl of the running simulated machine, as
+/// `sysctl -w vm.NAME=VALUE` writes /proc/sys/vm/NAME (the handlers in mm/page_alloc.c and mm/vmscan.c).
+struct SysctlCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sysctl",
+        abstract: "Read or set a vm sysctl of the running simulated machine: sysctl vm.watermark_scale_factor 1000.",
+        discussion: """
+            Takes vm.min_free_kbytes, vm.watermark_scale_factor, vm.watermark_boost_factor and vm.swappiness \
+            (vm.NAME=VALUE works too). The first two recompute every zone's min, low and high as \
+            __setup_per_zone_wmarks() does; protection stays as it is, as in the kernel. The machine keeps \
+            running: the next step allocates and reclaims against the new values. `reset` goes back to the \
+            settings the machine was made with.
+            """)
+
+    @Argument(help: "The sysctl: vm.watermark_scale_factor, vm.min_free_kbytes, vm.swappiness, …")
+    var name: String
+    @Argument(help: "The new value (without it: print the value).") var value: String?
+
+    static let engines = EngineChoice.sim
+
+    func run(in session: Session) throws {
+        var key = name
+        var text = value
+        if text == nil, let eq = name.firstIndex(of: "=") {
+            key = String(name[..<eq])
+            text = String(name[name.index(after: eq)...])
+        }
+        guard let sysctl = VMSysctlName(name: key) else { throw Self.unknown(key) }
+        let clock = try session.simulatedClock(for: "sysctl")
+        guard let text else {
+            session.output.line("\(sysctl.rawValue) = \(try clock.sysctl(name: sysctl))")
+            return
+        }
+        guard let number = Int64(text.trimmingCharacters(in: .whitespaces)) else {
+            throw ShellError.usage(
+                "\(sysctl.rawValue) takes a whole number in \(sysctl.range.lowerBound)…\(sysctl.range.upperBound), "
+                    + "not '\(text)'")
+        }
+        let change = try clock.setSysctl(name: sysctl, value: number)
+        session.output.paragraph(
+            String(format: "%@ = %lld (was %lld) at t = %.3f s; ", sysctl.rawValue, change.new, change.old, change.time)
+                + Self.effect(sysctl))
+        if sysctl.setsWatermarks { EngineText.zoneTable(change.zones, to: session.output) }
+    }
+
+    /// What the write changes, in the kernel's words.
+    static func effect(_ name: VMSysctlName) -> String {
+        switch name {
+        case .minFreeKbytes, .watermarkScaleFactor:
+            return "watermarks recomputed (__setup_per_zone_wmarks()); protection unchanged"
+        case .swappiness:
+            return "get_scan_count() balances anon against file with it from the next reclaim pass"
+        case .watermarkBoostFactor:
+            return "accepted; the simulator has no fragmentation events, so boost stays 0"
+        }
+    }
+
+    /// An unknown name: the names taken, and the nearest one when it is close.
+    static func unknown(_ key: String) -> ShellError {
+        let names = VMSysctlName.allCases.map(\.rawValue)
+        let short = key.hasPrefix("vm.") ? key : "vm." + key
+        let near = Suggest.nearest(to: short, in: names).map { " Did you mean '\($0)'?" } ?? ""
+        return .usage("unknown sysctl '\(key)'.\(near) The simulator takes: \(names.joined(separator: ", "))")
+    }
+}
+
+extension SysctlCommand: CompletionProvider {
+    /// The sysctl names the simulator takes.
+    static func completions(for words: [String]) -> [String] {
+        words.count == 1 ? VMSysctlName.allCases.map(\.rawValue) : []
+    }
+}
