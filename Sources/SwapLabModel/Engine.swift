@@ -4,6 +4,14 @@ public enum EngineKind: String, CaseIterable, Sendable, Codable {
     case sim
     /// The real kernel of this machine.
     case live
+
+    /// What the engine is, in the learner's words.
+    public var summary: String {
+        switch self {
+        case .sim: return "the built-in reclaim simulator"
+        case .live: return "this machine's kernel"
+        }
+    }
 }
 
 /// Which engines something runs on: a shell command (`ShellCommand.engines`) or a lesson step (`engine:`).

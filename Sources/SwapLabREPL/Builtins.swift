@@ -29,8 +29,7 @@ struct EngineCommand: ShellCommand {
             throw ShellError.usage("unknown engine '\(kind)'; choose sim or live")
         }
         session.engine = e
-        session.output.line(
-            e == .sim ? "engine: sim (the built-in reclaim simulator)" : "engine: live (this machine's kernel)")
+        session.output.line("engine: \(e.rawValue) (\(e.summary))")
     }
 }
 

@@ -237,11 +237,4 @@ enum EngineText {
         }
         if log.dropped > 0 { out.line("# \(log.dropped) older events were dropped to bound memory") }
     }
-
-    /// JSON with sorted keys, so scripts and tests can rely on it.
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
 }
