@@ -1,4 +1,5 @@
 import Foundation
+import SwapLabModel
 
 /// Paths to the real captures kept in this repository (`Tests/Fixtures/linux-6.18-vm`) and to the repository itself.
 public enum Fixtures {
@@ -43,5 +44,25 @@ public enum Fixtures {
     public static var vmstatFiles: [String] {
         guard let e = FileManager.default.enumerator(atPath: root.path) else { return [] }
         return e.compactMap { $0 as? String }.filter { $0.hasSuffix("vmstat.txt") }.sorted()
+    }
+}
+
+extension Fixtures {
+    /// One capture of `snapshots/watermark_scale_factor/wsf_N.txt`
+    /// (`DMA: free=3840 min=10 low=13 high=16 boost=0 managed=3840 | DMA32: …`): each zone's name and its numbers.
+    public static func watermarkCapture(wsf: Int) throws -> [(zone: ZoneType, marks: [String: Int64])] {
+        let text = try Fixtures.text("snapshots/watermark_scale_factor/wsf_\(wsf).txt")
+        var zones: [(zone: ZoneType, marks: [String: Int64])] = []
+        for part in text.split(separator: "|") {
+            let words = part.split(separator: " ")
+            guard let first = words.first, let zone = ZoneType(name: String(first.dropLast())) else { continue }
+            var kv: [String: Int64] = [:]
+            for w in words.dropFirst() {
+                let p = w.split(separator: "=")
+                if p.count == 2 { kv[String(p[0])] = Int64(p[1]) }
+            }
+            zones.append((zone, kv))
+        }
+        return zones
     }
 }

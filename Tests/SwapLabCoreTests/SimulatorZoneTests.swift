@@ -10,19 +10,7 @@ import Testing
 @Suite struct SimulatorZoneTests {
     /// The zones and the marks the kernel printed for `wsf` ("DMA: free=3840 min=10 low=13 high=16 … managed=3840").
     static func capture(wsf: Int) throws -> [(zone: ZoneType, marks: [String: Int64])] {
-        let text = try Fixtures.text("snapshots/watermark_scale_factor/wsf_\(wsf).txt")
-        var zones: [(ZoneType, [String: Int64])] = []
-        for part in text.split(separator: "|") {
-            let words = part.split(separator: " ")
-            guard let first = words.first, let zone = ZoneType(name: String(first.dropLast())) else { continue }
-            var kv: [String: Int64] = [:]
-            for w in words.dropFirst() {
-                let p = w.split(separator: "=")
-                if p.count == 2 { kv[String(p[0])] = Int64(p[1]) }
-            }
-            zones.append((zone, kv))
-        }
-        return zones
+        try Fixtures.watermarkCapture(wsf: wsf)
     }
 
     /// An empty machine with the captured zones: nothing in use, no swap.

@@ -33,20 +33,12 @@ import Testing
     /// kernel.md §1.4, so it is the after-full-growth one).
     @Test(arguments: [10, 100, 1000, 3000])
     func wakePointForEachWatermarkScaleFactor(wsf: Int) throws {
-        let line = try Fixtures.text("snapshots/watermark_scale_factor/wsf_\(wsf).txt")
         let protection: [ZoneType: [Int64]] = [
             .dma: [0, 3019, 24090, 24090, 24090], .dma32: [0, 0, 21071, 21071, 21071], .normal: [0, 0, 0, 0, 0],
         ]
         var snaps: [ZoneSnapshot] = []
         var lows: [ZoneType: Int64] = [:]
-        for part in line.split(separator: "|") {
-            let words = part.split(separator: " ")
-            guard let first = words.first, let zone = ZoneType(name: String(first.dropLast())) else { continue }
-            var kv: [String: Int64] = [:]
-            for w in words.dropFirst() {
-                let p = w.split(separator: "=")
-                if p.count == 2 { kv[String(p[0])] = Int64(p[1]) }
-            }
+        for (zone, kv) in try Fixtures.watermarkCapture(wsf: wsf) {
             lows[zone] = kv["low"]
             snaps.append(
                 ZoneSnapshot(

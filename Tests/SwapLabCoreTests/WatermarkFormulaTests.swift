@@ -9,18 +9,9 @@ import Testing
 @Suite struct WatermarkFormulaTests {
     @Test(arguments: [10, 100, 1000, 3000])
     func perZoneWatermarksEqualTheKernels(wsf: Int) throws {
-        let text = try Fixtures.text("snapshots/watermark_scale_factor/wsf_\(wsf).txt")
-        // "DMA: free=3840 min=10 low=13 high=16 boost=0 managed=3840 | DMA32: …"
         var zones: [(ZoneType, Pages)] = []
         var expected: [(Int64, Int64, Int64)] = []
-        for part in text.split(separator: "|") {
-            let words = part.split(separator: " ")
-            guard let first = words.first, let zone = ZoneType(name: String(first.dropLast())) else { continue }
-            var kv: [String: Int64] = [:]
-            for w in words.dropFirst() {
-                let p = w.split(separator: "=")
-                if p.count == 2 { kv[String(p[0])] = Int64(p[1]) }
-            }
+        for (zone, kv) in try Fixtures.watermarkCapture(wsf: wsf) {
             zones.append((zone, Pages(kv["managed"]!)))
             expected.append((kv["min"]!, kv["low"]!, kv["high"]!))
         }
