@@ -296,9 +296,51 @@ public final class LiveEngine: ThisMachine {
 
     // MARK: ThisMachine
 
+    // MARK: The lab
+
+    /// The lab prepared by `prepareLab`, until `restoreLab`.
+    private var preparedLab: LabRunner?
+
+    public var labPrepared: Bool { preparedLab != nil }
+
+    /// What the prepared lab has recorded so far (it traces and samples on its own), or nil.
+    public var preparedLabTimeline: Timeline? { preparedLab?.timeline() }
+
+    public func runLab(_ options: LabOptions, progress: @escaping @Sendable (String) -> Void) -> LabRun {
+        let runner = LabRunner(
+            options: options, journal: journal, root: root, progress: progress, interrupted: interrupted)
+        var failure: (any LearnerError)?
+        do { try runner.run() } catch { failure = error }
+        return LabRun(result: runner.result, timeline: runner.timeline(), failure: failure)
+    }
+
+    public func prepareLab(_ options: LabOptions, progress: @escaping @Sendable (String) -> Void)
+        throws(EngineError) -> Timeline?
+    {
+        let runner = LabRunner(
+            options: options, journal: journal, root: root, progress: progress, interrupted: interrupted)
+        do { try runner.prepare() } catch { throw .failed(error.description) }
+        preparedLab = runner
+        return runner.timeline()
+    }
+
+    public func restoreLab() -> (timeline: Timeline?, restored: Bool)? {
+        guard let runner = preparedLab else { return nil }
+        runner.restore()
+        preparedLab = nil
+        return (runner.timeline(), runner.result.restored)
+    }
+
     @discardableResult
     public func cleanup() -> [String] {
-        var lines: [String] = []
+        // A lab left prepared (`lab prepare` without `lab restore`) is undone first: its trace pipe must be
+        // closed before the journal removes the trace instance.
+        var labLines: [String] = []
+        if let lab = preparedLab {
+            labLines = lab.restore().map(\.description)
+            preparedLab = nil
+        }
+        var lines = labLines
         for hog in runningHogs {
             hog.end()
             lines.append("released \(hog.name) (pid \(hog.pid))")

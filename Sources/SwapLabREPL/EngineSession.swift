@@ -23,7 +23,7 @@ extension Session {
     }
 
     /// This machine's kernel, whichever engine is selected: `trace`, `swap`, `allocs` and the lab act on it.
-    func thisMachine() -> LiveEngine { liveEngine() }
+    func thisMachine() -> any ThisMachine { liveEngine() }
 
     /// The live engine, created on first use; its timeline is registered as the live provider.
     public func liveEngine() -> LiveEngine {
@@ -33,7 +33,7 @@ extension Session {
         live = engine
         timelineProviders[.live] = { [unowned self, unowned engine] in
             // The lab traces and samples on its own while it runs or is prepared; its timeline joins this one.
-            let lab = self.lab.map { $0.timeline() } ?? self.labTimeline
+            let lab = engine.preparedLabTimeline ?? self.labTimeline
             return engine.timeline().merging(lab)
         }
         return engine
@@ -49,12 +49,6 @@ extension Session {
     /// Undoes everything the live engine did (hogs, tracing, sysctls, swap, mounts). Called on every exit path
     /// of the shell: quit, Ctrl-D, SIGTERM/SIGHUP (via `LiveCleanup`) and errors.
     public func cleanup() {
-        // A lab left prepared (`lab prepare` without `lab restore`) is undone first: its trace pipe must be
-        // closed before the journal removes the trace instance.
-        if let lab {
-            for outcome in lab.restore() { output.line("restore: " + outcome.description) }
-            self.lab = nil
-        }
         guard let live else { return }
         for line in live.cleanup() { output.line("restore: " + line) }
     }

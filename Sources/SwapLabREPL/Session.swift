@@ -32,8 +32,6 @@ public final class Session {
     public var live: LiveEngine?
     /// The last lab's timeline (samples, trace events, markers per phase), for `explain` and `chart` after `lab run`.
     public var labTimeline: Timeline?
-    /// The lab set up by `lab prepare` (tracing, swap, watermarks, balloon), until `lab restore`.
-    public var lab: LabRunner?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

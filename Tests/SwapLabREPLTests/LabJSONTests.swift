@@ -1,3 +1,4 @@
+import SwapLabModel
 import Foundation
 import SwapLabTestSupport
 import Testing

@@ -166,16 +166,16 @@ extension LiveSystem {
             defer { try? FileManager.default.removeItem(at: state) }
             let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
             let shell = Shell(session: session)
-            defer { session.lab?.restore(); session.cleanup() }
+            defer { _ = session.thisMachine().restoreLab(); session.cleanup() }
             #expect(shell.execute("lab prepare"), "\(session.output.takeCaptured())")
             let during = MachineState.read()
             #expect(during.swaps.count == before.swaps.count + 1)
             #expect(during.swaplabInstances == ["swaplab-\(getpid())"])
             #expect(during.sysctls["watermark_scale_factor"] != before.sysctls["watermark_scale_factor"])
             #expect((during.hugePagesTotal ?? 0) > 0)
-            #expect(session.lab?.isPrepared == true)
+            #expect(session.thisMachine().labPrepared)
             #expect(shell.execute("lab restore"), "\(session.output.takeCaptured())")
-            #expect(session.lab == nil)
+            #expect(!session.thisMachine().labPrepared)
             #expect(MachineState.read() == before)
             #expect(session.labTimeline?.markerTime("lab: balloon \(during.hugePagesTotal ?? 0) huge pages") != nil)
         }

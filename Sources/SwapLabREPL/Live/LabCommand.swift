@@ -64,18 +64,15 @@ struct LabRunCommand: ShellCommand {
     var json = false
 
     func run(in session: Session) throws {
-        if session.lab != nil { throw ShellError.usage("a lab is prepared; `lab restore` first") }
+        let machine = session.thisMachine()
+        if machine.labPrepared { throw ShellError.usage("a lab is prepared; `lab restore` first") }
         let out = session.output
-        let runner = LabRunner(
-            options: try options.labOptions(), journal: session.thisMachine().journal,
-            root: SystemRoot(session.systemRoot),
-            progress: { line in if !json { out.line(line) } }, interrupted: { session.interrupted })
-        var failure: Error?
-        do { try runner.run() } catch { failure = error }
-        session.labTimeline = runner.timeline()
+        let json = json
+        let lab = machine.runLab(try options.labOptions()) { line in if !json { out.line(line) } }
+        session.labTimeline = lab.timeline
         if json {
-            out.line(runner.result.json.text)
-        } else if failure == nil, let timeline = session.labTimeline {
+            out.line(lab.result.json.text)
+        } else if lab.failure == nil, let timeline = session.labTimeline {
             out.line()
             let report = ReclaimExplainer.analyze(timeline)
             let lang: NarrativeLanguage = session.course?.language == .ko ? .ko : .en
@@ -86,11 +83,8 @@ struct LabRunCommand: ShellCommand {
             out.line()
             out.line("(`explain` and `chart` show the lab's timeline in full)")
         }
-        if let failure {
-            if let e = failure as? LabError { throw ShellError.failed(e.description) }
-            throw failure
-        }
-        if !runner.result.restored {
+        if let failure = lab.failure { throw failure }
+        if !lab.result.restored {
             throw ShellError.failed("the lab could not put everything back; see above, then run `restore`")
         }
     }
@@ -106,14 +100,10 @@ struct LabPrepareCommand: ShellCommand {
     @OptionGroup var options: LabOptionGroup
 
     func run(in session: Session) throws {
-        if session.lab != nil { throw ShellError.usage("the lab is already prepared; `lab restore` undoes it") }
+        let machine = session.thisMachine()
+        if machine.labPrepared { throw ShellError.usage("the lab is already prepared; `lab restore` undoes it") }
         let out = session.output
-        let runner = LabRunner(
-            options: try options.labOptions(), journal: session.thisMachine().journal,
-            root: SystemRoot(session.systemRoot), progress: { out.line($0) }, interrupted: { session.interrupted })
-        do { try runner.prepare() } catch { throw ShellError.failed(error.description) }
-        session.lab = runner
-        session.labTimeline = runner.timeline()
+        session.labTimeline = try machine.prepareLab(try options.labOptions()) { out.line($0) }
     }
 }
 
@@ -123,14 +113,12 @@ struct LabRestoreCommand: ShellCommand {
         commandName: "restore", abstract: "Undo what `lab prepare` set up (swap, tracing, sysctls, balloon).")
 
     func run(in session: Session) throws {
-        guard let runner = session.lab else {
+        guard let (timeline, restored) = session.thisMachine().restoreLab() else {
             session.output.line("no lab is prepared in this shell (a killed shell's changes: `restore`)")
             return
         }
-        runner.restore()
-        session.labTimeline = runner.timeline()
-        session.lab = nil
-        if !runner.result.restored { throw ShellError.failed("not everything could be put back; see above") }
+        session.labTimeline = timeline
+        if !restored { throw ShellError.failed("not everything could be put back; see above") }
         session.output.line("lab restored")
     }
 }

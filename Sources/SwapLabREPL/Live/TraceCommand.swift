@@ -37,7 +37,7 @@ struct TraceOffCommand: ShellCommand {
         commandName: "off", abstract: "Stop tracing and remove the instance.")
 
     func run(in session: Session) throws {
-        guard let stop = session.thisMachine().traceOff() else {
+        guard let stop = try session.thisMachine().traceOff() else {
             session.output.line("tracing is off")
             return
         }
