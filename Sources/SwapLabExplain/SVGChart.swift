@@ -143,7 +143,6 @@ private struct SVGDrawing {
             ("low", \.low, "#ef6c00", " stroke-dasharray=\"12 6\"", "2.5"),
             ("min", \.min, "#c62828", " stroke-dasharray=\"3 5\" stroke-linecap=\"round\"", "3"),
         ]
-        var labelYs: [Double] = []
         for (name, key, colour, dash, widthText) in marks {
             var pts: [String] = []
             var last: Double?
