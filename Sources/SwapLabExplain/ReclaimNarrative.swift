@@ -32,17 +32,42 @@ public enum ReclaimNarrative {
 
     /// One paragraph per finding, in order.
     public static func paragraphs(_ r: ReclaimReport, lang: NarrativeLanguage) -> [String] {
-        let ko = lang == .ko
-        var out: [String] = []
-        func say(_ en: String, _ k: String) { out.append(ko ? k : en) }
-
-        // Source.
+        var p = Telling(ko: lang == .ko)
         if r.notes.contains(.empty) {
-            say("The timeline is empty: nothing to explain yet.", "타임라인이 비어 있습니다. 아직 설명할 것이 없습니다.")
-            return out
+            p.say("The timeline is empty: nothing to explain yet.", "타임라인이 비어 있습니다. 아직 설명할 것이 없습니다.")
+            return p.paragraphs
         }
+        tellSource(r, into: &p)
+        tellCycles(r, into: &p)
+        tellDirectReclaim(r, into: &p)
+        tellOOM(r, into: &p)
+        tellSwapIn(r, into: &p)
+        tellLowestFree(r, into: &p)
+        tellTraceLines(r, into: &p)
+        return p.paragraphs
+    }
+
+    /// The narrative as one text, paragraphs separated by blank lines.
+    public static func text(_ r: ReclaimReport, lang: NarrativeLanguage) -> String {
+        paragraphs(r, lang: lang).joined(separator: "\n\n")
+    }
+
+    /// The paragraphs told so far, in the narrative's language.
+    private struct Telling {
+        let ko: Bool
+        var paragraphs: [String] = []
+
+        /// Adds the paragraph in the narrative's language.
+        mutating func say(_ en: String, _ k: String) { paragraphs.append(ko ? k : en) }
+    }
+
+    // MARK: Findings
+
+    /// What was read (events, samples, span) and what the input lacks or held that no kernel prints.
+    private static func tellSource(_ r: ReclaimReport, into p: inout Telling) {
+        let ko = p.ko
         let span = r.span.map { (t(ko: ko, $0.lowerBound), t(ko: ko, $0.upperBound)) }
-        say(
+        p.say(
             "Read \(n(r.eventCount)) trace events and \(n(r.sampleCount)) samples"
                 + (span.map { " (\($0.0) – \($0.1) s)" } ?? "") + ".",
             "trace 이벤트 \(n(r.eventCount))개와 샘플 \(n(r.sampleCount))개를 읽었습니다"
@@ -50,7 +75,7 @@ public enum ReclaimNarrative {
         if r.notes.contains(.noTraceEvents) {
             let d = r.counterDeltas
             let runs = d["pageoutrun"] ?? 0
-            say(
+            p.say(
                 "No trace events: kswapd's wakes and sleeps cannot be seen, so this is inferred from /proc/vmstat "
                     + "counters: "
                     + "pageoutrun +\(n(runs)) (kswapd passes), pgsteal_kswapd +\(n(d["pgsteal_kswapd"] ?? 0)), "
@@ -60,10 +85,10 @@ public enum ReclaimNarrative {
                     + "pageoutrun +\(n(runs)) (kswapd 패스 수), pgsteal_kswapd +\(n(d["pgsteal_kswapd"] ?? 0)), "
                     + "pswpout +\(n(d["pswpout"] ?? 0)), allocstall +\(n(allocstalls(d))) (direct reclaim)."
                     + (runs == 0 ? " kswapd는 돌지 않았습니다." : ""))
-            if runs == 0, let w = r.closestToWake { out.append(neverWoke(w, ko: ko)) }
+            if runs == 0, let w = r.closestToWake { p.paragraphs.append(neverWoke(w, ko: ko)) }
         }
         if r.notes.contains(.noSamples) {
-            say(
+            p.say(
                 "No samples of the zones: watermark crossings and the balanced zone cannot be shown; amounts come "
                     + "from trace lines.",
                 "zone 샘플이 없어서 워터마크를 넘나든 시점과 균형이 맞은 zone은 보여 줄 수 없습니다. 회수량은 trace 줄에서 셌습니다.")
@@ -71,7 +96,7 @@ public enum ReclaimNarrative {
         if r.notes.contains(.outOfOrder) {
             let step = secs(r.largestStepBack)
             let times = "\(n(r.backwardSteps)) time\(r.backwardSteps == 1 ? "" : "s")"
-            say(
+            p.say(
                 "The trace is out of time order: \(times) an event came more than 10 ms before the line above it "
                     + "(the largest step back \(step) s). Lines from different CPUs may step back a little; steps "
                     + "this large mean joined or edited captures. Durations across such a step are not shown.",
@@ -81,7 +106,7 @@ public enum ReclaimNarrative {
                     + "사이에 둔 시간 길이는 보여 주지 않습니다.")
         }
         if r.notes.contains(.outOfRangeValues) {
-            say(
+            p.say(
                 "\(n(r.ignoredValues)) value\(r.ignoredValues == 1 ? " was" : "s were") beyond what a kernel "
                     + "prints (page counts above 2^40, nodes above 1023, orders above 63, anon-rss above 4 PiB) and "
                     + "not used.",
@@ -89,12 +114,16 @@ public enum ReclaimNarrative {
                     + "4 PiB를 넘는 anon-rss)는 쓰지 않았습니다.")
         }
         if r.notes.contains(.cappedTotals) {
-            say(
+            p.say(
                 "A total of pages reached 2^63 - 1 and stopped there: the real total is at least that.",
                 "페이지 합계가 2^63 - 1에 닿아 거기서 멈췄습니다. 실제 합계는 그 이상입니다.")
         }
+    }
 
-        // kswapd cycles.
+    /// kswapd's finished and open cycles per node, then each cycle (the first `shownCycles` in full, the rest
+    /// added up).
+    private static func tellCycles(_ r: ReclaimReport, into p: inout Telling) {
+        let ko = p.ko
         if r.eventCount > 0 {
             var perNode = r.moreCycles.perNode
             var openPerNode = r.moreCycles.stillRunningPerNode
@@ -104,11 +133,11 @@ public enum ReclaimNarrative {
             }
             let nodes = perNode.keys.sorted()
             if nodes.isEmpty {
-                say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
+                p.say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
                 if let w = r.closestToWake {
-                    out.append(neverWoke(w, ko: ko))
+                    p.paragraphs.append(neverWoke(w, ko: ko))
                 } else {
-                    say(
+                    p.say(
                         "Without zone samples the distance to the wake point is unknown: `watermarks` shows it now.",
                         "zone 샘플이 없어 깨우는 지점까지 얼마나 남았는지는 알 수 없습니다. 지금 값은 `watermarks`가 보여 줍니다.")
                 }
@@ -135,31 +164,35 @@ public enum ReclaimNarrative {
                                 + "사이클 하나가 끝날 때까지 열려 있습니다(깨어 있고 아직 잠들지 않음)."
                             : "kswapd\(nid)(node \(nid)): 깨어남 → 패스 → 잠듦 사이클을 \(n(done))번 마쳤고, "
                                 + "하나는 끝날 때까지 열려 있습니다(깨어 있고 아직 잠들지 않음)."
-                    say(en, k)
+                    p.say(en, k)
                 }
                 if nodes.count > shownNodes {
                     let rest = nodes.dropFirst(shownNodes)
                     let cycles = rest.reduce(0) { $0 + (perNode[$1] ?? 0) }
-                    say(
+                    p.say(
                         "… and \(n(rest.count)) more nodes with \(n(cycles)) cycles.",
                         "… 그 밖의 node \(n(rest.count))개에서 사이클이 \(n(cycles))번 있었습니다.")
                 }
             }
         }
         for (i, c) in r.cycles.prefix(shownCycles).enumerated() {
-            out.append(cycle(c, number: i + 1, report: r, ko: ko))
+            p.paragraphs.append(cycle(c, number: i + 1, report: r, ko: ko))
         }
         if r.cycleCount > shownCycles {
             var rest = r.moreCycles
             for c in r.cycles.dropFirst(shownCycles) { rest.add(c) }
-            out.append(summary(rest, first: shownCycles + 1, ko: ko))
+            p.paragraphs.append(summary(rest, first: shownCycles + 1, ko: ko))
         }
+    }
 
-        // Direct reclaim.
+    /// Direct reclaim's stalls, or how far the zones stayed above min + protection; reclaim by others than
+    /// kswapd (mm_vmscan_reclaim_pages from other tasks).
+    private static func tellDirectReclaim(_ r: ReclaimReport, into p: inout Telling) {
+        let ko = p.ko
         let d = r.directReclaim
         if d.episodes > 0 {
             let who = d.tasks.prefix(3).map { "\($0.comm) \(n(Int64($0.count)))" }.joined(separator: ", ")
-            say(
+            p.say(
                 "Direct reclaim: \(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") (\(who)) stalled the "
                     + "allocating tasks for \(ms(d.totalMs)) in all; "
                     + "median \(ms(d.medianMs)), longest \(ms(d.maxMs)). Below min, the allocating thread reclaims "
@@ -167,12 +200,12 @@ public enum ReclaimNarrative {
                 "direct reclaim: \(n(d.episodes))번(\(who)), 메모리를 요청한 스레드가 모두 합쳐 \(ms(d.totalMs)) 동안 멈칫했습니다. "
                     + "중앙값 \(ms(d.medianMs)), 가장 긴 것 \(ms(d.maxMs)). Min 아래에서는 요청 스레드가 직접 페이지를 회수하느라 기다립니다.")
         } else if r.eventCount > 0 || (allocstalls(r.counterDeltas) == 0 && r.closestToMin != nil) {
-            say(
+            p.say(
                 "No direct reclaim: no allocation had to reclaim for itself.",
                 "direct reclaim은 없었습니다. 메모리를 요청한 스레드가 직접 회수할 일은 없었습니다.")
             if let m = r.closestToMin {
                 let low = size(m.free.count), point = size(m.threshold.count), gap = size(m.distance.count)
-                say(
+                p.say(
                     "At its lowest (\(t(ko: false, m.time)) s) the eligible zones had \(low) free, \(gap) above the "
                         + "\(point) min point (Σ min + protection): a task reclaims for itself only when every "
                         + "eligible zone is at or below min + protection.",
@@ -181,7 +214,7 @@ public enum ReclaimNarrative {
                         + "이하로 내려가야 요청한 스레드가 직접 회수합니다.")
             }
         } else if allocstalls(r.counterDeltas) > 0 {
-            say(
+            p.say(
                 "allocstall rose by \(n(allocstalls(r.counterDeltas))): tasks did direct reclaim (times unknown "
                     + "without tracing).",
                 "allocstall이 \(n(allocstalls(r.counterDeltas))) 늘었습니다. direct reclaim이 있었지만 trace가 없어 시점은 알 수 없습니다.")
@@ -190,14 +223,18 @@ public enum ReclaimNarrative {
             let who =
                 r.otherReclaimPages.comms.joined(separator: ", ")
                 + (r.otherReclaimPages.moreComms ? (ko ? " 등" : " and others") : "")
-            say(
+            p.say(
                 "\(n(r.otherReclaimPages.lines)) mm_vmscan_reclaim_pages lines came from \(who), not kswapd "
                     + "(\(n(r.otherReclaimPages.reclaimed)) pages): they are not counted as kswapd's work.",
                 "mm_vmscan_reclaim_pages \(n(r.otherReclaimPages.lines))줄은 kswapd가 아니라 \(who)에서 나왔습니다"
                     + "(\(n(r.otherReclaimPages.reclaimed)) 페이지). kswapd가 한 일로 세지 않았습니다.")
         }
+    }
 
-        // OOM.
+    /// OOM kills with what the victim held (mark_victim), or why none came: out_of_memory() runs only when
+    /// direct reclaim cannot make progress (should_reclaim_retry() in mm/page_alloc.c).
+    private static func tellOOM(_ r: ReclaimReport, into p: inout Telling) {
+        let d = r.directReclaim
         if !r.oomKills.isEmpty {
             for k in r.oomKills.prefix(shownKills) {
                 let name = k.comm ?? "pid \(k.pid)"
@@ -220,7 +257,7 @@ public enum ReclaimNarrative {
                             + "`status`에서 보세요."
                     )
                 }
-                say(
+                p.say(
                     "OOM killer: \(name) (pid \(k.pid)) was killed at \(t(ko: false, k.time))." + (held?.0 ?? ""),
                     "\(t(ko: true, k.time))초에 OOM killer가 \(name)(pid \(k.pid)) 프로세스를 종료했습니다."
                         + (held?.1 ?? ""))
@@ -228,12 +265,12 @@ public enum ReclaimNarrative {
             let more = r.oomKills.count - min(r.oomKills.count, shownKills) + r.moreOOMKills
             if more > 0 {
                 let all = r.oomKills.count + r.moreOOMKills
-                say(
+                p.say(
                     "… and \(n(more)) more OOM kill\(more == 1 ? "" : "s"), \(n(all)) in all.",
                     "… OOM kill이 \(n(more))번 더 있었습니다(모두 \(n(all))번).")
             }
         } else if let kills = r.counterDeltas["oom_kill"], kills > 0 {
-            say(
+            p.say(
                 "oom_kill rose by \(n(kills)): the OOM killer ended a process (no mark_victim line to name it).",
                 "oom_kill이 \(n(kills)) 늘었습니다. OOM killer가 프로세스를 종료했습니다(mark_victim 줄이 없어 누구인지는 모릅니다).")
         } else if r.eventCount > 0 || r.sampleCount > 0 {
@@ -243,51 +280,58 @@ public enum ReclaimNarrative {
             let killsKo = r.counterDeltas["oom_kill"].map { "(oom_kill +\(n($0)))" } ?? ""
             let pages = d.reclaimed
             if d.episodes > 0 {
-                say(
+                p.say(
                     "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and its "
                         + "\(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages "
                             + "(\(size(pages))).",
                     "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
                         + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 풀었습니다.")
             } else if r.eventCount == 0 {
-                say("No OOM kill\(kills).", "OOM kill은 없었습니다\(killsKo).")
+                p.say("No OOM kill\(kills).", "OOM kill은 없었습니다\(killsKo).")
             } else {
-                say(
+                p.say(
                     "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and no task "
                         + "had to reclaim for itself.",
                     "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
                         + "직접 회수해야 했던 스레드가 없었습니다.")
             }
         }
+    }
 
-        // Swap-in.
+    /// Pages swapped back in (pswpin) and when.
+    private static func tellSwapIn(_ r: ReclaimReport, into p: inout Telling) {
+        let ko = p.ko
         if let pin = r.counterDeltas["pswpin"], pin > 0 {
             let w = r.swapInWindow.map { (t(ko: ko, $0.lowerBound), t(ko: ko, $0.upperBound)) }
-            say(
+            p.say(
                 "Swap-in: pswpin +\(n(pin)) pages (\(size(pin)))" + (w.map { " between \($0.0) and \($0.1)" } ?? "")
                     + ": pages swapped out came back when they were read again.",
                 "swap-in: pswpin +\(n(pin)) 페이지(\(size(pin)))" + (w.map { ", \($0.0)–\($0.1)초" } ?? "")
                     + ". swap-out 됐던 page를 다시 읽자 DRAM으로 올라왔습니다.")
         }
+    }
 
-        // Lowest free.
+    /// The lowest free pages per zone against min and low.
+    private static func tellLowestFree(_ r: ReclaimReport, into p: inout Telling) {
         if !r.lowestFree.isEmpty {
             let under = r.lowestFree.filter { $0.free <= $0.min }
             if under.isEmpty {
                 let lows = r.lowestFree.filter { $0.free <= $0.low }
                     .map { "\($0.zone.rawValue) \(n($0.free)) (Min \(n($0.min)))" }.joined(separator: ", ")
-                say(
+                p.say(
                     "Free pages never fell to min in any zone" + (lows.isEmpty ? "." : "; lowest below low: \(lows)."),
                     "어느 zone도 여유 페이지가 Min까지 내려가지 않았습니다" + (lows.isEmpty ? "." : ". Low 아래 최저치: \(lows)."))
             } else {
                 let text = under.map { "\($0.zone.rawValue) \(n($0.free)) ≤ Min \(n($0.min))" }.joined(separator: ", ")
-                say(
+                p.say(
                     "Free pages reached min: \(text). At min, allocations reclaim directly.",
                     "여유 페이지가 Min에 닿았습니다: \(text). Min에서는 할당하는 스레드가 직접 회수합니다.")
             }
         }
+    }
 
-        // What the trace file's lines held besides events.
+    /// What the trace file's lines held besides events: lines refused as no kernel prints them, lost events.
+    private static func tellTraceLines(_ r: ReclaimReport, into p: inout Telling) {
         if let c = r.traceLines {
             if c.refused.total > 0 {
                 let f = c.refused
@@ -301,33 +345,63 @@ public enum ReclaimNarrative {
                 ].filter { $0.0 > 0 }.map { "\($0.1) \(n($0.0))개" }.joined(separator: ", ")
                 let lines =
                     f.total == 1 ? "1 line shaped like an event was" : "\(n(f.total)) lines shaped like events were"
-                say(
+                p.say(
                     "Note: \(lines) not read, as no kernel prints them: \(en).",
                     "주의: 커널이 찍을 수 없는 이벤트 줄 \(n(f.total))개는 읽지 않았습니다: \(k).")
             }
             if c.lost > 0 {
                 let lost = n(c.lost)
-                say(
+                p.say(
                     "Note: the ring buffer lost \(c.lostIsLowerBound ? "at least " : "")\(lost) events (LOST EVENTS); "
                         + "counts may be short.",
                     (c.lostIsLowerBound ? "주의: 링 버퍼가 이벤트를 적어도 \(lost)개 잃었습니다" : "주의: 링 버퍼가 이벤트 \(lost)개를 잃었습니다")
                         + "(LOST EVENTS). 숫자가 실제보다 작을 수 있습니다.")
             }
         }
-        return out
-    }
-
-    /// The narrative as one text, paragraphs separated by blank lines.
-    public static func text(_ r: ReclaimReport, lang: NarrativeLanguage) -> String {
-        paragraphs(r, lang: lang).joined(separator: "\n\n")
     }
 
     // MARK: One cycle
 
+    /// One cycle told in full: who woke kswapd, its passes, what it reclaimed and how it ended.
     private static func cycle(_ c: KswapdCycle, number: Int, report r: ReclaimReport, ko: Bool) -> String {
-        var s: [String] = []
         let head = ko ? "사이클 \(number)(node \(c.nid)):" : "Cycle \(number) (node \(c.nid)):"
-        // Who woke it.
+        let passes = PassCounts(c, report: r)
+        let s =
+            wakeSentences(c, ko: ko) + passSentences(c, passes, ko: ko) + reclaimSentences(c, ko: ko)
+            + endSentences(c, rounds: passes.rounds, report: r, ko: ko)
+        return head + " " + s.joined(separator: " ")
+    }
+
+    /// How a cycle's passes after the first went: woken during the 100 ms nap (the node had been balanced), or
+    /// straight round again because it was not. kswapd_try_to_sleep() in mm/vmscan.c counts them as
+    /// kswapd_low_wmark_hit_quickly and kswapd_high_wmark_hit_quickly; the counters say it when the samples have
+    /// them, else the trace does.
+    private struct PassCounts {
+        /// kswapd_low_wmark_hit_quickly over the cycle, when sampled.
+        let napCounted: Int64?
+        /// kswapd_high_wmark_hit_quickly over the cycle, when sampled.
+        let roundCounted: Int64?
+        /// Passes that began with a wake during the 100 ms nap.
+        let napWakes: Int
+        /// Passes straight after an unbalanced one; nil when neither the counters nor wakeup lines tell.
+        let rounds: Int?
+
+        init(_ c: KswapdCycle, report r: ReclaimReport) {
+            let d = c.counterDeltas
+            napCounted = d["kswapd_low_wmark_hit_quickly"]
+            roundCounted = d["kswapd_high_wmark_hit_quickly"]
+            napWakes = napCounted.map(Int.init) ?? c.napWakeups
+            let wakeupsTraced = r.eventCounts[TracepointName.wakeupKswapd.rawValue] != nil
+            rounds =
+                roundCounted.map(Int.init)
+                ?? (wakeupsTraced || c.passes <= 1 ? max(0, c.passes - 1 - napWakes) : nil)
+        }
+    }
+
+    /// Who woke kswapd (mm_vmscan_wakeup_kswapd; a boost wake has gfp_flags=none, order 0) and the zones at or
+    /// below low in the sample before.
+    private static func wakeSentences(_ c: KswapdCycle, ko: Bool) -> [String] {
+        var s: [String] = []
         if let w = c.wakers.first, c.wake.map({ w.time <= $0 }) ?? true {
             if w.isBoostWake {
                 s.append(
@@ -359,17 +433,14 @@ public enum ReclaimNarrative {
                     ? "직전 샘플(\(t(ko: true, ts))초)에서 Low 이하였던 zone: \(z)."
                     : "In the sample before it (\(t(ko: false, ts))), at or below low: \(z).")
         }
-        // Passes after the first: woken during the 100 ms nap (the node had been balanced), or straight round again
-        // because it was not (kswapd_try_to_sleep() in mm/vmscan.c counts kswapd_low_wmark_hit_quickly and
-        // kswapd_high_wmark_hit_quickly). The counters say it when the samples have them; else the trace does.
-        let d = c.counterDeltas
-        let napCounted = d["kswapd_low_wmark_hit_quickly"]
-        let roundCounted = d["kswapd_high_wmark_hit_quickly"]
-        let napWakes = napCounted.map(Int.init) ?? c.napWakeups
-        let wakeupsTraced = r.eventCounts[TracepointName.wakeupKswapd.rawValue] != nil
-        let rounds: Int? =
-            roundCounted.map(Int.init) ?? (wakeupsTraced || c.passes <= 1 ? max(0, c.passes - 1 - napWakes) : nil)
-        // Passes.
+        return s
+    }
+
+    /// The passes (balance_pgdat) and how those after the first began: from the nap or straight round.
+    private static func passSentences(_ c: KswapdCycle, _ k: PassCounts, ko: Bool) -> [String] {
+        var s: [String] = []
+        let napWakes = k.napWakes, napCounted = k.napCounted
+        let rounds = k.rounds, roundCounted = k.roundCounted
         if let wake = c.wake {
             s.append(
                 ko
@@ -406,8 +477,14 @@ public enum ReclaimNarrative {
                         + "nap, because the node was not balanced yet (kswapd_high_wmark_hit_quickly\(counted))."
             )
         }
-        // What it reclaimed: kswapd's own share from pgsteal_kswapd and its own trace lines; direct reclaim's apart.
-        // pgsteal_file and pswpout count both, so they are never given to kswapd alone.
+        return s
+    }
+
+    /// What it reclaimed: kswapd's own share from pgsteal_kswapd and its own trace lines; direct reclaim's
+    /// apart. pgsteal_file and pswpout count both, so they are never given to kswapd alone.
+    private static func reclaimSentences(_ c: KswapdCycle, ko: Bool) -> [String] {
+        var s: [String] = []
+        let d = c.counterDeltas
         let ownLines = c.anonWritten > 0 || c.fileReclaimed > 0 || c.anonReclaimed > 0
         if let steal = d["pgsteal_kswapd"] {
             var en = "kswapd itself reclaimed \(n(steal)) pages (pgsteal_kswapd)"
@@ -449,7 +526,13 @@ public enum ReclaimNarrative {
                         + "\(n(c.fileReclaimed)) file pages dropped (lru_shrink_inactive)."
             )
         }
-        // How it ended.
+        return s
+    }
+
+    /// How it ended: the sleep and the zone that was balanced at high (prepare_kswapd_sleep() in
+    /// mm/vmscan.c), giving up after 16 passes without progress, or still open at the end.
+    private static func endSentences(_ c: KswapdCycle, rounds: Int?, report r: ReclaimReport, ko: Bool) -> [String] {
+        var s: [String] = []
         if let sleep = c.sleep {
             let dur = c.duration.map { ko ? "\(secs($0))초 동안 돌고 " : " after \(secs($0)) s" } ?? ""
             s.append(ko ? "\(dur)\(t(ko: true, sleep))초에 잠들었습니다." : "It slept at \(t(ko: false, sleep))\(dur).")
@@ -512,8 +595,9 @@ public enum ReclaimNarrative {
                 )
             }
         }
-        return head + " " + s.joined(separator: " ")
+        return s
     }
+
 
     /// How an open cycle stands at the end: from the engine's kswapd state when the report has it (the state
     /// `status` prints), else only that it had not slept.

@@ -4,13 +4,6 @@ import SwapLabAnalysis
 /// dash styles, labelled), a time axis, and kswapd, direct-reclaim and swap lanes. Byte-stable: numbers are
 /// formatted without a locale and no date is written.
 public enum SVGChart {
-    static let width = 960.0
-    static let height = 600.0
-    static let plotLeft = 130.0
-    static let plotRight = 790.0
-    static let plotTop = 86.0
-    static let plotBottom = 366.0
-
     /// The SVG document of `timeline` (nil when there is nothing to draw: no samples, or no such zone).
     public static func render(_ timeline: Timeline, options: ChartOptions) -> String? {
         guard
@@ -20,15 +13,74 @@ public enum SVGChart {
         else {
             return nil
         }
-        var s = ""
-        func f(_ v: Double) -> String { ChartFormat.fixed(v, 1) }
-        func x(_ t: Double) -> Double { plotLeft + (t - d.start) / (d.end - d.start) * (plotRight - plotLeft) }
-        let lo = d.pageRange.lowerBound
-        let hi = d.pageRange.upperBound
-        func y(_ pages: Double) -> Double { plotBottom - (pages - lo) / (hi - lo) * (plotBottom - plotTop) }
-        func clampY(_ v: Double) -> Double { Swift.min(plotBottom + 6, Swift.max(plotTop - 6, v)) }
-        let esc = { (t: String) in SVGChart.escape(t) }
+        var drawing = SVGDrawing(d)
+        drawing.header(timeline)
+        drawing.yAxis()
+        drawing.kswapdShading()
+        drawing.watermarks()
+        // Free memory last, so it is drawn over the watermarks.
+        drawing.freeCurve()
+        drawing.timeAxis()
+        drawing.lanes()
+        drawing.s += "</svg>\n"
+        return drawing.s
+    }
 
+    /// `t` with `&`, `<`, `>` and `"` escaped for XML text and attributes.
+    static func escape(_ t: String) -> String {
+        var o = ""
+        for c in t {
+            switch c {
+            case "&": o += "&amp;"
+            case "<": o += "&lt;"
+            case ">": o += "&gt;"
+            case "\"": o += "&quot;"
+            default: o.append(c)
+            }
+        }
+        return o
+    }
+}
+
+/// One SVG document being written: the plot's geometry and scales, and the text so far. Parts are drawn in order,
+/// each over the ones before.
+private struct SVGDrawing {
+    let width = 960.0
+    let height = 600.0
+    let plotLeft = 130.0
+    let plotRight = 790.0
+    let plotTop = 86.0
+    let plotBottom = 366.0
+    /// The top of the first lane under the plot, and each lane's height (lanes are 10 apart).
+    var laneTop: Double { plotBottom + 56 }
+    let laneH = 22.0
+    let d: ChartData
+    /// The page range shown, bottom and top.
+    let lo: Double
+    let hi: Double
+    /// The document so far.
+    var s = ""
+    /// Where the labels at the right edge already are, so they do not overlap.
+    var labelYs: [Double] = []
+
+    init(_ d: ChartData) {
+        self.d = d
+        lo = d.pageRange.lowerBound
+        hi = d.pageRange.upperBound
+    }
+
+    /// A coordinate with one decimal, without a locale.
+    func f(_ v: Double) -> String { ChartFormat.fixed(v, 1) }
+    /// The x of time `t`.
+    func x(_ t: Double) -> Double { plotLeft + (t - d.start) / (d.end - d.start) * (plotRight - plotLeft) }
+    /// The y of a page count.
+    func y(_ pages: Double) -> Double { plotBottom - (pages - lo) / (hi - lo) * (plotBottom - plotTop) }
+    /// `v` kept within 6 of the plot, so lines off the window run along its edge.
+    func clampY(_ v: Double) -> Double { Swift.min(plotBottom + 6, Swift.max(plotTop - 6, v)) }
+    func esc(_ t: String) -> String { SVGChart.escape(t) }
+
+    /// The root element, title, description, background and the subtitle naming the machine.
+    mutating func header(_ timeline: Timeline) {
         let title = "Free memory of \(d.title) against its watermarks"
         var desc = "Free memory (MiB) over time against the min, low and high watermarks; "
         desc += "kswapd: \(d.kswapd.count) cycle(s)" + (d.kswapdInferred ? " (inferred from pgscan_kswapd)" : "")
@@ -46,8 +98,10 @@ public enum SVGChart {
         if let i = d.sampleInterval { sub += " · samples every \(ChartFormat.fixed(i * 1000, 0)) ms" }
         if sub.count > 118 { sub = String(sub.prefix(117)) + "…" }
         s += ##"<text x="\##(f(plotLeft))" y="56.0" font-size="13" fill="#555555">\##(esc(sub))</text>"## + "\n"
+    }
 
-        // Y grid and labels (MiB).
+    /// The y grid with its MiB labels and the axis title.
+    mutating func yAxis() {
         let spanMiB = (hi - lo) * 4096 / 1_048_576
         let step = ChartFormat.niceStep(atLeast: spanMiB / 5)
         let firstTick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
@@ -64,8 +118,10 @@ public enum SVGChart {
         s +=
             ##"<text x="60.0" y="\##(f((plotTop + plotBottom) / 2))" font-size="14" fill="#555555" transform="rotate(-90 60.0 \##(f((plotTop + plotBottom) / 2)))" text-anchor="middle">free memory, MiB</text>"##
             + "\n"
+    }
 
-        // kswapd running spans shaded behind the curve, as in the course figure.
+    /// kswapd's running spans shaded behind the curve, as in the course figure, and the plot's clip path.
+    mutating func kswapdShading() {
         s += "<g fill=\"#f9a825\" fill-opacity=\"0.16\">\n"
         for k in d.kswapd {
             let a = x(k.start)
@@ -78,14 +134,15 @@ public enum SVGChart {
         s +=
             ##"<clipPath id="plot"><rect x="\##(f(plotLeft))" y="\##(f(plotTop - 6))" width="\##(f(plotRight - plotLeft))" height="\##(f(plotBottom - plotTop + 12))"/></clipPath>"##
             + "\n"
+    }
 
-        // Watermarks: step lines (they move with boost), three dash styles, labels at the right edge.
+    /// The watermarks: step lines (they move with boost), three dash styles, labels at the right edge.
+    mutating func watermarks() {
         let marks: [(String, KeyPath<ChartPoint, Double>, String, String, String)] = [
             ("high", \.high, "#2e7d32", "", "2.5"),
             ("low", \.low, "#ef6c00", " stroke-dasharray=\"12 6\"", "2.5"),
             ("min", \.min, "#c62828", " stroke-dasharray=\"3 5\" stroke-linecap=\"round\"", "3"),
         ]
-        var labelYs: [Double] = []
         for (name, key, colour, dash, widthText) in marks {
             var pts: [String] = []
             var last: Double?
@@ -110,8 +167,10 @@ public enum SVGChart {
                 ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="\##(colour)">\##(name) \##(ChartFormat.mebibytes(lp[keyPath: key])) MiB</text>"##
                 + "\n"
         }
+    }
 
-        // Free memory last, so it is drawn over the watermarks; at most two points per pixel column.
+    /// Free memory, at most two points per pixel column, its label and a note when it rose above the window.
+    mutating func freeCurve() {
         var pts: [String] = []
         let pixels = Int(plotRight - plotLeft)
         var bucket = -1
@@ -152,7 +211,10 @@ public enum SVGChart {
                 ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 10))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ free above the window (up to \##(ChartFormat.size(highest)))</text>"##
                 + "\n"
         }
-        // Frame and time axis.
+    }
+
+    /// The frame and the time axis.
+    mutating func timeAxis() {
         s +=
             ##"<rect x="\##(f(plotLeft))" y="\##(f(plotTop))" width="\##(f(plotRight - plotLeft))" height="\##(f(plotBottom - plotTop))" fill="none" stroke="#888888" stroke-width="1"/>"##
             + "\n"
@@ -171,21 +233,31 @@ public enum SVGChart {
         s +=
             ##"<text x="\##(f(plotRight))" y="\##(f(plotBottom + 40))" font-size="14" fill="#555555" text-anchor="end">time, s</text>"##
             + "\n"
+    }
 
-        // Lanes.
-        let laneTop = plotBottom + 56
-        let laneH = 22.0
-        func laneLabel(_ i: Int, _ text: String, _ note: String) {
-            let ly = laneTop + Double(i) * (laneH + 10) + 16
-            s +=
-                ##"<text x="\##(f(plotLeft - 8))" y="\##(f(ly))" font-size="15" fill="#333333" text-anchor="end">\##(esc(text))</text>"##
-            s +=
-                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="14" fill="#555555">\##(esc(note))</text>"##
-                + "\n"
-        }
-        func laneY(_ i: Int) -> Double { laneTop + Double(i) * (laneH + 10) }
-        // Markers as light ticks across the lanes.
-        var lane = 0
+    /// The lanes under the plot: kswapd, direct reclaim, swap-out, swap-in, then the marks.
+    mutating func lanes() {
+        kswapdLane(0)
+        directLane(1)
+        swapLanes(first: 2)
+        markLane(4)
+    }
+
+    /// The label at the left of lane `i` and its note at the right.
+    mutating func laneLabel(_ i: Int, _ text: String, _ note: String) {
+        let ly = laneTop + Double(i) * (laneH + 10) + 16
+        s +=
+            ##"<text x="\##(f(plotLeft - 8))" y="\##(f(ly))" font-size="15" fill="#333333" text-anchor="end">\##(esc(text))</text>"##
+        s +=
+            ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="14" fill="#555555">\##(esc(note))</text>"##
+            + "\n"
+    }
+
+    /// The top of lane `i`.
+    func laneY(_ i: Int) -> Double { laneTop + Double(i) * (laneH + 10) }
+
+    /// kswapd's cycles: a bar each, ▲ where its wake was seen and ▼ where it slept.
+    mutating func kswapdLane(_ lane: Int) {
         let kNote =
             d.kswapdInferred
             ? "\(d.kswapd.count) run(s), inferred"
@@ -206,7 +278,10 @@ public enum SVGChart {
             }
             s += "\n"
         }
-        lane += 1
+    }
+
+    /// Direct reclaim's stalls, a bar each.
+    mutating func directLane(_ lane: Int) {
         laneLabel(
             lane, "direct reclaim",
             (d.direct.isEmpty ? "none" : "\(d.direct.count) stall(s)") + (d.directInferred ? ", inferred" : ""))
@@ -217,8 +292,12 @@ public enum SVGChart {
                 ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="#c62828" fill-opacity="0.7"/>"##
                 + "\n"
         }
-        // Rates over fixed windows (250 ms, or a 200th of the span when that is longer), never between two samples
-        // µs apart; each bar is one window.
+    }
+
+    /// Swap-out and swap-in rates over fixed windows (250 ms, or a 200th of the span when that is longer), never
+    /// between two samples µs apart; each bar is one window. Two lanes from `first`.
+    mutating func swapLanes(first: Int) {
+        var lane = first - 1
         let window = Swift.max((d.end - d.start) / 200, ChartData.minimumRateWindow)
         let windows = d.swapWindows(window: window)
         let peaks = d.peakSwapRates(window: window)
@@ -239,7 +318,10 @@ public enum SVGChart {
             }
             s += "<g fill=\"\(colour)\">" + bars + "</g>\n"
         }
-        lane += 1
+    }
+
+    /// The marks, as light ticks with their labels where there is room.
+    mutating func markLane(_ lane: Int) {
         if !d.markers.isEmpty {
             laneLabel(lane, "marks", "")
             var nextFree = -Double.infinity
@@ -255,22 +337,5 @@ public enum SVGChart {
                 s += "\n"
             }
         }
-        s += "</svg>\n"
-        return s
-    }
-
-    /// `t` with `&`, `<`, `>` and `"` escaped for XML text and attributes.
-    static func escape(_ t: String) -> String {
-        var o = ""
-        for c in t {
-            switch c {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            default: o.append(c)
-            }
-        }
-        return o
     }
 }

@@ -200,134 +200,30 @@ struct Canvas {
         return cols
     }
 
+    /// One panel: the watermarks and the free-memory curve in a grid of `h` rows, the y labels at nice steps, the
+    /// watermark and free values at the right edge, and a note when free memory left the window.
     mutating func plot(_ d: ChartData, options: ChartOptions, height h: Int, isFirst: Bool) {
         let g = ChartGlyphs(options.glyphs)
-        let w = Canvas.plotWidth(options, labelWidth: Canvas.labelWidth)
-        let lo = d.pageRange.lowerBound
-        let span = Swift.max(d.pageRange.upperBound - lo, 1e-9)
-        let rowPages = span / Double(h)
-        var grid: [[(Character, ChartColor?)]] = Array(repeating: Array(repeating: (" ", nil), count: w), count: h)
-        /// Row (0 = top) and fraction within it of a page value; nil when off-scale.
-        func position(_ v: Double) -> (row: Int, frac: Double)? {
-            let p = (v - lo) / rowPages
-            guard p >= 0, p <= Double(h) else { return nil }
-            let k = Swift.min(h - 1, Int(p.rounded(.down)))
-            return (h - 1 - k, p - Double(k))
-        }
-        let cols = Canvas.columns(d, count: w)
-        // Watermark lines first, each in its own style; the curve is drawn over them.
-        for (c, col) in cols.enumerated() {
-            guard let p = col?.p else { continue }
-            for (value, pattern, colour) in [
-                (p.high, String(g.high), ChartColor.high), (p.low, g.low, .low), (p.min, g.min, .min),
-            ] {
-                guard let pos = position(value) else { continue }
-                let chars = Array(pattern)
-                grid[pos.row][c] = (chars[c % chars.count], colour)
-            }
-        }
-        var offUp = false
-        var offDown = false
-        var highest = -Double.infinity
-        var lowest = Double.infinity
+        var p = PlotGrid(d, width: Canvas.plotWidth(options, labelWidth: Canvas.labelWidth), height: h, glyphs: g)
+        let cols = Canvas.columns(d, count: p.w)
+        p.drawWatermarks(cols)
         switch options.glyphs {
-        case .braille:
-            let sub = Canvas.columns(d, count: w * 2)
-            var dots = Array(repeating: Array(repeating: UInt32(0), count: w), count: h)
-            for (sc, col) in sub.enumerated() {
-                guard let col else { continue }
-                highest = Swift.max(highest, col.hi)
-                lowest = Swift.min(lowest, col.lo)
-                let c = sc / 2
-                let top = Swift.min(col.hi, d.pageRange.upperBound)
-                let bottom = Swift.max(col.lo, lo)
-                if col.hi > d.pageRange.upperBound { offUp = true; grid[0][c] = (g.up, .offScale) }
-                if col.lo < lo { offDown = true; grid[h - 1][c] = (g.down, .offScale) }
-                guard top >= bottom else { continue }
-                let subRows = h * 4
-                func subRow(_ v: Double) -> Int {
-                    let p = Int(((v - lo) / span * Double(subRows)).rounded(.down))
-                    return subRows - 1 - Swift.max(0, Swift.min(subRows - 1, p))
-                }
-                for r in subRow(top)...subRow(bottom) {
-                    let bits: [UInt32] = sc % 2 == 0 ? [0x01, 0x02, 0x04, 0x40] : [0x08, 0x10, 0x20, 0x80]
-                    dots[r / 4][c] |= bits[r % 4]
-                }
-            }
-            for r in 0..<h {
-                for c in 0..<w where dots[r][c] != 0 && grid[r][c].0 != g.up && grid[r][c].0 != g.down {
-                    grid[r][c] = (Character(Unicode.Scalar(0x2800 + dots[r][c])!), .free)
-                }
-            }
-        case .block, .ascii:
-            let eighths: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-            for (c, col) in cols.enumerated() {
-                guard let col else { continue }
-                highest = Swift.max(highest, col.hi)
-                lowest = Swift.min(lowest, col.lo)
-                let top = Swift.min(col.hi, d.pageRange.upperBound)
-                let bottom = Swift.max(col.lo, lo)
-                if top >= bottom, let pt = position(top), let pb = position(bottom) {
-                    let lastRow = position(Swift.min(Swift.max(col.last, lo), d.pageRange.upperBound))?.row ?? pt.row
-                    for r in pt.row...pb.row {
-                        let ch: Character
-                        if options.glyphs == .ascii {
-                            ch = pt.row == pb.row || r == lastRow ? "*" : "|"
-                        } else if r == pt.row {
-                            ch = eighths[Swift.max(0, Swift.min(7, Int((pt.frac * 8).rounded(.up)) - 1))]
-                        } else if r == pb.row {
-                            ch = pb.frac < 0.5 ? "█" : "▀"
-                        } else {
-                            ch = "█"
-                        }
-                        grid[r][c] = (ch, .free)
-                    }
-                }
-                if col.hi > d.pageRange.upperBound { offUp = true; grid[0][c] = (g.up, .offScale) }
-                if col.lo < lo { offDown = true; grid[h - 1][c] = (g.down, .offScale) }
-            }
+        case .braille: p.drawBrailleCurve()
+        case .block, .ascii: p.drawBlockCurve(cols, ascii: options.glyphs == .ascii)
         }
-        // Y labels at nice steps; watermark names and values at the right edge.
-        let step = ChartFormat.niceStep(atLeast: span * 4096 / 1_048_576 / Double(Swift.max(2, h / 3)))
-        var yLabels: [Int: String] = [:]
-        let firstTick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
-        let top = d.pageRange.upperBound
-        for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= top }) {
-            if let pos = position(tick * 1_048_576 / 4096), yLabels[pos.row] == nil {
-                yLabels[pos.row] = step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1)
-            }
-        }
-        var right: [Int: (String, ChartColor)] = [:]
-        if let last = d.points.last {
-            for (name, value, colour) in [
-                ("high", last.high, ChartColor.high), ("low", last.low, .low), ("min", last.min, .min),
-            ] {
-                guard let pos = position(value) else { continue }
-                let label = (name + "    ").prefix(5) + ChartFormat.mebibytes(value) + " MiB"
-                for r in [pos.row, pos.row - 1, pos.row + 1, pos.row - 2, pos.row + 2]
-                where r >= 0 && r < h && right[r] == nil {
-                    right[r] = (String(label), colour)
-                    break
-                }
-            }
-            if let pos = position(last.free) {
-                for r in [pos.row, pos.row - 1, pos.row + 1] where r >= 0 && r < h && right[r] == nil {
-                    right[r] = ("free " + ChartFormat.mebibytes(last.free) + " MiB", .free)
-                    break
-                }
-            }
-        }
-        if offUp || offDown {
+        let yLabels = p.yLabels()
+        let right = p.rightLabels()
+        if p.offUp || p.offDown {
             var note = " "
-            if offUp { note += "\(g.up) free above the window (up to \(ChartFormat.size(highest)))  " }
-            if offDown { note += "\(g.down) below it (down to \(ChartFormat.size(lowest)))" }
+            if p.offUp { note += "\(g.up) free above the window (up to \(ChartFormat.size(p.highest)))  " }
+            if p.offDown { note += "\(g.down) below it (down to \(ChartFormat.size(p.lowest)))" }
             text(clip(note.trimmingTrailingSpaces(), options.width), .offScale)
         }
         for r in 0..<h {
             let label =
                 yLabels[r].map { DisplayPad.left($0, 5) + " " + String(g.axisLabelTick) }
                 ?? String(repeating: " ", count: 6) + String(g.axisV)
-            var line = label + join(grid[r])
+            var line = label + join(p.grid[r])
             if let (t, c) = right[r] { line += " " + paint(t, c) }
             text += line + "\n"
         }
@@ -446,6 +342,159 @@ struct Canvas {
             + " both  " + paint(String(g.direct), .direct)
             + " direct reclaim"
         text += l1 + "\n" + l2 + "\n"
+    }
+}
+
+/// The cells of one panel's plot: watermarks first, each in its own style, then the free-memory curve over them,
+/// remembering whether and how far free memory left the page window.
+private struct PlotGrid {
+    let d: ChartData
+    let g: ChartGlyphs
+    /// Columns and rows.
+    let w: Int
+    let h: Int
+    /// The bottom of the page window, its height, and the pages one row holds.
+    let lo: Double
+    let span: Double
+    let rowPages: Double
+    var grid: [[(Character, ChartColor?)]]
+    /// Whether free memory went above or below the window, and how far.
+    var offUp = false
+    var offDown = false
+    var highest = -Double.infinity
+    var lowest = Double.infinity
+
+    init(_ d: ChartData, width w: Int, height h: Int, glyphs g: ChartGlyphs) {
+        self.d = d
+        self.g = g
+        self.w = w
+        self.h = h
+        lo = d.pageRange.lowerBound
+        span = Swift.max(d.pageRange.upperBound - lo, 1e-9)
+        rowPages = span / Double(h)
+        grid = Array(repeating: Array(repeating: (" ", nil), count: w), count: h)
+    }
+
+        /// Row (0 = top) and fraction within it of a page value; nil when off-scale.
+        func position(_ v: Double) -> (row: Int, frac: Double)? {
+            let p = (v - lo) / rowPages
+            guard p >= 0, p <= Double(h) else { return nil }
+            let k = Swift.min(h - 1, Int(p.rounded(.down)))
+            return (h - 1 - k, p - Double(k))
+        }
+
+    /// The watermark lines, each in its own style; the curve is drawn over them.
+    mutating func drawWatermarks(_ cols: [(lo: Double, hi: Double, last: Double, p: ChartPoint)?]) {
+        for (c, col) in cols.enumerated() {
+            guard let p = col?.p else { continue }
+            for (value, pattern, colour) in [
+                (p.high, String(g.high), ChartColor.high), (p.low, g.low, .low), (p.min, g.min, .min),
+            ] {
+                guard let pos = position(value) else { continue }
+                let chars = Array(pattern)
+                grid[pos.row][c] = (chars[c % chars.count], colour)
+            }
+        }
+    }
+
+    /// The free-memory curve in braille dots, two sub-columns and four sub-rows per cell.
+    mutating func drawBrailleCurve() {
+        let sub = Canvas.columns(d, count: w * 2)
+        var dots = Array(repeating: Array(repeating: UInt32(0), count: w), count: h)
+        for (sc, col) in sub.enumerated() {
+            guard let col else { continue }
+            highest = Swift.max(highest, col.hi)
+            lowest = Swift.min(lowest, col.lo)
+            let c = sc / 2
+            let top = Swift.min(col.hi, d.pageRange.upperBound)
+            let bottom = Swift.max(col.lo, lo)
+            if col.hi > d.pageRange.upperBound { offUp = true; grid[0][c] = (g.up, .offScale) }
+            if col.lo < lo { offDown = true; grid[h - 1][c] = (g.down, .offScale) }
+            guard top >= bottom else { continue }
+            let subRows = h * 4
+            func subRow(_ v: Double) -> Int {
+                let p = Int(((v - lo) / span * Double(subRows)).rounded(.down))
+                return subRows - 1 - Swift.max(0, Swift.min(subRows - 1, p))
+            }
+            for r in subRow(top)...subRow(bottom) {
+                let bits: [UInt32] = sc % 2 == 0 ? [0x01, 0x02, 0x04, 0x40] : [0x08, 0x10, 0x20, 0x80]
+                dots[r / 4][c] |= bits[r % 4]
+            }
+        }
+        for r in 0..<h {
+            for c in 0..<w where dots[r][c] != 0 && grid[r][c].0 != g.up && grid[r][c].0 != g.down {
+                grid[r][c] = (Character(Unicode.Scalar(0x2800 + dots[r][c])!), .free)
+            }
+        }
+    }
+
+    /// The free-memory curve in eighth blocks (or `*` and `|` in ASCII), from each column's lowest to highest.
+    mutating func drawBlockCurve(_ cols: [(lo: Double, hi: Double, last: Double, p: ChartPoint)?], ascii: Bool) {
+        let eighths: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        for (c, col) in cols.enumerated() {
+            guard let col else { continue }
+            highest = Swift.max(highest, col.hi)
+            lowest = Swift.min(lowest, col.lo)
+            let top = Swift.min(col.hi, d.pageRange.upperBound)
+            let bottom = Swift.max(col.lo, lo)
+            if top >= bottom, let pt = position(top), let pb = position(bottom) {
+                let lastRow = position(Swift.min(Swift.max(col.last, lo), d.pageRange.upperBound))?.row ?? pt.row
+                for r in pt.row...pb.row {
+                    let ch: Character
+                    if ascii {
+                        ch = pt.row == pb.row || r == lastRow ? "*" : "|"
+                    } else if r == pt.row {
+                        ch = eighths[Swift.max(0, Swift.min(7, Int((pt.frac * 8).rounded(.up)) - 1))]
+                    } else if r == pb.row {
+                        ch = pb.frac < 0.5 ? "█" : "▀"
+                    } else {
+                        ch = "█"
+                    }
+                    grid[r][c] = (ch, .free)
+                }
+            }
+            if col.hi > d.pageRange.upperBound { offUp = true; grid[0][c] = (g.up, .offScale) }
+            if col.lo < lo { offDown = true; grid[h - 1][c] = (g.down, .offScale) }
+        }
+    }
+
+    /// The y labels (MiB) at nice steps, by row.
+    func yLabels() -> [Int: String] {
+        let step = ChartFormat.niceStep(atLeast: span * 4096 / 1_048_576 / Double(Swift.max(2, h / 3)))
+        var yLabels: [Int: String] = [:]
+        let firstTick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
+        let top = d.pageRange.upperBound
+        for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= top }) {
+            if let pos = position(tick * 1_048_576 / 4096), yLabels[pos.row] == nil {
+                yLabels[pos.row] = step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1)
+            }
+        }
+        return yLabels
+    }
+
+    /// The watermark names and values, and free memory's, at the right edge, each on a free row near its own.
+    func rightLabels() -> [Int: (String, ChartColor)] {
+        var right: [Int: (String, ChartColor)] = [:]
+        if let last = d.points.last {
+            for (name, value, colour) in [
+                ("high", last.high, ChartColor.high), ("low", last.low, .low), ("min", last.min, .min),
+            ] {
+                guard let pos = position(value) else { continue }
+                let label = (name + "    ").prefix(5) + ChartFormat.mebibytes(value) + " MiB"
+                for r in [pos.row, pos.row - 1, pos.row + 1, pos.row - 2, pos.row + 2]
+                where r >= 0 && r < h && right[r] == nil {
+                    right[r] = (String(label), colour)
+                    break
+                }
+            }
+            if let pos = position(last.free) {
+                for r in [pos.row, pos.row - 1, pos.row + 1] where r >= 0 && r < h && right[r] == nil {
+                    right[r] = ("free " + ChartFormat.mebibytes(last.free) + " MiB", .free)
+                    break
+                }
+            }
+        }
+        return right
     }
 }
 

@@ -88,6 +88,28 @@ extension ChartTests {
         try ChartSnapshot.check(svg, named: "\(run).svg")
     }
 
+    /// Free memory ending on min: its label at the right edge steps away from the watermark labels drawn before it
+    /// instead of covering the min label.
+    @Test func svgFreeLabelStepsAwayFromTheWatermarkLabels() throws {
+        let zone = ZoneSample(
+            node: 0, zone: .normal, free: Pages(1000), min: Pages(1000), low: Pages(4000), high: Pages(8000),
+            managed: Pages(262_144))
+        let samples = (0..<5).map { Sample(time: Double($0), zones: [zone]) }
+        let timeline = Timeline(machine: MachineDescription(engine: "sim", summary: "free on min"), samples: samples)
+        let svg = try #require(SVGChart.render(timeline, options: ChartOptions()))
+        /// The y of the right-edge label whose text starts with `name`.
+        func labelY(_ name: String) throws -> Double {
+            let line = try #require(
+                svg.split(separator: "\n").first { $0.contains("x=\"798.0\"") && $0.contains("\">\(name) ") })
+            let y = try #require(line.split(separator: " ").first { $0.hasPrefix("y=") })
+            return try #require(Double(y.dropFirst(3).dropLast()))
+        }
+        let free = try labelY("free")
+        for mark in ["high", "low", "min"] {
+            #expect(abs(try labelY(mark) - free) >= 16, "the free label must not cover the \(mark) label")
+        }
+    }
+
     @Test func emptyTimelineSaysNothingToDrawYet() {
         let empty = Timeline(machine: MachineDescription(engine: "sim", summary: "nothing yet"))
         for g in ChartOptions.Glyphs.allCases {
