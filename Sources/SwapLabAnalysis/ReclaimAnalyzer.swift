@@ -88,56 +88,18 @@ public struct ReclaimAnalyzer: Sendable {
 
     /// Takes one event, in the order the trace printed it.
     public mutating func consume(_ e: TraceEvent) {
-        eventCount += 1
-        if let last = lastEventTime, e.time < last - Self.clockStepTolerance {
-            backwardSteps += 1
-            largestStepBack = max(largestStepBack, last - e.time)
-        }
-        if firstEventTime == nil { firstEventTime = e.time }
-        lastEventTime = e.time
-        earliestEventTime = min(earliestEventTime ?? e.time, e.time)
-        latestEventTime = max(latestEventTime ?? e.time, e.time)
+        noteTime(of: e)
         let (index, event) = decoder.decode(e)
         if index == nameCounts.count { nameCounts.append(0) }
         nameCounts[index] += 1
         switch event {
         case .kswapdWake(let nid, let order):
-            if pairing.kswapdWake(nid: nid) == .pass {
-                _ = updateOpenCycle(nid) { c in
-                    c.passes += 1
-                    if let order, !c.orders.contains(order) { c.orders.append(order) }
-                }
-            } else {
-                var c = KswapdCycle(nid: nid, wake: e.time)
-                c.passes = 1
-                c.orders = order.map { [$0] } ?? []
-                takePendingWakers(nid, into: &c)
-                startCycle(c, open: true)
-            }
+            kswapdWoke(nid: nid, order: order, at: e.time)
         case .kswapdSleep(let nid):
-            guard pairing.kswapdSleep(nid: nid) == .cycleEnded else {
-                // The trace began while kswapd was running (or its wake line was not kept).
-                var c = KswapdCycle(nid: nid, wake: nil)
-                c.sleep = e.time
-                takePendingWakers(nid, into: &c)
-                startCycle(c, open: false)
-                break
-            }
-            if let i = open.removeValue(forKey: nid) {
-                cycles[i].sleep = e.time
-            } else if var c = openBeyond.removeValue(forKey: nid) {
-                c.sleep = e.time
-                moreCycles.add(c)
-            }
+            kswapdSlept(nid: nid, at: e.time)
         case .wakeupKswapd(let nid, _, let order, let gfpFlags):
             let w = Waker(time: e.time, comm: e.comm, pid: e.pid, order: order, gfpFlags: gfpFlags)
-            // Within a cycle kswapd waits on kswapd_wait only in its 100 ms nap, so a wake-up there is a nap wake.
-            if !updateOpenCycle(nid, { $0.add(w); $0.napWakeups += 1 }) {
-                var pending = pendingWakers[nid] ?? ([], 0)
-                pending.count += 1
-                if pending.wakers.count < KswapdCycle.keptWakers { pending.wakers.append(w) }
-                pendingWakers[nid] = pending
-            }
+            kswapdWokenUp(nid: nid, by: w)
         case .writeFolio(let anon):
             if anon, let nid = ReclaimEventDecoder.kswapdNode(e.comm) {
                 _ = updateOpenCycle(nid) { $0.anonWritten += 1 }
@@ -150,33 +112,12 @@ public struct ReclaimAnalyzer: Sendable {
                 }
             }
         case .reclaimPages(let reclaimed):
-            if ReclaimEventDecoder.kswapdNode(e.comm) == nil {
-                otherReclaimPages.lines += 1
-                if let n = reclaimed { otherReclaimPages.reclaimed = otherReclaimPages.reclaimed.saturatingAdd(n) }
-                if !otherReclaimPages.comms.contains(e.comm) {
-                    if otherReclaimPages.comms.count < Self.keptComms {
-                        otherReclaimPages.comms.append(e.comm)
-                    } else {
-                        otherReclaimPages.moreComms = true
-                    }
-                }
-            }
+            if ReclaimEventDecoder.kswapdNode(e.comm) == nil { otherTaskReclaimed(reclaimed, comm: e.comm) }
         case .directReclaimBegin:
             if pairing.directBegin(pid: e.pid, time: e.time, comm: e.comm) { direct.unmatchedBegins += 1 }
             if direct.firstBegin == nil { direct.firstBegin = e.time }
         case .directReclaimEnd(let reclaimed):
-            switch pairing.directEnd(pid: e.pid, time: e.time) {
-            case .episode(_, let comm, let stall):
-                direct.addStall(stall * 1000)
-                if let n = reclaimed { direct.reclaimed = direct.reclaimed.saturatingAdd(n) }
-                if directTasks[comm] == nil { directTaskOrder.append(comm) }
-                directTasks[comm, default: 0] += 1
-            case .endBeforeBegin:
-                direct.unmatchedBegins += 1
-                direct.unmatchedEnds += 1
-            case .noBegin:
-                direct.unmatchedEnds += 1
-            }
+            directReclaimEnded(pid: e.pid, at: e.time, reclaimed: reclaimed)
         case .markVictim(let pid, let comm, let memory):
             guard oomKills.count < Self.keptKills else {
                 moreOOMKills += 1
@@ -185,6 +126,98 @@ public struct ReclaimAnalyzer: Sendable {
             oomKills.append(OOMKill(time: e.time, pid: pid, comm: comm, memory: memory))
         case .other:
             break
+        }
+    }
+
+    // MARK: Events
+
+    /// Counts the event and keeps the first, last, earliest and latest times, and any step back in time.
+    private mutating func noteTime(of e: TraceEvent) {
+        eventCount += 1
+        if let last = lastEventTime, e.time < last - Self.clockStepTolerance {
+            backwardSteps += 1
+            largestStepBack = max(largestStepBack, last - e.time)
+        }
+        if firstEventTime == nil { firstEventTime = e.time }
+        lastEventTime = e.time
+        earliestEventTime = min(earliestEventTime ?? e.time, e.time)
+        latestEventTime = max(latestEventTime ?? e.time, e.time)
+    }
+
+    /// `mm_vmscan_kswapd_wake`: one more `balance_pgdat()` pass of the open cycle, or the start of a new cycle
+    /// (`kswapd()` in mm/vmscan.c).
+    private mutating func kswapdWoke(nid: Int, order: Int?, at time: Double) {
+        if pairing.kswapdWake(nid: nid) == .pass {
+            _ = updateOpenCycle(nid) { c in
+                c.passes += 1
+                if let order, !c.orders.contains(order) { c.orders.append(order) }
+            }
+        } else {
+            var c = KswapdCycle(nid: nid, wake: time)
+            c.passes = 1
+            c.orders = order.map { [$0] } ?? []
+            takePendingWakers(nid, into: &c)
+            startCycle(c, open: true)
+        }
+    }
+
+    /// `mm_vmscan_kswapd_sleep`: the open cycle ends (`kswapd_try_to_sleep()` in mm/vmscan.c); without one, a cycle
+    /// with no known start.
+    private mutating func kswapdSlept(nid: Int, at time: Double) {
+        guard pairing.kswapdSleep(nid: nid) == .cycleEnded else {
+            // The trace began while kswapd was running (or its wake line was not kept).
+            var c = KswapdCycle(nid: nid, wake: nil)
+            c.sleep = time
+            takePendingWakers(nid, into: &c)
+            startCycle(c, open: false)
+            return
+        }
+        if let i = open.removeValue(forKey: nid) {
+            cycles[i].sleep = time
+        } else if var c = openBeyond.removeValue(forKey: nid) {
+            c.sleep = time
+            moreCycles.add(c)
+        }
+    }
+
+    /// `mm_vmscan_wakeup_kswapd` (`wakeup_kswapd()` in mm/vmscan.c): a waker of the open cycle, or of the next one.
+    private mutating func kswapdWokenUp(nid: Int, by w: Waker) {
+        // Within a cycle kswapd waits on kswapd_wait only in its 100 ms nap, so a wake-up there is a nap wake.
+        if !updateOpenCycle(nid, { $0.add(w); $0.napWakeups += 1 }) {
+            var pending = pendingWakers[nid] ?? ([], 0)
+            pending.count += 1
+            if pending.wakers.count < KswapdCycle.keptWakers { pending.wakers.append(w) }
+            pendingWakers[nid] = pending
+        }
+    }
+
+    /// `mm_vmscan_reclaim_pages` (`reclaim_folio_list()` in mm/vmscan.c) from a task other than kswapd.
+    private mutating func otherTaskReclaimed(_ reclaimed: Int64?, comm: String) {
+        otherReclaimPages.lines += 1
+        if let n = reclaimed { otherReclaimPages.reclaimed = otherReclaimPages.reclaimed.saturatingAdd(n) }
+        if !otherReclaimPages.comms.contains(comm) {
+            if otherReclaimPages.comms.count < Self.keptComms {
+                otherReclaimPages.comms.append(comm)
+            } else {
+                otherReclaimPages.moreComms = true
+            }
+        }
+    }
+
+    /// `mm_vmscan_direct_reclaim_end`: closes the task's `try_to_free_pages()` episode (mm/vmscan.c) and adds its
+    /// stall, or counts an end without its begin.
+    private mutating func directReclaimEnded(pid: Int, at time: Double, reclaimed: Int64?) {
+        switch pairing.directEnd(pid: pid, time: time) {
+        case .episode(_, let comm, let stall):
+            direct.addStall(stall * 1000)
+            if let n = reclaimed { direct.reclaimed = direct.reclaimed.saturatingAdd(n) }
+            if directTasks[comm] == nil { directTaskOrder.append(comm) }
+            directTasks[comm, default: 0] += 1
+        case .endBeforeBegin:
+            direct.unmatchedBegins += 1
+            direct.unmatchedEnds += 1
+        case .noBegin:
+            direct.unmatchedEnds += 1
         }
     }
 

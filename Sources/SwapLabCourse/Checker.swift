@@ -75,26 +75,13 @@ public enum Checker {
         return CheckOutcome(outcomes: outcomes)
     }
 
+    /// One predicate over the window `start`…`end`: whether it holds, the values its feedback quotes, and the time
+    /// it was first met (an `after:` of a later predicate starts there).
     private static func evaluate(
         _ condition: Condition, input: CheckInput, start: Double, end: Double, earlier: [PredicateOutcome]
     ) -> (Bool, [String: String], Double?) {
         if case .output(let pattern, let compare) = condition {
-            // `BoundedPattern` searches in time linear in the output (no backtracking), however long a line is.
-            guard let regex = try? BoundedPattern(pattern), let m = regex.firstMatch(in: input.output) else {
-                return (false, ["matched": ""], nil)
-            }
-            var v = ["matched": String(m.matched.prefix(80))]
-            // Named groups (`(?<low>\d+)`) become values of their own, so explanations can quote what was shown.
-            for (name, text) in m.groups { v[name] = text }
-            // `where:` comparisons on captured integers; the first that does not hold fails the predicate.
-            for c in compare {
-                guard let text = v[c.group], let x = Int64(text) else {
-                    v["problem"] = "the output shows no number for '\(c.group)'"
-                    return (false, v, nil)
-                }
-                if !c.comparison.holds(x) { return (false, v, nil) }
-            }
-            return (true, v, nil)
+            return output(pattern, compare: compare, in: input.output)
         }
         if case .unknown(let name, let reason) = condition {
             return (false, ["problem": "predicate \(name) \(reason)"], nil)
@@ -112,62 +99,110 @@ public enum Checker {
                 samples: lastOnly ? Array(samples.suffix(1)) : samples, all: timeline.samples,
                 selector: selector, below: below, mark: mark, origin: origin)
         case .event(let name, let atLeast, let atMost, let after):
-            var from = -Double.infinity
-            if let after {
-                guard let ref = earlier.first(where: { $0.predicate.id == after }), ref.passed, let t = ref.time else {
-                    return (false, ["event": name, "count": "0", "problem": "'\(after)' was not met first"], nil)
-                }
-                from = t
-            }
-            let hits = events.filter { $0.name == name && $0.time >= from }
-            let ok = hits.count >= atLeast && (atMost.map { hits.count <= $0 } ?? true)
-            var v = ["event": name, "count": String(hits.count)]
-            if let first = hits.first {
-                v["at"] = seconds(first.time - origin)
-                v["comm"] = first.comm
-                v["pid"] = String(first.pid)
-                if let nid = first.field("nid") { v["nid"] = String(nid) }
-                if let order = first.field("order") { v["order"] = String(order) }
-            }
-            return (ok, v, ok ? hits.first?.time : nil)
+            return event(
+                name, atLeast: atLeast, atMost: atMost, after: after, events: events, origin: origin, earlier: earlier)
         case .counter(let name, let cmp):
-            guard let (before, after) = counterSpan(name, samples: samples, all: timeline.samples, start: start) else {
-                return (
-                    false,
-                    [
-                        "counter": name, "delta": "?", "before": "?", "after": "?",
-                        "problem": "no sample in the window has the counter \(name)",
-                    ], nil
-                )
-            }
-            let (delta, overflow) = after.subtractingReportingOverflow(before)
-            var v = [
-                "counter": name, "delta": String(delta), "before": String(before), "after": String(after),
-                "expect": cmp.description,
-            ]
-            if overflow {
-                v["delta"] = "?"
-                v["problem"] = "the counter \(name) went from \(before) to \(after), too far apart to compare"
-                return (false, v, nil)
-            }
-            return (cmp.holds(delta), v, cmp.holds(delta) ? samples.last?.time : nil)
+            return counter(name, cmp, samples: samples, all: timeline.samples, start: start)
         case .oomKill:
-            // The victims as the analysis decodes them (`mark_victim`'s pid and, since 6.12, comm).
-            let victims = TimelineAnalysis(Timeline(machine: timeline.machine, events: events)).oomKills
-            let counted =
-                counterSpan("oom_kill", samples: samples, all: timeline.samples, start: start)
-                .map { $0.1.saturatingSubtract($0.0) } ?? 0
-            let count = max(Int64(victims.count), counted)
-            var v = ["count": String(count)]
-            if let first = victims.first {
-                v["at"] = seconds(first.time - origin)
-                v["pid"] = String(first.pid)
-                v["victim"] = first.comm ?? v["pid"]
-            }
-            return (count > 0, v, count > 0 ? (victims.first?.time ?? samples.last?.time) : nil)
+            return oomKill(timeline, events: events, samples: samples, start: start, origin: origin)
         case .output, .unknown:
             return (false, [:], nil)
         }
+    }
+
+    /// `output:` — the pattern matched in what the command printed, its named groups as values, and each `where:`
+    /// comparison on a captured integer.
+    private static func output(_ pattern: String, compare: [GroupComparison], in output: String)
+        -> (Bool, [String: String], Double?)
+    {
+        // `BoundedPattern` searches in time linear in the output (no backtracking), however long a line is.
+        guard let regex = try? BoundedPattern(pattern), let m = regex.firstMatch(in: output) else {
+            return (false, ["matched": ""], nil)
+        }
+        var v = ["matched": String(m.matched.prefix(80))]
+        // Named groups (`(?<low>\d+)`) become values of their own, so explanations can quote what was shown.
+        for (name, text) in m.groups { v[name] = text }
+        // `where:` comparisons on captured integers; the first that does not hold fails the predicate.
+        for c in compare {
+            guard let text = v[c.group], let x = Int64(text) else {
+                v["problem"] = "the output shows no number for '\(c.group)'"
+                return (false, v, nil)
+            }
+            if !c.comparison.holds(x) { return (false, v, nil) }
+        }
+        return (true, v, nil)
+    }
+
+    /// `event:` — how many times the tracepoint fired in the window (after the time `after` was met, when given),
+    /// with the first one's time, task, node and order.
+    private static func event(
+        _ name: String, atLeast: Int, atMost: Int?, after: String?, events: [TraceEvent], origin: Double,
+        earlier: [PredicateOutcome]
+    ) -> (Bool, [String: String], Double?) {
+        var from = -Double.infinity
+        if let after {
+            guard let ref = earlier.first(where: { $0.predicate.id == after }), ref.passed, let t = ref.time else {
+                return (false, ["event": name, "count": "0", "problem": "'\(after)' was not met first"], nil)
+            }
+            from = t
+        }
+        let hits = events.filter { $0.name == name && $0.time >= from }
+        let ok = hits.count >= atLeast && (atMost.map { hits.count <= $0 } ?? true)
+        var v = ["event": name, "count": String(hits.count)]
+        if let first = hits.first {
+            v["at"] = seconds(first.time - origin)
+            v["comm"] = first.comm
+            v["pid"] = String(first.pid)
+            if let nid = first.field("nid") { v["nid"] = String(nid) }
+            if let order = first.field("order") { v["order"] = String(order) }
+        }
+        return (ok, v, ok ? hits.first?.time : nil)
+    }
+
+    /// `counter:` — the /proc/vmstat counter's change across the window against the comparison.
+    private static func counter(_ name: String, _ cmp: Comparison, samples: [Sample], all: [Sample], start: Double)
+        -> (Bool, [String: String], Double?)
+    {
+        guard let (before, after) = counterSpan(name, samples: samples, all: all, start: start) else {
+            return (
+                false,
+                [
+                    "counter": name, "delta": "?", "before": "?", "after": "?",
+                    "problem": "no sample in the window has the counter \(name)",
+                ], nil
+            )
+        }
+        let (delta, overflow) = after.subtractingReportingOverflow(before)
+        var v = [
+            "counter": name, "delta": String(delta), "before": String(before), "after": String(after),
+            "expect": cmp.description,
+        ]
+        if overflow {
+            v["delta"] = "?"
+            v["problem"] = "the counter \(name) went from \(before) to \(after), too far apart to compare"
+            return (false, v, nil)
+        }
+        return (cmp.holds(delta), v, cmp.holds(delta) ? samples.last?.time : nil)
+    }
+
+    /// `oom_kill:` — an OOM kill in the window, from `mark_victim` (mm/oom_kill.c) or the oom_kill counter,
+    /// whichever counts more.
+    private static func oomKill(
+        _ timeline: Timeline, events: [TraceEvent], samples: [Sample], start: Double, origin: Double
+    ) -> (Bool, [String: String], Double?) {
+        // The victims as the analysis decodes them (`mark_victim`'s pid and, since 6.12, comm).
+        let victims = TimelineAnalysis(Timeline(machine: timeline.machine, events: events)).oomKills
+        let counted =
+            counterSpan("oom_kill", samples: samples, all: timeline.samples, start: start)
+            .map { $0.1.saturatingSubtract($0.0) } ?? 0
+        let count = max(Int64(victims.count), counted)
+        var v = ["count": String(count)]
+        if let first = victims.first {
+            v["at"] = seconds(first.time - origin)
+            v["pid"] = String(first.pid)
+            v["victim"] = first.comm ?? v["pid"]
+        }
+        return (count > 0, v, count > 0 ? (victims.first?.time ?? samples.last?.time) : nil)
     }
 
     /// The first and last value of counter `name` across the window; the first is taken from the last sample

@@ -150,25 +150,8 @@ struct WatchFrame {
     mutating func render(session: Session, frame: Int) throws -> String {
         let engine = session.activeEngine()
         let full = try session.currentTimeline()
-        var shown = full
-        var timeRange: ClosedRange<Double>?
-        var clock = ""
-        if session.replay != nil, let span = full.span {
-            let now = Swift.min(span.upperBound, span.lowerBound + Double(frame) * step * speed)
-            shown = Timeline(
-                machine: full.machine, samples: full.samples.filter { $0.time <= now },
-                events: full.events.filter { $0.time <= now }, markers: full.markers.filter { $0.time <= now })
-            timeRange = span
-            clock =
-                "replay " + String(format: "%.1f", now - span.lowerBound) + " / "
-                + String(format: "%.1f", span.upperBound - span.lowerBound) + " s"
-            if now >= span.upperBound { clock += " (end)" }
-        } else if let span = full.span, span.upperBound - span.lowerBound > window {
-            shown = full.since(span.upperBound - window)
-            clock = "\(engine.kind.rawValue) · last " + String(format: "%.0f", window) + " s"
-        } else {
-            clock = engine.kind.rawValue
-        }
+        let (shown, timeRange, clock) = visiblePart(
+            of: full, frame: frame, replay: session.replay != nil, engine: engine)
         var options = try chartOptions(for: full, output: session.output)
         options.timeRange = timeRange
         // The chart data is built once and read twice: for the chart and for the latest transitions below; on the
@@ -184,8 +167,42 @@ struct WatchFrame {
         guard let last = shown.samples.last else {
             return text + "\(clock) · every \(Int(step * 1000)) ms · Ctrl-C to stop\n"
         }
-        // Each zone against its watermarks.
-        text += " zone        free        min        low       high   state\n"
+        text += Self.zoneTable(last)
+        text += counterDeltas(shown, last: last)
+        text += " " + (session.replay == nil ? psi(engine.memoryPressure()) : psi(nil)) + "\n"
+        let recent = ChartTransitions.recent(
+            in: shown, limit: 3, chart: panel, crossings: cached == nil ? nil : crossings)
+        text += Self.latest(recent, from: (timeRange ?? shown.span)?.lowerBound ?? 0)
+        text += " \(clock) · every \(Int((step * 1000).rounded())) ms · Ctrl-C to stop\n"
+        return text
+    }
+
+    /// The part of `full` the frame shows, the time axis it is drawn on (a replay's whole span) and the clock
+    /// line: a replay up to `frame × step × speed` seconds, otherwise the last `window` seconds.
+    private func visiblePart(of full: Timeline, frame: Int, replay: Bool, engine: any Engine)
+        -> (shown: Timeline, timeRange: ClosedRange<Double>?, clock: String)
+    {
+        if replay, let span = full.span {
+            let now = Swift.min(span.upperBound, span.lowerBound + Double(frame) * step * speed)
+            let shown = Timeline(
+                machine: full.machine, samples: full.samples.filter { $0.time <= now },
+                events: full.events.filter { $0.time <= now }, markers: full.markers.filter { $0.time <= now })
+            var clock =
+                "replay " + String(format: "%.1f", now - span.lowerBound) + " / "
+                + String(format: "%.1f", span.upperBound - span.lowerBound) + " s"
+            if now >= span.upperBound { clock += " (end)" }
+            return (shown, span, clock)
+        } else if let span = full.span, span.upperBound - span.lowerBound > window {
+            return (full.since(span.upperBound - window), nil,
+                "\(engine.kind.rawValue) · last " + String(format: "%.0f", window) + " s")
+        }
+        return (full, nil, engine.kind.rawValue)
+    }
+
+    /// Each zone of the latest sample against its watermarks, with what the kernel does at that level
+    /// (`zone_watermark_ok()` in mm/page_alloc.c, `pgdat_balanced()` in mm/vmscan.c).
+    private static func zoneTable(_ last: Sample) -> String {
+        var text = " zone        free        min        low       high   state\n"
         for z in last.zones where z.managed.count > 0 {
             let state: String
             if z.free < z.min {
@@ -206,7 +223,11 @@ struct WatchFrame {
                 " " + DisplayWidth.pad(z.zone.rawValue, to: 7) + mib(z.free) + " " + mib(z.min) + " " + mib(z.low) + " "
                 + mib(z.high) + "   " + state + "\n"
         }
-        // Counter deltas over the last interval (at least one sample apart).
+        return text
+    }
+
+    /// The /proc/vmstat counter deltas over the last interval (at least one sample apart).
+    private func counterDeltas(_ shown: Timeline, last: Sample) -> String {
         let since = last.time - Swift.max(step * speed, 1e-9)
         let base =
             shown.samples.last { $0.time <= since }
@@ -224,21 +245,18 @@ struct WatchFrame {
             if let d = delta(n) { parts.append("\(n) +\(d)") }
         }
         parts.append("allocstall +\(stalls)")
-        text += " per " + String(format: "%.0f", dt * 1000) + " ms: " + parts.joined(separator: "  ") + "\n"
-        text += " " + (session.replay == nil ? psi(engine.memoryPressure()) : psi(nil)) + "\n"
-        let recent = ChartTransitions.recent(
-            in: shown, limit: 3, chart: panel, crossings: cached == nil ? nil : crossings)
-        let t0 = (timeRange ?? shown.span)?.lowerBound ?? 0
-        if recent.isEmpty {
-            text += " latest: nothing has crossed a watermark yet\n"
-        } else {
-            for (i, item) in recent.enumerated() {
-                text +=
-                    (i == 0 ? " latest: " : "         ") + "t=" + String(format: "%.2f", item.time - t0) + " s  "
-                    + item.text + "\n"
-            }
+        return " per " + String(format: "%.0f", dt * 1000) + " ms: " + parts.joined(separator: "  ") + "\n"
+    }
+
+    /// The latest watermark crossings, timed from `t0`.
+    private static func latest(_ recent: [ChartTransitions.Item], from t0: Double) -> String {
+        guard !recent.isEmpty else { return " latest: nothing has crossed a watermark yet\n" }
+        var text = ""
+        for (i, item) in recent.enumerated() {
+            text +=
+                (i == 0 ? " latest: " : "         ") + "t=" + String(format: "%.2f", item.time - t0) + " s  "
+                + item.text + "\n"
         }
-        text += " \(clock) · every \(Int((step * 1000).rounded())) ms · Ctrl-C to stop\n"
         return text
     }
 

@@ -89,6 +89,19 @@ struct WatermarksView {
     func render(to out: Output) {
         if let note { out.line(out.styled(note, .dim)) }
         let w = wake
+        renderTable(w, to: out)
+        out.line()
+        guard !w.zones.isEmpty else {
+            out.paragraph("No zone up to \(w.highestZone.rawValue) has managed pages, so there is no wake point.")
+            return
+        }
+        renderWakePoint(w, to: out)
+        if let check = freeCheck, check.disagrees { renderDisagreement(check, to: out) }
+    }
+
+    /// The zones in pages, with MiB below each row and each zone's `lowmem_reserve` protection against
+    /// allocations for the highest zone (the fields of /proc/zoneinfo, `zoneinfo_show_print()` in mm/vmstat.c).
+    private func renderTable(_ w: WakePoint, to out: Output) {
         let shown = zones.filter { $0.managed.count > 0 || $0.present.count > 0 }
         let empty = zones.filter { $0.managed.count == 0 && $0.present.count == 0 }
         let protHeader = "prot[\(w.highestZone.rawValue)]"
@@ -122,11 +135,11 @@ struct WatermarksView {
         if !empty.isEmpty {
             out.line("empty zones: " + empty.map { "\($0.zone.rawValue) (node \($0.node))" }.joined(separator: ", "))
         }
-        out.line()
-        guard !w.zones.isEmpty else {
-            out.paragraph("No zone up to \(w.highestZone.rawValue) has managed pages, so there is no wake point.")
-            return
-        }
+    }
+
+    /// Where kswapd wakes (`wake_all_kswapds()` in `__alloc_pages_slowpath()` once every zone fails
+    /// `zone_watermark_ok()` at low, mm/page_alloc.c) and where it sleeps again (`pgdat_balanced()` in mm/vmscan.c).
+    private func renderWakePoint(_ w: WakePoint, to out: Output) {
         let parts = w.zones.map { z -> String in
             let name = zones.contains(where: { $0.node != z.node }) ? "\(z.zone.rawValue)@\(z.node)" : z.zone.rawValue
             let low = z.wakeThreshold - z.protection
@@ -154,19 +167,22 @@ struct WatermarksView {
         out.paragraph(
             "Once awake, kswapd sleeps again when ANY zone is above high + protection: \(sleeps) pages"
                 + (w.isBalanced ? " (true now)." : " (not yet)."), indent: "  ")
-        if let check = freeCheck, check.disagrees {
-            var text =
-                "MemFree (\(Self.size(check.memFree))) and the zones' free pages (\(Self.size(check.zoneFree))) "
-                + "disagree by \(Self.size(check.difference))"
-            if let lazy = check.lazyZones.first {
-                text +=
-                    ": the \(lazy.zone.rawValue) zone is lazily initialised (present \(lazy.present.count), "
-                    + "managed \(lazy.managed.count) pages). Until it has grown, a failed watermark check grows the "
-                    + "zone instead of waking kswapd."
-            } else {
-                text += "."
-            }
-            out.paragraph(out.styled("note:", .yellow) + " " + text, indent: "  ")
+    }
+
+    /// MemFree against the zones' free pages, and why they differ (a lazily initialised zone,
+    /// `deferred_grow_zone()` in mm/mm_init.c).
+    private func renderDisagreement(_ check: FreeMemoryCheck, to out: Output) {
+        var text =
+            "MemFree (\(Self.size(check.memFree))) and the zones' free pages (\(Self.size(check.zoneFree))) "
+            + "disagree by \(Self.size(check.difference))"
+        if let lazy = check.lazyZones.first {
+            text +=
+                ": the \(lazy.zone.rawValue) zone is lazily initialised (present \(lazy.present.count), "
+                + "managed \(lazy.managed.count) pages). Until it has grown, a failed watermark check grows the "
+                + "zone instead of waking kswapd."
+        } else {
+            text += "."
         }
+        out.paragraph(out.styled("note:", .yellow) + " " + text, indent: "  ")
     }
 }

@@ -193,53 +193,8 @@ extension Simulator {
     /// in cache-trim mode, `SCAN_ANON` when file is tiny, `SCAN_EQUAL` at priority 0, else `SCAN_FRACT`), in rounds,
     /// stopping once `nrToReclaim` is met (direct reclaim at `DEF_PRIORITY` does not stop early).
     func shrinkNode(_ n: Int, priority: Int, by who: Reclaimer, nrToReclaim: Int64, at t: Double) -> ReclaimResult {
-        let zoneIDs = nodes[n].zoneIDs
-        let lists = nodes[n].lists
         let canSwap = swapFree > 0
-        let deactivateAnon = inactiveIsLow(n, file: false)
-        let deactivateFile = inactiveIsLow(n, file: true)
-        let cacheTrim = (lists[.inactiveFile].total >> priority) > 0 && !deactivateFile
-        let nodeFree = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].free }
-        let totalHigh = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].high }
-        let fileIsTiny = lists.filePages + nodeFree <= totalHigh && !deactivateAnon
-            && (lists[.inactiveAnon].total >> priority) > 0
-
-        enum Balance { case fract, file, anon, equal }
-        let balance: Balance
-        if !canSwap {
-            balance = .file
-        } else if priority == 0 {
-            balance = .equal
-        } else if fileIsTiny {
-            balance = .anon
-        } else if cacheTrim {
-            balance = .file
-        } else {
-            balance = .fract
-        }
-        // calculate_pressure_balance()
-        let totalCost = nodes[n].anonCost + nodes[n].fileCost
-        let anonCost = totalCost + nodes[n].anonCost
-        let fileCost = totalCost + nodes[n].fileCost
-        let all = anonCost + fileCost
-        let swappiness = config.swappiness
-        let ap = swappiness * (all + 1) / (anonCost + 1)
-        let fp = (200 - swappiness) * (all + 1) / (fileCost + 1)
-
-        var targets = [Int64](repeating: 0, count: 4)
-        for lru in LRUKind.allCases {
-            var scan = lists[lru].total >> priority
-            switch balance {
-            case .equal: break
-            case .file: if !lru.isFile { scan = 0 }
-            case .anon: if lru.isFile { scan = 0 }
-            case .fract:
-                let denominator = ap + fp
-                scan = denominator > 0 ? Int64(Double(scan) * Double(lru.isFile ? fp : ap) / Double(denominator)) : 0
-            }
-            if lru.isActive && !(lru.isFile ? deactivateFile : deactivateAnon) { scan = 0 }
-            targets[lru.rawValue] = scan
-        }
+        var targets = scanTargets(n, priority: priority, canSwap: canSwap)
         let proportional: Bool = {
             if case .direct = who { return priority == SimConstants.defPriority }
             return false
@@ -273,17 +228,79 @@ extension Simulator {
             result.cost += shrinkActive(n, .activeAnon, SimConstants.swapClusterMax)
         }
         if result.reclaimed > 0 { nodes[n].kswapd.failures = 0 }
+        traceShrinkInactive(stats, node: n, priority: priority, by: who, at: t + result.cost)
+        return result
+    }
+
+    /// How `get_scan_count()` balances the lists (`enum scan_balance` in mm/vmscan.c).
+    enum ScanBalance { case fract, file, anon, equal }
+
+    /// `get_scan_count()`: how many pages of each list (indexed by `LRUKind.rawValue`) to scan at `priority`:
+    /// `lru_size >> priority`, balanced as `ScanBalance` says; an active list only when its inactive one is low.
+    func scanTargets(_ n: Int, priority: Int, canSwap: Bool) -> [Int64] {
+        let lists = nodes[n].lists
+        let deactivateAnon = inactiveIsLow(n, file: false)
+        let deactivateFile = inactiveIsLow(n, file: true)
+        let balance = scanBalance(
+            n, priority: priority, canSwap: canSwap, deactivateAnon: deactivateAnon, deactivateFile: deactivateFile)
+        // calculate_pressure_balance()
+        let totalCost = nodes[n].anonCost + nodes[n].fileCost
+        let anonCost = totalCost + nodes[n].anonCost
+        let fileCost = totalCost + nodes[n].fileCost
+        let all = anonCost + fileCost
+        let swappiness = config.swappiness
+        let ap = swappiness * (all + 1) / (anonCost + 1)
+        let fp = (200 - swappiness) * (all + 1) / (fileCost + 1)
+
+        var targets = [Int64](repeating: 0, count: 4)
+        for lru in LRUKind.allCases {
+            var scan = lists[lru].total >> priority
+            switch balance {
+            case .equal: break
+            case .file: if !lru.isFile { scan = 0 }
+            case .anon: if lru.isFile { scan = 0 }
+            case .fract:
+                let denominator = ap + fp
+                scan = denominator > 0 ? Int64(Double(scan) * Double(lru.isFile ? fp : ap) / Double(denominator)) : 0
+            }
+            if lru.isActive && !(lru.isFile ? deactivateFile : deactivateAnon) { scan = 0 }
+            targets[lru.rawValue] = scan
+        }
+        return targets
+    }
+
+    /// `prepare_scan_control()` and the first half of `get_scan_count()`: `SCAN_FILE` without swap room or in
+    /// cache-trim mode, `SCAN_EQUAL` at priority 0, `SCAN_ANON` when file is tiny, else `SCAN_FRACT`.
+    func scanBalance(_ n: Int, priority: Int, canSwap: Bool, deactivateAnon: Bool, deactivateFile: Bool)
+        -> ScanBalance
+    {
+        let zoneIDs = nodes[n].zoneIDs
+        let lists = nodes[n].lists
+        let cacheTrim = (lists[.inactiveFile].total >> priority) > 0 && !deactivateFile
+        let nodeFree = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].free }
+        let totalHigh = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].high }
+        let fileIsTiny = lists.filePages + nodeFree <= totalHigh && !deactivateAnon
+            && (lists[.inactiveAnon].total >> priority) > 0
+        if !canSwap { return .file }
+        if priority == 0 { return .equal }
+        if fileIsTiny { return .anon }
+        if cacheTrim { return .file }
+        return .fract
+    }
+
+    /// One `mm_vmscan_lru_shrink_inactive` line per list type the `shrink_node()` call scanned (the kernel prints
+    /// one per `shrink_inactive_list()` call).
+    func traceShrinkInactive(_ stats: [ShrinkStats], node n: Int, priority: Int, by who: Reclaimer, at t: Double) {
         let (comm, pid, cpu) = identity(who)
         for (i, st) in stats.enumerated() where st.scanned > 0 {
             emitBulk(
-                t + result.cost, comm: comm, pid: pid, cpu: cpu, .lruShrinkInactive,
+                t, comm: comm, pid: pid, cpu: cpu, .lruShrinkInactive,
                 "nid=\(n) nr_scanned=\(st.scanned) nr_reclaimed=\(st.reclaimed) nr_dirty=\(st.dirty) "
                     + "nr_writeback=\(st.writeback) nr_congested=0 nr_immediate=\(st.writeback) "
                     + "nr_activate_anon=\(st.activateAnon) nr_activate_file=\(st.activateFile) nr_ref_keep=\(st.refKeep) "
                     + "nr_unmap_fail=0 priority=\(priority) flags=\(i == 1 ? "RECLAIM_WB_FILE" : "RECLAIM_WB_ANON")|RECLAIM_WB_ASYNC"
             )
         }
-        return result
     }
 
     /// `shrink_active_list()`: takes `count` pages from the active tail; clears their young bits and deactivates them
@@ -317,7 +334,7 @@ extension Simulator {
         var pass = ShrinkStats()
         var pageout: Int64 = 0
         var cost = 0.0
-        let (comm, pid, cpu) = identity(who)
+        let task: (comm: String, pid: Int, cpu: Int) = identity(who)
         for var c in taken {
             pass.scanned += c.count
             if c.young {
@@ -333,44 +350,71 @@ extension Simulator {
                 continue
             }
             if c.isFile {
-                if c.writebackEnd > 0 && t < c.writebackEnd {
-                    pass.writeback += c.count
-                    nodes[n].lists[lru].add(c)
-                } else if c.dirty {
-                    pass.dirty += c.count
-                    nodes[n].dirty -= c.count
-                    c.dirty = false
-                    c.writebackEnd = t + SimConstants.writebackLatency
-                    nodes[n].lists[lru].add(c)
-                } else {
-                    pass.reclaimed += c.count
-                    zones[Int(c.zone)].free += c.count
-                    cost += Double(c.count) * SimConstants.dropCost
-                }
+                reclaimFile(c, node: n, lru, at: t, pass: &pass, cost: &cost)
             } else {
-                let out = Swift.min(c.count, swapFree)
-                if out > 0 {
-                    swapFree -= out
-                    let owner = Int(c.owner)
-                    tasks[owner].swapped += out
-                    tasks[owner].resident[n] -= out
-                    pass.reclaimed += out
-                    zones[Int(c.zone)].free += out
-                    pageout += out
-                    cost += Double(out) * SimConstants.swapOutCost
-                    writeFolioEvents(pages: out, zone: Int(c.zone), comm: comm, pid: pid, cpu: cpu, at: t + cost)
-                }
-                if c.count > out {
-                    c.count -= out
-                    c.referenced = true
-                    nodes[n].lists[LRUKind.activeAnon].add(c)
-                    pass.activateAnon += c.count
-                }
+                reclaimAnon(c, node: n, as: task, at: t, pass: &pass, pageout: &pageout, cost: &cost)
             }
         }
         cost += Double(pass.scanned) * SimConstants.scanCost
         guard pass.scanned > 0 else { return ReclaimResult() }
-        let file = lru.isFile
+        countScan(pass, node: n, file: lru.isFile, by: who, pageout: pageout)
+        stats.add(pass)
+        return ReclaimResult(scanned: pass.scanned, reclaimed: pass.reclaimed, cost: cost)
+    }
+
+    /// `shrink_folio_list()` for an old file cohort: under writeback it stays; dirty, it is written back first
+    /// (`pageout()`, `nr_dirty`) and stays; clean, it is dropped and its pages freed to its zone.
+    func reclaimFile(
+        _ c: Cohort, node n: Int, _ lru: LRUKind, at t: Double, pass: inout ShrinkStats, cost: inout Double
+    ) {
+        var c = c
+        if c.writebackEnd > 0 && t < c.writebackEnd {
+            pass.writeback += c.count
+            nodes[n].lists[lru].add(c)
+        } else if c.dirty {
+            pass.dirty += c.count
+            nodes[n].dirty -= c.count
+            c.dirty = false
+            c.writebackEnd = t + SimConstants.writebackLatency
+            nodes[n].lists[lru].add(c)
+        } else {
+            pass.reclaimed += c.count
+            zones[Int(c.zone)].free += c.count
+            cost += Double(c.count) * SimConstants.dropCost
+        }
+    }
+
+    /// `shrink_folio_list()` for an old anon cohort: swapped out while swap has room (`add_to_swap()`, `pageout()`,
+    /// one `mm_vmscan_write_folio` per page), the rest activated.
+    func reclaimAnon(
+        _ c: Cohort, node n: Int, as identity: (comm: String, pid: Int, cpu: Int), at t: Double,
+        pass: inout ShrinkStats, pageout: inout Int64, cost: inout Double
+    ) {
+        var c = c
+        let out = Swift.min(c.count, swapFree)
+        if out > 0 {
+            swapFree -= out
+            let owner = Int(c.owner)
+            tasks[owner].swapped += out
+            tasks[owner].resident[n] -= out
+            pass.reclaimed += out
+            zones[Int(c.zone)].free += out
+            pageout += out
+            cost += Double(out) * SimConstants.swapOutCost
+            writeFolioEvents(
+                pages: out, zone: Int(c.zone), comm: identity.comm, pid: identity.pid, cpu: identity.cpu, at: t + cost)
+        }
+        if c.count > out {
+            c.count -= out
+            c.referenced = true
+            nodes[n].lists[LRUKind.activeAnon].add(c)
+            pass.activateAnon += c.count
+        }
+    }
+
+    /// The /proc/vmstat counters of one `shrink_inactive_list()` pass (`pgscan_*`, `pgsteal_*`, `pswpout`, …) and
+    /// its cost (`lru_note_cost()`).
+    func countScan(_ pass: ShrinkStats, node n: Int, file: Bool, by who: Reclaimer, pageout: Int64) {
         switch who {
         case .kswapd:
             counters[.pgscanKswapd] += pass.scanned
@@ -386,8 +430,6 @@ extension Simulator {
         counters[.nrVmscanImmediateReclaim] += pass.writeback
         counters[.pgactivate] += pass.activateAnon + pass.activateFile
         noteCost(n, file: file, io: pageout + pass.dirty, rotated: pass.scanned - pass.reclaimed)
-        stats.add(pass)
-        return ReclaimResult(scanned: pass.scanned, reclaimed: pass.reclaimed, cost: cost)
     }
 
     /// The comm, pid and cpu a reclaimer's trace lines carry.
