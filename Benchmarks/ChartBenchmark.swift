@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabExplain
+import SwapLabModel
 import SwapLabTestSupport
 
 /// `swaplab-bench chart [--write-recording FILE]`: the CPU one chart frame of the D6b run costs, as a share of one

@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 import SwapLabTestSupport
 
 /// `swaplab-bench hog`: `alloc 2G` (random bytes in every byte of every 4 KiB page) against the same fill in C

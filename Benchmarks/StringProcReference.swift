@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 
 /// The String-based /proc parsers the live sampler used before the byte parsers (swaplab 0.x, until issue 9), kept
 /// verbatim as the reference of `swaplab-bench watch`: a `String` per line and per word, every zone stat and every

@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabExplain
+import SwapLabModel
 import SwapLabTestSupport
 
 /// `swaplab-bench trace`: trace_pipe parsing speed over the fixtures (the largest file several times) against the

@@ -1,4 +1,5 @@
 import SwapLabModel
+
 /// Reads trace events one at a time and keeps what `ReclaimReport` needs: counts per event name, the open
 /// kswapd cycle and open direct-reclaim episode of each node and task, a summary per kswapd cycle, the OOM kills,
 /// and the distribution of stalls. Memory grows with distinct tasks, nodes and stall lengths, never with the lines
@@ -183,7 +184,12 @@ public struct ReclaimAnalyzer: Sendable {
     /// `mm_vmscan_wakeup_kswapd` (`wakeup_kswapd()` in mm/vmscan.c): a waker of the open cycle, or of the next one.
     private mutating func kswapdWokenUp(nid: Int, by w: Waker) {
         // Within a cycle kswapd waits on kswapd_wait only in its 100 ms nap, so a wake-up there is a nap wake.
-        if !updateOpenCycle(nid, { $0.add(w); $0.napWakeups += 1 }) {
+        if !updateOpenCycle(
+            nid,
+            {
+                $0.add(w); $0.napWakeups += 1
+            })
+        {
             var pending = pendingWakers[nid] ?? ([], 0)
             pending.count += 1
             if pending.wakers.count < KswapdCycle.keptWakers { pending.wakers.append(w) }

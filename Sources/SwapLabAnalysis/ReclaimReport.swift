@@ -1,4 +1,5 @@
 import SwapLabModel
+
 /// What happened to memory in a timeline, found by `ReclaimExplainer.analyze(_:)`: kswapd cycles, who woke
 /// kswapd, what each cycle reclaimed, direct reclaim stalls, OOM kills, swap-in and watermark crossings.
 ///

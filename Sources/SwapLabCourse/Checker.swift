@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
 
 /// What a check reads: the engine's timeline (or why there is none), where the window starts, and the
 /// text the commands printed in the window (for `output` predicates).
@@ -112,7 +112,9 @@ public enum Checker {
 
     /// `output:` — the pattern matched in what the command printed, its named groups as values, and each `where:`
     /// comparison on a captured integer.
-    private static func output(_ pattern: String, compare: [GroupComparison], in output: String)
+    private static func output(
+        _ pattern: String, compare: [GroupComparison], in output: String
+    )
         -> (Bool, [String: String], Double?)
     {
         // `BoundedPattern` searches in time linear in the output (no backtracking), however long a line is.
@@ -160,7 +162,9 @@ public enum Checker {
     }
 
     /// `counter:` — the /proc/vmstat counter's change across the window against the comparison.
-    private static func counter(_ name: String, _ cmp: Comparison, samples: [Sample], all: [Sample], start: Double)
+    private static func counter(
+        _ name: String, _ cmp: Comparison, samples: [Sample], all: [Sample], start: Double
+    )
         -> (Bool, [String: String], Double?)
     {
         guard let (before, after) = counterSpan(name, samples: samples, all: all, start: start) else {

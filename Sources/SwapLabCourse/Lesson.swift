@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
 
 /// The lesson file format this engine reads (`format: 1`); a newer file is refused with a clear message.
 public let lessonFormatVersion = 1

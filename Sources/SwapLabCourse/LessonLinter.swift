@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
 
 /// One problem `lessons lint` found: where (`file:line`) and what, worded as "what is wrong; what to do".
 public struct LintIssue: Sendable, Equatable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
 import Yams
 
 /// What is wrong with the lessons, with the file and line, worded as "what is wrong; what to do".

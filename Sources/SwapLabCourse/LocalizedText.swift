@@ -1,5 +1,6 @@
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
+
 /// A language the course is written in. Korean is the source language of the course notes.
 public enum Language: String, CaseIterable, Sendable, Codable {
     case en, ko

@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
 
 /// A watermark a predicate compares free pages with.
 public enum WatermarkLevel: String, CaseIterable, Sendable, Decodable {

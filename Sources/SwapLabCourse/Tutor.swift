@@ -219,7 +219,8 @@ extension Tutor {
         return [
             Said(
                 "\(lesson.title[language]) [\(lesson.id)] · " + tr("step", "단계")
-                    + " \(index + 1)/\(lesson.steps.count) [\(step.id)] \(state) · engine \(engine) · lang \(language.rawValue)"),
+                    + " \(index + 1)/\(lesson.steps.count) [\(step.id)] \(state) · engine \(engine) · lang \(language.rawValue)"
+            ),
             Said(
                 tr("done", "완료") + " \(progress?.done.count ?? 0), " + tr("skipped", "건너뜀")
                     + " \(progress?.skipped.count ?? 0), " + tr("hints used here", "이 단계 힌트")

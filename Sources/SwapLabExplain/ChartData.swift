@@ -1,5 +1,6 @@
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
+
 /// What a chart shows and how: the subject (a zone, or a node's zones summed), glyphs, size and colour.
 public struct ChartOptions: Sendable {
     /// Which characters draw the curve.

@@ -1,5 +1,6 @@
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
+
 /// The latest transitions of a timeline in a few words each, for `watch`: a zone's free memory crossing its
 /// watermarks, kswapd waking and sleeping, direct reclaim stalls. (The full story is the explainer's job.)
 public enum ChartTransitions {

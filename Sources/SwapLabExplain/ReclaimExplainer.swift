@@ -1,5 +1,6 @@
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
+
 /// Reads a timeline (simulated, live, replayed, or parsed from a trace file) and finds what reclaim did, through a
 /// `ReclaimAnalyzer` (which a trace file streams through directly).
 ///

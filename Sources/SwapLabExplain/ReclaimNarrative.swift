@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
 
 /// The language of a narrative.
 public enum NarrativeLanguage: String, Sendable, CaseIterable {
@@ -196,7 +196,7 @@ public enum ReclaimNarrative {
                 "Direct reclaim: \(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") (\(who)) stalled the "
                     + "allocating tasks for \(ms(d.totalMs)) in all; "
                     + "median \(ms(d.medianMs)), longest \(ms(d.maxMs)). Below min, the allocating thread reclaims "
-                        + "for itself and waits.",
+                    + "for itself and waits.",
                 "direct reclaim: \(n(d.episodes))번(\(who)), 메모리를 요청한 스레드가 모두 합쳐 \(ms(d.totalMs)) 동안 멈칫했습니다. "
                     + "중앙값 \(ms(d.medianMs)), 가장 긴 것 \(ms(d.maxMs)). Min 아래에서는 요청 스레드가 직접 페이지를 회수하느라 기다립니다.")
         } else if r.eventCount > 0 || (allocstalls(r.counterDeltas) == 0 && r.closestToMin != nil) {
@@ -283,7 +283,7 @@ public enum ReclaimNarrative {
                 p.say(
                     "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and its "
                         + "\(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages "
-                            + "(\(size(pages))).",
+                        + "(\(size(pages))).",
                     "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
                         + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 풀었습니다.")
             } else if r.eventCount == 0 {
@@ -464,7 +464,7 @@ public enum ReclaimNarrative {
                         + "내려갔습니다(kswapd_low_wmark_hit_quickly\(counted))."
                     : "\(napWakes == 1 ? "Once" : "\(n(napWakes)) times") it was woken during its 100 ms nap: the "
                         + "node had been balanced, then allocations took free below low again "
-                            + "(kswapd_low_wmark_hit_quickly\(counted))."
+                        + "(kswapd_low_wmark_hit_quickly\(counted))."
             )
         }
         if let rounds, rounds > 0 {
@@ -491,10 +491,12 @@ public enum ReclaimNarrative {
             var k = "kswapd 자신이 회수한 것은 \(n(steal)) 페이지입니다(pgsteal_kswapd)"
             if ownLines {
                 let seen = c.fileReclaimed.saturatingAdd(c.anonReclaimed)
-                en += ": its own trace lines show \(n(c.fileReclaimed)) file and \(n(c.anonReclaimed)) anon pages "
+                en +=
+                    ": its own trace lines show \(n(c.fileReclaimed)) file and \(n(c.anonReclaimed)) anon pages "
                     + "(lru_shrink_inactive) and \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio)"
                     + (seen < steal ? "; the other \(n(steal - seen)) pages have no line in this trace." : ".")
-                k += ". kswapd의 trace 줄에는 파일 \(n(c.fileReclaimed)) 페이지와 익명 \(n(c.anonReclaimed)) 페이지"
+                k +=
+                    ". kswapd의 trace 줄에는 파일 \(n(c.fileReclaimed)) 페이지와 익명 \(n(c.anonReclaimed)) 페이지"
                     + "(lru_shrink_inactive), swap에 쓴 익명 folio \(n(Int64(c.anonWritten)))개(write_folio)가 보입니다"
                     + (seen < steal ? ". 나머지 \(n(steal - seen)) 페이지는 이 trace에 줄이 없습니다." : ".")
             } else {
@@ -575,7 +577,7 @@ public enum ReclaimNarrative {
                             + "16번 뒤에 포기했는지는 zone 샘플이 없어 이 trace로는 알 수 없습니다."
                         : "\(n(rounds)) passes straight after an unbalanced one mean high could not be reached for a "
                             + "long while; whether it finally got there or gave up (16 passes without progress) "
-                                + "cannot be told without zone samples."
+                            + "cannot be told without zone samples."
                 )
             }
             if let rounds, rounds >= 16, !c.balancedAtSleep.isEmpty {
@@ -597,7 +599,6 @@ public enum ReclaimNarrative {
         }
         return s
     }
-
 
     /// How an open cycle stands at the end: from the engine's kswapd state when the report has it (the state
     /// `status` prints), else only that it had not slept.
@@ -653,7 +654,7 @@ public enum ReclaimNarrative {
                 + "할당량을 정합니다."
             : "At its lowest (\(t(ko: false, w.time)) s) the eligible zones had \(low) free, \(gap) above the \(point) "
                 + "wake point (Σ min(free, low + protection)): an allocation must take more than \(gap) to wake "
-                    + "kswapd. "
+                + "kswapd. "
                 + "`watermarks` shows the wake point now; on a real machine `lab run` sizes an allocation that "
                 + "crosses it."
     }

@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
 
 extension ReclaimReport {
     /// The `explain --json` document (`swaplab.explain/2`, every key in docs/json.md): `source`, `events` (count
@@ -15,44 +15,47 @@ extension ReclaimReport {
     public func json() -> JSONDocument {
         let events = eventCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         let d = directReclaim
-        return JSONDocument(.explain, [
-            (
-                "source",
-                .object([
-                    ("events", .int(Int64(eventCount))), ("samples", .int(Int64(sampleCount))),
-                    ("start_s", time(span?.lowerBound)), ("end_s", time(span?.upperBound)),
-                    ("backward_steps", .int(Int64(backwardSteps))), ("largest_step_back_s", .fixed(largestStepBack, 6)),
-                    ("ignored_values", .int(Int64(ignoredValues))),
-                ])
-            ),
-            ("events", .object(events.map { ($0.key, .int(Int64($0.value))) })),
-            ("kswapd_cycles", .array(cyclesJSON())),
-            ("kswapd_cycles_more", moreCyclesJSON()),
-            (
-                "direct_reclaim",
-                .object([
-                    ("episodes", .int(Int64(d.episodes))), ("total_ms", .fixed(d.totalMs, 3)),
-                    ("max_ms", .fixed(d.maxMs, 3)), ("median_ms", .fixed(d.medianMs, 3)),
-                    ("reclaimed_pages", .int(d.reclaimed)),
-                    ("unmatched", .int(Int64(d.unmatchedBegins + d.unmatchedEnds))),
-                ])
-            ),
-            ("oom_kills", .int(Int64(oomKills.count + moreOOMKills))),
-            ("oom_victims", .array(oomVictimsJSON())),
-            (
-                "swap",
-                .object([
-                    ("pswpout", counterDeltas["pswpout"].map { .int($0) } ?? .null),
-                    ("pswpin", counterDeltas["pswpin"].map { .int($0) } ?? .null),
-                ])
-            ),
-            ("watermark_crossings", .array(crossingsJSON())),
-            ("closest_to_wake", margin(closestToWake)),
-            ("closest_to_min", margin(closestToMin)),
-            ("not_kswapd_reclaim_pages_events", .int(Int64(otherReclaimPages.lines))),
-            ("notes", .array(notes.map { .string($0.rawValue) })),
-            ("trace_lines", traceLinesJSON()),
-        ])
+        return JSONDocument(
+            .explain,
+            [
+                (
+                    "source",
+                    .object([
+                        ("events", .int(Int64(eventCount))), ("samples", .int(Int64(sampleCount))),
+                        ("start_s", time(span?.lowerBound)), ("end_s", time(span?.upperBound)),
+                        ("backward_steps", .int(Int64(backwardSteps))),
+                        ("largest_step_back_s", .fixed(largestStepBack, 6)),
+                        ("ignored_values", .int(Int64(ignoredValues))),
+                    ])
+                ),
+                ("events", .object(events.map { ($0.key, .int(Int64($0.value))) })),
+                ("kswapd_cycles", .array(cyclesJSON())),
+                ("kswapd_cycles_more", moreCyclesJSON()),
+                (
+                    "direct_reclaim",
+                    .object([
+                        ("episodes", .int(Int64(d.episodes))), ("total_ms", .fixed(d.totalMs, 3)),
+                        ("max_ms", .fixed(d.maxMs, 3)), ("median_ms", .fixed(d.medianMs, 3)),
+                        ("reclaimed_pages", .int(d.reclaimed)),
+                        ("unmatched", .int(Int64(d.unmatchedBegins + d.unmatchedEnds))),
+                    ])
+                ),
+                ("oom_kills", .int(Int64(oomKills.count + moreOOMKills))),
+                ("oom_victims", .array(oomVictimsJSON())),
+                (
+                    "swap",
+                    .object([
+                        ("pswpout", counterDeltas["pswpout"].map { .int($0) } ?? .null),
+                        ("pswpin", counterDeltas["pswpin"].map { .int($0) } ?? .null),
+                    ])
+                ),
+                ("watermark_crossings", .array(crossingsJSON())),
+                ("closest_to_wake", margin(closestToWake)),
+                ("closest_to_min", margin(closestToMin)),
+                ("not_kswapd_reclaim_pages_events", .int(Int64(otherReclaimPages.lines))),
+                ("notes", .array(notes.map { .string($0.rawValue) })),
+                ("trace_lines", traceLinesJSON()),
+            ])
     }
 
     /// A time in seconds with 6 decimals, or null.

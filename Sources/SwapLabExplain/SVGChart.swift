@@ -1,5 +1,6 @@
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
+
 /// The terminal chart's layout as a hand-written SVG for slides: free memory against min/low/high (three
 /// dash styles, labelled), a time axis, and kswapd, direct-reclaim and swap lanes. Byte-stable: numbers are
 /// formatted without a locale and no date is written.

@@ -1,5 +1,6 @@
-import SwapLabModel
 import SwapLabAnalysis
+import SwapLabModel
+
 /// The course figure in a terminal: free memory against min/low/high over time, with kswapd, direct reclaim
 /// and swap lanes under it. Pure text; colour only when asked for.
 public enum TerminalChart {
@@ -375,13 +376,13 @@ private struct PlotGrid {
         grid = Array(repeating: Array(repeating: (" ", nil), count: w), count: h)
     }
 
-        /// Row (0 = top) and fraction within it of a page value; nil when off-scale.
-        func position(_ v: Double) -> (row: Int, frac: Double)? {
-            let p = (v - lo) / rowPages
-            guard p >= 0, p <= Double(h) else { return nil }
-            let k = Swift.min(h - 1, Int(p.rounded(.down)))
-            return (h - 1 - k, p - Double(k))
-        }
+    /// Row (0 = top) and fraction within it of a page value; nil when off-scale.
+    func position(_ v: Double) -> (row: Int, frac: Double)? {
+        let p = (v - lo) / rowPages
+        guard p >= 0, p <= Double(h) else { return nil }
+        let k = Swift.min(h - 1, Int(p.rounded(.down)))
+        return (h - 1 - k, p - Double(k))
+    }
 
     /// The watermark lines, each in its own style; the curve is drawn over them.
     mutating func drawWatermarks(_ cols: [(lo: Double, hi: Double, last: Double, p: ChartPoint)?]) {

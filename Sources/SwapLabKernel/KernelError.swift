@@ -32,7 +32,8 @@ public enum KernelError: LearnerError, Equatable, Sendable {
             default: return "check the file exists and is readable"
             }
         case .malformed(let path, _, _, _):
-            return "this kernel prints a format swaplab does not know — please report the file (cat \(path)) with `uname -r`"
+            return
+                "this kernel prints a format swaplab does not know — please report the file (cat \(path)) with `uname -r`"
         case .empty: return "check the file is a real capture of it"
         }
     }

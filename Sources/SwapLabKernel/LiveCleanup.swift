@@ -1,4 +1,5 @@
 import SwapLabModel
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -314,7 +314,9 @@ public final class LiveEngine: ThisMachine {
         return LabRun(result: runner.result, timeline: runner.timeline(), failure: failure)
     }
 
-    public func prepareLab(_ options: LabOptions, progress: @escaping @Sendable (String) -> Void)
+    public func prepareLab(
+        _ options: LabOptions, progress: @escaping @Sendable (String) -> Void
+    )
         throws(EngineError) -> Timeline?
     {
         let runner = LabRunner(

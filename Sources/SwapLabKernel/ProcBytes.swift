@@ -1,4 +1,5 @@
 import SwapLabModel
+
 /// Byte-level helpers for /proc text, so that readers walk lines as bytes without making a `String` per line or
 /// per word (as `TraceLineParser` does for trace_pipe). Every function works on `bytes[start..<end]`.
 ///

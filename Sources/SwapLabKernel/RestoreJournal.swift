@@ -261,7 +261,8 @@ public final class RestoreJournal: @unchecked Sendable {
             return (
                 .left,
                 "is \(current) now, not swaplab's \(new): someone else changed it since; left as is "
-                    + "(was \(old) before swaplab)")
+                    + "(was \(old) before swaplab)"
+            )
         }
         do {
             try Syscall.writeText(path, old)

@@ -1,4 +1,5 @@
 import SwapLabModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -44,7 +45,8 @@ public enum UserFileError: LearnerError, Equatable, Sendable {
         switch self {
         case .missing: return "check the path"
         case .notAFile(_, _, let writing):
-            return writing ? "swaplab writes only regular files: name a new file or a regular one" : "name a regular file"
+            return writing
+                ? "swaplab writes only regular files: name a new file or a regular one" : "name a regular file"
         case .tooLarge: return "check it is the right file"
         case .notUTF8: return "save it as UTF-8"
         case .unreadable: return "check its permissions"

@@ -158,7 +158,9 @@ public protocol ThisMachine: Engine {
     /// The lab in one go (docs/lab.md): set up, the hog's story, everything restored; a line per step to `progress`.
     func runLab(_ options: LabOptions, progress: @escaping @Sendable (String) -> Void) -> LabRun
     /// `lab prepare`: the lab set up for step-by-step lessons until `restoreLab()`; its timeline so far.
-    func prepareLab(_ options: LabOptions, progress: @escaping @Sendable (String) -> Void) throws(EngineError)
+    func prepareLab(
+        _ options: LabOptions, progress: @escaping @Sendable (String) -> Void
+    ) throws(EngineError)
         -> Timeline?
     /// `lab restore`: what the prepared lab recorded and whether everything was put back; nil when none is prepared.
     func restoreLab() -> (timeline: Timeline?, restored: Bool)?

@@ -407,24 +407,24 @@ public struct TraceLineParser: Sendable {
     }
 }
 
-    /// What the lines held: events parsed, other lines (headers, blank, unparsable, refused), events the ring buffer
-    /// lost, and the lines refused for a number or a length no kernel prints.
+/// What the lines held: events parsed, other lines (headers, blank, unparsable, refused), events the ring buffer
+/// lost, and the lines refused for a number or a length no kernel prints.
 public struct TraceLineCounts: Equatable, Sendable {
-        public var parsed: Int
-        public var skipped: Int
-        /// Held at `Int.max` when the notices add up beyond it (`lostIsLowerBound`).
-        public var lost: Int
-        public var lostIsLowerBound: Bool
-        public var refused: TraceLineParser.Refusals
+    public var parsed: Int
+    public var skipped: Int
+    /// Held at `Int.max` when the notices add up beyond it (`lostIsLowerBound`).
+    public var lost: Int
+    public var lostIsLowerBound: Bool
+    public var refused: TraceLineParser.Refusals
 
-        public init(
-            parsed: Int, skipped: Int, lost: Int, lostIsLowerBound: Bool = false,
-            refused: TraceLineParser.Refusals = .init()
-        ) {
-            self.parsed = parsed
-            self.skipped = skipped
-            self.lost = lost
-            self.lostIsLowerBound = lostIsLowerBound
-            self.refused = refused
-        }
+    public init(
+        parsed: Int, skipped: Int, lost: Int, lostIsLowerBound: Bool = false,
+        refused: TraceLineParser.Refusals = .init()
+    ) {
+        self.parsed = parsed
+        self.skipped = skipped
+        self.lost = lost
+        self.lostIsLowerBound = lostIsLowerBound
+        self.refused = refused
     }
+}

@@ -1,8 +1,8 @@
-import SwapLabKernel
 import ArgumentParser
 import Foundation
-import SwapLabModel
 import SwapLabExplain
+import SwapLabKernel
+import SwapLabModel
 
 /// `chart`: free memory against min/low/high over time, with kswapd, direct-reclaim and swap lanes.
 struct ChartCommand: ShellCommand {

@@ -1,6 +1,6 @@
-import SwapLabModel
 import ArgumentParser
 import Foundation
+import SwapLabModel
 
 /// A command that completes more than its ArgumentParser definition says: subcommand words (`engine` → sim, live;
 /// `trace` → on, off, show, stats) or options whose values are files. Options declared with

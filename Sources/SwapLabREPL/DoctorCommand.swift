@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 
 /// `doctor [--json]`: what this machine allows (kernel, root, tracefs, swap, zswap/zram, MGLRU, THP, lazy zones,
 /// node_unreclaimable, memory cgroup, PSI) and what swaplab does about each; then which engines and lessons run here.

@@ -215,7 +215,9 @@ enum EngineText {
     static func events(_ log: EventLog, last: Int, all: Bool, milestonesOnly: Bool, to out: Output) {
         var events = log.events
         if milestonesOnly {
-            events = events.filter { $0.name != TracepointName.writeFolio.rawValue && $0.name != TracepointName.lruShrinkInactive.rawValue }
+            events = events.filter {
+                $0.name != TracepointName.writeFolio.rawValue && $0.name != TracepointName.lruShrinkInactive.rawValue
+            }
         }
         if log.recording == .never && events.isEmpty {
             out.line("# no trace events: tracing is off (as root: trace on)")

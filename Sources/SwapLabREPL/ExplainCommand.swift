@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import SwapLabKernel
 import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabCourse
+import SwapLabExplain
+import SwapLabKernel
 
 /// `explain [--since MARK] [--json] [--lang en|ko] [--trace FILE]`: what reclaim did in the current timeline, or
 /// in a captured `trace_pipe` text (any kernel 4.x–6.x), told as a short narrative or as JSON.

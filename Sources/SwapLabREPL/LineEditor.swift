@@ -199,7 +199,8 @@ public final class LineEditor: LineReader {
         let listing = "\r\n" + Completer.columns(shown, width: columns).joined(separator: "\r\n") + "\r\n"
         fflush(nil)
         listing.utf8CString.withUnsafeBufferPointer { p in
-            Syscall.writeUnchecked(Syscall.standardOutput, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[..<(p.count - 1)]))
+            Syscall.writeUnchecked(
+                Syscall.standardOutput, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[..<(p.count - 1)]))
         }
         return UInt8(CC_REDISPLAY)
     }

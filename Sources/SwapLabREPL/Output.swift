@@ -1,7 +1,7 @@
-import SwapLabModel
 import Foundation
 import SwapLabCourse
 import SwapLabKernel
+import SwapLabModel
 
 /// Where a command's text goes: the terminal, or a buffer in tests. Colour and width are decided once.
 public final class Output: @unchecked Sendable {
@@ -23,7 +23,8 @@ public final class Output: @unchecked Sendable {
 
     /// Terminal output. Colour and width are decided here, once (see `colorEnabled` and `fixedColumns`).
     public init(mode: ColorMode = .auto, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        color = Output.colorEnabled(mode: mode, environment: environment, isTerminal: Syscall.isTerminal(Syscall.standardOutput))
+        color = Output.colorEnabled(
+            mode: mode, environment: environment, isTerminal: Syscall.isTerminal(Syscall.standardOutput))
         fixedWidth = Output.fixedColumns(environment: environment)
         buffer = nil
         write = { text in

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 
 /// `record FILE`: save the current timeline as a swaplab-timeline JSON Lines file (docs/recording.md).
 struct RecordCommand: ShellCommand {

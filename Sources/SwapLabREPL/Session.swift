@@ -1,7 +1,7 @@
 import Foundation
+import SwapLabKernel
 import SwapLabModel
 import SwapLabSimulator
-import SwapLabKernel
 
 /// Everything a shell session holds: the engine in use, the output, the engines, and where files live.
 /// One per shell; commands get it in `run(in:)` and reach the engine through `activeEngine()`.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
 import SwapLabCourse
+import SwapLabModel
 
 /// What a line reader returns.
 public enum ReadResult: Equatable, Sendable {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 
 /// `sleep DURATION`: wait, stopping early on Ctrl-C. Handy between live steps ("alloc 1G; sleep 2s; watermarks")
 /// and the way the terminal tests prove that Ctrl-C stops a running command.

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
-import SwapLabKernel
 import SwapLabExplain
+import SwapLabKernel
+import SwapLabModel
 
 /// `watch`: the chart, each zone against its watermarks, counter deltas, PSI and the latest transitions,
 /// redrawn every interval until Ctrl-C. A replayed recording plays back at its own pace.
@@ -179,7 +179,9 @@ struct WatchFrame {
 
     /// The part of `full` the frame shows, the time axis it is drawn on (a replay's whole span) and the clock
     /// line: a replay up to `frame × step × speed` seconds, otherwise the last `window` seconds.
-    private func visiblePart(of full: Timeline, frame: Int, replay: Bool, engine: any Engine)
+    private func visiblePart(
+        of full: Timeline, frame: Int, replay: Bool, engine: any Engine
+    )
         -> (shown: Timeline, timeRange: ClosedRange<Double>?, clock: String)
     {
         if replay, let span = full.span {
@@ -193,8 +195,10 @@ struct WatchFrame {
             if now >= span.upperBound { clock += " (end)" }
             return (shown, span, clock)
         } else if let span = full.span, span.upperBound - span.lowerBound > window {
-            return (full.since(span.upperBound - window), nil,
-                "\(engine.kind.rawValue) · last " + String(format: "%.0f", window) + " s")
+            return (
+                full.since(span.upperBound - window), nil,
+                "\(engine.kind.rawValue) · last " + String(format: "%.0f", window) + " s"
+            )
         }
         return (full, nil, engine.kind.rawValue)
     }

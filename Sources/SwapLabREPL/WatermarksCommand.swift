@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 
 /// `watermarks [--json]`: every zone's free pages against its min/low/high marks, the order-0 wake point of a
 /// user allocation and the distance to it, and a warning when MemFree and the zones disagree (lazy zones).

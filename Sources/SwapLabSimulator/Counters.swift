@@ -1,4 +1,5 @@
 import SwapLabModel
+
 /// The /proc/vmstat event counters the simulator keeps, by their exact kernel names (`vmstat_text[]`).
 public enum VMCounter: Int, CaseIterable, Sendable, Codable {
     case pgscanKswapd, pgscanDirect, pgstealKswapd, pgstealDirect, pgscanAnon, pgscanFile, pgstealAnon, pgstealFile,

@@ -1,4 +1,5 @@
 import SwapLabModel
+
 /// A run of pages that share an owner, a zone and the same LRU state: the simulator's unit instead of a
 /// `struct folio`, so that memory and time grow with allocations and events, not with pages. Its zone is
 /// `page_zone(page)` in mm.h: the zone the allocator took the pages from, and the zone they return to when freed.

@@ -1,4 +1,5 @@
 import SwapLabModel
+
 /// kswapd, direct reclaim and the LRU scan (mm/vmscan.c, classic two-list LRU).
 extension Simulator {
     /// Who reclaims: picks the `pgscan_*`/`pgsteal_*` counters and the comm of the trace lines.
@@ -271,7 +272,9 @@ extension Simulator {
 
     /// `prepare_scan_control()` and the first half of `get_scan_count()`: `SCAN_FILE` without swap room or in
     /// cache-trim mode, `SCAN_EQUAL` at priority 0, `SCAN_ANON` when file is tiny, else `SCAN_FRACT`.
-    func scanBalance(_ n: Int, priority: Int, canSwap: Bool, deactivateAnon: Bool, deactivateFile: Bool)
+    func scanBalance(
+        _ n: Int, priority: Int, canSwap: Bool, deactivateAnon: Bool, deactivateFile: Bool
+    )
         -> ScanBalance
     {
         let zoneIDs = nodes[n].zoneIDs
@@ -279,7 +282,8 @@ extension Simulator {
         let cacheTrim = (lists[.inactiveFile].total >> priority) > 0 && !deactivateFile
         let nodeFree = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].free }
         let totalHigh = zoneIDs.reduce(Int64(0)) { $0 + zones[$1].high }
-        let fileIsTiny = lists.filePages + nodeFree <= totalHigh && !deactivateAnon
+        let fileIsTiny =
+            lists.filePages + nodeFree <= totalHigh && !deactivateAnon
             && (lists[.inactiveAnon].total >> priority) > 0
         if !canSwap { return .file }
         if priority == 0 { return .equal }

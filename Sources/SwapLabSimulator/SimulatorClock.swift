@@ -1,4 +1,5 @@
 import SwapLabModel
+
 /// The event loop: tasks and kswapd threads act at their own times on one virtual clock.
 extension Simulator {
     /// Whether anything is happening (then samples are taken every 100 ms).

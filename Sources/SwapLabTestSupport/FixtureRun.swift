@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 
 /// One captured run under `fixtures/…/runs/<run>/`, turned into the things tests need: its trace text, its
 /// `trace_stats.json`, and a `Timeline` built from `samples.csv` (+ the trace), as if it had been replayed.

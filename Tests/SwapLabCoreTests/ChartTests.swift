@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
 @testable import SwapLabExplain
+@testable import SwapLabModel
 
 /// The terminal and SVG charts against real fixture runs and small built timelines.
 @Suite struct ChartTests {

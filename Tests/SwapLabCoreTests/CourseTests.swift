@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
 @testable import SwapLabCourse
+@testable import SwapLabModel
 @testable import SwapLabREPL
 
 /// Builds files in a fresh temporary folder.

@@ -2,12 +2,12 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabSimulator
-@testable import SwapLabKernel
-@testable import SwapLabExplain
 @testable import SwapLabCourse
+@testable import SwapLabExplain
+@testable import SwapLabKernel
+@testable import SwapLabModel
 @testable import SwapLabREPL
+@testable import SwapLabSimulator
 
 /// Issue 14, runtime traps: every number that enters has a stated range and a clear error, and the arithmetic on
 /// it reports overflow instead of trapping (each case here used to end the process with exit 132).

@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
 @testable import SwapLabKernel
+@testable import SwapLabModel
 
 /// The lab's arithmetic against live-lab.md's numbers for the 24 GiB 6.18 machine and the captured files
 /// (expected values worked out by hand from the files' numbers, written in the comments).

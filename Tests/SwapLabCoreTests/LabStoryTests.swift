@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
 @testable import SwapLabKernel
+@testable import SwapLabModel
 
 /// The lab's phase checks and round sizing, against run D1b's real trace (hog pid 28824, the `timeout` that started
 /// it 28823) and its /proc/vmstat before and after: pswpout 1,265,001 → 1,562,490 (+297,489), pswpin 794,083 →

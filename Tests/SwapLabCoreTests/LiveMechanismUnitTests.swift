@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
 @testable import SwapLabKernel
+@testable import SwapLabModel
 
 /// Pure parts of the live mechanisms, against captured files and independently computed numbers.
 @Suite struct LiveMechanismUnitTests {

@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
 @testable import SwapLabKernel
+@testable import SwapLabModel
 
 /// /proc/vmstat, /proc/meminfo, /proc/pressure/memory, /proc/swaps, the vm sysctls, /proc/PID/status and the
 /// kernel release, against the 6.18 captures (numbers read from the files) and synthetic older formats.

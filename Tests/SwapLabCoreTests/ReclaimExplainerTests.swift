@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabExplain
+import SwapLabModel
 import SwapLabTestSupport
 import Testing
 

@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
+@testable import SwapLabExplain
 @testable import SwapLabModel
 @testable import SwapLabSimulator
-@testable import SwapLabExplain
 
 /// Two simulator rules the course depends on: the samples carry each zone's protection (so a reader can tell which
 /// zone balanced the node), and a direct reclaim reclaims about what it asked for, not a whole list.

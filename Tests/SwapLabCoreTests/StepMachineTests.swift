@@ -77,7 +77,11 @@ import Testing
         let liveOnly = try #require(pages.steps.first { $0.engine == .live })
         let both = pages.steps[0]
         var asked = 0
-        func missing(_ what: [String]) -> () -> [String] { { asked += 1; return what } }
+        func missing(_ what: [String]) -> () -> [String] {
+            {
+                asked += 1; return what
+            }
+        }
         #expect(StepRoute.decide(simOnly, on: .sim, missing: missing(["root"])) == .run)
         #expect(StepRoute.decide(liveOnly, on: .sim, missing: missing(["root"])) == .needsLive)
         #expect(StepRoute.decide(simOnly, on: .live, missing: missing(["root"])) == .switchToSimulator)

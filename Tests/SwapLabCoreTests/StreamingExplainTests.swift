@@ -2,10 +2,10 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabKernel
 @testable import SwapLabAnalysis
 @testable import SwapLabExplain
+@testable import SwapLabKernel
+@testable import SwapLabModel
 
 /// `explain --trace` streams: the trace file is read in chunks (`TraceFile`), each event goes through a
 /// `ReclaimAnalyzer`, and nothing else is kept. Against every fixture trace, the streamed events and report equal

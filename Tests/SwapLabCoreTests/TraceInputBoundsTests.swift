@@ -2,10 +2,10 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabKernel
 @testable import SwapLabAnalysis
 @testable import SwapLabExplain
+@testable import SwapLabKernel
+@testable import SwapLabModel
 
 /// Issue 14 for trace files, where their input enters: the parser bounds every number it reads (timestamps, pids,
 /// CPUs, lost-event counts, line length), the analyzer bounds the payload values it adds up (page counts, sizes,

@@ -2,8 +2,8 @@ import Foundation
 import Glibc
 import Testing
 
-@testable import SwapLabKernel
 @testable import SwapLabCourse
+@testable import SwapLabKernel
 @testable import SwapLabREPL
 
 /// Issue 14, safe file writes: swaplab replaces only a regular file or a missing path (checked with lstat, links

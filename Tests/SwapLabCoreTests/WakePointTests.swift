@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
 @testable import SwapLabKernel
+@testable import SwapLabModel
 
 /// The order-0 wake point of a user allocation against the numbers live-lab.md states for the 24 GiB 6.18
 /// machine, and against the captured zoneinfo snapshots (expected sums written out from the files' numbers).

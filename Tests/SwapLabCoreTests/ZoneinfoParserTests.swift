@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
 @testable import SwapLabKernel
+@testable import SwapLabModel
 
 /// /proc/zoneinfo parsing against every real 6.18 capture (values read from the files with awk, independently of
 /// the parser) and against 4.4 / 4.19 / 5.15-shaped samples written from kernel.md §4.1.

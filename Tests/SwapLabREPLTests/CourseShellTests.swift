@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabCourse
+import SwapLabModel
 import SwapLabTestSupport
 import Testing
 
@@ -245,7 +245,8 @@ func courseShell(width: Int = 72) throws -> (Shell, Output, URL) {
         #expect(shell.execute("start 1"))
         let text = out.takeCaptured()
         #expect(
-            text.hasPrefix("""
+            text.hasPrefix(
+                """
 
                 │ ━━ 1. Pages and free memory ━━
                 │ You finished this lesson before, so it starts again at step 1 (your progress is kept).

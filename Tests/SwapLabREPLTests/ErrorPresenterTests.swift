@@ -26,7 +26,8 @@ import Testing
 
         #expect(!sh.execute(FailingCommand(), words: ["failing"]))
         let run = sh.session.output.takeCaptured()
-        #expect(run == "error: " + UserFileError.folderMissing(path: "/nowhere/x", folder: "/nowhere").description + "\n")
+        #expect(
+            run == "error: " + UserFileError.folderMissing(path: "/nowhere/x", folder: "/nowhere").description + "\n")
         #expect(!run.contains("usage:"))
     }
 

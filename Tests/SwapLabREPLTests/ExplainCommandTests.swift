@@ -1,7 +1,7 @@
 import Foundation
-import SwapLabModel
-import SwapLabKernel
 import SwapLabExplain
+import SwapLabKernel
+import SwapLabModel
 import SwapLabREPL
 import SwapLabTestSupport
 import Testing

@@ -3,13 +3,13 @@ import Glibc
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
-@testable import SwapLabSimulator
-@testable import SwapLabKernel
 @testable import SwapLabAnalysis
-@testable import SwapLabExplain
 @testable import SwapLabCourse
+@testable import SwapLabExplain
+@testable import SwapLabKernel
+@testable import SwapLabModel
 @testable import SwapLabREPL
+@testable import SwapLabSimulator
 
 /// Issue 14's proof: a seeded, deterministic fuzz of every place input enters — the shell's command parser (and the
 /// simulator behind it), the zoneinfo parser, the recording reader, the progress reader, the lesson loader and the

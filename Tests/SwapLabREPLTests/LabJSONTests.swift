@@ -1,5 +1,5 @@
-import SwapLabModel
 import Foundation
+import SwapLabModel
 import SwapLabTestSupport
 import Testing
 

@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabKernel
 @testable import SwapLabCourse
+@testable import SwapLabKernel
 @testable import SwapLabREPL
 
 /// The course's live steps on this kernel (`lessons test --live`): the CI proof that every live step fails after

@@ -2,8 +2,8 @@ import Foundation
 import SwapLabTestSupport
 import Testing
 
-@testable import SwapLabModel
 @testable import SwapLabKernel
+@testable import SwapLabModel
 @testable import SwapLabREPL
 
 /// Conditions for tests that act on this machine.

@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabCourse
+import SwapLabModel
 import SwapLabTestSupport
 import Testing
 

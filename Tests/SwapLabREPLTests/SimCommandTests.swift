@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 import SwapLabTestSupport
 import Testing
 

@@ -1,8 +1,8 @@
 import Foundation
-import SwapLabModel
 import SwapLabAnalysis
-import SwapLabExplain
 import SwapLabCourse
+import SwapLabExplain
+import SwapLabModel
 import SwapLabREPL
 import SwapLabTestSupport
 import Testing
@@ -195,8 +195,10 @@ import Testing
 
     // MARK: 6
 
-    @Test(arguments: [("150ms", "napping", "it was in its 100 ms nap (status: napping)"),
-                      ("50ms", "running", "still reclaiming in a pass (status: running)")])
+    @Test(arguments: [
+        ("150ms", "napping", "it was in its 100 ms nap (status: napping)"),
+        ("50ms", "running", "still reclaiming in a pass (status: running)"),
+    ])
     func explainTellsTheKswapdStateStatusPrints(_ run: String, _ state: String, _ told: String) {
         let (_, text) = Self.run([
             "machine --ram 512M --swap 256M --wsf 200", "alloc 300M --name a", "run \(run)", "status",
@@ -228,7 +230,9 @@ import Testing
         let (session, text) = Self.run(Self.oomRun)
         let events = try session.currentTimeline().events
         func count(_ name: String) -> Int { events.filter { $0.name == name }.count }
-        let counts = [count("mm_vmscan_wakeup_kswapd"), count("mm_vmscan_kswapd_wake"), count("mm_vmscan_kswapd_sleep")]
+        let counts = [
+            count("mm_vmscan_wakeup_kswapd"), count("mm_vmscan_kswapd_wake"), count("mm_vmscan_kswapd_sleep"),
+        ]
         #expect(counts == [1, 4, 1])
         #expect(text.contains("kswapd: 1 wake-up, 4 passes;"))
         #expect(text.contains("59 direct-reclaim stalls; 1 OOM kill\n"))
@@ -283,8 +287,9 @@ import Testing
         #expect(text.contains("19.27 GiB above the 163 MiB min point"))
         #expect(text.contains("No OOM kill (oom_kill +0): the OOM killer runs only when direct reclaim cannot free"))
         let report = ReclaimExplainer.analyze(try FixtureRun.timeline(run: "D0-course-recipe-default-settings"))
-        #expect(report.closestToWake.map { [$0.free.count, $0.threshold.count, $0.distance.count] }
-            == [5_093_915, 47_962, 5_045_953])
+        #expect(
+            report.closestToWake.map { [$0.free.count, $0.threshold.count, $0.distance.count] }
+                == [5_093_915, 47_962, 5_045_953])
         #expect(report.closestToMin.map { [$0.threshold.count, $0.distance.count] } == [41_796, 5_052_119])
         let ko = try Self.fixtureNarrative("D0-course-recipe-default-settings", lang: .ko)
         #expect(ko.contains("kswapd를 깨우는 지점 187 MiB(Σ min(free, Low + protection))보다 19.25 GiB 위였습니다"))

@@ -1,4 +1,5 @@
 import SwapLabModel
+
 /// The lab's arithmetic, pure so tests check it against live-lab.md's numbers: the floor, the
 /// `watermark_scale_factor` that puts the wake point where the lab needs it, the balloon and the hog sizes, and the
 /// `min_free_kbytes` steps of the direct-reclaim variant. Sizes are bytes unless the name says pages.

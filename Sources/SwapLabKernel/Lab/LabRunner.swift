@@ -1,7 +1,6 @@
 import Foundation
 import SwapLabModel
 
-
 /// Why the lab stopped, worded for the learner: what is wrong; what to do.
 public enum LabError: LearnerError, Sendable {
     case needsRoot
@@ -39,7 +38,6 @@ public enum LabError: LearnerError, Sendable {
         }
     }
 }
-
 
 /// The live lab (live-lab.md §5), step by step on any machine size: preflight, lazily initialised zones grown once,
 /// a swapfile, a private trace instance, `watermark_scale_factor` chosen from the kernel formula, a hugetlb balloon,

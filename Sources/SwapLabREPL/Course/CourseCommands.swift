@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
 import SwapLabCourse
+import SwapLabModel
 
 /// `lessons [QUERY]`, `lessons lint`, `lessons test [--live|--wrong] [ID]`: the menu with progress marks, the linter,
 /// the solvers (the simulator steps; with `--live`, the live steps on this machine's kernel; with `--wrong`, every

@@ -1,7 +1,7 @@
 import Foundation
-import SwapLabModel
-import SwapLabKernel
 import SwapLabCourse
+import SwapLabKernel
+import SwapLabModel
 
 /// What the course needs of the shell: to run a line as if the learner typed it (its outcome reaches the hooks
 /// like any other).
@@ -137,8 +137,10 @@ public final class CourseSession: ShellHook {
     /// After every shell command: what it showed joins the step's window (unless it was the course's own, whose
     /// inner commands report themselves), then the step is checked unless the course itself ran the command.
     public func didRun(_ outcome: CommandOutcome) {
-        let graded = machine.lessonIndex != nil && step.map { Grader.checks(after: outcome, at: $0, machine: machine) }
-            == true
+        let graded =
+            machine.lessonIndex != nil
+            && step.map { Grader.checks(after: outcome, at: $0, machine: machine) }
+                == true
         if !running { recipe.learnerRan(outcome, graded: graded) }
         guard machine.lessonIndex != nil, !CommandRoles.course.contains(outcome.name) else { return }
         window.add(outcome)

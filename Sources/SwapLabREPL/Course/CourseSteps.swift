@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabCourse
+import SwapLabModel
 
 /// The course's moves, each the step machine's decision carried out: what is said, what runs, what is saved.
 extension CourseSession {

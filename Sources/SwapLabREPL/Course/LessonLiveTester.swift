@@ -1,7 +1,7 @@
 import Foundation
-import SwapLabModel
-import SwapLabKernel
 import SwapLabCourse
+import SwapLabKernel
+import SwapLabModel
 
 /// `lessons test --live [ID]`: proves every live step on this machine's kernel. For each step that has live lines,
 /// in a fresh session on the live engine: its live setup runs, its expectation must FAIL (it reads a window that

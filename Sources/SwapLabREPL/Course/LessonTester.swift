@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabModel
 import SwapLabCourse
+import SwapLabModel
 
 /// `lessons test`: proves every checked step solvable on the simulator. For each step, in a fresh session and
 /// shell, the expectation must FAIL after the setup and PASS after the solution (rustlings `dev check`,
@@ -34,7 +34,8 @@ public enum LessonTester {
     /// Why `step` is not proven solvable, or nil when it is.
     public static func testStep(_ step: Step, of lesson: Lesson, in course: Course) -> String? {
         guard let expect = step.expect else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lessons-test-\(ProcessInfo.processInfo.processIdentifier)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swaplab-lessons-test-\(ProcessInfo.processInfo.processIdentifier)")
         let out = Output(capturingWidth: 100)
         let session = Session(output: out, stateDirectory: dir)
         session.engine = .sim

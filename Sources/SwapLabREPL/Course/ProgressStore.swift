@@ -1,6 +1,6 @@
 import Foundation
-import SwapLabKernel
 import SwapLabCourse
+import SwapLabKernel
 
 /// `$XDG_STATE_HOME/swaplab/progress.json`: human-readable JSON, replaced atomically through `UserFile` (a regular
 /// file or nothing; never a link, a FIFO or a device). A file that is not valid progress is moved aside to
@@ -92,4 +92,3 @@ public final class ProgressStore: @unchecked Sendable {
         }
     }
 }
-

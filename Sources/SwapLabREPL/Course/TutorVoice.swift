@@ -1,6 +1,6 @@
-import SwapLabModel
 import Foundation
 import SwapLabCourse
+import SwapLabModel
 
 /// Where the tutor's words (`Tutor`) meet the terminal: each line set apart with `│ `, wrapped by display width,
 /// `**bold**` styled when colour is on, and long texts paced with `…` in interactive mode.

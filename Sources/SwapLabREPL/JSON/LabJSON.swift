@@ -1,5 +1,5 @@
-import SwapLabModel
 import SwapLabKernel
+import SwapLabModel
 
 extension LabResult {
     /// `lab run --json` (`swaplab.lab/2`): every field, in docs/lab.md's order. Counts of trace events carry the

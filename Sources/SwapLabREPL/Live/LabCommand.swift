@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import SwapLabModel
-import SwapLabKernel
 import SwapLabExplain
+import SwapLabKernel
+import SwapLabModel
 
 /// `lab run|prepare|restore`: the course experiment on this machine, made to work whatever its size
 /// (live-lab.md §5). It always acts on this machine, whichever engine is selected.
