@@ -45,9 +45,7 @@ struct MachineCommand: ShellCommand {
             do { text = try UserFile.readText(zoneinfo, limit: 16 << 20) } catch {
                 throw ShellError.failed("--zoneinfo: \(error.description) (e.g. a copy of /proc/zoneinfo)")
             }
-            do { layout = .captured(try ZoneinfoParser.parse(text, path: zoneinfo).snapshots) } catch {
-                throw ShellError.failed(error.description)
-            }
+            layout = .captured(try ZoneinfoParser.parse(text, path: zoneinfo).snapshots)
         } else {
             layout = .ram(bytes: try Quantity.bytesForShell(ram ?? "4G", option: "--ram"))
         }

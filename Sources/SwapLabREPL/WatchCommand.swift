@@ -41,14 +41,8 @@ struct WatchCommand: ShellCommand {
     var plain = false
 
     func run(in session: Session) throws {
-        let step: Double
-        let windowSeconds: Double
-        do {
-            step = try Quantity.seconds(interval)
-            windowSeconds = try Quantity.seconds(window)
-        } catch {
-            throw ShellError.usage(error.description)
-        }
+        let step = try Quantity.seconds(interval)
+        let windowSeconds = try Quantity.seconds(window)
         guard step >= 0.01, step <= 3600 else { throw ShellError.usage("--interval must be between 10ms and 1h") }
         guard speed > 0, speed <= 1000 else { throw ShellError.usage("--speed must be above 0 and at most 1000") }
         if let count, count < 1 { throw ShellError.usage("--count must be at least 1") }

@@ -311,11 +311,7 @@ struct ProgressCommand: ShellCommand {
     @Argument(help: "show, export FILE, import FILE, or forget LESSON|all.") var words: [String] = []
     func run(in session: Session) throws {
         let c = CourseSession.of(session)
-        do {
-            try run(c, session)
-        } catch let e as ProgressError {
-            throw ShellError.failed(e.description)
-        }
+        try run(c, session)
     }
 
     private func run(_ c: CourseSession, _ session: Session) throws {

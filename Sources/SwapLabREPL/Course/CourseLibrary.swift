@@ -7,14 +7,8 @@ final class CourseLibrary {
     /// The loaded course, or why it could not be loaded; nil before the first use.
     private var loaded: Result<Course, LessonError>?
 
-    /// The course, loaded on first use; a problem is reported as the shell reports an unavailable thing.
-    func course() throws -> Course {
-        do {
-            return try load()
-        } catch {
-            throw ShellError.unavailable(error.description)
-        }
-    }
+    /// The course, loaded on first use; a problem is the loader's `LessonError`, reported like every error.
+    func course() throws -> Course { try load() }
 
     /// The course if it is loaded and usable (nothing is read).
     var current: Course? {

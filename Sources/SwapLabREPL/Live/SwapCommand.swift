@@ -45,8 +45,7 @@ struct SwapOnCommand: ShellCommand {
     var size: String
 
     func run(in session: Session) throws {
-        let bytes: Int64
-        do { bytes = try Quantity.bytes(size) } catch { throw ShellError.usage(error.description) }
+        let bytes = try Quantity.bytes(size)
         let path = try session.thisMachine().swapOn(size: Pages(bytes: bytes))
         session.output.line("swap on: \(path) (\(Quantity.format(bytes: bytes)), mode 0600); `swap off` removes it")
     }
