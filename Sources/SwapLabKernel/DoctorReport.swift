@@ -57,12 +57,6 @@ public struct DoctorReport: Sendable {
         checks.append(DoctorCheck(name: name, status: status, found: found, action: action))
     }
 
-    /// `450 MiB`, `1.77 GiB`: a size in a finding.
-    static func size(_ p: Pages) -> String {
-        if p.bytes >= 1 << 30 { return Quantity.format(bytes: p.bytes) }
-        return String(format: "%.0f MiB", p.mebibytes)
-    }
-
     /// The kernel release, root, and a container around swaplab.
     private mutating func kernelAndRoot(_ s: MachineSurvey) {
         switch s.release {
@@ -124,7 +118,7 @@ public struct DoctorReport: Sendable {
                         : "the lab needs root to create a swapfile; without swap anon pages cannot be reclaimed")
             } else {
                 let list = areas.map {
-                    "\($0.path) (\($0.type), \(DoctorReport.size($0.size)), used \(DoctorReport.size($0.used)))"
+                    "\($0.path) (\($0.type), \(Quantity.coarse($0.size)), used \(Quantity.coarse($0.used)))"
                 }
                 add(
                     "swap", disk.isEmpty ? .warn : .ok, list.joined(separator: ", "),
@@ -189,7 +183,7 @@ public struct DoctorReport: Sendable {
                 }
                 add(
                     "lazy zones", .warn,
-                    "MemFree − zone free = \(DoctorReport.size(check.difference))"
+                    "MemFree − zone free = \(Quantity.coarse(check.difference))"
                         + (lazy.isEmpty ? "" : "; lazily initialised: " + lazy.joined(separator: ", ")),
                     s.isRoot
                         ? "kswapd can hardly wake until the zone grows; the lab grows it once with a balloon first"

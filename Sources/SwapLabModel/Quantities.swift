@@ -104,6 +104,13 @@ public enum Quantity {
         return "\(bytes) B"
     }
 
+    /// A size to the whole MiB below 1 GiB (`450 MiB`), else as `format(bytes:)` (`1.77 GiB`): for tables of
+    /// zones and swap areas.
+    public static func coarse(_ p: Pages) -> String {
+        if p.bytes >= 1 << 30 { return format(bytes: p.bytes) }
+        return String(format: "%.0f MiB", p.mebibytes)
+    }
+
     private static func trimmed(_ v: Double) -> String {
         if v == v.rounded() { return String(Int64(v)) }
         let s = String(format: "%.2f", v)

@@ -92,8 +92,4 @@ enum SimArguments {
         }
         return s
     }
-
-    /// Pages as `123 MiB`.
-    static func size(_ p: Pages) -> String { Quantity.format(bytes: p.bytes) }
-    static func size(_ pages: Int64) -> String { Quantity.format(bytes: pages * Pages.size) }
 }

@@ -53,9 +53,6 @@ public final class Output: @unchecked Sendable {
         return n
     }
 
-    /// `text` without ANSI escape sequences and without libedit's `\u{1}` prompt markers.
-    public static func stripEscapes(_ text: String) -> String { DisplayWidth.stripEscapes(text) }
-
     /// A capturing output for tests and for lesson checks that read command output.
     public init(capturingWidth width: Int = 80, color: Bool = false) {
         self.color = color

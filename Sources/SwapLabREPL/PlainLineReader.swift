@@ -1,5 +1,6 @@
 import Foundation
 import SwapLabKernel
+import SwapLabModel
 
 /// Reads lines from standard input without line editing: pipes, files, CI, and `--no-edit`.
 ///
@@ -32,7 +33,7 @@ public final class PlainLineReader: LineReader {
     /// The next line without its line break (a final line without one counts), or `.eof`.
     public func read(prompt: String) -> ReadResult {
         if showPrompt {
-            let plain = Output.stripEscapes(prompt)
+            let plain = DisplayWidth.stripEscapes(prompt)
             FileHandle.standardOutput.write(Data(plain.utf8))
         }
         while true {

@@ -79,12 +79,6 @@ struct WatermarksView {
     /// MiB with one decimal, for table cells.
     static func mib(_ p: Pages) -> String { String(format: "%.1f", p.mebibytes) }
 
-    /// A size in words (`187 MiB`, `2.51 GiB`).
-    static func size(_ p: Pages) -> String {
-        if p.bytes >= 1 << 30 { return Quantity.format(bytes: p.bytes) }
-        return String(format: "%.0f MiB", p.mebibytes)
-    }
-
     /// The human table and the wake-point lines.
     func render(to out: Output) {
         if let note { out.line(out.styled(note, .dim)) }
@@ -151,7 +145,7 @@ struct WatermarksView {
         }
         out.paragraph(
             "kswapd wake point (order-0 user allocation, zones up to \(w.highestZone.rawValue)): "
-                + "\(Self.size(w.wakePoint)) of free memory (\(w.wakePoint.count) pages = "
+                + "\(Quantity.coarse(w.wakePoint)) of free memory (\(w.wakePoint.count) pages = "
                 + parts.joined(separator: " + ") + ").",
             indent: "  ")
         if w.wouldWake {
@@ -160,7 +154,7 @@ struct WatermarksView {
                     + "per-CPU lists wakes kswapd.", indent: "  ")
         } else {
             out.paragraph(
-                "Free in these zones: \(Self.size(w.free)); kswapd wakes after \(Self.size(w.distance)) more is "
+                "Free in these zones: \(Quantity.coarse(w.free)); kswapd wakes after \(Quantity.coarse(w.distance)) more is "
                     + "allocated (distance \(w.distance.count) pages).", indent: "  ")
         }
         let sleeps = w.zones.map { "\($0.zone.rawValue) > \($0.balancedThreshold.count)" }.joined(separator: " or ")
@@ -173,8 +167,8 @@ struct WatermarksView {
     /// `deferred_grow_zone()` in mm/mm_init.c).
     private func renderDisagreement(_ check: FreeMemoryCheck, to out: Output) {
         var text =
-            "MemFree (\(Self.size(check.memFree))) and the zones' free pages (\(Self.size(check.zoneFree))) "
-            + "disagree by \(Self.size(check.difference))"
+            "MemFree (\(Quantity.coarse(check.memFree))) and the zones' free pages (\(Quantity.coarse(check.zoneFree))) "
+            + "disagree by \(Quantity.coarse(check.difference))"
         if let lazy = check.lazyZones.first {
             text +=
                 ": the \(lazy.zone.rawValue) zone is lazily initialised (present \(lazy.present.count), "

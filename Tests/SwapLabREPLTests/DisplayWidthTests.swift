@@ -96,7 +96,8 @@ import Testing
     }
 
     @Test func stripsEscapesAndPromptMarkers() {
-        #expect(Output.stripEscapes("\u{1}\u{1B}[1;36m\u{1}swaplab[sim]>\u{1}\u{1B}[0m\u{1} ") == "swaplab[sim]> ")
+        #expect(
+            DisplayWidth.stripEscapes("\u{1}\u{1B}[1;36m\u{1}swaplab[sim]>\u{1}\u{1B}[0m\u{1} ") == "swaplab[sim]> ")
     }
 
     @Test func styledOnlyWhenColourIsOn() {
