@@ -8,6 +8,8 @@ public struct LiveMachineState: Equatable, CustomStringConvertible, Sendable {
     public var swaps: [String]
     public var tracefsMounts: [String]
     public var swaplabInstances: [String]
+    /// `HugePages_Total` of /proc/meminfo: the lab's balloon, gone once it is released.
+    public var hugePagesTotal: Int64?
 
     /// The sysctls compared: those the lab and live steps may change.
     public static let sysctlNames = ["watermark_scale_factor", "nr_hugepages", "min_free_kbytes", "swappiness"]
@@ -24,11 +26,12 @@ public struct LiveMachineState: Equatable, CustomStringConvertible, Sendable {
         }
         return LiveMachineState(
             sysctls: s, swaps: ((try? Swaps.read()) ?? []).map(\.path).sorted(), tracefsMounts: tracefs.sorted(),
-            swaplabInstances: instances.sorted())
+            swaplabInstances: instances.sorted(), hugePagesTotal: (try? Meminfo.read())?.hugePagesTotal)
     }
 
     public var description: String {
         let sys = LiveMachineState.sysctlNames.map { "\($0)=\(sysctls[$0] ?? "?")" }.joined(separator: " ")
-        return "{\(sys); swaps \(swaps); tracefs at \(tracefsMounts); instances \(swaplabInstances)}"
+        return "{\(sys); swaps \(swaps); tracefs at \(tracefsMounts); instances \(swaplabInstances); "
+            + "HugePages_Total \(hugePagesTotal.map(String.init) ?? "?")}"
     }
 }

@@ -4,35 +4,6 @@ import Testing
 @testable import SwapLabKernel
 @testable import SwapLabREPL
 
-/// The machine state the lab must leave exactly as it found it.
-struct MachineState: Equatable, CustomStringConvertible {
-    var sysctls: [String: String]
-    var swaps: [String]
-    var tracefsMounts: [String]
-    var swaplabInstances: [String]
-    var hugePagesTotal: Int64?
-
-    static func read() -> MachineState {
-        var s: [String: String] = [:]
-        for n in ["watermark_scale_factor", "min_free_kbytes", "swappiness", "nr_hugepages"] {
-            s[n] = (try? Sysctl.read(n)) ?? "?"
-        }
-        let tracefs = Mount.read().filter { $0.type == "tracefs" }.map(\.mountPoint)
-        let instances = tracefs.flatMap { t in
-            ((try? FileManager.default.contentsOfDirectory(atPath: t + "/instances")) ?? []).filter {
-                $0.hasPrefix("swaplab-")
-            }
-        }
-        return MachineState(
-            sysctls: s, swaps: ((try? Swaps.read()) ?? []).map(\.path), tracefsMounts: tracefs,
-            swaplabInstances: instances, hugePagesTotal: (try? Meminfo.read())?.hugePagesTotal)
-    }
-
-    var description: String {
-        "sysctls \(sysctls.sorted { $0.key < $1.key }), swaps \(swaps), tracefs \(tracefsMounts), instances \(swaplabInstances), HugePages_Total \(hugePagesTotal ?? -1)"
-    }
-}
-
 enum LabConditions {
     static var canRunLab: Bool {
         LiveConditions.isRoot && LiveConditions.hasTracefs && LiveConditions.canHog
@@ -47,7 +18,7 @@ extension LiveSystem {
             "lab run: kswapd wakes and sleeps, pages go to swap and come back, free stays above the floor, all restored",
             .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
         func labRunEndToEnd() throws {
-            let before = MachineState.read()
+            let before = LiveMachineState.read()
             let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lab-\(UUID())")
             defer { try? FileManager.default.removeItem(at: state) }
             let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
@@ -90,7 +61,7 @@ extension LiveSystem {
                 #expect(t.markerTime(m) != nil, "no marker \(m)")
             }
             // Everything as before, nothing pending in the journal (quitting the shell then removes it), and no swapfile.
-            #expect(MachineState.read() == before)
+            #expect(LiveMachineState.read() == before)
             let journal = try #require(session.live?.journal)
             #expect(journal.pending.isEmpty)
             session.cleanup()
@@ -103,7 +74,7 @@ extension LiveSystem {
             "lab run killed with SIGKILL in the hog phase: swaplab restore puts everything back",
             .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
         func sigkillThenRestore() throws {
-            let before = MachineState.read()
+            let before = LiveMachineState.read()
             let home = try Binary.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: home) }
             let env = Binary.environment(home: home)
@@ -149,7 +120,7 @@ extension LiveSystem {
             #expect(restore.terminationStatus == 0, "restore said: \(text)")
             #expect(text.contains("vm.nr_hugepages"), "restore said: \(text)")
             #expect(text.contains("swapfile"), "restore said: \(text)")
-            let after = MachineState.read()
+            let after = LiveMachineState.read()
             #expect(after == before, "after: \(after)\nbefore: \(before)\nrestore said: \(text)")
             #expect(after.hugePagesTotal == 0)
             #expect(after.swaplabInstances.isEmpty)
@@ -161,14 +132,14 @@ extension LiveSystem {
             "lab prepare sets up swap, tracing, watermarks and the balloon; lab restore puts everything back",
             .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
         func prepareThenRestore() throws {
-            let before = MachineState.read()
+            let before = LiveMachineState.read()
             let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lab-\(UUID())")
             defer { try? FileManager.default.removeItem(at: state) }
             let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
             let shell = Shell(session: session)
             defer { _ = session.thisMachine().restoreLab(); session.cleanup() }
             #expect(shell.execute("lab prepare"), "\(session.output.takeCaptured())")
-            let during = MachineState.read()
+            let during = LiveMachineState.read()
             #expect(during.swaps.count == before.swaps.count + 1)
             #expect(during.swaplabInstances == ["swaplab-\(getpid())"])
             #expect(during.sysctls["watermark_scale_factor"] != before.sysctls["watermark_scale_factor"])
@@ -176,7 +147,7 @@ extension LiveSystem {
             #expect(session.thisMachine().labPrepared)
             #expect(shell.execute("lab restore"), "\(session.output.takeCaptured())")
             #expect(!session.thisMachine().labPrepared)
-            #expect(MachineState.read() == before)
+            #expect(LiveMachineState.read() == before)
             #expect(session.labTimeline?.markerTime("lab: balloon \(during.hugePagesTotal ?? 0) huge pages") != nil)
         }
 
