@@ -134,9 +134,9 @@ public struct StepMachine: Sendable {
     }
 
     /// Where `next` goes from `step` of `lesson`; refused while a checked step has not passed (a step done before
-    /// has).
+    /// has; an optional step may be left undone).
     public func next(in lesson: Lesson, from step: Step) throws(StepRefusal) -> Advance {
-        if step.isChecked && !passed && !passable && !doneBefore { throw .notDone }
+        if step.isChecked && !passed && !passable && !doneBefore && !step.optional { throw .notDone }
         return stepIndex + 1 < lesson.steps.count ? .step(stepIndex + 1) : .finished
     }
 
