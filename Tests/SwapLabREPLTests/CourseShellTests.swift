@@ -1,4 +1,5 @@
 import Foundation
+import SwapLabAnalysis
 import SwapLabCourse
 import SwapLabModel
 import SwapLabTestSupport
@@ -111,6 +112,34 @@ func courseShell(width: Int = 72) throws -> (Shell, Output, URL) {
         let report = LessonTester.test(course, output: Output(capturingWidth: 100))
         #expect(report.failed == 0, "\(report.lines.filter { $0.hasPrefix("✗") })")
         #expect(report.checked > 10)
+    }
+
+    /// Issue 12, lesson 3: its first figure is the notes' saw-tooth on one zone. Run as the lesson runs it (the
+    /// step's setup, then its solution), kswapd wakes with Normal at or below Low and sleeps with the same zone above
+    /// High, at least three times. The marks, worked out by hand for `--zones Normal=262144 --wsf 1000`:
+    /// min = 4096 KiB / 4 KiB = 1024 pages (min_free_kbytes 4096 for 1 GiB by the kernel's sqrt rule: sqrt(1048576 *
+    /// 16) = 4096), gap = 262144 × 1000 / 10000 = 26214, low = 27238, high = 53452.
+    @Test func lessonThreeDrawsTheSawToothOnOneZone() throws {
+        let (shell, _, _) = try courseShell(width: 100)
+        let course = try LessonLoader.loadCourse(from: Fixtures.repositoryRoot.appendingPathComponent("Lessons"))
+        let kswapd = try #require(course.lesson("kswapd"))
+        #expect(kswapd.steps.prefix(3).map(\.id) == ["timeline", "saw-tooth", "saw-tooth-chart"])
+        let step = kswapd.steps[1]
+        for line in step.setup.sim + step.solutionLines(for: .sim) { #expect(shell.execute(line), "\(line)") }
+        let timeline = try shell.session.currentTimeline()
+        func normal(at t: Double) throws -> ZoneSample {
+            let sample = try #require(timeline.samples.last { $0.time <= t })
+            return try #require(sample.zones.first { $0.zone == .normal })
+        }
+        let cycles = TimelineAnalysis(timeline).cycles
+        #expect(cycles.count == 3)
+        for cycle in cycles {
+            let wake = try normal(at: try #require(cycle.wake))
+            let sleep = try normal(at: try #require(cycle.sleep))
+            #expect(wake.low.count == 27238 && wake.high.count == 53452)
+            #expect(wake.free.count <= 27238, "▲ at \(cycle.wake ?? 0): free \(wake.free.count)")
+            #expect(sleep.free.count > 53452, "▼ at \(cycle.sleep ?? 0): free \(sleep.free.count)")
+        }
     }
 
     /// One full lesson through the plain-mode shell, in each language, compared with a snapshot.

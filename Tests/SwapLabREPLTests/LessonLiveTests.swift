@@ -14,7 +14,7 @@ extension LiveSystem {
         static let expectedSteps = [
             "pages/live-watermarks", "watermarks/live-sysctls", "kswapd/live-cycle", "reclaimable/live-reclaim",
             "notes-experiment/big-machine-live", "notes-experiment/lab-run", "direct-reclaim/live-allocstall",
-            "swap-in/live-pswpin", "oom/live-guard", "trace/trace-live", "tuning/live-settings",
+            "swap-in/live-pswpin", "oom/live-guard", "trace/trace-live", "trace/live-tracefs", "tuning/live-settings",
         ]
 
         @Test(
