@@ -257,7 +257,7 @@ import Testing
         let issues = LessonLinter.lint(pages, knownCommands: ["watermarks", "reset", "machine", "engine"])
         #expect(i == 3)
         func at(_ path: String) -> String { pages.location(path) }
-        #expect(at("steps[3].choices[0]").hasSuffix("01-pages/lesson.yaml:109"))
+        #expect(at("steps[3].choices[0]").hasSuffix("01-pages/lesson.yaml:110"))
         #expect(
             issues.map(\.description) == [
                 "\(at("steps[3]")): steps[3]: predict step 'pages-per-gib' has no hints; a second wrong answer "
