@@ -91,12 +91,12 @@ public struct StepMachine: Sendable {
         playing = false
     }
 
-    /// The step to open `lesson` at: `requested` when given, else the saved current step, else the first step
-    /// neither done nor skipped, else the first.
+    /// The step to open `lesson` at: `requested` when given, else the saved current step, else the first step the
+    /// lesson needs (not an optional one) neither done nor skipped, else the first.
     public static func openingStep(of lesson: Lesson, progress: LessonProgress, requested: Int?) -> Int {
         if let requested { return requested }
         return progress.current.flatMap { lesson.stepIndex($0) }
-            ?? lesson.steps.firstIndex { !progress.done.contains($0.id) && !progress.skipped.contains($0.id) } ?? 0
+            ?? lesson.steps.firstIndex { $0.isRequired && !progress.covers($0) } ?? 0
     }
 
     /// Whether `start` opens `lesson` again at its first step (the learner finished it before) rather than at its

@@ -49,6 +49,8 @@ import Testing
             version: pages.version, done: ["page-size", "sim-watermarks"], language: .en, engine: .sim)
         #expect(!p.finished(pages))
         #expect(p.requiredCount(pages) == (2, 3))
+        // Opened again without a saved step, the lesson goes on at the next step it needs, past the optional one.
+        #expect(StepMachine.openingStep(of: pages, progress: p, requested: nil) == live + 1)
         p.done.append("pages-per-gib")
         #expect(p.finished(pages))
         #expect(p.requiredCount(pages) == (3, 3))
@@ -79,7 +81,8 @@ import Testing
         let pages = try lesson("pages")
         var p = LessonProgress(
             version: 2, done: ["page-size"], skipped: ["sim-watermarks"], language: .en, engine: .sim)
-        #expect(StepMachine.openingStep(of: pages, progress: p, requested: nil) == 2)
+        // Step 3 (index 2) is the optional live step: the first step the lesson still needs is pages-per-gib.
+        #expect(StepMachine.openingStep(of: pages, progress: p, requested: nil) == 3)
         #expect(StepMachine.openingStep(of: pages, progress: p, requested: 0) == 0)
         p.current = "sim-watermarks"
         #expect(StepMachine.openingStep(of: pages, progress: p, requested: nil) == 1)
