@@ -153,6 +153,7 @@ public enum Checker {
         var v = ["event": name, "count": String(hits.count)]
         if let first = hits.first {
             v["at"] = seconds(first.time - origin)
+            v["secs"] = bareSeconds(first.time - origin)
             v["comm"] = first.comm
             v["pid"] = String(first.pid)
             if let nid = first.field("nid") { v["nid"] = String(nid) }
@@ -203,6 +204,7 @@ public enum Checker {
         var v = ["count": String(count)]
         if let first = victims.first {
             v["at"] = seconds(first.time - origin)
+            v["secs"] = bareSeconds(first.time - origin)
             v["pid"] = String(first.pid)
             v["victim"] = first.comm ?? v["pid"]
         }
@@ -251,12 +253,16 @@ public enum Checker {
             "min": String(z.min.count), "low": String(z.low.count), "high": String(z.high.count),
             "mark": mark.rawValue, "gap": String(gap.count), "free_bytes": Quantity.format(bytes: z.free.bytes),
             "gap_bytes": Quantity.format(bytes: gap.bytes), "at": seconds(best.sample.time - origin),
+            "secs": bareSeconds(best.sample.time - origin),
         ]
         return (firstHit != nil, v, firstHit)
     }
 
     /// `1.25 s`.
     static func seconds(_ t: Double) -> String { String(format: "%.2f s", max(0, t)) }
+
+    /// `1.25`: the same time without its unit, for a text that writes the unit its own way (`{secs}초`, `{secs} s`).
+    static func bareSeconds(_ t: Double) -> String { String(format: "%.2f", max(0, t)) }
 
     /// The feedback for a failed predicate that has none of its own.
     public static func defaultFeedback(for condition: Condition, values: [String: String]) -> LocalizedText {

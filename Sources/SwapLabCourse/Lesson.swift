@@ -157,9 +157,13 @@ public struct Step: Sendable, Decodable {
     public var choiceFeedback: [LocalizedText?]
     /// Overrides the lesson's `allow_skip` for this step.
     public var allowSkip: Bool?
+    /// An "on your own machine" step (every live step is one): the lesson is complete without it, and `next` passes
+    /// it whether or not it was done. Its simulator twin, the step before it, teaches the same thing.
+    public var optional: Bool
 
     private enum Keys: String, CodingKey {
         case id, kind, engine, text, setup, requires, input, run, expect, hints, solution, explain, choices, answer
+        case optional
         case allowSkip = "allow_skip"
     }
 
@@ -182,6 +186,7 @@ public struct Step: Sendable, Decodable {
         choiceFeedback = options.map(\.feedback)
         answer = try c.decodeIfPresent(Int.self, forKey: .answer)
         allowSkip = try c.decodeIfPresent(Bool.self, forKey: .allowSkip)
+        optional = try c.decodeIfPresent(Bool.self, forKey: .optional) ?? false
     }
 
     /// The lines that solve this step on `engine`: its `solution`, or for `observe` steps what it runs.
@@ -192,6 +197,9 @@ public struct Step: Sendable, Decodable {
 
     /// Whether the step has something to check (an expectation or a prediction).
     public var isChecked: Bool { expect != nil || kind == .predict }
+
+    /// Whether the lesson is complete only once this step is done (or skipped): every step but an optional one.
+    public var isRequired: Bool { !optional }
 }
 
 /// One choice of a prediction in a lesson file: `{en: …, ko: …}`, with an optional `feedback: {en: …, ko: …}` that
@@ -261,6 +269,9 @@ public struct Lesson: Sendable, Decodable {
 
     /// Whether `skip` is allowed on `step`.
     public func skipAllowed(_ step: Step) -> Bool { step.allowSkip ?? allowSkip }
+
+    /// The steps the lesson needs for ✓: all but the optional ones.
+    public var requiredSteps: [Step] { steps.filter(\.isRequired) }
 
     /// `file:line` of a path such as `steps[2].hints`, or the file alone when the line is unknown.
     public func location(_ path: String) -> String {

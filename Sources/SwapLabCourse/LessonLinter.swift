@@ -53,6 +53,7 @@ public enum LessonLinter {
                 lint.issue(sp + ".id", "step id '\(step.id)' is used twice; step ids must be unique in a lesson")
             }
             lint.step(step, at: sp)
+            lint.optional(step, twin: i > 0 ? lesson.steps[i - 1] : nil, at: sp)
         }
         return lint.issues
     }
@@ -156,6 +157,26 @@ private struct LessonLint {
         if !step.requires.isEmpty && !step.engine.allows(.live) {
             issue(sp + ".requires", "requires applies to the live engine, but this step runs only on sim")
         }
+    }
+
+    /// A live-only step is optional (on your own machine), so every learner can finish the lesson; an optional step
+    /// is live-only, and the step before it is its simulator twin: checked, and run on the simulator.
+    mutating func optional(_ step: Step, twin: Step?, at sp: String) {
+        if step.engine == .live && !step.optional {
+            issue(
+                sp,
+                "live step '\(step.id)' is not optional; add optional: true (a learner without root must be able "
+                    + "to finish the lesson) and a simulator twin before it")
+        }
+        guard step.optional else { return }
+        if step.engine != .live {
+            issue(sp + ".optional", "only a live step (engine: live) is optional; the simulator steps are the lesson")
+        }
+        if let twin, twin.engine.allows(.sim), twin.isChecked, !twin.optional { return }
+        issue(
+            sp,
+            "optional step '\(step.id)' has no simulator twin before it; add a checked simulator step that "
+                + "teaches the same thing just before it")
     }
 
     /// The step's `expect.all`: known predicates, `after:` naming an earlier one, `where:` naming a group, unique

@@ -575,13 +575,16 @@ enum YAMLGuard {
 /// answers are in range; its input patterns compile to `LinePattern`. A lesson that breaks one is not loaded, and the
 /// message says where.
 public enum LessonRules {
-    /// Commands a lesson may run: the simulator's and those that only look. Not `engine`, `swap`, `lab`, `trace`,
-    /// `restore`, `record`, `replay`, `progress`, `quit`/`exit`, `retry`, `start`, `lessons`, the other course
-    /// commands, `watch` or `sleep`.
+    /// Commands a lesson may run: the simulator's (`sysctl` sets a vm sysctl of the simulated machine only) and
+    /// those that only look; `watch` only with `--count N`, so it ends by itself. Not `engine`, `swap`, `lab`,
+    /// `trace`, `restore`, `record`, `replay`, `progress`, `quit`/`exit`, `retry`, `start`, `lessons`, the other
+    /// course commands, or `sleep`.
     public static let allowedCommands: Set<String> = [
         "machine", "alloc", "release", "touch", "cache", "run", "mark", "reset", "status", "vmstat", "watermarks",
-        "events", "explain", "chart", "allocs", "doctor", "sim", "help",
+        "events", "explain", "chart", "allocs", "doctor", "sim", "help", "sysctl", "watch",
     ]
+    /// The most frames a lesson's `watch --count N` may ask for.
+    public static let maxWatchFrames = 20
     /// Options that read or write a file, or bypass a safety check: never in a lesson line.
     public static let refusedOptions: Set<String> = ["--zoneinfo", "--svg", "--trace", "--force"]
     /// Whole lines a live `solution` may also hold: the course's experiment and tracing in swaplab's private
@@ -623,6 +626,23 @@ public enum LessonRules {
                     return "'\(line)' uses \(option), which reads or writes a file or bypasses a check; lessons may not"
                 }
             }
+            if command == "watch", let problem = watchProblem(Array(words.dropFirst().map(String.init))) {
+                return "'\(line)': \(problem)"
+            }
+        }
+        return nil
+    }
+
+    /// What is wrong with the words after `watch` in a lesson line: it must end by itself, so it takes
+    /// `--count N` with N in 1…`maxWatchFrames` (written `--count N` or `--count=N`).
+    static func watchProblem(_ words: [String]) -> String? {
+        var count: Int?
+        for (i, w) in words.enumerated() {
+            if w.hasPrefix("--count=") { count = Int(w.dropFirst("--count=".count)) }
+            if w == "--count", i + 1 < words.count { count = Int(words[i + 1]) }
+        }
+        guard let count, (1...maxWatchFrames).contains(count) else {
+            return "watch in a lesson takes --count N (1–\(maxWatchFrames)) so that it ends by itself"
         }
         return nil
     }

@@ -130,10 +130,12 @@ public struct Predicate: Sendable, Decodable {
     public static func placeholders(for condition: Condition) -> Set<String> {
         switch condition {
         case .free:
-            return ["zone", "node", "free", "min", "low", "high", "mark", "gap", "free_bytes", "gap_bytes", "at"]
-        case .event: return ["event", "count", "at", "nid", "order", "comm", "pid"]
+            return [
+                "zone", "node", "free", "min", "low", "high", "mark", "gap", "free_bytes", "gap_bytes", "at", "secs",
+            ]
+        case .event: return ["event", "count", "at", "secs", "nid", "order", "comm", "pid"]
         case .counter: return ["counter", "delta", "before", "after", "expect"]
-        case .oomKill: return ["count", "victim", "pid", "at"]
+        case .oomKill: return ["count", "victim", "pid", "at", "secs"]
         case .output(let pattern, _):
             // Named groups of the pattern (`(?<low>\d+)`) fill placeholders of their own.
             return Set(["matched"] + pattern.matches(of: /\(\?<([a-z_][a-z0-9_]*)>/).map { String($0.output.1) })

@@ -34,9 +34,18 @@ public struct LessonProgress: Codable, Sendable, Equatable {
         case hintsUsed = "hints_used"
     }
 
-    /// Whether every step of `lesson` is done or skipped.
+    /// Whether every step `lesson` needs (all but the optional ones) is done or skipped: the lesson's ✓.
     public func finished(_ lesson: Lesson) -> Bool {
-        lesson.steps.allSatisfy { done.contains($0.id) || skipped.contains($0.id) }
+        lesson.requiredSteps.allSatisfy(covers)
+    }
+
+    /// Whether `step` is done or skipped.
+    public func covers(_ step: Step) -> Bool { done.contains(step.id) || skipped.contains(step.id) }
+
+    /// How many of the steps `lesson` needs are done or skipped, and how many it needs.
+    public func requiredCount(_ lesson: Lesson) -> (done: Int, of: Int) {
+        let required = lesson.requiredSteps
+        return (required.filter(covers).count, required.count)
     }
 
     /// Brings progress made with an older version of `lesson` up to date: steps whose ids vanished are dropped,

@@ -91,12 +91,12 @@ public struct StepMachine: Sendable {
         playing = false
     }
 
-    /// The step to open `lesson` at: `requested` when given, else the saved current step, else the first step
-    /// neither done nor skipped, else the first.
+    /// The step to open `lesson` at: `requested` when given, else the saved current step, else the first step the
+    /// lesson needs (not an optional one) neither done nor skipped, else the first.
     public static func openingStep(of lesson: Lesson, progress: LessonProgress, requested: Int?) -> Int {
         if let requested { return requested }
         return progress.current.flatMap { lesson.stepIndex($0) }
-            ?? lesson.steps.firstIndex { !progress.done.contains($0.id) && !progress.skipped.contains($0.id) } ?? 0
+            ?? lesson.steps.firstIndex { $0.isRequired && !progress.covers($0) } ?? 0
     }
 
     /// Whether `start` opens `lesson` again at its first step (the learner finished it before) rather than at its
@@ -134,9 +134,9 @@ public struct StepMachine: Sendable {
     }
 
     /// Where `next` goes from `step` of `lesson`; refused while a checked step has not passed (a step done before
-    /// has).
+    /// has; an optional step may be left undone).
     public func next(in lesson: Lesson, from step: Step) throws(StepRefusal) -> Advance {
-        if step.isChecked && !passed && !passable && !doneBefore { throw .notDone }
+        if step.isChecked && !passed && !passable && !doneBefore && !step.optional { throw .notDone }
         return stepIndex + 1 < lesson.steps.count ? .step(stepIndex + 1) : .finished
     }
 

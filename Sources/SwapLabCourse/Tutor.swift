@@ -46,13 +46,16 @@ public struct Tutor: Sendable {
                         + dropped.joined(separator: ", ")))
     }
 
-    /// `[kswapd/push-below-low] step 2 of 6 · sim`.
+    /// `[kswapd/push-below-low] step 2 of 6 · sim`; an optional step adds `· on your own machine (optional)`.
     public func stepHeader(_ lesson: Lesson, index: Int, engine: CourseEngine) -> Said {
         Said(
             "[\(lesson.id)/\(lesson.steps[index].id)] "
                 + tr("step \(index + 1) of \(lesson.steps.count)", "\(lesson.steps.count)단계 중 \(index + 1)단계")
-                + " · \(engine.rawValue)", .dim)
+                + " · \(engine.rawValue)" + (lesson.steps[index].optional ? " · " + onYourOwnMachine : ""), .dim)
     }
+
+    /// How an optional step is marked: the lesson is complete without it.
+    public var onYourOwnMachine: String { tr("on your own machine (optional)", "내 머신에서 (선택)") }
 
     /// Why the step runs where it does, when that is not simply the engine the learner is on.
     public func route(_ route: StepRoute) -> Said? {

@@ -207,6 +207,55 @@ let commands: Set<String> = ["alloc", "reset", "watermarks", "run"]
         #expect(issues.allSatisfy { $0.location.contains("l0/lesson.yaml:") || $0.location.isEmpty })
     }
 
+    /// A live step on your own machine: it must be optional, and follow its simulator twin.
+    static let liveStep = """
+
+          - id: mine
+            kind: command
+            engine: live
+            input: "watermarks"
+            text: {en: "Type `watermarks`", ko: "`watermarks`를 입력하세요"}
+            expect:
+              all:
+                - id: shown
+                  output: {matches: "Normal"}
+            hints:
+              - {en: "`watermarks`", ko: "`watermarks`"}
+            solution: {live: [watermarks]}
+        """
+
+    @Test func aLiveStepIsOptionalAndFollowsItsSimulatorTwin() throws {
+        func issues(_ lesson: String) throws -> [String] {
+            LessonLinter.lint(try LessonLoader.loadCourse(from: writeCourse([lesson])), knownCommands: commands)
+                .map(\.message)
+        }
+        // Not optional: a learner without root could not finish the lesson.
+        let notOptional = try issues(goodLesson + Self.liveStep)
+        #expect(
+            notOptional == [
+                "steps[2]: live step 'mine' is not optional; add optional: true (a learner without root must be able to "
+                    + "finish the lesson) and a simulator twin before it"
+            ])
+        // Optional, after the checked simulator step `push`: clean.
+        let optional =
+            goodLesson
+            + Self.liveStep.replacingOccurrences(
+                of: "engine: live\n", with: "engine: live\n    optional: true\n")
+        #expect(try issues(optional) == [])
+        // Optional after a text step: no twin.
+        let afterText = optional.replacingOccurrences(of: "  - id: push", with: "  - id: push\n    engine: live")
+        #expect(
+            try issues(afterText).contains(
+                "steps[2]: optional step 'mine' has no simulator twin before it; add a checked simulator step that "
+                    + "teaches the same thing just before it"))
+        // Only a live step is optional.
+        let simOptional = goodLesson.replacingOccurrences(
+            of: "    kind: command\n", with: "    kind: command\n    optional: true\n")
+        #expect(
+            try issues(simOptional).contains(
+                "steps[1].optional: only a live step (engine: live) is optional; the simulator steps are the lesson"))
+    }
+
     @Test func duplicateLessonIdsAreCaught() throws {
         let course = try LessonLoader.loadCourse(from: writeCourse([goodLesson, goodLesson]))
         let issues = LessonLinter.lint(course, knownCommands: commands)
@@ -294,6 +343,8 @@ func expectation(_ yaml: String) throws -> StepExpectation {
         let o = Checker.evaluate(e, input: CheckInput(timeline: tl, windowStart: 0))
         #expect(o.passed)
         #expect(o.values["woke.at"] == "1.50 s")
+        // The same time without its unit, for a text that writes it its own way (`{woke.secs}초`).
+        #expect(o.values["woke.secs"] == "1.50")
         #expect(o.values["nid"] == "0")
         #expect(o.values["out.delta"] == "80")
         #expect(o.values["out.before"] == "10")

@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: [
         "progress forget all", "engine live", "swap on 8G", "lab prepare", "trace on", "restore", "record /etc/x",
-        "quit", "retry", "start 1", "lessons test", "replay /tmp/x", "watch", "sleep 1h", "next",
+        "quit", "retry", "start 1", "lessons test", "replay /tmp/x", "sleep 1h", "next",
     ])
     func setupMayNotRunCommandsOutsideTheAllowList(line: String) throws {
         let message = try loadError("setup: {sim: [reset], live: []}", "setup: {sim: [reset, \"\(line)\"]}")
@@ -28,7 +28,22 @@ import Testing
             message.hasSuffix(
                 "l0/lesson.yaml:13: steps[1].setup: '\(line)' runs '\(command)', which lessons may not run; a lesson uses "
                     + "only alloc, allocs, cache, chart, doctor, events, explain, help, machine, mark, release, reset, run, sim, "
-                    + "status, touch, vmstat, watermarks"), "\(message)")
+                    + "status, sysctl, touch, vmstat, watch, watermarks"), "\(message)")
+    }
+
+    /// `watch` runs until Ctrl-C on a terminal: a lesson line must give it `--count N` (1–20) so that it ends.
+    @Test(arguments: ["watch", "watch --interval 1s", "watch --count 0", "watch --count 21", "watch --count=x"])
+    func watchWithoutACountIsRefused(line: String) throws {
+        let message = try loadError("setup: {sim: [reset], live: []}", "setup: {sim: [reset, \"\(line)\"]}")
+        #expect(
+            message.hasSuffix(
+                "steps[1].setup: '\(line)': watch in a lesson takes --count N (1–20) so that it ends by itself"),
+            "\(message)")
+        for good in ["watch --count 3", "watch --count=20 --interval 1s"] {
+            let lesson = goodLesson.replacingOccurrences(
+                of: "setup: {sim: [reset], live: []}", with: "setup: {sim: [reset, \"\(good)\"]}")
+            #expect(try LessonLoader.loadCourse(from: writeCourse([lesson])).errors.isEmpty, "\(good)")
+        }
     }
 
     @Test func optionsThatTouchFilesAndShellSyntaxAreRefused() throws {

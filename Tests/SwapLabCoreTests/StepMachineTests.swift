@@ -34,6 +34,34 @@ import Testing
         #expect(m.lessonIndex == nil)
     }
 
+    /// Issue 12: every live step is optional. `next` passes it undone, and a lesson is complete (✓) when every other
+    /// step is done or skipped.
+    @Test func anOptionalStepMayBeLeftUndoneAndTheLessonIsStillComplete() throws {
+        let pages = try lesson("pages")
+        let live = try #require(pages.stepIndex("live-watermarks"))
+        #expect(pages.steps[live].optional && pages.steps[live].engine == .live)
+        #expect(pages.steps.filter(\.optional).map(\.id) == ["live-watermarks"])
+        var m = StepMachine()
+        m.begin(lessonAt: 0)
+        m.enter(live)
+        #expect(try m.next(in: pages, from: pages.steps[live]) == .step(live + 1))
+        var p = LessonProgress(
+            version: pages.version, done: ["page-size", "sim-watermarks"], language: .en, engine: .sim)
+        #expect(!p.finished(pages))
+        #expect(p.requiredCount(pages) == (2, 3))
+        // Opened again without a saved step, the lesson goes on at the next step it needs, past the optional one.
+        #expect(StepMachine.openingStep(of: pages, progress: p, requested: nil) == live + 1)
+        p.done.append("pages-per-gib")
+        #expect(p.finished(pages))
+        #expect(p.requiredCount(pages) == (3, 3))
+        #expect(StepMachine.startsOver(pages, progress: p))
+        // Every live step of the course is optional, and every lesson can be completed on the simulator.
+        for lesson in try Self.course.get().lessons {
+            for step in lesson.steps where step.engine == .live { #expect(step.optional, "\(lesson.id)/\(step.id)") }
+            #expect(lesson.requiredSteps.allSatisfy { $0.engine.allows(.sim) }, "\(lesson.id)")
+        }
+    }
+
     @Test func jumpsStayInsideTheLessonAndLeavePlayMode() throws {
         let pages = try lesson("pages")
         var m = StepMachine()
@@ -53,7 +81,8 @@ import Testing
         let pages = try lesson("pages")
         var p = LessonProgress(
             version: 2, done: ["page-size"], skipped: ["sim-watermarks"], language: .en, engine: .sim)
-        #expect(StepMachine.openingStep(of: pages, progress: p, requested: nil) == 2)
+        // Step 3 (index 2) is the optional live step: the first step the lesson still needs is pages-per-gib.
+        #expect(StepMachine.openingStep(of: pages, progress: p, requested: nil) == 3)
         #expect(StepMachine.openingStep(of: pages, progress: p, requested: 0) == 0)
         p.current = "sim-watermarks"
         #expect(StepMachine.openingStep(of: pages, progress: p, requested: nil) == 1)
@@ -231,7 +260,7 @@ import Testing
         let issues = LessonLinter.lint(pages, knownCommands: ["watermarks", "reset", "machine", "engine"])
         #expect(i == 3)
         func at(_ path: String) -> String { pages.location(path) }
-        #expect(at("steps[3].choices[0]").hasSuffix("01-pages/lesson.yaml:106"))
+        #expect(at("steps[3].choices[0]").hasSuffix("01-pages/lesson.yaml:110"))
         #expect(
             issues.map(\.description) == [
                 "\(at("steps[3]")): steps[3]: predict step 'pages-per-gib' has no hints; a second wrong answer "

@@ -13,8 +13,9 @@ extension LiveSystem {
         /// The live steps the course has, by `lesson/step` (written out, so a step that silently stops being live fails).
         static let expectedSteps = [
             "pages/live-watermarks", "watermarks/live-sysctls", "kswapd/live-cycle", "reclaimable/live-reclaim",
-            "notes-experiment/big-machine-live", "notes-experiment/lab-run", "direct-reclaim/live-allocstall",
-            "swap-in/live-pswpin", "oom/live-guard", "trace/trace-live", "tuning/live-settings",
+            "notes-experiment/big-machine-live", "notes-experiment/htop-live",
+            "notes-experiment/lab-run", "direct-reclaim/live-allocstall",
+            "swap-in/live-pswpin", "oom/live-guard", "trace/trace-live", "trace/live-tracefs", "tuning/live-settings",
         ]
 
         @Test(

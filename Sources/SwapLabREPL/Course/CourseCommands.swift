@@ -93,11 +93,11 @@ struct LessonsCommand: ShellCommand {
             {
                 continue
             }
-            let p = c.progress.lessons[l.id]
-            let done = p.map { e in l.steps.filter { e.done.contains($0.id) || e.skipped.contains($0.id) }.count } ?? 0
-            let mark = done == l.steps.count ? out.styled("✓", .green) : done > 0 ? out.styled("◐", .yellow) : "·"
+            // Optional steps (on your own machine) are left out of the count: a lesson is ✓ without them.
+            let (done, of) = c.progress.lessons[l.id]?.requiredCount(l) ?? (0, l.requiredSteps.count)
+            let mark = done == of ? out.styled("✓", .green) : done > 0 ? out.styled("◐", .yellow) : "·"
             let head = DisplayWidth.pad("\(i + 1).", to: 4, right: true) + " \(mark) "
-            let tail = "  (\(done)/\(l.steps.count)) [\(l.id)]"
+            let tail = "  (\(done)/\(of)) [\(l.id)]"
             for (k, line) in DisplayWidth.wrap(title + tail, width: out.width - 7).enumerated() {
                 out.line((k == 0 ? head : String(repeating: " ", count: 7)) + line)
             }
