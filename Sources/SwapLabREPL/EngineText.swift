@@ -171,6 +171,8 @@ enum EngineText {
         var swap = "swap: \(size(s.swapUsed)) used of \(size(s.swapTotal))"
         if let m = s.memory {
             swap += " · page cache \(size(m.file)) (dirty \(size(m.dirty))) · anon \(size(m.anon))"
+            if let u = m.unevictable, u.count > 0 { swap += " · unevictable \(size(u))" }
+            if let h = m.hugetlb, h.count > 0 { swap += " · hugetlb \(size(h))" }
         }
         if let tracing = s.tracing { swap += " · tracing \(tracing ? "on" : "off")" }
         out.line(swap)
@@ -188,7 +190,8 @@ enum EngineText {
             out.line(
                 DisplayWidth.pad(t.name, to: 16) + DisplayWidth.pad(String(t.pid), to: 7, right: true)
                     + DisplayWidth.pad(size(t.resident), to: 12, right: true)
-                    + DisplayWidth.pad(size(t.swapped), to: 12, right: true) + "  \(t.state.rawValue)")
+                    + DisplayWidth.pad(size(t.swapped), to: 12, right: true) + "  \(t.state.rawValue)"
+                    + ((t.locked?.count ?? 0) > 0 ? ", \(size(t.locked ?? .zero)) mlocked" : ""))
         }
     }
 
