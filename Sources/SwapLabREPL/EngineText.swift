@@ -171,11 +171,13 @@ enum EngineText {
         var swap = "swap: \(size(s.swapUsed)) used of \(size(s.swapTotal))"
         if let m = s.memory {
             swap += " · page cache \(size(m.file)) (dirty \(size(m.dirty))) · anon \(size(m.anon))"
-            if let u = m.unevictable, u.count > 0 { swap += " · unevictable \(size(u))" }
-            if let h = m.hugetlb, h.count > 0 { swap += " · hugetlb \(size(h))" }
         }
         if let tracing = s.tracing { swap += " · tracing \(tracing ? "on" : "off")" }
         out.line(swap)
+        // Memory reclaim never takes: mlocked pages and the hugetlb pool, on a line of their own when there is any.
+        let offLRU = [("unevictable (mlocked)", s.memory?.unevictable), ("hugetlb pool", s.memory?.hugetlb)]
+            .compactMap { name, pages in pages.flatMap { $0.count > 0 ? "\(name) \(size($0))" : nil } }
+        if !offLRU.isEmpty { out.line("not reclaimable: " + offLRU.joined(separator: " · ")) }
         taskTable(s.tasks.filter { $0.state != .released }, to: out)
     }
 
