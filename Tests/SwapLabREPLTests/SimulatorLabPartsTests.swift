@@ -165,6 +165,22 @@ import Testing
         #expect(sh.session.output.takeCaptured().contains("hog (pid "))
     }
 
+    /// Without a readable /proc/zoneinfo the lab's machine is `machine --ram MemTotal` (24684084 kB in the capture's
+    /// meminfo: 23.54 GiB).
+    @Test func labRunWithoutZoneinfoBuildsAMachineOfThisMachinesMemTotal() throws {
+        let meminfo = try Fixtures.text("snapshots/after-full-growth/meminfo.txt")
+        let root = try FakeRoot.make(["proc/meminfo": meminfo])
+        defer { FakeRoot.remove(root) }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
+        let sh = Shell(
+            session: Session(output: Output(capturingWidth: 80), systemRoot: root.path, stateDirectory: state))
+        _ = sh.execute("lab run")
+        let out = sh.session.output.takeCaptured()
+        #expect(out.hasPrefix("SIMULATED: this lab runs in the simulator, on a machine built from machine --ram"))
+        #expect(out.contains("machine: 23.54 GiB RAM, no swap, 1 node"))
+        #expect(!sh.execute("lab run --direct"))
+    }
+
     @Test func helpShowsTheLabOnBothEngines() {
         let lab = CommandRegistry.find("lab")
         #expect(lab?.engineTag == "sim+live")
