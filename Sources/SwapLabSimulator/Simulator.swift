@@ -122,6 +122,9 @@ public final class Simulator {
         var locked = false
         /// Of its resident pages, those on the unevictable list.
         var lockedPages: Int64 = 0
+        /// Its pages are marked `MADV_COLD` as they are written (the lab's hogs): they go on the LRU without the
+        /// PTE young bit, so reclaim takes them at their first scan.
+        var cold = false
         var alive = true
         var killed = false
         var residentTotal: Int64 { resident.reduce(0, +) }
@@ -379,18 +382,19 @@ public final class Simulator {
 
     // MARK: - Public actions
 
-    /// Starts `alloc SIZE --name NAME`: a new task writing `size` of anonymous memory at `rate` pages a second.
-    /// Returns the task's pid.
+    /// Starts `alloc SIZE --name NAME`: a new task writing `size` of anonymous memory at `rate` pages a second,
+    /// mlocked (`mlock`: on the unevictable list) or marked `MADV_COLD` as written (`cold`). Returns the task's pid.
     @discardableResult
     public func startAllocation(
-        name: String, size: Pages, rate: Double? = nil, mlock: Bool = false
+        name: String, size: Pages, rate: Double? = nil, mlock: Bool = false, cold: Bool = false
     ) throws(SimulatorError) -> Int {
         guard size.count > 0 else { throw .invalid("the size must be at least one page (4096 bytes)") }
         if let rate, !(rate > 0) { throw .invalid("the rate must be above zero, e.g. --rate 200M/s") }
         guard !tasks.contains(where: { $0.alive && $0.name == name }) else { throw .taskExists(name: name) }
         let pid = nextPID
         nextPID += 1
-        tasks.append(Task(name: name, pid: pid, resident: Array(repeating: 0, count: nodes.count), locked: mlock))
+        tasks.append(
+            Task(name: name, pid: pid, resident: Array(repeating: 0, count: nodes.count), locked: mlock, cold: cold))
         activities.append(
             Activity(
                 kind: .anon, owner: Int32(tasks.count - 1), comm: String(name.prefix(15)), pid: pid,

@@ -41,8 +41,9 @@ extension Simulator {
           and compact for the rest (__GFP_RETRY_MAYFAIL), the pool stops short and says so; free memory counts as
           whole 2 MiB blocks. No surplus or overcommitted huge pages, no hugetlbfs mappings, one huge page size.
         - mlock is all or nothing per task (alloc --mlock); no munlock, no MCL_FUTURE, no mlock limits.
-        - The simulated lab's hogs write at one rate (--rate, 200 MiB/s) from the start; the live hog writes its
-          approach at full speed and marks its pages MADV_COLD. No watchdog is needed: nothing real is at risk.
+        - The simulated lab's hogs write at one rate (--rate, 200 MiB/s) from the start, their pages old as
+          MADV_COLD leaves them; the live hog writes its approach at full speed. No watchdog: nothing real is
+          at risk.
         - No memcg, cpusets, mempolicies or NUMA balancing; tasks run on node 0 and spill over in node order.
         - No MGLRU internals, slab shrinkers, zswap/zram, swap cache, readahead, swap slot reuse,
           background writeback (dirty_expire) or dirty throttling; writeback takes a fixed 100 ms.

@@ -174,9 +174,9 @@ struct SimulatedLab {
                 storyStart = sim.now
                 pswpoutAtStart = counter("pswpout")
             }
-            guard let pid = try? sim.startAllocation(name: name, size: Pages(bytes: r.hogBytes), rate: rate) else {
-                break
-            }
+            // Marked MADV_COLD as written, as the live hog marks every 256 MiB: kswapd takes the hogs' pages first.
+            let hog = Pages(bytes: r.hogBytes)
+            guard let pid = try? sim.startAllocation(name: name, size: hog, rate: rate, cold: true) else { break }
             progress(
                 "5. round \(round): \(name) writes \(mib(r.hogBytes)) MiB at \(mib(Int64(rate) * Pages.size)) MiB/s "
                     + "(\(mib(wake.distance.bytes)) MiB to the wake point)")
