@@ -65,6 +65,23 @@ import Testing
         #expect(sim.timeline().events.contains { $0.name == TracepointName.wakeupKswapd.rawValue })
     }
 
+    /// The sysctls read off captured marks are the ones the runs were made with (Tests/Fixtures README): D2a raised
+    /// min_free_kbytes to 1310720 at wsf 10; after-full-growth ran at 67584 and 10 (baseline sysctl_vm.txt). D6b's
+    /// marks, worked by hand: Normal min 229147 = 262144 × 5394266 / 6171021 (pages_min 262144, so 1048576 kB, the
+    /// smallest of the four kB values that give it) and its gap 161827 = 5394266 × 300 / 10000 (wsf 300).
+    @Test(arguments: [
+        ("runs/D2a-direct-reclaim/snap-during/zoneinfo.txt", Int64(1_310_720), Int64(10)),
+        ("runs/D6b-sawtooth-normal-swap/snap-during/zoneinfo.txt", Int64(1_048_576), Int64(300)),
+        ("snapshots/after-full-growth/zoneinfo.txt", Int64(67584), Int64(10)),
+    ])
+    func theSysctlsAreReadOffTheCapturedMarks(file: String, minFreeKbytes: Int64, scaleFactor: Int64) throws {
+        let info = try ZoneinfoParser.parse(try Fixtures.text(file))
+        let zones = info.snapshots.filter { $0.managed.count > 0 }
+        let inferred = MachineConfig.inferredSysctls(zones)
+        #expect(inferred.minFreeKbytes == minFreeKbytes)
+        #expect(inferred.watermarkScaleFactor == scaleFactor)
+    }
+
     /// D1b's 6.18 VM with nothing in use (min_free_kbytes 67584, wsf 10: the after-full-growth marks DMA32 low 2888,
     /// Normal low 20163; protection DMA32 21071 against Movable, Normal 0). An order-9 page passes while
     /// free - 512 >= low + protection, so Normal gives (5394266 - 20163) / 512 = 10496 huge pages, DMA32
