@@ -180,6 +180,12 @@ import Testing
         #expect(sim.hugePages == 0)
         #expect(sh.execute("explain"))
         #expect(sh.session.output.takeCaptured().contains("hog (pid "))
+        // A second run's clock goes on from the first's: nothing of it falls before a check window started then.
+        let first = sim.now
+        #expect(sh.execute("lab run --json"))
+        let second = try #require(sh.session.simulator)
+        #expect(second !== sim)
+        #expect(second.timeline().events.allSatisfy { $0.time >= first })
     }
 
     /// Without a readable /proc/zoneinfo the lab's machine is `machine --ram MemTotal` (24684084 kB in the capture's

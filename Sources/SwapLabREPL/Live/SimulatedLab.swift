@@ -305,6 +305,9 @@ extension SimulatedLab {
             "SIMULATED: this lab runs in the simulator, on a machine built from \(source); nothing on this "
                 + "machine changes")
         progress("machine: \(config.summary)")
+        // The simulated clock goes on from where the last machine's stood, so a lesson step's check window (which
+        // starts at that time) sees the whole lab.
+        if let before = session.simulator?.now, before > 0 { sim.run(seconds: before) }
         session.simulatorEngine.install(sim)
         var lab = SimulatedLab(sim: sim, options: options, progress: progress) { session.interrupted }
         return lab.run()
