@@ -82,6 +82,30 @@ import Testing
         #expect(inferred.watermarkScaleFactor == scaleFactor)
     }
 
+    /// Every captured zoneinfo starts a machine whose zones show the file's free pages and marks, and whose LRU
+    /// pages fit in what is not free; a hog then runs on it to the end without breaking that.
+    @Test func everyCaptureStartsAMachineThatKeepsItsBooks() throws {
+        let files = Fixtures.zoneinfoFiles
+        #expect(files.count >= 10)
+        for file in files {
+            let sh = SimCommandTests.shell()
+            #expect(sh.execute("machine --zoneinfo \(Fixtures.url(file).path) --swap 1G"), "\(file)")
+            let sim = try #require(sh.session.simulator, "\(file)")
+            let captured = try ZoneinfoParser.parse(try Fixtures.text(file)).snapshots.filter {
+                $0.managed.count > 0 && $0.zone != .device
+            }
+            #expect(sim.zoneSnapshots().map(\.free) == captured.map(\.free), "\(file)")
+            #expect(sim.zoneSnapshots().map(\.low) == captured.map(\.low), "\(file)")
+            #expect(sh.execute("alloc 512M; run 1s"), "\(file)")
+            let status = try sh.session.simulatorEngine.status()
+            let memory = try #require(status.memory)
+            let used = status.zones.reduce(Int64(0)) { $0 + $1.managed.count - $1.free.count }
+            let lru = memory.anon.count + memory.file.count + (memory.unevictable?.count ?? 0)
+            #expect(status.zones.allSatisfy { $0.free.count >= 0 && $0.free <= $0.managed }, "\(file)")
+            #expect(lru <= used, "\(file)")
+        }
+    }
+
     /// D1b's 6.18 VM with nothing in use (min_free_kbytes 67584, wsf 10: the after-full-growth marks DMA32 low 2888,
     /// Normal low 20163; protection DMA32 21071 against Movable, Normal 0). An order-9 page passes while
     /// free - 512 >= low + protection, so Normal gives (5394266 - 20163) / 512 = 10496 huge pages, DMA32
