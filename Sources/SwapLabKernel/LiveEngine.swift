@@ -85,7 +85,11 @@ public final class LiveEngine: ThisMachine {
         let unreclaimable = Set(zoneinfo.nodes.filter { $0.unreclaimable == true }.map(\.id))
         let nodes = Set(zoneinfo.snapshots.map(\.node)).union(unreclaimable).sorted()
         let memory = vmstat["nr_file_pages"].map {
-            MemoryUse(file: Pages($0), dirty: Pages(vmstat["nr_dirty"] ?? 0), anon: Pages(vmstat["nr_anon_pages"] ?? 0))
+            MemoryUse(
+                file: Pages($0), dirty: Pages(vmstat["nr_dirty"] ?? 0), anon: Pages(vmstat["nr_anon_pages"] ?? 0),
+                unevictable: vmstat["nr_unevictable"].map { Pages($0) },
+                // vm.nr_hugepages counts pages of the default huge page size, 2 MiB (512 pages) on x86-64.
+                hugetlb: sysctls?.nrHugepages.map { Pages($0.saturatingMultiply(512)) })
         }
         return EngineStatus(
             engine: .live, clock: .monotonic, time: Syscall.monotonicSeconds(), machine: kernelName(),

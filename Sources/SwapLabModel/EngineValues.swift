@@ -57,13 +57,15 @@ public struct TaskStatus: Sendable, Hashable {
     public var requested: Pages?
     /// What it wrote, where the engine knows.
     public var fill: AllocationFill?
+    /// Of `resident`, the pages it holds mlocked (on the unevictable list), where the engine knows.
+    public var locked: Pages?
 
     public init(
         name: String, pid: Int, resident: Pages, swapped: Pages, state: TaskState, requested: Pages? = nil,
-        fill: AllocationFill? = nil
+        fill: AllocationFill? = nil, locked: Pages? = nil
     ) {
         (self.name, self.pid, self.resident, self.swapped, self.state) = (name, pid, resident, swapped, state)
-        (self.requested, self.fill) = (requested, fill)
+        (self.requested, self.fill, self.locked) = (requested, fill, locked)
     }
 }
 
@@ -91,6 +93,9 @@ public enum VMSysctlName: String, CaseIterable, Sendable, Hashable {
     case watermarkScaleFactor = "vm.watermark_scale_factor"
     case watermarkBoostFactor = "vm.watermark_boost_factor"
     case swappiness = "vm.swappiness"
+    /// The persistent hugetlb pool of the default huge page size (2 MiB on x86-64), in huge pages
+    /// (`hugetlb_sysctl_handler()` → `set_max_huge_pages()` in mm/hugetlb.c).
+    case nrHugepages = "vm.nr_hugepages"
 
     /// `vm.swappiness`, `swappiness`, `vm/swappiness` or `/proc/sys/vm/swappiness`: as sysctl(8) and the file name.
     public init?(name: String) {
@@ -106,6 +111,8 @@ public enum VMSysctlName: String, CaseIterable, Sendable, Hashable {
         case .minFreeKbytes, .watermarkBoostFactor: return 0...Int64(Int32.max)
         case .watermarkScaleFactor: return 1...3000
         case .swappiness: return 0...200
+        // `proc_doulongvec_minmax`: any unsigned long; the simulator holds at most `Limits.maxPages` (4 PiB).
+        case .nrHugepages: return 0...(Limits.maxPages / 512)
         }
     }
 
@@ -139,8 +146,15 @@ public struct MemoryUse: Sendable, Hashable {
     public var file: Pages
     public var dirty: Pages
     public var anon: Pages
+    /// Pages on the unevictable list (`nr_unevictable`: mlocked pages), nil where the engine does not say.
+    public var unevictable: Pages?
+    /// Pages held by the persistent hugetlb pool (`HugePages_Total` × 512), nil where the engine does not say.
+    public var hugetlb: Pages?
 
-    public init(file: Pages, dirty: Pages, anon: Pages) { (self.file, self.dirty, self.anon) = (file, dirty, anon) }
+    public init(file: Pages, dirty: Pages, anon: Pages, unevictable: Pages? = nil, hugetlb: Pages? = nil) {
+        (self.file, self.dirty, self.anon) = (file, dirty, anon)
+        (self.unevictable, self.hugetlb) = (unevictable, hugetlb)
+    }
 }
 
 /// The machine now, the same facts on both engines: `status` renders it.
@@ -271,12 +285,15 @@ public struct AllocationRequest: Sendable, Hashable {
     public var force: Bool
     /// The floor free memory must stay above (live); nil for the engine's default.
     public var floor: Pages?
+    /// `mlock()` the pages as they are written: they go on the unevictable list, never scanned or swapped (sim).
+    public var mlock: Bool
 
     public init(
         size: Pages, name: String? = nil, rate: Double? = nil, fill: AllocationFill = .random, force: Bool = false,
-        floor: Pages? = nil
+        floor: Pages? = nil, mlock: Bool = false
     ) {
         (self.size, self.name, self.rate, self.fill, self.force, self.floor) = (size, name, rate, fill, force, floor)
+        self.mlock = mlock
     }
 }
 
@@ -384,6 +401,8 @@ public struct MachineRequest: Sendable, Hashable {
         case managed(String)
         /// The zones of a captured /proc/zoneinfo.
         case captured([ZoneSnapshot])
+        /// A captured machine's state: each zone's free pages, marks, protection and LRU pages, and dirty pages.
+        case state(MachineCapture)
     }
 
     public var zones: Zones
@@ -398,17 +417,50 @@ public struct MachineRequest: Sendable, Hashable {
     public var cache: Pages?
     public var dirty: Pages
     public var seed: UInt64
+    /// `vm.nr_hugepages` written once the machine runs: the pool is taken from the zones as mm/hugetlb.c takes it.
+    public var hugepages: Int64
+    /// `vm.watermark_scale_factor` was given (else a captured machine's is read off its marks).
+    public var watermarkScaleFactorGiven: Bool
 
     public init(
         zones: Zones, nodes: Int, minFreeKbytes: Int64?, thp: Bool, watermarkScaleFactor: Int64,
         watermarkBoostFactor: Int64, swappiness: Int64, swap: Pages, used: Pages?, cache: Pages?, dirty: Pages,
-        seed: UInt64
+        seed: UInt64, hugepages: Int64 = 0, watermarkScaleFactorGiven: Bool = true
     ) {
         (self.zones, self.nodes, self.minFreeKbytes, self.thp) = (zones, nodes, minFreeKbytes, thp)
         (self.watermarkScaleFactor, self.watermarkBoostFactor, self.swappiness) =
             (watermarkScaleFactor, watermarkBoostFactor, swappiness)
         (self.swap, self.used, self.cache, self.dirty, self.seed) = (swap, used, cache, dirty, seed)
+        (self.hugepages, self.watermarkScaleFactorGiven) = (hugepages, watermarkScaleFactorGiven)
     }
+}
+
+/// One zone of a captured machine as /proc/zoneinfo prints it: the snapshot (free, marks, managed, protection) and
+/// the zone's LRU pages (`nr_zone_inactive_anon`, …, `nr_zone_unevictable`).
+public struct ZoneCapture: Sendable, Hashable, Codable {
+    public var snapshot: ZoneSnapshot
+    public var inactiveAnon: Pages
+    public var activeAnon: Pages
+    public var inactiveFile: Pages
+    public var activeFile: Pages
+    public var unevictable: Pages
+
+    public init(
+        snapshot: ZoneSnapshot, inactiveAnon: Pages, activeAnon: Pages, inactiveFile: Pages, activeFile: Pages,
+        unevictable: Pages
+    ) {
+        (self.snapshot, self.inactiveAnon, self.activeAnon) = (snapshot, inactiveAnon, activeAnon)
+        (self.inactiveFile, self.activeFile, self.unevictable) = (inactiveFile, activeFile, unevictable)
+    }
+}
+
+/// A captured machine to start the simulator from (`machine --zoneinfo FILE [--vmstat FILE]`): every zone, and the
+/// dirty page cache (`nr_dirty`, from the vmstat capture or the zoneinfo's node stats).
+public struct MachineCapture: Sendable, Hashable, Codable {
+    public var zones: [ZoneCapture]
+    public var dirty: Pages
+
+    public init(zones: [ZoneCapture], dirty: Pages) { (self.zones, self.dirty) = (zones, dirty) }
 }
 
 /// The machine the simulator made (or reset).
@@ -418,12 +470,18 @@ public struct MachineOutcome: Sendable, Hashable {
     public var watermarkScaleFactor: Int64
     public var swappiness: Int64
     public var zones: [ZoneSnapshot]
+    /// Huge pages in the hugetlb pool, and how many `--hugepages` asked for (the pool stops short of what the
+    /// allocator's fast path cannot give).
+    public var hugepages: Int64
+    public var hugepagesAsked: Int64
 
     public init(
-        summary: String, minFreeKbytes: Int64, watermarkScaleFactor: Int64, swappiness: Int64, zones: [ZoneSnapshot]
+        summary: String, minFreeKbytes: Int64, watermarkScaleFactor: Int64, swappiness: Int64, zones: [ZoneSnapshot],
+        hugepages: Int64 = 0, hugepagesAsked: Int64 = 0
     ) {
         (self.summary, self.minFreeKbytes, self.watermarkScaleFactor, self.swappiness, self.zones) =
             (summary, minFreeKbytes, watermarkScaleFactor, swappiness, zones)
+        (self.hugepages, self.hugepagesAsked) = (hugepages, hugepagesAsked)
     }
 }
 

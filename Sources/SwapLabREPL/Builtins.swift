@@ -78,7 +78,8 @@ struct HelpCommand: ShellCommand {
         let starred = entries.flatMap(\.restrictedSubcommands).map { "`\($0.name)` on \($0.engines.rawValue)" }
         let note = starred.isEmpty ? "" : " (*: only " + starred.joined(separator: ", ") + ")"
         lines += DisplayWidth.wrap(
-            "sim, live: the only engine a command runs on\(note); `engine sim|live` switches.", width: width,
+            "sim, live: the only engine a command runs on\(note); sim+live: runs on both, simulated on sim; "
+                + "`engine sim|live` switches.", width: width,
             indent: "")
         lines.append("Type `help COMMAND` or `COMMAND --help` for one command's options.")
         return lines

@@ -13,6 +13,7 @@ public enum CommandRegistry {
         /// The engine the command runs on, for `help`: `sim`, `live`, `live*` when only some of its subcommands
         /// are restricted (`restrictedSubcommands` names them), or empty when it runs on both.
         public var engineTag: String {
+            if let tag = type.engineTag { return tag }
             if type.engines != .both { return type.engines.rawValue }
             let engines = Set(restrictedSubcommands.map(\.engines.rawValue)).sorted()
             return engines.isEmpty ? "" : engines.joined(separator: "/") + "*"

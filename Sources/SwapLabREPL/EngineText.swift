@@ -174,6 +174,10 @@ enum EngineText {
         }
         if let tracing = s.tracing { swap += " · tracing \(tracing ? "on" : "off")" }
         out.line(swap)
+        // Memory reclaim never takes: mlocked pages and the hugetlb pool, on a line of their own when there is any.
+        let offLRU = [("unevictable (mlocked)", s.memory?.unevictable), ("hugetlb pool", s.memory?.hugetlb)]
+            .compactMap { name, pages in pages.flatMap { $0.count > 0 ? "\(name) \(size($0))" : nil } }
+        if !offLRU.isEmpty { out.line("not reclaimable: " + offLRU.joined(separator: " · ")) }
         taskTable(s.tasks.filter { $0.state != .released }, to: out)
     }
 
@@ -188,7 +192,8 @@ enum EngineText {
             out.line(
                 DisplayWidth.pad(t.name, to: 16) + DisplayWidth.pad(String(t.pid), to: 7, right: true)
                     + DisplayWidth.pad(size(t.resident), to: 12, right: true)
-                    + DisplayWidth.pad(size(t.swapped), to: 12, right: true) + "  \(t.state.rawValue)")
+                    + DisplayWidth.pad(size(t.swapped), to: 12, right: true) + "  \(t.state.rawValue)"
+                    + ((t.locked?.count ?? 0) > 0 ? ", \(size(t.locked ?? .zero)) mlocked" : ""))
         }
     }
 

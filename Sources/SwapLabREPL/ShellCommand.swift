@@ -14,6 +14,10 @@ public protocol ShellCommand: ParsableCommand {
     /// The engines the command runs on. The shell refuses it on any other, in one place (`Shell.execute`), and
     /// `help` shows it; the default is both.
     static var engines: EngineChoice { get }
+
+    /// What `help` shows in the engine column instead of the one `engines` gives: `sim+live` for a command that runs
+    /// on both engines but does something different on each (`lab`). Nil by default.
+    static var engineTag: String? { get }
 }
 
 extension ShellCommand {
@@ -22,6 +26,8 @@ extension ShellCommand {
     }
 
     public static var engines: EngineChoice { .both }
+
+    public static var engineTag: String? { nil }
 
     /// Shell commands run through `run(in:)`; ArgumentParser's own `run()` is never called.
     public mutating func run() throws {

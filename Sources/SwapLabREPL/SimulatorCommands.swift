@@ -12,16 +12,21 @@ struct MachineCommand: ShellCommand {
         discussion: """
             Without options: the course machine (4 GiB RAM, 2 GiB swap). Zones come from --ram like a real \
             x86-64 box, from --zones DMA=3840,DMA32=772915,Normal=5394266 (managed pages, on every node), or from a \
-            captured /proc/zoneinfo (--zoneinfo FILE).
+            captured /proc/zoneinfo (--zoneinfo FILE): then the machine starts as captured, each zone's free pages, \
+            marks, protection and LRU pages as printed, even below high (--vmstat FILE gives nr_dirty). \
+            --hugepages N then takes a hugetlb pool of N 2 MiB pages from the zones, as vm.nr_hugepages does.
             """)
 
     @Option(help: "Installed RAM, e.g. 4G, 64G, 1T.") var ram: String?
     @Option(help: "Managed pages per zone, e.g. DMA=3840,DMA32=772915,Normal=5394266.") var zones: String?
-    @Option(help: "Take the zones from a captured /proc/zoneinfo.") var zoneinfo: String?
+    @Option(help: "Start from a captured /proc/zoneinfo (free pages, marks, LRU pages).") var zoneinfo: String?
+    @Option(help: "With --zoneinfo: a captured /proc/vmstat for nr_dirty.") var vmstat: String?
+    @Option(help: "vm.nr_hugepages: a pool of 2 MiB huge pages taken from the zones.") var hugepages: Int64 = 0
     @Option(name: .customLong("min-free-kbytes"), help: "vm.min_free_kbytes (default: the kernel's sqrt rule).")
     var minFreeKbytes: Int64?
     @Flag(help: "Raise min_free_kbytes by the THP rule, as on most x86-64 distributions.") var thp = false
-    @Option(help: "vm.watermark_scale_factor, 1-3000.") var wsf: Int64 = 10
+    @Option(help: "vm.watermark_scale_factor, 1-3000 (default 10; with --zoneinfo: read off the marks).")
+    var wsf: Int64?
     @Option(name: .customLong("boost-factor"), help: "vm.watermark_boost_factor.") var boostFactor: Int64 = 15000
     @Option(help: "vm.swappiness, 0-200.") var swappiness: Int64 = 60
     @Option(help: "Swap size (0 for none).") var swap: String = "2G"
@@ -36,31 +41,72 @@ struct MachineCommand: ShellCommand {
     func run(in session: Session) throws {
         let sources = [ram != nil, zones != nil, zoneinfo != nil].filter { $0 }.count
         guard sources <= 1 else { throw ShellError.usage("give only one of --ram, --zones and --zoneinfo") }
+        guard vmstat == nil || zoneinfo != nil else { throw ShellError.usage("--vmstat goes with --zoneinfo FILE") }
+        if zoneinfo != nil, used != nil || cache != nil || dirty != nil {
+            throw ShellError.usage(
+                "--zoneinfo takes the memory in use from the capture; leave out --used/--cache/--dirty")
+        }
         let layout: MachineRequest.Zones
         if let zones {
             layout = .managed(zones)
         } else if let zoneinfo {
-            // A real /proc/zoneinfo is a few hundred KiB even on large NUMA machines.
-            let text: String
-            do { text = try UserFile.readText(zoneinfo, limit: 16 << 20) } catch {
-                throw ShellError.failed("--zoneinfo: \(error.description) (e.g. a copy of /proc/zoneinfo)")
-            }
-            layout = .captured(try ZoneinfoParser.parse(text, path: zoneinfo).snapshots)
+            layout = .state(try Self.capture(zoneinfo: zoneinfo, vmstat: vmstat))
         } else {
             layout = .ram(bytes: try Quantity.bytesForShell(ram ?? "4G", option: "--ram"))
         }
         let request = MachineRequest(
-            zones: layout, nodes: nodes, minFreeKbytes: minFreeKbytes, thp: thp, watermarkScaleFactor: wsf,
+            zones: layout, nodes: nodes, minFreeKbytes: minFreeKbytes, thp: thp, watermarkScaleFactor: wsf ?? 10,
             watermarkBoostFactor: boostFactor, swappiness: swappiness,
             swap: try SimArguments.pagesOrZero(swap, option: "--swap"),
             used: try used.map { try SimArguments.pagesOrZero($0, option: "--used") },
             cache: try cache.map { try SimArguments.pagesOrZero($0, option: "--cache") },
-            dirty: try dirty.map { try SimArguments.pagesOrZero($0, option: "--dirty") } ?? .zero, seed: seed)
+            dirty: try dirty.map { try SimArguments.pagesOrZero($0, option: "--dirty") } ?? .zero, seed: seed,
+            hugepages: hugepages, watermarkScaleFactorGiven: wsf != nil)
         let machine = try session.simulatedClock(for: "machine").makeMachine(request)
-        session.output.line(
+        Self.report(machine, to: session.output)
+    }
+
+    /// The machine made: its summary, the huge page pool when there is one, and the zones.
+    static func report(_ machine: MachineOutcome, to out: Output) {
+        out.line(
             "machine: \(machine.summary); min_free_kbytes \(machine.minFreeKbytes), watermark_scale_factor "
                 + "\(machine.watermarkScaleFactor), swappiness \(machine.swappiness)")
-        EngineText.zoneTable(machine.zones, to: session.output)
+        if machine.hugepagesAsked > 0 {
+            let size = EngineText.size(Pages(machine.hugepages * 512))
+            out.paragraph(
+                machine.hugepages == machine.hugepagesAsked
+                    ? "hugetlb pool: \(machine.hugepages) huge pages of 2 MiB (\(size)) taken from the zones"
+                    : "hugetlb pool: \(machine.hugepages) of the \(machine.hugepagesAsked) huge pages asked for "
+                        + "(\(size)); the rest would need reclaim, which the simulator does not do for huge pages")
+        }
+        EngineText.zoneTable(machine.zones, to: out)
+    }
+
+    /// A captured /proc/zoneinfo (and /proc/vmstat) as the machine to start from: each zone's snapshot and LRU pages
+    /// (`nr_zone_*`), and `nr_dirty` from the vmstat capture or else the zoneinfo's node stats.
+    static func capture(zoneinfo: String, vmstat: String?) throws -> MachineCapture {
+        // A real /proc/zoneinfo is a few hundred KiB even on large NUMA machines; /proc/vmstat a few KiB.
+        func read(_ path: String, _ option: String, _ example: String) throws -> String {
+            do { return try UserFile.readText(path, limit: 16 << 20) } catch {
+                throw ShellError.failed("\(option): \(error.description) (e.g. a copy of \(example))")
+            }
+        }
+        let info = try ZoneinfoParser.parse(read(zoneinfo, "--zoneinfo", "/proc/zoneinfo"), path: zoneinfo)
+        var dirty = info.nodes.reduce(Int64(0)) { $0.saturatingAdd(Swift.max(0, $1.stats["nr_dirty"] ?? 0)) }
+        if let vmstat {
+            dirty = Swift.max(
+                0, try Vmstat.parse(read(vmstat, "--vmstat", "/proc/vmstat"), path: vmstat).counters["nr_dirty"] ?? 0)
+        }
+        return MachineCapture(zones: info.zones.map(Self.zoneCapture), dirty: Pages(dirty))
+    }
+
+    /// One zone of a parsed zoneinfo with its `nr_zone_*` LRU counts (0 where the kernel does not print them).
+    static func zoneCapture(_ z: ZoneInfo) -> ZoneCapture {
+        func stat(_ name: String) -> Pages { Pages(Swift.max(0, z.stats[name] ?? 0)) }
+        return ZoneCapture(
+            snapshot: z.snapshot, inactiveAnon: stat("nr_zone_inactive_anon"), activeAnon: stat("nr_zone_active_anon"),
+            inactiveFile: stat("nr_zone_inactive_file"), activeFile: stat("nr_zone_active_file"),
+            unevictable: stat("nr_zone_unevictable"))
     }
 }
 

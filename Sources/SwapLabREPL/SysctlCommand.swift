@@ -9,11 +9,12 @@ struct SysctlCommand: ShellCommand {
         commandName: "sysctl",
         abstract: "Read or set a vm sysctl of the running simulated machine: sysctl vm.watermark_scale_factor 1000.",
         discussion: """
-            Takes vm.min_free_kbytes, vm.watermark_scale_factor, vm.watermark_boost_factor and vm.swappiness \
-            (vm.NAME=VALUE works too). The first two recompute every zone's min, low and high as \
-            __setup_per_zone_wmarks() does; protection stays as it is, as in the kernel. The machine keeps \
-            running: the next step allocates and reclaims against the new values. `reset` goes back to the \
-            settings the machine was made with.
+            Takes vm.min_free_kbytes, vm.watermark_scale_factor, vm.watermark_boost_factor, vm.swappiness and \
+            vm.nr_hugepages (vm.NAME=VALUE works too). The first two recompute every zone's min, low and high as \
+            __setup_per_zone_wmarks() does; protection stays as it is, as in the kernel. vm.nr_hugepages grows \
+            the hugetlb pool from the zones (highest zone first, while free stays above low) or gives huge pages \
+            back to the zones they came from; the marks stay. The machine keeps running: the next step allocates \
+            and reclaims against the new values. `reset` goes back to the settings the machine was made with.
             """)
 
     @Argument(help: "The sysctl: vm.watermark_scale_factor, vm.min_free_kbytes, vm.swappiness, …")
@@ -44,7 +45,12 @@ struct SysctlCommand: ShellCommand {
         session.output.paragraph(
             String(format: "%@ = %lld (was %lld) at t = %.3f s; ", sysctl.rawValue, change.new, change.old, change.time)
                 + Self.effect(sysctl))
-        if sysctl.setsWatermarks { EngineText.zoneTable(change.zones, to: session.output) }
+        if sysctl.setsWatermarks || sysctl == .nrHugepages { EngineText.zoneTable(change.zones, to: session.output) }
+        if sysctl == .nrHugepages, change.new < number {
+            session.output.paragraph(
+                "the pool stopped at \(change.new) of \(number): the zones had no more free memory above their low "
+                    + "watermarks (the kernel would reclaim for the rest; the simulator does not for huge pages)")
+        }
     }
 
     /// What the write changes, in the kernel's words.
@@ -56,6 +62,8 @@ struct SysctlCommand: ShellCommand {
             return "get_scan_count() balances anon against file with it from the next reclaim pass"
         case .watermarkBoostFactor:
             return "accepted; the simulator has no fragmentation events, so boost stays 0"
+        case .nrHugepages:
+            return "the hugetlb pool takes its 2 MiB pages from the zones or gives them back; marks unchanged"
         }
     }
 

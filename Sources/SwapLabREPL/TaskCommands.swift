@@ -15,12 +15,16 @@ struct AllocCommand: ShellCommand {
     @Flag(help: "Live engine: allocate even if free memory would fall below the floor.") var force = false
     @Option(help: "Live engine: the floor free memory must stay above (default: min + 256 MiB or 5 % of RAM).")
     var floor: String?
+    @Flag(help: "Simulator: mlock the pages (unevictable: never scanned, never swapped).") var mlock = false
 
     func run(in session: Session) throws {
+        if mlock && session.engine != .sim {
+            throw ShellError.usage("--mlock works on the simulator only (engine sim); the live hog does not lock pages")
+        }
         let request = AllocationRequest(
             size: try SimArguments.pages(size, option: "SIZE"), name: name,
             rate: try rate.map { try SimArguments.rate($0) }, fill: fill, force: force,
-            floor: try floor.map { Pages(bytes: try Quantity.bytesForShell($0, option: "--floor")) })
+            floor: try floor.map { Pages(bytes: try Quantity.bytesForShell($0, option: "--floor")) }, mlock: mlock)
         let engine = session.activeEngine()
         let before = try EngineText.Before(engine)
         let outcome = try engine.allocate(request)

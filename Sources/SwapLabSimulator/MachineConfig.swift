@@ -93,6 +93,11 @@ public struct MachineConfig: Sendable, Hashable, Codable {
     public var seed: UInt64
     /// Installed RAM, for the summary line (nil when the zones were given).
     public var ramBytes: Int64?
+    /// `vm.nr_hugepages` written once the machine is up (`machine --hugepages N`; 0: no pool).
+    public var hugepages: Int64 = 0
+    /// A captured machine to start from (`machine --zoneinfo FILE`): each zone's free pages, marks, protection and
+    /// LRU pages as the capture shows them, even below high. Nil for a machine built from sizes.
+    public var capture: MachineCapture?
 
     public init(
         nodes: [[ZoneSpec]], minFreeKbytes: Int64? = nil, thp: Bool = false, watermarkScaleFactor: Int64 = 10,
@@ -259,6 +264,9 @@ public struct MachineConfig: Sendable, Hashable, Codable {
         }
         if let m = minFreeKbytesOverride, m < 0 || m > Int64(Int32.max) {
             throw .outOfRange(setting: "vm.min_free_kbytes", value: m, range: 0...Int64(Int32.max))
+        }
+        guard VMSysctlName.nrHugepages.range.contains(hugepages) else {
+            throw .outOfRange(setting: "vm.nr_hugepages", value: hugepages, range: VMSysctlName.nrHugepages.range)
         }
         guard swap.count >= 0, used.count >= 0, cleanCache.count >= 0, dirtyCache.count >= 0 else {
             throw .invalid("sizes cannot be negative")

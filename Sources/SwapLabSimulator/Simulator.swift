@@ -103,6 +103,10 @@ public final class Simulator {
         var fileCost: Int64 = 0
         var dirty: Int64 = 0
         var kswapd = Kswapd()
+        /// `LRU_UNEVICTABLE`: mlocked pages (and a capture's unevictable ones), never scanned, never swapped.
+        var unevictable = LRUList()
+        /// The hugetlb free list (`h->hugepage_freelists[nid]`), head first: how many huge pages came from which zone.
+        var hugePool: [HugeRun] = []
     }
 
     /// A process owning anonymous memory (`alloc NAME`), or `system` (the programs already running).
@@ -114,6 +118,10 @@ public final class Simulator {
         /// Pages ever mapped (total-vm).
         var mapped: Int64 = 0
         var oomScoreAdj: Int = 0
+        /// Started with `alloc --mlock`: its pages go on the unevictable list (`mlock_folio()`).
+        var locked = false
+        /// Of its resident pages, those on the unevictable list.
+        var lockedPages: Int64 = 0
         var alive = true
         var killed = false
         var residentTotal: Int64 { resident.reduce(0, +) }
@@ -228,8 +236,14 @@ public final class Simulator {
         guard !zonelist.isEmpty else {
             throw .noMemory("no zone can serve user allocations; give Normal or DMA32 pages")
         }
+        if let capture = config.capture { applyCapturedZones(capture) }
         setQuantum()
-        try placeInitialMemory()
+        if let capture = config.capture {
+            placeCapturedMemory(capture)
+        } else {
+            try placeInitialMemory()
+        }
+        if config.hugepages > 0 { resizeHugePool(to: config.hugepages) }
         recordSample(at: 0)
         flushStaged()
     }
@@ -257,6 +271,14 @@ public final class Simulator {
         case .watermarkScaleFactor: c.watermarkScaleFactor = value
         case .watermarkBoostFactor: c.watermarkBoostFactor = value
         case .swappiness: c.swappiness = value
+        case .nrHugepages:
+            // `set_max_huge_pages()`: the pool grows from the zones or gives huge pages back to them; the marks and
+            // protection stay (managed pages do not change).
+            resizeHugePool(to: value)
+            addMarker("sysctl \(name.rawValue)=\(value)" + (hugePages == value ? "" : " (pool: \(hugePages))"))
+            recordSample(at: now)
+            flushStaged(through: now)
+            return old
         }
         if name.setsWatermarks {
             let marks: [Watermarks]
@@ -280,6 +302,25 @@ public final class Simulator {
         return old
     }
 
+    /// `swapon` of a new swap area of `pages` while the machine runs (the lab's swapfile). Marked on the timeline.
+    public func addSwap(_ pages: Pages) {
+        guard pages.count > 0 else { return }
+        config.swap = Pages(config.swap.count.saturatingAdd(pages.count))
+        swapFree = swapFree.saturatingAdd(pages.count)
+        addMarker("swapon \(Quantity.format(bytes: pages.bytes))")
+    }
+
+    /// `swapoff` of a swap area of `pages` added with `addSwap`, when that much swap is free (the simulator keeps no
+    /// slot map, so it cannot read back only one area's pages). Returns whether it was removed.
+    @discardableResult
+    public func removeSwap(_ pages: Pages) -> Bool {
+        guard pages.count > 0, pages.count <= swapFree, pages.count <= config.swap.count else { return false }
+        config.swap = Pages(config.swap.count - pages.count)
+        swapFree -= pages.count
+        addMarker("swapoff \(Quantity.format(bytes: pages.bytes))")
+        return true
+    }
+
     /// The value of a vm sysctl now, as /proc/sys/vm shows it.
     public func sysctl(_ name: VMSysctlName) -> Int64 {
         switch name {
@@ -287,6 +328,7 @@ public final class Simulator {
         case .watermarkScaleFactor: return config.watermarkScaleFactor
         case .watermarkBoostFactor: return config.watermarkBoostFactor
         case .swappiness: return config.swappiness
+        case .nrHugepages: return hugePages
         }
     }
 
@@ -340,18 +382,20 @@ public final class Simulator {
     /// Starts `alloc SIZE --name NAME`: a new task writing `size` of anonymous memory at `rate` pages a second.
     /// Returns the task's pid.
     @discardableResult
-    public func startAllocation(name: String, size: Pages, rate: Double? = nil) throws(SimulatorError) -> Int {
+    public func startAllocation(
+        name: String, size: Pages, rate: Double? = nil, mlock: Bool = false
+    ) throws(SimulatorError) -> Int {
         guard size.count > 0 else { throw .invalid("the size must be at least one page (4096 bytes)") }
         if let rate, !(rate > 0) { throw .invalid("the rate must be above zero, e.g. --rate 200M/s") }
         guard !tasks.contains(where: { $0.alive && $0.name == name }) else { throw .taskExists(name: name) }
         let pid = nextPID
         nextPID += 1
-        tasks.append(Task(name: name, pid: pid, resident: Array(repeating: 0, count: nodes.count)))
+        tasks.append(Task(name: name, pid: pid, resident: Array(repeating: 0, count: nodes.count), locked: mlock))
         activities.append(
             Activity(
                 kind: .anon, owner: Int32(tasks.count - 1), comm: String(name.prefix(15)), pid: pid,
                 remaining: size.count, rate: rate ?? SimConstants.defaultAllocRate, next: now))
-        addMarker("alloc \(name) \(Quantity.format(bytes: size.bytes))")
+        addMarker("alloc \(name) \(Quantity.format(bytes: size.bytes))\(mlock ? " mlock" : "")")
         return pid
     }
 
@@ -464,8 +508,16 @@ public final class Simulator {
         }
     }
 
-    /// Counter values now, by /proc/vmstat name (event counters and gauges).
-    public var vmstat: [String: Int64] { currentCounters() }
+    /// Counter values now, by /proc/vmstat name (event counters and gauges), with `nr_unevictable` and `nr_mlock`.
+    public var vmstat: [String: Int64] {
+        var d = currentCounters()
+        d["nr_unevictable"] = unevictablePages
+        d["nr_mlock"] = tasks.reduce(0) { $0 + $1.lockedPages }
+        return d
+    }
+
+    /// Pages on the unevictable lists (`nr_unevictable`).
+    public var unevictablePages: Int64 { nodes.reduce(0) { $0 + $1.unevictable.total } }
 
     /// Counter values at the last `mark` (or at start), its label and time.
     public var lastMark: (label: String, time: Double, counters: [String: Int64]) {
@@ -473,6 +525,14 @@ public final class Simulator {
         for g in VMGauge.allCases { d[g.rawValue] = nil }
         return (markCounters.label, markCounters.time, d)
     }
+
+    /// The pages task `name` (the newest alive one of that name) has in swap, nil when there is none.
+    public func swapped(task name: String) -> Pages? {
+        tasks.last { $0.alive && $0.name == name }.map { Pages($0.swapped) }
+    }
+
+    /// Whether any node's kswapd is running or napping.
+    public var kswapdAwake: Bool { nodes.contains { $0.kswapd.phase != .sleeping } }
 
     /// Swap space in use.
     public var swapUsed: Pages { Pages(config.swap.count - swapFree) }
@@ -494,8 +554,10 @@ public final class Simulator {
             for lru in [LRUKind.inactiveAnon, .activeAnon] {
                 _ = nodes[n].lists[lru].removeAll(owner: Int32(i), perZone: &perZone)
             }
+            if tasks[i].lockedPages > 0 { _ = nodes[n].unevictable.removeAll(owner: Int32(i), perZone: &perZone) }
             tasks[i].resident[n] = 0
         }
+        tasks[i].lockedPages = 0
         for (z, p) in perZone.enumerated() { zones[z].free += p }
         swapFree += tasks[i].swapped
         tasks[i].swapped = 0

@@ -7,8 +7,22 @@ extension Simulator {
         The simulator follows mm/page_alloc.c and mm/vmscan.c of Linux 6.18 (classic two-list LRU):
         - Watermarks and protection: __setup_per_zone_wmarks() and setup_per_zone_lowmem_reserve(), exact.
           min_free_kbytes from the sqrt rule (or --thp, or given). `sysctl` writes vm.min_free_kbytes,
-          vm.watermark_scale_factor, vm.watermark_boost_factor and vm.swappiness on the running machine; the
-          first two recompute the marks as the kernel's handlers do (protection stays, as in the kernel).
+          vm.watermark_scale_factor, vm.watermark_boost_factor, vm.swappiness and vm.nr_hugepages on the running
+          machine; the first two recompute the marks as the kernel's handlers do (protection stays, as in the
+          kernel); vm.nr_hugepages leaves the marks alone.
+        - A machine from a capture (machine --zoneinfo FILE [--vmstat FILE]) starts as captured: each zone's free
+          pages, marks and protection as printed, even below high, its LRU pages (nr_zone_*) where they were,
+          nr_dirty, and the rest of each zone (kernel, slab, huge pages) taken; min_free_kbytes and
+          watermark_scale_factor are read off the marks. kswapd starts asleep and wakes at the first allocation
+          that fails at low, as the kernel's would.
+        - Huge pages (machine --hugepages N, sysctl vm.nr_hugepages N): a pool of 2 MiB pages off the LRU, taken
+          as set_max_huge_pages() takes them: one page at a time, nodes in turn, each from its highest zone whose
+          free - 511 stays above low + protection (GFP_HIGHUSER_MOVABLE, order 9); shrinking gives back the
+          pages at the head of each node's free list, to the zones they came from.
+        - alloc --mlock: the pages go on the unevictable list (mlock_folio()): never scanned, never swapped, freed
+          on release or OOM kill; status, allocs and nr_mlock/nr_unevictable show them.
+        - lab run on the simulator runs the live lab's recipe on a machine built from this machine's
+          /proc/zoneinfo (read only), with the same sizing (LabPlan) and checks (LabStory).
         - Allocations (GFP_HIGHUSER_MOVABLE, order 0): fast path at low + protection, slow path wakes every
           node's kswapd and retries at min, direct reclaim below min, OOM kill when should_reclaim_retry()
           gives up; the victim (highest oom_badness()) is freed.
@@ -23,6 +37,12 @@ extension Simulator {
           a freed page returns to its own zone (page_zone()).
         - Order-0 only: no compaction, kcompactd, high orders, THP, highatomic or CMA. Watermark boost needs
           fragmentation events, so boost stays 0 (watermark_boost_factor is accepted and shown).
+        - Huge pages come only from free memory above low: where the kernel would wake kswapd (order 9), reclaim
+          and compact for the rest (__GFP_RETRY_MAYFAIL), the pool stops short and says so; free memory counts as
+          whole 2 MiB blocks. No surplus or overcommitted huge pages, no hugetlbfs mappings, one huge page size.
+        - mlock is all or nothing per task (alloc --mlock); no munlock, no MCL_FUTURE, no mlock limits.
+        - The simulated lab's hogs write at one rate (--rate, 200 MiB/s) from the start; the live hog writes its
+          approach at full speed and marks its pages MADV_COLD. No watchdog is needed: nothing real is at risk.
         - No memcg, cpusets, mempolicies or NUMA balancing; tasks run on node 0 and spill over in node order.
         - No MGLRU internals, slab shrinkers, zswap/zram, swap cache, readahead, swap slot reuse,
           background writeback (dirty_expire) or dirty throttling; writeback takes a fixed 100 ms.

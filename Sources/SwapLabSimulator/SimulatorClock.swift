@@ -163,8 +163,14 @@ extension Simulator {
             switch act.kind {
             case .anon, .swapIn:
                 let i = Int(act.owner)
-                nodes[n].lists[LRUKind.inactiveAnon].add(
-                    Cohort(owner: act.owner, zone: z, count: p, young: true, referenced: false))
+                if tasks[i].locked {
+                    // `mlock_folio()`: straight to the unevictable list, where reclaim never looks.
+                    nodes[n].unevictable.add(Cohort(owner: act.owner, zone: z, count: p, young: true, referenced: true))
+                    tasks[i].lockedPages += p
+                } else {
+                    nodes[n].lists[LRUKind.inactiveAnon].add(
+                        Cohort(owner: act.owner, zone: z, count: p, young: true, referenced: false))
+                }
                 tasks[i].resident[n] += p
                 if case .swapIn = act.kind {
                     tasks[i].swapped -= p

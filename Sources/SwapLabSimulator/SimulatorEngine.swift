@@ -56,12 +56,14 @@ public final class SimulatorEngine: SimulatedClock {
             memory: MemoryUse(
                 file: Pages(sim.nodes.reduce(0) { $0 + $1.lists.filePages }),
                 dirty: Pages(sim.nodes.reduce(0) { $0 + $1.dirty }),
-                anon: Pages(sim.nodes.reduce(0) { $0 + $1.lists.anonPages })),
+                anon: Pages(sim.nodes.reduce(0) { $0 + $1.lists.anonPages }),
+                unevictable: Pages(sim.unevictablePages), hugetlb: Pages(sim.hugePages * Simulator.hugePageSize)),
             tasks: sim.tasks.enumerated().map { i, t in
                 let state: TaskState =
                     t.killed ? .killed : !t.alive ? .released : busy.contains(Int32(i)) ? .running : .idle
                 return TaskStatus(
-                    name: t.name, pid: t.pid, resident: Pages(t.residentTotal), swapped: Pages(t.swapped), state: state)
+                    name: t.name, pid: t.pid, resident: Pages(t.residentTotal), swapped: Pages(t.swapped), state: state,
+                    locked: Pages(t.lockedPages))
             },
             tracing: nil, counters: sim.vmstat)
     }
@@ -98,7 +100,9 @@ public final class SimulatorEngine: SimulatedClock {
             throw .invalid("--name needs a word without spaces, e.g. --name hog")
         }
         let pid: Int
-        do { pid = try sim.startAllocation(name: name, size: request.size, rate: request.rate) } catch {
+        do {
+            pid = try sim.startAllocation(name: name, size: request.size, rate: request.rate, mlock: request.mlock)
+        } catch {
             throw EngineError(error)
         }
         let used = sim.runUntilIdle(interrupted: interrupted)
@@ -165,6 +169,14 @@ public final class SimulatorEngine: SimulatedClock {
                 layout = Array(repeating: spec, count: request.nodes)
             case .captured(let snapshots):
                 layout = try MachineConfig.zones(from: snapshots)
+            case .state(let capture):
+                var config = try MachineConfig.captured(
+                    capture, minFreeKbytes: request.minFreeKbytes,
+                    watermarkScaleFactor: request.watermarkScaleFactorGiven ? request.watermarkScaleFactor : nil,
+                    watermarkBoostFactor: request.watermarkBoostFactor, swappiness: request.swappiness,
+                    swap: request.swap, seed: request.seed)
+                config.hugepages = request.hugepages
+                return try install(config)
             }
         } catch let error as SimulatorError {
             throw EngineError(error)
@@ -178,6 +190,13 @@ public final class SimulatorEngine: SimulatedClock {
             watermarkScaleFactor: request.watermarkScaleFactor, watermarkBoostFactor: request.watermarkBoostFactor,
             swappiness: request.swappiness, swap: request.swap, used: request.used, cleanCache: request.cache,
             dirtyCache: request.dirty, seed: request.seed, ramBytes: ramBytes)
+        var withPool = config
+        withPool.hugepages = request.hugepages
+        return try install(withPool)
+    }
+
+    /// Builds the machine `config` describes and makes it the machine.
+    private func install(_ config: MachineConfig) throws(EngineError) -> MachineOutcome {
         let sim = try Self.build(config)
         install(sim)
         return Self.outcome(sim)
@@ -210,7 +229,8 @@ public final class SimulatorEngine: SimulatedClock {
         let sim = try machine()
         let old: Int64
         do { old = try sim.setSysctl(name, value: value) } catch { throw EngineError(error) }
-        return SysctlChange(name: name, old: old, new: value, time: sim.now, zones: sim.zoneSnapshots())
+        // The value as /proc/sys/vm reads it back: a pool that could not grow all the way reads what it holds.
+        return SysctlChange(name: name, old: old, new: sim.sysctl(name), time: sim.now, zones: sim.zoneSnapshots())
     }
 
     // MARK: Helpers
@@ -219,7 +239,7 @@ public final class SimulatorEngine: SimulatedClock {
         MachineOutcome(
             summary: sim.config.summary, minFreeKbytes: sim.config.minFreeKbytes,
             watermarkScaleFactor: sim.config.watermarkScaleFactor, swappiness: sim.config.swappiness,
-            zones: sim.zoneSnapshots())
+            zones: sim.zoneSnapshots(), hugepages: sim.hugePages, hugepagesAsked: sim.config.hugepages)
     }
 
     /// `hog`, then `hog2`, `hog3`, … whichever is not in use.

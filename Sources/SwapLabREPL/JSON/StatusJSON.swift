@@ -10,6 +10,7 @@ enum StatusJSON {
         [
             ("name", .string(t.name)), ("pid", .int(Int64(t.pid))), ("resident_pages", .pages(t.resident)),
             ("swapped_pages", .pages(t.swapped)), ("state", .string(t.state.rawValue)),
+            ("locked_pages", .nullable(t.locked) { .pages($0) }),
         ]
     }
 
@@ -31,7 +32,9 @@ enum StatusJSON {
             ("swap_total_pages", .pages(s.swapTotal)), ("swap_used_pages", .pages(s.swapUsed)),
             ("file_pages", .nullable(s.memory?.file) { .pages($0) }),
             ("dirty_pages", .nullable(s.memory?.dirty) { .pages($0) }),
-            ("anon_pages", .nullable(s.memory?.anon) { .pages($0) }), ("zones", .array(s.zones.map(\.json))),
+            ("anon_pages", .nullable(s.memory?.anon) { .pages($0) }),
+            ("unevictable_pages", .nullable(s.memory?.unevictable) { .pages($0) }),
+            ("hugetlb_pages", .nullable(s.memory?.hugetlb) { .pages($0) }), ("zones", .array(s.zones.map(\.json))),
             ("kswapd", .array(s.kswapd.map(kswapd))), ("tasks", .array(s.tasks.map { .object(task($0)) })),
         ]
         if let tracing = s.tracing { pairs.append(("tracing", .bool(tracing))) }

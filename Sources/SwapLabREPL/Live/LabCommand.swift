@@ -5,18 +5,25 @@ import SwapLabKernel
 import SwapLabModel
 
 /// `lab run|prepare|restore`: the course experiment on this machine, made to work whatever its size
-/// (live-lab.md §5). It always acts on this machine, whichever engine is selected.
+/// (live-lab.md §5). On the live engine it acts on this machine; on the simulator `lab run` runs the same experiment
+/// in the simulator on a machine built from this one (`SimulatedLab`), and `lab prepare`/`restore` act on this machine.
 struct LabCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
-        abstract: "Make kswapd wake, swap out and sleep on this machine, safely, then put everything back.",
+        abstract: "Make kswapd wake, swap out and sleep (sim: simulated; live: on this machine), then restore.",
         discussion: """
-            The lab always acts on this machine (root needed), whichever engine is selected. It adds a swapfile, \
-            traces vmscan events in a private instance, raises watermark_scale_factor, takes spare memory away with \
-            huge pages, runs a rate-limited hog under a 20 ms watchdog, reads the pages back, and restores it all.
+            On the live engine the lab acts on this machine (root needed). It adds a swapfile, traces vmscan events \
+            in a private instance, raises watermark_scale_factor, takes spare memory away with huge pages, runs a \
+            rate-limited hog under a 20 ms watchdog, reads the pages back, and restores it all. On the simulator \
+            `lab run` does the same in the simulator, on a machine built from this machine's /proc/zoneinfo (read \
+            only: nothing here changes), and keeps that machine for explain, chart and status. `lab prepare` and \
+            `lab restore` always act on this machine.
             """,
         subcommands: [LabRunCommand.self, LabPrepareCommand.self, LabRestoreCommand.self],
         defaultSubcommand: nil)
+
+    /// Both engines, each its own way: simulated on the simulator, this machine on live.
+    static let engineTag: String? = "sim+live"
 
     func run(in session: Session) throws {
         throw ShellError.usage("lab needs a subcommand: lab run, lab prepare or lab restore (see `lab --help`)")
@@ -64,15 +71,22 @@ struct LabRunCommand: ShellCommand {
     var json = false
 
     func run(in session: Session) throws {
-        let machine = session.thisMachine()
-        if machine.labPrepared { throw ShellError.usage("a lab is prepared; `lab restore` first") }
         let out = session.output
         let json = json
-        let lab = machine.runLab(try options.labOptions()) { line in if !json { out.line(line) } }
-        session.labTimeline = lab.timeline
+        let lab: LabRun
+        if session.engine == .sim {
+            lab = try SimulatedLab.run(try options.labOptions(), in: session) { line in
+                if !json { out.paragraph(line, indent: "   ") }
+            }
+        } else {
+            let machine = session.thisMachine()
+            if machine.labPrepared { throw ShellError.usage("a lab is prepared; `lab restore` first") }
+            lab = machine.runLab(try options.labOptions()) { line in if !json { out.line(line) } }
+            session.labTimeline = lab.timeline
+        }
         if json {
             out.line(lab.result.json.text)
-        } else if lab.failure == nil, let timeline = session.labTimeline {
+        } else if lab.failure == nil, let timeline = lab.timeline {
             out.line()
             let report = ReclaimExplainer.analyze(timeline)
             let lang: NarrativeLanguage = session.course?.language == .ko ? .ko : .en
