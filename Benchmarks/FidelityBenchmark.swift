@@ -28,6 +28,9 @@ enum FidelityBenchmark {
             let simMeasures = FidelityMeasures(simulated.timeline, from: simulated.hogStart)
             print("\n== \(name)  (simulated in \(String(format: "%.2f", seconds)) s)")
             print(plan.description)
+            print(
+                "  free at the hog's start: real \(zonesAt(real, hogStart)); simulated \(zonesAt(simulated.timeline, simulated.hogStart))"
+            )
             let rows = FidelityMeasures.rows(real: realMeasures, simulated: simMeasures)
             printRows(rows)
             let behaviours = FidelityMeasures.behaviours(real: realMeasures, simulated: simMeasures)
@@ -84,8 +87,10 @@ struct MirrorPlan: CustomStringConvertible {
     var minFreeKbytes: Int64
     var watermarkScaleFactor: Int64
     var swap: Pages
-    /// Huge pages held when the hog started.
+    /// Huge pages held when the hog started, and when a pinned child started (the balloon first squeezes the higher
+    /// zones, so that the pin lands in the lower ones; then part of it is given back).
     var balloon: Int64
+    var balloonAtPin: Int64
     /// Anon pages a pinned child added before the hog (the `pin` phase), 0 when there was none.
     var pinned: Pages
     /// Anon and file pages in use when the run began.
@@ -121,7 +126,9 @@ struct MirrorPlan: CustomStringConvertible {
         balloon = atHog.counters["mi_HugePages_Total_kB"] ?? 0
         anon = Pages(first.counters["nr_anon_pages"] ?? 0)
         file = Pages(first.counters["nr_file_pages"] ?? 0)
+        balloonAtPin = balloon
         if let pinStart = phaseStart("pin"), let atPin = samples.last(where: { $0.time <= pinStart }) {
+            balloonAtPin = atPin.counters["mi_HugePages_Total_kB"] ?? balloon
             pinned = Pages(
                 Swift.max(0, (atHog.counters["nr_anon_pages"] ?? 0) - (atPin.counters["nr_anon_pages"] ?? 0)))
         } else {
@@ -148,27 +155,51 @@ struct MirrorPlan: CustomStringConvertible {
     var description: String {
         let mib = { (p: Pages) in "\(p.count / 256) MiB" }
         return "  mirror: min_free_kbytes \(minFreeKbytes), wsf \(watermarkScaleFactor), swap \(mib(swap)), "
-            + "balloon \(balloon) × 2 MiB, pin \(mib(pinned)), hog \(mib(hogPages)) at "
+            + "balloon \(balloon) × 2 MiB\(balloonAtPin != balloon ? " (\(balloonAtPin) while pinning)" : ""), pin \(mib(pinned)), hog \(mib(hogPages)) at "
             + "\(Int(hogRate / 256)) MiB/s; phases "
             + phases.map { "\($0.label) \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ")
     }
 
-    /// Runs the mirror; returns its timeline and the simulated time the hog started.
+    /// Runs the mirror; returns its timeline and the simulated time the hog started. The machine starts as
+    /// `snap-before` shows it (free pages, LRU pages, marks); then the run's sysctls, the balloon and the pin, a
+    /// second to settle, and the hog's phases as long as they lasted. The balloon is released when the run waits for
+    /// the re-read (as the lab does), and the hog reads its pages back in `hog-reread`.
     func simulate() throws -> (timeline: Timeline, hogStart: Double) {
-        let layout = try MachineConfig.zones(from: zones)
-        let config = MachineConfig(
-            nodes: layout, minFreeKbytes: minFreeKbytes, watermarkScaleFactor: watermarkScaleFactor, swap: swap,
-            used: anon, cleanCache: file, seed: 1)
-        let sim = try Simulator(config: config)
+        let dir = FixtureRun.directory(run)
+        func text(_ name: String) throws -> String {
+            try String(contentsOf: dir.appendingPathComponent("snap-before/\(name)"), encoding: .utf8)
+        }
+        let capture = MachineCapture(
+            try ZoneinfoParser.parse(try text("zoneinfo.txt")), vmstat: try Vmstat.parse(try text("vmstat.txt")))
+        let sim = try Simulator(config: try MachineConfig.captured(capture, swap: swap))
+        _ = try sim.setSysctl(.minFreeKbytes, value: minFreeKbytes)
+        _ = try sim.setSysctl(.watermarkScaleFactor, value: watermarkScaleFactor)
+        if pinned.count > 0 {
+            if balloonAtPin > 0 { _ = try sim.setSysctl(.nrHugepages, value: balloonAtPin) }
+            _ = try sim.startAllocation(name: "pin", size: pinned, mlock: true)
+            sim.run(seconds: 1)
+        }
+        if balloon > 0 { _ = try sim.setSysctl(.nrHugepages, value: balloon) }
         sim.run(seconds: 1)
         sim.mark("hog")
         let hogStart = sim.timeline().markers.last?.time ?? 0
         _ = try sim.startAllocation(name: "hog", size: hogPages, rate: hogRate > 0 ? hogRate : nil)
         for (label, seconds) in phases {
             if label != "hog" { sim.mark(label) }
+            if label == "hog-waiting-reread", balloon > 0 { _ = try sim.setSysctl(.nrHugepages, value: 0) }
             if label == "hog-reread" { _ = try sim.startTouch(name: "hog") }
             sim.run(seconds: seconds)
         }
         return (sim.timeline(), hogStart)
+    }
+}
+
+extension FidelityBenchmark {
+    /// Each zone's free pages in the sample nearest `t` (a line under the run's table: where the two machines stood
+    /// when the hog started).
+    static func zonesAt(_ timeline: Timeline, _ t: Double) -> String {
+        guard let s = timeline.samples.min(by: { abs($0.time - t) < abs($1.time - t) }) else { return "—" }
+        return s.zones.filter { $0.managed.count > 0 }.map { "\($0.zone.rawValue) \($0.free.count)" }
+            .joined(separator: ", ")
     }
 }
