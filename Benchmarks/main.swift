@@ -13,6 +13,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "explain": { try ExplainBenchmark.run(hostileOnly: $0.contains("--hostile")) },
     "record": { _ in try RecordBenchmark.run() },
     "watch": { _ in try WatchBenchmark.run() },
+    "fidelity": { try FidelityBenchmark.run($0) },
     "sim": {
         let status = SimBenchmark.main(arguments: $0); if status != 0 { exit(status) }
     },

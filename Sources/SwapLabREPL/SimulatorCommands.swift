@@ -92,21 +92,8 @@ struct MachineCommand: ShellCommand {
             }
         }
         let info = try ZoneinfoParser.parse(read(zoneinfo, "--zoneinfo", "/proc/zoneinfo"), path: zoneinfo)
-        var dirty = info.nodes.reduce(Int64(0)) { $0.saturatingAdd(Swift.max(0, $1.stats["nr_dirty"] ?? 0)) }
-        if let vmstat {
-            dirty = Swift.max(
-                0, try Vmstat.parse(read(vmstat, "--vmstat", "/proc/vmstat"), path: vmstat).counters["nr_dirty"] ?? 0)
-        }
-        return MachineCapture(zones: info.zones.map(Self.zoneCapture), dirty: Pages(dirty))
-    }
-
-    /// One zone of a parsed zoneinfo with its `nr_zone_*` LRU counts (0 where the kernel does not print them).
-    static func zoneCapture(_ z: ZoneInfo) -> ZoneCapture {
-        func stat(_ name: String) -> Pages { Pages(Swift.max(0, z.stats[name] ?? 0)) }
-        return ZoneCapture(
-            snapshot: z.snapshot, inactiveAnon: stat("nr_zone_inactive_anon"), activeAnon: stat("nr_zone_active_anon"),
-            inactiveFile: stat("nr_zone_inactive_file"), activeFile: stat("nr_zone_active_file"),
-            unevictable: stat("nr_zone_unevictable"))
+        let counters = try vmstat.map { try Vmstat.parse(read($0, "--vmstat", "/proc/vmstat"), path: $0) }
+        return MachineCapture(info, vmstat: counters)
     }
 }
 

@@ -153,7 +153,9 @@ extension Simulator {
     /// merges one task's calls within one step into one call asking for the step's shortfall (at least 32), so the
     /// number of begin/end pairs stays bounded by steps.
     func directReclaim(at t: Double, comm: String, pid: Int, want: Int64) -> ReclaimResult {
-        emit(t, comm: comm, pid: pid, .directReclaimBegin, "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")
+        emit(
+            Swift.max(t, directReclaimEnds[pid] ?? t), comm: comm, pid: pid, .directReclaimBegin,
+            "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")
         counters[VMCounter.allocstall(.movable)] += 1
         let nrToReclaim = Swift.max(SimConstants.swapClusterMax, want)
         var total = ReclaimResult()
@@ -175,6 +177,7 @@ extension Simulator {
         }
         total.cost = Swift.max(total.cost, 0.000_005)
         emit(t + total.cost, comm: comm, pid: pid, .directReclaimEnd, "nr_reclaimed=\(total.reclaimed)")
+        directReclaimEnds[pid] = t + total.cost
         return total
     }
 

@@ -184,6 +184,9 @@ public final class Simulator {
     var nextSampleIndex = 1
     /// When the most recently finished activity's last step ended.
     var lastActivityEnd = 0.0
+    /// Each task's last `mm_vmscan_direct_reclaim_end` stamp: its next begin is never stamped before it, even when
+    /// the two times were summed in a different order and differ in the last bit.
+    var directReclaimEnds: [Int: Double] = [:]
     var markCounters: (label: String, time: Double, counters: CounterSet)
     var scratch: [Cohort] = []
 

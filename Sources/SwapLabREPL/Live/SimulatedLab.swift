@@ -32,8 +32,7 @@ struct SimulatedLab {
         let sysctls = try? VMSysctls.read(root: sysRoot)
         let swap = ((try? Swaps.read(root: sysRoot)) ?? []).reduce(Pages.zero) { $0 + $1.size }
         if let info = try? ZoneinfoParser.read(root: sysRoot) {
-            let dirty = info.nodes.reduce(Int64(0)) { $0.saturatingAdd(Swift.max(0, $1.stats["nr_dirty"] ?? 0)) }
-            let capture = MachineCapture(zones: info.zones.map(MachineCommand.zoneCapture), dirty: Pages(dirty))
+            let capture = MachineCapture(info)
             let config = try MachineConfig.captured(
                 capture, minFreeKbytes: sysctls?.minFreeKbytes, watermarkScaleFactor: sysctls?.watermarkScaleFactor,
                 watermarkBoostFactor: sysctls?.watermarkBoostFactor ?? 15000, swappiness: sysctls?.swappiness ?? 60,

@@ -1,0 +1,205 @@
+import Foundation
+import SwapLabAnalysis
+import SwapLabKernel
+import SwapLabModel
+import SwapLabSimulator
+import SwapLabTestSupport
+
+/// `swaplab-bench fidelity`: mirrors every captured run of the fixtures in the simulator and prints, per measure, the
+/// real value, the simulated value and their ratio; then the yes/no behaviours and the score (the fraction of
+/// measures within 2×, counting only measures that are non-zero on at least one side).
+///
+/// The mirror is built from what the capture itself says (see `MirrorPlan`), never from the run's outcome: the
+/// machine from `snap-before/zoneinfo.txt`, the sysctls from the marks, swap from `snap-before/swaps.txt`, the
+/// balloon and the pin from the samples, and the hog's size and pace from its phase.
+enum FidelityBenchmark {
+    static func run(_ arguments: [String]) throws {
+        let only = arguments.first { !$0.hasPrefix("-") }
+        let runs = Fixtures.runs.filter { only == nil || $0.hasPrefix(only!) }
+        var summary: [(String, Int, Int, Int, Int)] = []
+        for name in runs {
+            let real = try FixtureRun.timeline(run: name, trace: .best)
+            let plan = try MirrorPlan(run: name, timeline: real)
+            guard let hogStart = real.markerTime("hog") else { continue }
+            let realMeasures = FidelityMeasures(real, from: hogStart)
+            let started = Date()
+            let simulated = try plan.simulate()
+            let seconds = Date().timeIntervalSince(started)
+            let simMeasures = FidelityMeasures(simulated.timeline, from: simulated.hogStart)
+            print("\n== \(name)  (simulated in \(String(format: "%.2f", seconds)) s)")
+            print(plan.description)
+            print(
+                "  free at the hog's start: real \(zonesAt(real, hogStart)); simulated \(zonesAt(simulated.timeline, simulated.hogStart))"
+            )
+            let rows = FidelityMeasures.rows(real: realMeasures, simulated: simMeasures)
+            printRows(rows)
+            let behaviours = FidelityMeasures.behaviours(real: realMeasures, simulated: simMeasures)
+            for b in behaviours {
+                print(
+                    "  \(pad(b.name, 24)) real \(pad(b.real, 12)) sim \(pad(b.simulated, 12)) \(b.matches ? "✓" : "✗")")
+            }
+            let counted = rows.filter(\.counts)
+            let hits = counted.filter(\.within).count
+            let right = behaviours.filter(\.matches).count
+            print("  score: \(hits)/\(counted.count) within 2×, \(right)/\(behaviours.count) behaviours right")
+            summary.append((name, hits, counted.count, right, behaviours.count))
+        }
+        print("\n== summary (goal: ≥ 80 % within 2× and every behaviour right, on every run)")
+        for (name, hits, n, right, b) in summary {
+            let pct = n > 0 ? 100 * Double(hits) / Double(n) : 100
+            let met = pct >= 80 && right == b
+            print(
+                "  \(pad(name, 36)) \(String(format: "%5.1f", pct)) %  behaviours \(right)/\(b)  \(met ? "goal met" : "goal missed")"
+            )
+        }
+    }
+
+    static func printRows(_ rows: [FidelityMeasures.Row]) {
+        print("  \(pad("measure", 24)) \(pad("real", 14)) \(pad("simulated", 14)) ratio")
+        for r in rows {
+            func show(_ v: Double?) -> String {
+                guard let v else { return "—" }
+                if r.unit == "band" { return WatermarkCrossing.Band(rawValue: Int(v))?.name ?? "?" }
+                let text = v == v.rounded() && abs(v) < 1e12 ? String(Int64(v)) : String(format: "%.2f", v)
+                return r.unit.isEmpty ? text : "\(text) \(r.unit)"
+            }
+            var ratio = ""
+            if r.unit != "band", let a = r.real, let b = r.simulated, a > 0, b > 0 {
+                ratio = String(format: "%.2f×", b / a)
+            }
+            let mark = !r.counts ? " " : r.within ? "✓" : "✗"
+            print(
+                "  \(pad(r.name, 24)) \(pad(show(r.real), 14)) \(pad(show(r.simulated), 14)) \(pad(ratio, 7)) \(mark)")
+        }
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String {
+        let w = DisplayWidth.of(s)
+        return w >= n ? s : s + String(repeating: " ", count: n - w)
+    }
+}
+
+/// How a captured run is mirrored, read from the capture: the phases (`samples.csv`'s `phase` column), the zones,
+/// the sysctls implied by the marks at the hog's start, swap, the hugetlb balloon, a pinned child and the hog.
+struct MirrorPlan: CustomStringConvertible {
+    var run: String
+    var zones: [ZoneSnapshot]
+    var minFreeKbytes: Int64
+    var watermarkScaleFactor: Int64
+    var swap: Pages
+    /// Huge pages held when the hog started, and when a pinned child started (the balloon first squeezes the higher
+    /// zones, so that the pin lands in the lower ones; then part of it is given back).
+    var balloon: Int64
+    var balloonAtPin: Int64
+    /// Anon pages a pinned child added before the hog (the `pin` phase), 0 when there was none.
+    var pinned: Pages
+    /// Anon and file pages in use when the run began.
+    var anon: Pages
+    var file: Pages
+    /// The hog: pages it allocated and its pace (pages/s) over the `hog` phase.
+    var hogPages: Pages
+    var hogRate: Double
+    /// Seconds of each phase after the hog's start, in order.
+    var phases: [(label: String, seconds: Double)]
+
+    init(run: String, timeline: Timeline) throws {
+        self.run = run
+        let dir = FixtureRun.directory(run)
+        let zoneText = try String(contentsOf: dir.appendingPathComponent("snap-before/zoneinfo.txt"), encoding: .utf8)
+        zones = try ZoneinfoParser.parse(zoneText).zones.map { $0.snapshot }
+        let samples = timeline.samples
+        func phaseStart(_ label: String) -> Double? { timeline.markers.first { $0.label == label }?.time }
+        guard let hogStart = phaseStart("hog"), let first = samples.first,
+            let atHog = samples.last(where: { $0.time <= hogStart })
+        else { throw EngineError.invalid("\(run): no hog phase") }
+        // min_free_kbytes from the sum of the zones' min (each zone gets its managed share, in pages: kB / 4);
+        // the scale factor from Normal's low − min gap (max(min / 4, managed × wsf / 10000)).
+        minFreeKbytes = atHog.zones.reduce(0) { $0 + $1.min.count } * 4
+        let normal = atHog.zone(.normal) ?? atHog.zones.last!
+        let gap = normal.low.count - normal.min.count
+        // When min / 4 sets the gap, the factor is hidden by it: use the default.
+        watermarkScaleFactor =
+            gap <= normal.min.count / 4 + 1
+            ? 10 : Swift.max(1, (gap * 10_000 + normal.managed.count / 2) / normal.managed.count)
+        let swaps = try String(contentsOf: dir.appendingPathComponent("snap-before/swaps.txt"), encoding: .utf8)
+        swap = Pages(try SwapLabKernel.Swaps.parse(swaps).reduce(0) { $0 + $1.size.count })
+        balloon = atHog.counters["mi_HugePages_Total_kB"] ?? 0
+        anon = Pages(first.counters["nr_anon_pages"] ?? 0)
+        file = Pages(first.counters["nr_file_pages"] ?? 0)
+        balloonAtPin = balloon
+        if let pinStart = phaseStart("pin"), let atPin = samples.last(where: { $0.time <= pinStart }) {
+            balloonAtPin = atPin.counters["mi_HugePages_Total_kB"] ?? balloon
+            pinned = Pages(
+                Swift.max(0, (atHog.counters["nr_anon_pages"] ?? 0) - (atPin.counters["nr_anon_pages"] ?? 0)))
+        } else {
+            pinned = Pages(0)
+        }
+        // The hog's pages: anon gained over the hog phase plus what swap gained in it.
+        let labels = timeline.markers.map(\.label)
+        let hogIndex = labels.firstIndex(of: "hog")!
+        let hogEnd = hogIndex + 1 < timeline.markers.count ? timeline.markers[hogIndex + 1].time : first.time
+        let atEnd = samples.last { $0.time <= hogEnd } ?? atHog
+        func delta(_ n: String) -> Int64 { (atEnd.counters[n] ?? 0) - (atHog.counters[n] ?? 0) }
+        let swapped = (atHog.counters["mi_SwapFree_kB"] ?? 0) - (atEnd.counters["mi_SwapFree_kB"] ?? 0)
+        hogPages = Pages(Swift.max(0, delta("nr_anon_pages") + swapped / 4))
+        hogRate = hogEnd > hogStart ? Double(hogPages.count) / (hogEnd - hogStart) : 0
+        var phases: [(String, Double)] = []
+        let end = timeline.span?.upperBound ?? hogEnd
+        for (i, m) in timeline.markers.enumerated() where i >= hogIndex {
+            let next = i + 1 < timeline.markers.count ? timeline.markers[i + 1].time : end
+            phases.append((m.label, next - m.time))
+        }
+        self.phases = phases
+    }
+
+    var description: String {
+        let mib = { (p: Pages) in "\(p.count / 256) MiB" }
+        return "  mirror: min_free_kbytes \(minFreeKbytes), wsf \(watermarkScaleFactor), swap \(mib(swap)), "
+            + "balloon \(balloon) × 2 MiB\(balloonAtPin != balloon ? " (\(balloonAtPin) while pinning)" : ""), pin \(mib(pinned)), hog \(mib(hogPages)) at "
+            + "\(Int(hogRate / 256)) MiB/s; phases "
+            + phases.map { "\($0.label) \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ")
+    }
+
+    /// Runs the mirror; returns its timeline and the simulated time the hog started. The machine starts as
+    /// `snap-before` shows it (free pages, LRU pages, marks); then the run's sysctls, the balloon and the pin, a
+    /// second to settle, and the hog's phases as long as they lasted. The balloon is released when the run waits for
+    /// the re-read (as the lab does), and the hog reads its pages back in `hog-reread`.
+    func simulate() throws -> (timeline: Timeline, hogStart: Double) {
+        let dir = FixtureRun.directory(run)
+        func text(_ name: String) throws -> String {
+            try String(contentsOf: dir.appendingPathComponent("snap-before/\(name)"), encoding: .utf8)
+        }
+        let capture = MachineCapture(
+            try ZoneinfoParser.parse(try text("zoneinfo.txt")), vmstat: try Vmstat.parse(try text("vmstat.txt")))
+        let sim = try Simulator(config: try MachineConfig.captured(capture, swap: swap))
+        _ = try sim.setSysctl(.minFreeKbytes, value: minFreeKbytes)
+        _ = try sim.setSysctl(.watermarkScaleFactor, value: watermarkScaleFactor)
+        if pinned.count > 0 {
+            if balloonAtPin > 0 { _ = try sim.setSysctl(.nrHugepages, value: balloonAtPin) }
+            _ = try sim.startAllocation(name: "pin", size: pinned, mlock: true)
+            sim.run(seconds: 1)
+        }
+        if balloon > 0 { _ = try sim.setSysctl(.nrHugepages, value: balloon) }
+        sim.run(seconds: 1)
+        sim.mark("hog")
+        let hogStart = sim.timeline().markers.last?.time ?? 0
+        _ = try sim.startAllocation(name: "hog", size: hogPages, rate: hogRate > 0 ? hogRate : nil)
+        for (label, seconds) in phases {
+            if label != "hog" { sim.mark(label) }
+            if label == "hog-waiting-reread", balloon > 0 { _ = try sim.setSysctl(.nrHugepages, value: 0) }
+            if label == "hog-reread" { _ = try sim.startTouch(name: "hog") }
+            sim.run(seconds: seconds)
+        }
+        return (sim.timeline(), hogStart)
+    }
+}
+
+extension FidelityBenchmark {
+    /// Each zone's free pages in the sample nearest `t` (a line under the run's table: where the two machines stood
+    /// when the hog started).
+    static func zonesAt(_ timeline: Timeline, _ t: Double) -> String {
+        guard let s = timeline.samples.min(by: { abs($0.time - t) < abs($1.time - t) }) else { return "—" }
+        return s.zones.filter { $0.managed.count > 0 }.map { "\($0.zone.rawValue) \($0.free.count)" }
+            .joined(separator: ", ")
+    }
+}
