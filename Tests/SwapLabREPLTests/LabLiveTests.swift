@@ -1,4 +1,5 @@
 import Foundation
+import SwapLabModel
 import Testing
 
 @testable import SwapLabKernel
@@ -23,6 +24,7 @@ extension LiveSystem {
             defer { try? FileManager.default.removeItem(at: state) }
             let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
             let shell = Shell(session: session)
+            #expect(shell.execute("engine live"))
             let ok = shell.execute("lab run --json")
             let out = session.output.takeCaptured()
             #expect(ok, "lab run failed: \(out)")
@@ -71,6 +73,38 @@ extension LiveSystem {
         }
 
         @Test(
+            "lab run --compare: the live lab, then the same lab in the simulator from this machine as it was, side by side",
+            .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
+        func labRunCompare() throws {
+            let before = LiveMachineState.read()
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-lab-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: state) }
+            let session = Session(output: Output(capturingWidth: 80), stateDirectory: state)
+            let shell = Shell(session: session)
+            defer { session.cleanup() }
+            #expect(shell.execute("engine live"))
+            let ok = shell.execute("lab run --compare")
+            let out = session.output.takeCaptured()
+            #expect(ok, "lab run --compare failed: \(out)")
+            let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let header = try #require(lines.firstIndex { $0.hasPrefix("measure ") }, "no table in: \(out)")
+            // One row per measure, in the order FidelityMeasures.rows gives them, then the behaviours.
+            let names = lines[(header + 1)...].prefix { !$0.isEmpty }.map {
+                String($0.prefix(24)).trimmingCharacters(in: .whitespaces)
+            }
+            #expect(names.first == "hog start → first wake")
+            #expect(names.count == 17)
+            // This machine's column: kswapd woke and slept on the live run (the lab's own checks say so too).
+            #expect(lines.contains { $0.hasPrefix("woke") && $0.contains(" yes ") })
+            #expect(out.contains("measures within 2×"))
+            #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 }, "a line is over 80 columns")
+            // The table's real pswpout is the lab's own swap-out over the same hog rounds, within the swap-in phase's.
+            let t = try #require(session.labTimeline)
+            #expect(t.markers.contains { $0.label.hasPrefix("lab: hog ") })
+            #expect(LiveMachineState.read() == before)
+        }
+
+        @Test(
             "lab run killed with SIGKILL in the hog phase: swaplab restore puts everything back",
             .enabled(if: LabConditions.canRunLab, "needs root, tracefs, the swaplab binary and 4 GiB available"))
         func sigkillThenRestore() throws {
@@ -80,7 +114,7 @@ extension LiveSystem {
             let env = Binary.environment(home: home)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: Binary.path)
-            p.arguments = ["-c", "lab run"]
+            p.arguments = ["-c", "engine live; lab run"]
             p.environment = env
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
@@ -138,6 +172,7 @@ extension LiveSystem {
             let session = Session(output: Output(capturingWidth: 100), stateDirectory: state)
             let shell = Shell(session: session)
             defer { _ = session.thisMachine().restoreLab(); session.cleanup() }
+            #expect(shell.execute("engine live"))
             #expect(shell.execute("lab prepare"), "\(session.output.takeCaptured())")
             let during = LiveMachineState.read()
             #expect(during.swaps.count == before.swaps.count + 1)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwapLabAnalysis
 import SwapLabExplain
 import SwapLabKernel
 import SwapLabModel
@@ -69,11 +70,16 @@ struct LabRunCommand: ShellCommand {
     @OptionGroup var options: LabOptionGroup
     @Flag(name: .long, help: "Print the result as JSON (counts from the trace and /proc/vmstat).")
     var json = false
+    @Flag(
+        name: .long,
+        help: "Live: also run the same lab in the simulator, from this machine as it was before, and compare them.")
+    var compare = false
 
     func run(in session: Session) throws {
         let out = session.output
         let json = json
         let lab: LabRun
+        var before: LabCompare?
         if session.engine == .sim {
             lab = try SimulatedLab.run(try options.labOptions(), in: session) { line in
                 if !json { out.paragraph(line, indent: "   ") }
@@ -81,8 +87,14 @@ struct LabRunCommand: ShellCommand {
         } else {
             let machine = session.thisMachine()
             if machine.labPrepared { throw ShellError.usage("a lab is prepared; `lab restore` first") }
+            if compare && json { throw ShellError.usage("--compare prints a table; leave out --json") }
+            before = compare ? try LabCompare(root: session.systemRoot) : nil
             lab = machine.runLab(try options.labOptions()) { line in if !json { out.line(line) } }
             session.labTimeline = lab.timeline
+        }
+        if compare && session.engine == .sim {
+            throw ShellError.usage(
+                "--compare sets this machine's run beside the simulator's: use it on the live engine")
         }
         if json {
             out.line(lab.result.json.text)
@@ -96,6 +108,7 @@ struct LabRunCommand: ShellCommand {
             }
             out.line()
             out.line("(`explain` and `chart` show the lab's timeline in full)")
+            if let before { try printComparison(before, live: lab, in: session) }
         }
         if let failure = lab.failure { throw failure }
         if !lab.result.restored {
@@ -134,5 +147,27 @@ struct LabRestoreCommand: ShellCommand {
         session.labTimeline = timeline
         if !restored { throw ShellError.failed("not everything could be put back; see above") }
         session.output.line("lab restored")
+    }
+}
+
+extension LabRunCommand {
+    /// Runs the same lab in the simulator from `before` and prints the two side by side.
+    func printComparison(_ before: LabCompare, live: LabRun, in session: Session) throws {
+        let out = session.output
+        out.line()
+        out.line("Running the same lab in the simulator, on \(before.source) as it was before the run…")
+        let (simRun, _) = try before.simulate(try options.labOptions()) { session.interrupted }.get()
+        guard let realTimeline = live.timeline, let realStart = LabCompare.hogStart(realTimeline),
+            let simTimeline = simRun.timeline, let simStart = LabCompare.hogStart(simTimeline)
+        else {
+            out.line("(no hog ran in one of the two runs: nothing to compare)")
+            return
+        }
+        out.line()
+        let lines = LabCompare.lines(
+            real: FidelityMeasures(realTimeline, from: realStart),
+            simulated: FidelityMeasures(simTimeline, from: simStart),
+            realLab: live.result, simLab: simRun.result)
+        for line in lines { line.hasPrefix("- ") ? out.paragraph(line, indent: "  ") : out.line(line) }
     }
 }
