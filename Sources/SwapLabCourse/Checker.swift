@@ -38,7 +38,7 @@ public struct PredicateOutcome: Sendable {
             values["problem"] == nil
             ? predicate.feedback ?? Checker.defaultFeedback(for: predicate.condition, values: values)
             : Checker.defaultFeedback(for: predicate.condition, values: values)
-        return Template.fill(template[language], values: values)
+        return Template.fill(template[language], values: values, language: language)
     }
 }
 
@@ -320,6 +320,19 @@ public enum Template {
         }
         out += rest
         return out
+    }
+
+    /// `fill` with the observed values as `language` writes them: Korean writes a time as `6.85초`, not `6.85 s`
+    /// (the checks record every value once, in English units).
+    public static func fill(_ text: String, values: [String: String], language: Language) -> String {
+        guard language == .ko else { return fill(text, values: values) }
+        return fill(text, values: values.mapValues { localized($0, .ko) })
+    }
+
+    /// A value as `language` writes it: seconds (`6.85 s`) become `6.85초` in Korean; anything else is as it is.
+    public static func localized(_ value: String, _ language: Language) -> String {
+        guard language == .ko, let m = value.wholeMatch(of: /(\d+(?:\.\d+)?) s/) else { return value }
+        return "\(m.output.1)초"
     }
 
     /// The placeholder names in `text`, in order of appearance (`{free}` → `free`, `{count|time|times}` → `count`).

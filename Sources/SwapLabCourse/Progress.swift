@@ -78,7 +78,7 @@ public struct CourseProgress: Codable, Sendable, Equatable {
 }
 
 /// What is wrong with a progress file operation; what to do.
-public enum ProgressError: LearnerError, Sendable {
+public enum ProgressError: CourseError, Sendable {
     case unreadable(file: String, reason: String)
     case unwritable(file: String, reason: String)
 
@@ -92,6 +92,16 @@ public enum ProgressError: LearnerError, Sendable {
     }
 
     public var description: String { problem }
+
+    public func problem(_ language: Language) -> String {
+        guard language == .ko else { return problem }
+        switch self {
+        case .unreadable(let file, let reason):
+            return "\(file)에서 진행 상황을 읽을 수 없습니다: \(reason)"
+        case .unwritable(let file, let reason):
+            return "\(file)에 진행 상황을 쓸 수 없습니다: \(reason)"
+        }
+    }
 }
 
 extension CourseProgress {

@@ -39,7 +39,7 @@ public struct Tutor: Sendable {
         Said(
             tr(
                 "This lesson changed since you last saw it (now version \(version)); your progress is kept",
-                "지난번 이후 이 레슨이 바뀌었습니다 (버전 \(version)). 진행 상황은 그대로 둡니다")
+                "지난번 이후 이 강이 바뀌었습니다 (버전 \(version)). 진행 상황은 그대로 둡니다")
                 + (dropped.isEmpty
                     ? "."
                     : tr(", except steps that no longer exist: ", ", 다만 없어진 단계는 뺐습니다: ")
@@ -128,11 +128,11 @@ public struct Tutor: Sendable {
     public func afterPass(last: Bool) -> Said {
         guard last else { return typeNext }
         return Said(
-            tr("That was the last step. Type `next` to finish the lesson.", "마지막 단계였습니다. `next`를 입력하면 레슨을 마칩니다."),
+            tr("That was the last step. Type `next` to finish the lesson.", "마지막 단계였습니다. `next`를 입력하면 이 강을 마칩니다."),
             .dim)
     }
 
-    public func passed(_ step: Step) -> Said { Said("✓ PASS [\(step.id)]", .green) }
+    public func passed(_ step: Step) -> Said { Said("✓ " + tr("PASS", "통과") + " [\(step.id)]", .green) }
 
     /// A wrong attempt: the first failing predicate's feedback.
     public func notYet(_ feedback: String) -> Said { Said("✗ " + tr("not yet: ", "아직입니다: ") + feedback, .yellow) }
@@ -141,11 +141,12 @@ public struct Tutor: Sendable {
 
     /// `check`, `skip` and observe steps: every failing predicate.
     public func missing(_ feedback: [String]) -> [Said] {
-        [Said("✗ FAIL " + tr("— what is missing:", "— 아직 부족한 것:"), .yellow)] + feedback.map { Said("  • " + $0) }
+        [Said("✗ " + tr("FAIL — what is missing:", "아직 통과하지 못했습니다. 부족한 것:"), .yellow)]
+            + feedback.map { Said("  • " + $0) }
     }
 
     public func lessonFinished(_ lesson: Lesson) -> Said {
-        Said("★ " + tr("Lesson finished: \(lesson.title[language]).", "레슨 완료: \(lesson.title[language])."), .green)
+        Said("★ " + tr("Lesson finished: \(lesson.title[language]).", "강 완료: \(lesson.title[language])."), .green)
     }
 
     /// After a finished lesson: the next one.
@@ -162,7 +163,7 @@ public struct Tutor: Sendable {
     public func resumeOffer(_ lesson: Lesson) -> String {
         tr(
             "│ You were in lesson “\(lesson.title[language])”. Type `resume` to go on, or `lessons` for the menu.",
-            "│ “\(lesson.title[language])” 레슨을 하던 중이었습니다. 이어 하려면 `resume`, 목록은 `lessons`를 입력하세요.")
+            "│ “\(lesson.title[language])” 강을 하던 중이었습니다. 이어 하려면 `resume`, 목록은 `lessons`를 입력하세요.")
     }
 
     /// Why the step machine refused a move, said to the learner (the shell shows it as an error).
@@ -171,14 +172,14 @@ public struct Tutor: Sendable {
         case .noLesson:
             return tr(
                 "no lesson in progress; `lessons` lists them and `start N` starts one",
-                "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요")
+                "진행 중인 강이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요")
         case .notDone:
             return tr(
                 "this step is not done yet; try `hint`, `check`, or `skip`",
                 "아직 이 단계를 마치지 않았습니다. `hint`, `check`, `skip`을 써 보세요")
         case .noSuchStep(let count):
             return tr(
-                "there is no such step; this lesson has steps 1–\(count)", "그런 단계는 없습니다. 이 레슨은 1–\(count)단계입니다")
+                "there is no such step; this lesson has steps 1–\(count)", "그런 단계는 없습니다. 이 강은 1–\(count)단계입니다")
         case .skipNotAllowed:
             return tr("this lesson does not allow skipping this step; `hint` helps", "이 단계는 건너뛸 수 없습니다. `hint`를 써 보세요")
         case .notAQuestion:
@@ -186,7 +187,7 @@ public struct Tutor: Sendable {
         case .noSuchChoice(let count):
             return tr("choose a number from 1 to \(count)", "1부터 \(count) 사이의 번호를 고르세요")
         case .nothingToResume:
-            return tr("nothing to resume; `lessons` lists the lessons", "이어 할 레슨이 없습니다. `lessons`로 목록을 보세요")
+            return tr("nothing to resume; `lessons` lists the lessons", "이어 할 강이 없습니다. `lessons`로 목록을 보세요")
         case .playing:
             return tr(
                 "play mode checks nothing; `resume` goes back to the step",
@@ -199,7 +200,14 @@ extension Tutor {
     // MARK: The course commands
 
     public func noLessonMatches(_ query: String) -> String {
-        tr("no lesson matches '\(query)'", "'\(query)'에 맞는 레슨이 없습니다")
+        tr("no lesson matches '\(query)'", "'\(query)'에 맞는 강이 없습니다")
+    }
+
+    /// `start` names no lesson; `near` is the closest id.
+    public func noSuchLesson(_ query: String, near: String?) -> String {
+        tr(
+            "no lesson '\(query)'" + (near.map { "; did you mean '\($0)'?" } ?? "") + " (`lessons` lists them)",
+            "'\(query)'라는 강은 없습니다" + (near.map { ". '\($0)'를 찾으셨나요?" } ?? "") + " (`lessons`로 목록을 보세요)")
     }
 
     public var startOne: String { tr("Start one with `start N` (or its id).", "`start N`(또는 id)으로 시작하세요.") }
@@ -208,7 +216,7 @@ extension Tutor {
         Said(
             tr(
                 "No lesson in progress. `lessons` lists them; `start N` starts one.",
-                "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요."))
+                "진행 중인 강이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요."))
     }
 
     /// `where`: the lesson, step and state, then the counts.
@@ -297,7 +305,7 @@ extension Tutor {
     public func exported(to file: String) -> String { tr("progress exported to \(file)", "진행 상황을 \(file)에 내보냈습니다") }
 
     public func imported(_ count: Int, from file: String) -> String {
-        tr("imported \(count) lessons from \(file)", "\(file)에서 레슨 \(count)개를 가져왔습니다")
+        tr("imported \(count) lessons from \(file)", "\(file)에서 강 \(count)개의 진행 상황을 가져왔습니다")
     }
 
     public func forgot(_ what: String, any: Bool) -> String {

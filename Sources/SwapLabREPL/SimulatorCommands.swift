@@ -86,19 +86,23 @@ struct CacheCommand: ShellCommand {
         let clock = try session.simulatedClock(for: "cache")
         let before = try EngineText.Before(clock)
         let o = try clock.fillCache(pages, dirty: dirty)
+        let w = session.words
+        let time = EngineText.seconds(o.seconds, .simulated, w)
         if let left = o.left {
+            let done = EngineText.size(pages - left), all = EngineText.size(pages)
             session.output.line(
-                String(
-                    format: "page cache: stopped after %.2f s of simulated time having %@ %@ of %@; still running "
-                        + "(`run 10s` lets it go on)", o.seconds, dirty ? "written" : "read",
-                    EngineText.size(pages - left), EngineText.size(pages)))
+                w(
+                    "page cache: stopped after \(time) having \(dirty ? "written" : "read") \(done) of \(all); "
+                        + "still running (`run 10s` lets it go on)",
+                    "페이지 캐시: \(time) 뒤 멈췄습니다. \(all) 중 \(done)를 \(dirty ? "썼고" : "읽었고") "
+                        + "아직 진행 중입니다 (`run 10s`로 계속합니다)"))
         } else {
             session.output.line(
-                String(
-                    format: "page cache: %@ %@ in %.2f s of simulated time", dirty ? "wrote" : "read",
-                    EngineText.size(pages), o.seconds))
+                w(
+                    "page cache: \(dirty ? "wrote" : "read") \(EngineText.size(pages)) in \(time)",
+                    "페이지 캐시: \(time) 동안 \(EngineText.size(pages))를 \(dirty ? "썼습니다" : "읽었습니다")"))
         }
-        session.output.paragraph(try EngineText.whatHappened(since: before, engine: clock))
+        session.output.paragraph(try EngineText.whatHappened(since: before, engine: clock, session.words))
     }
 }
 
@@ -117,13 +121,16 @@ struct RunCommand: ShellCommand {
         let before = try EngineText.Before(clock)
         let o = try clock.run(seconds: seconds)
         if o.interrupted {
+            let w = session.words
             session.output.line(
-                String(
-                    format: "t = %.3f s (stopped after %.3f s of the %@ asked for)", o.now, o.now - o.start, duration))
+                String(format: "t = %.3f s ", o.now)
+                    + w(
+                        "(stopped after \(w.seconds(o.now - o.start, decimals: 3)) of the \(duration) asked for)",
+                        "(요청한 \(duration) 중 \(w.seconds(o.now - o.start, decimals: 3)) 뒤 멈췄습니다)"))
         } else {
             session.output.line(String(format: "t = %.3f s", o.now))
         }
-        session.output.paragraph(try EngineText.whatHappened(since: before, engine: clock))
+        session.output.paragraph(try EngineText.whatHappened(since: before, engine: clock, session.words))
     }
 }
 

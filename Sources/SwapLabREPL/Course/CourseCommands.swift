@@ -93,17 +93,57 @@ struct LessonsCommand: ShellCommand {
             {
                 continue
             }
-            let p = c.progress.lessons[l.id]
-            let done = p.map { e in l.steps.filter { e.done.contains($0.id) || e.skipped.contains($0.id) }.count } ?? 0
-            let mark = done == l.steps.count ? out.styled("✓", .green) : done > 0 ? out.styled("◐", .yellow) : "·"
-            let head = DisplayWidth.pad("\(i + 1).", to: 4, right: true) + " \(mark) "
-            let tail = "  (\(done)/\(l.steps.count)) [\(l.id)]"
-            for (k, line) in DisplayWidth.wrap(title + tail, width: out.width - 7).enumerated() {
-                out.line((k == 0 ? head : String(repeating: " ", count: 7)) + line)
-            }
+            let (done, total) = CourseMenu.count(l, c.progress.lessons[l.id])
+            let mark = done == total ? out.styled("✓", .green) : done > 0 ? out.styled("◐", .yellow) : "·"
+            let head =
+                DisplayWidth.pad("\(i + 1).", to: 4, right: true) + " \(mark) "
+                + CourseMenu.bar(done, of: total, width: CourseMenu.lessonBar) + "  "
+            let indent = String(repeating: " ", count: DisplayWidth.of(DisplayWidth.stripEscapes(head)))
+            let lines = DisplayWidth.wrap(title + " [\(l.id)]", width: out.width - indent.count)
+            for (k, line) in lines.enumerated() { out.line((k == 0 ? head : indent) + line) }
             shown += 1
         }
-        out.line(shown == 0 ? c.tutor.noLessonMatches(query) : c.tutor.startOne)
+        guard shown > 0 else { return out.line(c.tutor.noLessonMatches(query)) }
+        if q.isEmpty { out.line(CourseMenu.overall(course, c.progress, words: c.session.words)) }
+        out.line(c.tutor.startOne)
+    }
+}
+
+/// The course menu's progress: how many steps of a lesson count as passed, and the bars that show it.
+enum CourseMenu {
+    /// Cells of a lesson's bar and of the whole course's.
+    static let lessonBar = 10
+    static let courseBar = 30
+
+    /// Steps of `lesson` done or skipped, and its steps.
+    static func count(_ lesson: Lesson, _ progress: LessonProgress?) -> (done: Int, total: Int) {
+        let done = progress.map { e in lesson.steps.filter { e.done.contains($0.id) || e.skipped.contains($0.id) }.count
+        }
+        return (done ?? 0, lesson.steps.count)
+    }
+
+    /// `███░░░ 3/5`: `width` cells, filled in proportion (rounded down, so only a finished lesson is all full),
+    /// then the counts, padded so the bars of a menu line up.
+    static func bar(_ done: Int, of total: Int, width: Int) -> String {
+        let filled = total > 0 ? min(width, done * width / total) : 0
+        let counts = "\(done)/\(total)"
+        return String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + " "
+            + DisplayWidth.pad(counts, to: 5)
+    }
+
+    /// The whole course: `course ████░░ 23/44 steps · 3/10 lessons finished`.
+    static func overall(_ course: Course, _ progress: CourseProgress, words w: Words) -> String {
+        var done = 0, total = 0, finished = 0
+        for l in course.lessons {
+            let (d, t) = count(l, progress.lessons[l.id])
+            done += d
+            total += t
+            if d == t { finished += 1 }
+        }
+        let bar = String(bar(done, of: total, width: courseBar).prefix(courseBar))
+        return w(
+            "course \(bar) \(done)/\(total) steps · \(finished)/\(course.lessons.count) lessons finished",
+            "전체 \(bar) \(done)/\(total)단계 · 강 \(finished)/\(course.lessons.count)개 마침")
     }
 }
 
@@ -117,8 +157,8 @@ struct StartCommand: ShellCommand {
         let c = CourseSession.of(session)
         let course = try c.course()
         guard let l = course.lesson(lesson) else {
-            let near = Suggest.nearest(to: lesson, in: course.lessons.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
-            throw ShellError.usage("no lesson '\(lesson)'\(near) (`lessons` lists them)")
+            throw ShellError.usage(
+                c.tutor.noSuchLesson(lesson, near: Suggest.nearest(to: lesson, in: course.lessons.map(\.id))))
         }
         try c.start(l, at: over ? 0 : nil)
     }

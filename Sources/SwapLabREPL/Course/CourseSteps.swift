@@ -135,7 +135,7 @@ extension CourseSession {
         progress.record(step, of: lesson, skipped: skipped, language: language, engine: engine)
         save()
         say(tutor.passed(step))
-        if let e = step.explain { voice.say(Template.fill(e[language], values: values)) }
+        if let e = step.explain { voice.say(Template.fill(e[language], values: values, language: language)) }
         say(tutor.afterPass(last: machine.stepIndex + 1 >= lesson.steps.count))
     }
 
