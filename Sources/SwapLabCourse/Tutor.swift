@@ -210,6 +210,11 @@ extension Tutor {
             "'\(query)'라는 강은 없습니다" + (near.map { ". '\($0)'를 찾으셨나요?" } ?? "") + " (`lessons`로 목록을 보세요)")
     }
 
+    /// `course` with a word other than `summary`.
+    public func unknownCourseTopic(_ topic: String) -> String {
+        tr("unknown topic '\(topic)'; try: course summary", "'\(topic)'는 모르는 주제입니다. `course summary`를 써 보세요")
+    }
+
     public var startOne: String { tr("Start one with `start N` (or its id).", "`start N`(또는 id)으로 시작하세요.") }
 
     public var noLessonInProgress: Said {

@@ -147,6 +147,22 @@ enum CourseMenu {
     }
 }
 
+/// `course summary`: what the learner did, the numbers they saw, and the live steps this machine allows.
+struct CourseCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "course",
+        abstract: "`course summary`: what you did, the numbers you saw, and which live steps this machine allows.")
+    @Argument(help: "summary") var topic: String = "summary"
+
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        guard topic == "summary" else { throw ShellError.usage(c.tutor.unknownCourseTopic(topic)) }
+        _ = try c.course()
+        guard let summary = c.summary() else { return }
+        c.say(summary.lines(c.language))
+    }
+}
+
 /// `start ID|N`: start a lesson (at its saved step).
 struct StartCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "start", abstract: "Start a lesson by number or id.")
