@@ -153,7 +153,7 @@ enum EngineText {
     // MARK: Reports
 
     /// The zones as a table: free, min, low, high, managed in pages, free also in MiB.
-    static func zoneTable(_ zones: [ZoneSnapshot], to out: Output) {
+    static func zoneTable(_ zones: [ZoneSnapshot], to out: Output, _ w: Words = .en) {
         // 11 columns a number, wider when a number needs it, so columns never run together.
         let widest = zones.flatMap { [$0.free, $0.min, $0.low, $0.high, $0.managed] }
             .map { String($0.count).count }.max()
@@ -170,18 +170,21 @@ enum EngineText {
             out.line(
                 DisplayWidth.pad("\(z.node) \(z.zone.rawValue)", to: 10) + cells.joined() + "   " + size(z.free))
         }
-        out.line("(pages of 4 KiB; min/low/high as /proc/zoneinfo prints them)")
+        out.line(
+            w(
+                "(pages of 4 KiB; min/low/high as /proc/zoneinfo prints them)",
+                "(4 KiB 페이지 단위; min/low/high는 /proc/zoneinfo에 찍히는 그대로)"))
     }
 
     /// `status`: the machine, its settings, the populated zones, kswapd, swap and memory, and the tasks.
-    static func status(_ s: EngineStatus, to out: Output) {
+    static func status(_ s: EngineStatus, to out: Output, _ w: Words = .en) {
         out.line(String(format: "%@ t = %.3f s", s.engine.rawValue, s.time) + clockName(s.clock) + " · \(s.machine)")
         func value(_ v: Int64?) -> String { v.map(String.init) ?? "?" }
         out.line(
             "min_free_kbytes \(value(s.settings.minFreeKbytes)) · watermark_scale_factor "
                 + "\(value(s.settings.watermarkScaleFactor)) · watermark_boost_factor "
                 + "\(value(s.settings.watermarkBoostFactor)) · swappiness \(value(s.settings.swappiness))")
-        zoneTable(s.zones.filter { $0.managed.count > 0 }, to: out)
+        zoneTable(s.zones.filter { $0.managed.count > 0 }, to: out, w)
         for k in s.kswapd {
             if let state = k.state {
                 let failures = k.failures ?? 0
@@ -239,7 +242,7 @@ enum EngineText {
     }
 
     /// `events`: the trace as trace_pipe prints it, with what was left out said in `#` lines.
-    static func events(_ log: EventLog, last: Int, all: Bool, milestonesOnly: Bool, to out: Output) {
+    static func events(_ log: EventLog, last: Int, all: Bool, milestonesOnly: Bool, to out: Output, _ w: Words = .en) {
         var events = log.events
         if milestonesOnly {
             events = events.filter {
@@ -247,23 +250,39 @@ enum EngineText {
             }
         }
         if log.recording == .never && events.isEmpty {
-            out.line("# no trace events: tracing is off (as root: trace on)")
+            out.line(
+                w(
+                    "# no trace events: tracing is off (as root: trace on)",
+                    "# trace 이벤트 없음: 추적이 꺼져 있습니다 (root로: trace on)"))
             return
         }
         let shown = all ? events[...] : events.suffix(last)
         if shown.count < events.count {
-            out.line("# last \(shown.count) of \(events.count) events (--all for every one)")
+            out.line(
+                w(
+                    "# last \(shown.count) of \(events.count) events (--all for every one)",
+                    "# 이벤트 \(events.count)개 중 마지막 \(shown.count)개 (--all이면 모두)"))
         }
         for e in shown { out.line(e.traceLine) }
         if events.isEmpty {
             out.line(
                 log.recording == .always
-                    ? "# no events yet (kswapd has not been woken)"
-                    : "# no events yet (kswapd has not been woken since tracing started)")
+                    ? w("# no events yet (kswapd has not been woken)", "# 아직 이벤트 없음 (kswapd가 깨어난 적이 없습니다)")
+                    : w(
+                        "# no events yet (kswapd has not been woken since tracing started)",
+                        "# 아직 이벤트 없음 (추적을 시작한 뒤 kswapd가 깨어난 적이 없습니다)"))
         }
         for (name, count) in log.suppressed.sorted(by: { $0.key < $1.key }) {
-            out.line("# \(count) more \(name) events were counted but not recorded (trace limit)")
+            out.line(
+                w(
+                    "# \(count) more \(name) events were counted but not recorded (trace limit)",
+                    "# \(name) 이벤트 \(count)개는 세기만 하고 기록하지 않았습니다 (trace 한도)"))
         }
-        if log.dropped > 0 { out.line("# \(log.dropped) older events were dropped to bound memory") }
+        if log.dropped > 0 {
+            out.line(
+                w(
+                    "# \(log.dropped) older events were dropped to bound memory",
+                    "# 메모리를 아끼려고 오래된 이벤트 \(log.dropped)개를 버렸습니다"))
+        }
     }
 }

@@ -57,10 +57,10 @@ struct MachineCommand: ShellCommand {
             cache: try cache.map { try SimArguments.pagesOrZero($0, option: "--cache") },
             dirty: try dirty.map { try SimArguments.pagesOrZero($0, option: "--dirty") } ?? .zero, seed: seed)
         let machine = try session.simulatedClock(for: "machine").makeMachine(request)
-        session.output.line(
+        session.output.paragraph(
             "machine: \(machine.summary); min_free_kbytes \(machine.minFreeKbytes), watermark_scale_factor "
                 + "\(machine.watermarkScaleFactor), swappiness \(machine.swappiness)")
-        EngineText.zoneTable(machine.zones, to: session.output)
+        EngineText.zoneTable(machine.zones, to: session.output, session.words)
     }
 }
 
@@ -86,23 +86,21 @@ struct CacheCommand: ShellCommand {
         let clock = try session.simulatedClock(for: "cache")
         let before = try EngineText.Before(clock)
         let o = try clock.fillCache(pages, dirty: dirty)
-        let w = session.words
-        let time = EngineText.seconds(o.seconds, .simulated, w)
-        if let left = o.left {
-            let done = EngineText.size(pages - left), all = EngineText.size(pages)
-            session.output.line(
-                w(
-                    "page cache: stopped after \(time) having \(dirty ? "written" : "read") \(done) of \(all); "
-                        + "still running (`run 10s` lets it go on)",
-                    "페이지 캐시: \(time) 뒤 멈췄습니다. \(all) 중 \(done)를 \(dirty ? "썼고" : "읽었고") "
-                        + "아직 진행 중입니다 (`run 10s`로 계속합니다)"))
-        } else {
-            session.output.line(
-                w(
+        session.report { w in
+            let time = EngineText.seconds(o.seconds, .simulated, w)
+            guard let left = o.left else {
+                return w(
                     "page cache: \(dirty ? "wrote" : "read") \(EngineText.size(pages)) in \(time)",
-                    "페이지 캐시: \(time) 동안 \(EngineText.size(pages))를 \(dirty ? "썼습니다" : "읽었습니다")"))
+                    "페이지 캐시: \(time) 동안 \(EngineText.size(pages))를 \(dirty ? "썼습니다" : "읽었습니다")")
+            }
+            let done = EngineText.size(pages - left), all = EngineText.size(pages)
+            return w(
+                "page cache: stopped after \(time) having \(dirty ? "written" : "read") \(done) of \(all); "
+                    + "still running (`run 10s` lets it go on)",
+                "페이지 캐시: \(time) 뒤 멈췄습니다. \(all) 중 \(done)를 \(dirty ? "썼고" : "읽었고") "
+                    + "아직 진행 중입니다 (`run 10s`로 계속합니다)")
         }
-        session.output.paragraph(try EngineText.whatHappened(since: before, engine: clock, session.words))
+        try session.report { try EngineText.whatHappened(since: before, engine: clock, $0) }
     }
 }
 
@@ -121,16 +119,16 @@ struct RunCommand: ShellCommand {
         let before = try EngineText.Before(clock)
         let o = try clock.run(seconds: seconds)
         if o.interrupted {
-            let w = session.words
-            session.output.line(
+            session.report { w in
                 String(format: "t = %.3f s ", o.now)
                     + w(
                         "(stopped after \(w.seconds(o.now - o.start, decimals: 3)) of the \(duration) asked for)",
-                        "(요청한 \(duration) 중 \(w.seconds(o.now - o.start, decimals: 3)) 뒤 멈췄습니다)"))
+                        "(요청한 \(duration) 중 \(w.seconds(o.now - o.start, decimals: 3)) 뒤 멈췄습니다)")
+            }
         } else {
             session.output.line(String(format: "t = %.3f s", o.now))
         }
-        session.output.paragraph(try EngineText.whatHappened(since: before, engine: clock, session.words))
+        try session.report { try EngineText.whatHappened(since: before, engine: clock, $0) }
     }
 }
 

@@ -44,7 +44,7 @@ struct SysctlCommand: ShellCommand {
         session.output.paragraph(
             String(format: "%@ = %lld (was %lld) at t = %.3f s; ", sysctl.rawValue, change.new, change.old, change.time)
                 + Self.effect(sysctl))
-        if sysctl.setsWatermarks { EngineText.zoneTable(change.zones, to: session.output) }
+        if sysctl.setsWatermarks { EngineText.zoneTable(change.zones, to: session.output, session.words) }
     }
 
     /// What the write changes, in the kernel's words.

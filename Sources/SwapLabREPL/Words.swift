@@ -27,3 +27,13 @@ extension Session {
     /// The words in the session's language (the course's `lang`).
     var words: Words { Words(language: language) }
 }
+
+extension Session {
+    /// Writes a command's report in the learner's language, wrapped to the width. The command is graded on the
+    /// English report, the words lessons' `output` patterns are written against, so a check reads the same in
+    /// every language (`Output.paragraph(_:recorded:)`).
+    func report(_ render: (Words) throws -> String) rethrows {
+        let said = try render(words)
+        output.paragraph(said, recorded: language == .en ? said : try render(.en))
+    }
+}
