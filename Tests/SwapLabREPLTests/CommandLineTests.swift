@@ -169,7 +169,7 @@ import Testing
         }
         let (menu, menuStatus) = try run(["-c", "lessons"])
         #expect(menuStatus == 0)
-        #expect(menu.hasPrefix("  1. · Pages and free memory  (0/4) [pages]\n"))
+        #expect(menu.hasPrefix("  1. · ░░░░░░░░░░ 0/4    Pages and free memory [pages]\n"))
         #expect(menu.contains(" 10. · "))
         let (test, testStatus) = try run(["lessons", "test"])
         #expect(testStatus == 0)
