@@ -63,13 +63,13 @@ public struct Tutor: Sendable {
             return Said(
                 tr(
                     "This step needs \(missing.joined(separator: "; ")). It runs on the simulator instead.",
-                    "이 단계에는 \(missing.joined(separator: "; "))가 필요합니다. 대신 시뮬레이터에서 진행합니다."))
+                    "이 단계에는 다음이 필요하지만 이 머신에는 없습니다: \(missing.joined(separator: "; ")). 대신 시뮬레이터에서 진행합니다."))
         case .readAlong(let missing):
             return Said(
                 tr(
                     "This step needs \(missing.joined(separator: "; ")), so it cannot run here; "
                         + "read along and type `next`.",
-                    "이 단계에는 \(missing.joined(separator: "; "))가 필요해서 여기서는 실행할 수 없습니다. 읽어 보고 `next`를 입력하세요."))
+                    "이 단계에는 다음이 필요한데 이 머신에는 없어서 실행할 수 없습니다: \(missing.joined(separator: "; ")). 읽어 보고 `next`를 입력하세요."))
         case .switchToSimulator:
             return Said(
                 tr(
@@ -207,12 +207,12 @@ extension Tutor {
     public func noSuchLesson(_ query: String, near: String?) -> String {
         tr(
             "no lesson '\(query)'" + (near.map { "; did you mean '\($0)'?" } ?? "") + " (`lessons` lists them)",
-            "'\(query)'라는 강은 없습니다" + (near.map { ". '\($0)'를 찾으셨나요?" } ?? "") + " (`lessons`로 목록을 보세요)")
+            "'\(query)'라는 강은 없습니다" + (near.map { ". 혹시 '\($0)' 말인가요?" } ?? "") + " (`lessons`로 목록을 보세요)")
     }
 
     /// `course` with a word other than `summary`.
     public func unknownCourseTopic(_ topic: String) -> String {
-        tr("unknown topic '\(topic)'; try: course summary", "'\(topic)'는 모르는 주제입니다. `course summary`를 써 보세요")
+        tr("unknown topic '\(topic)'; try: course summary", "모르는 주제입니다: '\(topic)'. `course summary`를 써 보세요")
     }
 
     public var startOne: String { tr("Start one with `start N` (or its id).", "`start N`(또는 id)으로 시작하세요.") }
@@ -305,6 +305,25 @@ extension Tutor {
     public func rightAnswer(_ right: Int, of step: Step) -> Said {
         let text = step.choices.indices.contains(right) ? step.choices[right][language] : ""
         return Said(tr("The answer is \(right + 1): \(text)", "답은 \(right + 1)번입니다: \(text)"))
+    }
+
+    /// `progress show`: one lesson's entry.
+    public func progressLine(_ id: String, _ e: LessonProgress) -> String {
+        tr(
+            "  \(id): v\(e.version), done \(e.done.count), skipped \(e.skipped.count), at \(e.current ?? "-")",
+            "  \(id): v\(e.version), 완료 \(e.done.count), 건너뜀 \(e.skipped.count), 현재 \(e.current ?? "-")")
+    }
+
+    /// `progress import` would push the saved progress past one of its bounds.
+    public func importBreaksLimit(_ file: String, problem: String) -> String {
+        tr(
+            "cannot import \(file): with it, your progress would break a limit (\(problem))",
+            "\(file) 파일을 가져올 수 없습니다. 가져오면 진행 상황이 한도를 넘습니다 (\(problem))")
+    }
+
+    /// `lang` with neither ko nor en.
+    public func unknownLanguage(_ language: String) -> String {
+        tr("unknown language '\(language)'; choose ko or en", "모르는 언어입니다: '\(language)'. ko나 en을 고르세요")
     }
 
     public func exported(to file: String) -> String { tr("progress exported to \(file)", "진행 상황을 \(file)에 내보냈습니다") }

@@ -341,7 +341,7 @@ struct LangCommand: ShellCommand {
             return
         }
         guard let l = Language(rawValue: language.lowercased()) else {
-            throw ShellError.usage("unknown language '\(language)'; choose ko or en")
+            throw ShellError.usage(c.tutor.unknownLanguage(language))
         }
         c.language = l
         if let lesson = c.lesson { c.progress.lessons[lesson.id]?.language = l }
@@ -375,8 +375,7 @@ struct ProgressCommand: ShellCommand {
         case (nil, _), ("show", _):
             session.output.line("progress: \(c.store.file.path)")
             for (id, e) in c.progress.lessons.sorted(by: { $0.key < $1.key }) {
-                session.output.line(
-                    "  \(id): v\(e.version), done \(e.done.count), skipped \(e.skipped.count), at \(e.current ?? "-")")
+                session.output.line(c.tutor.progressLine(id, e))
             }
         case ("export", let file?):
             try ProgressStore.write(c.progress, to: URL(fileURLWithPath: file))
@@ -386,8 +385,7 @@ struct ProgressCommand: ShellCommand {
             var merged = c.progress
             merged.merge(other)
             if let problem = merged.problem() {
-                throw ShellError.failed(
-                    "cannot import \(file): with it, your progress would break a limit (\(problem))")
+                throw ShellError.failed(c.tutor.importBreaksLimit(file, problem: problem))
             }
             c.progress = merged
             c.save()
@@ -397,7 +395,8 @@ struct ProgressCommand: ShellCommand {
             c.save()
             session.output.line(c.tutor.forgot(what, any: any))
         default:
-            throw ShellError.usage("use: progress [show] | export FILE | import FILE | forget LESSON|all")
+            throw ShellError.usage(
+                c.tutor.tr("use: ", "사용법: ") + "progress [show] | export FILE | import FILE | forget LESSON|all")
         }
     }
 }
