@@ -35,6 +35,17 @@ public struct CourseSummary: Sendable {
         }
     }
 
+    /// The steps of `lesson` that count towards its ✓ and the course's numbers: the one place the menu's bars and
+    /// the summary take them from. (Once lessons mark steps `optional`, these are the steps a lesson needs.)
+    public static func counted(_ lesson: Lesson) -> [Step] { lesson.steps }
+
+    /// How many of `lesson`'s counted steps are passed (done or skipped), and how many are counted.
+    public static func count(_ lesson: Lesson, _ progress: LessonProgress?) -> (done: Int, of: Int) {
+        let steps = counted(lesson)
+        let done = progress.map { e in steps.filter { e.done.contains($0.id) || e.skipped.contains($0.id) }.count }
+        return (done ?? 0, steps.count)
+    }
+
     /// Whether every lesson is finished.
     public var courseFinished: Bool {
         course.lessons.allSatisfy { progress.lessons[$0.id]?.finished($0) == true }
@@ -47,17 +58,20 @@ public struct CourseSummary: Sendable {
     }
 
     private func headline(_ t: Tutor) -> Said {
-        var finished = 0, done = 0, skipped = 0, hints = 0
+        var finished = 0, counted = 0, steps = 0, skipped = 0, hints = 0
         for l in course.lessons {
-            guard let e = progress.lessons[l.id] else { continue }
+            let e = progress.lessons[l.id]
+            let (done, of) = CourseSummary.count(l, e)
+            counted += done
+            steps += of
+            guard let e else { continue }
             if e.finished(l) { finished += 1 }
-            let ids = Set(l.steps.map(\.id))
-            done += e.done.filter(ids.contains).count
+            let ids = Set(CourseSummary.counted(l).map(\.id))
             skipped += e.skipped.filter { ids.contains($0) && !e.done.contains($0) }.count
             hints += e.hintsUsed.filter { ids.contains($0.key) }.values.reduce(0, +)
         }
+        let done = counted - skipped
         let lessons = course.lessons.count
-        let steps = course.lessons.reduce(0) { $0 + $1.steps.count }
         return Said(
             (courseFinished ? "★ " : "")
                 + t.tr(
@@ -72,9 +86,9 @@ public struct CourseSummary: Sendable {
         var out = [Said(t.tr("What you did, and the numbers you saw:", "한 일과 직접 본 숫자:"), .bold)]
         for (i, l) in course.lessons.enumerated() {
             let e = progress.lessons[l.id]
-            let passed = l.steps.filter { e?.done.contains($0.id) == true || e?.skipped.contains($0.id) == true }
-            let mark = e?.finished(l) == true ? "✓" : passed.isEmpty ? "·" : "◐"
-            out.append(Said("\(i + 1). \(mark) \(l.title[t.language]) (\(passed.count)/\(l.steps.count))"))
+            let (done, of) = CourseSummary.count(l, e)
+            let mark = e?.finished(l) == true ? "✓" : done == 0 ? "·" : "◐"
+            out.append(Said("\(i + 1). \(mark) \(l.title[t.language]) (\(done)/\(of))"))
             for step in l.steps {
                 guard let values = e?.observed?[step.id], !values.isEmpty else { continue }
                 // The numbers (counts, sizes, times); names such as the waker's comm are left to the lesson.

@@ -115,11 +115,10 @@ enum CourseMenu {
     static let lessonBar = 10
     static let courseBar = 30
 
-    /// Steps of `lesson` done or skipped, and its steps.
+    /// Steps of `lesson` passed, and the steps that count (`CourseSummary.count`, shared with the summary).
     static func count(_ lesson: Lesson, _ progress: LessonProgress?) -> (done: Int, total: Int) {
-        let done = progress.map { e in lesson.steps.filter { e.done.contains($0.id) || e.skipped.contains($0.id) }.count
-        }
-        return (done ?? 0, lesson.steps.count)
+        let (done, of) = CourseSummary.count(lesson, progress)
+        return (done, of)
     }
 
     /// `███░░░ 3/5`: `width` cells, filled in proportion (rounded down, so only a finished lesson is all full),
