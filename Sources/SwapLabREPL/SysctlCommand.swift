@@ -41,21 +41,30 @@ struct SysctlCommand: ShellCommand {
                     + "not '\(text)'")
         }
         let change = try clock.setSysctl(name: sysctl, value: number)
-        session.output.paragraph(
-            String(format: "%@ = %lld (was %lld) at t = %.3f s; ", sysctl.rawValue, change.new, change.old, change.time)
-                + Self.effect(sysctl))
+        session.report { w in
+            "\(sysctl.rawValue) = \(change.new) "
+                + w(
+                    String(format: "(was %lld) at t = %.3f s; ", change.old, change.time),
+                    String(format: "(이전 %lld), t = %.3f s; ", change.old, change.time)) + Self.effect(sysctl, w)
+        }
         if sysctl.setsWatermarks { EngineText.zoneTable(change.zones, to: session.output, session.words) }
     }
 
     /// What the write changes, in the kernel's words.
-    static func effect(_ name: VMSysctlName) -> String {
+    static func effect(_ name: VMSysctlName, _ w: Words = .en) -> String {
         switch name {
         case .minFreeKbytes, .watermarkScaleFactor:
-            return "watermarks recomputed (__setup_per_zone_wmarks()); protection unchanged"
+            return w(
+                "watermarks recomputed (__setup_per_zone_wmarks()); protection unchanged",
+                "워터마크를 다시 계산했습니다 (__setup_per_zone_wmarks()). protection은 그대로입니다")
         case .swappiness:
-            return "get_scan_count() balances anon against file with it from the next reclaim pass"
+            return w(
+                "get_scan_count() balances anon against file with it from the next reclaim pass",
+                "다음 회수 패스부터 get_scan_count()가 이 값으로 익명 페이지와 파일 페이지의 비율을 정합니다")
         case .watermarkBoostFactor:
-            return "accepted; the simulator has no fragmentation events, so boost stays 0"
+            return w(
+                "accepted; the simulator has no fragmentation events, so boost stays 0",
+                "받아들였습니다. 시뮬레이터에는 단편화 이벤트가 없어 boost는 0으로 남습니다")
         }
     }
 
