@@ -92,7 +92,8 @@ public enum Checker {
             return (
                 false,
                 Checker.problem(
-                    input.timelineProblem ?? "there is no timeline yet", "아직 타임라인이 없습니다 (먼저 무언가를 실행하세요)"),
+                    input.timelineProblem ?? "there is no timeline yet",
+                    input.timelineProblem.map { "타임라인을 읽을 수 없습니다 (\($0))" } ?? "아직 타임라인이 없습니다"),
                 nil
             )
         }
