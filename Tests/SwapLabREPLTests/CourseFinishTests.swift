@@ -125,8 +125,9 @@ import Testing
             " latest: ", "         t=", "Ctrl-C to stop", " per ",
         ]
         let status = ["swap: ", "min_free_kbytes ", "counter "]
+        let vmstatRow = line.firstMatch(of: #/^[a-z_0-9]+ +-?\d+ +(?:[+-]\d+|·)$/#) != nil
         return chart.contains { line.hasPrefix($0) } || watch.contains { line.contains($0) }
-            || status.contains { line.hasPrefix($0) }
+            || status.contains { line.hasPrefix($0) } || vmstatRow
     }
 
     /// Every line the course says (`│`) and every command summary in a Korean transcript is Korean prose: the
