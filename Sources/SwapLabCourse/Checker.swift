@@ -38,7 +38,9 @@ public struct PredicateOutcome: Sendable {
             values["problem"] == nil
             ? predicate.feedback ?? Checker.defaultFeedback(for: predicate.condition, values: values)
             : Checker.defaultFeedback(for: predicate.condition, values: values)
-        return Template.fill(template[language], values: values)
+        var filled = values
+        if language == .ko, let ko = values["problem_ko"] { filled["problem"] = ko }
+        return Template.fill(template[language], values: filled, language: language)
     }
 }
 
@@ -87,7 +89,13 @@ public enum Checker {
             return (false, ["problem": "predicate \(name) \(reason)"], nil)
         }
         guard let timeline = input.timeline else {
-            return (false, ["problem": input.timelineProblem ?? "there is no timeline yet"], nil)
+            return (
+                false,
+                Checker.problem(
+                    input.timelineProblem ?? "there is no timeline yet",
+                    input.timelineProblem.map { "타임라인을 읽을 수 없습니다 (\($0))" } ?? "아직 타임라인이 없습니다"),
+                nil
+            )
         }
         // Strictly after the start: the state the step began in is not evidence of what the learner did.
         let samples = timeline.samples.filter { $0.time > start && $0.time <= end }
@@ -127,7 +135,10 @@ public enum Checker {
         // `where:` comparisons on captured integers; the first that does not hold fails the predicate.
         for c in compare {
             guard let text = v[c.group], let x = Int64(text) else {
-                v["problem"] = "the output shows no number for '\(c.group)'"
+                v.merge(
+                    Checker.problem(
+                        "the output shows no number for '\(c.group)'", "출력에 '\(c.group)'에 해당하는 숫자가 없습니다")
+                ) { $1 }
                 return (false, v, nil)
             }
             if !c.comparison.holds(x) { return (false, v, nil) }
@@ -144,7 +155,8 @@ public enum Checker {
         var from = -Double.infinity
         if let after {
             guard let ref = earlier.first(where: { $0.predicate.id == after }), ref.passed, let t = ref.time else {
-                return (false, ["event": name, "count": "0", "problem": "'\(after)' was not met first"], nil)
+                let problem = Checker.problem("'\(after)' was not met first", "'\(after)' 조건이 먼저 충족되지 않았습니다")
+                return (false, ["event": name, "count": "0"].merging(problem) { $1 }, nil)
             }
             from = t
         }
@@ -171,10 +183,11 @@ public enum Checker {
         guard let (before, after) = counterSpan(name, samples: samples, all: all, start: start) else {
             return (
                 false,
-                [
-                    "counter": name, "delta": "?", "before": "?", "after": "?",
-                    "problem": "no sample in the window has the counter \(name)",
-                ], nil
+                ["counter": name, "delta": "?", "before": "?", "after": "?"].merging(
+                    Checker.problem(
+                        "no sample in the window has the counter \(name)",
+                        "카운터 \(name) 값이 담긴 샘플이 이 단계에는 아직 없습니다")
+                ) { $1 }, nil
             )
         }
         let (delta, overflow) = after.subtractingReportingOverflow(before)
@@ -184,7 +197,11 @@ public enum Checker {
         ]
         if overflow {
             v["delta"] = "?"
-            v["problem"] = "the counter \(name) went from \(before) to \(after), too far apart to compare"
+            v.merge(
+                Checker.problem(
+                    "the counter \(name) went from \(before) to \(after), too far apart to compare",
+                    "카운터 \(name) 값의 차이(\(before) → \(after))가 너무 커서 비교할 수 없습니다")
+            ) { $1 }
             return (false, v, nil)
         }
         return (cmp.holds(delta), v, cmp.holds(delta) ? samples.last?.time : nil)
@@ -244,7 +261,8 @@ public enum Checker {
             }
         }
         guard let best else {
-            return (false, ["problem": "no sample of that zone in the window", "mark": mark.rawValue], nil)
+            let problem = Checker.problem("no sample of that zone in the window", "이 단계의 구간에 그 zone의 샘플이 없습니다")
+            return (false, problem.merging(["mark": mark.rawValue]) { $1 }, nil)
         }
         let z = best.zone
         let gap = Pages(best.diff.saturatingMagnitude)
@@ -257,6 +275,10 @@ public enum Checker {
         ]
         return (firstHit != nil, v, firstHit)
     }
+
+    /// Why a check could not be made, in English (`problem`, which lessons' feedback quotes as `{problem}`) and in
+    /// Korean (`problem_ko`, filled in its place under `lang ko`).
+    static func problem(_ en: String, _ ko: String) -> [String: String] { ["problem": en, "problem_ko": ko] }
 
     /// `1.25 s`.
     static func seconds(_ t: Double) -> String { String(format: "%.2f s", max(0, t)) }
@@ -326,6 +348,19 @@ public enum Template {
         }
         out += rest
         return out
+    }
+
+    /// `fill` with the observed values as `language` writes them: Korean writes a time as `6.85초`, not `6.85 s`
+    /// (the checks record every value once, in English units).
+    public static func fill(_ text: String, values: [String: String], language: Language) -> String {
+        guard language == .ko else { return fill(text, values: values) }
+        return fill(text, values: values.mapValues { localized($0, .ko) })
+    }
+
+    /// A value as `language` writes it: seconds (`6.85 s`) become `6.85초` in Korean; anything else is as it is.
+    public static func localized(_ value: String, _ language: Language) -> String {
+        guard language == .ko, let m = value.wholeMatch(of: /(\d+(?:\.\d+)?) s/) else { return value }
+        return "\(m.output.1)초"
     }
 
     /// The placeholder names in `text`, in order of appearance (`{free}` → `free`, `{count|time|times}` → `count`).

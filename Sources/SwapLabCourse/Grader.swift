@@ -37,13 +37,13 @@ public enum CommandRoles {
     /// Commands that only look and never change the engine: they never count as an attempt.
     public static let inspection: Set<String> = [
         "help", "watermarks", "status", "vmstat", "events", "allocs", "doctor", "chart", "explain", "sim", "where",
-        "lessons", "hint", "check",
+        "lessons", "hint", "check", "course",
     ]
 
     /// The course's own commands: the step checks do not run after them (they report by themselves).
     public static let course: Set<String> = [
         "lessons", "start", "next", "back", "goto", "where", "hint", "solution", "skip", "check", "retry", "play",
-        "resume", "lang", "answer", "progress",
+        "resume", "lang", "answer", "progress", "course",
     ]
 }
 

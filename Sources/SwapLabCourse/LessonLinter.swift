@@ -42,6 +42,47 @@ public enum LessonLinter {
         text.contains(#/\d\s*[\/*×÷^=]\s*\d/#)
     }
 
+    /// The most English words in a row that Korean prose may hold: terms such as `direct reclaim` or `OOM killer`
+    /// are two, a sentence left in English is more.
+    static let englishRunLimit = 2
+
+    /// The runs of more than `englishRunLimit` English words in a row in Korean text `ko`, outside what may stay
+    /// English: `code`, **bold** (counter names), `{placeholders}`. A word is letters only (a hyphen inside is
+    /// allowed: `page-out`); a number, a name with a digit or an underscore (`DMA32`, `pgsteal_kswapd`), Hangul or
+    /// punctuation between two words ends the run, so a list (`Min, Low, High`) is not prose. A line quoted in
+    /// 'single quotes' that the English text `en` quotes too is a command's output as printed, and may stay.
+    public static func englishProse(in ko: String, en: String = "") -> [String] {
+        var prose = ko.replacing(/`[^`]*`/, with: " | ").replacing(/\*\*[^*]*\*\*/, with: " | ")
+            .replacing(/\{[^{}]*\}/, with: " | ")
+        for quote in ko.matches(of: /'[^'\n]+'/).map({ String($0.output) }) where en.contains(quote) {
+            prose = prose.replacing(quote, with: " | ")
+        }
+        var runs: [String] = []
+        var run: [Substring] = []
+        func end() {
+            if run.count > englishRunLimit { runs.append(run.joined(separator: " ")) }
+            run = []
+        }
+        for token in prose.split(whereSeparator: \.isWhitespace) {
+            let core = token.drop(while: { "(\"'“‘".contains($0) })
+            let word = core.prefix(while: { $0.isASCII && ($0.isLetter || $0 == "-") })
+            guard !word.isEmpty, word.first?.isLetter == true else {
+                end()
+                continue
+            }
+            let rest = core.dropFirst(word.count)
+            if rest.isEmpty || rest.allSatisfy({ ".,:;!?)\"'”’".contains($0) }) {
+                run.append(word)
+                // Punctuation after the word closes the phrase.
+                if !rest.isEmpty { end() }
+            } else {
+                end()
+            }
+        }
+        end()
+        return runs
+    }
+
     /// Lints one lesson.
     public static func lint(_ lesson: Lesson, knownCommands: Set<String>) -> [LintIssue] {
         var lint = LessonLint(lesson: lesson, knownCommands: knownCommands)
@@ -64,6 +105,8 @@ private struct LessonLint {
     let lesson: Lesson
     let knownCommands: Set<String>
     var issues: [LintIssue] = []
+    /// The id of the step being linted, for messages that name it.
+    var step: String?
 
     init(lesson: Lesson, knownCommands: Set<String>) {
         self.lesson = lesson
@@ -100,6 +143,12 @@ private struct LessonLint {
         if pe != pk {
             issue(path, "placeholders differ between en \(pe) and ko \(pk); use the same {names} in both")
         }
+        for run in LessonLinter.englishProse(in: ko, en: en) {
+            issue(
+                path,
+                "the ko text\(step.map { " of step '\($0)'" } ?? "") has English prose: '\(run)'; write it in Korean "
+                    + "(commands stay in `backticks`, counter names in **bold**)")
+        }
         let be = Template.backticked(in: en).sorted(), bk = Template.backticked(in: ko).sorted()
         if be != bk {
             issue(path, "backticked commands differ between en \(be) and ko \(bk); keep commands identical")
@@ -133,6 +182,8 @@ private struct LessonLint {
 
     /// One step at `sp`: its predicates, texts and commands, what its kind needs, and skip and requires.
     mutating func step(_ step: Step, at sp: String) {
+        self.step = step.id
+        defer { self.step = nil }
         let placeholders = expect(step, at: sp)
         text(step.text, sp + ".text", allowed: [])
         for (h, hint) in step.hints.enumerated() { text(hint, "\(sp).hints[\(h)]", allowed: []) }

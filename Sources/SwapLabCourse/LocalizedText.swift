@@ -58,3 +58,21 @@ public struct LocalizedText: Hashable, Sendable, Decodable {
         self.texts = texts
     }
 }
+
+/// An error the learner meets in the course, said in the course language: `problem(.ko)` is the Korean sentence,
+/// `remedy(.ko)` the Korean advice. The shell's error presenter asks for them in the learner's language.
+public protocol CourseError: LearnerError {
+    func problem(_ language: Language) -> String
+    func remedy(_ language: Language) -> String?
+}
+
+extension CourseError {
+    public func remedy(_ language: Language) -> String? { remedy }
+
+    /// `problem; remedy` in `language` (as `LearnerError.sentence`).
+    public func sentence(_ language: Language) -> String {
+        let problem = problem(language)
+        guard let remedy = remedy(language) else { return problem }
+        return problem + (problem.contains("\n") ? "\n" : "; ") + remedy
+    }
+}

@@ -15,6 +15,9 @@ public struct LessonProgress: Codable, Sendable, Equatable {
     public var engine: CourseEngine
     /// The learner went past the lesson's last step (`next` finished it); absent in older files.
     public var completed: Bool?
+    /// The numbers each passed step's explanation quoted, by step id and placeholder (`free` → `488`), as the
+    /// checks recorded them; the course summary shows them again. Absent in older files.
+    public var observed: [String: [String: String]]?
 
     public init(
         version: Int, current: String? = nil, done: [String] = [], skipped: [String] = [],
@@ -30,7 +33,7 @@ public struct LessonProgress: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, current, done, skipped, language, engine, completed
+        case version, current, done, skipped, language, engine, completed, observed
         case hintsUsed = "hints_used"
     }
 
@@ -64,6 +67,7 @@ public struct LessonProgress: Codable, Sendable, Equatable {
         done = keep(done)
         skipped = keep(skipped)
         for k in hintsUsed.keys where !ids.contains(k) { hintsUsed[k] = nil }
+        for k in (observed ?? [:]).keys where !ids.contains(k) { observed?[k] = nil }
         if let c = current, !ids.contains(c) {
             dropped.append(c)
             current = nil
@@ -87,7 +91,7 @@ public struct CourseProgress: Codable, Sendable, Equatable {
 }
 
 /// What is wrong with a progress file operation; what to do.
-public enum ProgressError: LearnerError, Sendable {
+public enum ProgressError: CourseError, Sendable {
     case unreadable(file: String, reason: String)
     case unwritable(file: String, reason: String)
 
@@ -101,6 +105,16 @@ public enum ProgressError: LearnerError, Sendable {
     }
 
     public var description: String { problem }
+
+    public func problem(_ language: Language) -> String {
+        guard language == .ko else { return problem }
+        switch self {
+        case .unreadable(let file, let reason):
+            return "\(file)에서 진행 상황을 읽을 수 없습니다: \(reason)"
+        case .unwritable(let file, let reason):
+            return "\(file)에 진행 상황을 쓸 수 없습니다: \(reason)"
+        }
+    }
 }
 
 extension CourseProgress {
@@ -142,6 +156,27 @@ extension CourseProgress {
             }
             for (step, n) in e.hintsUsed where badID(step) || n < 0 || n > CourseProgress.maxHints {
                 return "\"\(at).hints_used.\(step)\" is \(n); hint counts are 0…\(CourseProgress.maxHints)"
+            }
+            if let p = CourseProgress.observedProblem(e.observed, at: at) { return p }
+        }
+        return nil
+    }
+
+    /// The most numbers kept per step, and the longest name or value.
+    public static let maxObserved = 64
+    public static let maxValueLength = 200
+
+    /// What is wrong with a lesson's `observed` numbers, or nil.
+    static func observedProblem(_ observed: [String: [String: String]]?, at: String) -> String? {
+        guard let observed else { return nil }
+        if observed.count > maxSteps { return "\"\(at).observed\" has \(observed.count) steps; at most \(maxSteps)" }
+        for (step, values) in observed {
+            if step.isEmpty || step.utf8.count > maxIDLength || values.count > maxObserved
+                || values.contains(where: { $0.key.utf8.count > maxValueLength || $0.value.utf8.count > maxValueLength }
+                )
+            {
+                return "\"\(at).observed.\(step)\" holds more than \(maxObserved) values or one longer than "
+                    + "\(maxValueLength) bytes"
             }
         }
         return nil
@@ -244,6 +279,23 @@ extension CourseProgress {
             e.skipped.removeAll { $0 == step.id }
         }
         lessons[lesson.id] = e
+    }
+
+    /// Keeps the numbers `step`'s explanation quotes (its placeholders, from `values`) for the course summary.
+    public mutating func recordObserved(_ step: Step, of lesson: Lesson, values: [String: String]) {
+        guard let explain = step.explain, lessons[lesson.id] != nil else { return }
+        var kept: [String: String] = [:]
+        for name in Template.placeholders(in: explain[.en]) + Template.placeholders(in: explain[.ko]) {
+            if let v = values[name], kept.count < CourseProgress.maxObserved,
+                name.utf8.count <= CourseProgress.maxValueLength, v.utf8.count <= CourseProgress.maxValueLength
+            {
+                kept[name] = v
+            }
+        }
+        guard !kept.isEmpty else { return }
+        var observed = lessons[lesson.id]?.observed ?? [:]
+        observed[step.id] = kept
+        lessons[lesson.id]?.observed = observed
     }
 
     /// Whether `step` of `lesson` is done or skipped.

@@ -39,7 +39,7 @@ public struct Tutor: Sendable {
         Said(
             tr(
                 "This lesson changed since you last saw it (now version \(version)); your progress is kept",
-                "지난번 이후 이 레슨이 바뀌었습니다 (버전 \(version)). 진행 상황은 그대로 둡니다")
+                "지난번 이후 이 강이 바뀌었습니다 (버전 \(version)). 진행 상황은 그대로 둡니다")
                 + (dropped.isEmpty
                     ? "."
                     : tr(", except steps that no longer exist: ", ", 다만 없어진 단계는 뺐습니다: ")
@@ -66,13 +66,13 @@ public struct Tutor: Sendable {
             return Said(
                 tr(
                     "This step needs \(missing.joined(separator: "; ")). It runs on the simulator instead.",
-                    "이 단계에는 \(missing.joined(separator: "; "))가 필요합니다. 대신 시뮬레이터에서 진행합니다."))
+                    "이 단계에는 다음이 필요하지만 이 머신에는 없습니다: \(missing.joined(separator: "; ")). 대신 시뮬레이터에서 진행합니다."))
         case .readAlong(let missing):
             return Said(
                 tr(
                     "This step needs \(missing.joined(separator: "; ")), so it cannot run here; "
                         + "read along and type `next`.",
-                    "이 단계에는 \(missing.joined(separator: "; "))가 필요해서 여기서는 실행할 수 없습니다. 읽어 보고 `next`를 입력하세요."))
+                    "이 단계에는 다음이 필요한데 이 머신에는 없어서 실행할 수 없습니다: \(missing.joined(separator: "; ")). 읽어 보고 `next`를 입력하세요."))
         case .switchToSimulator:
             return Said(
                 tr(
@@ -131,11 +131,11 @@ public struct Tutor: Sendable {
     public func afterPass(last: Bool) -> Said {
         guard last else { return typeNext }
         return Said(
-            tr("That was the last step. Type `next` to finish the lesson.", "마지막 단계였습니다. `next`를 입력하면 레슨을 마칩니다."),
+            tr("That was the last step. Type `next` to finish the lesson.", "마지막 단계였습니다. `next`를 입력하면 이 강을 마칩니다."),
             .dim)
     }
 
-    public func passed(_ step: Step) -> Said { Said("✓ PASS [\(step.id)]", .green) }
+    public func passed(_ step: Step) -> Said { Said("✓ " + tr("PASS", "통과") + " [\(step.id)]", .green) }
 
     /// A wrong attempt: the first failing predicate's feedback.
     public func notYet(_ feedback: String) -> Said { Said("✗ " + tr("not yet: ", "아직입니다: ") + feedback, .yellow) }
@@ -144,11 +144,12 @@ public struct Tutor: Sendable {
 
     /// `check`, `skip` and observe steps: every failing predicate.
     public func missing(_ feedback: [String]) -> [Said] {
-        [Said("✗ FAIL " + tr("— what is missing:", "— 아직 부족한 것:"), .yellow)] + feedback.map { Said("  • " + $0) }
+        [Said("✗ " + tr("FAIL — what is missing:", "아직 통과하지 못했습니다. 부족한 것:"), .yellow)]
+            + feedback.map { Said("  • " + $0) }
     }
 
     public func lessonFinished(_ lesson: Lesson) -> Said {
-        Said("★ " + tr("Lesson finished: \(lesson.title[language]).", "레슨 완료: \(lesson.title[language])."), .green)
+        Said("★ " + tr("Lesson finished: \(lesson.title[language]).", "강 완료: \(lesson.title[language])."), .green)
     }
 
     /// After a finished lesson: the next one.
@@ -165,7 +166,7 @@ public struct Tutor: Sendable {
     public func resumeOffer(_ lesson: Lesson) -> String {
         tr(
             "│ You were in lesson “\(lesson.title[language])”. Type `resume` to go on, or `lessons` for the menu.",
-            "│ “\(lesson.title[language])” 레슨을 하던 중이었습니다. 이어 하려면 `resume`, 목록은 `lessons`를 입력하세요.")
+            "│ “\(lesson.title[language])” 강을 하던 중이었습니다. 이어 하려면 `resume`, 목록은 `lessons`를 입력하세요.")
     }
 
     /// Why the step machine refused a move, said to the learner (the shell shows it as an error).
@@ -174,14 +175,14 @@ public struct Tutor: Sendable {
         case .noLesson:
             return tr(
                 "no lesson in progress; `lessons` lists them and `start N` starts one",
-                "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요")
+                "진행 중인 강이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요")
         case .notDone:
             return tr(
                 "this step is not done yet; try `hint`, `check`, or `skip`",
                 "아직 이 단계를 마치지 않았습니다. `hint`, `check`, `skip`을 써 보세요")
         case .noSuchStep(let count):
             return tr(
-                "there is no such step; this lesson has steps 1–\(count)", "그런 단계는 없습니다. 이 레슨은 1–\(count)단계입니다")
+                "there is no such step; this lesson has steps 1–\(count)", "그런 단계는 없습니다. 이 강은 1–\(count)단계입니다")
         case .skipNotAllowed:
             return tr("this lesson does not allow skipping this step; `hint` helps", "이 단계는 건너뛸 수 없습니다. `hint`를 써 보세요")
         case .notAQuestion:
@@ -189,7 +190,7 @@ public struct Tutor: Sendable {
         case .noSuchChoice(let count):
             return tr("choose a number from 1 to \(count)", "1부터 \(count) 사이의 번호를 고르세요")
         case .nothingToResume:
-            return tr("nothing to resume; `lessons` lists the lessons", "이어 할 레슨이 없습니다. `lessons`로 목록을 보세요")
+            return tr("nothing to resume; `lessons` lists the lessons", "이어 할 강이 없습니다. `lessons`로 목록을 보세요")
         case .playing:
             return tr(
                 "play mode checks nothing; `resume` goes back to the step",
@@ -202,7 +203,19 @@ extension Tutor {
     // MARK: The course commands
 
     public func noLessonMatches(_ query: String) -> String {
-        tr("no lesson matches '\(query)'", "'\(query)'에 맞는 레슨이 없습니다")
+        tr("no lesson matches '\(query)'", "'\(query)'에 맞는 강이 없습니다")
+    }
+
+    /// `start` names no lesson; `near` is the closest id.
+    public func noSuchLesson(_ query: String, near: String?) -> String {
+        tr(
+            "no lesson '\(query)'" + (near.map { "; did you mean '\($0)'?" } ?? "") + " (`lessons` lists them)",
+            "'\(query)'라는 강은 없습니다" + (near.map { ". 혹시 '\($0)' 말인가요?" } ?? "") + " (`lessons`로 목록을 보세요)")
+    }
+
+    /// `course` with a word other than `summary`.
+    public func unknownCourseTopic(_ topic: String) -> String {
+        tr("unknown topic '\(topic)'; try: course summary", "모르는 주제입니다: '\(topic)'. `course summary`를 써 보세요")
     }
 
     public var startOne: String { tr("Start one with `start N` (or its id).", "`start N`(또는 id)으로 시작하세요.") }
@@ -211,7 +224,7 @@ extension Tutor {
         Said(
             tr(
                 "No lesson in progress. `lessons` lists them; `start N` starts one.",
-                "진행 중인 레슨이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요."))
+                "진행 중인 강이 없습니다. `lessons`로 목록을 보고 `start N`으로 시작하세요."))
     }
 
     /// `where`: the lesson, step and state, then the counts.
@@ -297,10 +310,29 @@ extension Tutor {
         return Said(tr("The answer is \(right + 1): \(text)", "답은 \(right + 1)번입니다: \(text)"))
     }
 
+    /// `progress show`: one lesson's entry.
+    public func progressLine(_ id: String, _ e: LessonProgress) -> String {
+        tr(
+            "  \(id): v\(e.version), done \(e.done.count), skipped \(e.skipped.count), at \(e.current ?? "-")",
+            "  \(id): v\(e.version), 완료 \(e.done.count), 건너뜀 \(e.skipped.count), 현재 \(e.current ?? "-")")
+    }
+
+    /// `progress import` would push the saved progress past one of its bounds.
+    public func importBreaksLimit(_ file: String, problem: String) -> String {
+        tr(
+            "cannot import \(file): with it, your progress would break a limit (\(problem))",
+            "\(file) 파일을 가져올 수 없습니다. 가져오면 진행 상황이 한도를 넘습니다 (\(problem))")
+    }
+
+    /// `lang` with neither ko nor en.
+    public func unknownLanguage(_ language: String) -> String {
+        tr("unknown language '\(language)'; choose ko or en", "모르는 언어입니다: '\(language)'. ko나 en을 고르세요")
+    }
+
     public func exported(to file: String) -> String { tr("progress exported to \(file)", "진행 상황을 \(file)에 내보냈습니다") }
 
     public func imported(_ count: Int, from file: String) -> String {
-        tr("imported \(count) lessons from \(file)", "\(file)에서 레슨 \(count)개를 가져왔습니다")
+        tr("imported \(count) lessons from \(file)", "\(file)에서 강 \(count)개의 진행 상황을 가져왔습니다")
     }
 
     public func forgot(_ what: String, any: Bool) -> String {

@@ -252,8 +252,8 @@ public enum ReclaimNarrative {
                         " 상주 메모리 \(kb(rss))(anon-rss \(kb(m.anonRSSkB)), file-rss \(kb(m.fileRSSkB)), "
                             + "shmem-rss \(kb(m.shmemRSSkB)))"
                             + (m.pgtableskB.map { "와 페이지 테이블 \(kb($0))" } ?? "")
-                            + "를 갖고 있었고, 종료되면서 이 메모리가 풀립니다. oom_badness()는 그 프로세스가 쓰던 swap도 "
-                            + "세고 종료하면 그 swap도 풀리지만, mark_victim은 swap 양을 찍지 않습니다. swap 사용량은 "
+                            + "를 갖고 있었고, 종료되면서 이 메모리가 해제됩니다. oom_badness()는 그 프로세스가 쓰던 swap도 "
+                            + "세고 종료하면 그 swap도 해제되지만, mark_victim은 swap 양을 찍지 않습니다. swap 사용량은 "
                             + "`status`에서 보세요."
                     )
                 }
@@ -284,15 +284,15 @@ public enum ReclaimNarrative {
                     "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and its "
                         + "\(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages "
                         + "(\(size(pages))).",
-                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
-                        + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 풀었습니다.")
+                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 확보하지 못할 때만 나서는데, "
+                        + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 회수했습니다.")
             } else if r.eventCount == 0 {
                 p.say("No OOM kill\(kills).", "OOM kill은 없었습니다\(killsKo).")
             } else {
                 p.say(
                     "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and no task "
                         + "had to reclaim for itself.",
-                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
+                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 확보하지 못할 때만 나서는데, "
                         + "직접 회수해야 했던 스레드가 없었습니다.")
             }
         }
@@ -460,7 +460,7 @@ public enum ReclaimNarrative {
             let counted = napCounted != nil ? " +\(n(napWakes))" : ""
             s.append(
                 ko
-                    ? "그중 \(n(napWakes))번은 100ms 동안 조는 사이에 다시 깨워진 것입니다. node는 이미 균형이 맞았지만 할당이 계속되어 여유공간이 다시 Low 아래로 "
+                    ? "그중 100ms 동안 쉬는 사이에 다시 깨어난 것이 \(n(napWakes))번입니다. node는 이미 균형이 맞았지만 할당이 계속되어 여유공간이 다시 Low 아래로 "
                         + "내려갔습니다(kswapd_low_wmark_hit_quickly\(counted))."
                     : "\(napWakes == 1 ? "Once" : "\(n(napWakes)) times") it was woken during its 100 ms nap: the "
                         + "node had been balanced, then allocations took free below low again "
@@ -471,7 +471,7 @@ public enum ReclaimNarrative {
             let counted = roundCounted != nil ? " +\(n(rounds))" : ""
             s.append(
                 ko
-                    ? "\(n(rounds))번은 node의 균형이 아직 맞지 않아 졸지 않고 곧바로 다음 패스를 "
+                    ? "\(n(rounds))번은 node의 균형이 아직 맞지 않아 쉬지 않고 곧바로 다음 패스를 "
                         + "돌았습니다(kswapd_high_wmark_hit_quickly\(counted))."
                     : "\(rounds == 1 ? "Once" : "\(n(rounds)) times") it went straight into another pass without a "
                         + "nap, because the node was not balanced yet (kswapd_high_wmark_hit_quickly\(counted))."
@@ -496,8 +496,12 @@ public enum ReclaimNarrative {
                     + "(lru_shrink_inactive) and \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio)"
                     + (seen < steal ? "; the other \(n(steal - seen)) pages have no line in this trace." : ".")
                 k +=
-                    ". kswapd의 trace 줄에는 파일 \(n(c.fileReclaimed)) 페이지와 익명 \(n(c.anonReclaimed)) 페이지"
-                    + "(lru_shrink_inactive), swap에 쓴 익명 folio \(n(Int64(c.anonWritten)))개(write_folio)가 보입니다"
+                    (c.anonReclaimed == 0 && c.anonWritten == 0
+                        ? ". kswapd의 trace 줄에는 파일 \(n(c.fileReclaimed)) 페이지(lru_shrink_inactive)가 보이고, "
+                            + "익명 페이지는 swap-out하지 않았습니다"
+                        : ". kswapd의 trace 줄에는 파일 \(n(c.fileReclaimed)) 페이지와 익명 \(n(c.anonReclaimed)) 페이지"
+                            + "(lru_shrink_inactive), swap에 쓴 익명 folio \(n(Int64(c.anonWritten)))개(write_folio)가 "
+                            + "보입니다")
                     + (seen < steal ? ". 나머지 \(n(steal - seen)) 페이지는 이 trace에 줄이 없습니다." : ".")
             } else {
                 en += "; without its lru_shrink_inactive lines the trace cannot split that into file and anon."
@@ -522,13 +526,18 @@ public enum ReclaimNarrative {
         } else if ownLines {
             s.append(
                 ko
-                    ? "trace에서: 익명 페이지 \(n(Int64(c.anonWritten)))개를 swap에 썼고(write_folio), 파일 캐시 "
+                    ? "trace에서: " + anonWrittenKo(Int64(c.anonWritten)) + ", 파일 캐시 "
                         + "\(n(c.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive)."
                     : "In the trace: \(n(Int64(c.anonWritten))) anon folios written to swap (write_folio), "
                         + "\(n(c.fileReclaimed)) file pages dropped (lru_shrink_inactive)."
             )
         }
         return s
+    }
+
+    /// Anon folios written to swap, as the first half of a Korean sentence: none is said in words, not as zero.
+    private static func anonWrittenKo(_ count: Int64) -> String {
+        count == 0 ? "익명 페이지는 swap-out하지 않았고" : "익명 페이지 \(n(count))개를 swap에 썼고(write_folio)"
     }
 
     /// How it ended: the sleep and the zone that was balanced at high (prepare_kswapd_sleep() in
@@ -548,7 +557,7 @@ public enum ReclaimNarrative {
                             ? "잠들기 직전 샘플(\(t(ko: true, ts))초)에서 \(b.zone.rawValue) zone이 균형 상태였습니다: 여유 \(n(b.free)) > "
                                 + "High \(n(b.mark)) + protection \(n(b.protection))."
                                 + (others.isEmpty ? "" : " 나머지 zone은 아직 High 아래였습니다: \(others).")
-                                + " kswapd는 전체 여유 메모리가 아니라, 조건을 만족하는 zone 하나가 High를 넘으면 잠듭니다."
+                                + " kswapd는 전체 여유 메모리가 아니라, 대상 zone 중 하나라도 High를 넘으면 잠듭니다."
                             : "In the sample before the sleep (\(t(ko: false, ts))), \(b.zone.rawValue) was balanced: "
                                 + "free \(n(b.free)) > high \(n(b.mark)) + protection \(n(b.protection))."
                                 + (others.isEmpty ? "" : " The other zones were still below high: \(others).")
@@ -591,7 +600,7 @@ public enum ReclaimNarrative {
             if let rounds, rounds >= 16 {
                 s.append(
                     ko
-                        ? "균형이 맞지 않아 졸지 않고 곧바로 다시 돈 패스가 \(n(rounds))번이라는 것은 High + protection에 닿은 zone이 없었다는 뜻입니다."
+                        ? "균형이 맞지 않아 쉬지 않고 곧바로 다시 돈 패스가 \(n(rounds))번이라는 것은 High + protection에 닿은 zone이 없었다는 뜻입니다."
                         : "\(n(rounds)) passes went straight round without a nap: no eligible zone could be brought "
                             + "above high + protection."
                 )
@@ -614,13 +623,13 @@ public enum ReclaimNarrative {
         case .napping?:
             if gaveUp {
                 return ko
-                    ? "끝날 때 kswapd는 아직 잠들지 않고 100ms 동안 졸고 있었습니다(status: napping)." + hopeless
-                        + " 그래서 졸음이 끝나면 균형과 상관없이 잠듭니다."
+                    ? "끝날 때 kswapd는 아직 잠들지 않고 100ms 동안 쉬고 있었습니다(status: napping)." + hopeless
+                        + " 그래서 쉬는 시간이 끝나면 균형과 상관없이 잠듭니다."
                     : "At the end kswapd had not slept yet: it was in its 100 ms nap (status: napping)." + hopeless
                         + " So it sleeps when the nap ends, balanced or not."
             }
             return ko
-                ? "끝날 때 kswapd는 아직 잠들지 않고 100ms 동안 졸고 있었습니다(status: napping). 졸음이 끝날 때 node가 "
+                ? "끝날 때 kswapd는 아직 잠들지 않고 100ms 동안 쉬고 있었습니다(status: napping). 쉬는 시간이 끝날 때 node가 "
                     + "여전히 균형 상태면 잠듭니다."
                 : "At the end kswapd had not slept yet: it was in its 100 ms nap (status: napping), and sleeps if the "
                     + "node is still balanced when the nap ends."
@@ -687,7 +696,7 @@ public enum ReclaimNarrative {
             }
             if m.anonWritten > 0 || m.fileReclaimed > 0 || m.anonReclaimed > 0 {
                 s.append(
-                    "trace에서: 익명 페이지 \(n(m.anonWritten))개를 swap에 썼고(write_folio), 파일 캐시 "
+                    "trace에서: " + anonWrittenKo(Int64(m.anonWritten)) + ", 파일 캐시 "
                         + "\(n(m.fileReclaimed)) 페이지를 드롭했습니다(lru_shrink_inactive).")
             }
         } else {

@@ -49,6 +49,7 @@ public enum CommandRegistry {
         Entry(type: LangCommand.self, group: .course),
         Entry(type: AnswerCommand.self, group: .course),
         Entry(type: ProgressCommand.self, group: .course),
+        Entry(type: CourseCommand.self, group: .course),
         Entry(type: ChartCommand.self, group: .look),
         Entry(type: WatchCommand.self, group: .look),
         Entry(type: RecordCommand.self, group: .trace),

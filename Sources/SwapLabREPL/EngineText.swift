@@ -7,9 +7,9 @@ enum EngineText {
     /// A size in pages as `123 MiB`.
     static func size(_ p: Pages) -> String { Quantity.format(bytes: p.bytes) }
 
-    /// Seconds on `clock`, as `1.23 s of simulated time` or `1.23 s`.
-    static func seconds(_ s: Double, _ clock: EngineClock) -> String {
-        String(format: "%.2f s", s) + (clock == .simulated ? " of simulated time" : "")
+    /// Seconds on `clock`, as `1.23 s of simulated time` or `1.23 s` (`시뮬레이션 시간 1.23초`, `1.23초`).
+    static func seconds(_ s: Double, _ clock: EngineClock, _ w: Words = .en) -> String {
+        clock == .simulated ? w("\(w.seconds(s)) of simulated time", "시뮬레이션 시간 \(w.seconds(s))") : w.seconds(s)
     }
 
     /// ` (CLOCK_MONOTONIC)` after a time on a clock that needs naming, else nothing.
@@ -27,49 +27,69 @@ enum EngineText {
 
     // MARK: Tasks
 
-    static func allocation(_ o: AllocationOutcome) -> String {
+    static func allocation(_ o: AllocationOutcome, _ w: Words = .en) -> String {
         let head = "\(o.name) (pid \(o.pid))"
+        let time = seconds(o.seconds, o.clock, w)
         switch o.ending {
         case .killed:
-            return "\(head): killed by the OOM killer in \(seconds(o.seconds, o.clock))"
+            return head + w(": killed by the OOM killer in \(time)", ": \(time) 만에 OOM killer가 종료했습니다")
         case .stopped:
             // Stopped by Ctrl-C or the hour's limit: say what was written, not what was asked for.
-            return "\(head): stopped after \(seconds(o.seconds, o.clock)) having written \(size(o.written)) of "
-                + "\(size(o.requested)); still running (`run 10s` lets it go on, `release \(o.name)` ends it)"
+            return head
+                + w(
+                    ": stopped after \(time) having written \(size(o.written)) of \(size(o.requested)); still running "
+                        + "(`run 10s` lets it go on, `release \(o.name)` ends it)",
+                    ": \(time) 뒤 멈췄습니다. \(size(o.requested)) 중 \(size(o.written))를 썼고 아직 실행 중입니다 "
+                        + "(`run 10s`로 계속하고, `release \(o.name)`로 끝냅니다)")
         case .finished:
-            var text = "\(head): wrote \(size(o.requested)) in \(seconds(o.seconds, o.clock))"
+            var text = head + w(": wrote \(size(o.requested)) in \(time)", ": \(time) 동안 \(size(o.requested))를 썼습니다")
             // A rate over less than 250 ms says little (issue 11): the average is shown only over longer writes.
             if o.clock == .monotonic, o.seconds >= 0.25 {
-                text += " (\(Quantity.format(bytes: Int64(Double(o.requested.bytes) / o.seconds)))/s)"
+                let rate = Quantity.format(bytes: Int64(Double(o.requested.bytes) / o.seconds))
+                text += w(" (\(rate)/s)", " (초당 \(rate))")
             }
-            if let fill = o.fill { text += "; \(fill.rawValue) bytes in 4 KiB pages" }
-            if let adj = o.oomScoreAdj { text += ", oom_score_adj \(adj) verified" }
+            if let fill = o.fill {
+                text += w("; \(fill.rawValue) bytes in 4 KiB pages", "; 4 KiB 페이지마다 \(fill.rawValue) 바이트")
+            }
+            if let adj = o.oomScoreAdj { text += w(", oom_score_adj \(adj) verified", ", oom_score_adj \(adj) 확인함") }
             return text
         }
     }
 
-    static func touch(_ o: TouchOutcome, output: Output) -> String {
+    static func touch(_ o: TouchOutcome, output: Output, _ w: Words = .en) -> String {
+        let time = seconds(o.seconds, o.clock, w)
         if let left = o.left {
-            return "\(o.name): stopped after \(seconds(o.seconds, o.clock)) with \(size(o.fromSwap - left)) of "
-                + "\(size(o.fromSwap)) back from swap; still reading (`run 10s` lets it go on)"
+            return o.name
+                + w(
+                    ": stopped after \(time) with \(size(o.fromSwap - left)) of \(size(o.fromSwap)) back from swap; "
+                        + "still reading (`run 10s` lets it go on)",
+                    ": \(time) 뒤 멈췄습니다. swap에서 읽어 올 \(size(o.fromSwap)) 중 \(size(o.fromSwap - left))를 "
+                        + "읽었고 아직 읽는 중입니다 (`run 10s`로 계속합니다)")
         }
-        var text =
-            "\(o.name) read every page; \(size(o.fromSwap)) had to come back from swap; \(seconds(o.seconds, o.clock))"
+        var text = w(
+            "\(o.name) read every page; \(size(o.fromSwap)) had to come back from swap; \(time)",
+            "\(o.name): 모든 페이지를 다시 읽었습니다. 그중 \(size(o.fromSwap))는 swap에서 읽어 와야 했습니다(\(time))")
         if let bad = o.badPages {
             text +=
                 bad == 0
-                ? "; all \(o.pages.count) pages verified"
-                : "; " + output.styled("\(bad) of \(o.pages.count) pages differ!", .red)
+                ? w("; all \(o.pages.count) pages verified", "; \(o.pages.count) 페이지 모두 확인함")
+                : "; "
+                    + output.styled(
+                        w("\(bad) of \(o.pages.count) pages differ!", "\(o.pages.count) 페이지 중 \(bad) 페이지가 다릅니다!"), .red)
         }
         return text
     }
 
-    static func release(_ o: ReleaseOutcome) -> [String] {
+    static func release(_ o: ReleaseOutcome, _ w: Words = .en) -> [String] {
         let resident = o.tasks.reduce(Pages.zero) { $0 + $1.resident }
         let swapped = o.tasks.reduce(Pages.zero) { $0 + $1.swapped }
-        let what = o.asked == "all" ? count(Int64(o.tasks.count), "task", "tasks") : o.asked
-        return ["released \(what): \(size(resident)) of memory and \(size(swapped)) of swap freed"]
-            + o.tasks.compactMap { t in t.unusualExit.map { "  \(t.name) (pid \(t.pid)): \($0)" } }
+        let n = Int64(o.tasks.count)
+        let what = o.asked == "all" ? w.count(n, "task", "tasks", ko: "task", unit: "개") : o.asked
+        return [
+            w(
+                "released \(what): \(size(resident)) of memory and \(size(swapped)) of swap freed",
+                "\(what) 종료: 메모리 \(size(resident))와 swap \(size(swapped))가 해제되었습니다")
+        ] + o.tasks.compactMap { t in t.unusualExit.map { "  \(t.name) (pid \(t.pid)): \($0)" } }
     }
 
     static func mark(_ o: MarkOutcome) -> String {
@@ -95,7 +115,7 @@ enum EngineText {
     /// One paragraph on what happened since `before`: kswapd's wake-ups (`wakeup_kswapd`), passes (`balance_pgdat`,
     /// counted by `pageoutrun`) and sleeps (`kswapd_sleep`), each under its own word; reclaim, swap, direct reclaim,
     /// OOM kills.
-    static func whatHappened(since before: Before, engine: any Engine) throws -> String {
+    static func whatHappened(since before: Before, engine: any Engine, _ w: Words = .en) throws -> String {
         let now = try engine.counters().values
         func d(_ k: String) -> Int64 { (now[k] ?? 0) - (before.counters[k] ?? 0) }
         let timeline = try engine.timeline()
@@ -105,28 +125,35 @@ enum EngineText {
         let passes = d("pageoutrun")
         var parts: [String] = []
         var kswapd: [String] = []
-        if wakeups > 0 { kswapd.append(count(wakeups, "wake-up", "wake-ups")) }
-        if passes > 0 { kswapd.append(count(passes, "pass", "passes")) }
-        if sleeps > 0 { kswapd.append(count(sleeps, "sleep", "sleeps")) }
+        if wakeups > 0 { kswapd.append(w.count(wakeups, "wake-up", "wake-ups", ko: "깨어남")) }
+        if passes > 0 { kswapd.append(w.count(passes, "pass", "passes", ko: "패스")) }
+        if sleeps > 0 { kswapd.append(w.count(sleeps, "sleep", "sleeps", ko: "잠듦")) }
         if !kswapd.isEmpty {
             // Without trace events wake-ups and sleeps cannot be seen, only the passes pageoutrun counts.
-            let untraced = timeline.events.isEmpty ? " (tracing off: wake-ups and sleeps not seen)" : ""
+            let untraced =
+                timeline.events.isEmpty
+                ? w(" (tracing off: wake-ups and sleeps not seen)", " (추적이 꺼져 있어 깨어남과 잠듦은 보이지 않습니다)") : ""
             parts.append("kswapd: " + kswapd.joined(separator: ", ") + untraced)
         }
         let dropped = d("pgsteal_file")
-        if dropped > 0 { parts.append("page cache dropped \(size(Pages(dropped)))") }
-        if d("pswpout") > 0 { parts.append("swapped out \(size(Pages(d("pswpout"))))") }
-        if d("pswpin") > 0 { parts.append("swapped in \(size(Pages(d("pswpin"))))") }
+        if dropped > 0 { parts.append(w("page cache dropped ", "드롭한 페이지 캐시 ") + size(Pages(dropped))) }
+        if d("pswpout") > 0 { parts.append(w("swapped out ", "swap-out ") + size(Pages(d("pswpout")))) }
+        if d("pswpin") > 0 { parts.append(w("swapped in ", "swap-in ") + size(Pages(d("pswpin")))) }
         let stalls = d("allocstall_movable") + d("allocstall_normal") + d("allocstall_dma32") + d("allocstall_dma")
-        if stalls > 0 { parts.append(count(stalls, "direct-reclaim stall", "direct-reclaim stalls")) }
-        if d("oom_kill") > 0 { parts.append(count(d("oom_kill"), "OOM kill", "OOM kills")) }
-        return parts.isEmpty ? "no reclaim: free memory stayed above the low watermarks" : parts.joined(separator: "; ")
+        if stalls > 0 {
+            parts.append(w.count(stalls, "direct-reclaim stall", "direct-reclaim stalls", ko: "direct reclaim 멈춤"))
+        }
+        if d("oom_kill") > 0 { parts.append(w.count(d("oom_kill"), "OOM kill", "OOM kills", ko: "OOM kill")) }
+        return parts.isEmpty
+            ? w(
+                "no reclaim: free memory stayed above the low watermarks",
+                "회수 없음: 여유 메모리가 Low 워터마크 위에 머물렀습니다") : parts.joined(separator: "; ")
     }
 
     // MARK: Reports
 
     /// The zones as a table: free, min, low, high, managed in pages, free also in MiB.
-    static func zoneTable(_ zones: [ZoneSnapshot], to out: Output) {
+    static func zoneTable(_ zones: [ZoneSnapshot], to out: Output, _ w: Words = .en) {
         // 11 columns a number, wider when a number needs it, so columns never run together.
         let widest = zones.flatMap { [$0.free, $0.min, $0.low, $0.high, $0.managed] }
             .map { String($0.count).count }.max()
@@ -143,18 +170,21 @@ enum EngineText {
             out.line(
                 DisplayWidth.pad("\(z.node) \(z.zone.rawValue)", to: 10) + cells.joined() + "   " + size(z.free))
         }
-        out.line("(pages of 4 KiB; min/low/high as /proc/zoneinfo prints them)")
+        out.line(
+            w(
+                "(pages of 4 KiB; min/low/high as /proc/zoneinfo prints them)",
+                "(4 KiB 페이지 단위; min/low/high는 /proc/zoneinfo에 찍히는 그대로)"))
     }
 
     /// `status`: the machine, its settings, the populated zones, kswapd, swap and memory, and the tasks.
-    static func status(_ s: EngineStatus, to out: Output) {
+    static func status(_ s: EngineStatus, to out: Output, _ w: Words = .en) {
         out.line(String(format: "%@ t = %.3f s", s.engine.rawValue, s.time) + clockName(s.clock) + " · \(s.machine)")
         func value(_ v: Int64?) -> String { v.map(String.init) ?? "?" }
         out.line(
             "min_free_kbytes \(value(s.settings.minFreeKbytes)) · watermark_scale_factor "
                 + "\(value(s.settings.watermarkScaleFactor)) · watermark_boost_factor "
                 + "\(value(s.settings.watermarkBoostFactor)) · swappiness \(value(s.settings.swappiness))")
-        zoneTable(s.zones.filter { $0.managed.count > 0 }, to: out)
+        zoneTable(s.zones.filter { $0.managed.count > 0 }, to: out, w)
         for k in s.kswapd {
             if let state = k.state {
                 let failures = k.failures ?? 0
@@ -217,7 +247,7 @@ enum EngineText {
     }
 
     /// `events`: the trace as trace_pipe prints it, with what was left out said in `#` lines.
-    static func events(_ log: EventLog, last: Int, all: Bool, milestonesOnly: Bool, to out: Output) {
+    static func events(_ log: EventLog, last: Int, all: Bool, milestonesOnly: Bool, to out: Output, _ w: Words = .en) {
         var events = log.events
         if milestonesOnly {
             events = events.filter {
@@ -225,23 +255,39 @@ enum EngineText {
             }
         }
         if log.recording == .never && events.isEmpty {
-            out.line("# no trace events: tracing is off (as root: trace on)")
+            out.line(
+                w(
+                    "# no trace events: tracing is off (as root: trace on)",
+                    "# trace 이벤트 없음: 추적이 꺼져 있습니다 (root로: trace on)"))
             return
         }
         let shown = all ? events[...] : events.suffix(last)
         if shown.count < events.count {
-            out.line("# last \(shown.count) of \(events.count) events (--all for every one)")
+            out.line(
+                w(
+                    "# last \(shown.count) of \(events.count) events (--all for every one)",
+                    "# 이벤트 \(events.count)개 중 마지막 \(shown.count)개 (--all이면 모두)"))
         }
         for e in shown { out.line(e.traceLine) }
         if events.isEmpty {
             out.line(
                 log.recording == .always
-                    ? "# no events yet (kswapd has not been woken)"
-                    : "# no events yet (kswapd has not been woken since tracing started)")
+                    ? w("# no events yet (kswapd has not been woken)", "# 아직 이벤트 없음 (kswapd가 깨어난 적이 없습니다)")
+                    : w(
+                        "# no events yet (kswapd has not been woken since tracing started)",
+                        "# 아직 이벤트 없음 (추적을 시작한 뒤 kswapd가 깨어난 적이 없습니다)"))
         }
         for (name, count) in log.suppressed.sorted(by: { $0.key < $1.key }) {
-            out.line("# \(count) more \(name) events were counted but not recorded (trace limit)")
+            out.line(
+                w(
+                    "# \(count) more \(name) events were counted but not recorded (trace limit)",
+                    "# \(name) 이벤트 \(count)개는 세기만 하고 기록하지 않았습니다 (trace 한도)"))
         }
-        if log.dropped > 0 { out.line("# \(log.dropped) older events were dropped to bound memory") }
+        if log.dropped > 0 {
+            out.line(
+                w(
+                    "# \(log.dropped) older events were dropped to bound memory",
+                    "# 메모리를 아끼려고 오래된 이벤트 \(log.dropped)개를 버렸습니다"))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwapLabCourse
 import SwapLabModel
 
 /// Turns every failure into the text the learner reads, in one place. A run error is one line,
@@ -8,7 +9,9 @@ import SwapLabModel
 ///     usage: watermarks [--json]  (more: watermarks --help)
 enum ErrorPresenter {
     /// The line for an error met while running a command, or before one (an unknown command, a bad quote).
-    static func runError(_ error: Error) -> String {
+    /// A course error (`CourseError`) is said in `language`.
+    static func runError(_ error: Error, language: Language = .en) -> String {
+        if let course = error as? any CourseError { return course.sentence(language) }
         if let learner = error as? any LearnerError { return learner.sentence }
         return String(describing: error)
     }

@@ -138,6 +138,17 @@ public final class Output: @unchecked Sendable {
         for l in DisplayWidth.wrap(Output.safe(text, keepStyles: color), width: width, indent: indent) { line(l) }
     }
 
+    /// Writes `text` as `paragraph` does, but records `recorded` in its place: a report said in the learner's
+    /// language is graded in the words lessons' `output` patterns are written against (the English report), so a
+    /// check reads the same in every language.
+    public func paragraph(_ text: String, indent: String = "", recorded: String) {
+        let written = DisplayWidth.wrap(Output.safe(text, keepStyles: color), width: width, indent: indent)
+        record(recorded + "\n")
+        guard !muted else { return }
+        let out = written.map { $0 + "\n" }.joined()
+        if buffer != nil { buffer! += out } else { write(out) }
+    }
+
     /// Writes to standard error (never captured, never muted). It is recorded too: a command's outcome includes
     /// its refusal (a lesson's `output` check may look for the allocation guard's).
     public func error(_ text: String) {

@@ -12,7 +12,7 @@ struct StatusCommand: ShellCommand {
         if json {
             session.output.line(StatusJSON.document(status).text)
         } else {
-            EngineText.status(status, to: session.output)
+            EngineText.status(status, to: session.output, session.words)
         }
     }
 }
@@ -48,7 +48,8 @@ struct EventsCommand: ShellCommand {
     func run(in session: Session) throws {
         guard last >= 0 else { throw ShellError.usage("--last takes a count of 0 or more, not \(last)") }
         let log = try session.activeEngine().eventLog()
-        EngineText.events(log, last: last, all: all, milestonesOnly: milestonesOnly, to: session.output)
+        EngineText.events(
+            log, last: last, all: all, milestonesOnly: milestonesOnly, to: session.output, session.words)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SwapLabCourse
 import SwapLabKernel
 import SwapLabModel
 import SwapLabSimulator
@@ -13,6 +14,8 @@ public final class Session {
     public var systemRoot: String
     /// Where history, progress and the restore journal are kept (`$XDG_STATE_HOME/swaplab`).
     public let stateDirectory: URL
+    /// The language the learner reads: the course's `lang` (saved with progress), else the environment's.
+    public var language: Language = Language.fromEnvironment(ProcessInfo.processInfo.environment)
     /// Set by `quit`/`exit`: the shell stops after the current line.
     public var wantsQuit = false
     /// Set by the Ctrl-C handler; long-running commands poll `interrupted` and stop.

@@ -213,6 +213,7 @@ public final class Shell {
     /// Prints a failure in one place, the same way for every command.
     public func report(_ error: Error) {
         failures += 1
-        session.output.error(session.output.styled("error:", .red) + " " + ErrorPresenter.runError(error))
+        session.output.error(
+            session.output.styled("error:", .red) + " " + ErrorPresenter.runError(error, language: session.language))
     }
 }

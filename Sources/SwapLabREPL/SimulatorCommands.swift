@@ -63,23 +63,28 @@ struct MachineCommand: ShellCommand {
             dirty: try dirty.map { try SimArguments.pagesOrZero($0, option: "--dirty") } ?? .zero, seed: seed,
             hugepages: hugepages, watermarkScaleFactorGiven: wsf != nil)
         let machine = try session.simulatedClock(for: "machine").makeMachine(request)
-        Self.report(machine, to: session.output)
+        Self.report(machine, to: session.output, session.words)
     }
 
     /// The machine made: its summary, the huge page pool when there is one, and the zones.
-    static func report(_ machine: MachineOutcome, to out: Output) {
-        out.line(
+    static func report(_ machine: MachineOutcome, to out: Output, _ words: Words = .en) {
+        out.paragraph(
             "machine: \(machine.summary); min_free_kbytes \(machine.minFreeKbytes), watermark_scale_factor "
                 + "\(machine.watermarkScaleFactor), swappiness \(machine.swappiness)")
         if machine.hugepagesAsked > 0 {
             let size = EngineText.size(Pages(machine.hugepages * 512))
             out.paragraph(
                 machine.hugepages == machine.hugepagesAsked
-                    ? "hugetlb pool: \(machine.hugepages) huge pages of 2 MiB (\(size)) taken from the zones"
-                    : "hugetlb pool: \(machine.hugepages) of the \(machine.hugepagesAsked) huge pages asked for "
-                        + "(\(size)); the rest would need reclaim, which the simulator does not do for huge pages")
+                    ? words(
+                        "hugetlb pool: \(machine.hugepages) huge pages of 2 MiB (\(size)) taken from the zones",
+                        "hugetlb 풀: 2 MiB huge page \(machine.hugepages)개(\(size))를 zone에서 가져왔습니다")
+                    : words(
+                        "hugetlb pool: \(machine.hugepages) of the \(machine.hugepagesAsked) huge pages asked for "
+                            + "(\(size)); the rest would need reclaim, which the simulator does not do for huge pages",
+                        "hugetlb 풀: 요청한 huge page \(machine.hugepagesAsked)개 중 \(machine.hugepages)개(\(size))만 "
+                            + "잡았습니다. 나머지는 회수가 있어야 하는데, 시뮬레이터는 huge page를 위해 회수하지 않습니다"))
         }
-        EngineText.zoneTable(machine.zones, to: out)
+        EngineText.zoneTable(machine.zones, to: out, words)
     }
 
     /// A captured /proc/zoneinfo (and /proc/vmstat) as the machine to start from: each zone's snapshot and LRU pages
@@ -119,19 +124,21 @@ struct CacheCommand: ShellCommand {
         let clock = try session.simulatedClock(for: "cache")
         let before = try EngineText.Before(clock)
         let o = try clock.fillCache(pages, dirty: dirty)
-        if let left = o.left {
-            session.output.line(
-                String(
-                    format: "page cache: stopped after %.2f s of simulated time having %@ %@ of %@; still running "
-                        + "(`run 10s` lets it go on)", o.seconds, dirty ? "written" : "read",
-                    EngineText.size(pages - left), EngineText.size(pages)))
-        } else {
-            session.output.line(
-                String(
-                    format: "page cache: %@ %@ in %.2f s of simulated time", dirty ? "wrote" : "read",
-                    EngineText.size(pages), o.seconds))
+        session.report { w in
+            let time = EngineText.seconds(o.seconds, .simulated, w)
+            guard let left = o.left else {
+                return w(
+                    "page cache: \(dirty ? "wrote" : "read") \(EngineText.size(pages)) in \(time)",
+                    "페이지 캐시: \(time) 동안 \(EngineText.size(pages))를 \(dirty ? "썼습니다" : "읽었습니다")")
+            }
+            let done = EngineText.size(pages - left), all = EngineText.size(pages)
+            return w(
+                "page cache: stopped after \(time) having \(dirty ? "written" : "read") \(done) of \(all); "
+                    + "still running (`run 10s` lets it go on)",
+                "페이지 캐시: \(time) 뒤 멈췄습니다. \(all) 중 \(done)를 \(dirty ? "썼고" : "읽었고") "
+                    + "아직 진행 중입니다 (`run 10s`로 계속합니다)")
         }
-        session.output.paragraph(try EngineText.whatHappened(since: before, engine: clock))
+        try session.report { try EngineText.whatHappened(since: before, engine: clock, $0) }
     }
 }
 
@@ -150,13 +157,16 @@ struct RunCommand: ShellCommand {
         let before = try EngineText.Before(clock)
         let o = try clock.run(seconds: seconds)
         if o.interrupted {
-            session.output.line(
-                String(
-                    format: "t = %.3f s (stopped after %.3f s of the %@ asked for)", o.now, o.now - o.start, duration))
+            session.report { w in
+                String(format: "t = %.3f s ", o.now)
+                    + w(
+                        "(stopped after \(w.seconds(o.now - o.start, decimals: 3)) of the \(duration) asked for)",
+                        "(요청한 \(duration) 중 \(w.seconds(o.now - o.start, decimals: 3)) 뒤 멈췄습니다)")
+            }
         } else {
             session.output.line(String(format: "t = %.3f s", o.now))
         }
-        session.output.paragraph(try EngineText.whatHappened(since: before, engine: clock))
+        try session.report { try EngineText.whatHappened(since: before, engine: clock, $0) }
     }
 }
 

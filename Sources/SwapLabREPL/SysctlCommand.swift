@@ -42,28 +42,45 @@ struct SysctlCommand: ShellCommand {
                     + "not '\(text)'")
         }
         let change = try clock.setSysctl(name: sysctl, value: number)
-        session.output.paragraph(
-            String(format: "%@ = %lld (was %lld) at t = %.3f s; ", sysctl.rawValue, change.new, change.old, change.time)
-                + Self.effect(sysctl))
-        if sysctl.setsWatermarks || sysctl == .nrHugepages { EngineText.zoneTable(change.zones, to: session.output) }
+        session.report { w in
+            "\(sysctl.rawValue) = \(change.new) "
+                + w(
+                    String(format: "(was %lld) at t = %.3f s; ", change.old, change.time),
+                    String(format: "(이전 %lld), t = %.3f s; ", change.old, change.time)) + Self.effect(sysctl, w)
+        }
+        if sysctl.setsWatermarks || sysctl == .nrHugepages {
+            EngineText.zoneTable(change.zones, to: session.output, session.words)
+        }
         if sysctl == .nrHugepages, change.new < number {
-            session.output.paragraph(
-                "the pool stopped at \(change.new) of \(number): the zones had no more free memory above their low "
-                    + "watermarks (the kernel would reclaim for the rest; the simulator does not for huge pages)")
+            session.report { w in
+                w(
+                    "the pool stopped at \(change.new) of \(number): the zones had no more free memory above their low "
+                        + "watermarks (the kernel would reclaim for the rest; the simulator does not for huge pages)",
+                    "풀은 \(number)개 중 \(change.new)개에서 멈췄습니다. zone마다 low 워터마크 위에 남은 여유 메모리가 "
+                        + "없었습니다 (커널이라면 나머지를 위해 회수하지만, 시뮬레이터는 huge page를 위해 회수하지 않습니다)")
+            }
         }
     }
 
     /// What the write changes, in the kernel's words.
-    static func effect(_ name: VMSysctlName) -> String {
+    static func effect(_ name: VMSysctlName, _ w: Words = .en) -> String {
         switch name {
         case .minFreeKbytes, .watermarkScaleFactor:
-            return "watermarks recomputed (__setup_per_zone_wmarks()); protection unchanged"
+            return w(
+                "watermarks recomputed (__setup_per_zone_wmarks()); protection unchanged",
+                "워터마크를 다시 계산했습니다 (__setup_per_zone_wmarks()). protection은 그대로입니다")
         case .swappiness:
-            return "get_scan_count() balances anon against file with it from the next reclaim pass"
+            return w(
+                "get_scan_count() balances anon against file with it from the next reclaim pass",
+                "다음 회수 패스부터 get_scan_count()가 이 값으로 익명 페이지와 파일 페이지의 비율을 정합니다")
         case .watermarkBoostFactor:
-            return "accepted; the simulator has no fragmentation events, so boost stays 0"
+            return w(
+                "accepted; the simulator has no fragmentation events, so boost stays 0",
+                "받아들였습니다. 시뮬레이터에는 단편화 이벤트가 없어 boost는 0으로 남습니다")
         case .nrHugepages:
-            return "the hugetlb pool takes its 2 MiB pages from the zones or gives them back; marks unchanged"
+            return w(
+                "the hugetlb pool takes its 2 MiB pages from the zones or gives them back; marks unchanged",
+                "hugetlb 풀이 zone에서 2 MiB 페이지를 가져오거나 돌려줍니다. 워터마크는 그대로입니다")
         }
     }
 

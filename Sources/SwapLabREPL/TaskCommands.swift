@@ -28,8 +28,8 @@ struct AllocCommand: ShellCommand {
         let engine = session.activeEngine()
         let before = try EngineText.Before(engine)
         let outcome = try engine.allocate(request)
-        session.output.line(EngineText.allocation(outcome))
-        session.output.paragraph(try EngineText.whatHappened(since: before, engine: engine))
+        session.report { EngineText.allocation(outcome, $0) }
+        try session.report { try EngineText.whatHappened(since: before, engine: engine, $0) }
     }
 }
 
@@ -41,7 +41,8 @@ struct ReleaseCommand: ShellCommand {
     @Argument(help: "The task's name, or all.") var name: String
 
     func run(in session: Session) throws {
-        for line in EngineText.release(try session.activeEngine().release(name: name)) { session.output.line(line) }
+        let outcome = try session.activeEngine().release(name: name)
+        session.report { EngineText.release(outcome, $0).joined(separator: "\n") }
     }
 }
 
@@ -56,11 +57,11 @@ struct TouchCommand: ShellCommand {
         let engine = session.activeEngine()
         let before = try EngineText.Before(engine)
         let outcome = try engine.touch(name: name)
-        session.output.line(EngineText.touch(outcome, output: session.output))
+        session.report { EngineText.touch(outcome, output: session.output, $0) }
         if let bad = outcome.badPages, bad > 0 {
             throw ShellError.failed("\(outcome.name): \(bad) of \(outcome.pages.count) pages did not verify")
         }
-        session.output.paragraph(try EngineText.whatHappened(since: before, engine: engine))
+        try session.report { try EngineText.whatHappened(since: before, engine: engine, $0) }
     }
 }
 

@@ -32,7 +32,7 @@ struct WatermarksCommand: ShellCommand {
         if json {
             session.output.line(view.json.text)
         } else {
-            view.render(to: session.output)
+            view.render(to: session.output, session.words)
         }
     }
 
@@ -80,22 +80,29 @@ struct WatermarksView {
     static func mib(_ p: Pages) -> String { String(format: "%.1f", p.mebibytes) }
 
     /// The human table and the wake-point lines.
-    func render(to out: Output) {
+    /// The prose is said in `words`' language and graded in English (`Output.paragraph(_:indent:recorded:)`), so
+    /// lessons' `output` patterns read the same report in every language.
+    func render(to out: Output, _ words: Words = .en) {
         if let note { out.line(out.styled(note, .dim)) }
         let w = wake
-        renderTable(w, to: out)
+        renderTable(w, to: out, words)
         out.line()
         guard !w.zones.isEmpty else {
-            out.paragraph("No zone up to \(w.highestZone.rawValue) has managed pages, so there is no wake point.")
+            let zone = w.highestZone.rawValue
+            out.paragraph(
+                words(
+                    "No zone up to \(zone) has managed pages, so there is no wake point.",
+                    "\(zone)까지의 zone 중 관리되는 페이지가 있는 zone이 없어 깨어나는 지점도 없습니다."),
+                recorded: "No zone up to \(zone) has managed pages, so there is no wake point.")
             return
         }
-        renderWakePoint(w, to: out)
+        renderWakePoint(w, to: out, words)
         if let check = freeCheck, check.disagrees { renderDisagreement(check, to: out) }
     }
 
     /// The zones in pages, with MiB below each row and each zone's `lowmem_reserve` protection against
     /// allocations for the highest zone (the fields of /proc/zoneinfo, `zoneinfo_show_print()` in mm/vmstat.c).
-    private func renderTable(_ w: WakePoint, to out: Output) {
+    private func renderTable(_ w: WakePoint, to out: Output, _ words: Words) {
         let shown = zones.filter { $0.managed.count > 0 || $0.present.count > 0 }
         let empty = zones.filter { $0.managed.count == 0 && $0.present.count == 0 }
         let protHeader = "prot[\(w.highestZone.rawValue)]"
@@ -120,47 +127,61 @@ struct WatermarksView {
             cells.enumerated().map { i, c in DisplayWidth.pad(c, to: widths[i], right: i != 1) }
                 .joined(separator: "  ")
         }
-        out.line("Zones of the \(engine) engine, in 4 KiB pages (MiB below each row):")
+        let title = "Zones of the \(engine) engine, in 4 KiB pages (MiB below each row):"
+        out.paragraph(words(title, "\(engine) 엔진의 zone, 4 KiB 페이지 단위 (각 행 아래는 MiB):"), recorded: title)
         out.line(out.styled(format(headers), .bold))
         for (r, m) in zip(rows, mibRows) {
             out.line(format(r))
             out.line(out.styled(format(m), .dim))
         }
         if !empty.isEmpty {
-            out.line("empty zones: " + empty.map { "\($0.zone.rawValue) (node \($0.node))" }.joined(separator: ", "))
+            let list = empty.map { "\($0.zone.rawValue) (node \($0.node))" }.joined(separator: ", ")
+            out.paragraph(words("empty zones: ", "빈 zone: ") + list, recorded: "empty zones: " + list)
         }
     }
 
     /// Where kswapd wakes (`wake_all_kswapds()` in `__alloc_pages_slowpath()` once every zone fails
     /// `zone_watermark_ok()` at low, mm/page_alloc.c) and where it sleeps again (`pgdat_balanced()` in mm/vmscan.c).
-    private func renderWakePoint(_ w: WakePoint, to out: Output) {
-        let parts = w.zones.map { z -> String in
-            let name = zones.contains(where: { $0.node != z.node }) ? "\(z.zone.rawValue)@\(z.node)" : z.zone.rawValue
-            let low = z.wakeThreshold - z.protection
-            let mark = z.protection.count > 0 ? "low \(low.count) + prot \(z.protection.count)" : "low \(low.count)"
-            if z.free <= z.wakeThreshold {
-                return "\(name) free \(z.free.count) (already ≤ \(mark))"
-            }
-            return "\(name) \(mark)"
+    private func renderWakePoint(_ w: WakePoint, to out: Output, _ words: Words) {
+        func say(_ en: String, _ ko: String) { out.paragraph(words(en, ko), indent: "  ", recorded: en) }
+        func parts(_ t: Words) -> String {
+            w.zones.map { z -> String in
+                let name =
+                    zones.contains(where: { $0.node != z.node }) ? "\(z.zone.rawValue)@\(z.node)" : z.zone.rawValue
+                let low = z.wakeThreshold - z.protection
+                let mark = z.protection.count > 0 ? "low \(low.count) + prot \(z.protection.count)" : "low \(low.count)"
+                if z.free <= z.wakeThreshold {
+                    return "\(name) free \(z.free.count) (" + t("already ≤ ", "이미 ≤ ") + "\(mark))"
+                }
+                return "\(name) \(mark)"
+            }.joined(separator: " + ")
         }
-        out.paragraph(
-            "kswapd wake point (order-0 user allocation, zones up to \(w.highestZone.rawValue)): "
-                + "\(Quantity.coarse(w.wakePoint)) of free memory (\(w.wakePoint.count) pages = "
-                + parts.joined(separator: " + ") + ").",
-            indent: "  ")
+        let top = w.highestZone.rawValue, point = Quantity.coarse(w.wakePoint), pages = w.wakePoint.count
+        say(
+            "kswapd wake point (order-0 user allocation, zones up to \(top)): \(point) of free memory (\(pages) pages = "
+                + parts(.en) + ").",
+            "kswapd가 깨어나는 지점 (order-0 사용자 할당, \(top)까지의 zone): 여유 메모리 \(point) (\(pages) 페이지 = "
+                + parts(words) + ").")
         if w.wouldWake {
-            out.paragraph(
+            say(
                 "Every zone is at or below its low mark + protection now: the next allocation that misses the "
-                    + "per-CPU lists wakes kswapd.", indent: "  ")
+                    + "per-CPU lists wakes kswapd.",
+                "지금 모든 zone이 Low + protection 이하입니다. per-CPU 목록에서 페이지를 얻지 못하는 다음 할당이 "
+                    + "kswapd를 깨웁니다.")
         } else {
-            out.paragraph(
-                "Free in these zones: \(Quantity.coarse(w.free)); kswapd wakes after \(Quantity.coarse(w.distance)) more is "
-                    + "allocated (distance \(w.distance.count) pages).", indent: "  ")
+            let free = Quantity.coarse(w.free), distance = Quantity.coarse(w.distance)
+            say(
+                "Free in these zones: \(free); kswapd wakes after \(distance) more is allocated (distance "
+                    + "\(w.distance.count) pages).",
+                "이 zone들의 여유 메모리: \(free). \(distance)를 더 할당하면 kswapd가 깨어납니다 (거리 "
+                    + "\(w.distance.count) 페이지).")
         }
-        let sleeps = w.zones.map { "\($0.zone.rawValue) > \($0.balancedThreshold.count)" }.joined(separator: " or ")
-        out.paragraph(
-            "Once awake, kswapd sleeps again when ANY zone is above high + protection: \(sleeps) pages"
-                + (w.isBalanced ? " (true now)." : " (not yet)."), indent: "  ")
+        let sleeps = w.zones.map { "\($0.zone.rawValue) > \($0.balancedThreshold.count)" }
+        say(
+            "Once awake, kswapd sleeps again when ANY zone is above high + protection: "
+                + sleeps.joined(separator: " or ") + " pages" + (w.isBalanced ? " (true now)." : " (not yet)."),
+            "깨어난 kswapd는 zone 중 하나라도 High + protection 위로 올라가면 다시 잠듭니다: "
+                + sleeps.joined(separator: " 또는 ") + " 페이지" + (w.isBalanced ? " (지금 충족)." : " (아직 아님)."))
     }
 
     /// MemFree against the zones' free pages, and why they differ (a lazily initialised zone,

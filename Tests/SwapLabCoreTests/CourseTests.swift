@@ -365,7 +365,8 @@ func expectation(_ yaml: String) throws -> StepExpectation {
         #expect(o.values["matched"] == "low 1250")
         let none = Checker.evaluate(e, input: CheckInput(timeline: nil, timelineProblem: "no engine", windowStart: 0))
         #expect(!none.passed)
-        #expect(none.firstFailure?.feedback(.ko) == "아직 확인할 수 없습니다: no engine.")
+        #expect(none.firstFailure?.feedback(.en) == "Not checked yet: no engine.")
+        #expect(none.firstFailure?.feedback(.ko) == "아직 확인할 수 없습니다: 타임라인을 읽을 수 없습니다 (no engine).")
     }
 
     /// Named groups of an `output` pattern fill placeholders of their own (and the linter knows them).

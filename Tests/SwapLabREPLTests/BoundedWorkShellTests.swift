@@ -11,9 +11,9 @@ import Testing
         let sh = SimCommandTests.shell()
         #expect(sh.execute("alloc 64M --rate 4K/s"))
         #expect(
-            sh.session.output.takeCaptured().contains(
+            sh.session.output.takeCaptured().replacingOccurrences(of: "\n", with: " ").contains(
                 "hog (pid 1000): stopped after 3600.00 s of simulated time having written 14.06 MiB of 64 MiB; still "
-                    + "running (`run 10s` lets it go on, `release hog` ends it)\n"))
+                    + "running (`run 10s` lets it go on, `release hog` ends it) "))
     }
 
     /// SIGINT, SIGTERM and SIGHUP end a long `cache` through the usual clean-up: the command stops and says where;

@@ -170,7 +170,7 @@ import Testing
         let (menu, menuStatus) = try run(["-c", "lessons"])
         #expect(menuStatus == 0)
         // The menu counts the steps a lesson needs: its optional live step is left out.
-        #expect(menu.hasPrefix("  1. · Pages and free memory  (0/3) [pages]\n"))
+        #expect(menu.hasPrefix("  1. · ░░░░░░░░░░ 0/3    Pages and free memory [pages]\n"))
         #expect(menu.contains(" 10. · "))
         let (test, testStatus) = try run(["lessons", "test"])
         #expect(testStatus == 0)

@@ -17,7 +17,7 @@ private final class OutcomeRecorder: ShellHook {
     @Test func theShellHandsEachCommandsOutcomeToItsHooks() throws {
         let out = Output(capturingWidth: 80)
         let recorder = OutcomeRecorder()
-        let shell = Shell(session: Session(output: out), hooks: [recorder])
+        let shell = Shell(session: Session(output: out, stateDirectory: testStateDirectory()), hooks: [recorder])
         #expect(shell.session.course == nil)
         #expect(!shell.execute("alloc -1"))
         #expect(shell.execute("machine --ram 4G"))

@@ -160,10 +160,11 @@ func courseShell(width: Int = 72) throws -> (Shell, Output, URL) {
         }
         let expected = try String(contentsOf: snapshot, encoding: .utf8)
         #expect(text == expected)
-        #expect(text.contains("✓ PASS [push-below-low]"))
-        #expect(text.contains("✓ PASS [back-to-sleep]"))
-        #expect(text.contains("✓ PASS [saw-tooth]"))
-        #expect(text.contains("✓ PASS [cycle-in-words]"))
+        let pass = language == "ko" ? "✓ 통과" : "✓ PASS"
+        #expect(text.contains("\(pass) [push-below-low]"))
+        #expect(text.contains("\(pass) [back-to-sleep]"))
+        #expect(text.contains("\(pass) [saw-tooth]"))
+        #expect(text.contains("\(pass) [cycle-in-words]"))
     }
 
     /// `lessons test --wrong` over the built-in course: every quiz rejects each wrong choice, then passes.
@@ -260,7 +261,7 @@ func courseShell(width: Int = 72) throws -> (Shell, Output, URL) {
                 │ 자리를 만듭니다.
                 │ `answer N`으로 다시 답해 보세요.
                 │ 답은 1번입니다: 메모리 일부가 swap-out 되고, hog는 느려지지만 살아남는다.
-                │ ✓ PASS [with-swap]
+                │ ✓ 통과 [with-swap]
                 │ 이제 RAM과 swap을 합치면 프로그램들이 필요한 것보다 크므로, swap-out으로 자리를 만들 수 있습니다.
                 │ 다음 단계에서 직접 확인해 봅시다.
                 │ `next`를 입력하면 다음으로 넘어갑니다.

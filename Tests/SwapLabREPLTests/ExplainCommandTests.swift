@@ -13,7 +13,7 @@ import Testing
     ).path
 
     @Test func explainsATraceFileInBothLanguages() {
-        let session = Session(output: Output(capturingWidth: 200))
+        let session = Session(output: Output(capturingWidth: 200), stateDirectory: testStateDirectory())
         let shell = Shell(session: session)
         #expect(shell.execute("explain --trace \(Self.d1bMilestones) --lang en"))
         let en = session.output.takeCaptured().replacingOccurrences(of: "\n", with: " ")
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func jsonOfATraceFile() throws {
-        let session = Session(output: Output(capturingWidth: 80))
+        let session = Session(output: Output(capturingWidth: 80), stateDirectory: testStateDirectory())
         #expect(Shell(session: session).execute("explain --trace \(Self.d1bMilestones) --json"))
         let obj = try #require(
             try JSONSerialization.jsonObject(with: Data(session.output.captured.utf8)) as? [String: Any])
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func sinceAMarkerOfTheSessionTimeline() throws {
-        let session = Session(output: Output(capturingWidth: 200))
+        let session = Session(output: Output(capturingWidth: 200), stateDirectory: testStateDirectory())
         let timeline = try FixtureRun.timeline(run: "D1b-kswapd-swapout-clean")
         session.replay = timeline
         let shell = Shell(session: session)
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func aMissingFileIsAnErrorAndTheShellGoesOn() {
-        let session = Session(output: Output(capturingWidth: 80))
+        let session = Session(output: Output(capturingWidth: 80), stateDirectory: testStateDirectory())
         let shell = Shell(session: session)
         #expect(!shell.execute("explain --trace /nonexistent/trace.txt"))
         #expect(session.output.takeCaptured().contains("cannot read the trace file /nonexistent/trace.txt"))
@@ -66,13 +66,13 @@ import Testing
         var report = ReclaimExplainer.analyze(
             Timeline(machine: MachineDescription(engine: "trace", summary: ""), events: parsed.events))
         for lang in NarrativeLanguage.allCases {
-            let session = Session(output: Output(capturingWidth: 100_000))
+            let session = Session(output: Output(capturingWidth: 100_000), stateDirectory: testStateDirectory())
             #expect(Shell(session: session).execute("explain --trace \(file) --lang \(lang.rawValue)"))
             #expect(session.output.takeCaptured() == ReclaimNarrative.text(report, lang: lang) + "\n")
         }
         // The JSON adds what the file's lines held.
         report.traceLines = TraceFile.Counts(parsed: parsed.events.count, skipped: parsed.skipped, lost: parsed.lost)
-        let session = Session(output: Output(capturingWidth: 80))
+        let session = Session(output: Output(capturingWidth: 80), stateDirectory: testStateDirectory())
         #expect(Shell(session: session).execute("explain --trace \(file) --json"))
         #expect(session.output.takeCaptured() == report.json().text + "\n")
     }
@@ -101,7 +101,7 @@ import Testing
         defer { FakeRoot.remove(dir) }
         let file = dir.appendingPathComponent("trace.txt").path
         for lang in ["en", "ko"] {
-            let session = Session(output: Output(capturingWidth: 80))
+            let session = Session(output: Output(capturingWidth: 80), stateDirectory: testStateDirectory())
             #expect(Shell(session: session).execute("explain --trace \(file) --lang \(lang)"))
             let out = session.output.takeCaptured()
             let flat = out.replacingOccurrences(of: "\n", with: "")
@@ -110,7 +110,7 @@ import Testing
             #expect(out.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 80 }, "\(out)")
         }
         // The JSON quotes them.
-        let session = Session(output: Output(capturingWidth: 80))
+        let session = Session(output: Output(capturingWidth: 80), stateDirectory: testStateDirectory())
         #expect(Shell(session: session).execute("explain --trace \(file) --json"))
         let json = session.output.takeCaptured()
         #expect(!json.contains("\u{1B}") && json.contains("ev\\u001b]0;pwned\\u0007il"))
@@ -123,7 +123,7 @@ import Testing
         let dir = try FakeRoot.make(["trace.txt": text])
         defer { FakeRoot.remove(dir) }
         let file = dir.appendingPathComponent("trace.txt").path
-        let session = Session(output: Output(capturingWidth: 400))
+        let session = Session(output: Output(capturingWidth: 400), stateDirectory: testStateDirectory())
         #expect(!Shell(session: session).execute("explain --trace \(file)"))
         #expect(
             session.output.takeCaptured()

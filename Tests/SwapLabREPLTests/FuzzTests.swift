@@ -231,7 +231,7 @@ import Testing
         }
         let generated = Mutate.hostileTraces(from: sources)
         let file = work.appendingPathComponent("trace.txt")
-        let session = Session(output: Output(capturingWidth: 80))
+        let session = Session(output: Output(capturingWidth: 80), stateDirectory: testStateDirectory())
         let shell = Shell(session: session)
         for i in 0..<count {
             let text =

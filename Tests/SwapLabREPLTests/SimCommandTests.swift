@@ -178,7 +178,7 @@ import Testing
     @Test func docsRepeatEveryPointOfSimAbout() throws {
         let docs = try String(
             contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/simulator.md"), encoding: .utf8)
-        let sh = Shell(session: Session(output: Output(capturingWidth: 2000)))
+        let sh = Shell(session: Session(output: Output(capturingWidth: 2000), stateDirectory: testStateDirectory()))
         #expect(sh.execute("sim about"))
         let lines = sh.session.output.takeCaptured().split(separator: "\n").filter { !$0.isEmpty }
         #expect(lines.count > 10)

@@ -14,7 +14,7 @@ import Testing
 @Suite struct TruthfulTextTests {
     /// Runs `commands` (one per line of the list) in one fresh session; the text of all of them, unwrapped.
     static func run(_ commands: [String], width: Int = 2000) -> (session: Session, text: String) {
-        let session = Session(output: Output(capturingWidth: width))
+        let session = Session(output: Output(capturingWidth: width), stateDirectory: testStateDirectory())
         let shell = Shell(session: session)
         var text = ""
         for c in commands {

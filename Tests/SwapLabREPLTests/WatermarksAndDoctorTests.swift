@@ -10,7 +10,7 @@ extension LiveSystem {
     @Suite struct WatermarksAndDoctorTests {
         /// Runs `line` in a fresh shell with a capturing output; returns (succeeded, output).
         func run(_ line: String, engine: EngineKind = .live, setup: (Session) -> Void = { _ in }) -> (Bool, String) {
-            let session = Session(output: Output(capturingWidth: 100))
+            let session = Session(output: Output(capturingWidth: 100), stateDirectory: testStateDirectory())
             session.engine = engine
             setup(session)
             let ok = Shell(session: session).execute(line)

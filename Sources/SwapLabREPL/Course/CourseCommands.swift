@@ -93,17 +93,72 @@ struct LessonsCommand: ShellCommand {
             {
                 continue
             }
-            // Optional steps (on your own machine) are left out of the count: a lesson is ✓ without them.
-            let (done, of) = c.progress.lessons[l.id]?.requiredCount(l) ?? (0, l.requiredSteps.count)
-            let mark = done == of ? out.styled("✓", .green) : done > 0 ? out.styled("◐", .yellow) : "·"
-            let head = DisplayWidth.pad("\(i + 1).", to: 4, right: true) + " \(mark) "
-            let tail = "  (\(done)/\(of)) [\(l.id)]"
-            for (k, line) in DisplayWidth.wrap(title + tail, width: out.width - 7).enumerated() {
-                out.line((k == 0 ? head : String(repeating: " ", count: 7)) + line)
-            }
+            let (done, total) = CourseMenu.count(l, c.progress.lessons[l.id])
+            let mark = done == total ? out.styled("✓", .green) : done > 0 ? out.styled("◐", .yellow) : "·"
+            let head =
+                DisplayWidth.pad("\(i + 1).", to: 4, right: true) + " \(mark) "
+                + CourseMenu.bar(done, of: total, width: CourseMenu.lessonBar) + "  "
+            let indent = String(repeating: " ", count: DisplayWidth.of(DisplayWidth.stripEscapes(head)))
+            let lines = DisplayWidth.wrap(title + " [\(l.id)]", width: out.width - indent.count)
+            for (k, line) in lines.enumerated() { out.line((k == 0 ? head : indent) + line) }
             shown += 1
         }
-        out.line(shown == 0 ? c.tutor.noLessonMatches(query) : c.tutor.startOne)
+        guard shown > 0 else { return out.line(c.tutor.noLessonMatches(query)) }
+        if q.isEmpty { out.line(CourseMenu.overall(course, c.progress, words: c.session.words)) }
+        out.line(c.tutor.startOne)
+    }
+}
+
+/// The course menu's progress: how many steps of a lesson count as passed, and the bars that show it.
+enum CourseMenu {
+    /// Cells of a lesson's bar and of the whole course's.
+    static let lessonBar = 10
+    static let courseBar = 30
+
+    /// Steps of `lesson` passed, and the steps that count (`CourseSummary.count`, shared with the summary).
+    static func count(_ lesson: Lesson, _ progress: LessonProgress?) -> (done: Int, total: Int) {
+        let (done, of) = CourseSummary.count(lesson, progress)
+        return (done, of)
+    }
+
+    /// `███░░░ 3/5`: `width` cells, filled in proportion (rounded down, so only a finished lesson is all full),
+    /// then the counts, padded so the bars of a menu line up.
+    static func bar(_ done: Int, of total: Int, width: Int) -> String {
+        let filled = total > 0 ? min(width, done * width / total) : 0
+        let counts = "\(done)/\(total)"
+        return String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + " "
+            + DisplayWidth.pad(counts, to: 5)
+    }
+
+    /// The whole course: `course ████░░ 23/44 steps · 3/10 lessons finished`.
+    static func overall(_ course: Course, _ progress: CourseProgress, words w: Words) -> String {
+        var done = 0, total = 0, finished = 0
+        for l in course.lessons {
+            let (d, t) = count(l, progress.lessons[l.id])
+            done += d
+            total += t
+            if d == t { finished += 1 }
+        }
+        let bar = String(bar(done, of: total, width: courseBar).prefix(courseBar))
+        return w(
+            "course \(bar) \(done)/\(total) steps · \(finished)/\(course.lessons.count) lessons finished",
+            "전체 \(bar) \(done)/\(total)단계 · 강 \(finished)/\(course.lessons.count)개 마침")
+    }
+}
+
+/// `course summary`: what the learner did, the numbers they saw, and the live steps this machine allows.
+struct CourseCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "course",
+        abstract: "`course summary`: what you did, the numbers you saw, and which live steps this machine allows.")
+    @Argument(help: "summary") var topic: String = "summary"
+
+    func run(in session: Session) throws {
+        let c = CourseSession.of(session)
+        guard topic == "summary" else { throw ShellError.usage(c.tutor.unknownCourseTopic(topic)) }
+        _ = try c.course()
+        guard let summary = c.summary() else { return }
+        c.say(summary.lines(c.language))
     }
 }
 
@@ -117,8 +172,8 @@ struct StartCommand: ShellCommand {
         let c = CourseSession.of(session)
         let course = try c.course()
         guard let l = course.lesson(lesson) else {
-            let near = Suggest.nearest(to: lesson, in: course.lessons.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
-            throw ShellError.usage("no lesson '\(lesson)'\(near) (`lessons` lists them)")
+            throw ShellError.usage(
+                c.tutor.noSuchLesson(lesson, near: Suggest.nearest(to: lesson, in: course.lessons.map(\.id))))
         }
         try c.start(l, at: over ? 0 : nil)
     }
@@ -285,7 +340,7 @@ struct LangCommand: ShellCommand {
             return
         }
         guard let l = Language(rawValue: language.lowercased()) else {
-            throw ShellError.usage("unknown language '\(language)'; choose ko or en")
+            throw ShellError.usage(c.tutor.unknownLanguage(language))
         }
         c.language = l
         if let lesson = c.lesson { c.progress.lessons[lesson.id]?.language = l }
@@ -319,8 +374,7 @@ struct ProgressCommand: ShellCommand {
         case (nil, _), ("show", _):
             session.output.line("progress: \(c.store.file.path)")
             for (id, e) in c.progress.lessons.sorted(by: { $0.key < $1.key }) {
-                session.output.line(
-                    "  \(id): v\(e.version), done \(e.done.count), skipped \(e.skipped.count), at \(e.current ?? "-")")
+                session.output.line(c.tutor.progressLine(id, e))
             }
         case ("export", let file?):
             try ProgressStore.write(c.progress, to: URL(fileURLWithPath: file))
@@ -330,8 +384,7 @@ struct ProgressCommand: ShellCommand {
             var merged = c.progress
             merged.merge(other)
             if let problem = merged.problem() {
-                throw ShellError.failed(
-                    "cannot import \(file): with it, your progress would break a limit (\(problem))")
+                throw ShellError.failed(c.tutor.importBreaksLimit(file, problem: problem))
             }
             c.progress = merged
             c.save()
@@ -341,7 +394,8 @@ struct ProgressCommand: ShellCommand {
             c.save()
             session.output.line(c.tutor.forgot(what, any: any))
         default:
-            throw ShellError.usage("use: progress [show] | export FILE | import FILE | forget LESSON|all")
+            throw ShellError.usage(
+                c.tutor.tr("use: ", "사용법: ") + "progress [show] | export FILE | import FILE | forget LESSON|all")
         }
     }
 }

@@ -30,7 +30,11 @@ public final class CourseSession: ShellHook {
     public var progress: CourseProgress
     /// A notice from loading progress (a corrupt file moved aside), shown once.
     public var progressNotice: String?
-    public var language: Language
+    /// The course language, kept on the session so every command's words follow `lang`.
+    public var language: Language {
+        get { session.language }
+        set { session.language = newValue }
+    }
     /// Interactive: `solution` asks first and long texts pause with `…`.
     public var interactive = false
     /// Asks a yes/no question (interactive mode); replaced in tests.
@@ -63,9 +67,11 @@ public final class CourseSession: ShellHook {
         let (p, notice) = store.load()
         progress = p
         progressNotice = notice
-        language = p.language ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
+        if let saved = p.language { session.language = saved }
         let root = session.systemRoot
-        probe = { CourseSession.defaultProbe($0, systemRoot: root) }
+        probe = { [unowned session] in
+            CourseSession.defaultProbe($0, systemRoot: root, words: session.words)
+        }
     }
 
     /// Gives `shell` a course: the session's `course`, told the outcome of every command.
@@ -182,20 +188,28 @@ public final class CourseSession: ShellHook {
     /// uid; tracefs mounted, or mountable by root (swaplab mounts it when tracing starts and unmounts it after); swap
     /// on a disk, or root to add a swapfile (the lab and `swap on` do).
     public static func defaultProbe(_ requirement: Requirement, systemRoot: String) -> String? {
+        defaultProbe(requirement, systemRoot: systemRoot, words: .en)
+    }
+
+    /// `defaultProbe` with the reason in `words`' language.
+    static func defaultProbe(_ requirement: Requirement, systemRoot: String, words w: Words) -> String? {
         let report = DoctorReport(MachineSurvey.read(root: SystemRoot(systemRoot)))
+        let root = report.survey.isRoot
         switch requirement {
         case .root:
-            return report.survey.isRoot ? nil : "root (run swaplab with sudo)"
+            return root ? nil : w("root (run swaplab with sudo)", "root 권한(swaplab을 sudo로 실행)")
         case .tracefs:
             return report.tracefsUsable
                 ? nil
-                : report.survey.isRoot
-                    ? "tracefs (a kernel with CONFIG_TRACING)" : "tracefs (needs root to mount and use it)"
+                : root
+                    ? w("tracefs (a kernel with CONFIG_TRACING)", "tracefs(CONFIG_TRACING이 켜진 커널)")
+                    : w("tracefs (needs root to mount and use it)", "tracefs(마운트하고 쓰려면 root 권한 필요)")
         case .swap:
             return report.swapCapable
                 ? nil
-                : report.survey.isRoot
-                    ? "swap (/proc/swaps could not be read)" : "swap (root, to add a swapfile; or swapon)"
+                : root
+                    ? w("swap (/proc/swaps could not be read)", "swap(/proc/swaps를 읽을 수 없음)")
+                    : w("swap (root, to add a swapfile; or swapon)", "swap(swap 파일을 추가할 root 권한, 또는 swapon)")
         }
     }
 }

@@ -133,9 +133,10 @@ extension CourseSession {
         guard machine.pass() else { return }
         recipe.passed(step, on: engine)
         progress.record(step, of: lesson, skipped: skipped, language: language, engine: engine)
+        progress.recordObserved(step, of: lesson, values: values)
         save()
         say(tutor.passed(step))
-        if let e = step.explain { voice.say(Template.fill(e[language], values: values)) }
+        if let e = step.explain { voice.say(Template.fill(e[language], values: values, language: language)) }
         say(tutor.afterPass(last: machine.stepIndex + 1 >= lesson.steps.count))
     }
 
@@ -153,10 +154,19 @@ extension CourseSession {
         progress.lessons[lesson.id]?.completed = true
         save()
         say(tutor.lessonFinished(lesson))
-        if let c = try? course(), let i = machine.lessonIndex, i + 1 < c.lessons.count {
+        if let summary = summary(), summary.courseFinished {
+            session.output.line()
+            say(summary.lines(language))
+        } else if let c = try? course(), let i = machine.lessonIndex, i + 1 < c.lessons.count {
             say(tutor.nextLesson(c.lessons[i + 1], number: i + 2))
         }
         machine.finish()
+    }
+
+    /// The course summary from the saved progress, with the live steps this machine allows (`probe`, as `doctor`).
+    func summary() -> CourseSummary? {
+        guard let c = try? course() else { return nil }
+        return CourseSummary(course: c, progress: progress, live: CourseSummary.liveSteps(of: c, probe: probe))
     }
 
     /// `goto`/`back`: step `index` (from 0), set up again.
