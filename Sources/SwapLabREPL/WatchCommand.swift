@@ -116,11 +116,11 @@ struct WatchFrame {
 
     /// The chart options for `full`: the subject fixed at the first frame that has one, the y-range widened by the
     /// samples that arrived since the last frame.
-    mutating func chartOptions(for full: Timeline, output: Output) throws -> ChartOptions {
+    mutating func chartOptions(for full: Timeline, output: Output, lang: NarrativeLanguage = .en) throws -> ChartOptions {
         guard var options = chart else {
             let (_, options) = try ChartCommand.prepare(
                 full, since: nil, zone: zone, allZones: false, glyphs: glyphs, width: Swift.max(40, output.width),
-                height: height, color: output.color)
+                height: height, color: output.color, lang: lang)
             if case .auto = options.subject { return options }
             chart = options
             feed.take(full.samples, subject: options.subject)
@@ -146,7 +146,7 @@ struct WatchFrame {
         let full = try session.currentTimeline()
         let (shown, timeRange, clock) = visiblePart(
             of: full, frame: frame, replay: session.replay != nil, engine: engine)
-        var options = try chartOptions(for: full, output: session.output)
+        var options = try chartOptions(for: full, output: session.output, lang: session.chartLanguage)
         options.timeRange = timeRange
         // The chart data is built once and read twice: for the chart and for the latest transitions below; on the
         // engine's own timeline from what earlier frames read already.

@@ -77,7 +77,7 @@ import Testing
         #expect(sh.execute("chart --glyphs ascii --since hog --width 90"))
         let text = sh.session.output.takeCaptured()
         #expect(text.contains("t=0 at 1399.985 s"))
-        #expect(text.contains("high 2159 MiB"))
+        #expect(text.contains("high+prot 392"))
         #expect(!sh.execute("chart --since nowhere"))
         #expect(sh.session.output.takeCaptured().contains("no mark named 'nowhere'; marks: balloon, hog, hog-hold"))
     }
