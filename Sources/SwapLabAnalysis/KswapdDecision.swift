@@ -33,7 +33,8 @@ public struct KswapdDecision: Sendable, Equatable {
 
     /// The decision of the last of `cycles` (wake and sleep times of node `node`'s kswapd cycles, in order): its
     /// sleep when one zone was balanced then, else its wake. Nil without a cycle or without a sample before it.
-    public static func last(cycles: [(wake: Double?, sleep: Double?)], node: Int, samples: [Sample]) -> KswapdDecision? {
+    public static func last(cycles: [(wake: Double?, sleep: Double?)], node: Int, samples: [Sample]) -> KswapdDecision?
+    {
         guard let c = cycles.last else { return nil }
         if let sleep = c.sleep, let s = sample(atOrBefore: sleep, in: samples) {
             let w = thresholds(s, node: node)

@@ -15,7 +15,9 @@ struct ChartWords {
     /// node; and of the raw marks drawn faint under protected lines.
     func lineNames(_ d: ChartData) -> [String] {
         if d.isNode { return [say("sleep", "잠듦"), say("wake", "깨어남"), "direct"] }
-        if d.hasProtection { return [say("high+prot", "High+보호"), say("low+prot", "Low+보호"), say("min+prot", "Min+보호")] }
+        if d.hasProtection {
+            return [say("high+prot", "High+보호"), say("low+prot", "Low+보호"), say("min+prot", "Min+보호")]
+        }
         return rawNames
     }
 

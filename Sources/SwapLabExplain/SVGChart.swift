@@ -95,7 +95,8 @@ private struct SVGDrawing {
             "Free memory (MiB) over time against the lines \(names.reversed().joined(separator: ", "))",
             "시간에 따른 여유 메모리(MiB)와 선 \(names.reversed().joined(separator: ", "))")
         if d.hasProtection { desc += words.say(", with the raw marks faint", ", 원래 워터마크는 흐리게") }
-        desc += "; kswapd: " + words.kswapdNote(cycles: d.kswapd.count, passes: d.kswapdPasses, inferred: d.kswapdInferred)
+        desc +=
+            "; kswapd: " + words.kswapdNote(cycles: d.kswapd.count, passes: d.kswapdPasses, inferred: d.kswapdInferred)
         desc +=
             "; direct reclaim: " + words.directNote(stalls: d.direct.count, inferred: d.directInferred)
             + words.say("; source: ", "; 출처: ") + "\(timeline.machine.engine), \(timeline.machine.summary)."

@@ -34,7 +34,9 @@ public enum TerminalChart {
     /// chart data for more (`watch`'s latest transitions).
     public static func render(panels: [ChartData], timeline: Timeline, options: ChartOptions) -> String {
         guard var first = panels.first else { return nothingYet + "\n" }
-        if first.decision == nil, panels.count == 1, let k = options.decision, first.title == "zone \(k.zone.rawValue), node \(k.node)" {
+        if first.decision == nil, panels.count == 1, let k = options.decision,
+            first.title == "zone \(k.zone.rawValue), node \(k.node)"
+        {
             first.decision = k
         }
         var o = options
@@ -340,7 +342,9 @@ struct Canvas {
             let b = s.end.map(col) ?? (w - 1)
             for c in a...Swift.max(a, b) { r[c] = (g.direct, .direct) }
         }
-        lane("direct", join(r), note: words.directNote(stalls: d.direct.count, inferred: d.directInferred), footer: &footer)
+        lane(
+            "direct", join(r), note: words.directNote(stalls: d.direct.count, inferred: d.directInferred),
+            footer: &footer)
         swapLanes(d, width: w, glyphs: g, footer: &footer)
         for line in footer {
             for l in DisplayWidth.wrap(line, width: options.width - 7, indent: "  ") { text("       " + l) }
@@ -389,11 +393,17 @@ struct Canvas {
             paint(String(repeating: g.high, count: 3), .high) + " " + names[0],
             paint(cycle(g.low), .low) + " " + names[1], paint(cycle(g.min), .min) + " " + names[2],
         ]
-        if d.hasProtection { items.append(paint(String(repeating: g.faint, count: 3), .faint) + " " + words.faintMarks) }
-        items += [paint(curve, .free) + " " + words.free, paint(String(g.up) + String(g.down), .offScale) + " " + words.offScale]
+        if d.hasProtection {
+            items.append(paint(String(repeating: g.faint, count: 3), .faint) + " " + words.faintMarks)
+        }
+        items += [
+            paint(curve, .free) + " " + words.free,
+            paint(String(g.up) + String(g.down), .offScale) + " " + words.offScale,
+        ]
         let lanes = [
             paint(String(g.wake), .kswapd) + " " + words.wakes, paint(String(g.running), .kswapd) + " " + words.runs,
-            paint(String(g.sleep), .kswapd) + " " + words.sleeps, paint(String(g.wakeAndSleep), .kswapd) + " " + words.both,
+            paint(String(g.sleep), .kswapd) + " " + words.sleeps,
+            paint(String(g.wakeAndSleep), .kswapd) + " " + words.both,
             paint(String(g.direct), .direct) + " " + words.directReclaim,
         ]
         for group in [items, lanes] { legendLines(group, width: options.width) }
@@ -592,7 +602,10 @@ private struct PlotGrid {
         ]
         if d.hasProtection {
             let raw = words.rawNames
-            wanted += [(raw[0], last.high, .faint, [0, 1, -1]), (raw[1], last.low, .faint, [0, 1, -1]), (raw[2], last.min, .faint, [0, 1, -1])]
+            wanted += [
+                (raw[0], last.high, .faint, [0, 1, -1]), (raw[1], last.low, .faint, [0, 1, -1]),
+                (raw[2], last.min, .faint, [0, 1, -1]),
+            ]
         }
         for (name, value, colour, offsets) in wanted {
             guard let pos = position(value) else { continue }
