@@ -57,9 +57,9 @@ struct MachineCommand: ShellCommand {
             cache: try cache.map { try SimArguments.pagesOrZero($0, option: "--cache") },
             dirty: try dirty.map { try SimArguments.pagesOrZero($0, option: "--dirty") } ?? .zero, seed: seed)
         let machine = try session.simulatedClock(for: "machine").makeMachine(request)
-        session.output.line(
+        session.output.paragraph(
             "machine: \(machine.summary); min_free_kbytes \(machine.minFreeKbytes), watermark_scale_factor "
-                + "\(machine.watermarkScaleFactor), swappiness \(machine.swappiness)")
+                + "\(machine.watermarkScaleFactor), swappiness \(machine.swappiness)", indent: "  ")
         EngineText.zoneTable(machine.zones, to: session.output)
     }
 }
