@@ -221,8 +221,8 @@ public struct ChartData: Sendable {
     /// zones' free pages: `low` is the wake point Σ `min(free, low + protection)` (kswapd wakes at or below it:
     /// every zone fails); `min` is Σ `min(free, min + protection)` (at or below it every zone fails the slow path's
     /// min check and the allocating task reclaims directly); `high` is the sleep point, `free −
-    /// max(free_z − (high_z + protection_z))` (free is above it exactly when some zone is balanced,
-    /// `pgdat_balanced()`). Nil when the node has no eligible zone.
+    /// max(free_z − (high_z + protection_z))` over the zones that can be balanced at all (free is above it exactly
+    /// when one of them is, `pgdat_balanced()`). Nil when the node has no eligible zone.
     static func nodePoint(_ s: Sample, node: Int) -> ChartPoint? {
         let zones = KswapdDecision.thresholds(s, node: node).zones
         guard !zones.isEmpty else { return nil }
@@ -231,14 +231,23 @@ public struct ChartData: Sendable {
         var direct = 0.0
         var wake = 0.0
         var mostAboveBalance = -Double.infinity
+        var anyZone = -Double.infinity
         for z in zones {
             let f = Double(z.free.count)
-            let minMark = Double(s.zone(z.zone, node: node)?.min.count ?? 0)
+            let sample = s.zone(z.zone, node: node)
+            let minMark = Double(sample?.min.count ?? 0)
             free += f
             direct += Swift.min(f, minMark + Double(z.protection.count))
             wake += Swift.min(f, Double(z.wakeThreshold.count))
-            mostAboveBalance = Swift.max(mostAboveBalance, f - Double(z.balancedThreshold.count))
+            let above = f - Double(z.balancedThreshold.count)
+            anyZone = Swift.max(anyZone, above)
+            // A zone whose high + protection is not below its managed pages (DMA under its protection) can never be
+            // balanced: it does not decide where kswapd sleeps.
+            if z.balancedThreshold < (sample?.managed ?? .zero) {
+                mostAboveBalance = Swift.max(mostAboveBalance, above)
+            }
         }
+        if !mostAboveBalance.isFinite { mostAboveBalance = anyZone }
         return ChartPoint(time: s.time, free: free, min: direct, low: wake, high: free - mostAboveBalance)
     }
 
