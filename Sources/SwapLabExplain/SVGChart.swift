@@ -53,7 +53,7 @@ private struct SVGDrawing {
     let height = 600.0
     let plotLeft = 130.0
     let plotRight = 790.0
-    let plotTop = 86.0
+    let plotTop = 100.0
     let plotBottom = 366.0
     /// The top of the first lane under the plot, and each lane's height (lanes are 10 apart).
     var laneTop: Double { plotBottom + 56 }
@@ -63,6 +63,12 @@ private struct SVGDrawing {
     /// The page range shown, bottom and top.
     let lo: Double
     let hi: Double
+    /// When free memory rises well above the window: the top of the compressed strip over it (else `hi`), and the
+    /// strip's height in pixels (else 0), so the fall into the band stays in view.
+    let top: Double
+    let stripHeight: Double
+    /// The y where the band's scale starts (the strip's bottom).
+    var bandTop: Double { plotTop + stripHeight }
     /// The document so far.
     var s = ""
     /// Where the labels at the right edge already are, so they do not overlap.
@@ -73,6 +79,14 @@ private struct SVGDrawing {
         self.words = words
         lo = d.pageRange.lowerBound
         hi = d.pageRange.upperBound
+        let highest = d.points.map(\.free).max() ?? hi
+        if highest > hi + (hi - lo) * 0.25 {
+            top = highest + (highest - hi) * 0.02
+            stripHeight = 56
+        } else {
+            top = hi
+            stripHeight = 0
+        }
     }
 
     /// A coordinate with one decimal, without a locale.
@@ -80,7 +94,11 @@ private struct SVGDrawing {
     /// The x of time `t`.
     func x(_ t: Double) -> Double { plotLeft + (t - d.start) / (d.end - d.start) * (plotRight - plotLeft) }
     /// The y of a page count.
-    func y(_ pages: Double) -> Double { plotBottom - (pages - lo) / (hi - lo) * (plotBottom - plotTop) }
+    /// (in the compressed strip above `hi`, when there is one).
+    func y(_ pages: Double) -> Double {
+        if stripHeight > 0, pages > hi { return bandTop - (pages - hi) / (top - hi) * stripHeight }
+        return plotBottom - (pages - lo) / (hi - lo) * (plotBottom - bandTop)
+    }
     /// `v` kept within 6 of the plot, so lines off the window run along its edge.
     func clampY(_ v: Double) -> Double { Swift.min(plotBottom + 6, Swift.max(plotTop - 6, v)) }
     func esc(_ t: String) -> String { SVGChart.escape(t) }
@@ -131,6 +149,16 @@ private struct SVGDrawing {
                 ##"<text x="\##(f(plotLeft - 8))" y="\##(f(yy + 5))">\##(step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1))</text>"##
                 + "\n"
         }
+        if stripHeight > 0 {
+            // The break: a dashed line across the plot and a zigzag on the axis; the strip's top value above it.
+            s +=
+                ##"<line x1="\##(f(plotLeft))" y1="\##(f(bandTop))" x2="\##(f(plotRight))" y2="\##(f(bandTop))" stroke="#bbbbbb" stroke-dasharray="4 3"/>"##
+            s +=
+                ##"<path d="M\##(f(plotLeft - 7)),\##(f(bandTop + 3)) l4,-6 l4,6 l4,-6" fill="none" stroke="#777777"/>"##
+            s +=
+                ##"<text x="\##(f(plotLeft - 8))" y="\##(f(plotTop + 5))">\##(ChartFormat.fixed(top * 4096 / 1_048_576, 0))</text>"##
+                + "\n"
+        }
         s += "</g>\n"
         s +=
             ##"<text x="60.0" y="\##(f((plotTop + plotBottom) / 2))" font-size="14" fill="#555555" transform="rotate(-90 60.0 \##(f((plotTop + plotBottom) / 2)))" text-anchor="middle">\##(esc(words.say("free memory, MiB", "여유 메모리, MiB")))</text>"##
@@ -157,12 +185,10 @@ private struct SVGDrawing {
     /// protection) over them; step lines (they move with boost), three dash styles, labels at the right edge.
     mutating func watermarks() {
         let names = words.lineNames(d)
-        if d.hasProtection {
-            let raw = words.rawNames
-            let faint = " stroke-dasharray=\"1 4\" stroke-linecap=\"round\" stroke-opacity=\"0.8\""
-            for (i, key) in [\ChartPoint.high, \.low, \.min].enumerated() {
-                line(key, name: raw[i], colour: "#9e9e9e", dash: faint, width: "1.5", fontSize: 12)
-            }
+        let rawMarks = d.hasProtection ? [\ChartPoint.high, \.low, \.min] : []
+        let faint = " stroke-dasharray=\"1 4\" stroke-linecap=\"round\" stroke-opacity=\"0.8\""
+        for key in rawMarks {
+            line(key, name: nil, colour: "#9e9e9e", dash: faint, width: "1.5", fontSize: 12)
         }
         let marks: [(KeyPath<ChartPoint, Double>, String, String, String)] = [
             (\.highLine, "#2e7d32", "", "2.5"),
@@ -172,12 +198,13 @@ private struct SVGDrawing {
         for (i, (key, colour, dash, widthText)) in marks.enumerated() {
             line(key, name: names[i], colour: colour, dash: dash, width: widthText, fontSize: 15)
         }
+        // The raw marks' labels after the strong lines' own, so these sit nearest their lines.
+        for (i, key) in rawMarks.enumerated() { label(key, name: words.rawNames[i], colour: "#9e9e9e", fontSize: 12) }
     }
 
-    /// One line over the points (a step line) and its label at the right edge, stepped away from the labels
-    /// already there.
+    /// One line over the points (a step line) and, with a name, its label at the right edge.
     mutating func line(
-        _ key: KeyPath<ChartPoint, Double>, name: String, colour: String, dash: String, width widthText: String,
+        _ key: KeyPath<ChartPoint, Double>, name: String?, colour: String, dash: String, width widthText: String,
         fontSize: Int
     ) {
         var pts: [String] = []
@@ -195,9 +222,24 @@ private struct SVGDrawing {
         s +=
             ##"<polyline clip-path="url(#plot)" fill="none" stroke="\##(colour)" stroke-width="\##(widthText)"\##(dash) points="\##(pts.joined(separator: " "))"/>"##
             + "\n"
+        if let name { label(key, name: name, colour: colour, fontSize: fontSize) }
+    }
+
+    /// A line's name and last value at the right edge, stepped away from the labels already there: downwards for
+    /// a strong line, to the nearest free place either way for a faint one (whose label is smaller).
+    mutating func label(_ key: KeyPath<ChartPoint, Double>, name: String, colour: String, fontSize: Int) {
         guard let lp = d.points.last else { return }
-        var ly = clampY(y(lp[keyPath: key])) + 5
-        while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly += 16 }
+        let at = clampY(y(lp[keyPath: key])) + 5
+        var ly = at
+        if fontSize >= 15 {
+            while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly += 16 }
+        } else {
+            let taken = labelYs
+            func free(_ c: Double) -> Bool { !taken.contains { abs($0 - c) < 14 } }
+            if !free(at) {
+                ly = (1...20).flatMap { [at - Double($0) * 2, at + Double($0) * 2] }.first(where: free) ?? at
+            }
+        }
         labelYs.append(ly)
         let weight = fontSize >= 15 ? " font-weight=\"bold\"" : ""
         s +=
@@ -242,9 +284,13 @@ private struct SVGDrawing {
                 + "\n"
         }
         let highest = d.points.map(\.free).max() ?? 0
-        if highest > hi {
+        if stripHeight > 0 {
             s +=
-                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 10))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ \##(esc(words.above(ChartFormat.size(highest))))</text>"##
+                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 8))" font-size="13" fill="#6a1b9a" text-anchor="end">≈ \##(esc(words.compressed(ChartFormat.size(hi), ChartFormat.size(top))))</text>"##
+                + "\n"
+        } else if highest > hi {
+            s +=
+                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 8))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ \##(esc(words.above(ChartFormat.size(highest))))</text>"##
                 + "\n"
         }
     }
