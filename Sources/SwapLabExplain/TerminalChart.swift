@@ -125,13 +125,14 @@ struct Canvas {
         text += paint(ascii ? Canvas.sevenBit(s) : s, c) + "\n"
     }
 
-    /// `s` with `·` as `-`, `…` as `...`, and every other non-ASCII character as `?`.
+    /// `s` with `·` and `–` as `-`, `…` as `...`, and every other non-ASCII character as `?`.
     static func sevenBit(_ s: String) -> String {
         var o = ""
         for u in s.unicodeScalars {
             switch u {
             case "·": o += "-"
             case "…": o += "..."
+            case "–": o += "-"
             default: o += u.isASCII ? String(u) : "?"
             }
         }

@@ -175,6 +175,25 @@ import Testing
         #expect(svg.contains("why this zone: its free rose above high+prot and let kswapd sleep at 18.62 s"))
     }
 
+    /// D6b's DMA32 starts at 772751 free pages (3019 MiB, `awk -F, 'NR>1 {if ($15>m) m=$15} END {print m}'`), six
+    /// times the top of its band: the rows above the break hold that range compressed, so the curve is drawn from
+    /// the first column, falls through the break and into the band, and nothing is cut off at the top.
+    @Test func freeFarAboveTheBandIsCompressedAboveABreakNotCutOff() throws {
+        let timeline = try FixtureRun.timeline(run: "D6b", includeTrace: true)
+        let text = TerminalChart.render(timeline, options: ChartOptions(glyphs: .ascii, width: 96, height: 16))
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix(" ~ above the break: 523 MiB - 3068 MiB, compressed") })
+        #expect(!text.contains("free above the window"))
+        // The plot's rows: a y label or the axis in the first seven cells.
+        let rows = lines.filter { $0.count > 7 && ["|", "+", "~"].contains(Array($0)[6]) && !$0.contains("-+-") }
+        #expect(rows.count == 16)
+        let breakRow = try #require(rows.firstIndex { Array($0)[6] == "~" })
+        #expect(breakRow == 3, "16 / 4 = 4 rows above the break; the axis shows it on the lowest of them")
+        // Free memory in the first column is in the top row (its highest), and the curve reaches the band below.
+        #expect(Array(rows[0])[7] == "*")
+        #expect(rows[(breakRow + 1)...].contains { $0.dropFirst(7).contains("*") })
+    }
+
     /// `chart --zone node` draws `watermarks`' wake point: at D6b's second wake-up (1408.870728) the sample before
     /// it (1408.785) has DMA 3840 (≤ its low 278 + 24090), DMA32 76146 (≤ 56020 + 21071 = 77091), Normal 392789 (>
     /// 390974): the wake point is 3840 + 76146 + 390974 = 470960 pages, free 3840 + 76146 + 392789 = 472775. The
