@@ -54,10 +54,10 @@ struct ChartWords {
     func startsAt(_ t: Double) -> String { say("t=0 at ", "t=0은 ") + ChartFormat.fixed(t, 3) + " s" }
     func samplesEvery(_ ms: String) -> String { say("samples every \(ms) ms", "\(ms) ms마다 샘플") }
 
-    func above(_ size: String) -> String { say("free above the window (up to \(size))", "창 위로 벗어남 (최대 \(size))") }
-    func below(_ size: String) -> String { say("below it (down to \(size))", "창 아래로 (최소 \(size))") }
+    func above(_ size: String) -> String { say("free above the window (up to \(size))", "그래프 위로 벗어남 (최대 \(size))") }
+    func below(_ size: String) -> String { say("below it (down to \(size))", "그래프 아래로 벗어남 (최소 \(size))") }
     func compressed(_ from: String, _ to: String) -> String {
-        say("above the break: \(from) – \(to), compressed", "끊긴 곳 위: \(from) – \(to), 줄여 그림")
+        say("above the break: \(from) – \(to), compressed", "축이 끊긴 곳 위: \(from) – \(to) (줄여 그림)")
     }
 
     var marks: String { say("marks", "표시") }
@@ -83,8 +83,10 @@ struct ChartWords {
     var noSwapCounters: String { say("no pswpout/pswpin counters", "pswpout/pswpin 카운터 없음") }
 
     func peak(_ pagesPerSecond: Double, window: Double) -> String {
-        say("peak ", "최대 ") + ChartFormat.rate(pagesPerSecond) + say(" over ", " / ")
-            + (window < 10 ? ChartFormat.fixed(window, 2) : ChartFormat.fixed(window, 0)) + " s"
+        let w = (window < 10 ? ChartFormat.fixed(window, 2) : ChartFormat.fixed(window, 0)) + " s"
+        return say(
+            "peak " + ChartFormat.rate(pagesPerSecond) + " over " + w,
+            "최대 " + ChartFormat.rate(pagesPerSecond) + " (\(w) 구간)")
     }
 
     var offScale: String { say("off-scale", "범위 밖") }
@@ -105,6 +107,6 @@ struct ChartWords {
         guard d.hasProtection else { return nil }
         return say(
             "+prot: the mark plus lowmem_reserve, the line the kernel tests for this zone",
-            "+보호: 워터마크 + lowmem_reserve, 커널이 이 zone에 실제로 쓰는 선")
+            "+보호: 워터마크 + lowmem_reserve, 커널이 이 zone에 실제로 비교하는 선")
     }
 }

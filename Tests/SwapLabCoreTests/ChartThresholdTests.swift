@@ -194,6 +194,28 @@ import Testing
         #expect(rows[(breakRow + 1)...].contains { $0.dropFirst(7).contains("*") })
     }
 
+    /// Under `lang ko` the title's reason, the axis title, the lines, the lanes and the legend are Korean (course
+    /// terms: High/Low/Min, kswapd and direct reclaim stay); ASCII glyphs, which cannot show Hangul, stay English.
+    @Test func koreanChartSpeaksKoreanAndASCIIStaysEnglish() throws {
+        let timeline = try FixtureRun.timeline(run: "D6b", includeTrace: true)
+        var options = ChartOptions(width: 80, height: 16)
+        options.lang = .ko
+        let ko = TerminalChart.render(timeline, options: options)
+        for words in [
+            // Wrapped at 80 columns, continued with one space.
+            " 이 zone을 그린 까닭: 여유 메모리가 High+보호를 넘어 kswapd가 18.62 s에\n 잠들었습니다",
+            " 여유 메모리와 워터마크, MiB", "High+보호 392", "표시 ", "주기 2번, pass 3번", "없음", "kswapd 깨어남",
+            "░ direct reclaim", "원래 워터마크",
+        ] {
+            #expect(ko.contains(words), "\(words)")
+        }
+        #expect(!ko.contains("why this zone"))
+        options.glyphs = .ascii
+        let ascii = TerminalChart.render(timeline, options: options)
+        #expect(ascii.contains(" why this zone: its free rose above high+prot and let kswapd sleep at 18.62 s"))
+        #expect(ascii.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
     /// `chart --zone node` draws `watermarks`' wake point: at D6b's second wake-up (1408.870728) the sample before
     /// it (1408.785) has DMA 3840 (≤ its low 278 + 24090), DMA32 76146 (≤ 56020 + 21071 = 77091), Normal 392789 (>
     /// 390974): the wake point is 3840 + 76146 + 390974 = 470960 pages, free 3840 + 76146 + 392789 = 472775. The

@@ -66,6 +66,9 @@ import Testing
     func everyCommandFitsEightyColumnsOnTheSimulator(lang: String) {
         let printed = Self.run(["engine sim", "lang \(lang)"] + Self.scenario + Self.everyCommand)
         #expect(printed.count > 500, "the commands printed something to check")
+        // The chart speaks the session's language (`lang ko`), and says why it drew the zone it drew.
+        let why = lang == "ko" ? " 이 zone을 그린 까닭: " : " why this zone: "
+        #expect(printed.contains { $0.command == "chart" && $0.line.hasPrefix(why) })
         let wide = Self.tooWide(printed)
         #expect(wide.isEmpty, "\(wide.count) lines wider than 80:\n\(wide.prefix(40).joined(separator: "\n"))")
     }
