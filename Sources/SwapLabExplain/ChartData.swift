@@ -518,15 +518,22 @@ enum ChartFormat {
         return mebibytes(pages) + " MiB"
     }
 
+    /// MiB in at most five characters for a y label: whole MiB, else GiB, TiB, PiB or EiB with their letter; `∞`
+    /// beyond.
+    static func compact(_ mib: Double) -> String {
+        var v = mib
+        for unit in ["", "G", "T", "P", "E"] {
+            let s = fixed(v, 0) + unit
+            if s.count <= 5 { return s }
+            v /= 1024
+        }
+        return "∞"
+    }
+
     /// A rate in pages per second as MiB/s.
     static func rate(_ pagesPerSecond: Double) -> String {
         let mib = pagesPerSecond * 4096 / 1_048_576
         return (mib >= 10 ? fixed(mib, 0) : fixed(mib, 1)) + " MiB/s"
-    }
-
-    /// The peak rate of a swap lane with the window it was taken over: `peak 280 MiB/s over 0.25 s`.
-    static func peak(_ pagesPerSecond: Double, window: Double) -> String {
-        "peak " + rate(pagesPerSecond) + " over " + (window < 10 ? fixed(window, 2) : fixed(window, 0)) + " s"
     }
 
     /// A "nice" step (1, 2 or 5 × 10ⁿ) of at least `raw`.

@@ -580,13 +580,11 @@ private struct PlotGrid {
         let firstTick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
         for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= hi }) {
             if let pos = position(tick * 1_048_576 / 4096), pos.row >= compressedRows, yLabels[pos.row] == nil {
-                yLabels[pos.row] = step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1)
+                let text = step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1)
+                yLabels[pos.row] = text.count <= 5 ? text : ChartFormat.compact(tick)
             }
         }
-        if compressedRows > 0 {
-            let mib = top * 4096 / 1_048_576
-            yLabels[0] = mib >= 100_000 ? ChartFormat.fixed(mib / 1024, 0) + "G" : ChartFormat.fixed(mib, 0)
-        }
+        if compressedRows > 0 { yLabels[0] = ChartFormat.compact(top * 4096 / 1_048_576) }
         return yLabels
     }
 

@@ -19,8 +19,11 @@ struct ChartCommand: ShellCommand {
         abstract:
             "Draw free memory against the min/low/high watermarks over time, with kswapd, direct reclaim and swap lanes.",
         discussion: """
-            The y-range is fixed for the whole run and zoomed to the watermark band; free memory above or below it \
-            is marked with arrows. Reads a replayed recording when one is loaded (replay FILE).
+            The lines are those the kernel tests for a user allocation: each mark plus the zone's lowmem_reserve \
+            (high+prot, low+prot, min+prot), with the raw marks faint. The y-range is fixed for the whole run and \
+            zoomed to that band; when free memory starts far above it, the rows above a break in the axis hold it \
+            compressed, and free below the band is marked with arrows. Reads a replayed recording when one is \
+            loaded (replay FILE).
             """)
 
     @Option(help: "Start at the last mark with this label (mark NAME; fixture runs mark their phases).")

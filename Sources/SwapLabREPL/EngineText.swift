@@ -150,11 +150,12 @@ enum EngineText {
     static func status(_ s: EngineStatus, to out: Output) {
         out.line(String(format: "%@ t = %.3f s", s.engine.rawValue, s.time) + clockName(s.clock) + " · \(s.machine)")
         func value(_ v: Int64?) -> String { v.map(String.init) ?? "?" }
-        out.paragraph(
-            "min_free_kbytes \(value(s.settings.minFreeKbytes)) · watermark_scale_factor "
-                + "\(value(s.settings.watermarkScaleFactor)) · watermark_boost_factor "
-                + "\(value(s.settings.watermarkBoostFactor)) · swappiness \(value(s.settings.swappiness))", indent: "  "
-        )
+        out.items([
+            "min_free_kbytes \(value(s.settings.minFreeKbytes))",
+            "watermark_scale_factor \(value(s.settings.watermarkScaleFactor))",
+            "watermark_boost_factor \(value(s.settings.watermarkBoostFactor))",
+            "swappiness \(value(s.settings.swappiness))",
+        ])
         zoneTable(s.zones.filter { $0.managed.count > 0 }, to: out)
         for k in s.kswapd {
             if let state = k.state {
@@ -169,12 +170,12 @@ enum EngineText {
                         + "progress")
             }
         }
-        var swap = "swap: \(size(s.swapUsed)) used of \(size(s.swapTotal))"
+        var swap = ["swap: \(size(s.swapUsed)) used of \(size(s.swapTotal))"]
         if let m = s.memory {
-            swap += " · page cache \(size(m.file)) (dirty \(size(m.dirty))) · anon \(size(m.anon))"
+            swap += ["page cache \(size(m.file)) (dirty \(size(m.dirty)))", "anon \(size(m.anon))"]
         }
-        if let tracing = s.tracing { swap += " · tracing \(tracing ? "on" : "off")" }
-        out.paragraph(swap, indent: "  ")
+        if let tracing = s.tracing { swap.append("tracing \(tracing ? "on" : "off")") }
+        out.items(swap)
         taskTable(s.tasks.filter { $0.state != .released }, to: out)
     }
 

@@ -138,6 +138,22 @@ public final class Output: @unchecked Sendable {
         for l in DisplayWidth.wrap(Output.safe(text, keepStyles: color), width: width, indent: indent) { line(l) }
     }
 
+    /// Writes `items` joined by ` · `, as many on a line as fit the width; a line that continues starts with
+    /// `  · ` (an item wider than a line is wrapped at its spaces).
+    public func items(_ items: [String]) {
+        var current = ""
+        for item in items {
+            let candidate = current.isEmpty ? item : current + " · " + item
+            if current.isEmpty || DisplayWidth.of(candidate) <= width {
+                current = candidate
+            } else {
+                paragraph(current, indent: "    ")
+                current = "  · " + item
+            }
+        }
+        if !current.isEmpty { paragraph(current, indent: "    ") }
+    }
+
     /// Writes `text` (a help message) with every line wider than the output wrapped at spaces: a continuation is
     /// indented as its line is, and under the text after a heading such as `USAGE: `. ArgumentParser wraps the
     /// option lines to the columns it is given, but not the usage line.
