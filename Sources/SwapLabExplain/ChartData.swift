@@ -41,7 +41,7 @@ public struct ChartOptions: Sendable {
     /// The language of titles, legends and lane labels (counter names stay as the kernel spells them).
     public var lang: NarrativeLanguage = .en
     /// Why `.auto` became the subject it is (set by `ChartData.choose`), told under the title.
-    public var decision: KswapdDecision?
+    public var reason: ChartReason?
 
     public init(
         subject: Subject = .auto, allZones: Bool = false, glyphs: Glyphs = .block, width: Int = 80, height: Int = 16,
@@ -55,6 +55,14 @@ public struct ChartOptions: Sendable {
         self.color = color
         self.pageRange = pageRange
     }
+}
+
+/// Why the chart drew the zone it drew when none was asked for.
+public enum ChartReason: Sendable, Equatable {
+    /// The zone's threshold decided kswapd's last wake or sleep.
+    case decided(KswapdDecision)
+    /// kswapd did not wake (or no sample shows why it did): the zone came closest to its wake threshold.
+    case closestToWaking
 }
 
 /// One point of the curve, in pages: free memory, the watermarks in force (with boost), and the zone's
@@ -94,12 +102,19 @@ public struct ChartSpan: Hashable, Sendable {
 /// Everything both chart renderers draw, computed once from a timeline: the series of the subject, the
 /// fixed y-range, and the kswapd, direct-reclaim and swap lanes.
 public struct ChartData: Sendable {
+    /// What is drawn (never `.auto`).
+    public var subject: ChartOptions.Subject
     /// `zone DMA32, node 0` or `node 0` (the same in every language).
     public var title: String
     /// Whether the subject is a node (its lines are the wake, sleep and direct-reclaim points) rather than a zone.
     public var isNode: Bool
     /// Why the subject was chosen, when `.auto` chose it.
-    public var decision: KswapdDecision?
+    public var reason: ChartReason?
+    /// The kswapd decision that chose the subject, if one did.
+    public var decision: KswapdDecision? {
+        if case .decided(let k) = reason { return k }
+        return nil
+    }
     /// Whether any point has a protection: then the lines the kernel tests (mark + protection) are drawn strong
     /// and the raw marks faint.
     public var hasProtection: Bool
@@ -155,7 +170,7 @@ public struct ChartData: Sendable {
     /// are no samples.
     public static func choose(
         _ subject: ChartOptions.Subject, in timeline: Timeline, analysis: TimelineAnalysis? = nil
-    ) -> (subject: ChartOptions.Subject, decision: KswapdDecision?)? {
+    ) -> (subject: ChartOptions.Subject, reason: ChartReason?)? {
         guard case .auto = subject else { return (subject, nil) }
         let zones = zones(in: timeline)
         guard !zones.isEmpty else { return nil }
@@ -170,25 +185,29 @@ public struct ChartData: Sendable {
                 latest = d
             }
         }
-        if let latest { return (.zone(latest.zone, node: latest.node), latest) }
-        let closest = closestToWaking(timeline) ?? zones.last!
-        return (.zone(closest.zone, node: closest.node), nil)
+        if let latest { return (.zone(latest.zone, node: latest.node), .decided(latest)) }
+        if let closest = closestToWaking(timeline) {
+            return (.zone(closest.zone, node: closest.node), .closestToWaking)
+        }
+        return (.zone(zones.last!.zone, node: zones.last!.node), nil)
     }
 
     /// The zone whose free memory came closest to its wake threshold (`low + protection`, relative to it) among
     /// zones that were above it at some sample: a zone below it all along (DMA under its protection) never decides.
     static func closestToWaking(_ timeline: Timeline) -> (node: Int, zone: ZoneType)? {
         var closest: [ZoneKey: Double] = [:]
+        var everAbove = Set<ZoneKey>()
         for s in timeline.samples {
             for node in Set(s.zones.map(\.node)) {
                 for z in KswapdDecision.thresholds(s, node: node).zones where z.wakeThreshold.count > 0 {
                     let key = ZoneKey(node: node, zone: z.zone)
                     let margin = Double(z.free.count - z.wakeThreshold.count) / Double(z.wakeThreshold.count)
                     closest[key] = Swift.min(closest[key] ?? .infinity, margin)
+                    if margin > 0 { everAbove.insert(key) }
                 }
             }
         }
-        return closest.filter { $0.value > 0 || $0.value.isFinite }
+        return closest.filter { everAbove.contains($0.key) }
             .min { ($0.value, $0.key.node, -$0.key.zone.index) < ($1.value, $1.key.node, -$1.key.zone.index) }
             .map { ($0.key.node, $0.key.zone) }
     }
@@ -328,11 +347,11 @@ public struct ChartData: Sendable {
         timeline: Timeline, subject requested: ChartOptions.Subject, pageRange fixed: ClosedRange<Double>? = nil,
         timeRange: ClosedRange<Double>? = nil
     ) {
-        guard let (subject, decision) = ChartData.choose(requested, in: timeline) else { return nil }
+        guard let (subject, reason) = ChartData.choose(requested, in: timeline) else { return nil }
         self.init(
             timeline: timeline, resolved: subject, points: ChartData.points(of: subject, in: timeline),
             counters: timeline.samples.map(SampleCounters.init), pageRange: fixed, timeRange: timeRange,
-            decision: decision)
+            reason: reason)
     }
 
     /// Builds the chart data of `subject` (not `.auto`) from `timeline`, given the subject's points and the
@@ -341,11 +360,12 @@ public struct ChartData: Sendable {
     public init?(
         timeline: Timeline, resolved subject: ChartOptions.Subject, points: [ChartPoint], counters: [SampleCounters],
         pageRange fixed: ClosedRange<Double>?, timeRange: ClosedRange<Double>?, analysis: TimelineAnalysis? = nil,
-        decision: KswapdDecision? = nil
+        reason: ChartReason? = nil
     ) {
         guard !points.isEmpty else { return nil }
         self.points = points
-        self.decision = decision
+        self.reason = reason
+        self.subject = subject
         hasProtection = points.contains { $0.protection > 0 }
         isNode = false
         var node = 0

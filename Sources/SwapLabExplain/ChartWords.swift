@@ -32,6 +32,12 @@ struct ChartWords {
 
     /// Why the subject is the zone it is, timed from the chart's start; nil when it was asked for.
     func reason(_ d: ChartData) -> String? {
+        if d.reason == .closestToWaking {
+            let line = d.hasProtection ? say("low+prot", "Low+보호") : "Low"
+            return say(
+                "why this zone: kswapd did not wake; this zone came closest to its \(line)",
+                "이 zone을 그린 까닭: kswapd가 깨어나지 않았고, 이 zone이 \(line)에 가장 가까이 갔습니다")
+        }
         guard let k = d.decision else { return nil }
         let t = ChartFormat.fixed(k.time - d.start, 2) + " s"
         let prot = d.hasProtection

@@ -14,9 +14,7 @@ public enum SVGChart {
         else {
             return nil
         }
-        if d.decision == nil, let k = options.decision, d.title == "zone \(k.zone.rawValue), node \(k.node)" {
-            d.decision = k
-        }
+        if d.reason == nil, options.subject == d.subject { d.reason = options.reason }
         var drawing = SVGDrawing(d, words: ChartWords(options.lang))
         drawing.header(timeline)
         drawing.yAxis()

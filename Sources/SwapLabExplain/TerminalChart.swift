@@ -34,10 +34,8 @@ public enum TerminalChart {
     /// chart data for more (`watch`'s latest transitions).
     public static func render(panels: [ChartData], timeline: Timeline, options: ChartOptions) -> String {
         guard var first = panels.first else { return nothingYet + "\n" }
-        if first.decision == nil, panels.count == 1, let k = options.decision,
-            first.title == "zone \(k.zone.rawValue), node \(k.node)"
-        {
-            first.decision = k
+        if first.reason == nil, panels.count == 1, options.subject == first.subject {
+            first.reason = options.reason
         }
         var o = options
         o.width = Swift.max(options.width, 40)

@@ -93,9 +93,9 @@ struct ChartCommand: ShellCommand {
         var options = ChartOptions(
             subject: subject, allZones: allZones, glyphs: g, width: width, height: height, color: color)
         options.lang = lang
-        if let (resolved, decision) = ChartData.choose(subject, in: full), !allZones {
+        if let (resolved, reason) = ChartData.choose(subject, in: full), !allZones {
             options.subject = resolved
-            options.decision = decision
+            options.reason = reason
             let points = ChartData.points(of: resolved, in: full)
             if !points.isEmpty { options.pageRange = ChartData.pageRange(of: points) }
         }

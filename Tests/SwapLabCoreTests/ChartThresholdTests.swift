@@ -194,6 +194,19 @@ import Testing
         #expect(rows[(breakRow + 1)...].contains { $0.dropFirst(7).contains("*") })
     }
 
+    /// D0 holds no kswapd event (its trace_pipe.txt has three oom_score_adj_update lines): kswapd never woke, so
+    /// the chart draws the zone that came closest to its wake threshold, relative to it, and says so. DMA32's
+    /// lowest free was 31.2 times above low + protection, Normal's 213 times (`awk -F, 'NR>1 {
+    /// d=($15-($17+21071))/($17+21071); n=($21-$23)/$23; ... }' runs/D0-course-recipe-default-settings/samples.csv`).
+    @Test func withoutAWakeTheZoneClosestToWakingIsDrawnAndTheTitleSaysSo() throws {
+        let timeline = try FixtureRun.timeline(run: "D0-course-recipe-default-settings", includeTrace: true)
+        let d = try #require(ChartData(timeline: timeline, subject: .auto))
+        #expect(d.title == "zone DMA32, node 0")
+        #expect(d.reason == .closestToWaking)
+        let text = TerminalChart.render(timeline, options: ChartOptions(glyphs: .ascii, width: 80))
+        #expect(text.contains(" why this zone: kswapd did not wake; this zone came closest to its low+prot\n"))
+    }
+
     /// Under `lang ko` the title's reason, the axis title, the lines, the lanes and the legend are Korean (course
     /// terms: High/Low/Min, kswapd and direct reclaim stay); ASCII glyphs, which cannot show Hangul, stay English.
     @Test func koreanChartSpeaksKoreanAndASCIIStaysEnglish() throws {
