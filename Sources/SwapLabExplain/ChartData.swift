@@ -15,10 +15,12 @@ public struct ChartOptions: Sendable {
 
     /// Whose free memory to draw.
     public enum Subject: Hashable, Sendable {
-        /// The zone that comes closest to its watermarks in the timeline.
+        /// The zone whose threshold decided kswapd's last wake or sleep (`KswapdDecision`), else the zone that came
+        /// closest to its wake threshold.
         case auto
         case zone(ZoneType, node: Int)
-        /// Every zone of the node summed (free and watermarks alike).
+        /// The node's free memory in the zones a user allocation may use, against the wake point, the sleep
+        /// condition and the direct-reclaim point, as `watermarks` computes them (`WakePoint`).
         case node(Int)
     }
 
@@ -36,6 +38,10 @@ public struct ChartOptions: Sendable {
     public var pageRange: ClosedRange<Double>?
     /// A time window to lay the x-axis over (e.g. a whole recording while it plays back); nil uses the timeline's.
     public var timeRange: ClosedRange<Double>?
+    /// The language of titles, legends and lane labels (counter names stay as the kernel spells them).
+    public var lang: NarrativeLanguage = .en
+    /// Why `.auto` became the subject it is (set by `ChartData.choose`), told under the title.
+    public var reason: ChartReason?
 
     public init(
         subject: Subject = .auto, allZones: Bool = false, glyphs: Glyphs = .block, width: Int = 80, height: Int = 16,
@@ -51,13 +57,38 @@ public struct ChartOptions: Sendable {
     }
 }
 
-/// One point of the curve: free memory and the watermarks in force (with boost), in pages.
+/// Why the chart drew the zone it drew when none was asked for.
+public enum ChartReason: Sendable, Equatable {
+    /// The zone's threshold decided kswapd's last wake or sleep.
+    case decided(KswapdDecision)
+    /// kswapd did not wake (or no sample shows why it did): the zone came closest to its wake threshold.
+    case closestToWaking
+}
+
+/// One point of the curve, in pages: free memory, the watermarks in force (with boost), and the zone's
+/// `lowmem_reserve` against a user allocation, which the kernel adds to each mark (`__zone_watermark_ok()`).
+///
+/// For a node (`ChartOptions.Subject.node`) `free` is the free memory of the eligible zones and `min`, `low` and
+/// `high` are the direct-reclaim point, the wake point and the sleep point (`ChartData.nodePoint`), with no
+/// protection on top.
 public struct ChartPoint: Hashable, Sendable {
     public var time: Double
     public var free: Double
     public var min: Double
     public var low: Double
     public var high: Double
+    /// `lowmem_reserve[highest]` of the zone (`protection:` in /proc/zoneinfo); 0 for the highest zone or a node.
+    public var protection: Double = 0
+
+    public init(time: Double, free: Double, min: Double, low: Double, high: Double, protection: Double = 0) {
+        (self.time, self.free, self.min, self.low, self.high, self.protection) =
+            (time, free, min, low, high, protection)
+    }
+
+    /// The lines the kernel tests: each mark plus the protection.
+    public var minLine: Double { min + protection }
+    public var lowLine: Double { low + protection }
+    public var highLine: Double { high + protection }
 }
 
 /// A span of time on an event lane (`end` nil: still open when the timeline ends).
@@ -71,7 +102,22 @@ public struct ChartSpan: Hashable, Sendable {
 /// Everything both chart renderers draw, computed once from a timeline: the series of the subject, the
 /// fixed y-range, and the kswapd, direct-reclaim and swap lanes.
 public struct ChartData: Sendable {
+    /// What is drawn (never `.auto`).
+    public var subject: ChartOptions.Subject
+    /// `zone DMA32, node 0` or `node 0` (the same in every language).
     public var title: String
+    /// Whether the subject is a node (its lines are the wake, sleep and direct-reclaim points) rather than a zone.
+    public var isNode: Bool
+    /// Why the subject was chosen, when `.auto` chose it.
+    public var reason: ChartReason?
+    /// The kswapd decision that chose the subject, if one did.
+    public var decision: KswapdDecision? {
+        if case .decided(let k) = reason { return k }
+        return nil
+    }
+    /// Whether any point has a protection: then the lines the kernel tests (mark + protection) are drawn strong
+    /// and the raw marks faint.
+    public var hasProtection: Bool
     public var points: [ChartPoint]
     /// Time window shown (seconds on the timeline's clock).
     public var start: Double
@@ -113,21 +159,57 @@ public struct ChartData: Sendable {
         var zone: ZoneType
     }
 
-    /// The subject `.auto` stands for: the zone whose free memory comes closest to its high watermark
-    /// (lowest free ÷ high over the run), among zones with watermarks. Nil when there are no samples.
+    /// The subject `.auto` stands for (see `choose`). Nil when there are no samples.
     public static func resolve(_ subject: ChartOptions.Subject, in timeline: Timeline) -> ChartOptions.Subject? {
-        guard case .auto = subject else { return subject }
-        var best: (Double, ChartOptions.Subject)?
-        for (node, zone) in zones(in: timeline) {
-            var lowest = Double.infinity
-            for s in timeline.samples {
-                guard let z = s.zone(zone, node: node), z.high.count > 0, z.managed.count > 0 else { continue }
-                lowest = Swift.min(lowest, Double(z.free.count) / Double(z.high.count))
+        choose(subject, in: timeline)?.subject
+    }
+
+    /// The subject `.auto` stands for, and the decision that chose it: the zone whose threshold decided kswapd's
+    /// last wake or sleep (`KswapdDecision.last`, over every node; the latest wins), else the zone that came
+    /// closest to its wake threshold (`closestToWaking`). Other subjects are returned as they are. Nil when there
+    /// are no samples.
+    public static func choose(
+        _ subject: ChartOptions.Subject, in timeline: Timeline, analysis: TimelineAnalysis? = nil
+    ) -> (subject: ChartOptions.Subject, reason: ChartReason?)? {
+        guard case .auto = subject else { return (subject, nil) }
+        let zones = zones(in: timeline)
+        guard !zones.isEmpty else { return nil }
+        let analysis = timeline.events.isEmpty ? nil : (analysis ?? TimelineAnalysis(timeline))
+        var latest: KswapdDecision?
+        for node in Set(zones.map(\.node)).sorted() {
+            let spans = kswapdCycles(timeline: timeline, node: node, analysis: analysis).0
+            let cycles = spans.map { (wake: $0.startSeen ? Optional($0.start) : nil, sleep: $0.end) }
+            if let d = KswapdDecision.last(cycles: cycles, node: node, samples: timeline.samples),
+                latest.map({ d.time > $0.time }) ?? true
+            {
+                latest = d
             }
-            if lowest.isFinite, best == nil || lowest < best!.0 { best = (lowest, .zone(zone, node: node)) }
         }
-        if let best { return best.1 }
-        return zones(in: timeline).first.map { .zone($0.zone, node: $0.node) }
+        if let latest { return (.zone(latest.zone, node: latest.node), .decided(latest)) }
+        if let closest = closestToWaking(timeline) {
+            return (.zone(closest.zone, node: closest.node), .closestToWaking)
+        }
+        return (.zone(zones.last!.zone, node: zones.last!.node), nil)
+    }
+
+    /// The zone whose free memory came closest to its wake threshold (`low + protection`, relative to it) among
+    /// zones that were above it at some sample: a zone below it all along (DMA under its protection) never decides.
+    static func closestToWaking(_ timeline: Timeline) -> (node: Int, zone: ZoneType)? {
+        var closest: [ZoneKey: Double] = [:]
+        var everAbove = Set<ZoneKey>()
+        for s in timeline.samples {
+            for node in Set(s.zones.map(\.node)) {
+                for z in KswapdDecision.thresholds(s, node: node).zones where z.wakeThreshold.count > 0 {
+                    let key = ZoneKey(node: node, zone: z.zone)
+                    let margin = Double(z.free.count - z.wakeThreshold.count) / Double(z.wakeThreshold.count)
+                    closest[key] = Swift.min(closest[key] ?? .infinity, margin)
+                    if margin > 0 { everAbove.insert(key) }
+                }
+            }
+        }
+        return closest.filter { everAbove.contains($0.key) }
+            .min { ($0.value, $0.key.node, -$0.key.zone.index) < ($1.value, $1.key.node, -$1.key.zone.index) }
+            .map { ($0.key.node, $0.key.zone) }
     }
 
     /// The curve of `subject` (which must not be `.auto`).
@@ -135,28 +217,57 @@ public struct ChartData: Sendable {
         points(of: subject, samples: timeline.samples)
     }
 
-    /// The curve of `subject` (which must not be `.auto`) over `samples`.
+    /// The curve of `subject` (which must not be `.auto`) over `samples`: a zone with its protection against a
+    /// user allocation, or a node's `nodePoint`.
     public static func points<S: Sequence<Sample>>(of subject: ChartOptions.Subject, samples: S) -> [ChartPoint] {
         samples.compactMap { s in
             switch subject {
             case .zone(let zone, let node):
                 guard let z = s.zone(zone, node: node) else { return nil }
+                let protection = KswapdDecision.thresholds(s, node: node).zones.first { $0.zone == zone }?.protection
                 return ChartPoint(
                     time: s.time, free: Double(z.free.count), min: Double(z.min.count), low: Double(z.low.count),
-                    high: Double(z.high.count))
+                    high: Double(z.high.count), protection: Double(protection?.count ?? 0))
             case .node(let node):
-                let zs = s.zones.filter { $0.node == node }
-                guard !zs.isEmpty else { return nil }
-                // Summed as Double: a recording's page counts are bounded where they are read, and a sum of them
-                // must never trap while drawing.
-                func sum(_ k: KeyPath<ZoneSample, Pages>) -> Double {
-                    zs.reduce(0.0) { $0 + Double($1[keyPath: k].count) }
-                }
-                return ChartPoint(time: s.time, free: sum(\.free), min: sum(\.min), low: sum(\.low), high: sum(\.high))
+                return nodePoint(s, node: node)
             case .auto:
                 return nil
             }
         }
+    }
+
+    /// A node's free memory against the levels `watermarks` computes (`WakePoint`), as totals of the eligible
+    /// zones' free pages: `low` is the wake point Σ `min(free, low + protection)` (kswapd wakes at or below it:
+    /// every zone fails); `min` is Σ `min(free, min + protection)` (at or below it every zone fails the slow path's
+    /// min check and the allocating task reclaims directly); `high` is the sleep point, `free −
+    /// max(free_z − (high_z + protection_z))` over the zones that can be balanced at all (free is above it exactly
+    /// when one of them is, `pgdat_balanced()`). Nil when the node has no eligible zone.
+    static func nodePoint(_ s: Sample, node: Int) -> ChartPoint? {
+        let zones = KswapdDecision.thresholds(s, node: node).zones
+        guard !zones.isEmpty else { return nil }
+        // As Doubles: page counts are bounded where they are read, and their sums must never trap while drawing.
+        var free = 0.0
+        var direct = 0.0
+        var wake = 0.0
+        var mostAboveBalance = -Double.infinity
+        var anyZone = -Double.infinity
+        for z in zones {
+            let f = Double(z.free.count)
+            let sample = s.zone(z.zone, node: node)
+            let minMark = Double(sample?.min.count ?? 0)
+            free += f
+            direct += Swift.min(f, minMark + Double(z.protection.count))
+            wake += Swift.min(f, Double(z.wakeThreshold.count))
+            let above = f - Double(z.balancedThreshold.count)
+            anyZone = Swift.max(anyZone, above)
+            // A zone whose high + protection is not below its managed pages (DMA under its protection) can never be
+            // balanced: it does not decide where kswapd sleeps.
+            if z.balancedThreshold < (sample?.managed ?? .zero) {
+                mostAboveBalance = Swift.max(mostAboveBalance, above)
+            }
+        }
+        if !mostAboveBalance.isFinite { mostAboveBalance = anyZone }
+        return ChartPoint(time: s.time, free: free, min: direct, low: wake, high: free - mostAboveBalance)
     }
 
     /// The y-range (pages) for a run: zoomed to the watermark band, fixed for the whole run.
@@ -180,10 +291,10 @@ public struct ChartData: Sendable {
 
         public init() {}
 
-        /// Takes `point` into the extent.
+        /// Takes `point` into the extent: its raw min and the highest line the kernel tests (high + protection).
         public mutating func add(_ point: ChartPoint) {
             minMark = Swift.min(minMark, point.min)
-            highMark = Swift.max(highMark, point.high)
+            highMark = Swift.max(highMark, point.highLine)
             lowestFree = Swift.min(lowestFree, point.free)
             highestFree = Swift.max(highestFree, point.free)
         }
@@ -236,10 +347,11 @@ public struct ChartData: Sendable {
         timeline: Timeline, subject requested: ChartOptions.Subject, pageRange fixed: ClosedRange<Double>? = nil,
         timeRange: ClosedRange<Double>? = nil
     ) {
-        guard let subject = ChartData.resolve(requested, in: timeline) else { return nil }
+        guard let (subject, reason) = ChartData.choose(requested, in: timeline) else { return nil }
         self.init(
             timeline: timeline, resolved: subject, points: ChartData.points(of: subject, in: timeline),
-            counters: timeline.samples.map(SampleCounters.init), pageRange: fixed, timeRange: timeRange)
+            counters: timeline.samples.map(SampleCounters.init), pageRange: fixed, timeRange: timeRange,
+            reason: reason)
     }
 
     /// Builds the chart data of `subject` (not `.auto`) from `timeline`, given the subject's points and the
@@ -247,17 +359,23 @@ public struct ChartData: Sendable {
     /// `analysis`, when given, is `timeline`'s, already made.
     public init?(
         timeline: Timeline, resolved subject: ChartOptions.Subject, points: [ChartPoint], counters: [SampleCounters],
-        pageRange fixed: ClosedRange<Double>?, timeRange: ClosedRange<Double>?, analysis: TimelineAnalysis? = nil
+        pageRange fixed: ClosedRange<Double>?, timeRange: ClosedRange<Double>?, analysis: TimelineAnalysis? = nil,
+        reason: ChartReason? = nil
     ) {
         guard !points.isEmpty else { return nil }
         self.points = points
+        self.reason = reason
+        self.subject = subject
+        hasProtection = points.contains { $0.protection > 0 }
+        isNode = false
         var node = 0
         switch subject {
         case .zone(let z, let n):
             title = "zone \(z.rawValue), node \(n)"
             node = n
         case .node(let n):
-            title = "node \(n), all zones summed"
+            title = "node \(n)"
+            isNode = true
             node = n
         case .auto:
             title = ""
@@ -420,15 +538,22 @@ enum ChartFormat {
         return mebibytes(pages) + " MiB"
     }
 
+    /// MiB in at most five characters for a y label: whole MiB, else GiB, TiB, PiB or EiB with their letter; `∞`
+    /// beyond.
+    static func compact(_ mib: Double) -> String {
+        var v = mib
+        for unit in ["", "G", "T", "P", "E"] {
+            let s = fixed(v, 0) + unit
+            if s.count <= 5 { return s }
+            v /= 1024
+        }
+        return "∞"
+    }
+
     /// A rate in pages per second as MiB/s.
     static func rate(_ pagesPerSecond: Double) -> String {
         let mib = pagesPerSecond * 4096 / 1_048_576
         return (mib >= 10 ? fixed(mib, 0) : fixed(mib, 1)) + " MiB/s"
-    }
-
-    /// The peak rate of a swap lane with the window it was taken over: `peak 280 MiB/s over 0.25 s`.
-    static func peak(_ pagesPerSecond: Double, window: Double) -> String {
-        "peak " + rate(pagesPerSecond) + " over " + (window < 10 ? fixed(window, 2) : fixed(window, 0)) + " s"
     }
 
     /// A "nice" step (1, 2 or 5 × 10ⁿ) of at least `raw`.

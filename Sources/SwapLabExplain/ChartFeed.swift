@@ -45,6 +45,6 @@ public struct ChartFeed {
         else { return nil }
         return ChartData(
             timeline: shown, resolved: options.subject, points: points, counters: counters,
-            pageRange: options.pageRange, timeRange: options.timeRange)
+            pageRange: options.pageRange, timeRange: options.timeRange, reason: options.reason)
     }
 }

@@ -10,18 +10,37 @@ public enum ChartTransitions {
         public var text: String
     }
 
-    /// The watermark crossings of every zone between two consecutive samples (`WatermarkCrossing.crossings(from:to:)`,
-    /// each sample's free against its own marks): free falling to or below low or min, or rising above high.
+    /// The crossings of every zone between two consecutive samples, each sample's free against the lines the chart
+    /// draws, its own marks plus the zone's protection against a user allocation (`KswapdDecision.thresholds`; at a
+    /// line counts as below it, as `__zone_watermark_ok()` tests `free <= mark`): free falling to or below low or
+    /// min, or rising above high.
     public static func crossings(from a: Sample, to b: Sample) -> [Item] {
         var pair: [Item] = []
-        // Most pairs cross nothing: the words are made only for a crossing (watch redraws at 10 Hz).
-        for c in WatermarkCrossing.crossings(from: a, to: b) {
-            guard let z = b.zone(c.zone, node: c.node) else { continue }
-            let name = "\(z.zone.rawValue) free"
-            func mib(_ v: Pages) -> String { ChartFormat.mebibytes(Double(v.count)) + " MiB" }
-            if c.fellBelowLow { pair.append(Item(time: b.time, text: "\(name) fell below low (\(mib(z.low)))")) }
-            if c.fellBelowMin { pair.append(Item(time: b.time, text: "\(name) fell below min (\(mib(z.min)))")) }
-            if c.roseAboveHigh { pair.append(Item(time: b.time, text: "\(name) rose above high (\(mib(z.high)))")) }
+        for node in Set(b.zones.map(\.node)).sorted() {
+            let before = KswapdDecision.thresholds(a, node: node).zones
+            for z in KswapdDecision.thresholds(b, node: node).zones {
+                guard let old = before.first(where: { $0.zone == z.zone }), let now = b.zone(z.zone, node: node),
+                    let then = a.zone(z.zone, node: node)
+                else { continue }
+                func band(_ s: ZoneSample, _ p: Pages) -> WatermarkCrossing.Band {
+                    .of(free: s.free.count, min: (s.min + p).count, low: (s.low + p).count, high: (s.high + p).count)
+                }
+                let (from, to) = (band(then, old.protection), band(now, z.protection))
+                // Most pairs cross nothing: the words are made only for a crossing (watch redraws at 10 Hz).
+                guard from != to else { continue }
+                let name = "\(z.zone.rawValue) free"
+                let plus = z.protection.count > 0 ? "+prot" : ""
+                func mib(_ v: Pages) -> String { ChartFormat.mebibytes(Double((v + z.protection).count)) + " MiB" }
+                if from >= .lowToHigh && to <= .minToLow {
+                    pair.append(Item(time: b.time, text: "\(name) fell below low\(plus) (\(mib(now.low)))"))
+                }
+                if from >= .minToLow && to == .belowMin {
+                    pair.append(Item(time: b.time, text: "\(name) fell below min\(plus) (\(mib(now.min)))"))
+                }
+                if from <= .lowToHigh && to == .aboveHigh {
+                    pair.append(Item(time: b.time, text: "\(name) rose above high\(plus) (\(mib(now.high)))"))
+                }
+            }
         }
         return pair
     }

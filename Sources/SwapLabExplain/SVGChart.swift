@@ -8,13 +8,14 @@ public enum SVGChart {
     /// The SVG document of `timeline` (nil when there is nothing to draw: no samples, or no such zone).
     public static func render(_ timeline: Timeline, options: ChartOptions) -> String? {
         guard
-            let d = ChartData(
+            var d = ChartData(
                 timeline: timeline, subject: options.subject, pageRange: options.pageRange, timeRange: options.timeRange
             )
         else {
             return nil
         }
-        var drawing = SVGDrawing(d)
+        if d.reason == nil, options.subject == d.subject { d.reason = options.reason }
+        var drawing = SVGDrawing(d, words: ChartWords(options.lang))
         drawing.header(timeline)
         drawing.yAxis()
         drawing.kswapdShading()
@@ -50,24 +51,40 @@ private struct SVGDrawing {
     let height = 600.0
     let plotLeft = 130.0
     let plotRight = 790.0
-    let plotTop = 86.0
+    let plotTop = 100.0
     let plotBottom = 366.0
     /// The top of the first lane under the plot, and each lane's height (lanes are 10 apart).
     var laneTop: Double { plotBottom + 56 }
     let laneH = 22.0
     let d: ChartData
+    let words: ChartWords
     /// The page range shown, bottom and top.
     let lo: Double
     let hi: Double
+    /// When free memory rises well above the window: the top of the compressed strip over it (else `hi`), and the
+    /// strip's height in pixels (else 0), so the fall into the band stays in view.
+    let top: Double
+    let stripHeight: Double
+    /// The y where the band's scale starts (the strip's bottom).
+    var bandTop: Double { plotTop + stripHeight }
     /// The document so far.
     var s = ""
     /// Where the labels at the right edge already are, so they do not overlap.
     var labelYs: [Double] = []
 
-    init(_ d: ChartData) {
+    init(_ d: ChartData, words: ChartWords) {
         self.d = d
+        self.words = words
         lo = d.pageRange.lowerBound
         hi = d.pageRange.upperBound
+        let highest = d.points.map(\.free).max() ?? hi
+        if highest > hi + (hi - lo) * 0.25 {
+            top = highest + (highest - hi) * 0.02
+            stripHeight = 56
+        } else {
+            top = hi
+            stripHeight = 0
+        }
     }
 
     /// A coordinate with one decimal, without a locale.
@@ -75,18 +92,30 @@ private struct SVGDrawing {
     /// The x of time `t`.
     func x(_ t: Double) -> Double { plotLeft + (t - d.start) / (d.end - d.start) * (plotRight - plotLeft) }
     /// The y of a page count.
-    func y(_ pages: Double) -> Double { plotBottom - (pages - lo) / (hi - lo) * (plotBottom - plotTop) }
+    /// (in the compressed strip above `hi`, when there is one).
+    func y(_ pages: Double) -> Double {
+        if stripHeight > 0, pages > hi { return bandTop - (pages - hi) / (top - hi) * stripHeight }
+        return plotBottom - (pages - lo) / (hi - lo) * (plotBottom - bandTop)
+    }
     /// `v` kept within 6 of the plot, so lines off the window run along its edge.
     func clampY(_ v: Double) -> Double { Swift.min(plotBottom + 6, Swift.max(plotTop - 6, v)) }
     func esc(_ t: String) -> String { SVGChart.escape(t) }
 
     /// The root element, title, description, background and the subtitle naming the machine.
     mutating func header(_ timeline: Timeline) {
-        let title = "Free memory of \(d.title) against its watermarks"
-        var desc = "Free memory (MiB) over time against the min, low and high watermarks; "
-        desc += "kswapd: \(d.kswapd.count) cycle(s)" + (d.kswapdInferred ? " (inferred from pgscan_kswapd)" : "")
+        let title = words.say(
+            "Free memory of \(d.title) against \(d.isNode ? "its wake and sleep points" : "its watermarks")",
+            "\(d.title)의 여유 메모리와 \(d.isNode ? "깨어남·잠듦 수위" : "워터마크")")
+        let names = words.lineNames(d)
+        var desc = words.say(
+            "Free memory (MiB) over time against the lines \(names.reversed().joined(separator: ", "))",
+            "시간에 따른 여유 메모리(MiB)와 선 \(names.reversed().joined(separator: ", "))")
+        if d.hasProtection { desc += words.say(", with the raw marks faint", ", 원래 워터마크는 흐리게") }
         desc +=
-            "; direct reclaim: \(d.direct.count) stall(s); source: \(timeline.machine.engine), \(timeline.machine.summary)."
+            "; kswapd: " + words.kswapdNote(cycles: d.kswapd.count, passes: d.kswapdPasses, inferred: d.kswapdInferred)
+        desc +=
+            "; direct reclaim: " + words.directNote(stalls: d.direct.count, inferred: d.directInferred)
+            + words.say("; source: ", "; 출처: ") + "\(timeline.machine.engine), \(timeline.machine.summary)."
         s +=
             ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(f(width)) \##(f(height))" width="\##(f(width))" height="\##(f(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" role="img" aria-labelledby="t d">"##
         s += "\n<title id=\"t\">\(esc(title))</title>\n<desc id=\"d\">\(esc(desc))</desc>\n"
@@ -99,6 +128,9 @@ private struct SVGDrawing {
         if let i = d.sampleInterval { sub += " · samples every \(ChartFormat.fixed(i * 1000, 0)) ms" }
         if sub.count > 118 { sub = String(sub.prefix(117)) + "…" }
         s += ##"<text x="\##(f(plotLeft))" y="56.0" font-size="13" fill="#555555">\##(esc(sub))</text>"## + "\n"
+        if let why = words.reason(d) {
+            s += ##"<text x="\##(f(plotLeft))" y="74.0" font-size="13" fill="#333333">\##(esc(why))</text>"## + "\n"
+        }
     }
 
     /// The y grid with its MiB labels and the axis title.
@@ -115,9 +147,19 @@ private struct SVGDrawing {
                 ##"<text x="\##(f(plotLeft - 8))" y="\##(f(yy + 5))">\##(step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1))</text>"##
                 + "\n"
         }
+        if stripHeight > 0 {
+            // The break: a dashed line across the plot and a zigzag on the axis; the strip's top value above it.
+            s +=
+                ##"<line x1="\##(f(plotLeft))" y1="\##(f(bandTop))" x2="\##(f(plotRight))" y2="\##(f(bandTop))" stroke="#bbbbbb" stroke-dasharray="4 3"/>"##
+            s +=
+                ##"<path d="M\##(f(plotLeft - 7)),\##(f(bandTop + 3)) l4,-6 l4,6 l4,-6" fill="none" stroke="#777777"/>"##
+            s +=
+                ##"<text x="\##(f(plotLeft - 8))" y="\##(f(plotTop + 5))">\##(ChartFormat.fixed(top * 4096 / 1_048_576, 0))</text>"##
+                + "\n"
+        }
         s += "</g>\n"
         s +=
-            ##"<text x="60.0" y="\##(f((plotTop + plotBottom) / 2))" font-size="14" fill="#555555" transform="rotate(-90 60.0 \##(f((plotTop + plotBottom) / 2)))" text-anchor="middle">free memory, MiB</text>"##
+            ##"<text x="60.0" y="\##(f((plotTop + plotBottom) / 2))" font-size="14" fill="#555555" transform="rotate(-90 60.0 \##(f((plotTop + plotBottom) / 2)))" text-anchor="middle">\##(esc(words.say("free memory, MiB", "여유 메모리, MiB")))</text>"##
             + "\n"
     }
 
@@ -137,37 +179,70 @@ private struct SVGDrawing {
             + "\n"
     }
 
-    /// The watermarks: step lines (they move with boost), three dash styles, labels at the right edge.
+    /// The lines: with protection, the raw marks first (thin, grey, dotted) and the lines the kernel tests (mark +
+    /// protection) over them; step lines (they move with boost), three dash styles, labels at the right edge.
     mutating func watermarks() {
-        let marks: [(String, KeyPath<ChartPoint, Double>, String, String, String)] = [
-            ("high", \.high, "#2e7d32", "", "2.5"),
-            ("low", \.low, "#ef6c00", " stroke-dasharray=\"12 6\"", "2.5"),
-            ("min", \.min, "#c62828", " stroke-dasharray=\"3 5\" stroke-linecap=\"round\"", "3"),
-        ]
-        for (name, key, colour, dash, widthText) in marks {
-            var pts: [String] = []
-            var last: Double?
-            for p in d.points {
-                let v = clampY(y(p[keyPath: key]))
-                if let l = last, l != v { pts.append("\(f(x(p.time))),\(f(l))") }
-                if last != v { pts.append("\(f(x(p.time))),\(f(v))") }
-                last = v
-            }
-            if let l = last { pts.append("\(f(plotRight)),\(f(l))") }
-            if let first = d.points.first, x(first.time) > plotLeft, let v0 = pts.first?.split(separator: ",").last {
-                pts.insert("\(f(plotLeft)),\(v0)", at: 0)
-            }
-            s +=
-                ##"<polyline clip-path="url(#plot)" fill="none" stroke="\##(colour)" stroke-width="\##(widthText)"\##(dash) points="\##(pts.joined(separator: " "))"/>"##
-                + "\n"
-            guard let lp = d.points.last else { continue }
-            var ly = clampY(y(lp[keyPath: key])) + 5
-            while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly += 16 }
-            labelYs.append(ly)
-            s +=
-                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="\##(colour)">\##(name) \##(ChartFormat.mebibytes(lp[keyPath: key])) MiB</text>"##
-                + "\n"
+        let names = words.lineNames(d)
+        let rawMarks = d.hasProtection ? [\ChartPoint.high, \.low, \.min] : []
+        let faint = " stroke-dasharray=\"1 4\" stroke-linecap=\"round\" stroke-opacity=\"0.8\""
+        for key in rawMarks {
+            line(key, name: nil, colour: "#9e9e9e", dash: faint, width: "1.5", fontSize: 12)
         }
+        let marks: [(KeyPath<ChartPoint, Double>, String, String, String)] = [
+            (\.highLine, "#2e7d32", "", "2.5"),
+            (\.lowLine, "#ef6c00", " stroke-dasharray=\"12 6\"", "2.5"),
+            (\.minLine, "#c62828", " stroke-dasharray=\"3 5\" stroke-linecap=\"round\"", "3"),
+        ]
+        for (i, (key, colour, dash, widthText)) in marks.enumerated() {
+            line(key, name: names[i], colour: colour, dash: dash, width: widthText, fontSize: 15)
+        }
+        // The raw marks' labels after the strong lines' own, so these sit nearest their lines.
+        for (i, key) in rawMarks.enumerated() { label(key, name: words.rawNames[i], colour: "#9e9e9e", fontSize: 12) }
+    }
+
+    /// One line over the points (a step line) and, with a name, its label at the right edge.
+    mutating func line(
+        _ key: KeyPath<ChartPoint, Double>, name: String?, colour: String, dash: String, width widthText: String,
+        fontSize: Int
+    ) {
+        var pts: [String] = []
+        var last: Double?
+        for p in d.points {
+            let v = clampY(y(p[keyPath: key]))
+            if let l = last, l != v { pts.append("\(f(x(p.time))),\(f(l))") }
+            if last != v { pts.append("\(f(x(p.time))),\(f(v))") }
+            last = v
+        }
+        if let l = last { pts.append("\(f(plotRight)),\(f(l))") }
+        if let first = d.points.first, x(first.time) > plotLeft, let v0 = pts.first?.split(separator: ",").last {
+            pts.insert("\(f(plotLeft)),\(v0)", at: 0)
+        }
+        s +=
+            ##"<polyline clip-path="url(#plot)" fill="none" stroke="\##(colour)" stroke-width="\##(widthText)"\##(dash) points="\##(pts.joined(separator: " "))"/>"##
+            + "\n"
+        if let name { label(key, name: name, colour: colour, fontSize: fontSize) }
+    }
+
+    /// A line's name and last value at the right edge, stepped away from the labels already there: downwards for
+    /// a strong line, to the nearest free place either way for a faint one (whose label is smaller).
+    mutating func label(_ key: KeyPath<ChartPoint, Double>, name: String, colour: String, fontSize: Int) {
+        guard let lp = d.points.last else { return }
+        let at = clampY(y(lp[keyPath: key])) + 5
+        var ly = at
+        if fontSize >= 15 {
+            while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly += 16 }
+        } else {
+            let taken = labelYs
+            func free(_ c: Double) -> Bool { !taken.contains { abs($0 - c) < 14 } }
+            if !free(at) {
+                ly = (1...20).flatMap { [at - Double($0) * 2, at + Double($0) * 2] }.first(where: free) ?? at
+            }
+        }
+        labelYs.append(ly)
+        let weight = fontSize >= 15 ? " font-weight=\"bold\"" : ""
+        s +=
+            ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="\##(fontSize)"\##(weight) fill="\##(colour)">\##(esc(name)) \##(ChartFormat.mebibytes(lp[keyPath: key])) MiB</text>"##
+            + "\n"
     }
 
     /// Free memory, at most two points per pixel column, its label and a note when it rose above the window.
@@ -203,13 +278,17 @@ private struct SVGDrawing {
             var ly = clampY(y(last.free)) + 5
             while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly -= 16 }
             s +=
-                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="#1565c0">free \##(ChartFormat.mebibytes(last.free)) MiB</text>"##
+                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="#1565c0">\##(esc(words.free)) \##(ChartFormat.mebibytes(last.free)) MiB</text>"##
                 + "\n"
         }
         let highest = d.points.map(\.free).max() ?? 0
-        if highest > hi {
+        if stripHeight > 0 {
             s +=
-                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 10))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ free above the window (up to \##(ChartFormat.size(highest)))</text>"##
+                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 8))" font-size="13" fill="#6a1b9a" text-anchor="end">≈ \##(esc(words.compressed(ChartFormat.size(hi), ChartFormat.size(top))))</text>"##
+                + "\n"
+        } else if highest > hi {
+            s +=
+                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 8))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ \##(esc(words.above(ChartFormat.size(highest))))</text>"##
                 + "\n"
         }
     }
@@ -232,7 +311,7 @@ private struct SVGDrawing {
         }
         s += "</g>\n"
         s +=
-            ##"<text x="\##(f(plotRight))" y="\##(f(plotBottom + 40))" font-size="14" fill="#555555" text-anchor="end">time, s</text>"##
+            ##"<text x="\##(f(plotRight))" y="\##(f(plotBottom + 40))" font-size="14" fill="#555555" text-anchor="end">\##(esc(words.say("time, s", "시간, s")))</text>"##
             + "\n"
     }
 
@@ -259,10 +338,7 @@ private struct SVGDrawing {
 
     /// kswapd's cycles: a bar each, ▲ where its wake was seen and ▼ where it slept.
     mutating func kswapdLane(_ lane: Int) {
-        let kNote =
-            d.kswapdInferred
-            ? "\(d.kswapd.count) run(s), inferred"
-            : "\(d.kswapd.count) cycle(s), \(d.kswapdPasses) pass\(d.kswapdPasses == 1 ? "" : "es")"
+        let kNote = words.kswapdNote(cycles: d.kswapd.count, passes: d.kswapdPasses, inferred: d.kswapdInferred)
         laneLabel(lane, "kswapd", kNote)
         for k in d.kswapd {
             let a = x(k.start)
@@ -284,8 +360,7 @@ private struct SVGDrawing {
     /// Direct reclaim's stalls, a bar each.
     mutating func directLane(_ lane: Int) {
         laneLabel(
-            lane, "direct reclaim",
-            (d.direct.isEmpty ? "none" : "\(d.direct.count) stall(s)") + (d.directInferred ? ", inferred" : ""))
+            lane, "direct reclaim", words.directNote(stalls: d.direct.count, inferred: d.directInferred))
         for r in d.direct {
             let a = x(r.start)
             let b = x(r.end ?? d.end)
@@ -306,7 +381,7 @@ private struct SVGDrawing {
             ("swap-out", true, "#1565c0", peaks.out), ("swap-in", false, "#00838f", peaks.in),
         ] {
             lane += 1
-            laneLabel(lane, name, peak > 0 ? ChartFormat.peak(peak, window: window) : "none")
+            laneLabel(lane, name, peak > 0 ? words.peak(peak, window: window) : words.none)
             var bars = ""
             for sw in windows where sw.end > sw.start {
                 let v = Double(isOut ? sw.outPages : sw.inPages) / window
@@ -324,7 +399,7 @@ private struct SVGDrawing {
     /// The marks, as light ticks with their labels where there is room.
     mutating func markLane(_ lane: Int) {
         if !d.markers.isEmpty {
-            laneLabel(lane, "marks", "")
+            laneLabel(lane, words.marks, "")
             var nextFree = -Double.infinity
             for m in d.markers where m.time >= d.start && m.time <= d.end {
                 let xx = x(m.time)

@@ -33,19 +33,25 @@ public enum TerminalChart {
     /// The chart of panels already built from `timeline` (one per subject), for a caller that reads the same
     /// chart data for more (`watch`'s latest transitions).
     public static func render(panels: [ChartData], timeline: Timeline, options: ChartOptions) -> String {
-        guard let first = panels.first else { return nothingYet + "\n" }
+        guard var first = panels.first else { return nothingYet + "\n" }
+        if first.reason == nil, panels.count == 1, options.subject == first.subject {
+            first.reason = options.reason
+        }
         var o = options
         o.width = Swift.max(options.width, 40)
         let panelHeight = panels.count > 1 ? Swift.max(4, options.height / panels.count) : Swift.max(3, options.height)
-        var out = Canvas(color: options.color, ascii: options.glyphs == .ascii)
+        // 7-bit output has no Hangul: ASCII glyphs speak English.
+        let ascii = options.glyphs == .ascii
+        var out = Canvas(color: options.color, ascii: ascii, words: ChartWords(ascii ? .en : options.lang))
+        out.right = Swift.min(20, Swift.max(10, panels.map(out.rightWidth).max() ?? 10))
         out.header(first, timeline: timeline, options: o)
         for (i, p) in panels.enumerated() {
             if panels.count > 1 { out.text(" " + p.title, .bold) }
-            out.plot(p, options: o, height: panelHeight, isFirst: i == 0)
+            out.plot(i == 0 ? first : p, options: o, height: panelHeight)
         }
         out.timeAxis(first, options: o)
         out.lanes(first, options: o)
-        out.legend(options: o)
+        out.legend(first, options: o)
         return out.text
     }
 }
@@ -54,6 +60,8 @@ public enum TerminalChart {
 enum ChartColor: String {
     case free = "1;36", high = "32", low = "33", min = "31", offScale = "35", kswapd = "1;33", direct = "1;31"
     case swapOut = "34", swapIn = "36", bold = "1", dim = "2"
+    /// The raw marks under protected lines: dim.
+    case faint = "2;37"
 }
 
 /// Glyphs of one glyph set.
@@ -61,6 +69,8 @@ struct ChartGlyphs {
     var high: Character
     var low: String  // a repeating pattern
     var min: String
+    /// The raw marks drawn faint under the lines the kernel tests.
+    var faint: Character
     var up: Character
     var down: Character
     var wake: Character
@@ -74,19 +84,21 @@ struct ChartGlyphs {
     var axisCorner: Character
     var axisV: Character
     var axisLabelTick: Character
+    /// The y axis where its scale breaks (the compressed rows above, the band below).
+    var axisBreak: Character
     var dot: String
 
     init(_ g: ChartOptions.Glyphs) {
         if g == .ascii {
-            high = "-"; low = "- "; min = "."; up = "^"; down = "v"
+            high = "-"; low = "- "; min = "."; faint = ":"; up = "^"; down = "v"
             wake = "^"; running = "="; sleep = "v"; wakeAndSleep = "x"; direct = "#"
             spark = [".", ":", "-", "=", "+", "*", "#", "@"]
-            axisH = "-"; axisTick = "+"; axisCorner = "+"; axisV = "|"; axisLabelTick = "+"; dot = "-"
+            axisH = "-"; axisTick = "+"; axisCorner = "+"; axisV = "|"; axisLabelTick = "+"; axisBreak = "~"; dot = "-"
         } else {
-            high = "─"; low = "╌"; min = "┄"; up = "↑"; down = "↓"
+            high = "─"; low = "╌"; min = "┄"; faint = "·"; up = "↑"; down = "↓"
             wake = "▲"; running = "═"; sleep = "▼"; wakeAndSleep = "◆"; direct = "░"
             spark = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-            axisH = "─"; axisTick = "┬"; axisCorner = "└"; axisV = "│"; axisLabelTick = "┤"; dot = "·"
+            axisH = "─"; axisTick = "┬"; axisCorner = "└"; axisV = "│"; axisLabelTick = "┤"; axisBreak = "≈"; dot = "·"
         }
     }
 }
@@ -96,24 +108,29 @@ struct Canvas {
     var color: Bool
     /// Only 7-bit characters: any other character of a label (a machine summary, a marker) becomes `?`.
     var ascii: Bool
+    let words: ChartWords
+    /// Cells right of the plot for the line labels and lane notes; a note that does not fit goes under the lanes.
+    var right = 14
     var text = ""
 
-    init(color: Bool, ascii: Bool) {
+    init(color: Bool, ascii: Bool, words: ChartWords) {
         self.color = color
         self.ascii = ascii
+        self.words = words
     }
 
     mutating func text(_ s: String, _ c: ChartColor? = nil) {
         text += paint(ascii ? Canvas.sevenBit(s) : s, c) + "\n"
     }
 
-    /// `s` with `·` as `-`, `…` as `...`, and every other non-ASCII character as `?`.
+    /// `s` with `·` and `–` as `-`, `…` as `...`, and every other non-ASCII character as `?`.
     static func sevenBit(_ s: String) -> String {
         var o = ""
         for u in s.unicodeScalars {
             switch u {
             case "·": o += "-"
             case "…": o += "..."
+            case "–": o += "-"
             default: o += u.isASCII ? String(u) : "?"
             }
         }
@@ -141,26 +158,34 @@ struct Canvas {
         return s + paint(run, current)
     }
 
-    /// Plot width for a total width.
-    static func plotWidth(_ options: ChartOptions, labelWidth: Int) -> Int {
-        Swift.max(10, options.width - TerminalChart.gutter - 1 - labelWidth)
+    /// Plot width for a total width: the y labels and axis (7 cells), a space, and `right` cells of labels.
+    func plotWidth(_ options: ChartOptions) -> Int {
+        Swift.max(10, options.width - TerminalChart.gutter - 1 - right)
     }
 
-    static let labelWidth = 14
+    /// The widest right-edge label `d` can have (its lines' names with the widest value), in cells.
+    func rightWidth(_ d: ChartData) -> Int {
+        let values = d.points.flatMap { [$0.free, $0.highLine, $0.high] }
+        let widest = values.map { ChartFormat.mebibytes($0).count }.max() ?? 4
+        let names = words.lineNames(d) + (d.hasProtection ? words.rawNames : []) + [words.free]
+        let notes = [
+            words.kswapdNote(cycles: d.kswapd.count, passes: d.kswapdPasses, inferred: d.kswapdInferred),
+            words.directNote(stalls: d.direct.count, inferred: d.directInferred),
+        ]
+        return Swift.max(
+            (names.map { DisplayWidth.of($0) }.max() ?? 4) + 1 + widest, notes.map { DisplayWidth.of($0) }.max() ?? 0)
+    }
 
     mutating func header(_ d: ChartData, timeline: Timeline, options: ChartOptions) {
-        var head = " " + (options.allZones ? "all zones, node 0" : d.title) + " · \(timeline.machine.engine)"
+        var head = " " + words.subject(d, allZones: options.allZones) + " · \(timeline.machine.engine)"
         if let w = timeline.machine.watermarkScaleFactor { head += " · wsf=\(w)" }
-        if let i = d.sampleInterval { head += " · samples every " + ChartFormat.fixed(i * 1000, 0) + " ms" }
-        text(clip(head, options.width), .bold)
-        let sub =
-            " free vs watermarks, MiB · t=0 at " + ChartFormat.fixed(d.start, 3) + " s · "
-            + timeline.machine.summary
-        text(clip(sub, options.width), .dim)
-    }
-
-    func clip(_ s: String, _ width: Int) -> String {
-        s.count <= width ? s : String(s.prefix(Swift.max(0, width - 1))) + "…"
+        if let i = d.sampleInterval { head += " · " + words.samplesEvery(ChartFormat.fixed(i * 1000, 0)) }
+        text(DisplayWidth.clip(head, to: options.width), .bold)
+        if !options.allZones, let why = words.reason(d) {
+            for line in DisplayWidth.wrap(" " + why, width: options.width, indent: " ") { text(line) }
+        }
+        let sub = " " + words.axisTitle + " · " + words.startsAt(d.start) + " · " + timeline.machine.summary
+        text(DisplayWidth.clip(sub, to: options.width), .dim)
     }
 
     /// Column `c` of `w` covers [start + c·dt, start + (c+1)·dt).
@@ -201,11 +226,11 @@ struct Canvas {
         return cols
     }
 
-    /// One panel: the watermarks and the free-memory curve in a grid of `h` rows, the y labels at nice steps, the
-    /// watermark and free values at the right edge, and a note when free memory left the window.
-    mutating func plot(_ d: ChartData, options: ChartOptions, height h: Int, isFirst: Bool) {
+    /// One panel: the lines and the free-memory curve in a grid of `h` rows, the y labels at nice steps, the lines'
+    /// and free memory's values at the right edge, and a note when free memory left the window or the scale breaks.
+    mutating func plot(_ d: ChartData, options: ChartOptions, height h: Int) {
         let g = ChartGlyphs(options.glyphs)
-        var p = PlotGrid(d, width: Canvas.plotWidth(options, labelWidth: Canvas.labelWidth), height: h, glyphs: g)
+        var p = PlotGrid(d, width: plotWidth(options), height: h, glyphs: g)
         let cols = Canvas.columns(d, count: p.w)
         p.drawWatermarks(cols)
         switch options.glyphs {
@@ -213,30 +238,35 @@ struct Canvas {
         case .block, .ascii: p.drawBlockCurve(cols, ascii: options.glyphs == .ascii)
         }
         let yLabels = p.yLabels()
-        let right = p.rightLabels()
+        let labels = p.rightLabels(words)
+        if p.compressedRows > 0 {
+            let note = " \(g.axisBreak) " + words.compressed(ChartFormat.size(p.hi), ChartFormat.size(p.top))
+            text(DisplayWidth.clip(note, to: options.width), .offScale)
+        }
         if p.offUp || p.offDown {
-            var note = " "
-            if p.offUp { note += "\(g.up) free above the window (up to \(ChartFormat.size(p.highest)))  " }
-            if p.offDown { note += "\(g.down) below it (down to \(ChartFormat.size(p.lowest)))" }
-            text(clip(note.trimmingTrailingSpaces(), options.width), .offScale)
+            var parts: [String] = []
+            if p.offUp { parts.append("\(g.up) " + words.above(ChartFormat.size(p.highest))) }
+            if p.offDown { parts.append("\(g.down) " + words.below(ChartFormat.size(p.lowest))) }
+            text(DisplayWidth.clip(" " + parts.joined(separator: "  "), to: options.width), .offScale)
         }
         for r in 0..<h {
+            let axis = p.compressedRows > 0 && r == p.compressedRows - 1 ? g.axisBreak : g.axisV
             let label =
                 yLabels[r].map { DisplayPad.left($0, 5) + " " + String(g.axisLabelTick) }
-                ?? String(repeating: " ", count: 6) + String(g.axisV)
+                ?? String(repeating: " ", count: 6) + String(axis)
             var line = label + join(p.grid[r])
-            if let (t, c) = right[r] { line += " " + paint(t, c) }
+            if let (t, c) = labels[r] { line += " " + paint(DisplayWidth.clip(t, to: right), c) }
             text += line + "\n"
         }
     }
 
     mutating func timeAxis(_ d: ChartData, options: ChartOptions) {
         let g = ChartGlyphs(options.glyphs)
-        let w = Canvas.plotWidth(options, labelWidth: Canvas.labelWidth)
+        let w = plotWidth(options)
         let duration = d.end - d.start
         let step = ChartFormat.niceStep(atLeast: duration * 9 / Double(w))
         var axis = Array(repeating: g.axisH, count: w)
-        var labels = Array(repeating: Character(" "), count: w + 8)
+        var labels = Array(repeating: Character(" "), count: w + 4)
         for t in ChartFormat.ticks(from: 0, step: step, while: { $0 <= duration + 1e-9 }) {
             let c = Int((t / duration * Double(w)).rounded(.down))
             if c >= 0 && c < w {
@@ -251,22 +281,47 @@ struct Canvas {
         text(String(repeating: " ", count: 7) + String(labels).trimmingTrailingSpaces())
     }
 
+    /// A lane: its label, its cells, and its note at the right when the note fits there (else under the lanes).
+    mutating func lane(_ name: String, _ cells: String, note: String, footer: inout [String]) {
+        let label = DisplayWidth.pad(name, to: 7)
+        if DisplayWidth.of(note) <= right {
+            text += label + cells + " " + note + "\n"
+        } else {
+            text += (label + cells).trimmingTrailingSpaces() + "\n"
+            footer.append(name + ": " + note)
+        }
+    }
+
+    /// The markers lane: each label from its column, cut where the next one starts or at the plot's edge, so the
+    /// row never runs past the plot.
+    func markerLane(_ d: ChartData, width w: Int, glyphs g: ChartGlyphs) -> String {
+        var lane = Array(repeating: Character(" "), count: w)
+        var nextFree = 0
+        for m in d.markers where m.time >= d.start && m.time <= d.end {
+            let c = Swift.max(Canvas.column(of: m.time, d, width: w), nextFree)
+            guard c < w else { break }
+            // Wide characters take two cells: a label is cut by cells, so the row keeps its width.
+            let label = DisplayWidth.clip(String(g.axisV) + m.label, to: Swift.max(1, w - c))
+            var k = c
+            for ch in label {
+                let cw = DisplayWidth.of(String(ch))
+                guard k + cw <= w else { break }
+                lane[k] = ch
+                if cw == 2 { lane[k + 1] = "\u{0}" }
+                k += cw
+            }
+            nextFree = k + 1
+        }
+        return String(lane.filter { $0 != "\u{0}" }).trimmingTrailingSpaces()
+    }
+
     mutating func lanes(_ d: ChartData, options: ChartOptions) {
         let g = ChartGlyphs(options.glyphs)
-        let w = Canvas.plotWidth(options, labelWidth: Canvas.labelWidth)
+        let w = plotWidth(options)
         func col(_ t: Double) -> Int { Canvas.column(of: t, d, width: w) }
-        // Markers (phases of a run, `mark` labels).
+        var footer: [String] = []
         if !d.markers.isEmpty {
-            var lane = Array(repeating: Character(" "), count: w)
-            var nextFree = 0
-            for m in d.markers where m.time >= d.start && m.time <= d.end {
-                let c = Swift.max(col(m.time), nextFree)
-                guard c < w else { break }
-                let s = Array(String(g.axisV) + m.label)
-                for (k, ch) in s.enumerated() where c + k < w { lane[c + k] = ch }
-                nextFree = c + s.count + 1
-            }
-            text(DisplayPad.right("marks", 7) + paint(String(lane).trimmingTrailingSpaces(), .dim))
+            text(DisplayWidth.pad(words.marks, to: 7) + paint(markerLane(d, width: w, glyphs: g), .dim))
         }
         // kswapd: ▲ wake, ═ running, ▼ sleep.
         var k: [(Character, ChartColor?)] = Array(repeating: (" ", nil), count: w)
@@ -277,15 +332,8 @@ struct Canvas {
             if s.startSeen { k[a] = (g.wake, .kswapd) }
             if s.end != nil { k[b] = (a == b && s.startSeen ? g.wakeAndSleep : g.sleep, .kswapd) }
         }
-        let cycles = d.kswapd.count
-        var kNote: String
-        if d.kswapdInferred {
-            kNote = cycles == 0 ? "idle (inferred)" : "\(cycles) run\(cycles == 1 ? "" : "s") (inferred)"
-        } else {
-            kNote = "\(cycles) cycle\(cycles == 1 ? "" : "s")"
-            if d.kswapdPasses > cycles { kNote += ", \(d.kswapdPasses) passes" }
-        }
-        text(DisplayPad.right("kswapd", 7) + join(k) + " " + kNote)
+        let kNote = words.kswapdNote(cycles: d.kswapd.count, passes: d.kswapdPasses, inferred: d.kswapdInferred)
+        lane("kswapd", join(k), note: kNote, footer: &footer)
         // Direct reclaim spans.
         var r: [(Character, ChartColor?)] = Array(repeating: (" ", nil), count: w)
         for s in d.direct {
@@ -293,21 +341,29 @@ struct Canvas {
             let b = s.end.map(col) ?? (w - 1)
             for c in a...Swift.max(a, b) { r[c] = (g.direct, .direct) }
         }
-        var dNote = d.direct.isEmpty ? "none" : "\(d.direct.count) stall\(d.direct.count == 1 ? "" : "s")"
-        if d.directInferred { dNote += " (inferred)" }
-        text(DisplayPad.right("direct", 7) + join(r) + " " + dNote)
-        // Swap sparklines: pages per column, scaled to the busiest column.
+        lane(
+            "direct", join(r), note: words.directNote(stalls: d.direct.count, inferred: d.directInferred),
+            footer: &footer)
+        swapLanes(d, width: w, glyphs: g, footer: &footer)
+        for line in footer {
+            for l in DisplayWidth.wrap(line, width: options.width - 7, indent: "  ") { text("       " + l) }
+        }
+    }
+
+    /// Swap sparklines: pages per column, scaled to the busiest column; the peak is a rate over one column, or
+    /// 250 ms when a column is shorter: never between two samples µs apart.
+    mutating func swapLanes(_ d: ChartData, width w: Int, glyphs g: ChartGlyphs, footer: inout [String]) {
         if d.swap.isEmpty {
-            text(DisplayPad.right("swap", 7) + String(repeating: " ", count: w) + " no pswpout/pswpin counters")
+            lane("swap", String(repeating: " ", count: w), note: words.noSwapCounters, footer: &footer)
             return
         }
         var outs = Array(repeating: Int64(0), count: w)
         var ins = Array(repeating: Int64(0), count: w)
         for s in d.swap {
-            outs[col(s.to)] += s.out
-            ins[col(s.to)] += s.in
+            let c = Canvas.column(of: s.to, d, width: w)
+            outs[c] = outs[c].saturatingAdd(s.out)
+            ins[c] = ins[c].saturatingAdd(s.in)
         }
-        // Rates over one column, or 250 ms when a column is shorter: never between two samples µs apart.
         let window = Swift.max((d.end - d.start) / Double(w), ChartData.minimumRateWindow)
         let peaks = d.peakSwapRates(window: window)
         for (name, values, peak, colour) in [
@@ -323,41 +379,73 @@ struct Canvas {
                     cells.append((g.spark[level], colour))
                 }
             }
-            let note = top > 0 ? ChartFormat.peak(peak, window: window) : "none"
-            text(DisplayPad.right(name, 7) + join(cells) + " " + note)
+            lane(name, join(cells), note: top > 0 ? words.peak(peak, window: window) : words.none, footer: &footer)
         }
     }
 
-    mutating func legend(options: ChartOptions) {
+    mutating func legend(_ d: ChartData, options: ChartOptions) {
         let g = ChartGlyphs(options.glyphs)
         func cycle(_ p: String) -> String { String((0..<3).map { Array(p)[$0 % p.count] }) }
         let curve = options.glyphs == .ascii ? "*" : options.glyphs == .braille ? "⣿" : "▆"
-        let l1 =
-            "       " + paint(String(repeating: g.high, count: 3), .high) + " high  "
-            + paint(cycle(g.low), .low) + " low  " + paint(cycle(g.min), .min) + " min  " + paint(curve, .free)
-            + " free  "
-            + paint(String(g.up) + String(g.down), .offScale) + " off-scale"
-        let l2 =
-            "       " + paint(String(g.wake), .kswapd) + " kswapd wakes  " + paint(String(g.running), .kswapd)
-            + " runs  " + paint(String(g.sleep), .kswapd) + " sleeps  " + paint(String(g.wakeAndSleep), .kswapd)
-            + " both  " + paint(String(g.direct), .direct)
-            + " direct reclaim"
-        text += l1 + "\n" + l2 + "\n"
+        let names = words.lineNames(d)
+        var items = [
+            paint(String(repeating: g.high, count: 3), .high) + " " + names[0],
+            paint(cycle(g.low), .low) + " " + names[1], paint(cycle(g.min), .min) + " " + names[2],
+        ]
+        if d.hasProtection {
+            items.append(paint(String(repeating: g.faint, count: 3), .faint) + " " + words.faintMarks)
+        }
+        items += [
+            paint(curve, .free) + " " + words.free,
+            paint(String(g.up) + String(g.down), .offScale) + " " + words.offScale,
+        ]
+        let lanes = [
+            paint(String(g.wake), .kswapd) + " " + words.wakes, paint(String(g.running), .kswapd) + " " + words.runs,
+            paint(String(g.sleep), .kswapd) + " " + words.sleeps,
+            paint(String(g.wakeAndSleep), .kswapd) + " " + words.both,
+            paint(String(g.direct), .direct) + " " + words.directReclaim,
+        ]
+        for group in [items, lanes] { legendLines(group, width: options.width) }
+        if let explained = words.linesExplained(d) {
+            for l in DisplayWidth.wrap(explained, width: options.width - 7, indent: "  ") { text("       " + l) }
+        }
+    }
+
+    /// Legend items after a 7-cell indent, two spaces apart, as many on a line as fit in `width`.
+    mutating func legendLines(_ items: [String], width: Int) {
+        var line = ""
+        for item in items {
+            let candidate = line.isEmpty ? item : line + "  " + item
+            if !line.isEmpty, 7 + DisplayWidth.of(DisplayWidth.stripEscapes(candidate)) > width {
+                text += "       " + (ascii ? Canvas.sevenBit(line) : line) + "\n"
+                line = item
+            } else {
+                line = candidate
+            }
+        }
+        if !line.isEmpty { text += "       " + (ascii ? Canvas.sevenBit(line) : line) + "\n" }
     }
 }
 
-/// The cells of one panel's plot: watermarks first, each in its own style, then the free-memory curve over them,
-/// remembering whether and how far free memory left the page window.
+/// The cells of one panel's plot: the raw marks faint (under protected lines), the lines the kernel tests, then
+/// the free-memory curve over them, remembering whether and how far free memory left the page window.
+///
+/// When free memory rises far above the window, the top `compressedRows` rows hold the range above it on a
+/// compressed scale (the y axis shows a break), so the fall into the band stays in view.
 private struct PlotGrid {
     let d: ChartData
     let g: ChartGlyphs
     /// Columns and rows.
     let w: Int
     let h: Int
-    /// The bottom of the page window, its height, and the pages one row holds.
+    /// The bottom and top of the band window, its height, and the pages one of its rows holds.
     let lo: Double
+    let hi: Double
     let span: Double
     let rowPages: Double
+    /// Rows at the top for the compressed range `hi…top` (0: none).
+    let compressedRows: Int
+    let top: Double
     var grid: [[(Character, ChartColor?)]]
     /// Whether free memory went above or below the window, and how far.
     var offUp = false
@@ -371,25 +459,53 @@ private struct PlotGrid {
         self.w = w
         self.h = h
         lo = d.pageRange.lowerBound
-        span = Swift.max(d.pageRange.upperBound - lo, 1e-9)
-        rowPages = span / Double(h)
+        hi = d.pageRange.upperBound
+        span = Swift.max(hi - lo, 1e-9)
+        let maxFree = d.points.map(\.free).max() ?? hi
+        // Compress only when free goes well above the window and there are rows to spare.
+        if maxFree > hi + span * 0.25, h >= 6 {
+            compressedRows = Swift.max(2, h / 4)
+            top = maxFree + (maxFree - hi) * 0.02
+        } else {
+            compressedRows = 0
+            top = hi
+        }
+        rowPages = span / Double(h - compressedRows)
         grid = Array(repeating: Array(repeating: (" ", nil), count: w), count: h)
     }
 
     /// Row (0 = top) and fraction within it of a page value; nil when off-scale.
     func position(_ v: Double) -> (row: Int, frac: Double)? {
+        let bandRows = h - compressedRows
         let p = (v - lo) / rowPages
-        guard p >= 0, p <= Double(h) else { return nil }
-        let k = Swift.min(h - 1, Int(p.rounded(.down)))
-        return (h - 1 - k, p - Double(k))
+        if p >= 0, p <= Double(bandRows) {
+            let k = Swift.min(bandRows - 1, Int(p.rounded(.down)))
+            return (h - 1 - k, p - Double(k))
+        }
+        guard compressedRows > 0, v > hi, v <= top else { return nil }
+        let q = (v - hi) / ((top - hi) / Double(compressedRows))
+        let k = Swift.min(compressedRows - 1, Int(q.rounded(.down)))
+        return (compressedRows - 1 - k, q - Double(k))
     }
 
-    /// The watermark lines, each in its own style; the curve is drawn over them.
+    /// The sub-row (4 per row, 0 = top) of a page value within the drawn range, for braille dots.
+    func subRow(_ v: Double) -> Int {
+        guard let pos = position(Swift.min(Swift.max(v, lo), top)) else { return h * 4 - 1 }
+        return pos.row * 4 + (3 - Swift.max(0, Swift.min(3, Int((pos.frac * 4).rounded(.down)))))
+    }
+
+    /// The raw marks faint when the zone has protection, then the lines the kernel tests, each in its own style.
     mutating func drawWatermarks(_ cols: [(lo: Double, hi: Double, last: Double, p: ChartPoint)?]) {
         for (c, col) in cols.enumerated() {
             guard let p = col?.p else { continue }
+            if d.hasProtection {
+                for value in [p.high, p.low, p.min] {
+                    guard let pos = position(value) else { continue }
+                    grid[pos.row][c] = (g.faint, .faint)
+                }
+            }
             for (value, pattern, colour) in [
-                (p.high, String(g.high), ChartColor.high), (p.low, g.low, .low), (p.min, g.min, .min),
+                (p.highLine, String(g.high), ChartColor.high), (p.lowLine, g.low, .low), (p.minLine, g.min, .min),
             ] {
                 guard let pos = position(value) else { continue }
                 let chars = Array(pattern)
@@ -407,17 +523,12 @@ private struct PlotGrid {
             highest = Swift.max(highest, col.hi)
             lowest = Swift.min(lowest, col.lo)
             let c = sc / 2
-            let top = Swift.min(col.hi, d.pageRange.upperBound)
+            let upper = Swift.min(col.hi, top)
             let bottom = Swift.max(col.lo, lo)
-            if col.hi > d.pageRange.upperBound { offUp = true; grid[0][c] = (g.up, .offScale) }
+            if col.hi > top { offUp = true; grid[0][c] = (g.up, .offScale) }
             if col.lo < lo { offDown = true; grid[h - 1][c] = (g.down, .offScale) }
-            guard top >= bottom else { continue }
-            let subRows = h * 4
-            func subRow(_ v: Double) -> Int {
-                let p = Int(((v - lo) / span * Double(subRows)).rounded(.down))
-                return subRows - 1 - Swift.max(0, Swift.min(subRows - 1, p))
-            }
-            for r in subRow(top)...subRow(bottom) {
+            guard upper >= bottom else { continue }
+            for r in subRow(upper)...subRow(bottom) {
                 let bits: [UInt32] = sc % 2 == 0 ? [0x01, 0x02, 0x04, 0x40] : [0x08, 0x10, 0x20, 0x80]
                 dots[r / 4][c] |= bits[r % 4]
             }
@@ -436,10 +547,10 @@ private struct PlotGrid {
             guard let col else { continue }
             highest = Swift.max(highest, col.hi)
             lowest = Swift.min(lowest, col.lo)
-            let top = Swift.min(col.hi, d.pageRange.upperBound)
+            let upper = Swift.min(col.hi, top)
             let bottom = Swift.max(col.lo, lo)
-            if top >= bottom, let pt = position(top), let pb = position(bottom) {
-                let lastRow = position(Swift.min(Swift.max(col.last, lo), d.pageRange.upperBound))?.row ?? pt.row
+            if upper >= bottom, let pt = position(upper), let pb = position(bottom) {
+                let lastRow = position(Swift.min(Swift.max(col.last, lo), top))?.row ?? pt.row
                 for r in pt.row...pb.row {
                     let ch: Character
                     if ascii {
@@ -454,45 +565,50 @@ private struct PlotGrid {
                     grid[r][c] = (ch, .free)
                 }
             }
-            if col.hi > d.pageRange.upperBound { offUp = true; grid[0][c] = (g.up, .offScale) }
+            if col.hi > top { offUp = true; grid[0][c] = (g.up, .offScale) }
             if col.lo < lo { offDown = true; grid[h - 1][c] = (g.down, .offScale) }
         }
     }
 
-    /// The y labels (MiB) at nice steps, by row.
+    /// The y labels (MiB) at nice steps, by row; with compressed rows, the top of the compressed range on row 0.
     func yLabels() -> [Int: String] {
-        let step = ChartFormat.niceStep(atLeast: span * 4096 / 1_048_576 / Double(Swift.max(2, h / 3)))
+        let bandRows = h - compressedRows
+        let step = ChartFormat.niceStep(atLeast: span * 4096 / 1_048_576 / Double(Swift.max(2, bandRows / 3)))
         var yLabels: [Int: String] = [:]
         let firstTick = (lo * 4096 / 1_048_576 / step).rounded(.up) * step
-        let top = d.pageRange.upperBound
-        for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= top }) {
-            if let pos = position(tick * 1_048_576 / 4096), yLabels[pos.row] == nil {
-                yLabels[pos.row] = step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1)
+        for tick in ChartFormat.ticks(from: firstTick, step: step, while: { $0 * 1_048_576 / 4096 <= hi }) {
+            if let pos = position(tick * 1_048_576 / 4096), pos.row >= compressedRows, yLabels[pos.row] == nil {
+                let text = step >= 1 ? ChartFormat.fixed(tick, 0) : ChartFormat.fixed(tick, 1)
+                yLabels[pos.row] = text.count <= 5 ? text : ChartFormat.compact(tick)
             }
         }
+        if compressedRows > 0 { yLabels[0] = ChartFormat.compact(top * 4096 / 1_048_576) }
         return yLabels
     }
 
-    /// The watermark names and values, and free memory's, at the right edge, each on a free row near its own.
-    func rightLabels() -> [Int: (String, ChartColor)] {
+    /// The lines' names and values, and free memory's, at the right edge, each on a free row near its own: free
+    /// first, then the lines the kernel tests, then the raw marks where room is left.
+    func rightLabels(_ words: ChartWords) -> [Int: (String, ChartColor)] {
         var right: [Int: (String, ChartColor)] = [:]
-        if let last = d.points.last {
-            for (name, value, colour) in [
-                ("high", last.high, ChartColor.high), ("low", last.low, .low), ("min", last.min, .min),
-            ] {
-                guard let pos = position(value) else { continue }
-                let label = (name + "    ").prefix(5) + ChartFormat.mebibytes(value) + " MiB"
-                for r in [pos.row, pos.row - 1, pos.row + 1, pos.row - 2, pos.row + 2]
-                where r >= 0 && r < h && right[r] == nil {
-                    right[r] = (String(label), colour)
-                    break
-                }
-            }
-            if let pos = position(last.free) {
-                for r in [pos.row, pos.row - 1, pos.row + 1] where r >= 0 && r < h && right[r] == nil {
-                    right[r] = ("free " + ChartFormat.mebibytes(last.free) + " MiB", .free)
-                    break
-                }
+        guard let last = d.points.last else { return right }
+        let names = words.lineNames(d)
+        var wanted: [(String, Double, ChartColor, [Int])] = [
+            (words.free, last.free, .free, [0, -1, 1]),
+            (names[0], last.highLine, .high, [0, -1, 1, -2, 2]), (names[1], last.lowLine, .low, [0, -1, 1, -2, 2]),
+            (names[2], last.minLine, .min, [0, -1, 1, -2, 2]),
+        ]
+        if d.hasProtection {
+            let raw = words.rawNames
+            wanted += [
+                (raw[0], last.high, .faint, [0, 1, -1]), (raw[1], last.low, .faint, [0, 1, -1]),
+                (raw[2], last.min, .faint, [0, 1, -1]),
+            ]
+        }
+        for (name, value, colour, offsets) in wanted {
+            guard let pos = position(value) else { continue }
+            for r in offsets.map({ pos.row + $0 }) where r >= 0 && r < h && right[r] == nil {
+                right[r] = (name + " " + ChartFormat.mebibytes(value), colour)
+                break
             }
         }
         return right

@@ -47,7 +47,7 @@ struct HelpCommand: ShellCommand {
             guard let entry = CommandRegistry.find(name) else {
                 throw CommandRegistry.unknownCommand(name)
             }
-            out.emit(entry.type.helpMessage(columns: out.width))
+            out.fitted(entry.type.helpMessage(columns: out.width))
             out.line()
             return
         }

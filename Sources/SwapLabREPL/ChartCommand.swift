@@ -4,6 +4,14 @@ import SwapLabExplain
 import SwapLabKernel
 import SwapLabModel
 
+extension Session {
+    /// The language of charts: the course's (`lang ko`), else the environment's (`LC_ALL`, `LANG`).
+    var chartLanguage: NarrativeLanguage {
+        if let course { return course.language == .ko ? .ko : .en }
+        return NarrativeLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
+    }
+}
+
 /// `chart`: free memory against min/low/high over time, with kswapd, direct-reclaim and swap lanes.
 struct ChartCommand: ShellCommand {
     static let configuration = CommandConfiguration(
@@ -11,15 +19,21 @@ struct ChartCommand: ShellCommand {
         abstract:
             "Draw free memory against the min/low/high watermarks over time, with kswapd, direct reclaim and swap lanes.",
         discussion: """
-            The y-range is fixed for the whole run and zoomed to the watermark band; free memory above or below it \
-            is marked with arrows. Reads a replayed recording when one is loaded (replay FILE).
+            The lines are those the kernel tests for a user allocation: each mark plus the zone's lowmem_reserve \
+            (high+prot, low+prot, min+prot), with the raw marks faint. The y-range is fixed for the whole run and \
+            zoomed to that band; when free memory starts far above it, the rows above a break in the axis hold it \
+            compressed, and free below the band is marked with arrows. Reads a replayed recording when one is \
+            loaded (replay FILE).
             """)
 
     @Option(help: "Start at the last mark with this label (mark NAME; fixture runs mark their phases).")
     var since: String?
 
     @Option(
-        help: "A zone (DMA, DMA32, Normal, …) or 'node' for all zones summed; default: the zone nearest its watermarks."
+        help: """
+            A zone (DMA, DMA32, Normal, …) or 'node' (free against the wake and sleep points); default: the zone \
+            whose line decided kswapd's last wake or sleep.
+            """
     )
     var zone: String?
 
@@ -42,7 +56,8 @@ struct ChartCommand: ShellCommand {
         let full = try session.currentTimeline()
         let (timeline, options) = try ChartCommand.prepare(
             full, since: since, zone: zone, allZones: allZones, glyphs: glyphs,
-            width: width ?? session.output.width, height: height, color: session.output.color)
+            width: width ?? session.output.width, height: height, color: session.output.color,
+            lang: session.chartLanguage)
         guard let svg else {
             session.output.emit(TerminalChart.render(timeline, options: options))
             return
@@ -57,7 +72,7 @@ struct ChartCommand: ShellCommand {
     /// The slice to draw and the options, with the y-range fixed from the whole run.
     static func prepare(
         _ full: Timeline, since: String?, zone: String?, allZones: Bool, glyphs: String, width: Int, height: Int,
-        color: Bool
+        color: Bool, lang: NarrativeLanguage = .en
     ) throws -> (Timeline, ChartOptions) {
         guard let g = ChartOptions.Glyphs(rawValue: glyphs.lowercased()) else {
             throw ShellError.usage("unknown glyphs '\(glyphs)'; choose block, braille or ascii")
@@ -77,8 +92,10 @@ struct ChartCommand: ShellCommand {
         }
         var options = ChartOptions(
             subject: subject, allZones: allZones, glyphs: g, width: width, height: height, color: color)
-        if let resolved = ChartData.resolve(subject, in: full), !allZones {
+        options.lang = lang
+        if let (resolved, reason) = ChartData.choose(subject, in: full), !allZones {
             options.subject = resolved
+            options.reason = reason
             let points = ChartData.points(of: resolved, in: full)
             if !points.isEmpty { options.pageRange = ChartData.pageRange(of: points) }
         }

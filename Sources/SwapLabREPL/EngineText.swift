@@ -180,10 +180,12 @@ enum EngineText {
     static func status(_ s: EngineStatus, to out: Output, _ w: Words = .en) {
         out.line(String(format: "%@ t = %.3f s", s.engine.rawValue, s.time) + clockName(s.clock) + " · \(s.machine)")
         func value(_ v: Int64?) -> String { v.map(String.init) ?? "?" }
-        out.line(
-            "min_free_kbytes \(value(s.settings.minFreeKbytes)) · watermark_scale_factor "
-                + "\(value(s.settings.watermarkScaleFactor)) · watermark_boost_factor "
-                + "\(value(s.settings.watermarkBoostFactor)) · swappiness \(value(s.settings.swappiness))")
+        out.items([
+            "min_free_kbytes \(value(s.settings.minFreeKbytes))",
+            "watermark_scale_factor \(value(s.settings.watermarkScaleFactor))",
+            "watermark_boost_factor \(value(s.settings.watermarkBoostFactor))",
+            "swappiness \(value(s.settings.swappiness))",
+        ])
         zoneTable(s.zones.filter { $0.managed.count > 0 }, to: out, w)
         for k in s.kswapd {
             if let state = k.state {
@@ -198,16 +200,16 @@ enum EngineText {
                         + "progress")
             }
         }
-        var swap = "swap: \(size(s.swapUsed)) used of \(size(s.swapTotal))"
+        var swap = ["swap: \(size(s.swapUsed)) used of \(size(s.swapTotal))"]
         if let m = s.memory {
-            swap += " · page cache \(size(m.file)) (dirty \(size(m.dirty))) · anon \(size(m.anon))"
+            swap += ["page cache \(size(m.file)) (dirty \(size(m.dirty)))", "anon \(size(m.anon))"]
         }
-        if let tracing = s.tracing { swap += " · tracing \(tracing ? "on" : "off")" }
-        out.line(swap)
+        if let tracing = s.tracing { swap.append("tracing \(tracing ? "on" : "off")") }
+        out.items(swap)
         // Memory reclaim never takes: mlocked pages and the hugetlb pool, on a line of their own when there is any.
         let offLRU = [("unevictable (mlocked)", s.memory?.unevictable), ("hugetlb pool", s.memory?.hugetlb)]
             .compactMap { name, pages in pages.flatMap { $0.count > 0 ? "\(name) \(size($0))" : nil } }
-        if !offLRU.isEmpty { out.line("not reclaimable: " + offLRU.joined(separator: " · ")) }
+        if let first = offLRU.first { out.items(["not reclaimable: " + first] + offLRU.dropFirst()) }
         taskTable(s.tasks.filter { $0.state != .released }, to: out)
     }
 
@@ -227,21 +229,23 @@ enum EngineText {
         }
     }
 
-    /// `vmstat`: each counter now and its change since the mark.
+    /// `vmstat`: each counter now and its change since the mark, in columns that fit 80 cells (the longest counter
+    /// name is 29 characters, an Int64 20 digits with its sign); the mark is named on its own line above.
     static func counters(_ r: CounterReport, to out: Output) {
         let since =
             r.clock == .simulated
             ? String(format: "Δ since mark '%@' (t=%.3f s)", r.markLabel, r.markTime)
             : String(format: "Δ since mark '%@' (%.1f s ago)", r.markLabel, r.time - r.markTime)
+        out.paragraph(since)
         out.line(
-            DisplayWidth.pad("counter", to: 32) + DisplayWidth.pad("now", to: 14, right: true)
-                + DisplayWidth.pad(since, to: 40, right: true))
+            DisplayWidth.pad("counter", to: 30) + DisplayWidth.pad("now", to: 21, right: true)
+                + DisplayWidth.pad("Δ", to: 22, right: true))
         for row in r.rows {
             let delta = row.delta.map { d in
-                DisplayWidth.pad(d == 0 ? "·" : (d > 0 ? "+\(d)" : "\(d)"), to: 40, right: true)
+                DisplayWidth.pad(d == 0 ? "·" : (d > 0 ? "+\(d)" : "\(d)"), to: 22, right: true)
             }
             out.line(
-                DisplayWidth.pad(row.name, to: 32) + DisplayWidth.pad(String(row.value), to: 14, right: true)
+                DisplayWidth.pad(row.name, to: 30) + DisplayWidth.pad(String(row.value), to: 21, right: true)
                     + (delta ?? ""))
         }
     }

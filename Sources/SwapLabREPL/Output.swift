@@ -149,6 +149,44 @@ public final class Output: @unchecked Sendable {
         if buffer != nil { buffer! += out } else { write(out) }
     }
 
+    /// Writes `items` joined by ` · `, as many on a line as fit the width; a line that continues starts with
+    /// `  · ` (an item wider than a line is wrapped at its spaces).
+    public func items(_ items: [String]) {
+        var current = ""
+        for item in items {
+            let candidate = current.isEmpty ? item : current + " · " + item
+            if current.isEmpty || DisplayWidth.of(candidate) <= width {
+                current = candidate
+            } else {
+                paragraph(current, indent: "    ")
+                current = "  · " + item
+            }
+        }
+        if !current.isEmpty { paragraph(current, indent: "    ") }
+    }
+
+    /// Writes `text` (a help message) with every line wider than the output wrapped at spaces: a continuation is
+    /// indented as its line is, and under the text after a heading such as `USAGE: `. ArgumentParser wraps the
+    /// option lines to the columns it is given, but not the usage line.
+    public func fitted(_ text: String) {
+        var out: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let l = String(line)
+            guard DisplayWidth.of(l) > width else {
+                out.append(l)
+                continue
+            }
+            var indent = l.prefix { $0 == " " }.count
+            let rest = l.dropFirst(indent)
+            if let colon = rest.firstIndex(of: ":"), rest[..<colon].allSatisfy({ $0.isUppercase }) {
+                indent += rest.distance(from: rest.startIndex, to: colon) + 2
+            }
+            let pad = String(repeating: " ", count: Swift.min(indent, width / 2))
+            out += DisplayWidth.wrap(l, width: width, indent: pad)
+        }
+        emit(out.joined(separator: "\n"))
+    }
+
     /// Writes to standard error (never captured, never muted). It is recorded too: a command's outcome includes
     /// its refusal (a lesson's `output` check may look for the allocation guard's).
     public func error(_ text: String) {

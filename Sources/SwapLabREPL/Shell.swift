@@ -139,7 +139,7 @@ public final class Shell {
             let parsed = try entry.type.parseAsRoot(arguments)
             guard let shellCommand = parsed as? any ShellCommand else {
                 // A help or version request parsed into ArgumentParser's own command.
-                session.output.emit(entry.type.helpMessage(columns: session.output.width))
+                session.output.fitted(entry.type.helpMessage(columns: session.output.width))
                 session.output.line()
                 return (true, false)
             }
@@ -199,13 +199,15 @@ public final class Shell {
         let out = session.output
         switch ErrorPresenter.parseOutcome(error, type: type, columns: out.width) {
         case .help(let message):
-            out.emit(message)
+            out.fitted(message)
             if !message.hasSuffix("\n") { out.line() }
             return true
         case .failure(let message, let usage):
             failures += 1
-            out.error(out.styled("error:", .red) + " " + message)
-            if let usage { out.error(usage) }
+            errorLines(message)
+            if let usage {
+                for l in DisplayWidth.wrap(usage, width: out.width, indent: "       ") { out.error(l) }
+            }
             return false
         }
     }
@@ -213,7 +215,20 @@ public final class Shell {
     /// Prints a failure in one place, the same way for every command.
     public func report(_ error: Error) {
         failures += 1
-        session.output.error(
-            session.output.styled("error:", .red) + " " + ErrorPresenter.runError(error, language: session.language))
+        errorLines(ErrorPresenter.runError(error, language: session.language))
+    }
+
+    /// `error: message`, each of its lines wrapped to the output's width (a wrapped line continues indented by two
+    /// more than it starts), `error:` styled.
+    private func errorLines(_ message: String) {
+        let out = session.output
+        var first = true
+        for line in ("error: " + message).split(separator: "\n", omittingEmptySubsequences: false) {
+            let indent = String(repeating: " ", count: line.prefix { $0 == " " }.count + 2)
+            for l in DisplayWidth.wrap(String(line), width: out.width, indent: indent) {
+                out.error(first && l.hasPrefix("error:") ? out.styled("error:", .red) + l.dropFirst(6) : l)
+                first = false
+            }
+        }
     }
 }

@@ -70,7 +70,7 @@ struct MachineCommand: ShellCommand {
     static func report(_ machine: MachineOutcome, to out: Output, _ words: Words = .en) {
         out.paragraph(
             "machine: \(machine.summary); min_free_kbytes \(machine.minFreeKbytes), watermark_scale_factor "
-                + "\(machine.watermarkScaleFactor), swappiness \(machine.swappiness)")
+                + "\(machine.watermarkScaleFactor), swappiness \(machine.swappiness)", indent: "  ")
         if machine.hugepagesAsked > 0 {
             let size = EngineText.size(Pages(machine.hugepages * 512))
             out.paragraph(

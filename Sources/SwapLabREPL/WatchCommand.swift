@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwapLabAnalysis
 import SwapLabExplain
 import SwapLabKernel
 import SwapLabModel
@@ -116,11 +117,12 @@ struct WatchFrame {
 
     /// The chart options for `full`: the subject fixed at the first frame that has one, the y-range widened by the
     /// samples that arrived since the last frame.
-    mutating func chartOptions(for full: Timeline, output: Output) throws -> ChartOptions {
+    mutating func chartOptions(for full: Timeline, output: Output, lang: NarrativeLanguage = .en) throws -> ChartOptions
+    {
         guard var options = chart else {
             let (_, options) = try ChartCommand.prepare(
                 full, since: nil, zone: zone, allZones: false, glyphs: glyphs, width: Swift.max(40, output.width),
-                height: height, color: output.color)
+                height: height, color: output.color, lang: lang)
             if case .auto = options.subject { return options }
             chart = options
             feed.take(full.samples, subject: options.subject)
@@ -146,7 +148,7 @@ struct WatchFrame {
         let full = try session.currentTimeline()
         let (shown, timeRange, clock) = visiblePart(
             of: full, frame: frame, replay: session.replay != nil, engine: engine)
-        var options = try chartOptions(for: full, output: session.output)
+        var options = try chartOptions(for: full, output: session.output, lang: session.chartLanguage)
         options.timeRange = timeRange
         // The chart data is built once and read twice: for the chart and for the latest transitions below; on the
         // engine's own timeline from what earlier frames read already.
@@ -162,7 +164,7 @@ struct WatchFrame {
             return text + "\(clock) · every \(Int(step * 1000)) ms · Ctrl-C to stop\n"
         }
         text += Self.zoneTable(last)
-        text += counterDeltas(shown, last: last)
+        text += counterDeltas(shown, last: last, width: session.output.width)
         text += " " + (session.replay == nil ? psi(engine.memoryPressure()) : psi(nil)) + "\n"
         let recent = ChartTransitions.recent(
             in: shown, limit: 3, chart: panel, crossings: cached == nil ? nil : crossings)
@@ -197,35 +199,40 @@ struct WatchFrame {
         return (full, nil, engine.kind.rawValue)
     }
 
-    /// Each zone of the latest sample against its watermarks, with what the kernel does at that level
-    /// (`zone_watermark_ok()` in mm/page_alloc.c, `pgdat_balanced()` in mm/vmscan.c).
-    private static func zoneTable(_ last: Sample) -> String {
-        var text = " zone        free        min        low       high   state\n"
-        for z in last.zones where z.managed.count > 0 {
-            let state: String
-            if z.free < z.min {
-                state = "below min: allocations stall in direct reclaim"
-            } else if z.free < z.low {
-                state = "below low: kswapd is woken"
-            } else if z.free < z.high {
-                state = "between low and high"
-            } else {
-                state = "above high: kswapd may sleep"
+    /// Each zone of the latest sample against the lines the kernel tests for a user allocation (mark +
+    /// `lowmem_reserve`, as the chart draws them), with what that level means: `free <= min + protection` fails
+    /// the slow path's check (`__zone_watermark_ok()` in mm/page_alloc.c), `<= low + protection` the fast path's,
+    /// `> high + protection` balances the node (`pgdat_balanced()` in mm/vmscan.c).
+    static func zoneTable(_ last: Sample) -> String {
+        func mib(_ p: Pages) -> String {
+            let v = p.mebibytes
+            return DisplayWidth.pad(
+                (v >= 10 ? String(Int(v.rounded())) : String(format: "%.1f", v)) + " MiB", to: 10, right: true)
+        }
+        var text = " zone          free  min+prot  low+prot high+prot  state\n"
+        for node in Set(last.zones.map(\.node)).sorted() {
+            for z in KswapdDecision.thresholds(last, node: node).zones {
+                let min = (last.zone(z.zone, node: node)?.min ?? .zero) + z.protection
+                let state: String
+                if z.free <= min {
+                    state = "≤ min: direct reclaim"
+                } else if !z.passesLow {
+                    state = "≤ low: kswapd may wake"
+                } else if !z.isBalanced {
+                    state = "between low and high"
+                } else {
+                    state = "> high: balanced"
+                }
+                text +=
+                    " " + DisplayWidth.pad(z.zone.rawValue, to: 7) + mib(z.free) + mib(min) + mib(z.wakeThreshold)
+                    + mib(z.balancedThreshold) + "  " + state + "\n"
             }
-            func mib(_ p: Pages) -> String {
-                let v = p.mebibytes
-                return DisplayWidth.pad(
-                    (v >= 10 ? String(Int(v.rounded())) : String(format: "%.1f", v)) + " MiB", to: 10, right: true)
-            }
-            text +=
-                " " + DisplayWidth.pad(z.zone.rawValue, to: 7) + mib(z.free) + " " + mib(z.min) + " " + mib(z.low) + " "
-                + mib(z.high) + "   " + state + "\n"
         }
         return text
     }
 
     /// The /proc/vmstat counter deltas over the last interval (at least one sample apart).
-    private func counterDeltas(_ shown: Timeline, last: Sample) -> String {
+    private func counterDeltas(_ shown: Timeline, last: Sample, width: Int) -> String {
         let since = last.time - Swift.max(step * speed, 1e-9)
         let base =
             shown.samples.last { $0.time <= since }
@@ -243,7 +250,8 @@ struct WatchFrame {
             if let d = delta(n) { parts.append("\(n) +\(d)") }
         }
         parts.append("allocstall +\(stalls)")
-        return " per " + String(format: "%.0f", dt * 1000) + " ms: " + parts.joined(separator: "  ") + "\n"
+        let text = " per " + String(format: "%.0f", dt * 1000) + " ms: " + parts.joined(separator: "  ")
+        return DisplayWidth.wrap(text, width: width, indent: "   ").joined(separator: "\n") + "\n"
     }
 
     /// The latest watermark crossings, timed from `t0`.

@@ -169,7 +169,12 @@ import Testing
         )
         #expect(outcome.outcomes[1].values["gap"] == "9223372036854775807")
         let chart = TerminalChart.render(timeline, options: ChartOptions(subject: .node(0)))
-        #expect(chart.contains("node 0, all zones summed"))
+        #expect(chart.contains("node 0: free memory of its zones"))
+        // Every y label keeps to its five cells, however large the values.
+        #expect(
+            chart.split(separator: "\n").allSatisfy {
+                !$0.contains("┤") || $0.firstIndex(of: "┤") == $0.index($0.startIndex, offsetBy: 6)
+            }, "\(chart)")
         #expect(SVGChart.render(timeline, options: ChartOptions(subject: .node(0))) != nil)
         // An infinite span (a timeline built in memory) is clamped: the axis loops end.
         var wide = timeline

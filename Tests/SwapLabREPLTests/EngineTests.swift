@@ -135,7 +135,9 @@ import Testing
                 "0 DMA32        116470      32833      56020      79207     772915   454.96 MiB",
                 "0 Normal       464786     229147     390974     552801    5394266   1.77 GiB",
                 "(pages of 4 KiB; min/low/high as /proc/zoneinfo prints them)",
-                "swap: 31.63 MiB used of 4.00 GiB · page cache 549.05 MiB (dirty 3.20 MiB) · anon 3.82 GiB · tracing off",
+                // Items that do not fit the width (100 here) continue on the next line.
+                "swap: 31.63 MiB used of 4.00 GiB · page cache 549.05 MiB (dirty 3.20 MiB) · anon 3.82 GiB",
+                "  · tracing off",
                 "not reclaimable: unevictable (mlocked) 2.60 GiB",
             ])
         // status --json: the one vocabulary (docs/json.md); swap in pages, from /proc/swaps' KiB (4194300 / 4,

@@ -26,8 +26,10 @@ import Testing
 
         #expect(!sh.execute(FailingCommand(), words: ["failing"]))
         let run = sh.session.output.takeCaptured()
+        // Wrapped to 80 columns: continuation lines are indented by two.
         #expect(
-            run == "error: " + UserFileError.folderMissing(path: "/nowhere/x", folder: "/nowhere").description + "\n")
+            run.replacingOccurrences(of: "\n  ", with: " ")
+                == "error: " + UserFileError.folderMissing(path: "/nowhere/x", folder: "/nowhere").description + "\n")
         #expect(!run.contains("usage:"))
     }
 
