@@ -39,6 +39,7 @@ public enum ReclaimNarrative {
         }
         tellSource(r, into: &p)
         tellCycles(r, into: &p)
+        tellPendingWakeups(r, into: &p)
         tellDirectReclaim(r, into: &p)
         tellOOM(r, into: &p)
         tellSwapIn(r, into: &p)
@@ -133,7 +134,9 @@ public enum ReclaimNarrative {
             }
             let nodes = perNode.keys.sorted()
             if nodes.isEmpty {
-                p.say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
+                if r.pendingWakeups.isEmpty {
+                    p.say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
+                }
                 if let w = r.closestToWake {
                     p.paragraphs.append(neverWoke(w, ko: ko))
                 } else {
@@ -181,7 +184,24 @@ public enum ReclaimNarrative {
         if r.cycleCount > shownCycles {
             var rest = r.moreCycles
             for c in r.cycles.dropFirst(shownCycles) { rest.add(c) }
-            p.paragraphs.append(summary(rest, first: shownCycles + 1, ko: ko))
+            // A cycle still open among those added up is told as `status` tells it, as a cycle told in full would be.
+            let open = rest.stillRunningPerNode.keys.sorted().map { nid in
+                openEnd(now: r.kswapdNow.first { $0.node == nid }, ko: ko)
+            }
+            p.paragraphs.append(([summary(rest, first: shownCycles + 1, ko: ko)] + open).joined(separator: " "))
+        }
+    }
+
+    /// Wake-ups (`mm_vmscan_wakeup_kswapd`) after which the trace ended before kswapd's next pass began: counted,
+    /// so every wake-up the chart counts is told.
+    private static func tellPendingWakeups(_ r: ReclaimReport, into p: inout Telling) {
+        for (nid, count) in r.pendingWakeups.sorted(by: { $0.key < $1.key }).prefix(shownNodes) {
+            let times = count == 1 ? "once" : "\(n(count)) times"
+            p.say(
+                "kswapd\(nid) (node \(nid)) was woken \(times) (mm_vmscan_wakeup_kswapd) and the trace ends before "
+                    + "its next pass began (kswapd_wake).",
+                "kswapd\(nid)(node \(nid))는 \(n(count))번 깨워졌지만(mm_vmscan_wakeup_kswapd), 다음 패스를 "
+                    + "시작하기(kswapd_wake) 전에 trace가 끝났습니다.")
         }
     }
 
@@ -587,7 +607,7 @@ public enum ReclaimNarrative {
                         : "\(n(rounds)) passes went straight round unbalanced: high was hard to reach.")
             }
         } else {
-            s.append(openEnd(c, now: r.kswapdNow.first { $0.node == c.nid }, ko: ko))
+            s.append(openEnd(now: r.kswapdNow.first { $0.node == c.nid }, ko: ko))
             if let rounds, rounds >= 16 {
                 s.append(
                     ko
@@ -602,7 +622,7 @@ public enum ReclaimNarrative {
 
     /// How an open cycle stands at the end: from the engine's kswapd state when the report has it (the state
     /// `status` prints), else only that it had not slept.
-    private static func openEnd(_ c: KswapdCycle, now: KswapdStatus?, ko: Bool) -> String {
+    private static func openEnd(now: KswapdStatus?, ko: Bool) -> String {
         // A hopeless node (kswapd_failures >= MAX_RECLAIM_RETRIES) passes prepare_kswapd_sleep() balanced or not.
         let gaveUp = now?.nodeUnreclaimable == true
         let hopeless =
