@@ -720,8 +720,7 @@ public enum ReclaimNarrative {
             s.append(
                 m.stillRunning == 0
                     ? (m.count == 1 ? "It slept." : "All slept.")
-                    : "\(n(m.slept)) slept and \(n(m.stillRunning)) \(m.stillRunning == 1 ? "was" : "were") still "
-                        + "running at the end.")
+                    : "\(n(m.slept)) slept and \(n(m.stillRunning)) had not slept by the end.")
             if m.wokenByAllocation > 0 {
                 s.append(
                     "\(n(m.wokenByAllocation)) \(m.wokenByAllocation == 1 ? "was" : "were") woken by an allocation"
