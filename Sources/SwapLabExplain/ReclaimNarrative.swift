@@ -125,7 +125,8 @@ public enum ReclaimNarrative {
     /// added up).
     private static func tellCycles(_ r: ReclaimReport, into p: inout Telling) {
         let ko = p.ko
-        if r.eventCount > 0 {
+        // Traced (or the simulator, which records every wake and sleep): no cycle means kswapd never woke.
+        if !r.notes.contains(.noTraceEvents) {
             var perNode = r.moreCycles.perNode
             var openPerNode = r.moreCycles.stillRunningPerNode
             for c in r.cycles {
@@ -294,27 +295,40 @@ public enum ReclaimNarrative {
                 "oom_kill rose by \(n(kills)): the OOM killer ended a process (no mark_victim line to name it).",
                 "oom_kill이 \(n(kills)) 늘었습니다. OOM killer가 프로세스를 종료했습니다(mark_victim 줄이 없어 누구인지는 모릅니다).")
         } else if r.eventCount > 0 || r.sampleCount > 0 {
-            // out_of_memory() runs only when direct reclaim made no progress over its retries
-            // (should_reclaim_retry()), so say how reclaim kept up.
-            let kills = r.counterDeltas["oom_kill"].map { " (oom_kill +\(n($0)))" } ?? ""
-            let killsKo = r.counterDeltas["oom_kill"].map { "(oom_kill +\(n($0)))" } ?? ""
+            noKill(r, into: &p)
+        }
+    }
+
+    /// Why no OOM kill came: out_of_memory() runs only when direct reclaim made no progress over its retries
+    /// (should_reclaim_retry()), so say how reclaim kept up, from the episodes or, untraced, from the counters.
+    private static func noKill(_ r: ReclaimReport, into p: inout Telling) {
+        let d = r.directReclaim
+        let kills = r.counterDeltas["oom_kill"].map { " (oom_kill +\(n($0)))" } ?? ""
+        let killsKo = r.counterDeltas["oom_kill"].map { "(oom_kill +\(n($0)))" } ?? ""
+        let why = "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and "
+        let whyKo = "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
+        let stalls = allocstalls(r.counterDeltas)
+        let counted = r.counterDeltas.keys.contains { $0.hasPrefix("allocstall") }
+        if d.episodes > 0 {
             let pages = d.reclaimed
-            if d.episodes > 0 {
-                p.say(
-                    "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and its "
-                        + "\(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages "
-                        + "(\(size(pages))).",
-                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
-                        + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 풀었습니다.")
-            } else if r.eventCount == 0 {
-                p.say("No OOM kill\(kills).", "OOM kill은 없었습니다\(killsKo).")
-            } else {
-                p.say(
-                    "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and no task "
-                        + "had to reclaim for itself.",
-                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 풀지 못할 때만 나서는데, "
-                        + "직접 회수해야 했던 스레드가 없었습니다.")
-            }
+            p.say(
+                why + "its \(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages "
+                    + "(\(size(pages))).",
+                whyKo + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 풀었습니다.")
+        } else if !r.notes.contains(.noTraceEvents) {
+            p.say(why + "no task had to reclaim for itself.", whyKo + "직접 회수해야 했던 스레드가 없었습니다.")
+        } else if stalls > 0 {
+            // Untraced: the counters say how much direct reclaim freed.
+            let pages = r.counterDeltas["pgsteal_direct"] ?? 0
+            p.say(
+                why + "direct reclaim (allocstall +\(n(stalls))) freed \(n(pages)) pages (pgsteal_direct).",
+                whyKo + "direct reclaim(allocstall +\(n(stalls)))이 \(n(pages)) 페이지를 풀었습니다(pgsteal_direct).")
+        } else if counted {
+            p.say(
+                why + "no task had to reclaim for itself (allocstall +0).",
+                whyKo + "직접 회수해야 했던 스레드가 없었습니다(allocstall +0).")
+        } else {
+            p.say("No OOM kill\(kills).", "OOM kill은 없었습니다\(killsKo).")
         }
     }
 
