@@ -47,6 +47,8 @@ public struct ReclaimReport: Sendable, Equatable {
     public var largestStepBack = 0.0
     /// Payload values outside what a kernel prints (page counts, sizes, nodes, orders), not used.
     public var ignoredValues = 0
+    /// Milestone events (wake, sleep, wake-up, direct reclaim, OOM) the engine counted without recording them.
+    public var unrecordedEvents = 0
     /// For a trace file (`explain --trace`): what its lines held, lost events and refused lines included.
     public var traceLines: TraceLineCounts?
 
@@ -77,6 +79,9 @@ public struct ReclaimReport: Sendable, Equatable {
         case outOfRangeValues = "out_of_range_values"
         /// A total of pages reached `Int64.max` and stopped there.
         case cappedTotals = "capped_totals"
+        /// The engine counted wakes, sleeps, wake-ups, direct reclaims or OOM kills without recording them (the
+        /// simulator's timeline limit, `unrecordedEvents`): what came after is not in the events.
+        case eventsNotRecorded = "events_not_recorded"
     }
 }
 

@@ -114,6 +114,16 @@ public enum ReclaimNarrative {
                 "커널이 찍을 수 없는 값 \(n(r.ignoredValues))개(2^40을 넘는 페이지 수, 1023을 넘는 node, 63을 넘는 order, "
                     + "4 PiB를 넘는 anon-rss)는 쓰지 않았습니다.")
         }
+        if r.notes.contains(.eventsNotRecorded) {
+            let count = n(r.unrecordedEvents)
+            p.say(
+                "Note: the timeline reached its limit and \(count) later wake, sleep, wake-up, direct-reclaim and OOM "
+                    + "events were counted but not recorded (`events` says which): cycles, stalls and kills after "
+                    + "that are not told here; `status` and `vmstat` show the machine now.",
+                "주의: 타임라인이 한도에 닿아, 그 뒤의 깨어남·잠듦·깨움·direct reclaim·OOM 이벤트 \(count)개는 세기만 하고 "
+                    + "기록하지 않았습니다(`events`에 종류별로 나옵니다). 그 뒤의 사이클, 멈춤, OOM kill은 여기서 말하지 "
+                    + "않습니다. 지금 머신 상태는 `status`와 `vmstat`이 보여 줍니다.")
+        }
         if r.notes.contains(.cappedTotals) {
             p.say(
                 "A total of pages reached 2^63 - 1 and stopped there: the real total is at least that.",
