@@ -285,6 +285,7 @@ public struct ReclaimAnalyzer: Sendable {
         for nid in openBeyond.keys.sorted() { more.add(openBeyond[nid]!) }
         report.moreCycles = more
         report.directReclaim = d
+        report.pendingWakeups = pendingWakers.mapValues(\.count)
         report.oomKills = oomKills
         report.moreOOMKills = moreOOMKills
         report.otherReclaimPages = otherReclaimPages

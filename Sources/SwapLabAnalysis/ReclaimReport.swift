@@ -13,6 +13,9 @@ public struct ReclaimReport: Sendable, Equatable {
     /// The cycles after those, added up.
     public var moreCycles = CycleTotals()
     public var directReclaim = DirectReclaimSummary()
+    /// `mm_vmscan_wakeup_kswapd` lines after which the trace ended before kswapd's next pass (`kswapd_wake`), per
+    /// node: wake-ups no cycle holds yet. Every wake-up is in a cycle's `wakeups` or here.
+    public var pendingWakeups: [Int: Int] = [:]
     /// The first `ReclaimAnalyzer.keptKills` OOM kills, and how many more there were.
     public var oomKills: [OOMKill] = []
     public var moreOOMKills = 0
@@ -44,10 +47,17 @@ public struct ReclaimReport: Sendable, Equatable {
     public var largestStepBack = 0.0
     /// Payload values outside what a kernel prints (page counts, sizes, nodes, orders), not used.
     public var ignoredValues = 0
+    /// Milestone events (wake, sleep, wake-up, direct reclaim, OOM) the engine counted without recording them.
+    public var unrecordedEvents = 0
     /// For a trace file (`explain --trace`): what its lines held, lost events and refused lines included.
     public var traceLines: TraceLineCounts?
 
     public init() {}
+
+    /// Every `mm_vmscan_wakeup_kswapd` line: those of the cycles and those pending at the end.
+    public var wakeupCount: Int {
+        cycles.reduce(0) { $0 + $1.wakeups } + moreCycles.wakeups + pendingWakeups.values.reduce(0, +)
+    }
 
     /// Every cycle: those kept in full and those added up.
     public var cycleCount: Int { cycles.count + moreCycles.count }
@@ -69,6 +79,9 @@ public struct ReclaimReport: Sendable, Equatable {
         case outOfRangeValues = "out_of_range_values"
         /// A total of pages reached `Int64.max` and stopped there.
         case cappedTotals = "capped_totals"
+        /// The engine counted wakes, sleeps, wake-ups, direct reclaims or OOM kills without recording them (the
+        /// simulator's timeline limit, `unrecordedEvents`): what came after is not in the events.
+        case eventsNotRecorded = "events_not_recorded"
     }
 }
 
@@ -148,6 +161,8 @@ public struct CycleTotals: Sendable, Equatable {
     public var slept = 0
     public var stillRunning = 0
     public var stillRunningPerNode: [Int: Int] = [:]
+    /// `mm_vmscan_wakeup_kswapd` lines of the cycles.
+    public var wakeups = 0
     /// Cycles with a `mm_vmscan_wakeup_kswapd` before their first pass, and those whose first one was a boost wake.
     public var wokenByAllocation = 0
     public var boostWakes = 0
@@ -169,6 +184,7 @@ public struct CycleTotals: Sendable, Equatable {
         count += 1
         perNode[c.nid, default: 0] += 1
         passes += c.passes
+        wakeups += c.wakeups
         if c.sleep != nil {
             slept += 1
         } else {

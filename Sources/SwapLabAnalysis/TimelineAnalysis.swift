@@ -130,7 +130,10 @@ public struct TimelineAnalysis: Sendable {
             func delta(_ name: String) -> Int64 {
                 Swift.max(0, (after.counters[name] ?? 0).saturatingSubtract(before.counters[name] ?? 0))
             }
-            out.append(SwapWindow(start: start, end: end, outPages: delta("pswpout"), inPages: delta("pswpin")))
+            out.append(
+                SwapWindow(
+                    start: start, end: end, outPages: delta("pswpout"), inPages: delta("pswpin"),
+                    seconds: end - Swift.min(start, before.time)))
             before = after
             k += 1
         }
@@ -187,14 +190,20 @@ public struct SwapWindow: Sendable, Equatable {
     /// The change of `pswpout` and of `pswpin` over the window.
     public var outPages: Int64
     public var inPages: Int64
+    /// The time those pages were counted over: the window, widened to the sample intervals they came from when one
+    /// began before it (a counter is read only at samples, so the pages of an interval that straddles the window's
+    /// start took that whole interval).
+    public var seconds: Double
 
-    public init(start: Double, end: Double, outPages: Int64, inPages: Int64) {
+    public init(start: Double, end: Double, outPages: Int64, inPages: Int64, seconds: Double? = nil) {
         (self.start, self.end, self.outPages, self.inPages) = (start, end, outPages, inPages)
+        self.seconds = Swift.max(seconds ?? 0, end - start)
     }
 
-    /// Pages per second over the window (0 for an empty window).
-    public var outRate: Double { end > start ? Double(outPages) / (end - start) : 0 }
-    public var inRate: Double { end > start ? Double(inPages) / (end - start) : 0 }
+    /// Pages per second over the time they were counted over (0 for an empty window): never more than the fastest
+    /// sample interval's rate, so never a ratio of pages to a part of the time they took.
+    public var outRate: Double { seconds > 0 ? Double(outPages) / seconds : 0 }
+    public var inRate: Double { seconds > 0 ? Double(inPages) / seconds : 0 }
 }
 
 extension WatermarkCrossing {

@@ -487,7 +487,8 @@ public struct ChartData: Sendable {
         guard count > 0 else { return [] }
         var out = (0..<count).map { k in
             SwapWindow(
-                start: start + Double(k) * w, end: Swift.min(end, start + Double(k + 1) * w), outPages: 0, inPages: 0)
+                start: start + Double(k) * w, end: Swift.min(end, start + Double(k + 1) * w), outPages: 0, inPages: 0,
+                seconds: w)
         }
         for s in swap {
             let k = ((s.to - start) / w).rounded(.down)
@@ -495,18 +496,19 @@ public struct ChartData: Sendable {
             let i = Int(Swift.max(0, Swift.min(Double(count - 1), k)))
             out[i].outPages = out[i].outPages.saturatingAdd(s.out)
             out[i].inPages = out[i].inPages.saturatingAdd(s.in)
+            // An interval that began before the window: its pages took from its start (issue 11, Proof 1).
+            if s.out > 0 || s.in > 0 { out[i].seconds = Swift.max(out[i].seconds, out[i].end - s.from) }
         }
         return out
     }
 
     /// The highest swap-out and swap-in rates over fixed windows of `window` seconds (at least
-    /// `minimumRateWindow`), in pages per second: a window's pages over the window's full length.
+    /// `minimumRateWindow`), in pages per second: a window's pages over the time they were counted over
+    /// (`SwapWindow.outRate`), never less than the window's full length.
     public func peakSwapRates(window: Double) -> (out: Double, in: Double) {
         let w = Swift.max(window, ChartData.minimumRateWindow)
         let windows = swapWindows(window: w)
-        let o = windows.map(\.outPages).max() ?? 0
-        let i = windows.map(\.inPages).max() ?? 0
-        return (Double(o) / w, Double(i) / w)
+        return (windows.map(\.outRate).max() ?? 0, windows.map(\.inRate).max() ?? 0)
     }
 }
 

@@ -23,6 +23,23 @@ public enum ReclaimExplainer {
     public static func analyze(_ timeline: Timeline) -> ReclaimReport {
         var analyzer = ReclaimAnalyzer()
         for e in timeline.events { analyzer.consume(e) }
-        return analyzer.report(samples: timeline.samples, markers: timeline.markers)
+        var report = analyzer.report(samples: timeline.samples, markers: timeline.markers)
+        // The simulator records every wake, sleep, wake-up, direct reclaim and OOM kill: without events nothing
+        // happened, nothing was left unseen.
+        if timeline.machine.engine == EngineKind.sim.rawValue { report.notes.removeAll { $0 == .noTraceEvents } }
+        return report
+    }
+}
+
+extension ReclaimReport {
+    /// Takes the engine's counts of events it did not record (`EventLog.suppressed`): the page-scaled ones
+    /// (`mm_vmscan_write_folio`, `mm_vmscan_lru_shrink_inactive`) only shorten the per-cycle lines, which the
+    /// narrative says already; any other means cycles, episodes or kills are missing (`Note.eventsNotRecorded`).
+    public mutating func noteUnrecorded(_ suppressed: [String: Int]?) {
+        let bulk: Set<String> = [TracepointName.writeFolio.rawValue, TracepointName.lruShrinkInactive.rawValue]
+        let missing = (suppressed ?? [:]).filter { !bulk.contains($0.key) }.values.reduce(0, +)
+        guard missing > 0 else { return }
+        unrecordedEvents = missing
+        if !notes.contains(.eventsNotRecorded) { notes.append(.eventsNotRecorded) }
     }
 }

@@ -39,6 +39,7 @@ public enum ReclaimNarrative {
         }
         tellSource(r, into: &p)
         tellCycles(r, into: &p)
+        tellPendingWakeups(r, into: &p)
         tellDirectReclaim(r, into: &p)
         tellOOM(r, into: &p)
         tellSwapIn(r, into: &p)
@@ -113,6 +114,16 @@ public enum ReclaimNarrative {
                 "커널이 찍을 수 없는 값 \(n(r.ignoredValues))개(2^40을 넘는 페이지 수, 1023을 넘는 node, 63을 넘는 order, "
                     + "4 PiB를 넘는 anon-rss)는 쓰지 않았습니다.")
         }
+        if r.notes.contains(.eventsNotRecorded) {
+            let count = n(r.unrecordedEvents)
+            p.say(
+                "Note: the timeline reached its limit and \(count) later wake, sleep, wake-up, direct-reclaim and OOM "
+                    + "events were counted but not recorded (`events` says which): cycles, stalls and kills after "
+                    + "that are not told here; `status` and `vmstat` show the machine now.",
+                "주의: 타임라인이 한도에 닿아, 그 뒤의 깨어남·잠듦·깨움·direct reclaim·OOM 이벤트 \(count)개는 세기만 하고 "
+                    + "기록하지 않았습니다(`events`에 종류별로 나옵니다). 그 뒤의 사이클, 멈춤, OOM kill은 여기서 말하지 "
+                    + "않습니다. 지금 머신 상태는 `status`와 `vmstat`이 보여 줍니다.")
+        }
         if r.notes.contains(.cappedTotals) {
             p.say(
                 "A total of pages reached 2^63 - 1 and stopped there: the real total is at least that.",
@@ -124,7 +135,8 @@ public enum ReclaimNarrative {
     /// added up).
     private static func tellCycles(_ r: ReclaimReport, into p: inout Telling) {
         let ko = p.ko
-        if r.eventCount > 0 {
+        // Traced (or the simulator, which records every wake and sleep): no cycle means kswapd never woke.
+        if !r.notes.contains(.noTraceEvents) {
             var perNode = r.moreCycles.perNode
             var openPerNode = r.moreCycles.stillRunningPerNode
             for c in r.cycles {
@@ -133,7 +145,9 @@ public enum ReclaimNarrative {
             }
             let nodes = perNode.keys.sorted()
             if nodes.isEmpty {
-                p.say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
+                if r.pendingWakeups.isEmpty {
+                    p.say("kswapd never woke in this trace.", "이 trace에서 kswapd는 한 번도 깨어나지 않았습니다.")
+                }
                 if let w = r.closestToWake {
                     p.paragraphs.append(neverWoke(w, ko: ko))
                 } else {
@@ -181,7 +195,24 @@ public enum ReclaimNarrative {
         if r.cycleCount > shownCycles {
             var rest = r.moreCycles
             for c in r.cycles.dropFirst(shownCycles) { rest.add(c) }
-            p.paragraphs.append(summary(rest, first: shownCycles + 1, ko: ko))
+            // A cycle still open among those added up is told as `status` tells it, as a cycle told in full would be.
+            let open = rest.stillRunningPerNode.keys.sorted().map { nid in
+                openEnd(now: r.kswapdNow.first { $0.node == nid }, ko: ko)
+            }
+            p.paragraphs.append(([summary(rest, first: shownCycles + 1, ko: ko)] + open).joined(separator: " "))
+        }
+    }
+
+    /// Wake-ups (`mm_vmscan_wakeup_kswapd`) after which the trace ended before kswapd's next pass began: counted,
+    /// so every wake-up the chart counts is told.
+    private static func tellPendingWakeups(_ r: ReclaimReport, into p: inout Telling) {
+        for (nid, count) in r.pendingWakeups.sorted(by: { $0.key < $1.key }).prefix(shownNodes) {
+            let times = count == 1 ? "once" : "\(n(count)) times"
+            p.say(
+                "kswapd\(nid) (node \(nid)) was woken \(times) (mm_vmscan_wakeup_kswapd) and the trace ends before "
+                    + "its next pass began (kswapd_wake).",
+                "kswapd\(nid)(node \(nid))는 \(n(count))번 깨워졌지만(mm_vmscan_wakeup_kswapd), 다음 패스를 "
+                    + "시작하기(kswapd_wake) 전에 trace가 끝났습니다.")
         }
     }
 
@@ -274,27 +305,40 @@ public enum ReclaimNarrative {
                 "oom_kill rose by \(n(kills)): the OOM killer ended a process (no mark_victim line to name it).",
                 "oom_kill이 \(n(kills)) 늘었습니다. OOM killer가 프로세스를 종료했습니다(mark_victim 줄이 없어 누구인지는 모릅니다).")
         } else if r.eventCount > 0 || r.sampleCount > 0 {
-            // out_of_memory() runs only when direct reclaim made no progress over its retries
-            // (should_reclaim_retry()), so say how reclaim kept up.
-            let kills = r.counterDeltas["oom_kill"].map { " (oom_kill +\(n($0)))" } ?? ""
-            let killsKo = r.counterDeltas["oom_kill"].map { "(oom_kill +\(n($0)))" } ?? ""
+            noKill(r, into: &p)
+        }
+    }
+
+    /// Why no OOM kill came: out_of_memory() runs only when direct reclaim made no progress over its retries
+    /// (should_reclaim_retry()), so say how reclaim kept up, from the episodes or, untraced, from the counters.
+    private static func noKill(_ r: ReclaimReport, into p: inout Telling) {
+        let d = r.directReclaim
+        let kills = r.counterDeltas["oom_kill"].map { " (oom_kill +\(n($0)))" } ?? ""
+        let killsKo = r.counterDeltas["oom_kill"].map { "(oom_kill +\(n($0)))" } ?? ""
+        let why = "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and "
+        let whyKo = "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 확보하지 못할 때만 나서는데, "
+        let stalls = allocstalls(r.counterDeltas)
+        let counted = r.counterDeltas.keys.contains { $0.hasPrefix("allocstall") }
+        if d.episodes > 0 {
             let pages = d.reclaimed
-            if d.episodes > 0 {
-                p.say(
-                    "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and its "
-                        + "\(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages "
-                        + "(\(size(pages))).",
-                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 확보하지 못할 때만 나서는데, "
-                        + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 회수했습니다.")
-            } else if r.eventCount == 0 {
-                p.say("No OOM kill\(kills).", "OOM kill은 없었습니다\(killsKo).")
-            } else {
-                p.say(
-                    "No OOM kill\(kills): the OOM killer runs only when direct reclaim cannot free pages, and no task "
-                        + "had to reclaim for itself.",
-                    "OOM kill은 없었습니다\(killsKo). OOM killer는 direct reclaim이 페이지를 확보하지 못할 때만 나서는데, "
-                        + "직접 회수해야 했던 스레드가 없었습니다.")
-            }
+            p.say(
+                why + "its \(n(d.episodes)) episode\(d.episodes == 1 ? "" : "s") freed \(n(pages)) pages "
+                    + "(\(size(pages))).",
+                whyKo + "direct reclaim \(n(d.episodes))번이 \(n(pages)) 페이지(\(size(pages)))를 회수했습니다.")
+        } else if !r.notes.contains(.noTraceEvents) {
+            p.say(why + "no task had to reclaim for itself.", whyKo + "직접 회수해야 했던 스레드가 없었습니다.")
+        } else if stalls > 0 {
+            // Untraced: the counters say how much direct reclaim freed.
+            let pages = r.counterDeltas["pgsteal_direct"] ?? 0
+            p.say(
+                why + "direct reclaim (allocstall +\(n(stalls))) freed \(n(pages)) pages (pgsteal_direct).",
+                whyKo + "direct reclaim(allocstall +\(n(stalls)))이 \(n(pages)) 페이지를 회수했습니다(pgsteal_direct).")
+        } else if counted {
+            p.say(
+                why + "no task had to reclaim for itself (allocstall +0).",
+                whyKo + "직접 회수해야 했던 스레드가 없었습니다(allocstall +0).")
+        } else {
+            p.say("No OOM kill\(kills).", "OOM kill은 없었습니다\(killsKo).")
         }
     }
 
@@ -596,7 +640,7 @@ public enum ReclaimNarrative {
                         : "\(n(rounds)) passes went straight round unbalanced: high was hard to reach.")
             }
         } else {
-            s.append(openEnd(c, now: r.kswapdNow.first { $0.node == c.nid }, ko: ko))
+            s.append(openEnd(now: r.kswapdNow.first { $0.node == c.nid }, ko: ko))
             if let rounds, rounds >= 16 {
                 s.append(
                     ko
@@ -611,7 +655,7 @@ public enum ReclaimNarrative {
 
     /// How an open cycle stands at the end: from the engine's kswapd state when the report has it (the state
     /// `status` prints), else only that it had not slept.
-    private static func openEnd(_ c: KswapdCycle, now: KswapdStatus?, ko: Bool) -> String {
+    private static func openEnd(now: KswapdStatus?, ko: Bool) -> String {
         // A hopeless node (kswapd_failures >= MAX_RECLAIM_RETRIES) passes prepare_kswapd_sleep() balanced or not.
         let gaveUp = now?.nodeUnreclaimable == true
         let hopeless =
@@ -709,8 +753,7 @@ public enum ReclaimNarrative {
             s.append(
                 m.stillRunning == 0
                     ? (m.count == 1 ? "It slept." : "All slept.")
-                    : "\(n(m.slept)) slept and \(n(m.stillRunning)) \(m.stillRunning == 1 ? "was" : "were") still "
-                        + "running at the end.")
+                    : "\(n(m.slept)) slept and \(n(m.stillRunning)) had not slept by the end.")
             if m.wokenByAllocation > 0 {
                 s.append(
                     "\(n(m.wokenByAllocation)) \(m.wokenByAllocation == 1 ? "was" : "were") woken by an allocation"

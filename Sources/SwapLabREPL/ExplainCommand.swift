@@ -70,7 +70,10 @@ struct ExplainCommand: ShellCommand {
             }
             report = ReclaimExplainer.analyze(timeline)
             // The state `status` prints, so an open cycle is told as status tells it (a replay has no engine).
-            if session.replay == nil { report.kswapdNow = (try? session.activeEngine().status().kswapd) ?? [] }
+            if session.replay == nil {
+                report.kswapdNow = (try? session.activeEngine().status().kswapd) ?? []
+                report.noteUnrecorded(try? session.activeEngine().eventLog().suppressed)
+            }
         }
         let out = session.output
         if json {

@@ -18,8 +18,11 @@ extension Simulator {
         }
         nextSampleIndex = Swift.max(nextSampleIndex, Int((now / SimConstants.sampleInterval).rounded(.down)) + 1)
         var stopped = false
+        var end = end
         while true {
-            if stopWhenIdle && activities.isEmpty { break }
+            // Idle: the clock stops where the last step ended, but kswapd's actions due before then (its first pass
+            // after a wake-up in that step) still happen, so the state at the stop and the trace agree.
+            if stopWhenIdle && activities.isEmpty { end = Swift.min(end, Swift.max(now, lastActivityEnd)) }
             if interrupted() {
                 stopped = true
                 break

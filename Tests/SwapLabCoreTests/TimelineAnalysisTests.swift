@@ -199,7 +199,11 @@ import Testing
         let peak = try #require(windows.max { $0.outPages < $1.outPages })
         #expect(peak.outPages == 5610)
         #expect(abs(peak.start - 1408.835) < 1e-9)
-        #expect(abs(peak.outRate - 5610 / 0.25) < 1e-6)
+        // Those pages were counted from the sample at 1408.785 s (the last before the window) to 1409.085 s:
+        // `awk -F, '$1=="1408.785"||$1=="1409.085"{print $1,$36}' samples.csv` gives pswpout 2648641 → 2654251,
+        // so the rate is over 0.3 s, not the window's 0.25 s.
+        #expect(abs(peak.seconds - 0.3) < 1e-9)
+        #expect(abs(peak.outRate - 5610 / 0.3) < 1e-6)
         #expect(windows.map(\.inPages).max() == 3343)
         #expect(abs((windows.last.map { $0.end - $0.start } ?? 0) - 0.1) < 1e-9)
         #expect(TimelineAnalysis(try FixtureRun.timeline(run: "D6b-sawtooth-normal-swap")).swapRates(window: 0).isEmpty)

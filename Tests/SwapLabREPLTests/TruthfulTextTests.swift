@@ -174,21 +174,28 @@ import Testing
     // MARK: 5
 
     /// The swap lane's peak is a rate over 250 ms windows (a column is 16 ms here), not over two samples µs
-    /// apart: recounted from the samples, each interval's pswpout counted in the window its end falls in.
+    /// apart: recounted from the samples, each interval's pswpout counted in the window its end falls in, over the
+    /// window widened back to the start of an interval that began before it (its pages took that long).
     @Test func swapRatesAreOverFixedWindowsWithTheWindowStated() throws {
         let (session, text) = Self.run(Self.oomRun + ["chart --glyphs ascii"], width: 80)
         let tl = try session.currentTimeline()
         let span = try #require(tl.span)
-        var windows: [Int: Int64] = [:]
+        var windows: [Int: (pages: Int64, from: Double)] = [:]
         var pairPeak = 0.0
         for (a, b) in zip(tl.samples, tl.samples.dropFirst()) {
             let pages = (b.counters["pswpout"] ?? 0) - (a.counters["pswpout"] ?? 0)
-            windows[Int(((b.time - span.lowerBound) / 0.25).rounded(.down)), default: 0] += pages
+            let k = Int(((b.time - span.lowerBound) / 0.25).rounded(.down))
+            let start = span.lowerBound + Double(k) * 0.25
+            let w = windows[k] ?? (0, start)
+            windows[k] = (w.pages + pages, pages > 0 ? min(w.from, a.time) : w.from)
             if b.time > a.time { pairPeak = max(pairPeak, Double(pages) / (b.time - a.time)) }
         }
-        let peak = Double(windows.values.max() ?? 0) / 0.25 * 4096 / 1_048_576
-        #expect(Int(peak.rounded()) == 493)
-        #expect(text.contains("peak 493 MiB/s over 0.25 s"))
+        let rates = windows.map { k, w in
+            Double(w.pages) / max(0.25, span.lowerBound + Double(k + 1) * 0.25 - w.from)
+        }
+        let peak = (rates.max() ?? 0) * 4096 / 1_048_576
+        #expect(Int(peak.rounded()) == 484)
+        #expect(text.contains("peak 484 MiB/s over 0.25 s"))
         // What the lane printed before: a ratio of two samples microseconds apart.
         #expect(pairPeak * 4096 / 1_048_576 > 10_000)
     }
@@ -293,5 +300,58 @@ import Testing
         #expect(report.closestToMin.map { [$0.threshold.count, $0.distance.count] } == [41_796, 5_052_119])
         let ko = try Self.fixtureNarrative("D0-course-recipe-default-settings", lang: .ko)
         #expect(ko.contains("kswapd를 깨우는 지점 187 MiB(Σ min(free, Low + protection))보다 19.25 GiB 위였습니다"))
+    }
+
+    /// The simulator records every wake and sleep: a quiet run is told as one where kswapd never woke, with the
+    /// distance to the wake point and to min, and why no OOM kill came, not as a run without tracing. The numbers are
+    /// recounted from the last sample: Σ min(free, low + protection) and Σ min(free, min + protection) over the zones,
+    /// protection against Normal, the highest zone a user allocation may use here.
+    @Test func aQuietRunOnTheSimulatorSaysWhyWithNumbers() throws {
+        let (session, text) = Self.run(["machine --ram 4G", "alloc 200M --name a", "explain --lang en"])
+        let last = try #require(try session.currentTimeline().samples.last)
+        let zones = last.zones.filter { $0.managed.count > 0 }
+        let free = zones.reduce(Int64(0)) { $0 + $1.free.count }
+        func point(_ mark: (ZoneSample) -> Int64) -> Int64 {
+            zones.reduce(Int64(0)) { $0 + min($1.free.count, mark($1) + ($1.protection?[2] ?? 0)) }
+        }
+        let wake = point { $0.low.count }
+        let atMin = point { $0.min.count }
+        #expect([free, wake, atMin] == [307_200, 7_838, 6_819])
+        #expect(text.contains("kswapd never woke in this trace."))
+        #expect(
+            text.contains(
+                "the eligible zones had 1.17 GiB free, 1.14 GiB above the 31 MiB wake point (Σ min(free, low + "
+                    + "protection)): an allocation must take more than 1.14 GiB to wake kswapd."))
+        #expect(text.contains("the eligible zones had 1.17 GiB free, 1.15 GiB above the 27 MiB min point"))
+        #expect(
+            text.contains(
+                "No OOM kill (oom_kill +0): the OOM killer runs only when direct reclaim cannot free pages, and no "
+                    + "task had to reclaim for itself."))
+        #expect(!text.contains("No trace events"))
+    }
+
+    /// The live engine without tracing, on the captured /proc of D6b's run (snap-during): the wake point, min and no
+    /// OOM kill told with numbers. From its zoneinfo (`awk '/pages free/…'`): free 3840 + 116470 + 464786 = 585096;
+    /// low 278, 56020, 390974 and min 163, 32833, 229147 with protection against Normal 24090, 21071, 0, so the
+    /// wake point is 3840 + 77091 + 390974 = 471905 (113191 pages, 442 MiB, below free) and the min point
+    /// 3840 + 53904 + 229147 = 286891 (298205 pages, 1.14 GiB).
+    @Test func aQuietRunOnTheLiveEngineSaysWhyWithNumbers() throws {
+        let root = try EngineTests.d6bRoot()
+        defer { FakeRoot.remove(root) }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
+        let sh = Shell(
+            session: Session(output: Output(capturingWidth: 2000), systemRoot: root.path, stateDirectory: state))
+        for c in ["engine live", "mark a", "mark b", "explain --lang en"] { #expect(sh.execute(c)) }
+        let text = sh.session.output.takeCaptured()
+        #expect(text.contains("kswapd did not run."))
+        #expect(
+            text.contains(
+                "the eligible zones had 2.23 GiB free, 442 MiB above the 1.80 GiB wake point (Σ min(free, low + "
+                    + "protection)): an allocation must take more than 442 MiB to wake kswapd."))
+        #expect(text.contains("the eligible zones had 2.23 GiB free, 1.14 GiB above the 1.09 GiB min point"))
+        #expect(
+            text.contains(
+                "No OOM kill (oom_kill +0): the OOM killer runs only when direct reclaim cannot free pages, and no "
+                    + "task had to reclaim for itself (allocstall +0)."))
     }
 }
