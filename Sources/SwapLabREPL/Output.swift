@@ -142,27 +142,40 @@ public final class Output: @unchecked Sendable {
     /// language is graded in the words lessons' `output` patterns are written against (the English report), so a
     /// check reads the same in every language.
     public func paragraph(_ text: String, indent: String = "", recorded: String) {
-        let written = DisplayWidth.wrap(Output.safe(text, keepStyles: color), width: width, indent: indent)
+        write(
+            lines: DisplayWidth.wrap(Output.safe(text, keepStyles: color), width: width, indent: indent),
+            recorded: recorded)
+    }
+
+    /// Writes `lines` as they are and records `recorded` in their place.
+    private func write(lines: [String], recorded: String) {
         record(recorded + "\n")
         guard !muted else { return }
-        let out = written.map { $0 + "\n" }.joined()
+        let out = lines.map { $0 + "\n" }.joined()
         if buffer != nil { buffer! += out } else { write(out) }
     }
 
     /// Writes `items` joined by ` · `, as many on a line as fit the width; a line that continues starts with
-    /// `  · ` (an item wider than a line is wrapped at its spaces).
+    /// `  · ` (an item wider than a line is wrapped at its spaces). The record holds them on one line, as a narrower
+    /// terminal must not change what a lesson's `output` pattern reads.
     public func items(_ items: [String]) {
+        var lines: [String] = []
         var current = ""
         for item in items {
             let candidate = current.isEmpty ? item : current + " · " + item
             if current.isEmpty || DisplayWidth.of(candidate) <= width {
                 current = candidate
             } else {
-                paragraph(current, indent: "    ")
+                lines.append(current)
                 current = "  · " + item
             }
         }
-        if !current.isEmpty { paragraph(current, indent: "    ") }
+        if !current.isEmpty { lines.append(current) }
+        guard !lines.isEmpty else { return }
+        let written = lines.flatMap {
+            DisplayWidth.wrap(Output.safe($0, keepStyles: color), width: width, indent: "    ")
+        }
+        write(lines: written, recorded: items.joined(separator: " · "))
     }
 
     /// Writes `text` (a help message) with every line wider than the output wrapped at spaces: a continuation is

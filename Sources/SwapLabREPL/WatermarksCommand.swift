@@ -123,9 +123,11 @@ struct WatermarksView {
         }
         var widths = headers.map { DisplayWidth.of($0) }
         for r in rows + mibRows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(c)) } }
+        // Two spaces between columns, or one where two would run past the width (a zone of 7-digit pages).
+        let gap = widths.reduce(0, +) + 2 * (widths.count - 1) > out.width ? " " : "  "
         func format(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in DisplayWidth.pad(c, to: widths[i], right: i != 1) }
-                .joined(separator: "  ")
+                .joined(separator: gap)
         }
         let title = "Zones of the \(engine) engine, in 4 KiB pages (MiB below each row):"
         out.paragraph(words(title, "\(engine) 엔진의 zone, 4 KiB 페이지 단위 (각 행 아래는 MiB):"), recorded: title)
