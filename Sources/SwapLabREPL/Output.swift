@@ -202,9 +202,13 @@ public final class Output: @unchecked Sendable {
 
     /// Writes to standard error (never captured, never muted). It is recorded too: a command's outcome includes
     /// its refusal (a lesson's `output` check may look for the allocation guard's).
-    public func error(_ text: String) {
-        let text = Output.safe(text, keepStyles: color)
-        record(text + "\n")
+    public func error(_ text: String) { error(lines: [text], recorded: text) }
+
+    /// Writes `lines` to standard error as `error(_:)` does, and records `recorded` in their place (a message
+    /// wrapped to the width is graded unwrapped, so a lesson's `output` pattern reads it at any width).
+    public func error(lines: [String], recorded: String) {
+        let text = lines.map { Output.safe($0, keepStyles: color) }.joined(separator: "\n")
+        record(Output.safe(recorded, keepStyles: color) + "\n")
         if buffer != nil {
             buffer! += text + "\n"
         } else {

@@ -223,12 +223,14 @@ public final class Shell {
     private func errorLines(_ message: String) {
         let out = session.output
         var first = true
+        var lines: [String] = []
         for line in ("error: " + message).split(separator: "\n", omittingEmptySubsequences: false) {
             let indent = String(repeating: " ", count: line.prefix { $0 == " " }.count + 2)
             for l in DisplayWidth.wrap(String(line), width: out.width, indent: indent) {
-                out.error(first && l.hasPrefix("error:") ? out.styled("error:", .red) + l.dropFirst(6) : l)
+                lines.append(first && l.hasPrefix("error:") ? out.styled("error:", .red) + l.dropFirst(6) : l)
                 first = false
             }
         }
+        out.error(lines: lines, recorded: "error: " + message)
     }
 }

@@ -130,10 +130,13 @@ public enum LiveLessonTester {
                 break run
             }
             // A solution line may fail on purpose (the allocation guard refusing); the check decides.
+            // The check reads what the lines recorded (a wrapped report is graded unwrapped), as in the course.
             var failedLines: [String] = []
-            for line in step.solutionLines(for: .live) where !shell.execute(line) { failedLines.append(line) }
+            let (_, recorded) = out.recording {
+                for line in step.solutionLines(for: .live) where !shell.execute(line) { failedLines.append(line) }
+            }
             solutionOutput = out.takeCaptured()
-            let after = check(solutionOutput)
+            let after = check(recorded)
             result.observed = observed(after)
             if let f = after.firstFailure {
                 // A failed `lab run` says which phase of its story fell short; show that, not just the line.

@@ -89,7 +89,7 @@ struct LabRunCommand: ShellCommand {
             if machine.labPrepared { throw ShellError.usage("a lab is prepared; `lab restore` first") }
             if compare && json { throw ShellError.usage("--compare prints a table; leave out --json") }
             before = compare ? try LabCompare(root: session.systemRoot) : nil
-            lab = machine.runLab(try options.labOptions()) { line in if !json { out.line(line) } }
+            lab = machine.runLab(try options.labOptions()) { line in if !json { out.paragraph(line, indent: "   ") } }
             session.labTimeline = lab.timeline
         }
         if compare && session.engine == .sim {
@@ -155,7 +155,7 @@ extension LabRunCommand {
     func printComparison(_ before: LabCompare, live: LabRun, in session: Session) throws {
         let out = session.output
         out.line()
-        out.line("Running the same lab in the simulator, on \(before.source) as it was before the run…")
+        out.paragraph("Running the same lab in the simulator, on \(before.source) as it was before the run…")
         let (simRun, _) = try before.simulate(try options.labOptions()) { session.interrupted }.get()
         guard let realTimeline = live.timeline, let realStart = LabCompare.hogStart(realTimeline),
             let simTimeline = simRun.timeline, let simStart = LabCompare.hogStart(simTimeline)
