@@ -8,6 +8,13 @@ public enum ChartTransitions {
     public struct Item: Hashable, Sendable {
         public var time: Double
         public var text: String
+        /// The same in Korean (`text(_:)`).
+        public var ko: String
+
+        public init(time: Double, text: String, ko: String) { (self.time, self.text, self.ko) = (time, text, ko) }
+
+        /// The words in `lang`.
+        public func text(_ lang: NarrativeLanguage) -> String { lang == .ko ? ko : text }
     }
 
     /// The crossings of every zone between two consecutive samples, each sample's free against the lines the chart
@@ -30,15 +37,25 @@ public enum ChartTransitions {
                 guard from != to else { continue }
                 let name = "\(z.zone.rawValue) free"
                 let plus = z.protection.count > 0 ? "+prot" : ""
+                let (zone, plusKo) = (z.zone.rawValue, z.protection.count > 0 ? "+보호" : "")
                 func mib(_ v: Pages) -> String { ChartFormat.mebibytes(Double((v + z.protection).count)) + " MiB" }
                 if from >= .lowToHigh && to <= .minToLow {
-                    pair.append(Item(time: b.time, text: "\(name) fell below low\(plus) (\(mib(now.low)))"))
+                    pair.append(
+                        Item(
+                            time: b.time, text: "\(name) fell below low\(plus) (\(mib(now.low)))",
+                            ko: "\(zone) 여유가 Low\(plusKo)(\(mib(now.low))) 아래로 내려감"))
                 }
                 if from >= .minToLow && to == .belowMin {
-                    pair.append(Item(time: b.time, text: "\(name) fell below min\(plus) (\(mib(now.min)))"))
+                    pair.append(
+                        Item(
+                            time: b.time, text: "\(name) fell below min\(plus) (\(mib(now.min)))",
+                            ko: "\(zone) 여유가 Min\(plusKo)(\(mib(now.min))) 아래로 내려감"))
                 }
                 if from <= .lowToHigh && to == .aboveHigh {
-                    pair.append(Item(time: b.time, text: "\(name) rose above high\(plus) (\(mib(now.high)))"))
+                    pair.append(
+                        Item(
+                            time: b.time, text: "\(name) rose above high\(plus) (\(mib(now.high)))",
+                            ko: "\(zone) 여유가 High\(plusKo)(\(mib(now.high))) 위로 올라감"))
                 }
             }
         }
@@ -73,22 +90,29 @@ public enum ChartTransitions {
                 return (c.0, c.2)
             }()
         let how = inferred ? " (inferred from pgscan_kswapd)" : ""
+        let howKo = inferred ? " (pgscan_kswapd로 추정)" : ""
         for c in cycles {
-            if c.startSeen { items.append(Item(time: c.start, text: "kswapd woke" + how)) }
-            if let e = c.end { items.append(Item(time: e, text: "kswapd went back to sleep" + how)) }
+            if c.startSeen { items.append(Item(time: c.start, text: "kswapd woke" + how, ko: "kswapd가 깨어남" + howKo)) }
+            if let e = c.end {
+                items.append(Item(time: e, text: "kswapd went back to sleep" + how, ko: "kswapd가 다시 잠듦" + howKo))
+            }
         }
         let (stalls, directInferred) =
             chart.map { ($0.direct, $0.directInferred) }
             ?? ChartData.directReclaim(timeline: timeline, analysis: analysis)
         for s in stalls {
-            let ms = s.end.map { " for " + ChartFormat.fixed(($0 - s.start) * 1000, 1) + " ms" } ?? ""
+            let ms = s.end.map { ChartFormat.fixed(($0 - s.start) * 1000, 1) + " ms" }
             items.append(
                 Item(
-                    time: s.start, text: "a task stalled in direct reclaim\(ms)" + (directInferred ? " (inferred)" : "")
-                ))
+                    time: s.start,
+                    text: "a task stalled in direct reclaim" + (ms.map { " for " + $0 } ?? "")
+                        + (directInferred ? " (inferred)" : ""),
+                    ko: "task가 direct reclaim에서 " + (ms.map { $0 + " 동안 " } ?? "") + "멈춤"
+                        + (directInferred ? " (추정)" : "")))
         }
         for k in analysis?.oomKills ?? [] {
-            items.append(Item(time: k.time, text: "the OOM killer chose pid \(k.pid)"))
+            items.append(
+                Item(time: k.time, text: "the OOM killer chose pid \(k.pid)", ko: "OOM killer가 pid \(k.pid) 선택"))
         }
         items.sort { $0.time < $1.time }
         return Array(items.suffix(limit))

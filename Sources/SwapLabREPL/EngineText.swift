@@ -187,55 +187,88 @@ enum EngineText {
             "swappiness \(value(s.settings.swappiness))",
         ])
         zoneTable(s.zones.filter { $0.managed.count > 0 }, to: out, w)
-        for k in s.kswapd {
-            if let state = k.state {
-                let failures = k.failures ?? 0
-                out.line(
-                    "kswapd\(k.node): \(state.rawValue)"
-                        + (failures > 0 ? ", " + count(Int64(failures), "pass", "passes") + " without progress" : "")
-                        + (k.nodeUnreclaimable ? " — node_unreclaimable 1 (kswapd gave up)" : ""))
-            } else if k.nodeUnreclaimable {
-                out.line(
-                    "kswapd\(k.node): node_unreclaimable 1 — kswapd gave up; it wakes again only after reclaim makes "
-                        + "progress")
-            }
-        }
-        var swap = ["swap: \(size(s.swapUsed)) used of \(size(s.swapTotal))"]
+        for k in s.kswapd { if let line = kswapdLine(k, w) { out.line(line) } }
+        var swap = [
+            w(
+                "swap: \(size(s.swapUsed)) used of \(size(s.swapTotal))",
+                "swap: \(size(s.swapTotal)) 중 \(size(s.swapUsed)) 사용")
+        ]
         if let m = s.memory {
-            swap += ["page cache \(size(m.file)) (dirty \(size(m.dirty)))", "anon \(size(m.anon))"]
+            swap += [
+                w(
+                    "page cache \(size(m.file)) (dirty \(size(m.dirty)))",
+                    "페이지 캐시 \(size(m.file)) (dirty \(size(m.dirty)))"),
+                w("anon \(size(m.anon))", "익명 메모리 \(size(m.anon))"),
+            ]
         }
-        if let tracing = s.tracing { swap.append("tracing \(tracing ? "on" : "off")") }
+        if let tracing = s.tracing { swap.append(tracing ? w("tracing on", "추적 켜짐") : w("tracing off", "추적 꺼짐")) }
         out.items(swap)
         // Memory reclaim never takes: mlocked pages and the hugetlb pool, on a line of their own when there is any.
-        let offLRU = [("unevictable (mlocked)", s.memory?.unevictable), ("hugetlb pool", s.memory?.hugetlb)]
-            .compactMap { name, pages in pages.flatMap { $0.count > 0 ? "\(name) \(size($0))" : nil } }
-        if let first = offLRU.first { out.items(["not reclaimable: " + first] + offLRU.dropFirst()) }
-        taskTable(s.tasks.filter { $0.state != .released }, to: out)
+        let offLRU = [
+            (w("unevictable (mlocked)", "unevictable(mlock)"), s.memory?.unevictable),
+            (w("hugetlb pool", "hugetlb 풀"), s.memory?.hugetlb),
+        ]
+        .compactMap { name, pages in pages.flatMap { $0.count > 0 ? "\(name) \(size($0))" : nil } }
+        if let first = offLRU.first { out.items([w("not reclaimable: ", "회수할 수 없음: ") + first] + offLRU.dropFirst()) }
+        taskTable(s.tasks.filter { $0.state != .released }, to: out, w)
+    }
+
+    /// kswapd's line in `status`: its state and passes without progress, or that it gave up; nil when there is
+    /// nothing to say.
+    static func kswapdLine(_ k: KswapdStatus, _ w: Words) -> String? {
+        let gaveUp = w(
+            "node_unreclaimable 1 — kswapd gave up; it wakes again only after reclaim makes progress",
+            "node_unreclaimable 1 — kswapd가 포기했습니다. 회수가 진척을 보여야 다시 깨어납니다")
+        guard let state = k.state else { return k.nodeUnreclaimable ? "kswapd\(k.node): " + gaveUp : nil }
+        let failures = Int64(k.failures ?? 0)
+        let said: String
+        switch state {
+        case .sleeping: said = w("sleeping", "잠듦")
+        case .running: said = w("running", "회수 중")
+        case .napping: said = w("napping", "잠들기 전 100 ms 쉬는 중")
+        }
+        return "kswapd\(k.node): " + said
+            + (failures > 0
+                ? w(", \(count(failures, "pass", "passes")) without progress", ", 진척 없는 패스 \(failures)번") : "")
+            + (k.nodeUnreclaimable
+                ? w(" — node_unreclaimable 1 (kswapd gave up)", " — node_unreclaimable 1 (kswapd가 포기함)") : "")
     }
 
     /// The tasks holding memory: name, pid, resident, swapped, state.
-    static func taskTable(_ tasks: [TaskStatus], to out: Output) {
+    static func taskTable(_ tasks: [TaskStatus], to out: Output, _ w: Words = .en) {
         guard !tasks.isEmpty else { return }
         out.line(
             DisplayWidth.pad("task", to: 16) + DisplayWidth.pad("pid", to: 7, right: true)
                 + DisplayWidth.pad("resident", to: 12, right: true) + DisplayWidth.pad("swapped", to: 12, right: true)
                 + "  state")
         for t in tasks {
+            let state: String
+            switch t.state {
+            case .running: state = w("running", "실행 중")
+            case .idle: state = w("idle", "대기 중")
+            case .released: state = w("released", "종료됨")
+            case .killed: state = w("killed", "OOM killer가 종료함")
+            }
             out.line(
                 DisplayWidth.pad(t.name, to: 16) + DisplayWidth.pad(String(t.pid), to: 7, right: true)
                     + DisplayWidth.pad(size(t.resident), to: 12, right: true)
-                    + DisplayWidth.pad(size(t.swapped), to: 12, right: true) + "  \(t.state.rawValue)"
-                    + ((t.locked?.count ?? 0) > 0 ? ", \(size(t.locked ?? .zero)) mlocked" : ""))
+                    + DisplayWidth.pad(size(t.swapped), to: 12, right: true) + "  \(state)"
+                    + ((t.locked?.count ?? 0) > 0
+                        ? w(", \(size(t.locked ?? .zero)) mlocked", ", mlock \(size(t.locked ?? .zero))") : ""))
         }
     }
 
     /// `vmstat`: each counter now and its change since the mark, in columns that fit 80 cells (the longest counter
     /// name is 29 characters, an Int64 20 digits with its sign); the mark is named on its own line above.
-    static func counters(_ r: CounterReport, to out: Output) {
+    static func counters(_ r: CounterReport, to out: Output, _ w: Words = .en) {
         let since =
             r.clock == .simulated
-            ? String(format: "Δ since mark '%@' (t=%.3f s)", r.markLabel, r.markTime)
-            : String(format: "Δ since mark '%@' (%.1f s ago)", r.markLabel, r.time - r.markTime)
+            ? w(
+                String(format: "Δ since mark '%@' (t=%.3f s)", r.markLabel, r.markTime),
+                String(format: "Δ: 마크 '%@'(t=%.3f초) 이후의 변화", r.markLabel, r.markTime))
+            : w(
+                String(format: "Δ since mark '%@' (%.1f s ago)", r.markLabel, r.time - r.markTime),
+                String(format: "Δ: 마크 '%@'(%.1f초 전) 이후의 변화", r.markLabel, r.time - r.markTime))
         out.paragraph(since)
         out.line(
             DisplayWidth.pad("counter", to: 30) + DisplayWidth.pad("now", to: 21, right: true)

@@ -147,6 +147,14 @@ public final class Output: @unchecked Sendable {
             recorded: recorded)
     }
 
+    /// Writes `text` (lines another output laid out and made safe, see `Session.report(lines:)`) as it is, and
+    /// records `recorded` in its place.
+    public func written(_ text: String, recorded: String) {
+        record(recorded)
+        guard !muted else { return }
+        if buffer != nil { buffer! += text } else { write(text) }
+    }
+
     /// Writes `lines` as they are and records `recorded` in their place.
     private func write(lines: [String], recorded: String) {
         record(recorded + "\n")

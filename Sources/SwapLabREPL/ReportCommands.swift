@@ -12,7 +12,7 @@ struct StatusCommand: ShellCommand {
         if json {
             session.output.line(StatusJSON.document(status).text)
         } else {
-            EngineText.status(status, to: session.output, session.words)
+            session.report { out, w in EngineText.status(status, to: out, w) }
         }
     }
 }
@@ -29,7 +29,7 @@ struct VmstatCommand: ShellCommand {
         if json {
             session.output.line(VmstatJSON.document(report).text)
         } else {
-            EngineText.counters(report, to: session.output)
+            session.report { out, w in EngineText.counters(report, to: out, w) }
         }
     }
 }

@@ -146,8 +146,9 @@ struct WatchFrame {
     mutating func render(session: Session, frame: Int) throws -> String {
         let engine = session.activeEngine()
         let full = try session.currentTimeline()
+        let w = session.words
         let (shown, timeRange, clock) = visiblePart(
-            of: full, frame: frame, replay: session.replay != nil, engine: engine)
+            of: full, frame: frame, replay: session.replay != nil, engine: engine, w)
         var options = try chartOptions(for: full, output: session.output, lang: session.chartLanguage)
         options.timeRange = timeRange
         // The chart data is built once and read twice: for the chart and for the latest transitions below; on the
@@ -160,23 +161,39 @@ struct WatchFrame {
         var text =
             panel.map { TerminalChart.render(panels: [$0], timeline: shown, options: options) }
             ?? TerminalChart.render(shown, options: options)
-        guard let last = shown.samples.last else {
-            return text + "\(clock) · every \(Int(step * 1000)) ms · Ctrl-C to stop\n"
-        }
-        text += Self.zoneTable(last)
-        text += counterDeltas(shown, last: last, width: session.output.width)
-        text += " " + (session.replay == nil ? psi(engine.memoryPressure()) : psi(nil)) + "\n"
+        let every = w(
+            "every \(Int((step * 1000).rounded())) ms · Ctrl-C to stop",
+            "\(Int((step * 1000).rounded())) ms마다 · 멈추려면 Ctrl-C")
+        guard let last = shown.samples.last else { return text + "\(clock) · \(every)\n" }
+        text += try meters(session: session, last: last, full: full)
+        text += Self.zoneTable(last, w)
+        text += counterDeltas(shown, last: last, width: session.output.width, w)
+        text += " " + (session.replay == nil ? psi(engine.memoryPressure(), w) : psi(nil, w)) + "\n"
         let recent = ChartTransitions.recent(
             in: shown, limit: 3, chart: panel, crossings: cached == nil ? nil : crossings)
-        text += Self.latest(recent, from: (timeRange ?? shown.span)?.lowerBound ?? 0)
-        text += " \(clock) · every \(Int((step * 1000).rounded())) ms · Ctrl-C to stop\n"
+        text += Self.latest(recent, from: (timeRange ?? shown.span)?.lowerBound ?? 0, w)
+        text += " \(clock) · \(every)\n"
         return text
+    }
+
+    /// htop's Mem and Swp meters: from the engine's status, or for a replayed recording from its last sample
+    /// (its zones and page cache: the swap used is not recorded, so there is no swap bar).
+    private func meters(session: Session, last: Sample, full: Timeline) throws -> String {
+        let meters: WatchMeters
+        if session.replay == nil {
+            meters = WatchMeters(try session.activeEngine().status())
+        } else {
+            meters = WatchMeters(
+                total: last.zones.reduce(.zero) { $0 + $1.managed }, free: last.zones.reduce(.zero) { $0 + $1.free },
+                cache: last.counters["nr_file_pages"].map { Pages($0) }, swap: nil)
+        }
+        return meters.render(width: session.output.width, glyphs: glyphs, session.words)
     }
 
     /// The part of `full` the frame shows, the time axis it is drawn on (a replay's whole span) and the clock
     /// line: a replay up to `frame × step × speed` seconds, otherwise the last `window` seconds.
     private func visiblePart(
-        of full: Timeline, frame: Int, replay: Bool, engine: any Engine
+        of full: Timeline, frame: Int, replay: Bool, engine: any Engine, _ w: Words
     )
         -> (shown: Timeline, timeRange: ClosedRange<Double>?, clock: String)
     {
@@ -185,15 +202,17 @@ struct WatchFrame {
             let shown = Timeline(
                 machine: full.machine, samples: full.samples.filter { $0.time <= now },
                 events: full.events.filter { $0.time <= now }, markers: full.markers.filter { $0.time <= now })
-            var clock =
-                "replay " + String(format: "%.1f", now - span.lowerBound) + " / "
-                + String(format: "%.1f", span.upperBound - span.lowerBound) + " s"
-            if now >= span.upperBound { clock += " (end)" }
+            let (at, length) = (
+                String(format: "%.1f", now - span.lowerBound), String(format: "%.1f", span.upperBound - span.lowerBound)
+            )
+            var clock = w("replay \(at) / \(length) s", "재생 \(at) / \(length)초")
+            if now >= span.upperBound { clock += w(" (end)", " (끝)") }
             return (shown, span, clock)
         } else if let span = full.span, span.upperBound - span.lowerBound > window {
             return (
                 full.since(span.upperBound - window), nil,
-                "\(engine.kind.rawValue) · last " + String(format: "%.0f", window) + " s"
+                "\(engine.kind.rawValue) · "
+                    + w("last \(String(format: "%.0f", window)) s", "최근 \(String(format: "%.0f", window))초")
             )
         }
         return (full, nil, engine.kind.rawValue)
@@ -203,7 +222,7 @@ struct WatchFrame {
     /// `lowmem_reserve`, as the chart draws them), with what that level means: `free <= min + protection` fails
     /// the slow path's check (`__zone_watermark_ok()` in mm/page_alloc.c), `<= low + protection` the fast path's,
     /// `> high + protection` balances the node (`pgdat_balanced()` in mm/vmscan.c).
-    static func zoneTable(_ last: Sample) -> String {
+    static func zoneTable(_ last: Sample, _ w: Words = .en) -> String {
         func mib(_ p: Pages) -> String {
             let v = p.mebibytes
             return DisplayWidth.pad(
@@ -215,13 +234,13 @@ struct WatchFrame {
                 let min = (last.zone(z.zone, node: node)?.min ?? .zero) + z.protection
                 let state: String
                 if z.free <= min {
-                    state = "≤ min: direct reclaim"
+                    state = w("≤ min: direct reclaim", "≤ min: direct reclaim 구간")
                 } else if !z.passesLow {
-                    state = "≤ low: kswapd may wake"
+                    state = w("≤ low: kswapd may wake", "≤ low: kswapd가 깨어날 수 있음")
                 } else if !z.isBalanced {
-                    state = "between low and high"
+                    state = w("between low and high", "low와 high 사이")
                 } else {
-                    state = "> high: balanced"
+                    state = w("> high: balanced", "> high: 균형 잡힘")
                 }
                 text +=
                     " " + DisplayWidth.pad(z.zone.rawValue, to: 7) + mib(z.free) + mib(min) + mib(z.wakeThreshold)
@@ -232,7 +251,7 @@ struct WatchFrame {
     }
 
     /// The /proc/vmstat counter deltas over the last interval (at least one sample apart).
-    private func counterDeltas(_ shown: Timeline, last: Sample, width: Int) -> String {
+    private func counterDeltas(_ shown: Timeline, last: Sample, width: Int, _ w: Words) -> String {
         let since = last.time - Swift.max(step * speed, 1e-9)
         let base =
             shown.samples.last { $0.time <= since }
@@ -250,29 +269,37 @@ struct WatchFrame {
             if let d = delta(n) { parts.append("\(n) +\(d)") }
         }
         parts.append("allocstall +\(stalls)")
-        let text = " per " + String(format: "%.0f", dt * 1000) + " ms: " + parts.joined(separator: "  ")
+        let ms = String(format: "%.0f", dt * 1000)
+        let text = " " + w("per \(ms) ms: ", "\(ms) ms 동안: ") + parts.joined(separator: "  ")
         return DisplayWidth.wrap(text, width: width, indent: "   ").joined(separator: "\n") + "\n"
     }
 
     /// The latest watermark crossings, timed from `t0`.
-    private static func latest(_ recent: [ChartTransitions.Item], from t0: Double) -> String {
-        guard !recent.isEmpty else { return " latest: nothing has crossed a watermark yet\n" }
+    private static func latest(_ recent: [ChartTransitions.Item], from t0: Double, _ w: Words) -> String {
+        guard !recent.isEmpty else {
+            return w(" latest: nothing has crossed a watermark yet\n", " 최근: 아직 워터마크를 넘은 것이 없음\n")
+        }
+        let head = w(" latest: ", " 최근: ")
         var text = ""
         for (i, item) in recent.enumerated() {
+            let t = String(format: "%.2f", item.time - t0)
             text +=
-                (i == 0 ? " latest: " : "         ") + "t=" + String(format: "%.2f", item.time - t0) + " s  "
-                + item.text + "\n"
+                (i == 0 ? head : String(repeating: " ", count: DisplayWidth.of(head))) + "t=" + w("\(t) s  ", "\(t)초  ")
+                + item.text(w.language == .ko ? .ko : .en) + "\n"
         }
         return text
     }
 
     /// The PSI line: memory pressure as the engine has it, nil for a replayed recording.
-    func psi(_ pressure: MemoryPressure?) -> String {
+    func psi(_ pressure: MemoryPressure?, _ w: Words = .en) -> String {
         switch pressure {
-        case nil: return "PSI memory: not known for a replayed timeline"
-        case .notModelled: return "PSI memory: not known for a simulated timeline"
+        case nil: return w("PSI memory: not known for a replayed timeline", "PSI memory: 재생한 timeline에서는 알 수 없음")
+        case .notModelled:
+            return w("PSI memory: not known for a simulated timeline", "PSI memory: 시뮬레이션에서는 알 수 없음")
         case .unavailable(let path):
-            return "PSI memory: not available (no \(path); the kernel needs CONFIG_PSI=y and psi=1)"
+            return w(
+                "PSI memory: not available (no \(path); the kernel needs CONFIG_PSI=y and psi=1)",
+                "PSI memory: 읽을 수 없음 (\(path) 없음. 커널에 CONFIG_PSI=y와 psi=1이 필요합니다)")
         case .averages(let some, let full):
             // psi_show() prints averages with two decimals; print them as the file has them.
             let lines = [("some", some)] + (full.map { [("full", $0)] } ?? [])

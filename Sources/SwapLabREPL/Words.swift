@@ -37,3 +37,18 @@ extension Session {
         output.paragraph(said, recorded: language == .en ? said : try render(.en))
     }
 }
+
+extension Session {
+    /// Writes a report of several lines in the learner's language and records the English one, as
+    /// `report(_:)` does for a paragraph: `render` lays the lines out on an output of the same width and colour,
+    /// once in each language, so a lesson's `output` pattern reads the English record in every language.
+    func report(lines render: (Output, Words) -> Void) {
+        func laidOut(_ w: Words) -> (shown: String, recorded: String) {
+            let out = Output(capturingWidth: output.width, color: output.color)
+            let ((), recorded) = out.recording { render(out, w) }
+            return (out.captured, recorded)
+        }
+        let said = laidOut(words)
+        output.written(said.shown, recorded: language == .en ? said.recorded : laidOut(.en).recorded)
+    }
+}

@@ -72,12 +72,7 @@ import Testing
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // Every line fits 80 columns, but a trace line, which is printed as trace_pipe prints it.
         let wide = lines.filter { DisplayWidth.of($0) > 80 && !Self.traceLine($0) }
-        #expect(wide.filter { !Self.othersReport($0) } == [], "lines wider than 80 columns")
-        if wide.contains(where: Self.othersReport) {
-            withKnownIssue("a chart, watch or status line runs past 80 columns (helper A's 80-column work)") {
-                #expect(wide.filter(Self.othersReport) == [])
-            }
-        }
+        #expect(wide == [], "lines wider than 80 columns")
         #expect(!text.contains("error:"), "an error in the transcript")
         // A solution of several lines may hear "not yet" before its last line; nothing fails or answers wrongly.
         for failed in ["✗ FAIL", "✗ 아직 통과하지 못했습니다", "✗ Not ", "번은 아닙니다."] {
@@ -114,22 +109,6 @@ import Testing
         line.firstMatch(of: #/^\s*\S+-\d+\s+\[\d+\]\s+\S+\s+[0-9.]+: /#) != nil
     }
 
-    /// A line of a terminal chart (its title, a lane, the legend), a `watch` frame, `status` or `vmstat`: reports
-    /// whose words and width another helper is reworking at the same time.
-    static func othersReport(_ line: String) -> Bool {
-        let chart = [
-            "kswapd ", "direct ", "swpout ", "swpin ", "marks ", " free vs watermarks", " zone ", " ↑ ", " ↓ ",
-        ]
-        let watch = [
-            "kswapd may sleep", "kswapd is woken", "between low and high", "stall in direct reclaim", "PSI ",
-            " latest: ", "         t=", "Ctrl-C to stop", " per ",
-        ]
-        let status = ["swap: ", "min_free_kbytes ", "counter "]
-        let vmstatRow = line.firstMatch(of: #/^[a-z_0-9]+ +-?\d+ +(?:[+-]\d+|·)$/#) != nil
-        return chart.contains { line.hasPrefix($0) } || watch.contains { line.contains($0) }
-            || status.contains { line.hasPrefix($0) } || vmstatRow
-    }
-
     /// Every line the course says (`│`) and every command summary in a Korean transcript is Korean prose: the
     /// linter's rule (no three English words in a row outside code, bold and quoted output) holds for each.
     static func expectKorean(_ lines: [String]) {
@@ -138,12 +117,7 @@ import Testing
             return !LessonLinter.englishProse(in: said).isEmpty && !tableHeader(line)
                 && !traceLine(line)
         }
-        #expect(english.filter { !othersReport($0) } == [], "English prose under lang ko")
-        if english.contains(where: othersReport) {
-            withKnownIssue("the chart, `watch` and `status` still speak English (helper A's reports)") {
-                #expect(english.filter(othersReport) == [])
-            }
-        }
+        #expect(english == [], "English prose under lang ko")
     }
 
     /// A table's header row, which may stay English: column names only, two spaces or more apart.
