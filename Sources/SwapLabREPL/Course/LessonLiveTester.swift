@@ -76,6 +76,16 @@ public enum LiveLessonTester {
     }
 
     /// Runs `step` on the live engine as described on the type, and puts the machine back.
+    /// Runs `lines`; returns those that failed and what they recorded (the check reads the record, in which a
+    /// wrapped report is unwrapped, as in the course).
+    static func runLines(_ lines: [String], in shell: Shell) -> (failed: [String], recorded: String) {
+        var failed: [String] = []
+        let (_, recorded) = shell.session.output.recording {
+            for line in lines where !shell.execute(line) { failed.append(line) }
+        }
+        return (failed, recorded)
+    }
+
     public static func testStep(
         _ step: Step, of lesson: Lesson, in course: Course, probe: (Requirement) -> String?
     ) -> StepResult {
@@ -130,11 +140,7 @@ public enum LiveLessonTester {
                 break run
             }
             // A solution line may fail on purpose (the allocation guard refusing); the check decides.
-            // The check reads what the lines recorded (a wrapped report is graded unwrapped), as in the course.
-            var failedLines: [String] = []
-            let (_, recorded) = out.recording {
-                for line in step.solutionLines(for: .live) where !shell.execute(line) { failedLines.append(line) }
-            }
+            let (failedLines, recorded) = runLines(step.solutionLines(for: .live), in: shell)
             solutionOutput = out.takeCaptured()
             let after = check(recorded)
             result.observed = observed(after)
