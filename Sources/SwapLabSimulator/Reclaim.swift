@@ -359,7 +359,7 @@ extension Simulator {
             if c.isFile {
                 reclaimFile(c, node: n, lru, at: t, pass: &pass, cost: &cost)
             } else {
-                reclaimAnon(c, node: n, as: task, at: t, pass: &pass, pageout: &pageout, cost: &cost)
+                reclaimAnon(c, node: n, by: who, as: task, at: t, pass: &pass, pageout: &pageout, cost: &cost)
             }
         }
         cost += Double(pass.scanned) * SimConstants.scanCost
@@ -392,9 +392,10 @@ extension Simulator {
     }
 
     /// `shrink_folio_list()` for an old anon cohort: swapped out while swap has room (`add_to_swap()`, `pageout()`,
-    /// one `mm_vmscan_write_folio` per page), the rest activated.
+    /// one `mm_vmscan_write_folio` per page), the rest activated. The write is queued on the one swap device: the
+    /// reclaimer waits while another writer holds it, and its cost runs to the write's end.
     func reclaimAnon(
-        _ c: Cohort, node n: Int, as identity: (comm: String, pid: Int, cpu: Int), at t: Double,
+        _ c: Cohort, node n: Int, by who: Reclaimer, as identity: (comm: String, pid: Int, cpu: Int), at t: Double,
         pass: inout ShrinkStats, pageout: inout Int64, cost: inout Double
     ) {
         var c = c
@@ -407,7 +408,11 @@ extension Simulator {
             pass.reclaimed += out
             zones[Int(c.zone)].free += out
             pageout += out
-            cost += Double(out) * SimConstants.swapOutCost
+            let kind: SwapDevice.Kind
+            if case .kswapd = who { kind = .kswapdWrite } else { kind = .directWrite }
+            let write = device.write(out, at: t + cost, kind: kind)
+            creditAhead(write)
+            cost = write.end - t
             writeFolioEvents(
                 pages: out, zone: Int(c.zone), comm: identity.comm, pid: identity.pid, cpu: identity.cpu, at: t + cost)
         }

@@ -189,6 +189,11 @@ public final class Simulator {
     var directReclaimEnds: [Int: Double] = [:]
     var markCounters: (label: String, time: Double, counters: CounterSet)
     var scratch: [Cohort] = []
+    /// The swap device, shared by every writer and reader (see `SwapDevice`).
+    var device = SwapDevice()
+    /// Indices in `stagedSamples` of samples stamped ahead of the clock: a transfer queued after them that has started
+    /// by their time is credited to them (`creditAhead`).
+    var aheadSamples: [Int] = []
 
     /// Builds the machine: zones, watermarks and protection as the kernel sets them at boot, then the memory in use
     /// at start (`system` anon, page cache) placed above the high watermarks, so kswapd starts asleep.
@@ -457,7 +462,7 @@ public final class Simulator {
     /// `mark LABEL`: a marker on the timeline, and the base for counter deltas.
     public func mark(_ label: String) {
         addMarker(label)
-        markCounters = (label, now, counters)
+        markCounters = (label, now, settledCounters(at: horizon))
     }
 
     /// Lets `seconds` of virtual time pass, or less when `interrupted` returns true (checked between actions).
@@ -576,8 +581,8 @@ public final class Simulator {
         markers.append(Marker(time: now, label: label))
     }
 
-    func currentCounters() -> [String: Int64] {
-        var d = counters.dictionary
+    func currentCounters(at t: Double? = nil) -> [String: Int64] {
+        var d = settledCounters(at: t ?? horizon).dictionary
         d[VMGauge.nrFreePages.rawValue] = zones.reduce(0) { $0 + $1.free }
         let sums = LRUKind.allCases.map { k in nodes.reduce(Int64(0)) { $0 + $1.lists[k].total } }
         d[VMGauge.nrInactiveAnon.rawValue] = sums[0]
@@ -589,6 +594,32 @@ public final class Simulator {
         return d
     }
 
+    /// The latest time stamped so far: the clock, or the end of an action that took time (its events and samples are
+    /// stamped ahead of the clock). The counters a command reports count the swap transfers complete by then, so they
+    /// agree with the last sample of the timeline.
+    var horizon: Double {
+        var h = now
+        for x in stagedSamples where x.time > h { h = x.time }
+        for x in stagedEvents where x.time > h { h = x.time }
+        return h
+    }
+
+    /// The counters at `t` with only the swap transfers complete by then: pages still being written (`pswpout`,
+    /// `nr_vmscan_write`, `pgsteal_anon`, `pgsteal_kswapd` or `pgsteal_direct`) or read (`pswpin`, `pgmajfault`,
+    /// `workingset_refault_anon`) are counted as they complete (see `SwapDevice`).
+    func settledCounters(at t: Double) -> CounterSet {
+        var c = counters
+        device.forget(through: now)
+        let pending = device.pending(at: t)
+        let written = pending.kswapd + pending.direct
+        guard written + pending.read > 0 else { return c }
+        for name in [VMCounter.pswpout, .nrVmscanWrite, .pgstealAnon] { c[name] -= written }
+        c[.pgstealKswapd] -= pending.kswapd
+        c[.pgstealDirect] -= pending.direct
+        for name in [VMCounter.pswpin, .pgmajfault, .workingsetRefaultAnon] { c[name] -= pending.read }
+        return c
+    }
+
     /// Samples every zone as /proc/zoneinfo would print it, `protection:` included: without it a reader of the
     /// timeline cannot tell which zone balanced the node (`pgdat_balanced()` compares free with high + protection).
     func recordSample(at t: Double) {
@@ -597,7 +628,26 @@ public final class Simulator {
                 node: $0.node, zone: $0.type, free: Pages($0.free), min: $0.marks.min, low: $0.marks.low,
                 high: $0.marks.high, managed: Pages($0.managed), protection: $0.protection)
         }
-        stagedSamples.append(Sample(time: t, zones: zs, counters: currentCounters()))
+        if t > now {
+            aheadSamples.removeAll { stagedSamples[$0].time <= now }
+            aheadSamples.append(stagedSamples.count)
+        }
+        stagedSamples.append(Sample(time: t, zones: zs, counters: currentCounters(at: t)))
+    }
+
+    /// Credits the part of `x` done by each sample stamped ahead of the clock, so every sample counts exactly the
+    /// transfers complete by its time, whenever it was taken.
+    func creditAhead(_ x: SwapDevice.Transfer) {
+        for i in aheadSamples where stagedSamples[i].time > x.start {
+            let done = x.pages - x.pending(at: stagedSamples[i].time)
+            let names: [String]
+            switch x.kind {
+            case .kswapdWrite: names = ["pswpout", "nr_vmscan_write", "pgsteal_anon", "pgsteal_kswapd"]
+            case .directWrite: names = ["pswpout", "nr_vmscan_write", "pgsteal_anon", "pgsteal_direct"]
+            case .read: names = ["pswpin", "pgmajfault", "workingset_refault_anon"]
+            }
+            for name in names { stagedSamples[i].counters[name, default: 0] += done }
+        }
     }
 
     /// Records a milestone event with a sample of the state it was decided on; beyond
@@ -663,6 +713,7 @@ public final class Simulator {
             let cut = sorted.firstIndex { $0.time > limit } ?? sorted.count
             samples.append(contentsOf: sorted[..<cut])
             stagedSamples = Array(sorted[cut...])
+            aheadSamples = stagedSamples.indices.filter { stagedSamples[$0].time > now }
         }
         if samples.count > SimConstants.sampleLimit { thinSamples() }
     }

@@ -51,6 +51,10 @@ extension Simulator {
           workingset_refault_file and the workingset_activate_* counters stay 0.
         - Costs are fixed per page: dropping clean cache ~1.5 GiB/s, swap-out ~280 MiB/s, swap-in ~340 MiB/s;
           a task writes fresh memory at ~1.5 GiB/s unless --rate is given.
+        - One swap device for the machine: the kernel writes swap from many CPUs, but they share one device, so
+          the simulator queues every swap-out on it at ~280 MiB/s in all (a reclaimer waits while another one
+          writes) and every swap-in at ~340 MiB/s. pswpout, pgsteal and pswpin count pages as their writes and
+          reads complete; the pages leave the LRU and free memory grows when reclaim takes them.
         - A task's direct reclaims within one step (1-20 ms) are merged into one begin/end pair that asks for
           the step's shortfall (at least 32 pages); allocstall_movable counts these pairs.
         Trace events:

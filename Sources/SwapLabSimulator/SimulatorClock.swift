@@ -12,7 +12,7 @@ extension Simulator {
     func advance(until end: Double, stopWhenIdle: Bool = false, interrupted: () -> Bool = { false }) {
         if !isActive {
             now = Swift.max(now, end)
-            recordSample(at: now)
+            recordSample(at: horizon)
             flushStaged(through: now)
             return
         }
@@ -64,7 +64,9 @@ extension Simulator {
         } else {
             now = Swift.max(now, end)
         }
-        recordSample(at: now)
+        // The closing sample: at the clock, or at the end of the last action that took time, so it counts the swap
+        // writes the trace already shows done.
+        recordSample(at: horizon)
         flushStaged(through: now)
     }
 
@@ -122,6 +124,14 @@ extension Simulator {
         place(perZone, for: act, at: t)
         act.remaining -= got
         act.next = t + Swift.max(length, elapsed)
+        if case .swapIn = act.kind, got > 0 {
+            // Read from the swap device over the step; a reader that had to wait for another one goes on when its
+            // read ends.
+            let read = device.read(got, at: t)
+            creditAhead(read)
+            let end = read.end
+            if end > t + Double(got) / SimConstants.swapInRate { act.next = Swift.max(act.next, end) }
+        }
         guard let index = activities.firstIndex(where: { $0.pid == act.pid && $0.owner == act.owner }) else { return }
         var done = act.remaining <= 0 || act.failed != nil
         if case .swapIn = act.kind, tasks[Int(act.owner)].swapped == 0 { done = true }

@@ -117,7 +117,8 @@ import Testing
     @Test func onTheSimulatorTheDrawnZoneIsAtOrBelowItsLineWheneverKswapdMustRun() throws {
         let sim = try Simulator(config: .course())
         _ = try sim.startAllocation(name: "hog", size: Pages(bytes: 3 << 30))
-        sim.run(seconds: 5)
+        // One swap device for every writer: the 3 GiB take about 15 s to settle, so the cycle closes by 20 s.
+        sim.run(seconds: 20)
         let timeline = sim.timeline()
         let d = try #require(ChartData(timeline: timeline, subject: .auto))
         let decision = try #require(d.decision)

@@ -337,15 +337,7 @@ enum ConsistencyCheck {
         } else {
             out += ConsistencyCheck.kswapdState(report, narrative: narrative)
         }
-        if !rates.isEmpty {
-            // Known: one kswapd or direct-reclaim action counts all its pages (pswpout) when it starts, though it
-            // takes `swapOutCost` a page, and two reclaimers swap out at once; samples inside the action see them
-            // all, so a 0.25 s window can hold seconds of work. A swap-in step (up to 100 ms while kswapd sleeps) is
-            // counted the same way, over its rate by up to its share of the window. Fixing it means counting pages as the work is done.
-            withKnownIssue("swap counted at the start of a reclaim action or step (\(s))") {
-                Issue.record("\(rates.joined(separator: "; "))")
-            }
-        }
+        out += rates
         return (out, report)
     }
 
