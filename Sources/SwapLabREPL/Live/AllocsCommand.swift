@@ -28,15 +28,14 @@ struct AllocsCommand: ShellCommand {
             return
         }
         let f = Quantity.format(bytes:)
-        out.line(
-            out.styled(
-                column("NAME", 10) + column("PID", 9) + column("SIZE", 12) + column("RSS", 12) + column("SWAP", 12)
-                    + "FILL", .bold))
-        for r in rows {
-            out.line(
-                column(r.name, 10) + column(String(r.pid), 9) + column(f((r.requested ?? .zero).bytes), 12)
-                    + column(f(r.resident.bytes), 12) + column(f(r.swapped.bytes), 12) + (r.fill?.rawValue ?? ""))
-        }
+        Self.table(
+            ["NAME", "PID", "SIZE", "RSS", "SWAP", "FILL"],
+            rows.map {
+                [
+                    $0.name, String($0.pid), f(($0.requested ?? .zero).bytes), f($0.resident.bytes),
+                    f($0.swapped.bytes), $0.fill?.rawValue ?? "",
+                ]
+            }, to: out)
     }
 }
 
@@ -49,14 +48,23 @@ extension AllocsCommand {
             return
         }
         let f = Quantity.format(bytes:)
-        out.line(
-            out.styled(
-                column("NAME", 10) + column("PID", 9) + column("RSS", 12) + column("SWAP", 12) + column("MLOCKED", 12)
-                    + "STATE", .bold))
-        for t in alive {
-            out.line(
-                column(t.name, 10) + column(String(t.pid), 9) + column(f(t.resident.bytes), 12)
-                    + column(f(t.swapped.bytes), 12) + column(f((t.locked ?? .zero).bytes), 12) + t.state.rawValue)
+        table(
+            ["NAME", "PID", "RSS", "SWAP", "MLOCKED", "STATE"],
+            alive.map {
+                [
+                    $0.name, String($0.pid), f($0.resident.bytes), f($0.swapped.bytes), f(($0.locked ?? .zero).bytes),
+                    $0.state.rawValue,
+                ]
+            }, to: out)
+    }
+
+    /// The hogs' table, on either engine: NAME and PID, three sizes, and a last column as wide as it is.
+    static func table(_ headers: [String], _ rows: [[String]], to out: Output) {
+        let widths = [10, 9, 12, 12, 12]
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { column($0, $1) }.joined() + (cells.last ?? "")
         }
+        out.line(out.styled(line(headers), .bold))
+        for r in rows { out.line(line(r)) }
     }
 }
