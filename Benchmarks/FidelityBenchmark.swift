@@ -57,19 +57,9 @@ enum FidelityBenchmark {
     static func printRows(_ rows: [FidelityMeasures.Row]) {
         print("  \(pad("measure", 24)) \(pad("real", 14)) \(pad("simulated", 14)) ratio")
         for r in rows {
-            func show(_ v: Double?) -> String {
-                guard let v else { return "—" }
-                if r.unit == "band" { return WatermarkCrossing.Band(rawValue: Int(v))?.name ?? "?" }
-                let text = v == v.rounded() && abs(v) < 1e12 ? String(Int64(v)) : String(format: "%.2f", v)
-                return r.unit.isEmpty ? text : "\(text) \(r.unit)"
-            }
-            var ratio = ""
-            if r.unit != "band", let a = r.real, let b = r.simulated, a > 0, b > 0 {
-                ratio = String(format: "%.2f×", b / a)
-            }
-            let mark = !r.counts ? " " : r.within ? "✓" : "✗"
             print(
-                "  \(pad(r.name, 24)) \(pad(show(r.real), 14)) \(pad(show(r.simulated), 14)) \(pad(ratio, 7)) \(mark)")
+                "  \(pad(r.name, 24)) \(pad(r.text(r.real), 14)) \(pad(r.text(r.simulated), 14)) \(pad(r.ratio, 7)) "
+                    + (r.mark.isEmpty ? " " : r.mark))
         }
     }
 

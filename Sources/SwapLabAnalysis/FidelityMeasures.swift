@@ -1,3 +1,4 @@
+import Foundation
 import SwapLabModel
 
 /// The measures that say how a reclaim run behaved, read the same way from any timeline: a real run's (samples from
@@ -139,6 +140,24 @@ extension FidelityMeasures {
         public var counts: Bool
         /// True when both sides are non-zero and within `factor` of each other.
         public var within: Bool
+
+        /// A value of this measure as a table shows it: whole numbers plain, others to two places, with the unit;
+        /// a band by its name; "—" when there is none.
+        public func text(_ v: Double?) -> String {
+            guard let v else { return "—" }
+            if unit == "band" { return WatermarkCrossing.Band(rawValue: Int(v))?.name ?? "?" }
+            let number = v == v.rounded() && abs(v) < 1e12 ? String(Int64(v)) : String(format: "%.2f", v)
+            return unit.isEmpty ? number : "\(number) \(unit)"
+        }
+
+        /// Simulated over real (`1.03×`), or "" for a band or where either side is zero or missing.
+        public var ratio: String {
+            guard unit != "band", let a = real, let b = simulated, a > 0, b > 0 else { return "" }
+            return String(format: "%.2f×", b / a)
+        }
+
+        /// ✓ within 2×, ✗ not, "" when the measure does not count.
+        public var mark: String { !counts ? "" : within ? "✓" : "✗" }
     }
 
     /// One yes/no behaviour on both sides.

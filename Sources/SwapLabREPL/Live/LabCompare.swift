@@ -45,11 +45,7 @@ struct LabCompare {
         out.append(row("measure", "this machine", "simulator", "ratio", ""))
         let rows = FidelityMeasures.rows(real: real, simulated: simulated)
         for r in rows {
-            var ratio = ""
-            if r.unit != "band", let a = r.real, let b = r.simulated, a > 0, b > 0 {
-                ratio = String(format: "%.2f×", b / a)
-            }
-            out.append(row(r.name, show(r.real, r), show(r.simulated, r), ratio, !r.counts ? "" : r.within ? "✓" : "✗"))
+            out.append(row(r.name, r.text(r.real), r.text(r.simulated), r.ratio, r.mark))
         }
         out.append("")
         let behaviours = FidelityMeasures.behaviours(real: real, simulated: simulated)
@@ -93,17 +89,10 @@ struct LabCompare {
         }
         if missed.contains("swap-out while awake") {
             out.append(
-                "the simulator writes a page to swap in a fixed 14 µs (about 280 MiB/s); this machine's swap device "
+                "the simulator's one swap device writes a page in a fixed 14 µs (279 MiB/s); this machine's swap device "
                     + "sets the real rate")
         }
         return out
-    }
-
-    static func show(_ v: Double?, _ r: FidelityMeasures.Row) -> String {
-        guard let v else { return "—" }
-        if r.unit == "band" { return WatermarkCrossing.Band(rawValue: Int(v))?.name ?? "?" }
-        let text = v == v.rounded() && abs(v) < 1e12 ? String(Int64(v)) : String(format: "%.2f", v)
-        return r.unit.isEmpty ? text : "\(text) \(r.unit)"
     }
 
     static func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {
