@@ -1,5 +1,6 @@
 import Foundation
 import SwapLabAnalysis
+import SwapLabExplain
 import SwapLabModel
 import SwapLabTestSupport
 import Testing
@@ -38,5 +39,60 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("direct reclaim") && $0.contains("yes") && $0.hasSuffix("✗") })
         #expect(lines.contains { $0.contains("SWAP_CLUSTER_MAX") })
         #expect(lines.contains { $0.contains("9824 huge pages against 10442") })
+    }
+}
+
+/// `chart` and `explain` after `lab run --compare`, with the comparison a live run would leave (D2a beside its
+/// simulated mirror) and no live machine touched.
+@Suite struct LabCompareShellTests {
+    static func shell() throws -> Shell {
+        let session = Session(
+            output: Output(capturingWidth: 80), stateDirectory: FileManager.default.temporaryDirectory)
+        let real = try FixtureRun.timeline(run: "D2a-direct-reclaim", trace: .best)
+        let sim = try MirrorPlan(run: "D2a-direct-reclaim", timeline: real).simulate()
+        session.engine = .live
+        session.labTimeline = real
+        _ = session.liveEngine()
+        session.labComparison = RunComparison(
+            real: real, realHogStart: try #require(real.markerTime("hog")), simulated: sim.timeline,
+            simulatedHogStart: sim.hogStart)
+        return Shell(session: session)
+    }
+
+    @Test func chartDrawsBothRunsFromTheHogsStart() throws {
+        let sh = try Self.shell()
+        #expect(sh.execute("chart"))
+        let out = sh.session.output.takeCaptured()
+        let lines = out.split(separator: "\n").map(String.init)
+        #expect(lines.filter { DisplayWidth.of($0) > 80 } == [])
+        #expect(out.contains("t=0 at each run's hog start"))
+        #expect(lines.contains { $0.contains("▆ real") && $0.contains("• simulator") })
+        #expect(lines.contains { $0.hasPrefix("sim ") && $0.contains("▲") })
+        let svg = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-cmp-\(getpid()).svg").path
+        defer { try? FileManager.default.removeItem(atPath: svg) }
+        #expect(sh.execute("chart --svg \(svg)"))
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.contains(">simulator</text>") && text.contains("stroke-dasharray=\"7 4\""))
+        // With no comparison (a later lab clears it), chart draws this machine's run alone.
+        sh.session.labComparison = nil
+        #expect(sh.execute("chart"))
+        #expect(!sh.session.output.takeCaptured().contains("simulator"))
+    }
+
+    @Test func explainSaysWhereTheyDifferInBothLanguages() throws {
+        let sh = try Self.shell()
+        #expect(sh.execute("explain --lang en"))
+        // Paragraphs are wrapped at 80 columns: read them as one line each.
+        func joined(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let en = sh.session.output.takeCaptured()
+        #expect(en.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 80 })
+        #expect(joined(en).contains("Beside the simulator (the same lab, simulated from this machine as it was before"))
+        #expect(joined(en).contains("direct episodes 576 here against 1 simulated."))
+        #expect(joined(en).contains("- the simulator merges a task's direct reclaims"))
+        #expect(sh.execute("explain --lang ko"))
+        let ko = sh.session.output.takeCaptured()
+        #expect(joined(ko).contains("동작 8개 중 7개가 같습니다."))
+        #expect(joined(ko).contains("- zone 배치가 다릅니다."))
+        #expect(ko.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 80 })
     }
 }
