@@ -44,7 +44,8 @@ public enum CompareNarrative {
             return out
         }
         let (causes, unexplained) = causes(
-            rows: comparison.rows, behaviours: comparison.behaviours, balloon: comparison.balloon, lang: lang)
+            rows: comparison.rows, behaviours: comparison.behaviours, balloon: comparison.balloon,
+            hogMib: comparison.hogMib, lang: lang)
         if !causes.isEmpty {
             out.append(w.say("Why, where the cause is known (`sim about`):", "알려진 원인 (`sim about` 참고):"))
             out += causes.map { "- " + $0 }
@@ -62,9 +63,11 @@ public enum CompareNarrative {
     /// covers.
     public static func causes(
         rows: [FidelityMeasures.Row], behaviours: [FidelityMeasures.Behaviour],
-        balloon: (real: Int64, simulated: Int64)?, lang: NarrativeLanguage
+        balloon: (real: Int64, simulated: Int64)?, hogMib: (real: Int64, simulated: Int64)? = nil,
+        lang: NarrativeLanguage
     ) -> (causes: [String], unexplained: [String]) {
         var list = CauseList(rows: rows, behaviours: behaviours, balloon: balloon, lang: lang)
+        list.hogMib = hogMib
         workloadCauses(&list)
         mechanismCauses(&list)
         let unexplained = (list.missedRows.map(\.name) + behaviours.filter { !$0.matches }.map(\.name))
@@ -74,6 +77,17 @@ public enum CompareNarrative {
 
     /// Causes in what the simulated run was given or never sees: the balloon, refaults, the scan balance.
     static func workloadCauses(_ list: inout CauseList) {
+        // LabPlan sizes the hog from each machine's own distance to its wake point.
+        if let h = list.hogMib, abs(h.simulated - h.real) * 10 > Swift.max(h.real, h.simulated) {
+            list.add(
+                ["pswpout", "pswpin", "pgscan_kswapd", "pgsteal_kswapd", "swap-out while awake"], when: true,
+                "the simulated lab sized its hog at \(h.simulated) MiB against \(h.real) MiB here (LabPlan measures "
+                    + "each machine's own distance to its wake point): "
+                    + (h.simulated > h.real ? "more" : "fewer") + " pages to place, to swap out and to read back",
+                "시뮬레이터의 실습은 hog를 \(h.simulated) MiB로 잡았고 이 컴퓨터에서는 \(h.real) MiB였습니다"
+                    + "(LabPlan은 각 컴퓨터에서 깨어나는 지점까지 남은 거리를 따로 잽니다). 그래서 자리를 찾고, "
+                    + "swap으로 내보내고, 다시 읽어 들일 페이지가 " + (h.simulated > h.real ? "더 많았습니다" : "더 적었습니다"))
+        }
         if let b = list.balloon, b.simulated < b.real {
             list.add(
                 ["hog start → first wake", "lowest free", "lowest free's band"], when: true,
@@ -90,10 +104,14 @@ public enum CompareNarrative {
             when: list.fewer("balance passes") || list.fewer("pgscan_kswapd") || list.differing.contains("gave up"),
             "no refaults: the simulator never reads an evicted page back (workingset_refault_* stays 0); in the "
                 + "kernel a refault counts as progress and resets kswapd_failures, so kswapd goes round more often "
-                + "and gives up later; the simulator makes fewer kswapd passes",
+                + "and gives up later"
+                + (list.fewer("balance passes")
+                    ? "; the simulator makes fewer kswapd passes" : "; the simulator's kswapd gave up sooner"),
             "refault가 없습니다. 시뮬레이터는 내보낸 페이지를 다시 읽어 들이지 않습니다(workingset_refault_*가 "
                 + "늘 0). 커널에서는 refault도 진전으로 치고 kswapd_failures를 0으로 되돌리므로, kswapd가 더 여러 번 "
-                + "돌고 더 늦게 포기합니다. 그래서 시뮬레이터의 kswapd pass가 더 적습니다")
+                + "돌고 더 늦게 포기합니다. 그래서 "
+                + (list.fewer("balance passes")
+                    ? "시뮬레이터의 kswapd pass가 더 적습니다" : "시뮬레이터의 kswapd가 더 일찍 포기했습니다"))
         list.add(
             ["kswapd file share", "file > anon"], when: true,
             "the simulator's scan balance sees no refaults (workingset_activate_* stays 0), so it never deactivates "
@@ -147,6 +165,7 @@ public enum CompareNarrative {
         let w: ChartWords
         let rows: [FidelityMeasures.Row]
         let balloon: (real: Int64, simulated: Int64)?
+        var hogMib: (real: Int64, simulated: Int64)?
         let missedRows: [FidelityMeasures.Row]
         let missed: Set<String>
         let differing: Set<String>

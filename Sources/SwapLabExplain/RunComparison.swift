@@ -13,11 +13,13 @@ public struct RunComparison: Sendable {
     public var behaviours: [FidelityMeasures.Behaviour]
     /// Huge pages the lab's balloon held on this machine and in the simulator, when a lab ran on both.
     public var balloon: (real: Int64, simulated: Int64)?
+    /// The hog's size (MiB) each lab chose, when a lab ran on both.
+    public var hogMib: (real: Int64, simulated: Int64)?
 
     /// The pair from two whole timelines and the time each one's hog started on its own clock.
     public init(
         real: Timeline, realHogStart: Double, simulated: Timeline, simulatedHogStart: Double,
-        balloon: (real: Int64, simulated: Int64)? = nil
+        balloon: (real: Int64, simulated: Int64)? = nil, hogMib: (real: Int64, simulated: Int64)? = nil
     ) {
         let r = FidelityMeasures(real, from: realHogStart)
         let s = FidelityMeasures(simulated, from: simulatedHogStart)
@@ -26,6 +28,7 @@ public struct RunComparison: Sendable {
         self.real = RunComparison.fromHogStart(real, realHogStart)
         self.simulated = RunComparison.fromHogStart(simulated, simulatedHogStart)
         self.balloon = balloon
+        self.hogMib = hogMib
     }
 
     /// The part of `timeline` from `start` on, with `start` moved to 0; the last sample before `start` is kept at

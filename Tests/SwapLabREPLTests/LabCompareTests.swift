@@ -40,6 +40,30 @@ import Testing
         #expect(lines.contains { $0.contains("SWAP_CLUSTER_MAX") })
         #expect(lines.contains { $0.contains("9824 huge pages against 10442") })
     }
+
+    /// D6b's 7,166 pages swapped out against D1b's 297,489: when the two labs chose different hogs, that is named.
+    @Test func aDifferentHogIsNamed() throws {
+        var realLab = LabResult()
+        realLab.hogMib = 1275
+        var simLab = LabResult()
+        simLab.hogMib = 2048
+        let lines = LabCompare.lines(
+            real: try Self.measures("D6b-sawtooth-normal-swap"),
+            simulated: try Self.measures("D1b-kswapd-swapout-clean"),
+            realLab: realLab, simLab: simLab)
+        #expect(lines.contains { $0.hasPrefix("pswpout ") && $0.contains("7166 pages") && $0.hasSuffix("✗") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("- the simulated lab sized its hog at 2048 MiB against 1275 MiB here")
+                    && $0.contains("more")
+            })
+        simLab.hogMib = 1300
+        let same = LabCompare.lines(
+            real: try Self.measures("D6b-sawtooth-normal-swap"),
+            simulated: try Self.measures("D1b-kswapd-swapout-clean"),
+            realLab: realLab, simLab: simLab)
+        #expect(!same.contains { $0.contains("sized its hog") })
+    }
 }
 
 /// `chart` and `explain` after `lab run --compare`, with the comparison a live run would leave (D2a beside its

@@ -174,7 +174,8 @@ extension LabRunCommand {
         for line in lines { line.hasPrefix("- ") ? out.paragraph(line, indent: "  ") : out.line(line) }
         session.labComparison = RunComparison(
             real: realTimeline, realHogStart: realStart, simulated: simTimeline, simulatedHogStart: simStart,
-            balloon: (live.result.balloonPages, simRun.result.balloonPages))
+            balloon: (live.result.balloonPages, simRun.result.balloonPages),
+            hogMib: (live.result.hogMib, simRun.result.hogMib))
         out.line()
         out.line("(`chart` draws both free-memory lines; `explain` says where they differ and why)")
     }

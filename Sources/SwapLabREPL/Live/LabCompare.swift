@@ -72,7 +72,10 @@ struct LabCompare {
         rows: [FidelityMeasures.Row], behaviours: [FidelityMeasures.Behaviour], realLab: LabResult, simLab: LabResult
     ) -> [String] {
         let balloon = (real: realLab.balloonPages, simulated: simLab.balloonPages)
-        return CompareNarrative.causes(rows: rows, behaviours: behaviours, balloon: balloon, lang: .en).causes
+        let hog = realLab.hogMib > 0 && simLab.hogMib > 0 ? (real: realLab.hogMib, simulated: simLab.hogMib) : nil
+        return CompareNarrative.causes(
+            rows: rows, behaviours: behaviours, balloon: balloon, hogMib: hog, lang: .en
+        ).causes
     }
 
     static func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {
