@@ -99,19 +99,24 @@ public enum CompareNarrative {
                     + "compaction까지 해서 채웁니다. 그래서 시뮬레이터의 hog는 깨어나는 지점에서 더 먼 곳에서 "
                     + "시작했습니다")
         }
+        // What the simulator's kswapd did less of: passes, else giving up sooner, else scanning.
+        let passes = list.fewer("balance passes")
+        let gaveUp = list.differing.contains("gave up")
         list.add(
             ["balance passes", "wake→sleep cycles", "pgscan_kswapd", "pgsteal_kswapd", "gave up", "kswapd awake"],
-            when: list.fewer("balance passes") || list.fewer("pgscan_kswapd") || list.differing.contains("gave up"),
+            when: passes || list.fewer("pgscan_kswapd") || gaveUp,
             "no refaults: the simulator never reads an evicted page back (workingset_refault_* stays 0); in the "
                 + "kernel a refault counts as progress and resets kswapd_failures, so kswapd goes round more often "
                 + "and gives up later"
-                + (list.fewer("balance passes")
-                    ? "; the simulator makes fewer kswapd passes" : "; the simulator's kswapd gave up sooner"),
+                + (passes
+                    ? "; the simulator makes fewer kswapd passes"
+                    : gaveUp ? "; the simulator's kswapd gave up sooner" : "; the simulator's kswapd scans less"),
             "refault가 없습니다. 시뮬레이터는 내보낸 페이지를 다시 읽어 들이지 않습니다(workingset_refault_*가 "
                 + "늘 0). 커널에서는 refault도 진전으로 치고 kswapd_failures를 0으로 되돌리므로, kswapd가 더 여러 번 "
                 + "돌고 더 늦게 포기합니다. 그래서 "
-                + (list.fewer("balance passes")
-                    ? "시뮬레이터의 kswapd pass가 더 적습니다" : "시뮬레이터의 kswapd가 더 일찍 포기했습니다"))
+                + (passes
+                    ? "시뮬레이터의 kswapd pass가 더 적습니다"
+                    : gaveUp ? "시뮬레이터의 kswapd가 더 일찍 포기했습니다" : "시뮬레이터의 kswapd가 덜 훑습니다"))
         list.add(
             ["kswapd file share", "file > anon"], when: true,
             "the simulator's scan balance sees no refaults (workingset_activate_* stays 0), so it never deactivates "
@@ -128,8 +133,7 @@ public enum CompareNarrative {
         list.add(
             ["lowest free", "lowest free's band", "kswapd awake"],
             when: list.swapped
-                && (list.missed.contains("lowest free") || list.missed.contains("lowest free's band")
-                    || list.fewer("kswapd awake")),
+                && (list.higher("lowest free") || list.higher("lowest free's band") || list.fewer("kswapd awake")),
             "kswapd frees on take: the simulator frees a page the moment reclaim takes it off the LRU, the kernel "
                 + "frees a swapped page only when its write completes; simulated free climbs back sooner, dips less "
                 + "deep, and kswapd sleeps sooner",
@@ -187,6 +191,11 @@ public enum CompareNarrative {
         /// Whether `name` missed with the simulator's value below the real one.
         func fewer(_ name: String) -> Bool {
             missedRows.contains { $0.name == name && ($0.simulated ?? 0) < ($0.real ?? 0) }
+        }
+
+        /// Whether `name` missed with the simulator's value above the real one (a band: higher in the simulator).
+        func higher(_ name: String) -> Bool {
+            missedRows.contains { $0.name == name && ($0.simulated ?? 0) > ($0.real ?? 0) }
         }
 
         func value(_ name: String) -> (real: Double, simulated: Double) {

@@ -41,6 +41,18 @@ import Testing
         #expect(lines.contains { $0.contains("9824 huge pages against 10442") })
     }
 
+    /// "Frees on take" explains a simulated free that dipped less deep, never one that dipped deeper: D2a's lowest
+    /// free sat below min (its direct reclaim), D1b's between min and low.
+    @Test func freesOnTakeOnlyWhereTheSimulatorDippedLess() throws {
+        let d2a = try Self.measures("D2a-direct-reclaim")
+        let d1b = try Self.measures("D1b-kswapd-swapout-clean")
+        #expect(d2a.lowestBand == .belowMin && d1b.lowestBand == .minToLow)
+        let less = LabCompare.lines(real: d2a, simulated: d1b, realLab: LabResult(), simLab: LabResult())
+        #expect(less.contains { $0.hasPrefix("- kswapd frees on take: ") })
+        let deeper = LabCompare.lines(real: d1b, simulated: d2a, realLab: LabResult(), simLab: LabResult())
+        #expect(!deeper.contains { $0.hasPrefix("- kswapd frees on take: ") })
+    }
+
     /// D6b's 7,166 pages swapped out against D1b's 297,489: when the two labs chose different hogs, that is named.
     @Test func aDifferentHogIsNamed() throws {
         var realLab = LabResult()
