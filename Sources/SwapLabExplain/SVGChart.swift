@@ -285,9 +285,10 @@ private struct SVGDrawing {
             + "\n"
     }
 
-    /// The two lines' legend over the plot's right edge: this machine's solid, the simulator's dashed.
+    /// The two lines' legend over the plot's left edge (a note on the compressed range takes the right): this
+    /// machine's solid, the simulator's dashed.
     mutating func overlayLegend() {
-        let x0 = plotRight - 250
+        let x0 = plotLeft
         s +=
             ##"<g font-size="13" fill="#333333"><line x1="\##(f(x0))" y1="88.0" x2="\##(f(x0 + 24))" y2="88.0" stroke="#1565c0" stroke-width="3"/><text x="\##(f(x0 + 30))" y="92.0">\##(esc(words.real))</text>"##
             + ##"<line x1="\##(f(x0 + 100))" y1="88.0" x2="\##(f(x0 + 124))" y2="88.0" stroke="#ad1457" stroke-width="2.5" stroke-dasharray="7 4"/><text x="\##(f(x0 + 130))" y="92.0">\##(esc(words.simulator))</text></g>"##
