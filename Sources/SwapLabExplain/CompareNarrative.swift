@@ -101,7 +101,7 @@ public enum CompareNarrative {
         }
         // What the simulator's kswapd did less of: passes, else giving up sooner, else scanning.
         let passes = list.fewer("balance passes")
-        let gaveUp = list.differing.contains("gave up")
+        let gaveUp = list.answers("gave up").map { $0 == ("no", "yes") } ?? false
         list.add(
             ["balance passes", "wake→sleep cycles", "pgscan_kswapd", "pgsteal_kswapd", "gave up", "kswapd awake"],
             when: passes || list.fewer("pgscan_kswapd") || gaveUp,
@@ -155,7 +155,7 @@ public enum CompareNarrative {
             "시뮬레이터의 swap 장치는 하나이고, 쓰기 약 280 MiB/s, 읽기 약 340 MiB/s로 속도가 고정되어 "
                 + "있습니다. 실제 속도는 이 컴퓨터의 장치가 정합니다")
         list.add(
-            ["balanced zone"], when: true,
+            ["balanced zone"], when: list.answers("balanced zone").map { $0.0 != "none" && $0.1 != "none" } ?? false,
             "zone placement: the simulator fills the zones from the highest down with no per-cpu page lists, and "
                 + "takes huge pages from the highest zone still above low; here pages land where the per-cpu lists "
                 + "and the buddy allocator put them, so another zone was balanced when kswapd slept",
@@ -169,6 +169,7 @@ public enum CompareNarrative {
         let w: ChartWords
         let rows: [FidelityMeasures.Row]
         let balloon: (real: Int64, simulated: Int64)?
+        let behaviours: [FidelityMeasures.Behaviour]
         var hogMib: (real: Int64, simulated: Int64)?
         let missedRows: [FidelityMeasures.Row]
         let missed: Set<String>
@@ -183,6 +184,7 @@ public enum CompareNarrative {
             w = ChartWords(lang)
             self.rows = rows
             self.balloon = balloon
+            self.behaviours = behaviours
             missedRows = rows.filter { $0.counts && !$0.within }
             missed = Set(missedRows.map(\.name))
             differing = Set(behaviours.filter { !$0.matches }.map(\.name))
@@ -191,6 +193,11 @@ public enum CompareNarrative {
         /// Whether `name` missed with the simulator's value below the real one.
         func fewer(_ name: String) -> Bool {
             missedRows.contains { $0.name == name && ($0.simulated ?? 0) < ($0.real ?? 0) }
+        }
+
+        /// A behaviour's answers (this machine, simulator), nil when there is no such behaviour.
+        func answers(_ name: String) -> (String, String)? {
+            behaviours.first { $0.name == name }.map { ($0.real, $0.simulated) }
         }
 
         /// Whether `name` missed with the simulator's value above the real one (a band: higher in the simulator).

@@ -53,6 +53,22 @@ import Testing
         #expect(!deeper.contains { $0.hasPrefix("- kswapd frees on take: ") })
     }
 
+    /// D4's kswapd gave up (no zone balanced at its sleeps) and D1b's did not. With D4 as the simulator's side, the
+    /// refault cause says the simulator gave up sooner; with D4 as this machine's, its 759 passes against 8 make it
+    /// "fewer passes". A side with no balanced zone is no zone placement.
+    @Test func causesFollowWhichSideGaveUp() throws {
+        let d4 = try Self.measures("D4-noswap-file-thrash-hopeless")
+        let d1b = try Self.measures("D1b-kswapd-swapout-clean")
+        #expect(d4.gaveUp && !d1b.gaveUp)
+        let simGaveUp = LabCompare.lines(real: d1b, simulated: d4, realLab: LabResult(), simLab: LabResult())
+        #expect(simGaveUp.contains { $0.contains("gave up sooner.") })
+        #expect(!simGaveUp.contains { $0.hasPrefix("- zone placement") })
+        let realGaveUp = LabCompare.lines(real: d4, simulated: d1b, realLab: LabResult(), simLab: LabResult())
+        #expect(realGaveUp.contains { $0.contains("fewer kswapd passes.") })
+        #expect(!realGaveUp.contains { $0.contains("gave up sooner") })
+        #expect(!realGaveUp.contains { $0.hasPrefix("- zone placement") })
+    }
+
     /// D6b's 7,166 pages swapped out against D1b's 297,489: when the two labs chose different hogs, that is named.
     @Test func aDifferentHogIsNamed() throws {
         var realLab = LabResult()
