@@ -50,7 +50,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "SwapLabTestSupport", dependencies: ["SwapLabModel", "SwapLabKernel"]),
+        // Test support mirrors captured runs in the simulator (MirrorPlan), for the fidelity benchmark and the tests.
+        .target(name: "SwapLabTestSupport", dependencies: ["SwapLabModel", "SwapLabKernel", "SwapLabSimulator"]),
         // Benchmarks print timings side by side with their references; run with `swift run -c release swaplab-bench`.
         .executableTarget(
             name: "swaplab-bench",

@@ -42,6 +42,9 @@ public struct ChartOptions: Sendable {
     public var lang: NarrativeLanguage = .en
     /// Why `.auto` became the subject it is (set by `ChartData.choose`), told under the title.
     public var reason: ChartReason?
+    /// The simulator's run of the same plan on the chart's clock (`RunComparison.simulated`): its free line and
+    /// kswapd cycles are drawn beside this machine's.
+    public var overlay: Timeline?
 
     public init(
         subject: Subject = .auto, allZones: Bool = false, glyphs: Glyphs = .block, width: Int = 80, height: Int = 16,
@@ -141,6 +144,8 @@ public struct ChartData: Sendable {
     public var analysis: TimelineAnalysis?
     /// The median time between samples, seconds.
     public var sampleInterval: Double?
+    /// The simulator's line and kswapd cycles beside this run's (`ChartOptions.overlay`), nil when none.
+    public var overlay: ChartOverlay?
 
     /// The zones a timeline has samples for, in node and `zone_type` order.
     public static func zones(in timeline: Timeline) -> [(node: Int, zone: ZoneType)] {
@@ -342,16 +347,18 @@ public struct ChartData: Sendable {
         }
     }
 
-    /// Builds the chart data of `subject` from `timeline`; nil when the subject has no samples.
+    /// Builds the chart data of `subject` from `timeline`, with `overlay`'s line of the same subject beside it;
+    /// nil when the subject has no samples.
     public init?(
         timeline: Timeline, subject requested: ChartOptions.Subject, pageRange fixed: ClosedRange<Double>? = nil,
-        timeRange: ClosedRange<Double>? = nil
+        timeRange: ClosedRange<Double>? = nil, overlay: Timeline? = nil
     ) {
         guard let (subject, reason) = ChartData.choose(requested, in: timeline) else { return nil }
         self.init(
             timeline: timeline, resolved: subject, points: ChartData.points(of: subject, in: timeline),
             counters: timeline.samples.map(SampleCounters.init), pageRange: fixed, timeRange: timeRange,
             reason: reason)
+        if let overlay { self.overlay = ChartOverlay(overlay, subject: subject, start: start, end: end) }
     }
 
     /// Builds the chart data of `subject` (not `.auto`) from `timeline`, given the subject's points and the

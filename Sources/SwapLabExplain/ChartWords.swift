@@ -23,6 +23,20 @@ struct ChartWords {
 
     var rawNames: [String] { [say("high", "High"), say("low", "Low"), say("min", "Min")] }
     var free: String { say("free", "여유") }
+    /// This machine's free line and the simulator's, beside each other (`lab run --compare`).
+    var real: String { say("real", "실제") }
+    var simulator: String { say("simulator", "시뮬레이터") }
+    /// The simulator's line at the right edge and its kswapd lane (7 cells at most).
+    var simShort: String { say("sim", "시뮬") }
+    var simLane: String { say("sim", "시뮬") }
+    var hogStartsAt: String { say("t=0 at each run's hog start", "t=0은 각 실행에서 hog가 시작한 때") }
+    var overlayExplained: String {
+        say(
+            "real: this machine's run; simulator: the same lab simulated from this machine as it was before it; "
+                + "the sim lane is the simulator's kswapd",
+            "실제: 이 컴퓨터에서 돌린 실습, 시뮬레이터: 실습 전 이 컴퓨터 상태에서 같은 실습을 시뮬레이션한 결과. "
+                + "시뮬 줄은 시뮬레이터의 kswapd입니다")
+    }
 
     /// The first header line's subject.
     func subject(_ d: ChartData, allZones: Bool) -> String {

@@ -9,8 +9,9 @@ public enum SVGChart {
     public static func render(_ timeline: Timeline, options: ChartOptions) -> String? {
         guard
             var d = ChartData(
-                timeline: timeline, subject: options.subject, pageRange: options.pageRange, timeRange: options.timeRange
-            )
+                timeline: timeline, subject: options.subject, pageRange: options.pageRange,
+                timeRange: options.timeRange,
+                overlay: options.overlay)
         else {
             return nil
         }
@@ -48,7 +49,8 @@ public enum SVGChart {
 /// each over the ones before.
 private struct SVGDrawing {
     let width = 960.0
-    let height = 600.0
+    /// Taller by one lane when the simulator's kswapd has its own.
+    var height: Double { d.overlay == nil ? 600 : 632 }
     let plotLeft = 130.0
     let plotRight = 790.0
     let plotTop = 100.0
@@ -124,7 +126,8 @@ private struct SVGDrawing {
             ##"<text x="\##(f(plotLeft))" y="30.0" font-size="22" font-weight="bold" fill="#222222">\##(esc(title))</text>"##
             + "\n"
         var sub =
-            "\(timeline.machine.engine) · \(timeline.machine.summary) · t = 0 at \(ChartFormat.fixed(d.start, 3)) s"
+            "\(timeline.machine.engine) · \(timeline.machine.summary) · "
+            + (d.overlay == nil ? "t = 0 at \(ChartFormat.fixed(d.start, 3)) s" : words.hogStartsAt)
         if let i = d.sampleInterval { sub += " · samples every \(ChartFormat.fixed(i * 1000, 0)) ms" }
         if sub.count > 118 { sub = String(sub.prefix(117)) + "…" }
         s += ##"<text x="\##(f(plotLeft))" y="56.0" font-size="13" fill="#555555">\##(esc(sub))</text>"## + "\n"
@@ -245,8 +248,55 @@ private struct SVGDrawing {
             + "\n"
     }
 
-    /// Free memory, at most two points per pixel column, its label and a note when it rose above the window.
+    /// Free memory, at most two points per pixel column, its label and a note when it rose above the window; with
+    /// the simulator's line beside it (dashed, in its own colour) when there is one.
     mutating func freeCurve() {
+        if let o = d.overlay {
+            s +=
+                ##"<polyline clip-path="url(#plot)" fill="none" stroke="#ad1457" stroke-width="2.5" stroke-dasharray="7 4" stroke-linejoin="round" points="\##(polyline(o.points))"/>"##
+                + "\n"
+        }
+        s +=
+            ##"<polyline clip-path="url(#plot)" fill="none" stroke="#1565c0" stroke-width="3" stroke-linejoin="round" points="\##(polyline(d.points))"/>"##
+            + "\n"
+        let name = d.overlay == nil ? words.free : words.real
+        if let last = d.points.last { curveLabel(name, last.free, colour: "#1565c0") }
+        if let last = d.overlay?.points.last { curveLabel(words.simulator, last.free, colour: "#ad1457") }
+        if d.overlay != nil { overlayLegend() }
+        let highest = d.points.map(\.free).max() ?? 0
+        if stripHeight > 0 {
+            s +=
+                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 8))" font-size="13" fill="#6a1b9a" text-anchor="end">≈ \##(esc(words.compressed(ChartFormat.size(hi), ChartFormat.size(top))))</text>"##
+                + "\n"
+        } else if highest > hi {
+            s +=
+                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 8))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ \##(esc(words.above(ChartFormat.size(highest))))</text>"##
+                + "\n"
+        }
+    }
+
+    /// A free line's name and last value at the right edge, clear of the labels already there.
+    mutating func curveLabel(_ name: String, _ free: Double, colour: String) {
+        var ly = clampY(y(free)) + 5
+        while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly -= 16 }
+        labelYs.append(ly)
+        s +=
+            ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="\##(colour)">\##(esc(name)) \##(ChartFormat.mebibytes(free)) MiB</text>"##
+            + "\n"
+    }
+
+    /// The two lines' legend over the plot's left edge (a note on the compressed range takes the right): this
+    /// machine's solid, the simulator's dashed.
+    mutating func overlayLegend() {
+        let x0 = plotLeft
+        s +=
+            ##"<g font-size="13" fill="#333333"><line x1="\##(f(x0))" y1="88.0" x2="\##(f(x0 + 24))" y2="88.0" stroke="#1565c0" stroke-width="3"/><text x="\##(f(x0 + 30))" y="92.0">\##(esc(words.real))</text>"##
+            + ##"<line x1="\##(f(x0 + 100))" y1="88.0" x2="\##(f(x0 + 124))" y2="88.0" stroke="#ad1457" stroke-width="2.5" stroke-dasharray="7 4"/><text x="\##(f(x0 + 130))" y="92.0">\##(esc(words.simulator))</text></g>"##
+            + "\n"
+    }
+
+    /// The points of a free line, at most two per pixel column (its lowest and highest), as SVG coordinates.
+    func polyline(_ points: [ChartPoint]) -> String {
         var pts: [String] = []
         let pixels = Int(plotRight - plotLeft)
         var bucket = -1
@@ -257,7 +307,7 @@ private struct SVGDrawing {
             let ordered = a.time <= b.time ? [a, b] : [b, a]
             for p in (a == b ? [a] : ordered) { pts.append("\(f(x(p.time))),\(f(clampY(y(p.free))))") }
         }
-        for p in d.points {
+        for p in points {
             let raw = (x(p.time) - plotLeft) / (plotRight - plotLeft) * Double(pixels)
             let b = raw.isFinite ? Int(Swift.max(-1, Swift.min(Double(pixels + 1), raw))) : (raw > 0 ? pixels + 1 : -1)
             if b != bucket {
@@ -271,26 +321,7 @@ private struct SVGDrawing {
             }
         }
         flush()
-        s +=
-            ##"<polyline clip-path="url(#plot)" fill="none" stroke="#1565c0" stroke-width="3" stroke-linejoin="round" points="\##(pts.joined(separator: " "))"/>"##
-            + "\n"
-        if let last = d.points.last {
-            var ly = clampY(y(last.free)) + 5
-            while labelYs.contains(where: { abs($0 - ly) < 16 }) { ly -= 16 }
-            s +=
-                ##"<text x="\##(f(plotRight + 8))" y="\##(f(ly))" font-size="15" font-weight="bold" fill="#1565c0">\##(esc(words.free)) \##(ChartFormat.mebibytes(last.free)) MiB</text>"##
-                + "\n"
-        }
-        let highest = d.points.map(\.free).max() ?? 0
-        if stripHeight > 0 {
-            s +=
-                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 8))" font-size="13" fill="#6a1b9a" text-anchor="end">≈ \##(esc(words.compressed(ChartFormat.size(hi), ChartFormat.size(top))))</text>"##
-                + "\n"
-        } else if highest > hi {
-            s +=
-                ##"<text x="\##(f(plotRight - 4))" y="\##(f(plotTop - 8))" font-size="13" fill="#6a1b9a" text-anchor="end">↑ \##(esc(words.above(ChartFormat.size(highest))))</text>"##
-                + "\n"
-        }
+        return pts.joined(separator: " ")
     }
 
     /// The frame and the time axis.
@@ -318,9 +349,15 @@ private struct SVGDrawing {
     /// The lanes under the plot: kswapd, direct reclaim, swap-out, swap-in, then the marks.
     mutating func lanes() {
         kswapdLane(0)
-        directLane(1)
-        swapLanes(first: 2)
-        markLane(4)
+        let next = d.overlay == nil ? 1 : 2
+        if let o = d.overlay {
+            let note = words.kswapdNote(cycles: o.kswapd.count, passes: o.kswapdPasses, inferred: false)
+            laneLabel(1, "kswapd (" + words.simulator + ")", note)
+            kswapdBars(o.kswapd, lane: 1, fill: "#f48fb1")
+        }
+        directLane(next)
+        swapLanes(first: next + 1)
+        markLane(next + 3)
     }
 
     /// The label at the left of lane `i` and its note at the right.
@@ -339,12 +376,17 @@ private struct SVGDrawing {
     /// kswapd's cycles: a bar each, ▲ where its wake was seen and ▼ where it slept.
     mutating func kswapdLane(_ lane: Int) {
         let kNote = words.kswapdNote(cycles: d.kswapd.count, passes: d.kswapdPasses, inferred: d.kswapdInferred)
-        laneLabel(lane, "kswapd", kNote)
-        for k in d.kswapd {
+        laneLabel(lane, d.overlay == nil ? "kswapd" : "kswapd (" + words.real + ")", kNote)
+        kswapdBars(d.kswapd, lane: lane, fill: "#f9a825")
+    }
+
+    /// A bar per kswapd cycle in lane `lane`, ▲ where its wake was seen and ▼ where it slept.
+    mutating func kswapdBars(_ spans: [ChartSpan], lane: Int, fill: String) {
+        for k in spans {
             let a = x(k.start)
             let b = x(k.end ?? d.end)
             s +=
-                ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="#f9a825"/>"##
+                ##"<rect x="\##(f(a))" y="\##(f(laneY(lane) + 4))" width="\##(f(Swift.max(2, b - a)))" height="\##(f(laneH - 8))" fill="\##(fill)"/>"##
             if k.startSeen {
                 s +=
                     ##"<text x="\##(f(a))" y="\##(f(laneY(lane) + 17))" font-size="16" fill="#e65100" text-anchor="middle">▲</text>"##

@@ -25,7 +25,9 @@ public enum TerminalChart {
             ? ChartData.zones(in: timeline).map { .zone($0.zone, node: $0.node) }
             : [options.subject]
         let panels = subjects.compactMap {
-            ChartData(timeline: timeline, subject: $0, pageRange: options.pageRange, timeRange: options.timeRange)
+            ChartData(
+                timeline: timeline, subject: $0, pageRange: options.pageRange, timeRange: options.timeRange,
+                overlay: options.overlay)
         }
         return render(panels: panels, timeline: timeline, options: options)
     }
@@ -60,6 +62,8 @@ public enum TerminalChart {
 enum ChartColor: String {
     case free = "1;36", high = "32", low = "33", min = "31", offScale = "35", kswapd = "1;33", direct = "1;31"
     case swapOut = "34", swapIn = "36", bold = "1", dim = "2"
+    /// The simulator's line and kswapd lane beside this machine's (`lab run --compare`).
+    case sim = "1;35"
     /// The raw marks under protected lines: dim.
     case faint = "2;37"
 }
@@ -87,8 +91,11 @@ struct ChartGlyphs {
     /// The y axis where its scale breaks (the compressed rows above, the band below).
     var axisBreak: Character
     var dot: String
+    /// The simulator's free line beside this machine's.
+    var sim: Character
 
     init(_ g: ChartOptions.Glyphs) {
+        sim = g == .ascii ? "o" : "•"
         if g == .ascii {
             high = "-"; low = "- "; min = "."; faint = ":"; up = "^"; down = "v"
             wake = "^"; running = "="; sleep = "v"; wakeAndSleep = "x"; direct = "#"
@@ -167,11 +174,16 @@ struct Canvas {
     func rightWidth(_ d: ChartData) -> Int {
         let values = d.points.flatMap { [$0.free, $0.highLine, $0.high] }
         let widest = values.map { ChartFormat.mebibytes($0).count }.max() ?? 4
-        let names = words.lineNames(d) + (d.hasProtection ? words.rawNames : []) + [words.free]
-        let notes = [
+        let names =
+            words.lineNames(d) + (d.hasProtection ? words.rawNames : []) + [words.free]
+            + (d.overlay == nil ? [] : [words.simShort])
+        var notes = [
             words.kswapdNote(cycles: d.kswapd.count, passes: d.kswapdPasses, inferred: d.kswapdInferred),
             words.directNote(stalls: d.direct.count, inferred: d.directInferred),
         ]
+        if let o = d.overlay {
+            notes.append(words.kswapdNote(cycles: o.kswapd.count, passes: o.kswapdPasses, inferred: false))
+        }
         return Swift.max(
             (names.map { DisplayWidth.of($0) }.max() ?? 4) + 1 + widest, notes.map { DisplayWidth.of($0) }.max() ?? 0)
     }
@@ -180,12 +192,20 @@ struct Canvas {
         var head = " " + words.subject(d, allZones: options.allZones) + " · \(timeline.machine.engine)"
         if let w = timeline.machine.watermarkScaleFactor { head += " · wsf=\(w)" }
         if let i = d.sampleInterval { head += " · " + words.samplesEvery(ChartFormat.fixed(i * 1000, 0)) }
-        text(DisplayWidth.clip(head, to: options.width), .bold)
+        text(fit(head, options.width), .bold)
         if !options.allZones, let why = words.reason(d) {
             for line in DisplayWidth.wrap(" " + why, width: options.width, indent: " ") { text(line) }
         }
-        let sub = " " + words.axisTitle + " · " + words.startsAt(d.start) + " · " + timeline.machine.summary
-        text(DisplayWidth.clip(sub, to: options.width), .dim)
+        let start = d.overlay == nil ? words.startsAt(d.start) : words.hogStartsAt
+        let sub = " " + words.axisTitle + " · " + start + " · " + timeline.machine.summary
+        text(fit(sub, options.width), .dim)
+    }
+
+    /// `s` cut to `width` cells; in 7-bit output cut after its characters become ASCII, where `…` takes three.
+    func fit(_ s: String, _ width: Int) -> String {
+        guard ascii else { return DisplayWidth.clip(s, to: width) }
+        let t = Canvas.sevenBit(s)
+        return DisplayWidth.of(t) <= width ? t : DisplayWidth.clip(t, to: Swift.max(1, width - 2))
     }
 
     /// Column `c` of `w` covers [start + c·dt, start + (c+1)·dt).
@@ -201,24 +221,33 @@ struct Canvas {
     /// Per column (or sub-column): lowest and highest free (joined to the previous column so the line is
     /// continuous), the last free, and the watermarks of the last sample; nil where no sample has been seen yet.
     static func columns(_ d: ChartData, count w: Int) -> [(lo: Double, hi: Double, last: Double, p: ChartPoint)?] {
+        columns(d.points, start: d.start, end: d.end, count: w)
+    }
+
+    /// `columns(_:count:)` of any points (the simulator's line too) over `start…end`.
+    static func columns(
+        _ points: [ChartPoint], start: Double, end: Double, count w: Int
+    )
+        -> [(lo: Double, hi: Double, last: Double, p: ChartPoint)?]
+    {
         var cols: [(lo: Double, hi: Double, last: Double, p: ChartPoint)?] = Array(repeating: nil, count: w)
         var i = 0
         var previous: ChartPoint?
-        let lastTime = d.points.last?.time ?? d.start
+        let lastTime = points.last?.time ?? start
         for c in 0..<w {
-            let colEnd = d.start + (d.end - d.start) * Double(c + 1) / Double(w)
+            let colEnd = start + (end - start) * Double(c + 1) / Double(w)
             var lo = previous?.free ?? .infinity
             var hi = previous?.free ?? -.infinity
             var got = previous != nil
-            while i < d.points.count, d.points[i].time < colEnd || (c == w - 1) {
-                let p = d.points[i]
+            while i < points.count, points[i].time < colEnd || (c == w - 1) {
+                let p = points[i]
                 lo = Swift.min(lo, p.free)
                 hi = Swift.max(hi, p.free)
                 previous = p
                 got = true
                 i += 1
             }
-            let colStart = d.start + (d.end - d.start) * Double(c) / Double(w)
+            let colStart = start + (end - start) * Double(c) / Double(w)
             if got, let p = previous, colStart <= lastTime {
                 cols[c] = (lo, hi, p.free, p)
             }
@@ -237,6 +266,7 @@ struct Canvas {
         case .braille: p.drawBrailleCurve()
         case .block, .ascii: p.drawBlockCurve(cols, ascii: options.glyphs == .ascii)
         }
+        if let o = d.overlay { p.drawOverlay(Canvas.columns(o.points, start: d.start, end: d.end, count: p.w)) }
         let yLabels = p.yLabels()
         let labels = p.rightLabels(words)
         if p.compressedRows > 0 {
@@ -334,6 +364,18 @@ struct Canvas {
         }
         let kNote = words.kswapdNote(cycles: d.kswapd.count, passes: d.kswapdPasses, inferred: d.kswapdInferred)
         lane("kswapd", join(k), note: kNote, footer: &footer)
+        if let o = d.overlay {
+            var k: [(Character, ChartColor?)] = Array(repeating: (" ", nil), count: w)
+            for s in o.kswapd {
+                let a = col(s.start)
+                let b = s.end.map(col) ?? (w - 1)
+                for c in a...Swift.max(a, b) { k[c] = (g.running, .sim) }
+                if s.startSeen { k[a] = (g.wake, .sim) }
+                if s.end != nil { k[b] = (a == b && s.startSeen ? g.wakeAndSleep : g.sleep, .sim) }
+            }
+            let note = words.kswapdNote(cycles: o.kswapd.count, passes: o.kswapdPasses, inferred: false)
+            lane(words.simLane, join(k), note: note, footer: &footer)
+        }
         // Direct reclaim spans.
         var r: [(Character, ChartColor?)] = Array(repeating: (" ", nil), count: w)
         for s in d.direct {
@@ -396,7 +438,7 @@ struct Canvas {
             items.append(paint(String(repeating: g.faint, count: 3), .faint) + " " + words.faintMarks)
         }
         items += [
-            paint(curve, .free) + " " + words.free,
+            paint(curve, .free) + " " + (d.overlay == nil ? words.free : words.real),
             paint(String(g.up) + String(g.down), .offScale) + " " + words.offScale,
         ]
         let lanes = [
@@ -405,7 +447,19 @@ struct Canvas {
             paint(String(g.wakeAndSleep), .kswapd) + " " + words.both,
             paint(String(g.direct), .direct) + " " + words.directReclaim,
         ]
-        for group in [items, lanes] { legendLines(group, width: options.width) }
+        var groups = [items, lanes]
+        if d.overlay != nil {
+            // The two free lines first, on a line of their own.
+            let free = items.count - 2
+            groups = [Array(items[free...]), Array(items[..<free]), lanes]
+            groups[0].insert(paint(String(g.sim), .sim) + " " + words.simulator, at: 1)
+        }
+        for group in groups { legendLines(group, width: options.width) }
+        if d.overlay != nil {
+            for l in DisplayWidth.wrap(words.overlayExplained, width: options.width - 7, indent: "  ") {
+                text("       " + l)
+            }
+        }
         if let explained = words.linesExplained(d) {
             for l in DisplayWidth.wrap(explained, width: options.width - 7, indent: "  ") { text("       " + l) }
         }
@@ -461,7 +515,7 @@ private struct PlotGrid {
         lo = d.pageRange.lowerBound
         hi = d.pageRange.upperBound
         span = Swift.max(hi - lo, 1e-9)
-        let maxFree = d.points.map(\.free).max() ?? hi
+        let maxFree = (d.points + (d.overlay?.points ?? [])).map(\.free).max() ?? hi
         // Compress only when free goes well above the window and there are rows to spare.
         if maxFree > hi + span * 0.25, h >= 6 {
             compressedRows = Swift.max(2, h / 4)
@@ -570,6 +624,20 @@ private struct PlotGrid {
         }
     }
 
+    /// The simulator's free line over the rest: a dot in each row it passes through in a column, where this
+    /// machine's curve is not (where the two lines meet, this machine's is drawn).
+    mutating func drawOverlay(_ cols: [(lo: Double, hi: Double, last: Double, p: ChartPoint)?]) {
+        for (c, col) in cols.enumerated() {
+            guard let col else { continue }
+            let upper = Swift.min(Swift.max(col.hi, lo), top)
+            let bottom = Swift.min(Swift.max(col.lo, lo), top)
+            guard let pt = position(upper), let pb = position(bottom) else { continue }
+            for r in pt.row...pb.row where grid[r][c].1 != .free && grid[r][c].1 != .offScale {
+                grid[r][c] = (g.sim, .sim)
+            }
+        }
+    }
+
     /// The y labels (MiB) at nice steps, by row; with compressed rows, the top of the compressed range on row 0.
     func yLabels() -> [Int: String] {
         let bandRows = h - compressedRows
@@ -593,10 +661,13 @@ private struct PlotGrid {
         guard let last = d.points.last else { return right }
         let names = words.lineNames(d)
         var wanted: [(String, Double, ChartColor, [Int])] = [
-            (words.free, last.free, .free, [0, -1, 1]),
+            (d.overlay == nil ? words.free : words.real, last.free, .free, [0, -1, 1]),
             (names[0], last.highLine, .high, [0, -1, 1, -2, 2]), (names[1], last.lowLine, .low, [0, -1, 1, -2, 2]),
             (names[2], last.minLine, .min, [0, -1, 1, -2, 2]),
         ]
+        if let o = d.overlay?.points.last {
+            wanted.insert((words.simShort, o.free, .sim, [0, 1, -1, 2, -2]), at: 1)
+        }
         if d.hasProtection {
             let raw = words.rawNames
             wanted += [

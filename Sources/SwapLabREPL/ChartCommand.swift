@@ -53,11 +53,13 @@ struct ChartCommand: ShellCommand {
     var svg: String?
 
     func run(in session: Session) throws {
-        let full = try session.currentTimeline()
+        // After `lab run --compare`: this machine's lab beside the simulator's, from each run's hog start.
+        let comparison = session.replay == nil && session.engine == .live ? session.labComparison : nil
+        let full = try comparison?.real ?? session.currentTimeline()
         let (timeline, options) = try ChartCommand.prepare(
             full, since: since, zone: zone, allZones: allZones, glyphs: glyphs,
             width: width ?? session.output.width, height: height, color: session.output.color,
-            lang: session.chartLanguage)
+            lang: session.chartLanguage, comparison: comparison)
         guard let svg else {
             session.output.emit(TerminalChart.render(timeline, options: options))
             return
@@ -72,7 +74,7 @@ struct ChartCommand: ShellCommand {
     /// The slice to draw and the options, with the y-range fixed from the whole run.
     static func prepare(
         _ full: Timeline, since: String?, zone: String?, allZones: Bool, glyphs: String, width: Int, height: Int,
-        color: Bool, lang: NarrativeLanguage = .en
+        color: Bool, lang: NarrativeLanguage = .en, comparison: RunComparison? = nil
     ) throws -> (Timeline, ChartOptions) {
         guard let g = ChartOptions.Glyphs(rawValue: glyphs.lowercased()) else {
             throw ShellError.usage("unknown glyphs '\(glyphs)'; choose block, braille or ascii")
@@ -93,11 +95,16 @@ struct ChartCommand: ShellCommand {
         var options = ChartOptions(
             subject: subject, allZones: allZones, glyphs: g, width: width, height: height, color: color)
         options.lang = lang
+        if let comparison {
+            options.overlay = comparison.simulated
+            options.timeRange = comparison.timeRange
+        }
         if let (resolved, reason) = ChartData.choose(subject, in: full), !allZones {
             options.subject = resolved
             options.reason = reason
+            let overlay = comparison.map { ChartData.points(of: resolved, in: $0.simulated) } ?? []
             let points = ChartData.points(of: resolved, in: full)
-            if !points.isEmpty { options.pageRange = ChartData.pageRange(of: points) }
+            if !points.isEmpty { options.pageRange = ChartData.pageRange(of: points + overlay) }
         }
         var timeline = full
         if let since {
@@ -108,6 +115,7 @@ struct ChartCommand: ShellCommand {
                         + (names.isEmpty ? "; set one with: mark NAME" : "; marks: \(names.joined(separator: ", "))"))
             }
             timeline = full.since(t)
+            if let range = options.timeRange { options.timeRange = Swift.min(t, range.upperBound)...range.upperBound }
         }
         return (timeline, options)
     }

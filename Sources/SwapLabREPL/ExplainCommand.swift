@@ -84,6 +84,15 @@ struct ExplainCommand: ShellCommand {
             if i > 0 { out.line() }
             out.paragraph(p)
         }
+        // After `lab run --compare`: where the simulator's run of the same lab differs from this one, and why.
+        if trace == nil, since == nil, session.replay == nil, session.engine == .live,
+            let comparison = session.labComparison
+        {
+            out.line()
+            for p in CompareNarrative.paragraphs(comparison, lang: language) {
+                p.hasPrefix("- ") ? out.paragraph(p, indent: "  ") : out.paragraph(p)
+            }
+        }
     }
 
     static func noMarker(_ since: String, labels: [String]) -> ShellError {

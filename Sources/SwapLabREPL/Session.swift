@@ -1,5 +1,6 @@
 import Foundation
 import SwapLabCourse
+import SwapLabExplain
 import SwapLabKernel
 import SwapLabModel
 import SwapLabSimulator
@@ -35,6 +36,9 @@ public final class Session {
     public var live: LiveEngine?
     /// The last lab's timeline (samples, trace events, markers per phase), for `explain` and `chart` after `lab run`.
     public var labTimeline: Timeline?
+    /// The last `lab run --compare`: this machine's run and the simulator's, for `chart` and `explain` on the live
+    /// engine; cleared by the next lab command.
+    public var labComparison: RunComparison?
 
     public init(
         output: Output, systemRoot: String = "/", stateDirectory: URL = Session.defaultStateDirectory(),

@@ -101,6 +101,19 @@ extension LiveSystem {
             // The table's real pswpout is the lab's own swap-out over the same hog rounds, within the swap-in phase's.
             let t = try #require(session.labTimeline)
             #expect(t.markers.contains { $0.label.hasPrefix("lab: hog ") })
+            // chart draws both free lines from each run's hog start, the simulator's kswapd in its own lane.
+            #expect(shell.execute("chart"))
+            let chart = session.output.takeCaptured()
+            print(chart)
+            let chartLines = chart.split(separator: "\n").map(String.init)
+            #expect(chartLines.contains { $0.contains("▆ real") && $0.contains("• simulator") })
+            #expect(chartLines.contains { $0.hasPrefix("sim ") })
+            #expect(chartLines.filter { $0.contains("┤") || $0.contains("│") }.contains { $0.contains("•") })
+            #expect(chartLines.filter { DisplayWidth.of($0) > 80 } == [])
+            #expect(shell.execute("explain"))
+            let explained = session.output.takeCaptured()
+            print(explained)
+            #expect(explained.contains("Beside the simulator"))
             #expect(LiveMachineState.read() == before)
         }
 

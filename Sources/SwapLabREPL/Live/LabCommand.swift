@@ -89,6 +89,7 @@ struct LabRunCommand: ShellCommand {
             if machine.labPrepared { throw ShellError.usage("a lab is prepared; `lab restore` first") }
             if compare && json { throw ShellError.usage("--compare prints a table; leave out --json") }
             before = compare ? try LabCompare(root: session.systemRoot) : nil
+            session.labComparison = nil
             lab = machine.runLab(try options.labOptions()) { line in if !json { out.paragraph(line, indent: "   ") } }
             session.labTimeline = lab.timeline
         }
@@ -130,6 +131,7 @@ struct LabPrepareCommand: ShellCommand {
         let machine = session.thisMachine()
         if machine.labPrepared { throw ShellError.usage("the lab is already prepared; `lab restore` undoes it") }
         let out = session.output
+        session.labComparison = nil
         session.labTimeline = try machine.prepareLab(try options.labOptions()) { out.line($0) }
     }
 }
@@ -145,6 +147,7 @@ struct LabRestoreCommand: ShellCommand {
             return
         }
         session.labTimeline = timeline
+        session.labComparison = nil
         if !restored { throw ShellError.failed("not everything could be put back; see above") }
         session.output.line("lab restored")
     }
@@ -169,5 +172,11 @@ extension LabRunCommand {
             simulated: FidelityMeasures(simTimeline, from: simStart),
             realLab: live.result, simLab: simRun.result)
         for line in lines { line.hasPrefix("- ") ? out.paragraph(line, indent: "  ") : out.line(line) }
+        session.labComparison = RunComparison(
+            real: realTimeline, realHogStart: realStart, simulated: simTimeline, simulatedHogStart: simStart,
+            balloon: (live.result.balloonPages, simRun.result.balloonPages),
+            hogMib: (live.result.hogMib, simRun.result.hogMib))
+        out.line()
+        out.line("(`chart` draws both free-memory lines; `explain` says where they differ and why)")
     }
 }

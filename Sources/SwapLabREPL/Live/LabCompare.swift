@@ -1,5 +1,6 @@
 import Foundation
 import SwapLabAnalysis
+import SwapLabExplain
 import SwapLabKernel
 import SwapLabModel
 import SwapLabSimulator
@@ -57,7 +58,7 @@ struct LabCompare {
         out.append(
             "\(counted.filter(\.within).count) of \(counted.count) measures within 2×, "
                 + "\(behaviours.filter(\.matches).count) of \(behaviours.count) behaviours alike.")
-        let causes = differences(rows: rows, realLab: realLab, simLab: simLab)
+        let causes = differences(rows: rows, behaviours: behaviours, realLab: realLab, simLab: simLab)
         if !causes.isEmpty {
             out.append("")
             out.append("Where they differ, and why:")
@@ -66,33 +67,15 @@ struct LabCompare {
         return out
     }
 
-    /// The causes known for the measures that missed.
-    static func differences(rows: [FidelityMeasures.Row], realLab: LabResult, simLab: LabResult) -> [String] {
-        let missed = Set(rows.filter { $0.counts && !$0.within }.map(\.name))
-        var out: [String] = []
-        if simLab.balloonPages < realLab.balloonPages,
-            !missed.isDisjoint(with: ["hog start → first wake", "lowest free", "lowest free's band"])
-        {
-            out.append(
-                "the simulated balloon held \(simLab.balloonPages) huge pages against \(realLab.balloonPages) here: "
-                    + "it takes only free memory above low, where the kernel also reclaims and compacts for it")
-        }
-        if !missed.isDisjoint(with: ["direct episodes", "allocstall", "pgscan_direct", "pgsteal_direct"]) {
-            out.append(
-                "the simulator makes one direct-reclaim call for a task's whole shortfall in a step, the kernel one "
-                    + "call per 32 pages (SWAP_CLUSTER_MAX)")
-        }
-        if !missed.isDisjoint(with: ["balance passes", "kswapd awake", "pgscan_kswapd"]) {
-            out.append(
-                "the simulator has no refaults (workingset): in the kernel a refault counts as progress and keeps "
-                    + "kswapd going round")
-        }
-        if missed.contains("swap-out while awake") {
-            out.append(
-                "the simulator's one swap device writes a page in a fixed 14 µs (279 MiB/s); this machine's swap device "
-                    + "sets the real rate")
-        }
-        return out
+    /// The causes known for the measures that missed and the behaviours that differ (`CompareNarrative`).
+    static func differences(
+        rows: [FidelityMeasures.Row], behaviours: [FidelityMeasures.Behaviour], realLab: LabResult, simLab: LabResult
+    ) -> [String] {
+        let balloon = (real: realLab.balloonPages, simulated: simLab.balloonPages)
+        let hog = realLab.hogMib > 0 && simLab.hogMib > 0 ? (real: realLab.hogMib, simulated: simLab.hogMib) : nil
+        return CompareNarrative.causes(
+            rows: rows, behaviours: behaviours, balloon: balloon, hogMib: hog, lang: .en
+        ).causes
     }
 
     static func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {
