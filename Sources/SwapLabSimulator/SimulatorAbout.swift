@@ -65,3 +65,17 @@ extension Simulator {
           wakeup, direct reclaim and OOM events are always recorded.
         """
 }
+
+/// The simulator's cost constants as `swaplab-bench fit` sets them beside the values measured on the real runs.
+public enum SimulatorCosts {
+    /// Pages a second the swap device writes (`1 / SimConstants.swapOutCost`).
+    public static var swapOutPagesPerSecond: Double { 1 / SimConstants.swapOutCost }
+    /// Pages a second the swap device reads back.
+    public static var swapInPagesPerSecond: Double { SimConstants.swapInRate }
+    /// Seconds from `wakeup_kswapd()` to `kswapd_wake`.
+    public static var wakeLatency: Double { SimConstants.wakeLatency }
+    /// Seconds to drop one clean page-cache page.
+    public static var dropCost: Double { SimConstants.dropCost }
+    /// Seconds of kswapd's nap before it sleeps.
+    public static var napSeconds: Double { SimConstants.napSeconds }
+}
