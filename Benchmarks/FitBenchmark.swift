@@ -35,11 +35,16 @@ enum FitBenchmark {
         var events: [TraceEvent]
     }
 
-    static func run(_ arguments: [String]) throws {
-        let captures = try Fixtures.runs.map { name in
+    /// Every fixture run's samples and merged trace.
+    static func captures() throws -> [Capture] {
+        try Fixtures.runs.map { name in
             let t = try FixtureRun.timeline(run: name, trace: .best)
             return Capture(run: name, samples: t.samples, events: t.events)
         }
+    }
+
+    static func run(_ arguments: [String]) throws {
+        let captures = try captures()
         let fits = [
             swapRate(
                 captures, counter: "pswpout", name: "swap-out while writing", constant: "1 / swapOutCost / 256",
