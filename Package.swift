@@ -76,7 +76,7 @@ let package = Package(
             name: "SwapLabREPLTests",
             dependencies: [
                 "SwapLabREPL", "SwapLabModel", "SwapLabSimulator", "SwapLabKernel", "SwapLabAnalysis",
-                "SwapLabExplain", "SwapLabCourse", "SwapLabTestSupport", "swaplab",
+                "SwapLabExplain", "SwapLabCourse", "SwapLabTestSupport", "swaplab", "swaplab-bench",
             ],
             exclude: ["Snapshots"]
         ),

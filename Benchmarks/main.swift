@@ -14,6 +14,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "record": { _ in try RecordBenchmark.run() },
     "watch": { _ in try WatchBenchmark.run() },
     "fidelity": { try FidelityBenchmark.run($0) },
+    "fit": { _ in try FitBenchmark.run([]) },
     "sim": {
         let status = SimBenchmark.main(arguments: $0); if status != 0 { exit(status) }
     },

@@ -13,13 +13,19 @@ enum SimConstants {
     static let napSeconds = 0.1
     /// Samples while something happens.
     static let sampleInterval = 0.1
-    /// From `wake_up_interruptible()` to `kswapd_wake` (D1b shows a few ms; we keep it short).
+    /// From `wake_up_interruptible()` to `kswapd_wake`. `swaplab-bench fit` measures the `mm_vmscan_wakeup_kswapd`
+    /// -> `mm_vmscan_kswapd_wake` gap at 40 µs (D6b) to 1.9 ms (D1b), median of the runs' medians 100 µs: not applied
+    /// yet; with it and the fitted `dropCost` the course's tuning/swappiness-200 and -0 steps fail.
     static let wakeLatency = 0.000_05
     /// Scanning (isolating and checking) one page.
     static let scanCost = 0.000_000_1
-    /// Dropping one clean page-cache page (~1.5 GiB/s, `live-lab.md` §5: 139k pages in 0.4 s).
+    /// Dropping one clean page-cache page (~1.5 GiB/s, `live-lab.md` §5: 139k pages in 0.4 s). `swaplab-bench fit`
+    /// measures each run's fastest 100 ms of `pgsteal_file` without swap-out at 0.81 µs (D1b) to 1.73 µs (D2a) a page,
+    /// median 0.98 µs: not applied yet (see `wakeLatency`).
     static let dropCost = 0.000_002_5
-    /// Writing one anonymous page to swap (~280 MiB/s, `live-lab.md` §8).
+    /// Writing one anonymous page to swap (~280 MiB/s, `live-lab.md` §8). `swaplab-bench fit` measures 169 MiB/s
+    /// (D2a, direct reclaim) to 238 MiB/s (D1b, kswapd alone), median 203: not applied; with it as well, lesson 3's
+    /// kswapd/push-below-low step fails too (its 200 MiB/s hog outruns kswapd: one wake-sleep cycle, not three).
     static let swapOutCost = 0.000_014
     /// Moving one page between lists.
     static let rotateCost = 0.000_000_1
@@ -29,7 +35,8 @@ enum SimConstants {
     static let defaultAllocRate = Double(1_536 << 20) / 4096
     /// Reading a file into the page cache.
     static let cacheRate = Double(2 << 30) / 4096
-    /// Swap-in on re-read (~340 MiB/s, `live-lab.md` §8).
+    /// Swap-in on re-read (~340 MiB/s, `live-lab.md` §8; the fixture runs' median is 320 MiB/s, 280 D2a … 360 D1b,
+    /// within 10 %, so it stays).
     static let swapInRate = Double(340 << 20) / 4096
     /// Trace events that scale with pages (`mm_vmscan_write_folio`, `mm_vmscan_lru_shrink_inactive`) recorded at most
     /// this many times per machine; beyond it they are counted in `suppressedBulkEvents`.
