@@ -79,8 +79,9 @@ struct LabCompare {
         }
         if !missed.isDisjoint(with: ["direct episodes", "allocstall", "pgscan_direct", "pgsteal_direct"]) {
             out.append(
-                "the simulator makes one direct-reclaim call for a task's whole shortfall in a step, the kernel one "
-                    + "call per 32 pages (SWAP_CLUSTER_MAX)")
+                "direct reclaim runs only while a task finds free memory below min; the simulated kswapd's fixed "
+                    + "per-page costs set how often the hog gets there, so the calls (SWAP_CLUSTER_MAX, 32 pages "
+                    + "each) differ in number")
         }
         if !missed.isDisjoint(with: ["balance passes", "kswapd awake", "pgscan_kswapd"]) {
             out.append(
