@@ -105,11 +105,13 @@ struct TimelineReader {
         // Counters and events agree. Page-scaled events past the limit are counted, not recorded (sim about), and
         // a marker says so; then the sums over the recorded ones cannot match the counters.
         if !sim.suppressedBulkEvents.isEmpty {
-            #expect(r.timeline.markers.contains { $0.label.hasPrefix("timeline limit") })
+            #expect(r.timeline.markers.contains { $0.label.contains("limit: further") })
         }
         let allRecorded = sim.suppressedBulkEvents.isEmpty
-        #expect(c["pageoutrun"] == Int64(r.events("mm_vmscan_kswapd_wake").count))
-        #expect(c["allocstall_movable"] == Int64(r.events("mm_vmscan_direct_reclaim_begin").count))
+        if allRecorded {
+            #expect(c["pageoutrun"] == Int64(r.events("mm_vmscan_kswapd_wake").count))
+            #expect(c["allocstall_movable"] == Int64(r.events("mm_vmscan_direct_reclaim_begin").count))
+        }
         #expect(r.events("mm_vmscan_direct_reclaim_begin").count == r.events("mm_vmscan_direct_reclaim_end").count)
         #expect(c["oom_kill"] == Int64(r.events("mark_victim").count))
         let shrink = r.events("mm_vmscan_lru_shrink_inactive")
