@@ -48,15 +48,9 @@ import Testing
         let d1b = try Self.measures("D1b-kswapd-swapout-clean")
         #expect(d2a.lowestBand == .belowMin && d1b.lowestBand == .minToLow)
         let less = LabCompare.lines(real: d2a, simulated: d1b, realLab: LabResult(), simLab: LabResult())
-        #expect(
-            less.contains {
-                $0.hasPrefix("- the simulator's swap device writes at a fixed ~280 MiB/s (swaplab-bench fit")
-            })
+        #expect(less.contains { $0.hasPrefix("- the simulator's swap device writes at a fixed ~280 MiB/s (swaplab-bench fit") })
         let deeper = LabCompare.lines(real: d1b, simulated: d2a, realLab: LabResult(), simLab: LabResult())
-        #expect(
-            !deeper.contains {
-                $0.hasPrefix("- the simulator's swap device writes at a fixed ~280 MiB/s (swaplab-bench fit")
-            })
+        #expect(!deeper.contains { $0.hasPrefix("- the simulator's swap device writes at a fixed ~280 MiB/s (swaplab-bench fit") })
     }
 
     /// D4's kswapd gave up (no zone balanced at its sleeps) and D1b's did not. With D4 as the simulator's side, the
