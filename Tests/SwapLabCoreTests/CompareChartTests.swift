@@ -153,7 +153,7 @@ extension CompareChartTests {
         #expect(ko.count == 8)
         #expect(ko[0].hasSuffix("측정값 16개 중 10개가 2배 안에 들고, 동작 8개 중 7개가 같습니다."))
         #expect(ko[1].contains("; direct reclaim 횟수 이 컴퓨터 576, 시뮬레이터 1."))
-        #expect(ko[1].contains("pgscan_direct 이 컴퓨터 67367페이지, 시뮬레이터 0페이지"))
+        #expect(ko[1].contains("pgscan_direct 이 컴퓨터 67367페이지, 시뮬레이터 636페이지"))
         #expect(ko[2] == "다르게 나온 동작: 잠들 때 균형 잡힌 zone: 이 컴퓨터 Normal, 시뮬레이터 DMA32.")
         #expect(ko[4].hasPrefix("- refault가 없습니다."))
         #expect(ko[5].contains("32페이지(SWAP_CLUSTER_MAX)"))
