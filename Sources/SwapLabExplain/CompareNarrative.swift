@@ -134,20 +134,20 @@ public enum CompareNarrative {
             ["lowest free", "lowest free's band", "kswapd awake"],
             when: list.swapped
                 && (list.higher("lowest free") || list.higher("lowest free's band") || list.fewer("kswapd awake")),
-            "the simulator's swap device writes at a fixed ~280 MiB/s (swaplab-bench fit measures 169–238 MiB/s on "
-                + "the real runs), and a swapped page becomes free when its write completes: the faster the device, "
-                + "the sooner free climbs back, the less deep it dips, and the sooner kswapd sleeps",
-            "시뮬레이터의 swap 장치는 약 280 MiB/s로 고정된 속도로 씁니다(swaplab-bench fit으로 잰 실제 실행은 "
-                + "169–238 MiB/s). swap으로 나가는 페이지는 쓰기가 끝나야 free가 되므로, 장치가 빠를수록 여유 "
-                + "메모리가 더 빨리 회복되고 덜 내려가며 kswapd도 더 일찍 잠듭니다")
+            "kswapd frees on take: the simulator frees a page the moment reclaim takes it off the LRU, the kernel "
+                + "frees a swapped page only when its write completes; simulated free climbs back sooner, dips less "
+                + "deep, and kswapd sleeps sooner",
+            "시뮬레이터는 회수가 페이지를 LRU에서 떼어 내는 순간 그 페이지를 free로 돌리지만, 커널은 swap으로 "
+                + "나가는 페이지를 쓰기가 끝난 뒤에야 free로 돌립니다. 그래서 시뮬레이터의 여유 메모리는 더 빨리 "
+                + "회복되고 덜 내려가며, kswapd도 더 일찍 잠듭니다")
         list.add(
             ["direct episodes", "allocstall", "pgscan_direct", "pgsteal_direct", "direct reclaim"], when: true,
-            "direct reclaim runs only while a task finds free memory below min, 32 pages (SWAP_CLUSTER_MAX) a call "
-                + "on both sides; the simulated kswapd's fixed per-page costs set how often the hog gets there, so "
-                + "the number of calls differs",
-            "direct reclaim은 task가 min 아래의 여유 메모리를 만났을 때만 일어나고, 양쪽 모두 한 번에 32페이지"
-                + "(SWAP_CLUSTER_MAX)씩 회수합니다. hog가 얼마나 자주 그 아래로 내려가는지는 시뮬레이터 kswapd의 "
-                + "고정된 페이지당 비용이 정하므로, 호출 횟수가 달라집니다")
+            "the simulator merges a task's direct reclaims within one step (1–20 ms) into one call for the step's "
+                + "shortfall; the kernel calls try_to_free_pages() for 32 pages (SWAP_CLUSTER_MAX) at a time, so "
+                + "its episodes are many and small",
+            "시뮬레이터는 한 task가 한 단계(1–20 ms) 안에 하는 direct reclaim을, 그 단계에 모자란 만큼을 한꺼번에 "
+                + "구하는 호출 한 번으로 합칩니다. 커널은 try_to_free_pages()로 한 번에 32페이지"
+                + "(SWAP_CLUSTER_MAX)씩 회수하므로, 짧은 direct reclaim이 여러 번 일어납니다")
         list.add(
             ["swap-out while awake"], when: list.deviceBound,
             "the simulator's one swap device writes at a fixed ~280 MiB/s and reads at ~340 MiB/s; this machine's "

@@ -148,16 +148,16 @@ extension Simulator {
 
     // MARK: - Direct reclaim
 
-    /// `try_to_free_pages()` → `do_try_to_free_pages()` for the allocating task: one call, one begin/end pair and one
-    /// `allocstall_movable`, asking for `SWAP_CLUSTER_MAX` pages as `__alloc_pages_direct_reclaim()` does; priorities
-    /// 12 → 0 over the nodes of the zonelist until 32 pages are reclaimed. The allocator retries its freelist after
-    /// each call (`stepActivity`).
-    func directReclaim(at t: Double, comm: String, pid: Int) -> ReclaimResult {
+    /// `try_to_free_pages()` → `do_try_to_free_pages()` for the allocating task: priorities 12 → 0 over the nodes
+    /// of the zonelist until `nr_to_reclaim` is met. The kernel asks for `SWAP_CLUSTER_MAX` per call; the simulator
+    /// merges one task's calls within one step into one call asking for the step's shortfall (at least 32), so the
+    /// number of begin/end pairs stays bounded by steps.
+    func directReclaim(at t: Double, comm: String, pid: Int, want: Int64) -> ReclaimResult {
         emit(
             Swift.max(t, directReclaimEnds[pid] ?? t), comm: comm, pid: pid, .directReclaimBegin,
             "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")
         counters[VMCounter.allocstall(.movable)] += 1
-        let nrToReclaim = SimConstants.swapClusterMax
+        let nrToReclaim = Swift.max(SimConstants.swapClusterMax, want)
         var total = ReclaimResult()
         var nodeOrder: [Int] = []
         for z in zonelist where !nodeOrder.contains(zones[z].node) { nodeOrder.append(zones[z].node) }
@@ -406,14 +406,12 @@ extension Simulator {
             tasks[owner].swapped += out
             tasks[owner].resident[n] -= out
             pass.reclaimed += out
+            zones[Int(c.zone)].free += out
             pageout += out
             let kind: SwapDevice.Kind
             if case .kswapd = who { kind = .kswapdWrite } else { kind = .directWrite }
             let write = device.write(out, at: t + cost, kind: kind)
             creditAhead(write)
-            // Under writeback the pages are neither on the LRU nor free: they are freed to their zone when the write
-            // completes (`folio_end_writeback()`), which is also when pgsteal counts them (`settledCounters`).
-            writebacks.append(Writeback(zone: Int(c.zone), pages: out, end: write.end))
             cost = write.end - t
             writeFolioEvents(
                 pages: out, zone: Int(c.zone), comm: identity.comm, pid: identity.pid, cpu: identity.cpu, at: t + cost)

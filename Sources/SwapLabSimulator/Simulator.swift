@@ -198,9 +198,6 @@ public final class Simulator {
     var scratch: [Cohort] = []
     /// The swap device, shared by every writer and reader (see `SwapDevice`).
     var device = SwapDevice()
-    /// Anon pages under swap writeback, freed to their zones as their writes complete (`completeWrites`). The device
-    /// queues writes one after another, so their ends never decrease.
-    var writebacks: [Writeback] = []
     /// Indices in `stagedSamples` of samples stamped ahead of the clock: a transfer queued after them that has started
     /// by their time is credited to them (`creditAhead`).
     var aheadSamples: [Int] = []
@@ -643,29 +640,6 @@ public final class Simulator {
             aheadSamples.append(stagedSamples.count)
         }
         stagedSamples.append(Sample(time: t, zones: zs, counters: currentCounters(at: t)))
-    }
-
-    /// Pages written to swap, on their way to being freed.
-    struct Writeback {
-        var zone: Int
-        var pages: Int64
-        var end: Double
-    }
-
-    /// `folio_end_writeback()` for every swap write complete by `t`: its pages are freed to their own zone.
-    func completeWrites(through t: Double) {
-        var done = 0
-        while done < writebacks.count && writebacks[done].end <= t {
-            zones[writebacks[done].zone].free += writebacks[done].pages
-            done += 1
-        }
-        if done > 0 { writebacks.removeFirst(done) }
-    }
-
-    /// Pages of zone `z` under swap writeback: still reclaimable in `should_reclaim_retry()`'s eyes, as the kernel
-    /// keeps them on the LRU until they are freed.
-    func writebackPages(zone z: Int) -> Int64 {
-        writebacks.reduce(Int64(0)) { $0 + ($1.zone == z ? $1.pages : 0) }
     }
 
     /// Credits the part of `x` done by each sample stamped ahead of the clock, so every sample counts exactly the

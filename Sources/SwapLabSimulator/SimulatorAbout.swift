@@ -61,12 +61,9 @@ extension Simulator {
         - One swap device for the machine: the kernel writes swap from many CPUs, but they share one device, so
           the simulator queues every swap-out on it at ~280 MiB/s in all (a reclaimer waits while another one
           writes) and every swap-in at ~340 MiB/s. pswpout, pgsteal and pswpin count pages as their writes and
-          reads complete. A page written to swap leaves the LRU when reclaim takes it but becomes free only
-          when its write completes (folio_end_writeback()), so kswapd frees memory no faster than the device
-          writes; the kernel frees it at the next scan after the write, the simulator at the write's end.
-        - Direct reclaim: one try_to_free_pages() call per 32 pages (SWAP_CLUSTER_MAX), each with its own
-          begin/end pair and allocstall_movable, the freelist retried at min after each; a task makes only as
-          many calls in a step (1-20 ms) as their time fits, and goes on at its next step.
+          reads complete; the pages leave the LRU and free memory grows when reclaim takes them.
+        - A task's direct reclaims within one step (1-20 ms) are merged into one begin/end pair that asks for
+          the step's shortfall (at least 32 pages); allocstall_movable counts these pairs.
         Trace events:
         - mm_vmscan_write_folio: one event per batch of up to 32 (SWAP_CLUSTER_MAX) pages swapped out together,
           not one per page; pswpout counts every page. mm_vmscan_lru_shrink_inactive: one event per scan chunk.

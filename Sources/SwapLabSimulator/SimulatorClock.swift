@@ -47,7 +47,6 @@ extension Simulator {
             }
             if t > end || t == .infinity { break }
             now = Swift.max(now, t)
-            completeWrites(through: t)
             if act >= 0 {
                 stepActivity(act, at: t)
             } else if who >= 0 {
@@ -66,8 +65,7 @@ extension Simulator {
             now = Swift.max(now, end)
         }
         // The closing sample: at the clock, or at the end of the last action that took time, so it counts the swap
-        // writes the trace already shows done and the pages they freed.
-        completeWrites(through: horizon)
+        // writes the trace already shows done.
         recordSample(at: horizon)
         flushStaged(through: now)
     }
@@ -96,14 +94,9 @@ extension Simulator {
             wakeAllKswapds(at: t, comm: act.comm, pid: act.pid)
             got += take(want - got, mark: \.min, into: &perZone)
             var noProgress = 0
-            // `__alloc_pages_slowpath()`: one `try_to_free_pages()` call of SWAP_CLUSTER_MAX pages, then the freelist
-            // at min, again and again. The step's own length bounds the calls: each one takes its scan and write time,
-            // and a task stalled past its step goes on at its next step, so a step never does more calls than the
-            // task had time for (and never more than its shortfall / 32 that make progress).
             while got < want && elapsed < length {
-                let r = directReclaim(at: t + elapsed, comm: act.comm, pid: act.pid)
+                let r = directReclaim(at: t + elapsed, comm: act.comm, pid: act.pid, want: want - got)
                 elapsed += r.cost
-                completeWrites(through: t + elapsed)
                 got += take(want - got, mark: \.min, into: &perZone)
                 if got >= want { break }
                 noProgress = r.reclaimed > 0 ? 0 : noProgress + 1
@@ -228,7 +221,6 @@ extension Simulator {
             let node = nodes[zone.node]
             var reclaimable = node.lists.filePages
             if swapFree > 0 { reclaimable += node.lists.anonPages }
-            reclaimable += node.zoneIDs.reduce(Int64(0)) { $0 + writebackPages(zone: $1) }
             let nodeUsed = node.zoneIDs.reduce(Int64(0)) { $0 + zones[$1].managed - zones[$1].free }
             let share =
                 nodeUsed > 0

@@ -145,7 +145,7 @@ extension CompareChartTests {
         #expect(en[3] == "Why, where the cause is known (`sim about`):")
         #expect(en[4].hasPrefix("- no refaults: ") && en[4].hasSuffix("the simulator makes fewer kswapd passes."))
         #expect(
-            en[5].hasPrefix("- direct reclaim runs only while a task finds free memory below min") && en[5].contains("SWAP_CLUSTER_MAX"))
+            en[5].hasPrefix("- the simulator merges a task's direct reclaims") && en[5].contains("SWAP_CLUSTER_MAX"))
         #expect(en[6].hasPrefix("- zone placement: ") && en[6].hasSuffix("balanced when kswapd slept."))
         #expect(en[7] == "No cause is known yet for: hog start → first wake.")
         #expect(en.count == 8)

@@ -56,16 +56,10 @@ struct TimelineReader {
         let r = TimelineReader(timeline: sim.timeline())
         let c = sim.vmstat
 
-        // Each event is checked against the sample recorded with it. A run of many 32-page direct-reclaim calls may
-        // pass the timeline's sample limit; thinned, an event's own sample may be gone while another one at the same
-        // instant (a periodic sample, the previous call's end) stays, so the three rules below are checked only on a
-        // timeline that kept every sample (most of the grid: 4 GiB with swappiness 0 and swap is thinned).
-        let ownSample = sim.thinnedSamples == 0
-
         // kswapd never wakes while some eligible zone is above low (+ its protection for the request).
         let wakeups = r.events("mm_vmscan_wakeup_kswapd")
         #expect(!wakeups.isEmpty, "the hog should have woken kswapd")
-        for e in wakeups where ownSample {
+        for e in wakeups {
             let s = try #require(r.sample(at: e.time))
             let prot = TimelineReader.protection(s, node: 0)
             for z in TimelineReader.eligible(s) {
@@ -77,7 +71,7 @@ struct TimelineReader {
         var wakesSinceSleep = 0
         for e in r.timeline.events {
             if e.name == "mm_vmscan_kswapd_wake" { wakesSinceSleep += 1 }
-            guard e.name == "mm_vmscan_kswapd_sleep", ownSample else { continue }
+            guard e.name == "mm_vmscan_kswapd_sleep" else { continue }
             let s = try #require(r.sample(at: e.time))
             let prot = TimelineReader.protection(s, node: 0)
             let balanced = TimelineReader.eligible(s).contains { $0.free.count > $0.high.count + prot[$0.zone]! }
@@ -86,7 +80,7 @@ struct TimelineReader {
         }
 
         // Direct reclaim only below min: every eligible zone at or below min (+ protection).
-        for e in r.events("mm_vmscan_direct_reclaim_begin") where ownSample {
+        for e in r.events("mm_vmscan_direct_reclaim_begin") {
             let s = try #require(r.sample(at: e.time))
             let prot = TimelineReader.protection(s, node: 0)
             for z in TimelineReader.eligible(s) {
@@ -102,32 +96,24 @@ struct TimelineReader {
             #expect(r.events("mm_vmscan_write_folio").isEmpty)
         }
 
-        // Counters and events agree. Page-scaled events past the limit are counted, not recorded (sim about), and
-        // a marker says so; then the sums over the recorded ones cannot match the counters.
-        if !sim.suppressedBulkEvents.isEmpty {
-            #expect(r.timeline.markers.contains { $0.label.contains("limit: further") })
-        }
-        let allRecorded = sim.suppressedBulkEvents.isEmpty
-        if allRecorded {
-            #expect(c["pageoutrun"] == Int64(r.events("mm_vmscan_kswapd_wake").count))
-            #expect(c["allocstall_movable"] == Int64(r.events("mm_vmscan_direct_reclaim_begin").count))
-        }
+        // Counters and events agree.
+        #expect(sim.suppressedBulkEvents.isEmpty)
+        #expect(c["pageoutrun"] == Int64(r.events("mm_vmscan_kswapd_wake").count))
+        #expect(c["allocstall_movable"] == Int64(r.events("mm_vmscan_direct_reclaim_begin").count))
         #expect(r.events("mm_vmscan_direct_reclaim_begin").count == r.events("mm_vmscan_direct_reclaim_end").count)
         #expect(c["oom_kill"] == Int64(r.events("mark_victim").count))
         let shrink = r.events("mm_vmscan_lru_shrink_inactive")
         let stolen = shrink.reduce(Int64(0)) { $0 + ($1.intField("nr_reclaimed") ?? 0) }
+        #expect(stolen == (c["pgsteal_kswapd"] ?? -1) + (c["pgsteal_direct"] ?? -1))
         let scanned = shrink.reduce(Int64(0)) { $0 + ($1.intField("nr_scanned") ?? 0) }
+        #expect(scanned == (c["pgscan_kswapd"] ?? -1) + (c["pgscan_direct"] ?? -1))
         let anonStolen = shrink.filter { $0.field("flags")?.hasPrefix("RECLAIM_WB_ANON") == true }
             .reduce(Int64(0)) { $0 + ($1.intField("nr_reclaimed") ?? 0) }
+        #expect(anonStolen == c["pswpout"])
         // One write_folio per batch of up to SWAP_CLUSTER_MAX pages (sim about): 1…32 pages each.
         let writes = Int64(r.events("mm_vmscan_write_folio").count)
         let pswpout = c["pswpout"] ?? -1
-        if allRecorded {
-            #expect(stolen == (c["pgsteal_kswapd"] ?? -1) + (c["pgsteal_direct"] ?? -1))
-            #expect(scanned == (c["pgscan_kswapd"] ?? -1) + (c["pgscan_direct"] ?? -1))
-            #expect(anonStolen == c["pswpout"])
-            #expect(writes <= pswpout && pswpout <= writes * 32)
-        }
+        #expect(writes <= pswpout && pswpout <= writes * 32)
         #expect(pswpout >= 0)
     }
 

@@ -41,16 +41,16 @@ import Testing
         #expect(lines.contains { $0.contains("9824 huge pages against 10442") })
     }
 
-    /// The swap device's fixed rate explains a simulated free that dipped less deep, never one that dipped deeper:
-    /// D2a's lowest free sat below min (its direct reclaim), D1b's between min and low.
-    @Test func deviceRateOnlyWhereTheSimulatorDippedLess() throws {
+    /// "Frees on take" explains a simulated free that dipped less deep, never one that dipped deeper: D2a's lowest
+    /// free sat below min (its direct reclaim), D1b's between min and low.
+    @Test func freesOnTakeOnlyWhereTheSimulatorDippedLess() throws {
         let d2a = try Self.measures("D2a-direct-reclaim")
         let d1b = try Self.measures("D1b-kswapd-swapout-clean")
         #expect(d2a.lowestBand == .belowMin && d1b.lowestBand == .minToLow)
         let less = LabCompare.lines(real: d2a, simulated: d1b, realLab: LabResult(), simLab: LabResult())
-        #expect(less.contains { $0.hasPrefix("- the simulator's swap device writes at a fixed ~280 MiB/s (swaplab-bench fit") })
+        #expect(less.contains { $0.hasPrefix("- kswapd frees on take: ") })
         let deeper = LabCompare.lines(real: d1b, simulated: d2a, realLab: LabResult(), simLab: LabResult())
-        #expect(!deeper.contains { $0.hasPrefix("- the simulator's swap device writes at a fixed ~280 MiB/s (swaplab-bench fit") })
+        #expect(!deeper.contains { $0.hasPrefix("- kswapd frees on take: ") })
     }
 
     /// D4's kswapd gave up (no zone balanced at its sleeps) and D1b's did not. With D4 as the simulator's side, the
@@ -140,7 +140,7 @@ import Testing
         #expect(en.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 80 })
         #expect(joined(en).contains("Beside the simulator (the same lab, simulated from this machine as it was before"))
         #expect(joined(en).contains("direct episodes 576 here against 1 simulated."))
-        #expect(joined(en).contains("- direct reclaim runs only while a task finds free memory below min, 32 pages"))
+        #expect(joined(en).contains("- the simulator merges a task's direct reclaims"))
         #expect(sh.execute("explain --lang ko"))
         let ko = sh.session.output.takeCaptured()
         #expect(joined(ko).contains("동작 8개 중 7개가 같습니다."))
