@@ -18,5 +18,6 @@ extension MachineCapture {
         var dirty = info.nodes.reduce(Int64(0)) { $0.saturatingAdd(Swift.max(0, $1.stats["nr_dirty"] ?? 0)) }
         if let vmstat { dirty = Swift.max(0, vmstat.counters["nr_dirty"] ?? 0) }
         self.init(zones: info.zones.map(ZoneCapture.init), dirty: Pages(dirty))
+        cpus = info.zones.map(\.cpus).max() ?? 0
     }
 }

@@ -23,6 +23,8 @@ public struct ZoneInfo: Sendable, Hashable {
     public var trailer: [String: Int64]
     /// The 1-based line of the `Node N, zone NAME` header.
     public var line: Int
+    /// How many CPUs the zone's `pagesets` list (`cpu:` entries, one per online CPU).
+    public var cpus = 0
 
     public var node: Int { snapshot.node }
     public var zone: ZoneType { snapshot.zone }
@@ -147,6 +149,7 @@ public enum ZoneinfoParser {
         var managed: Int64?
         var cma: Int64?
         var protection: [Int64] = []
+        var cpus = 0
 
         init(node: Int, zone: ZoneType, line: Int) {
             self.node = node
@@ -219,7 +222,7 @@ public enum ZoneinfoParser {
                 ZoneInfo(
                     snapshot: snapshot, promo: b.promo.map { Pages($0) }, cma: b.cma.map { Pages($0) },
                     scanned: b.scanned.map { Pages($0) }, printsBoost: b.boost != nil, stats: stats,
-                    trailer: trailer, line: b.line))
+                    trailer: trailer, line: b.line, cpus: b.cpus))
             stats = [:]
             trailer = [:]
         }
@@ -317,7 +320,10 @@ public enum ZoneinfoParser {
                 // "cpu: 0", "count:    0", "vm stats threshold: 24", "node_unreclaimable:  0", "start_pfn: 1"
                 let (ks, ke) = ProcBytes.trim(bytes, s, colon)
                 let (vs, ve) = ProcBytes.trim(bytes, colon + 1, e)
-                if section == .pagesets && isPagesetKey(bytes, ks, ke) { return }
+                if section == .pagesets && isPagesetKey(bytes, ks, ke) {
+                    if ProcBytes.equals(bytes, ks, ke, "cpu") { pending?.cpus += 1 }
+                    return
+                }
                 guard let v = ProcBytes.int64(bytes, vs, ve) else {
                     throw line.bad("'\(ProcBytes.string(bytes, vs, ve))' is not a number")
                 }

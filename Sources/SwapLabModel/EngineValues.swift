@@ -131,8 +131,13 @@ public struct SysctlChange: Sendable, Hashable {
     public var time: Double
     /// Every zone after the write.
     public var zones: [ZoneSnapshot]
+    /// Pages of freed huge pages waiting on the per-CPU lists after the write: taken, yet not counted free.
+    public var perCPU: Pages
 
-    public init(name: VMSysctlName, old: Int64, new: Int64, time: Double, zones: [ZoneSnapshot]) {
+    public init(
+        name: VMSysctlName, old: Int64, new: Int64, time: Double, zones: [ZoneSnapshot], perCPU: Pages = .zero
+    ) {
+        self.perCPU = perCPU
         self.name = name
         self.old = old
         self.new = new
@@ -459,6 +464,8 @@ public struct ZoneCapture: Sendable, Hashable, Codable {
 public struct MachineCapture: Sendable, Hashable, Codable {
     public var zones: [ZoneCapture]
     public var dirty: Pages
+    /// CPUs per node, as many as the zoneinfo printed `cpu:` entries for one zone's pagesets; 0 when unknown.
+    public var cpus = 0
 
     public init(zones: [ZoneCapture], dirty: Pages) { (self.zones, self.dirty) = (zones, dirty) }
 }

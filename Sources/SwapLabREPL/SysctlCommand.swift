@@ -51,6 +51,18 @@ struct SysctlCommand: ShellCommand {
         if sysctl.setsWatermarks || sysctl == .nrHugepages {
             EngineText.zoneTable(change.zones, to: session.output, session.words)
         }
+        if sysctl == .nrHugepages, change.perCPU.count > 0, change.new < change.old {
+            let held = Quantity.format(bytes: change.perCPU.bytes)
+            session.report { w in
+                w(
+                    "\(held) of freed huge pages wait on the per-CPU lists (each CPU keeps up to its zone's low mark "
+                        + "divided by the CPUs): the zones' free counts leave them out, and only a huge page takes them "
+                        + "back; direct reclaim drains them",
+                    "풀려난 huge page 중 \(held)는 CPU별 페이지 목록에 남아 있습니다 (CPU마다 zone의 low 워터마크를 CPU 수로 "
+                        + "나눈 만큼까지 보관). zone의 free 값에는 잡히지 않고, huge page 할당만 이를 다시 가져가며, "
+                        + "직접 회수가 목록을 비웁니다")
+            }
+        }
         if sysctl == .nrHugepages, change.new < number {
             session.report { w in
                 w(

@@ -26,6 +26,7 @@ extension MachineConfig {
             used: Pages(sum { $0.inactiveAnon + $0.activeAnon }), cleanCache: Pages(Swift.max(0, file - dirty)),
             dirtyCache: Pages(Swift.max(0, dirty)), seed: seed)
         config.capture = MachineCapture(zones: kept, dirty: Pages(Swift.max(0, dirty)))
+        if capture.cpus > 0 { config.cpus = capture.cpus }
         return config
     }
 

@@ -35,8 +35,55 @@ extension Simulator {
     /// `htlb_alloc_mask()` (`GFP_HIGHUSER_MOVABLE` for 2 MiB pages) and `__GFP_THISNODE`, whose fast path takes it only
     /// while `free - 511 > low + lowmem_reserve[ZONE_MOVABLE]` (`__zone_watermark_ok()` for order 9). Free memory is
     /// taken to be in whole 2 MiB blocks (no fragmentation is modelled).
+    ///
+    /// The check reads free pages only; the page itself comes first from the zone's per-CPU order-9 list
+    /// (`rmqueue_pcplist()`), which leaves free as it was. So a zone that passes gives every huge page its per-CPU
+    /// list holds, then free pages until the check fails.
     func hugeCapacity(zone z: Int) -> Int64 {
-        zones[z].capacity(above: zones[z].low, highest: SimConstants.userHighestIndex) / Self.hugePageSize
+        let fromFree =
+            zones[z].capacity(above: zones[z].low, highest: SimConstants.userHighestIndex) / Self.hugePageSize
+        return fromFree > 0 ? fromFree + zones[z].pcpHuge / Self.hugePageSize : 0
+    }
+
+    /// `pcp->high_min` of one CPU's list in zone `z` (`zone_highsize()` with `percpu_pagelist_high_fraction` 0): the
+    /// zone's low mark split over its node's CPUs, at least 4 batches (`zone_batchsize()`).
+    func perCPUHigh(zone z: Int) -> Int64 {
+        let managed = zones[z].managed
+        var batch = Swift.min(managed >> 10, 256) / 4
+        batch = Swift.max(1, batch)
+        // rounddown_pow_of_two(batch + batch / 2) - 1
+        let sum = batch + batch / 2
+        batch = Swift.max(1, (Int64(1) << (63 - sum.leadingZeroBitCount)) - 1)
+        return Swift.max(zones[z].low / Int64(Swift.max(1, config.cpus)), batch << 2)
+    }
+
+    /// Base pages of freed huge pages on the per-CPU lists, over all zones.
+    public var perCPUHugePages: Int64 { zones.reduce(0) { $0 + $1.pcpHuge } }
+
+    /// The same, zone type by zone type (summed over nodes).
+    public var perCPUHugePagesByZone: [ZoneType: Int64] {
+        Dictionary(zones.map { ($0.type, $0.pcpHuge) }, uniquingKeysWith: +)
+    }
+
+    /// `drain_all_pages()`: every per-CPU list goes back to the buddy free lists (direct reclaim does it when its
+    /// allocation still fails).
+    func drainPerCPULists() {
+        for z in zones.indices where zones[z].pcpHuge > 0 {
+            zones[z].free += zones[z].pcpHuge
+            zones[z].pcpHuge = 0
+        }
+    }
+
+    /// After the marks change (`setup_per_zone_wmarks()` → `zone_pcp_update()`), a list above its new high gives the
+    /// excess back; the kernel does it at the next free or the next `decay_pcp_high()` tick, within a second.
+    func trimPerCPULists() {
+        for z in zones.indices where zones[z].pcpHuge > 0 {
+            let high = perCPUHigh(zone: z)
+            while zones[z].pcpHuge >= high {
+                zones[z].pcpHuge -= Self.hugePageSize
+                zones[z].free += Self.hugePageSize
+            }
+        }
     }
 
     /// What node `n` gives, zone by zone in its zonelist order (highest zone first): the zones of `alloc_pool_huge_folio()`.
@@ -75,7 +122,9 @@ extension Simulator {
         for z in hugeZonelist(node: n) where need > 0 {
             let k = Swift.min(need, hugeCapacity(zone: z))
             guard k > 0 else { continue }
-            zones[z].free -= k * Self.hugePageSize
+            let cached = Swift.min(k, zones[z].pcpHuge / Self.hugePageSize)
+            zones[z].pcpHuge -= cached * Self.hugePageSize
+            zones[z].free -= (k - cached) * Self.hugePageSize
             runs.append(HugeRun(zone: z, count: k))
             need -= k
         }
@@ -84,6 +133,8 @@ extension Simulator {
 
     /// `remove_pool_hugetlb_folio()` `count` times: the nodes in turn (`for_each_node_mask_to_free()`), each giving
     /// the huge page at the head of its free list back to the zone it came from (`update_and_free_hugetlb_folio()`).
+    /// The order-9 page goes onto the writing CPU's per-CPU list of that zone (`free_frozen_page_commit()`) while the
+    /// list stays under its high; only the rest reaches the buddy free lists and the free count.
     func shrinkHugePool(by count: Int64) {
         var left = count
         while left > 0 {
@@ -96,7 +147,11 @@ extension Simulator {
                 left -= give
                 while give > 0, !nodes[n].hugePool.isEmpty {
                     let k = Swift.min(give, nodes[n].hugePool[0].count)
-                    zones[nodes[n].hugePool[0].zone].free += k * Self.hugePageSize
+                    let z = nodes[n].hugePool[0].zone
+                    let room = Swift.max(0, (perCPUHigh(zone: z) - 1 - zones[z].pcpHuge) / Self.hugePageSize)
+                    let cached = Swift.min(k, room)
+                    zones[z].pcpHuge += cached * Self.hugePageSize
+                    zones[z].free += (k - cached) * Self.hugePageSize
                     nodes[n].hugePool[0].count -= k
                     if nodes[n].hugePool[0].count == 0 { nodes[n].hugePool.removeFirst() }
                     give -= k

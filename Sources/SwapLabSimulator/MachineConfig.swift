@@ -95,6 +95,10 @@ public struct MachineConfig: Sendable, Hashable, Codable {
     public var ramBytes: Int64?
     /// `vm.nr_hugepages` written once the machine is up (`machine --hugepages N`; 0: no pool).
     public var hugepages: Int64 = 0
+    /// CPUs of each node. It sizes the per-CPU page lists (`zone_highsize()`: a zone's low mark split over the
+    /// node's CPUs), which keep freed huge pages out of the free count. A captured machine counts the `cpu:` entries
+    /// its zoneinfo printed; a machine built from sizes has 2, like the lab's VM.
+    public var cpus: Int = 2
     /// A captured machine to start from (`machine --zoneinfo FILE`): each zone's free pages, marks, protection and
     /// LRU pages as the capture shows them, even below high. Nil for a machine built from sizes.
     public var capture: MachineCapture?

@@ -157,6 +157,9 @@ extension Simulator {
             Swift.max(t, directReclaimEnds[pid] ?? t), comm: comm, pid: pid, .directReclaimBegin,
             "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")
         counters[VMCounter.allocstall(.movable)] += 1
+        // `__alloc_pages_direct_reclaim()` drains the per-CPU lists when its retry still fails; the simulator
+        // drains them as the call begins.
+        drainPerCPULists()
         let nrToReclaim = Swift.max(SimConstants.swapClusterMax, want)
         var total = ReclaimResult()
         var nodeOrder: [Int] = []

@@ -73,6 +73,10 @@ public final class Simulator {
         /// `lowmem_reserve[]`, one entry per kernel zone index 0…4 (DMA, DMA32, Normal, Movable, Device).
         var protection: [Int64]
         var startPFN: Int64
+        /// Base pages of freed huge pages cached on the per-CPU lists (`pcp->lists` of order 9, which hold
+        /// `pageblock_order` pages since Linux 5.13): taken, yet not free (`NR_FREE_PAGES` leaves them out), and
+        /// only an order-9 allocation takes them back.
+        var pcpHuge: Int64 = 0
 
         var min: Int64 { marks.min.count }
         var low: Int64 { marks.low.count }
@@ -310,6 +314,7 @@ public final class Simulator {
             // `zones` was built in `allZones` order (node by node, zone by zone).
             for i in zones.indices { zones[i].marks = marks[i] }
             config = c
+            trimPerCPULists()
             setQuantum()
         } else {
             config = c

@@ -19,6 +19,12 @@ extension Simulator {
           as set_max_huge_pages() takes them: one page at a time, nodes in turn, each from its highest zone whose
           free - 511 stays above low + protection (GFP_HIGHUSER_MOVABLE, order 9); shrinking gives back the
           pages at the head of each node's free list, to the zones they came from.
+        - Freed huge pages wait on the writing CPU's per-CPU list of their zone (order-9 pages are cached there
+          since Linux 5.13) while it stays under its high, the zone's low mark divided by the node's CPUs
+          (zone_highsize()): taken, yet not free, so free does not grow for them. Only a huge page takes them
+          back; direct reclaim drains them (drain_all_pages()) and a lower low mark trims them. A machine built
+          from sizes has 2 CPUs; a captured one has the CPUs its zoneinfo lists. The 6.18 VM's D6b run shows
+          it: 256 huge pages given back while a pin ran left every zone's free count where it was.
         - alloc --mlock: the pages go on the unevictable list (mlock_folio()): never scanned, never swapped, freed
           on release or OOM kill; status, allocs and nr_mlock/nr_unevictable show them.
         - lab run on the simulator runs the live lab's recipe on a machine built from this machine's
@@ -47,7 +53,9 @@ extension Simulator {
         - No memcg, cpusets, mempolicies or NUMA balancing; tasks run on node 0 and spill over in node order.
         - No MGLRU internals, slab shrinkers, zswap/zram, swap cache, readahead, swap slot reuse,
           background writeback (dirty_expire) or dirty throttling; writeback takes a fixed 100 ms.
-        - NR_FREE_PAGES is exact (no per-cpu drift). Swap-in counts one major fault per page (no readahead clusters);
+        - Only huge pages wait on per-CPU lists: order-0 pages go straight to free, where the kernel caches them
+          too, up to a tuned high (up to managed / 8 per CPU); the 6.18 VM's captures hold up to 1.1 GiB there.
+          NR_FREE_PAGES has no per-cpu drift. Swap-in counts one major fault per page (no readahead clusters);
           workingset_refault_file and the workingset_activate_* counters stay 0.
         - Costs are fixed per page, set by hand from live-lab.md: dropping a clean cache page 2.5 us (~1.5 GiB/s),
           swap-out ~280 MiB/s, swap-in ~340 MiB/s, kswapd wakes 50 us after wakeup_kswapd and naps 100 ms; a task

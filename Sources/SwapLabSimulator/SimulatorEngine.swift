@@ -230,7 +230,9 @@ public final class SimulatorEngine: SimulatedClock {
         let old: Int64
         do { old = try sim.setSysctl(name, value: value) } catch { throw EngineError(error) }
         // The value as /proc/sys/vm reads it back: a pool that could not grow all the way reads what it holds.
-        return SysctlChange(name: name, old: old, new: sim.sysctl(name), time: sim.now, zones: sim.zoneSnapshots())
+        return SysctlChange(
+            name: name, old: old, new: sim.sysctl(name), time: sim.now, zones: sim.zoneSnapshots(),
+            perCPU: Pages(sim.perCPUHugePages))
     }
 
     // MARK: Helpers

@@ -17,6 +17,9 @@ public struct MirrorPlan: CustomStringConvertible {
     public var balloonAtPin: Int64
     /// Anon pages a pinned child added before the hog (the `pin` phase), 0 when there was none.
     public var pinned: Pages
+    /// Seconds from the pin phase's start to the balloon's shrinking to `balloon`, and from then to the hog's start.
+    public var pinSeconds: Double = 1
+    public var afterPinSeconds: Double = 1
     /// Anon and file pages in use when the run began.
     public var anon: Pages
     public var file: Pages
@@ -55,6 +58,12 @@ public struct MirrorPlan: CustomStringConvertible {
             balloonAtPin = atPin.counters["mi_HugePages_Total_kB"] ?? balloon
             pinned = Pages(
                 Swift.max(0, (atHog.counters["nr_anon_pages"] ?? 0) - (atPin.counters["nr_anon_pages"] ?? 0)))
+            let held = balloon
+            let released = samples.first {
+                $0.time > pinStart && $0.time <= hogStart && $0.counters["mi_HugePages_Total_kB"] == held
+            }
+            pinSeconds = Swift.max(1, (released?.time ?? hogStart) - pinStart)
+            afterPinSeconds = Swift.max(1, hogStart - (released?.time ?? hogStart))
         } else {
             pinned = Pages(0)
         }
@@ -85,10 +94,12 @@ public struct MirrorPlan: CustomStringConvertible {
     }
 
     /// Runs the mirror; returns its timeline and the simulated time the hog started. The machine starts as
-    /// `snap-before` shows it (free pages, LRU pages, marks); then the run's sysctls, the balloon and the pin, a
-    /// second to settle, and the hog's phases as long as they lasted. The balloon is released when the run waits for
-    /// the re-read (as the lab does), and the hog reads its pages back in `hog-reread`.
-    public func simulate() throws -> (timeline: Timeline, hogStart: Double) {
+    /// `snap-before` shows it (free pages, LRU pages, marks); then the run's sysctls, the balloon and the pin (for as
+    /// long as the real pin ran before the balloon shrank, then the rest of its phase; else a second to settle), and
+    /// the hog's phases as long as they lasted. The balloon is released when the run waits for
+    /// the re-read (as the lab does), and the hog reads its pages back in `hog-reread`. `perCPU` is what the per-CPU
+    /// lists hold at the end, zone by zone.
+    public func simulate() throws -> (timeline: Timeline, hogStart: Double, perCPU: [ZoneType: Int64]) {
         let dir = FixtureRun.directory(run)
         func text(_ name: String) throws -> String {
             try String(contentsOf: dir.appendingPathComponent("snap-before/\(name)"), encoding: .utf8)
@@ -101,10 +112,10 @@ public struct MirrorPlan: CustomStringConvertible {
         if pinned.count > 0 {
             if balloonAtPin > 0 { _ = try sim.setSysctl(.nrHugepages, value: balloonAtPin) }
             _ = try sim.startAllocation(name: "pin", size: pinned, mlock: true)
-            sim.run(seconds: 1)
+            sim.run(seconds: pinSeconds)
         }
         if balloon > 0 { _ = try sim.setSysctl(.nrHugepages, value: balloon) }
-        sim.run(seconds: 1)
+        sim.run(seconds: pinned.count > 0 ? afterPinSeconds : 1)
         sim.mark("hog")
         let hogStart = sim.timeline().markers.last?.time ?? 0
         _ = try sim.startAllocation(name: "hog", size: hogPages, rate: hogRate > 0 ? hogRate : nil)
@@ -114,6 +125,6 @@ public struct MirrorPlan: CustomStringConvertible {
             if label == "hog-reread" { _ = try sim.startTouch(name: "hog") }
             sim.run(seconds: seconds)
         }
-        return (sim.timeline(), hogStart)
+        return (sim.timeline(), hogStart, sim.perCPUHugePagesByZone)
     }
 }

@@ -110,6 +110,9 @@ import Testing
     /// Normal low 20163; protection DMA32 21071 against Movable, Normal 0). An order-9 page passes while
     /// free - 512 >= low + protection, so Normal gives (5394266 - 20163) / 512 = 10496 huge pages, DMA32
     /// (772915 - 2888 - 21071) / 512 = 1462, DMA none (its protection is 24090).
+    ///
+    /// Huge pages given back wait on the writing CPU's per-CPU list while it stays under its high, low / 2 CPUs:
+    /// Normal 10081 holds 19 (9728 pages), DMA32 1444 holds 2 (1024 pages); the rest is free again.
     @Test func theHugePoolTakesTheHighestZoneFirstAndGivesPagesBackToTheirZones() throws {
         let sh = SimCommandTests.shell()
         #expect(
@@ -127,11 +130,19 @@ import Testing
         #expect(sh.session.output.takeCaptured().contains("the pool stopped at 11958 of 12000"))
         #expect(sim.sysctl(.nrHugepages) == 11958)
         #expect(free() == [dma, dma32 - 1462 * huge, normal - 10496 * huge])
-        // The second batch heads the free list in allocation order: 496 from Normal, then DMA32's 1462.
+        // The second batch heads the free list in allocation order: 496 from Normal (19 wait on Normal's per-CPU
+        // list, 477 are free), then 462 of DMA32's 1462 (2 wait, 460 are free).
         #expect(sh.execute("sysctl vm.nr_hugepages 11000"))
-        #expect(free() == [dma, dma32 - 1000 * huge, normal - 10000 * huge])
+        #expect(free() == [dma, dma32 - 1002 * huge, normal - 10019 * huge])
+        #expect(sim.perCPUHugePages == 21 * huge)
+        #expect(sh.session.output.takeCaptured().contains("42 MiB of freed huge pages wait on the per-CPU lists"))
+        // The lists are full: the remaining 11000 all become free.
         #expect(sh.execute("sysctl vm.nr_hugepages 0"))
-        #expect(free() == [dma, dma32, normal])
+        #expect(free() == [dma, dma32 - 2 * huge, normal - 19 * huge])
+        // Normal passes the order-9 check, so it gives its 19 waiting huge pages first, then one from free.
+        #expect(sh.execute("sysctl vm.nr_hugepages 20"))
+        #expect(free() == [dma, dma32 - 2 * huge, normal - 20 * huge])
+        #expect(sim.perCPUHugePages == 2 * huge)
         // set_max_huge_pages() leaves the watermarks alone.
         #expect(sim.zoneSnapshots().map { [$0.min, $0.low, $0.high] } == marks)
     }
