@@ -20,4 +20,12 @@ extension MachineCapture {
         self.init(zones: info.zones.map(ZoneCapture.init), dirty: Pages(dirty))
         cpus = info.zones.map(\.cpus).max() ?? 0
     }
+
+    /// Adds each zone's free 2 MiB blocks from a /proc/buddyinfo read at the same moment.
+    public mutating func addFreeBlocks(_ buddy: Buddyinfo) {
+        for i in zones.indices {
+            let s = zones[i].snapshot
+            zones[i].freeHugeBlocks = buddy.zones.first { $0.node == s.node && $0.zone == s.zone }?.hugeBlocks
+        }
+    }
 }

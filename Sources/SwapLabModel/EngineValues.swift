@@ -449,6 +449,9 @@ public struct ZoneCapture: Sendable, Hashable, Codable {
     public var inactiveFile: Pages
     public var activeFile: Pages
     public var unevictable: Pages
+    /// Free 2 MiB blocks (order 9 and up, in huge pages) when a buddyinfo of the same moment gave them; nil when not
+    /// known (then all free memory is taken to lie in whole blocks).
+    public var freeHugeBlocks: Int64?
 
     public init(
         snapshot: ZoneSnapshot, inactiveAnon: Pages, activeAnon: Pages, inactiveFile: Pages, activeFile: Pages,

@@ -72,6 +72,11 @@ extension Simulator {
             zones[i].marks = Watermarks(min: s.min, low: s.low, high: s.high, promo: zones[i].marks.promo)
             zones[i].protection = (0..<5).map { $0 < s.protection.count ? Swift.max(0, s.protection[$0]) : 0 }
         }
+        if capture.zones.contains(where: { $0.freeHugeBlocks != nil }) {
+            freeHugeBlocks = zones.indices.map { i in
+                i < capture.zones.count ? capture.zones[i].freeHugeBlocks ?? Int64.max : Int64.max
+            }
+        }
     }
 
     /// Puts the capture's LRU pages in the zones that hold them: anon (task `system`; inactive old, active young and

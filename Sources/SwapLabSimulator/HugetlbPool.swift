@@ -33,15 +33,17 @@ extension Simulator {
 
     /// Huge pages zone `z` can give now: `alloc_buddy_hugetlb_folio()` asks for an order-9 folio with
     /// `htlb_alloc_mask()` (`GFP_HIGHUSER_MOVABLE` for 2 MiB pages) and `__GFP_THISNODE`, whose fast path takes it only
-    /// while `free - 511 > low + lowmem_reserve[ZONE_MOVABLE]` (`__zone_watermark_ok()` for order 9). Free memory is
-    /// taken to be in whole 2 MiB blocks (no fragmentation is modelled).
+    /// while `free - 511 > low + lowmem_reserve[ZONE_MOVABLE]` (`__zone_watermark_ok()` for order 9) and a free block
+    /// of order 9 or more is left in `free_area[]`. Free memory is taken to lie in whole 2 MiB blocks unless a
+    /// capture's buddyinfo gave the zone's blocks (`ZoneCapture.freeHugeBlocks`); order-0 allocations are taken to
+    /// split smaller blocks first, so the blocks last until free memory runs short.
     ///
     /// The check reads free pages only; the page itself comes first from the zone's per-CPU order-9 list
     /// (`rmqueue_pcplist()`), which leaves free as it was. So a zone that passes gives every huge page its per-CPU
     /// list holds, then free pages until the check fails.
     func hugeCapacity(zone z: Int) -> Int64 {
-        let fromFree =
-            zones[z].capacity(above: zones[z].low, highest: SimConstants.userHighestIndex) / Self.hugePageSize
+        let byMark = zones[z].capacity(above: zones[z].low, highest: SimConstants.userHighestIndex) / Self.hugePageSize
+        let fromFree = Swift.min(byMark, freeHugeBlocks?[z] ?? Int64.max, zones[z].free / Self.hugePageSize)
         return fromFree > 0 ? fromFree + zones[z].pcpHuge / Self.hugePageSize : 0
     }
 
@@ -70,6 +72,7 @@ extension Simulator {
     func drainPerCPULists() {
         for z in zones.indices where zones[z].pcpHuge > 0 {
             zones[z].free += zones[z].pcpHuge
+            if freeHugeBlocks != nil { freeHugeBlocks![z] += zones[z].pcpHuge / Self.hugePageSize }
             zones[z].pcpHuge = 0
         }
     }
@@ -82,6 +85,7 @@ extension Simulator {
             while zones[z].pcpHuge >= high {
                 zones[z].pcpHuge -= Self.hugePageSize
                 zones[z].free += Self.hugePageSize
+                if freeHugeBlocks != nil { freeHugeBlocks![z] += 1 }
             }
         }
     }
@@ -125,6 +129,7 @@ extension Simulator {
             let cached = Swift.min(k, zones[z].pcpHuge / Self.hugePageSize)
             zones[z].pcpHuge -= cached * Self.hugePageSize
             zones[z].free -= (k - cached) * Self.hugePageSize
+            if freeHugeBlocks != nil { freeHugeBlocks![z] -= k - cached }
             runs.append(HugeRun(zone: z, count: k))
             need -= k
         }
@@ -152,6 +157,7 @@ extension Simulator {
                     let cached = Swift.min(k, room)
                     zones[z].pcpHuge += cached * Self.hugePageSize
                     zones[z].free += (k - cached) * Self.hugePageSize
+                    if freeHugeBlocks != nil { freeHugeBlocks![z] += k - cached }
                     nodes[n].hugePool[0].count -= k
                     if nodes[n].hugePool[0].count == 0 { nodes[n].hugePool.removeFirst() }
                     give -= k

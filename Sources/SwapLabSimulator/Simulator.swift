@@ -168,6 +168,9 @@ public final class Simulator {
     var nodes: [Node] = []
     /// Zone indices in allocation order for a task on node 0 (`zonelist` in node order).
     var zonelist: [Int] = []
+    /// Free 2 MiB blocks (order 9 and up, counted in huge pages) of each zone, when a capture's buddyinfo said; nil
+    /// when every free page is taken to lie in whole blocks.
+    var freeHugeBlocks: [Int64]?
     var tasks: [Task] = []
     var activities: [Activity] = []
     var counters = CounterSet()

@@ -26,6 +26,10 @@ public struct MirrorPlan: CustomStringConvertible {
     /// The hog: pages it allocated and its pace (pages/s) over the `hog` phase.
     public var hogPages: Pages
     public var hogRate: Double
+    /// The hog wrote unthrottled (live-lab.md's D2a: "unthrottled 2 GiB hog"): its first 0.2 s, before reclaim
+    /// could slow it, ran at more than twice its phase's average. The mirror then lets the simulated hog write at
+    /// full speed, and the simulator's reclaim sets its pace.
+    public var hogUnthrottled = false
     /// Seconds of each phase after the hog's start, in order.
     public var phases: [(label: String, seconds: Double)]
 
@@ -76,6 +80,13 @@ public struct MirrorPlan: CustomStringConvertible {
         let swapped = (atHog.counters["mi_SwapFree_kB"] ?? 0) - (atEnd.counters["mi_SwapFree_kB"] ?? 0)
         hogPages = Pages(Swift.max(0, delta("nr_anon_pages") + swapped / 4))
         hogRate = hogEnd > hogStart ? Double(hogPages.count) / (hogEnd - hogStart) : 0
+        if let early = samples.last(where: { $0.time <= hogStart + 0.2 }), early.time > atHog.time {
+            let swappedEarly = (atHog.counters["mi_SwapFree_kB"] ?? 0) - (early.counters["mi_SwapFree_kB"] ?? 0)
+            let written =
+                (early.counters["nr_anon_pages"] ?? 0) - (atHog.counters["nr_anon_pages"] ?? 0)
+                + swappedEarly / 4
+            hogUnthrottled = Double(written) / (early.time - atHog.time) > 2 * hogRate
+        }
         var phases: [(String, Double)] = []
         let end = timeline.span?.upperBound ?? hogEnd
         for (i, m) in timeline.markers.enumerated() where i >= hogIndex {
@@ -89,7 +100,8 @@ public struct MirrorPlan: CustomStringConvertible {
         let mib = { (p: Pages) in "\(p.count / 256) MiB" }
         return "  mirror: min_free_kbytes \(minFreeKbytes), wsf \(watermarkScaleFactor), swap \(mib(swap)), "
             + "balloon \(balloon) × 2 MiB\(balloonAtPin != balloon ? " (\(balloonAtPin) while pinning)" : ""), pin \(mib(pinned)), hog \(mib(hogPages)) at "
-            + "\(Int(hogRate / 256)) MiB/s; phases "
+            + (hogUnthrottled ? "full speed (\(Int(hogRate / 256)) MiB/s on average)" : "\(Int(hogRate / 256)) MiB/s")
+            + "; phases "
             + phases.map { "\($0.label) \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ")
     }
 
@@ -104,8 +116,10 @@ public struct MirrorPlan: CustomStringConvertible {
         func text(_ name: String) throws -> String {
             try String(contentsOf: dir.appendingPathComponent("snap-before/\(name)"), encoding: .utf8)
         }
-        let capture = MachineCapture(
+        var capture = MachineCapture(
             try ZoneinfoParser.parse(try text("zoneinfo.txt")), vmstat: try Vmstat.parse(try text("vmstat.txt")))
+        // Huge pages come only from the free 2 MiB blocks `snap-before/buddyinfo.txt` shows.
+        capture.addFreeBlocks(try Buddyinfo.parse(try text("buddyinfo.txt")))
         let sim = try Simulator(config: try MachineConfig.captured(capture, swap: swap))
         _ = try sim.setSysctl(.minFreeKbytes, value: minFreeKbytes)
         _ = try sim.setSysctl(.watermarkScaleFactor, value: watermarkScaleFactor)
@@ -118,7 +132,8 @@ public struct MirrorPlan: CustomStringConvertible {
         sim.run(seconds: pinned.count > 0 ? afterPinSeconds : 1)
         sim.mark("hog")
         let hogStart = sim.timeline().markers.last?.time ?? 0
-        _ = try sim.startAllocation(name: "hog", size: hogPages, rate: hogRate > 0 ? hogRate : nil)
+        _ = try sim.startAllocation(
+            name: "hog", size: hogPages, rate: hogRate > 0 && !hogUnthrottled ? hogRate : nil)
         for (label, seconds) in phases {
             if label != "hog" { sim.mark(label) }
             if label == "hog-waiting-reread", balloon > 0 { _ = try sim.setSysctl(.nrHugepages, value: 0) }

@@ -32,7 +32,9 @@ struct SimulatedLab {
         let sysctls = try? VMSysctls.read(root: sysRoot)
         let swap = ((try? Swaps.read(root: sysRoot)) ?? []).reduce(Pages.zero) { $0 + $1.size }
         if let info = try? ZoneinfoParser.read(root: sysRoot) {
-            let capture = MachineCapture(info)
+            var capture = MachineCapture(info)
+            // Huge pages come only from free 2 MiB blocks, as /proc/buddyinfo shows them now.
+            if let buddy = try? Buddyinfo.read(root: sysRoot) { capture.addFreeBlocks(buddy) }
             let config = try MachineConfig.captured(
                 capture, minFreeKbytes: sysctls?.minFreeKbytes, watermarkScaleFactor: sysctls?.watermarkScaleFactor,
                 watermarkBoostFactor: sysctls?.watermarkBoostFactor ?? 15000, swappiness: sysctls?.swappiness ?? 60,
