@@ -142,12 +142,12 @@ public enum CompareNarrative {
                 + "회복되고 덜 내려가며, kswapd도 더 일찍 잠듭니다")
         list.add(
             ["direct episodes", "allocstall", "pgscan_direct", "pgsteal_direct", "direct reclaim"], when: true,
-            "the simulator merges a task's direct reclaims within one step (1–20 ms) into one call for the step's "
-                + "shortfall; the kernel calls try_to_free_pages() for 32 pages (SWAP_CLUSTER_MAX) at a time, so "
-                + "its episodes are many and small",
-            "시뮬레이터는 한 task가 한 단계(1–20 ms) 안에 하는 direct reclaim을, 그 단계에 모자란 만큼을 한꺼번에 "
-                + "구하는 호출 한 번으로 합칩니다. 커널은 try_to_free_pages()로 한 번에 32페이지"
-                + "(SWAP_CLUSTER_MAX)씩 회수하므로, 짧은 direct reclaim이 여러 번 일어납니다")
+            "the simulator carries out a task's direct reclaims within one step (1–20 ms) in one go and counts "
+                + "them as the kernel's 32-page try_to_free_pages() calls (SWAP_CLUSTER_MAX); the kernel starts "
+                + "each call at priority 12 again and scans more for it, and here other tasks reclaimed as well",
+            "시뮬레이터는 한 task가 한 단계(1–20 ms) 안에 하는 direct reclaim을 한꺼번에 처리한 뒤, 커널의 "
+                + "32페이지(SWAP_CLUSTER_MAX)짜리 try_to_free_pages() 호출로 나누어 셉니다. 커널은 호출마다 "
+                + "priority 12부터 다시 시작하므로 더 많이 스캔하고, 이 컴퓨터에서는 다른 task도 회수했습니다")
         list.add(
             ["swap-out while awake"], when: list.deviceBound,
             "the simulator's one swap device writes at a fixed ~280 MiB/s and reads at ~340 MiB/s; this machine's "
@@ -156,12 +156,12 @@ public enum CompareNarrative {
                 + "있습니다. 실제 속도는 이 컴퓨터의 장치가 정합니다")
         list.add(
             ["balanced zone"], when: list.answers("balanced zone").map { $0.0 != "none" && $0.1 != "none" } ?? false,
-            "zone placement: the simulator fills the zones from the highest down with no per-cpu page lists, and "
-                + "takes huge pages from the highest zone still above low; here pages land where the per-cpu lists "
-                + "and the buddy allocator put them, so another zone was balanced when kswapd slept",
-            "zone 배치가 다릅니다. 시뮬레이터는 per-cpu 페이지 목록 없이 가장 높은 zone부터 차례로 채우고, "
-                + "huge page도 아직 low 위에 있는 가장 높은 zone에서 가져옵니다. 이 컴퓨터에서는 per-cpu 목록과 "
-                + "buddy 할당자가 정하는 곳에 페이지가 놓이므로, kswapd가 잠들 때 균형이 잡힌 zone이 달랐습니다")
+            "zone placement: the simulator fills the zones from the highest down and keeps only freed huge pages "
+                + "on per-cpu lists, and no other task allocates in it; here the per-cpu lists, the buddy allocator "
+                + "and the other tasks put pages elsewhere, so another zone was balanced when kswapd slept",
+            "zone 배치가 다릅니다. 시뮬레이터는 가장 높은 zone부터 차례로 채우고, per-cpu 목록에는 풀려난 huge "
+                + "page만 두며, 다른 task는 메모리를 할당하지 않습니다. 이 컴퓨터에서는 per-cpu 목록과 buddy "
+                + "할당자, 다른 task들이 페이지를 다른 곳에 두므로, kswapd가 잠들 때 균형이 잡힌 zone이 달랐습니다")
     }
 
     /// What differs, and the causes found for it so far.

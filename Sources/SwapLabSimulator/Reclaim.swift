@@ -150,13 +150,11 @@ extension Simulator {
 
     /// `try_to_free_pages()` → `do_try_to_free_pages()` for the allocating task: priorities 12 → 0 over the nodes
     /// of the zonelist until `nr_to_reclaim` is met. The kernel asks for `SWAP_CLUSTER_MAX` per call; the simulator
-    /// merges one task's calls within one step into one call asking for the step's shortfall (at least 32), so the
-    /// number of begin/end pairs stays bounded by steps.
+    /// reclaims one task's calls within one step in one go, for the step's shortfall (at least 32), then counts and
+    /// traces them as the kernel's calls (`splitIntoCalls`).
     func directReclaim(at t: Double, comm: String, pid: Int, want: Int64) -> ReclaimResult {
-        emit(
-            Swift.max(t, directReclaimEnds[pid] ?? t), comm: comm, pid: pid, .directReclaimBegin,
-            "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")
-        counters[VMCounter.allocstall(.movable)] += 1
+        let start = Swift.max(t, directReclaimEnds[pid] ?? t)
+        emit(start, comm: comm, pid: pid, .directReclaimBegin, Self.directReclaimBeginPayload)
         // `__alloc_pages_direct_reclaim()` drains the per-CPU lists when its retry still fails; the simulator
         // drains them as the call begins.
         drainPerCPULists()
@@ -179,9 +177,49 @@ extension Simulator {
             priority -= 1
         }
         total.cost = Swift.max(total.cost, 0.000_005)
-        emit(t + total.cost, comm: comm, pid: pid, .directReclaimEnd, "nr_reclaimed=\(total.reclaimed)")
+        splitIntoCalls(total.reclaimed, from: start, to: t + total.cost, comm: comm, pid: pid)
         directReclaimEnds[pid] = t + total.cost
         return total
+    }
+
+    static let directReclaimBeginPayload = "order=0 gfp_flags=GFP_HIGHUSER_MOVABLE"
+
+    /// The kernel's `try_to_free_pages()` calls behind one merged direct reclaim of `reclaimed` pages: each call stops
+    /// once it has `SWAP_CLUSTER_MAX` (32), so there are `reclaimed / 32` of them (at least one), each counted in
+    /// `allocstall_movable` and traced as a begin/end pair, side by side over the merged call's span. The first begin
+    /// and the last end are milestones; the pairs between are recorded up to `SimConstants.directCallEventLimit`
+    /// events per machine, then only counted.
+    func splitIntoCalls(_ reclaimed: Int64, from start: Double, to end: Double, comm: String, pid: Int) {
+        let calls = Swift.max(1, reclaimed / SimConstants.swapClusterMax)
+        counters[VMCounter.allocstall(.movable)] += calls
+        let each = reclaimed / calls
+        let span = Swift.max(0, end - start)
+        let room = Swift.max(0, SimConstants.directCallEventLimit - directCallEvents) / 2
+        let recorded = Swift.min(calls - 1, Int64(room))
+        for i in 0..<recorded {
+            let edge = start + span * Double(i + 1) / Double(calls)
+            stagedEvents.append(
+                TraceEvent(
+                    time: edge, comm: comm, pid: pid, cpu: 0, flags: ".....",
+                    name: TracepointName.directReclaimEnd.rawValue, payload: "nr_reclaimed=\(each)"))
+            stagedEvents.append(
+                TraceEvent(
+                    time: edge, comm: comm, pid: pid, cpu: 0, flags: ".....",
+                    name: TracepointName.directReclaimBegin.rawValue, payload: Self.directReclaimBeginPayload))
+        }
+        directCallEvents += Int(recorded) * 2
+        if calls - 1 > recorded {
+            let left = Int(calls - 1 - recorded)
+            if suppressedBulkEvents[TracepointName.directReclaimBegin.rawValue] == nil {
+                markers.append(
+                    Marker(
+                        time: Swift.max(now, Swift.min(end, now)),
+                        label: "trace limit: further direct reclaim calls are counted, not traced"))
+            }
+            suppressedBulkEvents[TracepointName.directReclaimBegin.rawValue, default: 0] += left
+            suppressedBulkEvents[TracepointName.directReclaimEnd.rawValue, default: 0] += left
+        }
+        emit(end, comm: comm, pid: pid, .directReclaimEnd, "nr_reclaimed=\(reclaimed - each * (calls - 1))")
     }
 
     // MARK: - The LRU scan

@@ -43,6 +43,8 @@ enum SimConstants {
     static let bulkEventLimit = 20_000
     /// Milestone events (wakes, sleeps, direct reclaim, OOM kills) recorded at most; later ones are counted.
     static let milestoneEventLimit = 50_000
+    /// Direct reclaim begin/end events recorded between each merged call's first and last (`splitIntoCalls`).
+    static let directCallEventLimit = 20_000
     /// Samples kept at most: beyond it the older three quarters are thinned to every other sample (counted), so a
     /// day of simulated time still charts from start to end in bounded memory.
     static let sampleLimit = 20_000
@@ -186,9 +188,11 @@ public final class Simulator {
     var stagedSamples: [Sample] = []
     var stagedEvents: [TraceEvent] = []
     var bulkEvents = 0
+    /// Direct reclaim begin/end events between a merged call's first begin and last end (`splitIntoCalls`).
+    var directCallEvents = 0
     /// Page-scaled events not recorded because of `SimConstants.bulkEventLimit`, and milestone events beyond
     /// `SimConstants.milestoneEventLimit`, by event name.
-    public private(set) var suppressedBulkEvents: [String: Int] = [:]
+    public internal(set) var suppressedBulkEvents: [String: Int] = [:]
     /// Samples thinned out of the timeline to keep it within `SimConstants.sampleLimit`.
     public private(set) var thinnedSamples = 0
     var milestoneLimitNoted = false
@@ -672,7 +676,7 @@ public final class Simulator {
         _ payload: @autoclosure () -> String
     ) {
         let name = tracepoint.rawValue
-        if events.count + stagedEvents.count - bulkEvents >= SimConstants.milestoneEventLimit {
+        if events.count + stagedEvents.count - bulkEvents - directCallEvents >= SimConstants.milestoneEventLimit {
             if !milestoneLimitNoted {
                 milestoneLimitNoted = true
                 markers.append(

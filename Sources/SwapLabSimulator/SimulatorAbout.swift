@@ -70,14 +70,17 @@ extension Simulator {
           the simulator queues every swap-out on it at ~280 MiB/s in all (a reclaimer waits while another one
           writes) and every swap-in at ~340 MiB/s. pswpout, pgsteal and pswpin count pages as their writes and
           reads complete; the pages leave the LRU and free memory grows when reclaim takes them.
-        - A task's direct reclaims within one step (1-20 ms) are merged into one begin/end pair that asks for
-          the step's shortfall (at least 32 pages); allocstall_movable counts these pairs.
+        - A task's direct reclaims within one step (1-20 ms) are carried out in one go for the step's shortfall
+          (at least 32 pages), then counted and traced as the kernel's try_to_free_pages() calls: one
+          allocstall_movable and one begin/end pair per 32 pages reclaimed (SWAP_CLUSTER_MAX), side by side over
+          the step. Each call does not restart at priority 12 as the kernel's does, so they scan less.
         Trace events:
         - mm_vmscan_write_folio: one event per batch of up to 32 (SWAP_CLUSTER_MAX) pages swapped out together,
           not one per page; pswpout counts every page. mm_vmscan_lru_shrink_inactive: one event per scan chunk.
-        - These two page-scaled events are recorded at most 20000 times per machine; beyond that they are
-          counted (events says how many) and a marker says where the limit was reached. Wake, sleep,
-          wakeup, direct reclaim and OOM events are always recorded.
+        - These two page-scaled events are recorded at most 20000 times per machine, and so are the direct
+          reclaim begin/end events between a step's first begin and last end; beyond that they are counted
+          (events says how many) and a marker says where the limit was reached. Wake, sleep, wakeup, OOM
+          events and each step's first and last direct reclaim event are always recorded.
         """
 }
 

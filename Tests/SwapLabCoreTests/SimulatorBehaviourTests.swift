@@ -79,8 +79,11 @@ struct TimelineReader {
             wakesSinceSleep = 0
         }
 
-        // Direct reclaim only below min: every eligible zone at or below min (+ protection).
-        for e in r.events("mm_vmscan_direct_reclaim_begin") {
+        // Direct reclaim only below min: every eligible zone at or below min (+ protection) when a task starts
+        // reclaiming. The calls that follow one another at once (an end and the next begin at the same instant, as
+        // `splitIntoCalls` traces one step's reclaim) are the same stall: the task took the pages each call freed.
+        let ends = Set(r.events("mm_vmscan_direct_reclaim_end").map { "\($0.pid)@\($0.time)" })
+        for e in r.events("mm_vmscan_direct_reclaim_begin") where !ends.contains("\(e.pid)@\(e.time)") {
             let s = try #require(r.sample(at: e.time))
             let prot = TimelineReader.protection(s, node: 0)
             for z in TimelineReader.eligible(s) {
@@ -96,11 +99,16 @@ struct TimelineReader {
             #expect(r.events("mm_vmscan_write_folio").isEmpty)
         }
 
-        // Counters and events agree.
-        #expect(sim.suppressedBulkEvents.isEmpty)
+        // Counters and events agree. Only direct reclaim calls may pass the trace limit (8 GiB, swappiness 0 makes
+        // 14,093 of them); those left out are counted, begin and end alike.
+        let begin = "mm_vmscan_direct_reclaim_begin"
+        let end = "mm_vmscan_direct_reclaim_end"
+        #expect(Set(sim.suppressedBulkEvents.keys).isSubset(of: [begin, end]))
+        let untraced = sim.suppressedBulkEvents[begin] ?? 0
+        #expect(untraced == sim.suppressedBulkEvents[end] ?? 0)
         #expect(c["pageoutrun"] == Int64(r.events("mm_vmscan_kswapd_wake").count))
-        #expect(c["allocstall_movable"] == Int64(r.events("mm_vmscan_direct_reclaim_begin").count))
-        #expect(r.events("mm_vmscan_direct_reclaim_begin").count == r.events("mm_vmscan_direct_reclaim_end").count)
+        #expect(c["allocstall_movable"] == Int64(r.events(begin).count + untraced))
+        #expect(r.events(begin).count == r.events(end).count)
         #expect(c["oom_kill"] == Int64(r.events("mark_victim").count))
         let shrink = r.events("mm_vmscan_lru_shrink_inactive")
         let stolen = shrink.reduce(Int64(0)) { $0 + ($1.intField("nr_reclaimed") ?? 0) }

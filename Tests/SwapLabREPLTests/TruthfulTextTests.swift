@@ -245,7 +245,11 @@ import Testing
         ]
         #expect(counts == [1, 4, 1])
         #expect(text.contains("kswapd: 1 wake-up, 4 passes;"))
-        #expect(text.contains("19 direct-reclaim stalls; 1 OOM kill\n"))
+        // One stall per try_to_free_pages() call, each traced as a begin/end pair: the summary counts the trace's.
+        let stalls = count("mm_vmscan_direct_reclaim_begin")
+        #expect(stalls == count("mm_vmscan_direct_reclaim_end"))
+        #expect(stalls == 225)
+        #expect(text.contains("\(stalls) direct-reclaim stalls; 1 OOM kill\n"))
         // The sleep came during `run 300ms`: said, not "no reclaim".
         #expect(text.hasSuffix("kswapd: 1 sleep\n"))
         #expect(!text.contains("run(s)"))
