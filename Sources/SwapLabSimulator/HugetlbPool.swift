@@ -77,6 +77,15 @@ extension Simulator {
         }
     }
 
+    /// Reclaim freeing a page into zone `z` while kswapd balances it (`ZONE_RECLAIM_ACTIVE`): `nr_pcp_high()` then
+    /// caps the list at 4 batches, so each free drains it (`free_pcppages_bulk()`); the simulator frees on the CPU
+    /// that holds the list, and the list empties.
+    func drainPerCPUList(zone z: Int) {
+        zones[z].free += zones[z].pcpHuge
+        if freeHugeBlocks != nil { freeHugeBlocks![z] += zones[z].pcpHuge / Self.hugePageSize }
+        zones[z].pcpHuge = 0
+    }
+
     /// After the marks change (`setup_per_zone_wmarks()` → `zone_pcp_update()`), a list above its new high gives the
     /// excess back; the kernel does it at the next free or the next `decay_pcp_high()` tick, within a second.
     func trimPerCPULists() {

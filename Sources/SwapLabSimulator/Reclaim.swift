@@ -428,6 +428,7 @@ extension Simulator {
         } else {
             pass.reclaimed += c.count
             zones[Int(c.zone)].free += c.count
+            if zones[Int(c.zone)].pcpHuge > 0 { drainPerCPUList(zone: Int(c.zone)) }
             cost += Double(c.count) * SimConstants.dropCost
         }
     }
@@ -448,6 +449,7 @@ extension Simulator {
             tasks[owner].resident[n] -= out
             pass.reclaimed += out
             zones[Int(c.zone)].free += out
+            if zones[Int(c.zone)].pcpHuge > 0 { drainPerCPUList(zone: Int(c.zone)) }
             pageout += out
             let kind: SwapDevice.Kind
             if case .kswapd = who { kind = .kswapdWrite } else { kind = .directWrite }

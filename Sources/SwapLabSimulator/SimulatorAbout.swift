@@ -22,9 +22,12 @@ extension Simulator {
         - Freed huge pages wait on the writing CPU's per-CPU list of their zone (order-9 pages are cached there
           since Linux 5.13) while it stays under its high, the zone's low mark divided by the node's CPUs
           (zone_highsize()): taken, yet not free, so free does not grow for them. Only a huge page takes them
-          back; direct reclaim drains them (drain_all_pages()) and a lower low mark trims them. A machine built
-          from sizes has 2 CPUs; a captured one has the CPUs its zoneinfo lists. The 6.18 VM's D6b run shows
-          it: 256 huge pages given back while a pin ran left every zone's free count where it was.
+          back; direct reclaim drains them (drain_all_pages()), a lower low mark trims them, and reclaim freeing
+          a page into their zone while kswapd balances it empties the list (ZONE_RECLAIM_ACTIVE caps it at 4
+          batches; the simulator frees on the CPU that holds it, the kernel on whichever CPU reclaims). A
+          machine built from sizes has 2 CPUs; a captured one has the CPUs its zoneinfo lists. The 6.18 VM's
+          D6b run shows it: 256 huge pages given back while a pin ran left every zone's free count where it
+          was, until kswapd woke.
         - alloc --mlock: the pages go on the unevictable list (mlock_folio()): never scanned, never swapped, freed
           on release or OOM kill; status, allocs and nr_mlock/nr_unevictable show them.
         - lab run on the simulator runs the live lab's recipe on a machine built from this machine's

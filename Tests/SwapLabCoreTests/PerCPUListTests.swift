@@ -71,6 +71,31 @@ import Testing
         #expect(sim.perCPUHugePages == 0)
     }
 
+    /// kswapd's reclaim of the zone empties its list (`ZONE_RECLAIM_ACTIVE` caps it at 4 batches): a hog that only
+    /// wakes kswapd, never direct reclaim, leaves nothing waiting.
+    @Test func kswapdsReclaimOfTheZoneEmptiesItsList() throws {
+        let zones = [
+            ZoneSpec(.dma, Pages(3840)), ZoneSpec(.dma32, Pages(772_915)), ZoneSpec(.normal, Pages(5_394_266)),
+        ]
+        let sim = try Simulator(
+            config: MachineConfig(
+                nodes: [zones], minFreeKbytes: 67584, swap: .zero, used: .zero, cleanCache: Pages(bytes: 8 << 30)))
+        try sim.setSysctl(.nrHugepages, value: 100)
+        try sim.setSysctl(.nrHugepages, value: 0)
+        #expect(sim.perCPUHugePages == 19 * 512)
+        // Free memory above Normal's low (20,163) and DMA32's low + protection (2,888 + 21,071), plus 64 MiB:
+        // kswapd wakes and drops page cache; the hog writes at 200 MiB/s, slowly enough that kswapd keeps it above
+        // min.
+        let free = Dictionary(uniqueKeysWithValues: sim.zoneSnapshots().map { ($0.zone, $0.free.count) })
+        let above = free[.normal]! - 20_163 + free[.dma32]! - 23_959
+        try sim.startAllocation(name: "hog", size: Pages(above + (64 << 8)), rate: 200 * 256)
+        sim.runUntilIdle()
+        sim.run(seconds: 1)
+        #expect(sim.counters[.pageoutrun] > 0)
+        #expect(sim.counters[.allocstallMovable] == 0)
+        #expect(sim.perCPUHugePages == 0)
+    }
+
     /// The D6b mirror: the lab gave back 256 huge pages (131,072 pages) of Normal while its pin still ran. The real
     /// Normal zone's free count stayed at 390,721 to the hog's start (`samples.csv`); so does the simulator's, at its
     /// low mark, because the pages wait on a per-CPU list. When the balloon goes at the end, each list fills to just
