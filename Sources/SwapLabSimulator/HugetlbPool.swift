@@ -70,32 +70,32 @@ extension Simulator {
     /// `drain_all_pages()`: every per-CPU list goes back to the buddy free lists (direct reclaim does it when its
     /// allocation still fails).
     func drainPerCPULists() {
-        for z in zones.indices where zones[z].pcpHuge > 0 {
-            zones[z].free += zones[z].pcpHuge
-            if freeHugeBlocks != nil { freeHugeBlocks![z] += zones[z].pcpHuge / Self.hugePageSize }
-            zones[z].pcpHuge = 0
-        }
+        for z in zones.indices where zones[z].pcpHuge > 0 { drainPerCPUList(zone: z) }
     }
 
     /// Reclaim freeing a page into zone `z` while kswapd balances it (`ZONE_RECLAIM_ACTIVE`): `nr_pcp_high()` then
     /// caps the list at 4 batches, so each free drains it (`free_pcppages_bulk()`); the simulator frees on the CPU
     /// that holds the list, and the list empties.
-    func drainPerCPUList(zone z: Int) {
-        zones[z].free += zones[z].pcpHuge
-        if freeHugeBlocks != nil { freeHugeBlocks![z] += zones[z].pcpHuge / Self.hugePageSize }
-        zones[z].pcpHuge = 0
+    func drainPerCPUList(zone z: Int) { freeFromPerCPUList(zone: z, pages: zones[z].pcpHuge) }
+
+    /// Moves `pages` (whole huge pages) of zone `z`'s per-CPU list to its buddy free lists.
+    private func freeFromPerCPUList(zone z: Int, pages: Int64) {
+        guard pages > 0 else { return }
+        zones[z].pcpHuge -= pages
+        zones[z].free += pages
+        if freeHugeBlocks != nil { freeHugeBlocks![z] += pages / Self.hugePageSize }
+    }
+
+    /// Base pages a list of zone `z` keeps at most: whole huge pages, below its high.
+    private func perCPUKeep(zone z: Int) -> Int64 {
+        Swift.max(0, (perCPUHigh(zone: z) - 1) / Self.hugePageSize) * Self.hugePageSize
     }
 
     /// After the marks change (`setup_per_zone_wmarks()` → `zone_pcp_update()`), a list above its new high gives the
     /// excess back; the kernel does it at the next free or the next `decay_pcp_high()` tick, within a second.
     func trimPerCPULists() {
         for z in zones.indices where zones[z].pcpHuge > 0 {
-            let high = perCPUHigh(zone: z)
-            while zones[z].pcpHuge >= high {
-                zones[z].pcpHuge -= Self.hugePageSize
-                zones[z].free += Self.hugePageSize
-                if freeHugeBlocks != nil { freeHugeBlocks![z] += 1 }
-            }
+            freeFromPerCPUList(zone: z, pages: zones[z].pcpHuge - perCPUKeep(zone: z))
         }
     }
 
@@ -162,7 +162,7 @@ extension Simulator {
                 while give > 0, !nodes[n].hugePool.isEmpty {
                     let k = Swift.min(give, nodes[n].hugePool[0].count)
                     let z = nodes[n].hugePool[0].zone
-                    let room = Swift.max(0, (perCPUHigh(zone: z) - 1 - zones[z].pcpHuge) / Self.hugePageSize)
+                    let room = Swift.max(0, (perCPUKeep(zone: z) - zones[z].pcpHuge) / Self.hugePageSize)
                     let cached = Swift.min(k, room)
                     zones[z].pcpHuge += cached * Self.hugePageSize
                     zones[z].free += (k - cached) * Self.hugePageSize

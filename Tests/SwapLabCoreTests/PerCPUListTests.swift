@@ -53,17 +53,22 @@ import Testing
         #expect(sim.zones.indices.map { sim.perCPUHigh(zone: $0) } == [139, 28_010, 195_487])
     }
 
-    /// Direct reclaim drains every list (`drain_all_pages()`): the waiting pages are free again.
-    @Test func directReclaimDrainsTheLists() throws {
+    /// The 6.18 VM's zones with min_free_kbytes 67584 (Normal low 20,163), `cache` of clean page cache and no swap,
+    /// after 100 huge pages were taken and given back: Normal's list holds 19 of them (high 20,163 / 2 = 10,081).
+    static func machineWithWaitingHugePages(cache: Pages) throws -> Simulator {
         let zones = [
             ZoneSpec(.dma, Pages(3840)), ZoneSpec(.dma32, Pages(772_915)), ZoneSpec(.normal, Pages(5_394_266)),
         ]
         let sim = try Simulator(
-            config: MachineConfig(
-                nodes: [zones], minFreeKbytes: 67584, swap: .zero, used: .zero, cleanCache: Pages(bytes: 4 << 30)))
+            config: MachineConfig(nodes: [zones], minFreeKbytes: 67584, swap: .zero, used: .zero, cleanCache: cache))
         try sim.setSysctl(.nrHugepages, value: 100)
         try sim.setSysctl(.nrHugepages, value: 0)
-        // Normal's list holds 19 huge pages (high 20163 / 2 = 10081).
+        return sim
+    }
+
+    /// Direct reclaim drains every list (`drain_all_pages()`): the waiting pages are free again.
+    @Test func directReclaimDrainsTheLists() throws {
+        let sim = try Self.machineWithWaitingHugePages(cache: Pages(bytes: 4 << 30))
         #expect(sim.perCPUHugePages == 19 * 512)
         try sim.startAllocation(name: "hog", size: Pages(bytes: 21 << 30))
         sim.runUntilIdle()
@@ -74,14 +79,7 @@ import Testing
     /// kswapd's reclaim of the zone empties its list (`ZONE_RECLAIM_ACTIVE` caps it at 4 batches): a hog that only
     /// wakes kswapd, never direct reclaim, leaves nothing waiting.
     @Test func kswapdsReclaimOfTheZoneEmptiesItsList() throws {
-        let zones = [
-            ZoneSpec(.dma, Pages(3840)), ZoneSpec(.dma32, Pages(772_915)), ZoneSpec(.normal, Pages(5_394_266)),
-        ]
-        let sim = try Simulator(
-            config: MachineConfig(
-                nodes: [zones], minFreeKbytes: 67584, swap: .zero, used: .zero, cleanCache: Pages(bytes: 8 << 30)))
-        try sim.setSysctl(.nrHugepages, value: 100)
-        try sim.setSysctl(.nrHugepages, value: 0)
+        let sim = try Self.machineWithWaitingHugePages(cache: Pages(bytes: 8 << 30))
         #expect(sim.perCPUHugePages == 19 * 512)
         // Free memory above Normal's low (20,163) and DMA32's low + protection (2,888 + 21,071), plus 64 MiB:
         // kswapd wakes and drops page cache; the hog writes at 200 MiB/s, slowly enough that kswapd keeps it above
