@@ -105,26 +105,34 @@ public enum CompareNarrative {
         list.add(
             ["balance passes", "wake→sleep cycles", "pgscan_kswapd", "pgsteal_kswapd", "gave up", "kswapd awake"],
             when: passes || list.fewer("pgscan_kswapd") || gaveUp,
-            "no refaults: the simulator never reads an evicted page back (workingset_refault_* stays 0); in the "
-                + "kernel a refault counts as progress and resets kswapd_failures, so kswapd goes round more often "
-                + "and gives up later"
+            "no refaults: the simulator never reads an evicted page back (its workingset_refault_file stays 0), "
+                + "while this machine's other tasks read theirs back and the kernel reclaims those pages again; each "
+                + "such small success resets kswapd_failures (shrink_node()), so kswapd goes round more often and "
+                + "gives up later"
                 + (passes
                     ? "; the simulator makes fewer kswapd passes"
                     : gaveUp ? "; the simulator's kswapd gave up sooner" : "; the simulator's kswapd scans less"),
-            "refault가 없습니다. 시뮬레이터는 내보낸 페이지를 다시 읽어 들이지 않습니다(workingset_refault_*가 "
-                + "늘 0). 커널에서는 refault도 진전으로 치고 kswapd_failures를 0으로 되돌리므로, kswapd가 더 여러 번 "
-                + "돌고 더 늦게 포기합니다. 그래서 "
+            "refault가 없습니다. 시뮬레이터는 내보낸 페이지를 다시 읽어 들이지 않지만(workingset_refault_file이 "
+                + "늘 0), 이 컴퓨터에서는 다른 task들이 자기 페이지를 다시 읽어 들이고 커널은 그 페이지를 또 "
+                + "회수합니다. 이렇게 조금씩이라도 회수에 성공할 때마다 kswapd_failures가 0으로 돌아가므로"
+                + "(shrink_node()), kswapd가 더 여러 번 돌고 더 늦게 포기합니다. 그래서 "
                 + (passes
                     ? "시뮬레이터의 kswapd pass가 더 적습니다"
                     : gaveUp ? "시뮬레이터의 kswapd가 더 일찍 포기했습니다" : "시뮬레이터의 kswapd가 덜 훑습니다"))
         list.add(
             ["kswapd file share", "file > anon"], when: true,
-            "the simulator's scan balance sees no refaults (workingset_activate_* stays 0), so it never deactivates "
-                + "anon after refaults as prepare_scan_control() does: swappiness and cost alone split reclaim "
-                + "between file and anon",
-            "시뮬레이터의 scan 균형은 refault를 보지 못하므로(workingset_activate_*가 늘 0), "
-                + "prepare_scan_control()처럼 refault 뒤에 anon을 비활성 목록으로 내리지 않습니다. file과 anon을 "
-                + "얼마씩 회수할지는 swappiness와 비용만으로 정해집니다")
+            "the simulator's scan balance sees no workingset activations (workingset_activate_* stays 0). When "
+                + "workingset_activate_file moved since the kernel's last reclaim, prepare_scan_control() ages the "
+                + "active file list and leaves cache-trim mode; when workingset_activate_anon moved, it ages active "
+                + "anon and file is never tiny. A machine that has been running usually finds both moved at its "
+                + "first reclaim; the simulator's first pass instead trims page cache only, or scans anon only when "
+                + "file is tiny",
+            "시뮬레이터의 scan 균형은 workingset activation을 보지 못합니다(workingset_activate_*가 늘 0). "
+                + "커널의 prepare_scan_control()은 지난 회수 이후 workingset_activate_file이 움직였으면 활성 file "
+                + "목록을 비활성 쪽으로 내리고 cache-trim 모드를 쓰지 않으며, workingset_activate_anon이 "
+                + "움직였으면 활성 anon 목록을 내리고 file이 적다고 보지 않습니다. 한동안 돌던 컴퓨터라면 첫 회수 "
+                + "때 대개 둘 다 움직여 있습니다. 시뮬레이터의 첫 회수는 그 대신 페이지 캐시만 줄이거나, file이 "
+                + "아주 적으면 anon만 훑습니다")
     }
 
     /// Causes in how the simulator carries reclaim out: when pages become free, direct reclaim's batches, the swap

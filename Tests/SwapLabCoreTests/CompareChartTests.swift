@@ -172,6 +172,7 @@ extension CompareChartTests {
         #expect(!d4.contains { $0.hasPrefix("No cause") })
         let d1b = CompareNarrative.paragraphs(try Self.pair().comparison, lang: .en)
         #expect(d1b[1] == "Off by more than 2×: kswapd file share 43.46 % here against 0 % simulated.")
-        #expect(d1b.last?.hasPrefix("- the simulator's scan balance sees no refaults") == true)
+        #expect(d1b.last?.hasPrefix("- the simulator's scan balance sees no workingset activations") == true)
+        #expect(d1b.last?.contains("prepare_scan_control()") == true)
     }
 }
