@@ -207,5 +207,28 @@ extension LiveSystem {
             #expect(lazy["status"] as? String == "warn")
             #expect((lazy["found"] as? String)?.contains("Normal (present 5505024, managed 753664)") == true)
         }
+
+        /// In Korean, `doctor` speaks Korean, and records the English report that lessons' `output` patterns read
+        /// (lesson 9's tracefs step); `--json` keeps the English words of its schema. D4's snap-after has
+        /// `node_unreclaimable 1` on node 0.
+        @Test func doctorSpeaksTheLearnersLanguageAndRecordsEnglish() throws {
+            let hopeless = try FakeRoot.fromSnapshot("runs/D4-noswap-file-thrash-hopeless/snap-after")
+            defer { FakeRoot.remove(hopeless) }
+            let session = Session(output: Output(capturingWidth: 100), stateDirectory: testStateDirectory())
+            session.engine = .live
+            let shell = Shell(session: session)
+            #expect(shell.execute("lang ko"))
+            let before = session.output.captured.count
+            let (ok, recorded) = session.output.recording { shell.execute("doctor --root \(hopeless.path)") }
+            #expect(ok)
+            let shown = String(session.output.captured.dropFirst(before))
+            #expect(shown.contains("[!!] node_unreclaimable  노드 0에 켜짐\n"))
+            #expect(shown.contains("\n엔진:\n  [ok] sim         내장 시뮬레이터는 언제나 동작합니다\n"))
+            #expect(!shown.contains("set on node 0"))
+            #expect(recorded.contains("[!!] node_unreclaimable  set on node 0\n"))
+            #expect(recorded.contains("\nEngines:\n") && !recorded.contains("노드"))
+            let (_, json) = run("doctor --json --root \(hopeless.path)") { $0.language = .ko }
+            #expect(json.contains("\"found\": \"set on node 0\"") && !json.contains("노드"))
+        }
     }
 }  // extension LiveSystem
