@@ -114,6 +114,38 @@ import Testing
         #expect(s.tasks.isEmpty && s.tracing == false)
     }
 
+    /// `swap` reads this machine on either engine; on the simulator it first says what the simulated machine has,
+    /// so this machine's swap (D6b's capture: one 4 GiB swapfile) is not taken for the simulated one.
+    @Test func swapOnTheSimulatorSaysWhichMachineIsWhich() throws {
+        let root = try Self.d6bRoot()
+        defer { FakeRoot.remove(root) }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
+        let sh = Shell(
+            session: Session(output: Output(capturingWidth: 100), systemRoot: root.path, stateDirectory: state))
+        #expect(sh.execute("machine --ram 4G --swap 2G"))
+        #expect(sh.execute("alloc 3000M"))
+        // No OOM kill, nothing read back or released: the swap in use is every page written to it (pswpout).
+        let counters = try sh.session.activeEngine().counters().values
+        #expect(counters["oom_kill"] == 0 && counters["pswpin"] == 0)
+        let used = try #require(counters["pswpout"])
+        #expect(used > 0)
+        _ = sh.session.output.takeCaptured()
+        #expect(sh.execute("swap"))
+        let lines = sh.session.output.takeCaptured().split(separator: "\n").map(String.init)
+        #expect(
+            lines.first
+                == "simulated machine: 2 GiB of swap, \(Quantity.format(bytes: used * 4096)) used (`status`)")
+        #expect(lines.dropFirst().first == "this machine:")
+        // swaps.txt: /swapfile.swaplab, 4194300 KiB, 32392 KiB used, priority -2.
+        #expect(
+            lines.last?.hasPrefix("/swapfile.swaplab ") == true
+                && lines.last?.hasSuffix(" 4.00 GiB    31.63 MiB   -2") == true)
+        #expect(sh.execute("engine live"))
+        _ = sh.session.output.takeCaptured()
+        #expect(sh.execute("swap"))
+        #expect(!sh.session.output.takeCaptured().contains("simulated machine"))
+    }
+
     @Test func statusRendersTheSameFactsTheSameWayOnTheLiveEngine() throws {
         let root = try Self.d6bRoot()
         defer { FakeRoot.remove(root) }

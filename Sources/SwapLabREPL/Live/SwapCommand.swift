@@ -19,11 +19,26 @@ struct SwapCommand: ShellCommand {
             out.line(LiveJSON.swap(devices).text)
             return
         }
+        let size = EngineText.size
+        // `swap` reads this machine on either engine; on the simulator, first say what the simulated machine has,
+        // so "no swap" about this machine is not taken for the simulated one.
+        if session.engine == .sim, session.simulator != nil {
+            let s = try session.activeEngine().status()
+            session.report { w in
+                w(
+                    "simulated machine: \(size(s.swapTotal)) of swap, \(size(s.swapUsed)) used (`status`)",
+                    "시뮬레이션 머신: swap \(size(s.swapTotal)) 중 \(size(s.swapUsed)) 사용 (`status`)")
+            }
+            session.report { w in w("this machine:", "이 컴퓨터:") }
+        }
         if devices.isEmpty {
-            out.line("no swap is on: anonymous pages cannot be reclaimed (try: swap on 1G)")
+            session.report { w in
+                w(
+                    "no swap is on: anonymous pages cannot be reclaimed (try: swap on 1G)",
+                    "켜진 swap이 없습니다. 익명 페이지를 회수할 수 없습니다 (예: swap on 1G)")
+            }
             return
         }
-        let size = EngineText.size
         out.line(
             out.styled(
                 column("DEVICE", 40) + column("TYPE", 11) + column("SIZE", 12) + column("USED", 12) + "PRIO", .bold))
