@@ -5,7 +5,11 @@ public enum Quantity {
     /// What is wrong with a size or duration, worded for the learner.
     public struct ParseError: LearnerError, Equatable {
         public let description: String
+        /// The same in Korean (the shell says it when the learner's language is Korean).
+        public let ko: String
         public var problem: String { description }
+
+        public init(description: String, ko: String) { (self.description, self.ko) = (description, ko) }
     }
 
     /// Bytes in `text`: a whole number of bytes (`4096`) or a number with a binary suffix
@@ -14,7 +18,9 @@ public enum Quantity {
     public static func bytes(_ text: String) throws(ParseError) -> Int64 {
         let bytes = try byteValue(text)
         guard bytes >= 1 else {
-            throw ParseError(description: "'\(text)' is less than one byte; a size must be at least 1 byte (e.g. 300M)")
+            throw ParseError(
+                description: "'\(text)' is less than one byte; a size must be at least 1 byte (e.g. 300M)",
+                ko: "'\(text)'은(는) 1바이트보다 작습니다. 크기는 1바이트 이상이어야 합니다 (예: 300M)")
         }
         return Int64(bytes)
     }
@@ -28,10 +34,14 @@ public enum Quantity {
     private static func byteValue(_ text: String) throws(ParseError) -> Double {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard !t.isEmpty else {
-            throw ParseError(description: "a size is missing; write it like 4096, 512K, 300M or 2G")
+            throw ParseError(
+                description: "a size is missing; write it like 4096, 512K, 300M or 2G",
+                ko: "크기가 빠졌습니다. 4096, 512K, 300M, 2G처럼 쓰세요")
         }
         if t.hasPrefix("-") {
-            throw ParseError(description: "'\(text)' is not a size; sizes are positive (e.g. 300M)")
+            throw ParseError(
+                description: "'\(text)' is not a size; sizes are positive (e.g. 300M)",
+                ko: "'\(text)'은(는) 크기가 아닙니다. 크기는 양수입니다 (예: 300M)")
         }
         let digits = t.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
         var unit = t.dropFirst(digits.count).lowercased()
@@ -50,15 +60,21 @@ public enum Quantity {
         default:
             throw ParseError(
                 description:
-                    "'\(text)' is not a size: unknown unit '\(t.dropFirst(digits.count))'; use K, M, G or T (e.g. 300M)"
+                    "'\(text)' is not a size: unknown unit '\(t.dropFirst(digits.count))'; use K, M, G or T (e.g. 300M)",
+                ko:
+                    "'\(text)'은(는) 크기가 아닙니다. '\(t.dropFirst(digits.count))'은(는) 모르는 단위입니다. K, M, G, T 중 하나를 쓰세요 (예: 300M)"
             )
         }
         guard let value = Double(digits), !digits.isEmpty else {
-            throw ParseError(description: "'\(text)' is not a size; write it like 4096, 512K, 300M or 2G")
+            throw ParseError(
+                description: "'\(text)' is not a size; write it like 4096, 512K, 300M or 2G",
+                ko: "'\(text)'은(는) 크기가 아닙니다. 4096, 512K, 300M, 2G처럼 쓰세요")
         }
         let bytes = (value * Double(Int64(1) << shift)).rounded(.down)
         guard bytes.isFinite, bytes <= Double(Limits.maxBytes) else {
-            throw ParseError(description: "'\(text)' is too large; a size is at most 4 PiB (4096T)")
+            throw ParseError(
+                description: "'\(text)' is too large; a size is at most 4 PiB (4096T)",
+                ko: "'\(text)'은(는) 너무 큽니다. 크기는 최대 4 PiB(4096T)입니다")
         }
         return bytes
     }
@@ -67,12 +83,16 @@ public enum Quantity {
     public static func seconds(_ text: String) throws(ParseError) -> Double {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if t.hasPrefix("-") {
-            throw ParseError(description: "'\(text)' is not a duration; durations are positive (e.g. 2s)")
+            throw ParseError(
+                description: "'\(text)' is not a duration; durations are positive (e.g. 2s)",
+                ko: "'\(text)'은(는) 시간이 아닙니다. 시간은 양수입니다 (예: 2s)")
         }
         let digits = t.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
         let unit = t.dropFirst(digits.count)
         guard let value = Double(digits), !digits.isEmpty, value.isFinite else {
-            throw ParseError(description: "'\(text)' is not a duration; write it like 100ms, 2s or 1m")
+            throw ParseError(
+                description: "'\(text)' is not a duration; write it like 100ms, 2s or 1m",
+                ko: "'\(text)'은(는) 시간이 아닙니다. 100ms, 2s, 1m처럼 쓰세요")
         }
         let factor: Double
         switch unit {
@@ -82,11 +102,15 @@ public enum Quantity {
         case "m", "min": factor = 60
         case "h": factor = 3600
         default:
-            throw ParseError(description: "'\(text)' has an unknown unit '\(unit)'; use ms, s, m or h (e.g. 500ms)")
+            throw ParseError(
+                description: "'\(text)' has an unknown unit '\(unit)'; use ms, s, m or h (e.g. 500ms)",
+                ko: "'\(text)'의 '\(unit)'은(는) 모르는 단위입니다. ms, s, m, h 중 하나를 쓰세요 (예: 500ms)")
         }
         let seconds = value * factor
         guard seconds.isFinite, seconds <= Limits.maxTime else {
-            throw ParseError(description: "'\(text)' is too long; a duration is at most \(Int(Limits.maxTime)) s")
+            throw ParseError(
+                description: "'\(text)' is too long; a duration is at most \(Int(Limits.maxTime)) s",
+                ko: "'\(text)'은(는) 너무 깁니다. 시간은 최대 \(Int(Limits.maxTime))초입니다")
         }
         return seconds
     }

@@ -86,9 +86,17 @@ public enum CommandRegistry {
     /// The error for an unknown command, with the nearest name when one is close.
     public static func unknownCommand(_ name: String) -> ShellError {
         if let near = Suggest.nearest(to: name, in: allNames) {
-            return .usage("unknown command '\(name)'. Did you mean '\(near)'? (type `help` for the list)")
+            return .usage(
+                (
+                    "unknown command '\(name)'. Did you mean '\(near)'? (type `help` for the list)",
+                    "'\(name)'(이)라는 명령은 없습니다. '\(near)'을(를) 쓰려던 건가요? (목록은 `help`)"
+                ))
         }
-        return .usage("unknown command '\(name)'; type `help` for the list")
+        return .usage(
+            (
+                "unknown command '\(name)'; type `help` for the list",
+                "'\(name)'(이)라는 명령은 없습니다. 목록을 보려면 `help`를 입력하세요"
+            ))
     }
 }
 

@@ -59,9 +59,15 @@ enum SimArguments {
     /// `2G`, `300M`, … as pages (rounded down; at least one page).
     static func pages(_ text: String, option: String) throws(ShellError) -> Pages {
         let bytes: Int64
-        do { bytes = try Quantity.bytes(text) } catch { throw ShellError.usage("\(option): \(error.description)") }
+        do { bytes = try Quantity.bytes(text) } catch {
+            throw ShellError.usage(("\(option): \(error.description)", "\(option): \(error.ko)"))
+        }
         guard bytes >= Pages.size else {
-            throw ShellError.usage("\(option): '\(text)' is less than one page (4096 bytes); give at least 4K")
+            throw ShellError.usage(
+                (
+                    "\(option): '\(text)' is less than one page (4096 bytes); give at least 4K",
+                    "\(option): '\(text)'은(는) 한 페이지(4096바이트)보다 작습니다. 4K 이상을 주세요"
+                ))
         }
         return Pages(bytes: bytes)
     }
@@ -78,7 +84,11 @@ enum SimArguments {
         if t.lowercased().hasSuffix("/s") { t = String(t.dropLast(2)) }
         let bytes: Int64
         do { bytes = try Quantity.bytes(t) } catch {
-            throw ShellError.usage("--rate: \(error.description); write a rate like 200M/s")
+            throw ShellError.usage(
+                (
+                    "--rate: \(error.description); write a rate like 200M/s",
+                    "--rate: \(error.ko). 속도는 200M/s처럼 쓰세요"
+                ))
         }
         return Double(bytes) / Double(Pages.size)
     }
@@ -86,9 +96,13 @@ enum SimArguments {
     /// `2s`, `500ms`, … in seconds, at most a day.
     static func duration(_ text: String) throws(ShellError) -> Double {
         let s: Double
-        do { s = try Quantity.seconds(text) } catch { throw ShellError.usage(error.description) }
+        do { s = try Quantity.seconds(text) } catch { throw ShellError.usage((error.description, error.ko)) }
         guard s >= 0, s <= 86_400 else {
-            throw ShellError.usage("'\(text)' is out of range; give a duration between 0 and 24h")
+            throw ShellError.usage(
+                (
+                    "'\(text)' is out of range; give a duration between 0 and 24h",
+                    "'\(text)'은(는) 범위를 벗어났습니다. 0부터 24h 사이의 시간을 주세요"
+                ))
         }
         return s
     }

@@ -130,7 +130,7 @@ public final class Shell {
         // A negative number before `--` would reach ArgumentParser as an option; say what is wrong with it instead.
         for word in arguments.prefix(while: { $0 != "--" }) where NegativeNumber.matches(word) {
             if let message = entry.type.negativeNumber(word) {
-                report(ShellError.usage(message))
+                report(ShellError.usage((message.en, message.ko)))
                 return (false, true)
             }
         }

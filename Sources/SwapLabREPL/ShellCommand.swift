@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwapLabCourse
 import SwapLabModel
 
 /// A command of the swaplab shell. Parsed by ArgumentParser (so it has `--help`, a usage line and
@@ -9,7 +10,7 @@ public protocol ShellCommand: ParsableCommand {
 
     /// What to say about a negative number such as `-1` on this command's line (ArgumentParser would take it for
     /// an option and report a missing argument); nil lets the word through (a label may start with a dash).
-    static func negativeNumber(_ word: String) -> String?
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)?
 
     /// The engines the command runs on. The shell refuses it on any other, in one place (`Shell.execute`), and
     /// `help` shows it; the default is both.
@@ -21,8 +22,9 @@ public protocol ShellCommand: ParsableCommand {
 }
 
 extension ShellCommand {
-    public static func negativeNumber(_ word: String) -> String? {
-        "'\(word)' is negative; \(configuration.commandName ?? "this command") takes positive numbers"
+    public static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+        let name = configuration.commandName ?? "this command"
+        return ("'\(word)' is negative; \(name) takes positive numbers", "'\(word)'은(는) 음수입니다. \(name)에는 양수를 주세요")
     }
 
     public static var engines: EngineChoice { .both }
@@ -61,6 +63,9 @@ public struct ShellError: LearnerError {
     public var kind: Kind
     public var problem: String
     public var remedy: String?
+    /// `problem` and `remedy` in Korean, where they have been written; else the English is said.
+    public var problemKo: String?
+    public var remedyKo: String?
     public var description: String { sentence }
 
     public init(_ kind: Kind, _ problem: String, remedy: String? = nil) {
@@ -72,6 +77,13 @@ public struct ShellError: LearnerError {
     /// Wrong words on the line: `problem`, and how to write it.
     public static func usage(_ problem: String, remedy: String? = nil) -> ShellError {
         ShellError(.usage, problem, remedy: remedy)
+    }
+
+    /// Wrong words on the line, said in both languages: (English, Korean).
+    static func usage(_ problem: (String, String)) -> ShellError {
+        var e = ShellError(.usage, problem.0)
+        e.problemKo = problem.1
+        return e
     }
 
     /// `command` works only on `engine`.
@@ -90,11 +102,18 @@ public struct ShellError: LearnerError {
     }
 }
 
+extension ShellError: CourseError {
+    public func problem(_ language: Language) -> String { language == .ko ? problemKo ?? problem : problem }
+    public func remedy(_ language: Language) -> String? { language == .ko ? remedyKo ?? remedy : remedy }
+}
+
 /// Negative-number messages shared by commands that take sizes, durations and counts.
 enum NegativeNumber {
-    static func size(_ word: String) -> String { "'\(word)' is not a size; sizes are positive (e.g. 300M)" }
-    static func duration(_ word: String) -> String {
-        "'\(word)' is not a duration; durations are positive (e.g. 2s)"
+    static func size(_ word: String) -> (en: String, ko: String) {
+        ("'\(word)' is not a size; sizes are positive (e.g. 300M)", "'\(word)'은(는) 크기가 아닙니다. 크기는 양수입니다 (예: 300M)")
+    }
+    static func duration(_ word: String) -> (en: String, ko: String) {
+        ("'\(word)' is not a duration; durations are positive (e.g. 2s)", "'\(word)'은(는) 시간이 아닙니다. 시간은 양수입니다 (예: 2s)")
     }
 
     /// Whether `word` is a negative number, with or without a unit (`-1`, `-2.5G`, `-100ms`).
@@ -106,30 +125,55 @@ enum NegativeNumber {
     }
 }
 
-extension AllocCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.size(word) } }
-extension MachineCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.size(word) } }
-extension CacheCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.size(word) } }
-extension SwapCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.size(word) } }
-extension RunCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.duration(word) } }
-extension SleepCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.duration(word) } }
-extension WatchCommand { static func negativeNumber(_ word: String) -> String? { NegativeNumber.duration(word) } }
-extension MarkCommand { static func negativeNumber(_ word: String) -> String? { nil } }
-extension LessonsCommand { static func negativeNumber(_ word: String) -> String? { nil } }
+extension AllocCommand {
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.size(word) }
+}
+extension MachineCommand {
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.size(word) }
+}
+extension CacheCommand {
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.size(word) }
+}
+extension SwapCommand {
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.size(word) }
+}
+extension RunCommand {
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.duration(word) }
+}
+extension SleepCommand {
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.duration(word) }
+}
+extension WatchCommand {
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.duration(word) }
+}
+extension MarkCommand { static func negativeNumber(_ word: String) -> (en: String, ko: String)? { nil } }
+extension LessonsCommand { static func negativeNumber(_ word: String) -> (en: String, ko: String)? { nil } }
 extension GotoCommand {
-    static func negativeNumber(_ word: String) -> String? {
-        "'\(word)' is not a step; steps are numbered from 1 (`where` shows where you are)"
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+        (
+            "'\(word)' is not a step; steps are numbered from 1 (`where` shows where you are)",
+            "'\(word)'은(는) 단계 번호가 아닙니다. 단계는 1번부터 셉니다 (`where`로 지금 위치를 볼 수 있습니다)"
+        )
     }
 }
 extension AnswerCommand {
-    static func negativeNumber(_ word: String) -> String? { "'\(word)' is not a choice; choices are numbered from 1" }
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+        ("'\(word)' is not a choice; choices are numbered from 1", "'\(word)'은(는) 보기 번호가 아닙니다. 보기는 1번부터 셉니다")
+    }
 }
 extension StartCommand {
-    static func negativeNumber(_ word: String) -> String? {
-        "'\(word)' is not a lesson; lessons are numbered from 1 (`lessons` lists them)"
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+        (
+            "'\(word)' is not a lesson; lessons are numbered from 1 (`lessons` lists them)",
+            "'\(word)'은(는) 강 번호가 아닙니다. 강은 1번부터 셉니다 (`lessons`로 목록을 볼 수 있습니다)"
+        )
     }
 }
 extension EventsCommand {
-    static func negativeNumber(_ word: String) -> String? {
-        "'\(word)' is not a count; --last takes a positive number (e.g. --last 20)"
+    static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+        (
+            "'\(word)' is not a count; --last takes a positive number (e.g. --last 20)",
+            "'\(word)'은(는) 개수가 아닙니다. --last에는 양수를 주세요 (예: --last 20)"
+        )
     }
 }

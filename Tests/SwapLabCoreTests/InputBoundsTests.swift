@@ -93,10 +93,18 @@ import Testing
     }
 
     @Test func sizesAndDurationsHaveStatedRanges() throws {
-        #expect(throws: Quantity.ParseError(description: "'8000000T' is too large; a size is at most 4 PiB (4096T)")) {
+        #expect(
+            throws: Quantity.ParseError(
+                description: "'8000000T' is too large; a size is at most 4 PiB (4096T)",
+                ko: "'8000000T'은(는) 너무 큽니다. 크기는 최대 4 PiB(4096T)입니다")
+        ) {
             try Quantity.bytes("8000000T")
         }
-        #expect(throws: Quantity.ParseError(description: "'-1' is not a size; sizes are positive (e.g. 300M)")) {
+        #expect(
+            throws: Quantity.ParseError(
+                description: "'-1' is not a size; sizes are positive (e.g. 300M)",
+                ko: "'-1'은(는) 크기가 아닙니다. 크기는 양수입니다 (예: 300M)")
+        ) {
             try Quantity.bytes("-1")
         }
         #expect(try Quantity.bytes("4096T") == 1 << 52)

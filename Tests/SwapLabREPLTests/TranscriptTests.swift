@@ -24,6 +24,32 @@ import Testing
         Snapshot.check(try Self.transcript([], input: "engin live\nqiut\nfrobnicate\n"), named: "unknown-command")
     }
 
+    /// A learner who switched to Korean reads typos and bad numbers in Korean, with the same advice; back in
+    /// English, the same lines are English again.
+    @Test func typosAreAnsweredInTheLearnersLanguage() throws {
+        let input = "lang ko\nengin live\nalloc 5X\nrun -2s\nalloc 1\nlang en\nalloc 5X\n"
+        let (output, status) = try Binary.run([], input: input)
+        #expect(status == 1)
+        // Error lines, with their wrapped continuations ("  …") joined back.
+        var errors: [String] = []
+        for line in output.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("error: ") {
+                errors.append(line)
+            } else if line.hasPrefix("  "), !errors.isEmpty, !line.hasPrefix("  │") {
+                errors[errors.count - 1] += " " + line.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        #expect(
+            errors == [
+                "error: 'engin'(이)라는 명령은 없습니다. 'engine'을(를) 쓰려던 건가요? (목록은 `help`)",
+                "error: SIZE: '5X'은(는) 크기가 아닙니다. 'X'은(는) 모르는 단위입니다. K, M, G, T 중 하나를 쓰세요 "
+                    + "(예: 300M)",
+                "error: '-2s'은(는) 시간이 아닙니다. 시간은 양수입니다 (예: 2s)",
+                "error: SIZE: '1'은(는) 한 페이지(4096바이트)보다 작습니다. 4K 이상을 주세요",
+                "error: SIZE: '5X' is not a size: unknown unit 'X'; use K, M, G or T (e.g. 300M)",
+            ], "\(output)")
+    }
+
     @Test func badOptionSuggestsTheNearestWithAUsageLine() throws {
         Snapshot.check(
             try Self.transcript([], input: "sleep 1ms --quite\nengine sim live\nsleep\nsleep 2x\n"), named: "bad-option"
