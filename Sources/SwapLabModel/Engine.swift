@@ -60,6 +60,8 @@ public enum EngineNotice: Sendable, Hashable {
     case progress(task: String, done: Pages, total: Pages)
     /// The engine made something the learner did not ask for (the course machine on the first sim command).
     case info(String)
+    /// The simulator built the course machine, described by `summary`, because no machine was there yet.
+    case madeCourseMachine(summary: String)
     /// Going ahead against advice (`alloc --force` below the floor).
     case warning(String)
     /// Something happened outside the command (a hog ended, e.g. OOM-killed).

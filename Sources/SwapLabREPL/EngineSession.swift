@@ -42,7 +42,9 @@ extension Session {
     /// Makes `engine` speak through this session: its notices are printed as they come, and Ctrl-C stops its long
     /// calls.
     func attach(_ engine: any Engine) {
-        engine.notify = { [unowned self] notice in self.output.line(EngineText.notice(notice, output: self.output)) }
+        engine.notify = { [unowned self] notice in
+            self.output.line(EngineText.notice(notice, output: self.output, self.words))
+        }
         engine.interrupted = { [unowned self] in self.interrupted }
     }
 

@@ -16,9 +16,13 @@ enum EngineText {
     static func clockName(_ clock: EngineClock) -> String { clock.name.map { " (\($0))" } ?? "" }
 
     /// A notice as one line.
-    static func notice(_ notice: EngineNotice, output: Output) -> String {
+    static func notice(_ notice: EngineNotice, output: Output, _ w: Words = .en) -> String {
         switch notice {
         case .info(let text): return text
+        case .madeCourseMachine(let summary):
+            return w(
+                "no machine yet: created the course machine (\(summary)); change it with `machine`",
+                "머신이 아직 없어 강의용 머신(\(summary))을 만들었습니다. `machine`으로 바꿀 수 있습니다")
         case .warning(let text): return output.styled("warning:", .yellow) + " " + text
         case .note(let text): return output.styled("note:", .yellow) + " " + text
         case .progress(let task, let done, let total): return "  \(task): \(size(done)) of \(size(total))"
@@ -234,6 +238,16 @@ enum EngineText {
                 ? w(" — node_unreclaimable 1 (kswapd gave up)", " — node_unreclaimable 1 (kswapd가 포기함)") : "")
     }
 
+    /// A task's state as `status` and `allocs` say it.
+    static func stateWord(_ state: TaskState, _ w: Words) -> String {
+        switch state {
+        case .running: return w("running", "실행 중")
+        case .idle: return w("idle", "대기 중")
+        case .released: return w("released", "종료됨")
+        case .killed: return w("killed", "OOM killer가 종료함")
+        }
+    }
+
     /// The tasks holding memory: name, pid, resident, swapped, state.
     static func taskTable(_ tasks: [TaskStatus], to out: Output, _ w: Words = .en) {
         guard !tasks.isEmpty else { return }
@@ -242,13 +256,7 @@ enum EngineText {
                 + DisplayWidth.pad("resident", to: 12, right: true) + DisplayWidth.pad("swapped", to: 12, right: true)
                 + "  state")
         for t in tasks {
-            let state: String
-            switch t.state {
-            case .running: state = w("running", "실행 중")
-            case .idle: state = w("idle", "대기 중")
-            case .released: state = w("released", "종료됨")
-            case .killed: state = w("killed", "OOM killer가 종료함")
-            }
+            let state = stateWord(t.state, w)
             out.line(
                 DisplayWidth.pad(t.name, to: 16) + DisplayWidth.pad(String(t.pid), to: 7, right: true)
                     + DisplayWidth.pad(size(t.resident), to: 12, right: true)

@@ -25,7 +25,7 @@ public final class SimulatorEngine: SimulatedClock {
         if let simulator { return simulator }
         let sim = try Self.build(.course())
         install(sim)
-        notify(.info("no machine yet: created the course machine (\(sim.config.summary)); change it with `machine`"))
+        notify(.madeCourseMachine(summary: sim.config.summary))
         return sim
     }
 

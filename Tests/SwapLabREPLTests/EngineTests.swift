@@ -61,12 +61,14 @@ import Testing
         var notices: [EngineNotice] = []
         engine.notify = { notices.append($0) }
         let before = try engine.status()
+        #expect(notices == [.madeCourseMachine(summary: "4 GiB RAM, 2 GiB swap, 1 node")])
         #expect(
-            notices == [
-                .info(
-                    "no machine yet: created the course machine (4 GiB RAM, 2 GiB swap, 1 node); change it with `machine`"
-                )
-            ])
+            EngineText.notice(notices[0], output: Output(capturingWidth: 80))
+                == "no machine yet: created the course machine (4 GiB RAM, 2 GiB swap, 1 node); change it with `machine`"
+        )
+        #expect(
+            EngineText.notice(notices[0], output: Output(capturingWidth: 80), Words(language: .ko))
+                == "머신이 아직 없어 강의용 머신(4 GiB RAM, 2 GiB swap, 1 node)을 만들었습니다. `machine`으로 바꿀 수 있습니다")
         #expect(before.engine == .sim && before.clock == .simulated && before.time == 0)
         #expect(before.swapTotal == Pages(524_288) && before.swapUsed == .zero)
         #expect(before.kswapd == [KswapdStatus(node: 0, state: .sleeping, failures: 0, nodeUnreclaimable: false)])

@@ -14,6 +14,24 @@ import Testing
         return Shell(session: Session(output: Output(capturingWidth: 100), stateDirectory: state))
     }
 
+    /// In Korean, the course machine's notice and `allocs`' states are Korean (the states as `status` says them);
+    /// `allocs` records the English table, which lessons' `output` patterns read.
+    @Test func theCourseMachineAndTheTasksAreSaidInKorean() {
+        let sh = Self.shell()
+        #expect(sh.execute("lang ko"))
+        _ = sh.session.output.takeCaptured()
+        #expect(sh.execute("alloc 1G"))
+        let made = sh.session.output.takeCaptured()
+        #expect(made.hasPrefix("머신이 아직 없어 강의용 머신(4 GiB RAM, 2 GiB swap, 1 node)을 만들었습니다. "))
+        let (ok, recorded) = sh.session.output.recording { sh.execute("allocs") }
+        #expect(ok)
+        let shown = sh.session.output.takeCaptured().split(separator: "\n").map(String.init)
+        #expect(shown.last == "hog       1000     1 GiB       0 B         0 B         대기 중")
+        #expect(recorded.hasSuffix("hog       1000     1 GiB       0 B         0 B         idle\n"))
+        #expect(sh.execute("status"))
+        #expect(sh.session.output.takeCaptured().contains("hog                1000       1 GiB         0 B  대기 중"))
+    }
+
     @Test func firstSimCommandCreatesTheCourseMachineAndSaysSo() {
         let sh = Self.shell()
         #expect(sh.execute("alloc 2G"))

@@ -15,7 +15,8 @@ struct AllocsCommand: ShellCommand {
         let out = session.output
         if session.engine == .sim {
             guard !json else { throw ShellError.usage("on the simulator `status --json` lists the tasks") }
-            try Self.simulated(try session.activeEngine().status().tasks, to: out)
+            let tasks = try session.activeEngine().status().tasks
+            session.report(lines: { out, w in Self.simulated(tasks, to: out, w) })
             return
         }
         if json {
@@ -41,10 +42,13 @@ struct AllocsCommand: ShellCommand {
 
 extension AllocsCommand {
     /// The simulator's tasks holding memory: resident, swapped and mlocked pages.
-    static func simulated(_ tasks: [TaskStatus], to out: Output) throws {
+    static func simulated(_ tasks: [TaskStatus], to out: Output, _ w: Words = .en) {
         let alive = tasks.filter(\.state.isAlive)
         guard !alive.isEmpty else {
-            out.line("no tasks (start one with: alloc SIZE, or alloc SIZE --mlock)")
+            out.line(
+                w(
+                    "no tasks (start one with: alloc SIZE, or alloc SIZE --mlock)",
+                    "task가 없습니다 (alloc SIZE 또는 alloc SIZE --mlock으로 시작하세요)"))
             return
         }
         let f = Quantity.format(bytes:)
@@ -53,7 +57,7 @@ extension AllocsCommand {
             alive.map {
                 [
                     $0.name, String($0.pid), f($0.resident.bytes), f($0.swapped.bytes), f(($0.locked ?? .zero).bytes),
-                    $0.state.rawValue,
+                    EngineText.stateWord($0.state, w),
                 ]
             }, to: out)
     }
