@@ -51,13 +51,17 @@ struct HelpCommand: ShellCommand {
             out.line()
             return
         }
-        for line in HelpCommand.overview(width: out.width, heading: { out.styled($0, .bold) }) { out.line(line) }
+        // Shown in the learner's language; the English list is recorded for lesson checks.
+        session.report(lines: { out, w in
+            for line in HelpCommand.overview(width: out.width, heading: { out.styled($0, .bold) }, w) { out.line(line) }
+        })
     }
 
     /// The command list: a heading per group, then `  name  abstract` with the abstracts aligned in one column and
-    /// wrapped by display width under themselves.
+    /// wrapped by display width under themselves; in `w`'s language (Korean from `KoreanHelp`).
     static func overview(
-        entries: [CommandRegistry.Entry] = CommandRegistry.entries, width: Int, heading: (String) -> String = { $0 }
+        entries: [CommandRegistry.Entry] = CommandRegistry.entries, width: Int, heading: (String) -> String = { $0 },
+        _ w: Words = .en
     ) -> [String] {
         let nameWidth = entries.map { DisplayWidth.of($0.name) }.max() ?? 8
         let tagWidth = entries.map { DisplayWidth.of($0.engineTag) }.max() ?? 0
@@ -66,22 +70,32 @@ struct HelpCommand: ShellCommand {
         for group in CommandGroup.allCases {
             let members = entries.filter { $0.group == group }
             if members.isEmpty { continue }
-            lines.append(heading(group.rawValue))
+            lines.append(heading(w(group.rawValue, KoreanHelp.heading(group))))
             for entry in members {
                 let head =
                     "  " + DisplayWidth.pad(entry.name, to: nameWidth) + "  "
                     + DisplayWidth.pad(entry.engineTag, to: tagWidth) + "  "
-                lines += DisplayWidth.wrap(head + entry.type.configuration.abstract, width: width, indent: hanging)
+                let abstract = entry.type.configuration.abstract
+                lines += DisplayWidth.wrap(
+                    head + w(abstract, KoreanHelp.abstracts[entry.name] ?? abstract), width: width, indent: hanging)
             }
             lines.append("")
         }
-        let starred = entries.flatMap(\.restrictedSubcommands).map { "`\($0.name)` on \($0.engines.rawValue)" }
+        let restricted = entries.flatMap(\.restrictedSubcommands)
+        let starred = restricted.map { "`\($0.name)` on \($0.engines.rawValue)" }
+        let starredKo = restricted.map { "`\($0.name)`은 \($0.engines.rawValue)에서만" }
         let note = starred.isEmpty ? "" : " (*: only " + starred.joined(separator: ", ") + ")"
+        let noteKo = starredKo.isEmpty ? "" : " (*: " + starredKo.joined(separator: ", ") + ")"
         lines += DisplayWidth.wrap(
-            "sim, live: the only engine a command runs on\(note); sim+live: runs on both, simulated on sim; "
-                + "`engine sim|live` switches.", width: width,
-            indent: "")
-        lines.append("Type `help COMMAND` or `COMMAND --help` for one command's options.")
+            w(
+                "sim, live: the only engine a command runs on\(note); sim+live: runs on both, simulated on sim; "
+                    + "`engine sim|live` switches.",
+                "sim, live: 그 엔진에서만 도는 명령\(noteKo). sim+live: 둘 다에서 돌고, sim에서는 시뮬레이션합니다. "
+                    + "`engine sim|live`로 엔진을 바꿉니다."), width: width, indent: "")
+        lines.append(
+            w(
+                "Type `help COMMAND` or `COMMAND --help` for one command's options.",
+                "명령 하나의 옵션은 `help COMMAND` 또는 `COMMAND --help`로 봅니다 (영어)."))
         return lines
     }
 }

@@ -56,6 +56,21 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("  lab         sim+live  Make kswapd wake") })
     }
 
+    /// `help` in Korean: every command `help` lists has its Korean line (a new command without one fails here),
+    /// the groups and the footnote are Korean, and all of it fits 80 columns; the tags stay the same.
+    @Test func helpListsEveryCommandInKoreanWithinEightyColumns() {
+        let missing = CommandRegistry.entries.map(\.name).filter { KoreanHelp.abstracts[$0] == nil }
+        #expect(missing.isEmpty, "no Korean help line for \(missing)")
+        #expect(Set(KoreanHelp.abstracts.keys) == Set(CommandRegistry.entries.map(\.name)))
+        let lines = HelpCommand.overview(width: 80, Words(language: .ko))
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 })
+        #expect(lines.first == "셸")
+        #expect(lines.contains("  run         sim       시뮬레이션 시간을 흘려보냅니다 (예: run 2s, run 500ms)."))
+        #expect(lines.contains { $0.hasPrefix("  lab         sim+live  kswapd가 깨어나 swap-out하고") })
+        #expect(lines.contains("이 컴퓨터") && lines.contains("강의"))
+        #expect(lines.last == "명령 하나의 옵션은 `help COMMAND` 또는 `COMMAND --help`로 봅니다 (영어).")
+    }
+
     @Test func theSimulatorAnswersInTypedValuesCountedInPages() throws {
         let engine = SimulatorEngine()
         var notices: [EngineNotice] = []
