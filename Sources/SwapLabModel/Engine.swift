@@ -44,11 +44,20 @@ public enum EngineError: LearnerError, Sendable {
     case unavailable(String)
     /// Any other failure.
     case failed(String)
+    /// A failure worded in both languages (the simulator's errors).
+    case said(en: String, ko: String)
 
     public var problem: String {
         switch self {
         case .invalid(let s), .unavailable(let s), .failed(let s): return s
+        case .said(let en, _): return en
         }
+    }
+
+    /// `problem` in Korean where it was worded in Korean, else the English.
+    public var problemKo: String {
+        if case .said(_, let ko) = self { return ko }
+        return problem
     }
 
     public var description: String { problem }

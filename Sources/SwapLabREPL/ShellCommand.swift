@@ -88,7 +88,11 @@ public struct ShellError: LearnerError {
 
     /// `command` works only on `engine`.
     public static func needsEngine(_ engine: String, command: String) -> ShellError {
-        ShellError(.needsEngine, "\(command) works on the \(engine) engine", remedy: "switch with: engine \(engine)")
+        var e = ShellError(
+            .needsEngine, "\(command) works on the \(engine) engine", remedy: "switch with: engine \(engine)")
+        e.problemKo = "\(command)은(는) \(engine) 엔진에서 돕니다"
+        e.remedyKo = "`engine \(engine)` 명령으로 바꾸세요"
+        return e
     }
 
     /// Something this machine lacks.

@@ -50,6 +50,37 @@ public enum SimulatorError: LearnerError, Equatable {
     }
 
     public var description: String { sentence }
+
+    /// `sentence` in Korean (what the shell says when the learner reads Korean).
+    public var ko: String {
+        let problem: String
+        var remedy: String?
+        switch self {
+        case .outOfRange(let s, let v, let r):
+            problem = "\(s) = \(v)은(는) 범위를 벗어났습니다"
+            remedy = "커널이 받아들이는 값은 \(r.lowerBound)…\(r.upperBound)입니다"
+        case .badZoneSpec(let t, let why):
+            problem = "zone '\(t)'을(를) 읽을 수 없습니다: \(why)"
+            remedy = "DMA=3840,DMA32=772915,Normal=5394266처럼 쓰세요"
+        case .noMemory(let s), .invalid(let s): problem = s
+        case .doesNotFit(let wanted, let room):
+            problem =
+                "처음부터 쓰고 있는 메모리(\(Quantity.format(bytes: wanted.bytes)))가 high 워터마크 위에 들어가지 "
+                + "않습니다 (남은 자리: \(Quantity.format(bytes: room.bytes)))"
+            remedy = "--used나 --cache를 줄이거나, --ram을 늘리세요"
+        case .noSuchTask(let name, let known):
+            problem =
+                "'\(name)'(이)라는 할당이 없습니다. 있는 것: \(known.isEmpty ? "아직 없음" : known.joined(separator: ", "))"
+            if known.isEmpty { remedy = "alloc 1G --name \(name)으로 만드세요" }
+        case .taskExists(let name):
+            problem = "'\(name)'(이)라는 할당이 이미 있습니다"
+            remedy = "먼저 release하거나 다른 --name을 고르세요"
+        case .tooLarge(let what, let value, let limit):
+            problem = "\(what) \(value)은(는) 너무 큽니다"
+            remedy = "swaplab은 최대 \(limit)까지 시뮬레이션합니다"
+        }
+        return remedy.map { problem + "; " + $0 } ?? problem
+    }
 }
 
 /// One populated zone of a simulated node: its type and `managed` pages.

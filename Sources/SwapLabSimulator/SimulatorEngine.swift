@@ -266,6 +266,6 @@ extension KswapdState {
 }
 
 extension EngineError {
-    /// The simulator's error, worded as it words it.
-    init(_ error: SimulatorError) { self = .failed(error.description) }
+    /// The simulator's error, worded as it words it, in English and Korean.
+    init(_ error: SimulatorError) { self = .said(en: error.description, ko: error.ko) }
 }

@@ -32,6 +32,28 @@ import Testing
         #expect(sh.session.output.takeCaptured().contains("hog                1000       1 GiB         0 B  대기 중"))
     }
 
+    /// The simulator's refusals and the wrong-engine error are said in Korean when the learner reads Korean, and
+    /// in English otherwise.
+    @Test func refusalsAreSaidInTheLearnersLanguage() {
+        let sh = Self.shell()
+        #expect(sh.execute("lang ko"))
+        #expect(sh.execute("alloc 1G --name web"))
+        _ = sh.session.output.takeCaptured()
+        for (line, said) in [
+            ("alloc 1G --name web", "error: 'web'(이)라는 할당이 이미 있습니다; 먼저 release하거나 다른 --name을 고르세요\n"),
+            ("release db", "error: 'db'(이)라는 할당이 없습니다. 있는 것: system, web\n"),
+            ("sysctl vm.swappiness 500", "error: vm.swappiness = 500은(는) 범위를 벗어났습니다; 커널이 받아들이는 값은 0…200입니다\n"),
+            ("trace on", "error: trace on은(는) live 엔진에서 돕니다; `engine live` 명령으로 바꾸세요\n"),
+        ] {
+            #expect(!sh.execute(line))
+            #expect(sh.session.output.takeCaptured() == said)
+        }
+        #expect(sh.execute("lang en"))
+        _ = sh.session.output.takeCaptured()
+        #expect(!sh.execute("release db"))
+        #expect(sh.session.output.takeCaptured() == "error: no allocation named 'db'; known: system, web\n")
+    }
+
     @Test func firstSimCommandCreatesTheCourseMachineAndSaysSo() {
         let sh = Self.shell()
         #expect(sh.execute("alloc 2G"))
