@@ -10,7 +10,7 @@ public protocol ShellCommand: ParsableCommand {
 
     /// What to say about a negative number such as `-1` on this command's line (ArgumentParser would take it for
     /// an option and report a missing argument); nil lets the word through (a label may start with a dash).
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)?
+    static func negativeNumber(_ word: String) -> Bilingual?
 
     /// The engines the command runs on. The shell refuses it on any other, in one place (`Shell.execute`), and
     /// `help` shows it; the default is both.
@@ -22,7 +22,7 @@ public protocol ShellCommand: ParsableCommand {
 }
 
 extension ShellCommand {
-    public static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+    public static func negativeNumber(_ word: String) -> Bilingual? {
         let name = configuration.commandName ?? "this command"
         return ("'\(word)' is negative; \(name) takes positive numbers", "'\(word)'은(는) 음수입니다. \(name)에는 양수를 주세요")
     }
@@ -111,12 +111,15 @@ extension ShellError: CourseError {
     public func remedy(_ language: Language) -> String? { language == .ko ? remedyKo ?? remedy : remedy }
 }
 
+/// A sentence in English and in Korean.
+public typealias Bilingual = (en: String, ko: String)
+
 /// Negative-number messages shared by commands that take sizes, durations and counts.
 enum NegativeNumber {
-    static func size(_ word: String) -> (en: String, ko: String) {
+    static func size(_ word: String) -> Bilingual {
         ("'\(word)' is not a size; sizes are positive (e.g. 300M)", "'\(word)'은(는) 크기가 아닙니다. 크기는 양수입니다 (예: 300M)")
     }
-    static func duration(_ word: String) -> (en: String, ko: String) {
+    static func duration(_ word: String) -> Bilingual {
         ("'\(word)' is not a duration; durations are positive (e.g. 2s)", "'\(word)'은(는) 시간이 아닙니다. 시간은 양수입니다 (예: 2s)")
     }
 
@@ -129,31 +132,17 @@ enum NegativeNumber {
     }
 }
 
-extension AllocCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.size(word) }
-}
-extension MachineCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.size(word) }
-}
-extension CacheCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.size(word) }
-}
-extension SwapCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.size(word) }
-}
-extension RunCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.duration(word) }
-}
-extension SleepCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.duration(word) }
-}
-extension WatchCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? { NegativeNumber.duration(word) }
-}
-extension MarkCommand { static func negativeNumber(_ word: String) -> (en: String, ko: String)? { nil } }
-extension LessonsCommand { static func negativeNumber(_ word: String) -> (en: String, ko: String)? { nil } }
+extension AllocCommand { static func negativeNumber(_ word: String) -> Bilingual? { NegativeNumber.size(word) } }
+extension MachineCommand { static func negativeNumber(_ word: String) -> Bilingual? { NegativeNumber.size(word) } }
+extension CacheCommand { static func negativeNumber(_ word: String) -> Bilingual? { NegativeNumber.size(word) } }
+extension SwapCommand { static func negativeNumber(_ word: String) -> Bilingual? { NegativeNumber.size(word) } }
+extension RunCommand { static func negativeNumber(_ word: String) -> Bilingual? { NegativeNumber.duration(word) } }
+extension SleepCommand { static func negativeNumber(_ word: String) -> Bilingual? { NegativeNumber.duration(word) } }
+extension WatchCommand { static func negativeNumber(_ word: String) -> Bilingual? { NegativeNumber.duration(word) } }
+extension MarkCommand { static func negativeNumber(_ word: String) -> Bilingual? { nil } }
+extension LessonsCommand { static func negativeNumber(_ word: String) -> Bilingual? { nil } }
 extension GotoCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+    static func negativeNumber(_ word: String) -> Bilingual? {
         (
             "'\(word)' is not a step; steps are numbered from 1 (`where` shows where you are)",
             "'\(word)'은(는) 단계 번호가 아닙니다. 단계는 1번부터 셉니다 (`where`로 지금 위치를 볼 수 있습니다)"
@@ -161,12 +150,12 @@ extension GotoCommand {
     }
 }
 extension AnswerCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+    static func negativeNumber(_ word: String) -> Bilingual? {
         ("'\(word)' is not a choice; choices are numbered from 1", "'\(word)'은(는) 보기 번호가 아닙니다. 보기는 1번부터 셉니다")
     }
 }
 extension StartCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+    static func negativeNumber(_ word: String) -> Bilingual? {
         (
             "'\(word)' is not a lesson; lessons are numbered from 1 (`lessons` lists them)",
             "'\(word)'은(는) 강 번호가 아닙니다. 강은 1번부터 셉니다 (`lessons`로 목록을 볼 수 있습니다)"
@@ -174,7 +163,7 @@ extension StartCommand {
     }
 }
 extension EventsCommand {
-    static func negativeNumber(_ word: String) -> (en: String, ko: String)? {
+    static func negativeNumber(_ word: String) -> Bilingual? {
         (
             "'\(word)' is not a count; --last takes a positive number (e.g. --last 20)",
             "'\(word)'은(는) 개수가 아닙니다. --last에는 양수를 주세요 (예: --last 20)"

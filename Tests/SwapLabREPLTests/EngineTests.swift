@@ -20,6 +20,15 @@ import Testing
             ])
     }
 
+    /// A shell reading D6b's /proc (`d6bRoot`), in a throwaway state directory; remove the root after.
+    static func d6bShell() throws -> (Shell, URL) {
+        let root = try d6bRoot()
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
+        let sh = Shell(
+            session: Session(output: Output(capturingWidth: 100), systemRoot: root.path, stateDirectory: state))
+        return (sh, root)
+    }
+
     @Test func aCommandOnTheWrongEngineIsRefusedInOnePlaceBeforeItRuns() {
         let sh = SimCommandTests.shell()
         #expect(sh.execute("engine live"))
@@ -134,11 +143,8 @@ import Testing
     /// `swap` reads this machine on either engine; on the simulator it first says what the simulated machine has,
     /// so this machine's swap (D6b's capture: one 4 GiB swapfile) is not taken for the simulated one.
     @Test func swapOnTheSimulatorSaysWhichMachineIsWhich() throws {
-        let root = try Self.d6bRoot()
+        let (sh, root) = try Self.d6bShell()
         defer { FakeRoot.remove(root) }
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
-        let sh = Shell(
-            session: Session(output: Output(capturingWidth: 100), systemRoot: root.path, stateDirectory: state))
         #expect(sh.execute("machine --ram 4G --swap 2G"))
         #expect(sh.execute("alloc 3000M"))
         // No OOM kill, nothing read back or released: the swap in use is every page written to it (pswpout).
@@ -164,11 +170,8 @@ import Testing
     }
 
     @Test func statusRendersTheSameFactsTheSameWayOnTheLiveEngine() throws {
-        let root = try Self.d6bRoot()
+        let (sh, root) = try Self.d6bShell()
         defer { FakeRoot.remove(root) }
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("swaplab-test-\(UUID().uuidString)")
-        let sh = Shell(
-            session: Session(output: Output(capturingWidth: 100), systemRoot: root.path, stateDirectory: state))
         #expect(sh.execute("engine live"))
         _ = sh.session.output.takeCaptured()
         #expect(sh.execute("status"))
