@@ -375,6 +375,7 @@ public final class LiveEngine: ThisMachine {
             }
             return TraceStart(events: names, path: t.path)
         } catch {
+            if let ko = error.sentenceKo { throw .said(en: error.description, ko: ko) }
             throw .unavailable(error.description)
         }
     }
@@ -423,6 +424,7 @@ public final class LiveEngine: ThisMachine {
             place("swap on \(Quantity.format(bytes: size.bytes))")
             return path
         } catch let e as SwapfileError {
+            if let ko = e.sentenceKo { throw .said(en: e.description, ko: ko) }
             throw .unavailable(e.description)
         } catch {
             throw .failed("\(error)")

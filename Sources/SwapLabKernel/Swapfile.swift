@@ -21,6 +21,13 @@ public enum SwapfileError: LearnerError, Sendable {
     public var description: String { sentence }
 }
 
+extension SwapfileError: SaidInKorean {
+    public var sentenceKo: String? {
+        guard case .needsRoot = self else { return nil }
+        return "swap on/off에는 root가 필요합니다 (swapon(2)에 CAP_SYS_ADMIN이 필요합니다); swaplab을 root로 실행하세요"
+    }
+}
+
 /// A swapfile swaplab creates in a directory only root can write (`/var/lib/swaplab`, mode 0700), so no user can
 /// replace it by a link: created with `O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600, space reserved with `fallocate`,
 /// `mkswap`, then `swapon(2)`. Every step is journaled before it is made.

@@ -29,6 +29,20 @@ public enum TraceError: LearnerError, Sendable {
     public var description: String { sentence }
 }
 
+extension TraceError: SaidInKorean {
+    public var sentenceKo: String? {
+        switch self {
+        case .needsRoot:
+            return "추적에는 root가 필요합니다 (tracefs 인스턴스를 만들고 이벤트를 켭니다); swaplab을 root로 실행하세요 "
+                + "(예: sudo swaplab)"
+        case .unknownEvent(let e, let known):
+            return "이 커널에는 '\(e)' trace 이벤트가 없습니다; system(\(known.prefix(8).joined(separator: ", "))…), "
+                + "system/event, system:event 중 한 형식으로 쓰세요"
+        case .noTracefs, .system: return nil
+        }
+    }
+}
+
 /// Loss counters of one tracefs instance, summed over `per_cpu/cpu*/stats`.
 public struct TraceBufferStats: Equatable, Sendable {
     /// `overrun`: events overwritten because the buffer was full.

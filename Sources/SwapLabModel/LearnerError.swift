@@ -8,6 +8,12 @@ public protocol LearnerError: Error, CustomStringConvertible {
     var remedy: String? { get }
 }
 
+/// An error that can also be said in Korean: `sentenceKo` is the whole `problem; remedy` sentence, or nil where
+/// only the English has been written (then the English is said).
+public protocol SaidInKorean {
+    var sentenceKo: String? { get }
+}
+
 extension LearnerError {
     public var remedy: String? { nil }
     /// `problem; remedy`, the one-line form every message takes; after a problem of several lines (a list), the

@@ -29,7 +29,10 @@ struct EngineCommand: ShellCommand {
             throw ShellError.usage("unknown engine '\(kind)'; choose sim or live")
         }
         session.engine = e
-        session.output.line("engine: \(e.rawValue) (\(e.summary))")
+        session.report { w in
+            "engine: \(e.rawValue) ("
+                + (e == .sim ? w(e.summary, "내장 회수 시뮬레이터") : w(e.summary, "이 컴퓨터의 커널")) + ")"
+        }
     }
 }
 

@@ -54,6 +54,32 @@ import Testing
         #expect(sh.session.output.takeCaptured() == "error: no allocation named 'db'; known: system, web\n")
     }
 
+    /// What a learner without root meets on the live engine (`trace on`, `swap on`, `lab run`) is said in Korean
+    /// when the learner reads Korean; an error without a Korean sentence is said in English.
+    @Test func rootRefusalsAreSaidInTheLearnersLanguage() {
+        #expect(
+            ErrorPresenter.runError(TraceError.needsRoot, language: .en)
+                == "tracing needs root (it creates a tracefs instance and enables events); run swaplab as root, e.g. "
+                + "sudo swaplab")
+        #expect(
+            ErrorPresenter.runError(TraceError.needsRoot, language: .ko)
+                == "추적에는 root가 필요합니다 (tracefs 인스턴스를 만들고 이벤트를 켭니다); swaplab을 root로 실행하세요 "
+                + "(예: sudo swaplab)")
+        #expect(
+            ErrorPresenter.runError(LabError.needsRoot, language: .ko)
+                == "실습은 sysctl, swap, huge page를 바꾸므로 root가 필요합니다; swaplab을 root로 실행하세요 (sudo swaplab)")
+        // The live engine passes swap's refusal on as an EngineError carrying both sentences.
+        let swapRefusal = SwapfileError.needsRoot
+        let passedOn = EngineError.said(en: swapRefusal.description, ko: swapRefusal.sentenceKo ?? "")
+        #expect(
+            ErrorPresenter.runError(passedOn, language: .ko)
+                == "swap on/off에는 root가 필요합니다 (swapon(2)에 CAP_SYS_ADMIN이 필요합니다); swaplab을 root로 실행하세요")
+        #expect(
+            ErrorPresenter.runError(passedOn, language: .en)
+                == "swap on/off needs root (swapon(2) requires CAP_SYS_ADMIN); run swaplab as root")
+        #expect(ErrorPresenter.runError(TraceError.noTracefs("no tracefs here"), language: .ko) == "no tracefs here")
+    }
+
     @Test func firstSimCommandCreatesTheCourseMachineAndSaysSo() {
         let sh = Self.shell()
         #expect(sh.execute("alloc 2G"))

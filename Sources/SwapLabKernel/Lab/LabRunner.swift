@@ -2,7 +2,7 @@ import Foundation
 import SwapLabModel
 
 /// Why the lab stopped, worded for the learner: what is wrong; what to do.
-public enum LabError: LearnerError, Sendable {
+public enum LabError: LearnerError, SaidInKorean, Sendable {
     case needsRoot
     case preflight(String)
     case failed(String)
@@ -25,6 +25,12 @@ public enum LabError: LearnerError, Sendable {
         case .preflight(let s), .failed(let s), .interrupted(let s), .watchdog(let s): return s
         case .phase(let p, let why): return "the lab's \(p.rawValue) phase fell short: \(why)"
         }
+    }
+
+    /// The sentence in Korean, where it has been written.
+    public var sentenceKo: String? {
+        guard case .needsRoot = self else { return nil }
+        return "실습은 sysctl, swap, huge page를 바꾸므로 root가 필요합니다; swaplab을 root로 실행하세요 (sudo swaplab)"
     }
 
     /// The `failed_phase` word of `lab run --json` for this error.
