@@ -54,13 +54,14 @@ public enum EngineError: LearnerError, Sendable {
         }
     }
 
-    /// `problem` in Korean where it was worded in Korean, else the English.
-    public var problemKo: String {
-        if case .said(_, let ko) = self { return ko }
-        return problem
-    }
-
     public var description: String { problem }
+}
+
+extension EngineError: SaidInKorean {
+    public var sentenceKo: String? {
+        if case .said(_, let ko) = self { return ko }
+        return nil
+    }
 }
 
 /// Something an engine says while it works, before its result: the shell shows each at once.

@@ -3,11 +3,12 @@ import Foundation
 /// Sizes and durations as learners type them (`300M`, `2G`, `100ms`, `1.5s`).
 public enum Quantity {
     /// What is wrong with a size or duration, worded for the learner.
-    public struct ParseError: LearnerError, Equatable {
+    public struct ParseError: LearnerError, SaidInKorean, Equatable {
         public let description: String
         /// The same in Korean (the shell says it when the learner's language is Korean).
         public let ko: String
         public var problem: String { description }
+        public var sentenceKo: String? { ko }
 
         public init(description: String, ko: String) { (self.description, self.ko) = (description, ko) }
     }

@@ -12,8 +12,6 @@ enum ErrorPresenter {
     /// A course error (`CourseError`) is said in `language`.
     static func runError(_ error: Error, language: Language = .en) -> String {
         if let course = error as? any CourseError { return course.sentence(language) }
-        if let parse = error as? Quantity.ParseError { return language == .ko ? parse.ko : parse.sentence }
-        if let engine = error as? EngineError { return language == .ko ? engine.problemKo : engine.sentence }
         if language == .ko, let ko = (error as? any SaidInKorean)?.sentenceKo { return ko }
         if let learner = error as? any LearnerError { return learner.sentence }
         return String(describing: error)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import SwapLabCourse
 import SwapLabModel
 
 /// A command of the swaplab shell. Parsed by ArgumentParser (so it has `--help`, a usage line and
@@ -106,9 +105,13 @@ public struct ShellError: LearnerError {
     }
 }
 
-extension ShellError: CourseError {
-    public func problem(_ language: Language) -> String { language == .ko ? problemKo ?? problem : problem }
-    public func remedy(_ language: Language) -> String? { language == .ko ? remedyKo ?? remedy : remedy }
+extension ShellError: SaidInKorean {
+    /// `problem; remedy` in Korean, when the problem has been written in Korean (the remedy falls back to English).
+    public var sentenceKo: String? {
+        guard let problemKo else { return nil }
+        guard let remedy = remedyKo ?? remedy else { return problemKo }
+        return problemKo + (problemKo.contains("\n") ? "\n" : "; ") + remedy
+    }
 }
 
 /// A sentence in English and in Korean.

@@ -2,7 +2,7 @@ import Foundation
 import SwapLabModel
 
 /// What is wrong with a simulator request, worded as "what is wrong; what to do".
-public enum SimulatorError: LearnerError, Equatable {
+public enum SimulatorError: LearnerError, Equatable, SaidInKorean {
     /// A setting outside the kernel's accepted range (`watermark_scale_factor` 1…3000, `swappiness` 0…200, …).
     case outOfRange(setting: String, value: Int64, range: ClosedRange<Int64>)
     /// A `--zones` text that cannot be read.
@@ -52,7 +52,7 @@ public enum SimulatorError: LearnerError, Equatable {
     public var description: String { sentence }
 
     /// `sentence` in Korean (what the shell says when the learner reads Korean).
-    public var ko: String {
+    public var sentenceKo: String? {
         let problem: String
         var remedy: String?
         switch self {

@@ -267,5 +267,5 @@ extension KswapdState {
 
 extension EngineError {
     /// The simulator's error, worded as it words it, in English and Korean.
-    init(_ error: SimulatorError) { self = .said(en: error.description, ko: error.ko) }
+    init(_ error: SimulatorError) { self = .said(en: error.description, ko: error.sentenceKo ?? error.description) }
 }
