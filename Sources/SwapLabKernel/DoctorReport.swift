@@ -38,10 +38,10 @@ public struct DoctorReport: Sendable {
     public private(set) var liveTrace = false
     /// Root, tracefs and swap (an existing disk swap, or root creates a swapfile): the lab and live lesson steps.
     public private(set) var liveLab = false
-    /// Why live lesson steps cannot run, when they cannot.
-    public private(set) var labReason: String?
     /// What live lesson steps lack (`/proc/zoneinfo`, `root`, `tracefs`, `swap`); empty when they can run.
     public private(set) var labMissing: [String] = []
+    /// Why live lesson steps cannot run, when they cannot.
+    public var labReason: String? { labMissing.isEmpty ? nil : "needs " + labMissing.joined(separator: ", ") }
     /// tracefs is mounted, or root can mount it (a lesson's `requires: [tracefs]`).
     public private(set) var tracefsUsable = false
     /// Disk swap is on, or root can add a swapfile (a lesson's `requires: [swap]`).
@@ -346,7 +346,6 @@ public struct DoctorReport: Sendable {
             if !tracefsUsable && s.isRoot { missing.append("tracefs") }
             if !swapCapable && s.isRoot { missing.append("swap") }
             labMissing = missing
-            labReason = "needs " + missing.joined(separator: ", ")
         }
     }
 
