@@ -60,10 +60,7 @@ extension Session {
 enum SimArguments {
     /// `2G`, `300M`, … as pages (rounded down; at least one page).
     static func pages(_ text: String, option: String) throws(ShellError) -> Pages {
-        let bytes: Int64
-        do { bytes = try Quantity.bytes(text) } catch {
-            throw ShellError.usage(("\(option): \(error.description)", "\(option): \(error.ko)"))
-        }
+        let bytes = try Quantity.bytesForShell(text, option: option)
         guard bytes >= Pages.size else {
             throw ShellError.usage(
                 (

@@ -105,7 +105,9 @@ struct MachineCommand: ShellCommand {
 extension Quantity {
     /// `Quantity.bytes` with the option named in the error.
     static func bytesForShell(_ text: String, option: String) throws(ShellError) -> Int64 {
-        do { return try Quantity.bytes(text) } catch { throw ShellError.usage("\(option): \(error.description)") }
+        do { return try Quantity.bytes(text) } catch {
+            throw ShellError.usage(("\(option): \(error.description)", "\(option): \(error.ko)"))
+        }
     }
 }
 

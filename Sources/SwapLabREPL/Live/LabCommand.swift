@@ -48,7 +48,9 @@ struct LabOptionGroup: ParsableArguments {
     func labOptions() throws -> LabOptions {
         func size(_ s: String?, _ name: String) throws -> Int64? {
             guard let s else { return nil }
-            do { return try Quantity.bytes(s) } catch { throw ShellError.usage("--\(name): \(error.description)") }
+            do { return try Quantity.bytes(s) } catch {
+                throw ShellError.usage(("--\(name): \(error.description)", "--\(name): \(error.ko)"))
+            }
         }
         var o = LabOptions(
             wakeAt: try size(wakeAt, "wake-at"), hog: try size(hog, "hog"), floor: try size(floor, "floor"),
