@@ -62,8 +62,11 @@ public final class Session {
     public func currentTimeline() throws -> Timeline {
         if let replay { return replay }
         guard let provider = timelineProviders[engine] else {
-            throw ShellError.unavailable(
+            var e = ShellError.unavailable(
                 "the \(engine.rawValue) engine has no timeline yet; run something first (e.g. alloc 1G; run 2s)")
+            e.problemKo =
+                "\(engine.rawValue) 엔진에는 아직 타임라인이 없습니다; 먼저 무언가를 실행하세요 (예: alloc 1G; run 2s)"
+            throw e
         }
         return try provider()
     }

@@ -48,7 +48,15 @@ import Testing
             #expect(!sh.execute(line))
             #expect(sh.session.output.takeCaptured() == said)
         }
+        #expect(sh.execute("engine live"))
+        _ = sh.session.output.takeCaptured()
+        #expect(!sh.execute("chart"))
+        #expect(
+            sh.session.output.takeCaptured()
+                == "error: live 엔진에는 아직 타임라인이 없습니다; 먼저 무언가를 실행하세요 (예: alloc 1G; run 2s)\n")
         #expect(sh.execute("lang en"))
+        _ = sh.session.output.takeCaptured()
+        #expect(sh.execute("engine sim"))
         _ = sh.session.output.takeCaptured()
         #expect(!sh.execute("release db"))
         #expect(sh.session.output.takeCaptured() == "error: no allocation named 'db'; known: system, web\n")
