@@ -68,9 +68,8 @@ extension EngineError: SaidInKorean {
 public enum EngineNotice: Sendable, Hashable {
     /// A task has written `done` of `total` (the live hog reports every 10 %).
     case progress(task: String, done: Pages, total: Pages)
-    /// The engine made something the learner did not ask for (the course machine on the first sim command).
-    case info(String)
-    /// The simulator built the course machine, described by `summary`, because no machine was there yet.
+    /// The simulator built the course machine, described by `summary`, because no machine was there yet (the
+    /// engine made something the learner did not ask for).
     case madeCourseMachine(summary: String)
     /// Going ahead against advice (`alloc --force` below the floor).
     case warning(String)

@@ -18,7 +18,6 @@ enum EngineText {
     /// A notice as one line.
     static func notice(_ notice: EngineNotice, output: Output, _ w: Words = .en) -> String {
         switch notice {
-        case .info(let text): return text
         case .madeCourseMachine(let summary):
             return w(
                 "no machine yet: created the course machine (\(summary)); change it with `machine`",

@@ -79,9 +79,9 @@ public struct ShellError: LearnerError {
     }
 
     /// Wrong words on the line, said in both languages: (English, Korean).
-    static func usage(_ problem: (String, String)) -> ShellError {
-        var e = ShellError(.usage, problem.0)
-        e.problemKo = problem.1
+    static func usage(_ problem: Bilingual) -> ShellError {
+        var e = ShellError(.usage, problem.en)
+        e.problemKo = problem.ko
         return e
     }
 

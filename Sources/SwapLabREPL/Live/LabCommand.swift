@@ -48,9 +48,7 @@ struct LabOptionGroup: ParsableArguments {
     func labOptions() throws -> LabOptions {
         func size(_ s: String?, _ name: String) throws -> Int64? {
             guard let s else { return nil }
-            do { return try Quantity.bytes(s) } catch {
-                throw ShellError.usage(("--\(name): \(error.description)", "--\(name): \(error.ko)"))
-            }
+            return try Quantity.bytesForShell(s, option: "--\(name)")
         }
         var o = LabOptions(
             wakeAt: try size(wakeAt, "wake-at"), hog: try size(hog, "hog"), floor: try size(floor, "floor"),
