@@ -5,7 +5,8 @@ public enum VMCounter: Int, CaseIterable, Sendable, Codable {
     case pgscanKswapd, pgscanDirect, pgstealKswapd, pgstealDirect, pgscanAnon, pgscanFile, pgstealAnon, pgstealFile,
         pgrefill, pgdeactivate, pgactivate, pswpin, pswpout, allocstallDMA, allocstallDMA32, allocstallNormal,
         allocstallMovable, pgmajfault, oomKill, kswapdLowWmarkHitQuickly, kswapdHighWmarkHitQuickly, pageoutrun,
-        workingsetRefaultAnon, workingsetRefaultFile, nrVmscanWrite, nrVmscanImmediateReclaim
+        workingsetRefaultAnon, workingsetRefaultFile, nrVmscanWrite, nrVmscanImmediateReclaim,
+        workingsetActivateAnon, workingsetActivateFile, workingsetRestoreAnon, workingsetRestoreFile
 
     /// The /proc/vmstat name.
     public var name: String { VMCounter.names[rawValue] }
@@ -37,6 +38,10 @@ public enum VMCounter: Int, CaseIterable, Sendable, Codable {
         "workingset_refault_file",
         "nr_vmscan_write",
         "nr_vmscan_immediate_reclaim",
+        "workingset_activate_anon",
+        "workingset_activate_file",
+        "workingset_restore_anon",
+        "workingset_restore_file",
     ]
 
     /// The `allocstall_<zone>` counter for a reclaim whose `reclaim_idx` is `zone`.

@@ -17,13 +17,16 @@ struct Cohort: Hashable, Sendable {
     var dirty: Bool
     /// While > 0: under writeback (`PG_writeback`, `PG_reclaim`) until this time.
     var writebackEnd: Double
+    /// `PG_workingset`: set when the pages are deactivated from an active list (`shrink_active_list()`) or refault
+    /// as recent; an eviction's shadow keeps it.
+    var workingset: Bool
 
     static let pageCache: Int32 = -1
     var isFile: Bool { owner == Cohort.pageCache }
 
     init(
         owner: Int32, zone: Int, count: Int64, young: Bool, referenced: Bool, dirty: Bool = false,
-        writebackEnd: Double = 0
+        writebackEnd: Double = 0, workingset: Bool = false
     ) {
         self.owner = owner
         self.zone = Int32(zone)
@@ -32,11 +35,12 @@ struct Cohort: Hashable, Sendable {
         self.referenced = referenced
         self.dirty = dirty
         self.writebackEnd = writebackEnd
+        self.workingset = workingset
     }
 
     func sameState(as o: Cohort) -> Bool {
         owner == o.owner && zone == o.zone && young == o.young && referenced == o.referenced && dirty == o.dirty
-            && writebackEnd == o.writebackEnd
+            && writebackEnd == o.writebackEnd && workingset == o.workingset
     }
 }
 

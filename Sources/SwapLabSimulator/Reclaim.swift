@@ -113,6 +113,7 @@ extension Simulator {
             if k.endPending && k.runReclaimed == 0 { k.failures += 1 }
             k.endPending = false
             nodes[n].kswapd = k
+            snapshotRefaults(n)
             trySleep(n, at: t)
             return
         }
@@ -177,6 +178,7 @@ extension Simulator {
             priority -= 1
         }
         total.cost = Swift.max(total.cost, 0.000_005)
+        for n in nodeOrder { snapshotRefaults(n) }
         splitIntoCalls(total.reclaimed, from: start, to: t + total.cost, comm: comm, pid: pid)
         directReclaimEnds[pid] = t + total.cost
         return total
@@ -281,11 +283,11 @@ extension Simulator {
     enum ScanBalance { case fract, file, anon, equal }
 
     /// `get_scan_count()`: how many pages of each list (indexed by `LRUKind.rawValue`) to scan at `priority`:
-    /// `lru_size >> priority`, balanced as `ScanBalance` says; an active list only when its inactive one is low.
+    /// `lru_size >> priority`, balanced as `ScanBalance` says; an active list only when `may_deactivate` allows it.
     func scanTargets(_ n: Int, priority: Int, canSwap: Bool) -> [Int64] {
         let lists = nodes[n].lists
-        let deactivateAnon = inactiveIsLow(n, file: false)
-        let deactivateFile = inactiveIsLow(n, file: true)
+        let deactivateAnon = mayDeactivate(n, file: false)
+        let deactivateFile = mayDeactivate(n, file: true)
         let balance = scanBalance(
             n, priority: priority, canSwap: canSwap, deactivateAnon: deactivateAnon, deactivateFile: deactivateFile)
         // calculate_pressure_balance()
@@ -351,8 +353,8 @@ extension Simulator {
         }
     }
 
-    /// `shrink_active_list()`: takes `count` pages from the active tail; clears their young bits and deactivates them
-    /// (`pgrefill`, `pgdeactivate`); executable file pages are not modelled, so none rotate back.
+    /// `shrink_active_list()`: takes `count` pages from the active tail, clears their young bits and deactivates them
+    /// with `PG_workingset` (`pgrefill`, `pgdeactivate`); executable file pages are not modelled, so none rotate back.
     func shrinkActive(_ n: Int, _ lru: LRUKind, _ count: Int64) -> Double {
         scratch.removeAll(keepingCapacity: true)
         nodes[n].lists[lru].takeOldest(count, into: &scratch)
@@ -360,6 +362,7 @@ extension Simulator {
         let target = lru.isFile ? LRUKind.inactiveFile : .inactiveAnon
         for var c in scratch {
             c.young = false
+            c.workingset = true
             moved += c.count
             nodes[n].lists[target].add(c)
         }
@@ -426,6 +429,7 @@ extension Simulator {
             c.writebackEnd = t + SimConstants.writebackLatency
             nodes[n].lists[lru].add(c)
         } else {
+            _ = evicted(c, node: n)
             pass.reclaimed += c.count
             zones[Int(c.zone)].free += c.count
             if zones[Int(c.zone)].pcpHuge > 0 { drainPerCPUList(zone: Int(c.zone)) }
@@ -446,6 +450,9 @@ extension Simulator {
             swapFree -= out
             let owner = Int(c.owner)
             tasks[owner].swapped += out
+            var gone = c
+            gone.count = out
+            tasks[owner].shadows.append(evicted(gone, node: n))
             tasks[owner].resident[n] -= out
             pass.reclaimed += out
             zones[Int(c.zone)].free += out

@@ -120,6 +120,8 @@ public final class Simulator {
         var unevictable = LRUList()
         /// The hugetlb free list (`h->hugepage_freelists[nid]`), head first: how many huge pages came from which zone.
         var hugePool: [HugeRun] = []
+        /// The eviction clock, the hot set's shadows and the refault snapshot (mm/workingset.c).
+        var workingset = WorkingsetState()
     }
 
     /// A process owning anonymous memory (`alloc NAME`), or `system` (the programs already running).
@@ -135,6 +137,8 @@ public final class Simulator {
         var locked = false
         /// Of its resident pages, those on the unevictable list.
         var lockedPages: Int64 = 0
+        /// Shadows of its swapped-out pages, oldest first (what `workingset_refault()` reads on swap-in).
+        var shadows: [Shadow] = []
         /// Its pages are marked `MADV_COLD` as they are written (the lab's hogs): they go on the LRU without the
         /// PTE young bit, so reclaim takes them at their first scan.
         var cold = false
@@ -592,6 +596,7 @@ public final class Simulator {
         for (z, p) in perZone.enumerated() { zones[z].free += p }
         swapFree += tasks[i].swapped
         tasks[i].swapped = 0
+        tasks[i].shadows = []
         tasks[i].alive = false
         activities.removeAll { $0.owner == Int32(i) }
     }

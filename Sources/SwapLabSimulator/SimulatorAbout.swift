@@ -41,6 +41,13 @@ extension Simulator {
         - LRU: active/inactive anon and file with the young bit and PG_referenced (second chance);
           swappiness balance (SCAN_FILE, SCAN_ANON when file is tiny, cache-trim mode, SCAN_FRACT with
           lru_note_cost()); anon is reclaimed only while swap has room; dirty file is written back first.
+          Active lists are aged when their inactive list is low or refaults activated pages since the last
+          run (prepare_scan_control()'s may_deactivate); that also ends cache-trim mode and file_is_tiny.
+        - Workingset (mm/workingset.c): an evicted file page or a swapped-out anon page leaves a shadow with
+          the node's eviction clock (nonresident_age); on refault the distance is compared with the
+          workingset (active file, plus anon while swap has room) and a recent page comes back active,
+          counting workingset_refault_*, workingset_activate_* and workingset_restore_*.
+          A restored page (PG_workingset) also counts as a reclaim cost of its list (lru_note_cost_refault()).
         Simplified or left out:
         - Pages are held as cohorts (runs of pages of one zone in the same state), not one object per page;
           a freed page returns to its own zone (page_zone()).
@@ -58,8 +65,9 @@ extension Simulator {
           background writeback (dirty_expire) or dirty throttling; writeback takes a fixed 100 ms.
         - Only huge pages wait on per-CPU lists: order-0 pages go straight to free, where the kernel caches them
           too, up to a tuned high (up to managed / 8 per CPU); the 6.18 VM's captures hold up to 1.1 GiB there.
-          NR_FREE_PAGES has no per-cpu drift. Swap-in counts one major fault per page (no readahead clusters);
-          workingset_refault_file and the workingset_activate_* counters stay 0.
+          NR_FREE_PAGES has no per-cpu drift. Swap-in counts one major fault per page (no readahead clusters).
+        - No process reads an evicted file page again (the machine's own programs are not modelled), so
+          workingset_refault_file stays 0; file evictions still age the clock that anon refaults are measured on.
         - Costs are fixed per page, set by hand from live-lab.md: dropping a clean cache page 2.5 us (~1.5 GiB/s),
           swap-out ~280 MiB/s, swap-in ~340 MiB/s, kswapd wakes 50 us after wakeup_kswapd and naps 100 ms; a task
           writes fresh memory at ~1.5 GiB/s unless --rate is given.

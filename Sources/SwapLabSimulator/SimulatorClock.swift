@@ -180,6 +180,20 @@ extension Simulator {
                     // `mlock_folio()`: straight to the unevictable list, where reclaim never looks.
                     nodes[n].unevictable.add(Cohort(owner: act.owner, zone: z, count: p, young: true, referenced: true))
                     tasks[i].lockedPages += p
+                } else if case .swapIn = act.kind {
+                    // `do_swap_page()` → `workingset_refault()`: recent refaults go straight to the active list.
+                    var rest = p
+                    for s in Self.popShadows(p, from: &tasks[i].shadows) {
+                        rest -= s.count
+                        let active = refault(s, node: n, file: false)
+                        nodes[n].lists[active ? .activeAnon : .inactiveAnon].add(
+                            Cohort(
+                                owner: act.owner, zone: z, count: s.count, young: true, referenced: active,
+                                workingset: active))
+                    }
+                    counters[.workingsetRefaultAnon] += rest
+                    nodes[n].lists[LRUKind.inactiveAnon].add(
+                        Cohort(owner: act.owner, zone: z, count: rest, young: true, referenced: false))
                 } else {
                     // `madvise(MADV_COLD)` clears the young bit of what was written (`madvise_cold_or_pageout_pte_range()`).
                     nodes[n].lists[LRUKind.inactiveAnon].add(
@@ -191,7 +205,6 @@ extension Simulator {
                     swapFree += p
                     counters[.pswpin] += p
                     counters[.pgmajfault] += p
-                    counters[.workingsetRefaultAnon] += p
                 } else {
                     tasks[i].mapped += p
                 }

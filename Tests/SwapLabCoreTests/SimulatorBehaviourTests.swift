@@ -147,6 +147,7 @@ struct TimelineReader {
         #expect(swappedOut > 0)
         #expect(sim.swapUsed.count == swappedOut)
 
+        let before = sim.vmstat
         let swappedBack = try sim.startTouch(name: "hog")
         #expect(swappedBack.count > 0)
         sim.runUntilIdle()
@@ -154,6 +155,18 @@ struct TimelineReader {
         #expect((c["pswpin"] ?? 0) >= swappedBack.count)
         #expect(c["pgmajfault"] == c["pswpin"])
         #expect(c["workingset_refault_anon"] == c["pswpin"])
+        // workingset_test_recent(): a page's refault distance is at most every eviction and activation since it left
+        // (pgsteal + workingset_activate), less than the workingset it is compared with (active and inactive file,
+        // plus active anon while swap has room, where `system`'s anon already was before the touch), so every swap-in
+        // comes back active. The hog's pages were never active before they left (no PG_workingset): no restores.
+        let distance = (c["pgsteal_kswapd"] ?? 0) + (c["pgsteal_direct"] ?? 0) + (c["workingset_activate_anon"] ?? 0)
+        let workingset = ["nr_active_file", "nr_inactive_file", "nr_active_anon"].reduce(Int64(0)) {
+            $0 + (before[$1] ?? 0)
+        }
+        #expect(distance < workingset, "distance \(distance), workingset \(workingset)")
+        #expect(c["workingset_activate_anon"] == c["pswpin"])
+        #expect(c["workingset_restore_anon"] == 0)
+        #expect((c["nr_active_anon"] ?? 0) >= (c["pswpin"] ?? 0))
         #expect(try engineStatus(sim).tasks.first { $0.name == "hog" }?.state == .idle)
     }
 
