@@ -137,6 +137,9 @@ public protocol SimulatedClock: Engine {
     func run(seconds: Double) throws(EngineError) -> RunOutcome
     /// A reader (or with `dirty`, a writer) fills the page cache with `size`; returns when done or stopped.
     func fillCache(_ size: Pages, dirty: Bool) throws(EngineError) -> CacheOutcome
+    /// `cat` reads the whole of file `name` (`size` long, given the first time): its pages in the page cache are
+    /// accessed again, the others read from disk (refaults where they left a shadow); returns when done or stopped.
+    func readFile(name: String, size: Pages?) throws(EngineError) -> FileReadOutcome
     /// The value of `name` on the simulated machine now.
     func sysctl(name: VMSysctlName) throws(EngineError) -> Int64
     /// Writes `name` on the running machine as a write to /proc/sys/vm does: a value outside the kernel's range is

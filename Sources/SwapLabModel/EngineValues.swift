@@ -506,6 +506,32 @@ public struct RunOutcome: Sendable, Hashable {
     }
 }
 
+/// What `cache --file NAME` did: the whole file read, part from the page cache, the rest from disk.
+public struct FileReadOutcome: Sendable, Hashable {
+    public var name: String
+    public var size: Pages
+    /// Pages found in the page cache, and of those the ones this second access moved to the active list.
+    public var cached: Pages
+    public var activated: Pages
+    /// Pages read from disk; of those, refaults (`workingset_refault_file`) and refaults recent enough to go straight
+    /// to the active list (`workingset_activate_file`).
+    public var fromDisk: Pages
+    public var refaulted: Pages
+    public var refaultsActivated: Pages
+    /// Pages not yet read from disk when the wait was stopped; nil when it finished.
+    public var left: Pages?
+    public var seconds: Double
+
+    public init(
+        name: String, size: Pages, cached: Pages, activated: Pages, fromDisk: Pages, refaulted: Pages,
+        refaultsActivated: Pages, left: Pages?, seconds: Double
+    ) {
+        (self.name, self.size, self.cached, self.activated) = (name, size, cached, activated)
+        (self.fromDisk, self.refaulted, self.refaultsActivated) = (fromDisk, refaulted, refaultsActivated)
+        (self.left, self.seconds) = (left, seconds)
+    }
+}
+
 /// What `cache` did.
 public struct CacheOutcome: Sendable, Hashable {
     public var size: Pages

@@ -111,17 +111,44 @@ extension Quantity {
     }
 }
 
-/// `cache SIZE [--dirty]`: a reader (or writer) fills the page cache.
+/// `cache SIZE [--dirty]`: a reader (or writer) fills the page cache; `cache [SIZE] --file NAME` reads a named file,
+/// which a later read finds in the cache (activated on its second access) or refaults.
 struct CacheCommand: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cache", abstract: "Read (or with --dirty, write) SIZE of file data into the page cache; wait.")
+        commandName: "cache",
+        abstract: "Read (--dirty: write) SIZE of file data into the page cache, or a file again with --file; wait.",
+        discussion: """
+            With --file NAME the data is a file you can read again: its pages still in the cache are accessed a \
+            second time and move to the active list; pages evicted since come back from disk as refaults \
+            (workingset_refault_file), straight to the active list when they left recently.
+            """)
 
-    @Argument(help: "How much: 512M, 1G, …") var size: String
+    @Argument(help: "How much: 512M, 1G, … (with --file, only the first time).") var size: String?
     @Flag(help: "Written data (dirty pages must be written back before they can be dropped).") var dirty = false
+    @Option(
+        help: ArgumentHelp("Read the file NAME, all of it; read it again with: cache --file NAME", valueName: "name"))
+    var file: String?
 
     static let engines = EngineChoice.sim
 
     func run(in session: Session) throws {
+        if let file {
+            guard !dirty else {
+                throw ShellError.usage(
+                    (
+                        "--file reads a file and --dirty writes new data: use one of them",
+                        "--file은 파일을 읽고 --dirty는 새 데이터를 씁니다. 하나만 쓰세요"
+                    ))
+            }
+            return try readFile(file, in: session)
+        }
+        guard let size else {
+            throw ShellError.usage(
+                (
+                    "cache needs a size (cache 512M) or a file (cache 512M --file data)",
+                    "cache에는 크기(cache 512M)나 파일(cache 512M --file data)이 필요합니다"
+                ))
+        }
         let pages = try SimArguments.pages(size, option: "SIZE")
         let clock = try session.simulatedClock(for: "cache")
         let before = try EngineText.Before(clock)
@@ -141,6 +168,55 @@ struct CacheCommand: ShellCommand {
                     + "아직 진행 중입니다 (`run 10s`로 계속합니다)")
         }
         try session.report { try EngineText.whatHappened(since: before, engine: clock, $0) }
+    }
+
+    /// `cache [SIZE] --file NAME`: where each page came from, then what reclaim did meanwhile.
+    func readFile(_ name: String, in session: Session) throws {
+        let pages = try size.map { try SimArguments.pages($0, option: "SIZE") }
+        let clock = try session.simulatedClock(for: "cache")
+        let before = try EngineText.Before(clock)
+        let o = try clock.readFile(name: name, size: pages)
+        session.report(lines: { out, w in Self.describe(o, to: out, w) })
+        try session.report { try EngineText.whatHappened(since: before, engine: clock, $0) }
+    }
+
+    static func describe(_ o: FileReadOutcome, to out: Output, _ w: Words) {
+        let size = EngineText.size, time = EngineText.seconds(o.seconds, .simulated, w)
+        if let left = o.left {
+            out.line(
+                w(
+                    "page cache: stopped reading \(o.name) after \(time), \(size(left)) still to come from disk; "
+                        + "still running (`run 10s` lets it go on)",
+                    "페이지 캐시: \(time) 뒤 \(o.name) 읽기를 멈췄습니다. 디스크에서 \(size(left))를 더 읽어야 하며 "
+                        + "아직 진행 중입니다 (`run 10s`로 계속합니다)"))
+        } else {
+            out.line(
+                w(
+                    "page cache: read \(o.name) (\(size(o.size))) in \(time)",
+                    "페이지 캐시: \(o.name)(\(size(o.size)))를 \(time) 동안 읽었습니다"))
+        }
+        if o.cached.count > 0 {
+            out.line(w("  from the cache: \(size(o.cached))", "  캐시에서: \(size(o.cached))"))
+            out.line(
+                o.activated.count > 0
+                    ? w(
+                        "    accessed a second time: \(size(o.activated)) moved to the active list",
+                        "    두 번째 접근: \(size(o.activated))가 active 리스트로 옮겨졌습니다")
+                    : w(
+                        "    accessed again: none moved (already active, or only marked referenced now)",
+                        "    다시 접근: 옮겨진 것 없음 (이미 active이거나, 이번에 referenced 표시만 됨)"))
+        }
+        guard o.fromDisk.count > 0 else { return }
+        out.line(w("  from disk: \(size(o.fromDisk))", "  디스크에서: \(size(o.fromDisk))"))
+        guard o.refaulted.count > 0 else { return }
+        out.line(
+            w(
+                "    refaults (evicted since the last read): \(size(o.refaulted))",
+                "    리폴트 (지난번 읽은 뒤 쫓겨난 페이지): \(size(o.refaulted))"))
+        out.line(
+            w(
+                "    evicted recently enough to go straight to the active list: \(size(o.refaultsActivated))",
+                "    최근에 쫓겨나 곧바로 active 리스트로 들어간 것: \(size(o.refaultsActivated))"))
     }
 }
 

@@ -22,7 +22,12 @@ struct Cohort: Hashable, Sendable {
     var workingset: Bool
 
     static let pageCache: Int32 = -1
-    var isFile: Bool { owner == Cohort.pageCache }
+    /// The owner of the pages of file `index` (`Simulator.files`): -2, -3, …
+    static func fileOwner(_ index: Int) -> Int32 { Int32(-2 - index) }
+    var isFile: Bool { owner < 0 }
+    /// The index of the named file whose pages `owner` owns, nil for anon pages and anonymous cache.
+    static func fileIndex(owner: Int32) -> Int? { owner <= -2 ? Int(-2 - owner) : nil }
+    var fileIndex: Int? { Cohort.fileIndex(owner: owner) }
 
     init(
         owner: Int32, zone: Int, count: Int64, young: Bool, referenced: Bool, dirty: Bool = false,
@@ -123,6 +128,30 @@ struct LRUList: Sendable {
         start = 0
         total -= removed
         return removed
+    }
+
+    /// `folio_mark_accessed()` on every page of `owner` on an inactive list: a page with `PG_referenced` is taken off
+    /// to be activated (`folio_activate()`, its `PG_referenced` cleared) and appended to `activated`; the others get
+    /// `PG_referenced`.
+    mutating func markAccessed(owner: Int32, activated: inout [Cohort]) {
+        var kept: [Cohort] = []
+        kept.reserveCapacity(items.count - start)
+        for var c in items[start...] {
+            guard c.owner == owner else {
+                kept.append(c)
+                continue
+            }
+            if c.referenced {
+                c.referenced = false
+                total -= c.count
+                activated.append(c)
+            } else {
+                c.referenced = true
+                kept.append(c)
+            }
+        }
+        items = kept
+        start = 0
     }
 
     /// Applies `change` to every cohort of `owner` (e.g. a touch setting the young bit).

@@ -19,6 +19,12 @@ public enum SimulatorError: LearnerError, Equatable, SaidInKorean {
     case invalid(String)
     /// A size beyond what swaplab computes with (`Limits`): what, the value given, and the limit.
     case tooLarge(what: String, value: String, limit: String)
+    /// `cache SIZE --file NAME` with a size other than the file's (`size`, already formatted).
+    case fileSizeDiffers(name: String, size: String)
+    /// `cache --file NAME` without a size, for a file never read.
+    case fileUnread(name: String)
+    /// `cache --file NAME` while an earlier read of it is still running.
+    case fileBusy(name: String)
 
     public var problem: String {
         switch self {
@@ -34,6 +40,9 @@ public enum SimulatorError: LearnerError, Equatable, SaidInKorean {
             return "no allocation named '\(name)'; known: \(list)"
         case .taskExists(let name): return "an allocation named '\(name)' already exists"
         case .tooLarge(let what, let value, _): return "\(what) of \(value) is too large"
+        case .fileSizeDiffers(let name, let size): return "\(name) is \(size) long"
+        case .fileUnread(let name): return "\(name) has not been read yet"
+        case .fileBusy(let name): return "\(name) is still being read"
         }
     }
 
@@ -46,6 +55,9 @@ public enum SimulatorError: LearnerError, Equatable, SaidInKorean {
         case .noSuchTask(let name, let known): return known.isEmpty ? "create one with: alloc 1G --name \(name)" : nil
         case .taskExists: return "release it first or choose another --name"
         case .tooLarge(_, _, let limit): return "swaplab simulates at most \(limit)"
+        case .fileSizeDiffers(let name, _): return "read it again with: cache --file \(name)"
+        case .fileUnread(let name): return "give its size the first time, e.g. cache 512M --file \(name)"
+        case .fileBusy: return "let the first read finish: run 10s"
         }
     }
 
@@ -78,6 +90,15 @@ public enum SimulatorError: LearnerError, Equatable, SaidInKorean {
         case .tooLarge(let what, let value, let limit):
             problem = "\(what) \(value)은(는) 너무 큽니다"
             remedy = "swaplab은 최대 \(limit)까지 시뮬레이션합니다"
+        case .fileSizeDiffers(let name, let size):
+            problem = "\(name)의 크기는 \(size)입니다"
+            remedy = "다시 읽으려면: cache --file \(name)"
+        case .fileUnread(let name):
+            problem = "\(name)은(는) 아직 읽은 적이 없습니다"
+            remedy = "처음에는 크기를 주세요 (예: cache 512M --file \(name))"
+        case .fileBusy(let name):
+            problem = "\(name)을(를) 아직 읽고 있습니다"
+            remedy = "먼저 읽기를 끝내세요: run 10s"
         }
         return remedy.map { problem + "; " + $0 } ?? problem
     }

@@ -429,7 +429,11 @@ extension Simulator {
             c.writebackEnd = t + SimConstants.writebackLatency
             nodes[n].lists[lru].add(c)
         } else {
-            _ = evicted(c, node: n)
+            let shadow = evicted(c, node: n)
+            if let i = c.fileIndex {
+                files[i].shadows.append(shadow)
+                files[i].resident -= c.count
+            }
             pass.reclaimed += c.count
             zones[Int(c.zone)].free += c.count
             if zones[Int(c.zone)].pcpHuge > 0 { drainPerCPUList(zone: Int(c.zone)) }

@@ -120,7 +120,7 @@ public final class Simulator {
         var unevictable = LRUList()
         /// The hugetlb free list (`h->hugepage_freelists[nid]`), head first: how many huge pages came from which zone.
         var hugePool: [HugeRun] = []
-        /// The eviction clock, the hot set's shadows and the refault snapshot (mm/workingset.c).
+        /// The eviction clock and the refault snapshot (mm/workingset.c).
         var workingset = WorkingsetState()
     }
 
@@ -147,12 +147,23 @@ public final class Simulator {
         var residentTotal: Int64 { resident.reduce(0, +) }
     }
 
+    /// A file read with `cache --file NAME` (mm/filemap.c). Its pages are interchangeable (the simulator keeps no
+    /// offsets): those in the page cache are cohorts owned by `Cohort.fileOwner(index)`, those evicted left shadows
+    /// that the next read refaults (`workingset_refault()`).
+    struct SimFile {
+        var name: String
+        var pages: Int64
+        var resident: Int64 = 0
+        /// Shadows of its evicted pages, oldest first.
+        var shadows: [Shadow] = []
+    }
+
     /// Something a task is doing over time: writing fresh anonymous pages, reading a file into the cache, or
     /// reading swapped pages back.
     struct Activity {
         enum Kind { case anon, file(dirty: Bool), swapIn }
         var kind: Kind
-        /// Task index for anon and swap-in; `Cohort.pageCache` for file reads.
+        /// Task index for anon and swap-in; `Cohort.pageCache` for file reads, `Cohort.fileOwner(i)` for a named file's.
         var owner: Int32
         var comm: String
         var pid: Int
@@ -179,6 +190,8 @@ public final class Simulator {
     var freeHugeBlocks: [Int64]?
     var tasks: [Task] = []
     var activities: [Activity] = []
+    /// Files read with `cache --file NAME`, in the order they were first read.
+    var files: [SimFile] = []
     var counters = CounterSet()
     var swapFree: Int64
     var rng: SplitMix64
@@ -446,6 +459,48 @@ public final class Simulator {
                 remaining: size.count, rate: SimConstants.cacheRate, next: now))
         addMarker("cache \(Quantity.format(bytes: size.bytes))\(dirty ? " dirty" : "")")
         return pid
+    }
+
+    /// What `cache --file NAME` found when it began: pages already in the page cache (read from there), of those the
+    /// ones a second access activated, and the pages it must read from disk (refaults where a shadow is left).
+    public struct FileRead: Sendable, Hashable {
+        public var pid: Int
+        public var size: Pages
+        public var cached: Pages
+        public var activated: Pages
+        public var missing: Pages
+    }
+
+    /// Starts `cache [SIZE] --file NAME`: `cat` reads the whole of file NAME, SIZE long (given the first time; a later
+    /// read may leave it out or give the same size).
+    @discardableResult
+    public func startFileRead(name: String, size: Pages?) throws(SimulatorError) -> FileRead {
+        let index: Int
+        if let i = files.firstIndex(where: { $0.name == name }) {
+            if let size, size.count != files[i].pages {
+                throw .fileSizeDiffers(name: name, size: Quantity.format(bytes: Pages(files[i].pages).bytes))
+            }
+            guard !activities.contains(where: { $0.owner == Cohort.fileOwner(i) }) else { throw .fileBusy(name: name) }
+            index = i
+        } else {
+            guard let size else { throw .fileUnread(name: name) }
+            guard size.count > 0 else { throw .invalid("the size must be at least one page (4096 bytes)") }
+            files.append(SimFile(name: name, pages: size.count))
+            index = files.count - 1
+        }
+        let found = beginFileRead(index)
+        let pid = nextPID
+        nextPID += 1
+        if found.missing > 0 {
+            activities.append(
+                Activity(
+                    kind: .file(dirty: false), owner: Cohort.fileOwner(index), comm: "cat", pid: pid,
+                    remaining: found.missing, rate: SimConstants.cacheRate, next: now))
+        }
+        addMarker("cache --file \(name)")
+        return FileRead(
+            pid: pid, size: Pages(files[index].pages), cached: Pages(found.cached), activated: Pages(found.activated),
+            missing: Pages(found.missing))
     }
 
     /// `touch NAME`: the task reads every page; resident pages become young, swapped pages are read back

@@ -66,8 +66,10 @@ extension Simulator {
         - Only huge pages wait on per-CPU lists: order-0 pages go straight to free, where the kernel caches them
           too, up to a tuned high (up to managed / 8 per CPU); the 6.18 VM's captures hold up to 1.1 GiB there.
           NR_FREE_PAGES has no per-cpu drift. Swap-in counts one major fault per page (no readahead clusters).
-        - No process reads an evicted file page again (the machine's own programs are not modelled), so
-          workingset_refault_file stays 0; file evictions still age the clock that anon refaults are measured on.
+        - File pages come back only when you read a file again (cache --file NAME): its cached pages are
+          accessed a second time (folio_mark_accessed() activates them), evicted ones refault. The machine's own
+          programs are not modelled, so nothing else refaults; a captured machine's files are anonymous cache.
+          A file's pages have no offsets and its shadows are never reclaimed (no shadow shrinker).
         - Costs are fixed per page, set by hand from live-lab.md: dropping a clean cache page 2.5 us (~1.5 GiB/s),
           swap-out ~280 MiB/s, swap-in ~340 MiB/s, kswapd wakes 50 us after wakeup_kswapd and naps 100 ms; a task
           writes fresh memory at ~1.5 GiB/s unless --rate is given.

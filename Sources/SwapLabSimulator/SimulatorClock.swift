@@ -141,7 +141,8 @@ extension Simulator {
             let what: String
             switch act.kind {
             case .anon: what = "alloc \(act.comm)"
-            case .file: what = "cache fill"
+            case .file:
+                what = Cohort.fileIndex(owner: act.owner).map { "cache --file \(files[$0].name)" } ?? "cache fill"
             case .swapIn: what = "touch \(act.comm)"
             }
             markers.append(Marker(time: act.next, label: act.failed.map { "\(what) stopped: \($0)" } ?? "\(what) done"))
@@ -189,7 +190,7 @@ extension Simulator {
                         nodes[n].lists[active ? .activeAnon : .inactiveAnon].add(
                             Cohort(
                                 owner: act.owner, zone: z, count: s.count, young: true, referenced: active,
-                                workingset: active))
+                                workingset: active && s.workingset))
                     }
                     counters[.workingsetRefaultAnon] += rest
                     nodes[n].lists[LRUKind.inactiveAnon].add(
@@ -209,6 +210,10 @@ extension Simulator {
                     tasks[i].mapped += p
                 }
             case .file(let dirty):
+                if let i = Cohort.fileIndex(owner: act.owner) {
+                    placeFileRead(p, file: i, node: n, zone: z)
+                    continue
+                }
                 nodes[n].lists[LRUKind.inactiveFile].add(
                     Cohort(owner: Cohort.pageCache, zone: z, count: p, young: false, referenced: true, dirty: dirty))
                 if dirty { nodes[n].dirty += p }

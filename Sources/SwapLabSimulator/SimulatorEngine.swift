@@ -223,6 +223,20 @@ public final class SimulatorEngine: SimulatedClock {
         return CacheOutcome(size: size, dirty: dirty, left: sim.remaining(pid: pid), seconds: used)
     }
 
+    public func readFile(name: String, size: Pages?) throws(EngineError) -> FileReadOutcome {
+        let sim = try machine()
+        let before = sim.vmstat
+        let read: Simulator.FileRead
+        do { read = try sim.startFileRead(name: name, size: size) } catch { throw EngineError(error) }
+        let used = sim.runUntilIdle(interrupted: interrupted)
+        let after = sim.vmstat
+        func moved(_ k: String) -> Pages { Pages((after[k] ?? 0) - (before[k] ?? 0)) }
+        return FileReadOutcome(
+            name: name, size: read.size, cached: read.cached, activated: read.activated, fromDisk: read.missing,
+            refaulted: moved("workingset_refault_file"), refaultsActivated: moved("workingset_activate_file"),
+            left: sim.remaining(pid: read.pid), seconds: used)
+    }
+
     public func sysctl(name: VMSysctlName) throws(EngineError) -> Int64 { try machine().sysctl(name) }
 
     public func setSysctl(name: VMSysctlName, value: Int64) throws(EngineError) -> SysctlChange {

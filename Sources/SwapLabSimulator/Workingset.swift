@@ -84,4 +84,43 @@ extension Simulator {
 
     /// `snapshot_refaults()`: at the end of a kswapd run and of a direct reclaim call.
     func snapshotRefaults(_ n: Int) { nodes[n].workingset.snapshot = nodes[n].workingset.activate }
+
+    /// A read of the whole of file `i` begins (`filemap_read()`): its pages in the page cache are read from there, each
+    /// `folio_mark_accessed()` (a second access activates an inactive page: `pgactivate`, and
+    /// `workingset_activation()` ages the clock); the others must come from disk. Returns (cached, activated, missing).
+    func beginFileRead(_ i: Int) -> (cached: Int64, activated: Int64, missing: Int64) {
+        let owner = Cohort.fileOwner(i)
+        var activated: Int64 = 0
+        for n in nodes.indices {
+            var moved: [Cohort] = []
+            nodes[n].lists[.inactiveFile].markAccessed(owner: owner, activated: &moved)
+            for c in moved {
+                nodes[n].lists[.activeFile].add(c)
+                activated += c.count
+            }
+            nodes[n].lists[.activeFile].update(owner: owner) { $0.referenced = true }
+            let onNode = moved.reduce(Int64(0)) { $0 + $1.count }
+            nodes[n].workingset.nonresidentAge += onNode
+        }
+        counters[.pgactivate] += activated
+        return (files[i].resident, activated, files[i].pages - files[i].resident)
+    }
+
+    /// `p` pages of file `i` read from disk into zone `z` (`filemap_add_folio()`): pages with a shadow refault
+    /// (`workingset_refault()`; a recent one goes on the active list), the rest are new; all are then
+    /// `folio_mark_accessed()` once, so they carry `PG_referenced`.
+    func placeFileRead(_ p: Int64, file i: Int, node n: Int, zone z: Int) {
+        let owner = Cohort.fileOwner(i)
+        var rest = p
+        for s in Self.popShadows(p, from: &files[i].shadows) {
+            rest -= s.count
+            let active = refault(s, node: n, file: true)
+            nodes[n].lists[active ? .activeFile : .inactiveFile].add(
+                Cohort(
+                    owner: owner, zone: z, count: s.count, young: false, referenced: true,
+                    workingset: active && s.workingset))
+        }
+        nodes[n].lists[.inactiveFile].add(Cohort(owner: owner, zone: z, count: rest, young: false, referenced: true))
+        files[i].resident += p
+    }
 }

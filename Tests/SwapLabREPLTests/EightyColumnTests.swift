@@ -16,7 +16,9 @@ import Testing
     /// How each command is run when a bare name would not do (or would end the session); others run bare.
     static let invocations: [String: [String]] = [
         "alloc": ["alloc 64M --name small"], "release": ["release small"], "touch": ["touch hog 64M"],
-        "cache": ["cache 64M"], "run": ["run 500ms"], "mark": ["mark after"], "sleep": ["sleep 1ms"],
+        "cache": [
+            "cache 64M", "cache 64M --file data", "cache --file data", "alloc 1500M --name big", "cache --file data",
+        ], "run": ["run 500ms"], "mark": ["mark after"], "sleep": ["sleep 1ms"],
         "watch": ["watch --count 1", "watch --count 1 --zone node"],
         "chart": ["chart", "chart --zone node", "chart --all-zones", "chart --glyphs braille", "chart --glyphs ascii"],
         "sysctl": ["sysctl vm.swappiness"],

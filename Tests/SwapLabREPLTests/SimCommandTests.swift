@@ -88,6 +88,52 @@ import Testing
         #expect(ErrorPresenter.runError(TraceError.noTracefs("no tracefs here"), language: .ko) == "no tracefs here")
     }
 
+    /// `cache --file`: the first read comes from disk, the second finds every page in the cache and activates it
+    /// (128 MiB), in English and in Korean; the mistakes a learner can make with it are refused and explained.
+    @Test func readingAFileTwiceShowsTheSecondAccess() {
+        let sh = Self.shell()
+        #expect(sh.execute("machine"))
+        _ = sh.session.output.takeCaptured()
+        #expect(sh.execute("cache 128M --file data"))
+        var lines = sh.session.output.takeCaptured().split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("page cache: read data (128 MiB) in ") == true)
+        #expect(
+            Array(lines.dropFirst()) == [
+                "  from disk: 128 MiB", "no reclaim: free memory stayed above the low watermarks",
+            ])
+        #expect(sh.execute("cache --file data"))
+        lines = sh.session.output.takeCaptured().split(separator: "\n").map(String.init)
+        #expect(
+            Array(lines.dropFirst()) == [
+                "  from the cache: 128 MiB", "    accessed a second time: 128 MiB moved to the active list",
+                "no reclaim: free memory stayed above the low watermarks",
+            ])
+        #expect(sh.execute("lang ko"))
+        _ = sh.session.output.takeCaptured()
+        #expect(sh.execute("cache 128M --file data"))
+        lines = sh.session.output.takeCaptured().split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("페이지 캐시: data(128 MiB)를 시뮬레이션 시간 ") == true)
+        #expect(
+            Array(lines.dropFirst()) == [
+                "  캐시에서: 128 MiB", "    다시 접근: 옮겨진 것 없음 (이미 active이거나, 이번에 referenced 표시만 됨)",
+                "회수 없음: 여유 메모리가 Low 워터마크 위에 머물렀습니다",
+            ])
+        for (line, said) in [
+            ("cache 64M --file data", "error: data의 크기는 128 MiB입니다; 다시 읽으려면: cache --file data\n"),
+            ("cache --file logs", "error: logs은(는) 아직 읽은 적이 없습니다; 처음에는 크기를 주세요 (예: cache 512M --file logs)\n"),
+            ("cache 1G --file data --dirty", "error: --file은 파일을 읽고 --dirty는 새 데이터를 씁니다. 하나만 쓰세요\n"),
+            ("cache", "error: cache에는 크기(cache 512M)나 파일(cache 512M --file data)이 필요합니다\n"),
+        ] {
+            #expect(!sh.execute(line))
+            #expect(sh.session.output.takeCaptured() == said)
+        }
+        #expect(sh.execute("lang en"))
+        _ = sh.session.output.takeCaptured()
+        #expect(!sh.execute("cache 64M --file data"))
+        #expect(
+            sh.session.output.takeCaptured() == "error: data is 128 MiB long; read it again with: cache --file data\n")
+    }
+
     @Test func firstSimCommandCreatesTheCourseMachineAndSaysSo() {
         let sh = Self.shell()
         #expect(sh.execute("alloc 2G"))
