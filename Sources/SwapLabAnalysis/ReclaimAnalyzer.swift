@@ -28,7 +28,8 @@ public struct ReclaimAnalyzer: Sendable {
     public static let reportedCounters = [
         "pswpout", "pswpin", "pgsteal_kswapd", "pgsteal_direct", "pgscan_kswapd", "pgscan_direct", "pgsteal_anon",
         "pgsteal_file", "pageoutrun", "allocstall_dma32", "allocstall_normal", "allocstall_movable", "oom_kill",
-        "kswapd_low_wmark_hit_quickly", "kswapd_high_wmark_hit_quickly",
+        "kswapd_low_wmark_hit_quickly", "kswapd_high_wmark_hit_quickly", "workingset_refault_file",
+        "workingset_activate_file",
     ]
 
     /// Cycles kept in full in a report (the JSON lists them; the narrative tells the first few); later ones are

@@ -43,6 +43,7 @@ public enum ReclaimNarrative {
         tellDirectReclaim(r, into: &p)
         tellOOM(r, into: &p)
         tellSwapIn(r, into: &p)
+        tellRefaults(r, into: &p)
         tellLowestFree(r, into: &p)
         tellTraceLines(r, into: &p)
         return p.paragraphs
@@ -352,6 +353,40 @@ public enum ReclaimNarrative {
                     + ": pages swapped out came back when they were read again.",
                 "swap-in: pswpin +\(n(pin)) 페이지(\(size(pin)))" + (w.map { ", \($0.0)–\($0.1)초" } ?? "")
                     + ". swap-out 됐던 page를 다시 읽자 DRAM으로 올라왔습니다.")
+        }
+    }
+
+    /// File pages read back after they were evicted (`workingset_refault_file`), and how many were recent enough to
+    /// count as workingset (`workingset_activate_file`: the refault distance fitted the workingset).
+    private static func tellRefaults(_ r: ReclaimReport, into p: inout Telling) {
+        guard let back = r.counterDeltas["workingset_refault_file"], back > 0 else { return }
+        let head =
+            "File refaults: workingset_refault_file +\(n(back)) pages (\(size(back))): file pages evicted earlier were "
+            + "read from disk again"
+        let headKo =
+            "파일 리폴트: workingset_refault_file +\(n(back)) 페이지(\(size(back))). 앞서 쫓겨난 파일 page를 디스크에서 "
+            + "다시 읽었습니다"
+        guard let active = r.counterDeltas["workingset_activate_file"] else {
+            // Captures made without the counter (the fixtures' samples) cannot say which refaults were workingset.
+            p.say(
+                head + ". The samples lack workingset_activate_file, so how many were workingset is not known.",
+                headKo + ". 샘플에 workingset_activate_file이 없어 그중 workingset이 얼마였는지는 알 수 없습니다.")
+            return
+        }
+        if active > 0 {
+            p.say(
+                head + "; \(n(active)) of them (workingset_activate_file) had left so recently that they went straight "
+                    + "to the active list. Those pages were part of the workingset: the page cache was too small to "
+                    + "keep it, and evicting them only bought a disk read later.",
+                headKo + ". 그중 \(n(active)) 페이지(workingset_activate_file)는 쫓겨난 지 얼마 되지 않아 곧바로 active "
+                    + "리스트로 들어갔습니다. 이 page들은 workingset이었습니다. 페이지 캐시가 그만큼 담기에 작았고, "
+                    + "내보낸 대가로 나중에 디스크를 다시 읽었습니다.")
+        } else {
+            p.say(
+                head + "; none was recent enough to count as workingset (workingset_activate_file +0): data read "
+                    + "again long after it left, so evicting it cost little.",
+                headKo + ". 최근에 쫓겨난 것은 없어 workingset으로 치지 않았습니다(workingset_activate_file +0). "
+                    + "떠난 지 오래된 데이터를 다시 읽은 것이라 내보낸 비용이 적었습니다.")
         }
     }
 

@@ -15,7 +15,8 @@ public final class LiveTimeline: @unchecked Sendable {
         "nr_free_pages", "pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct", "pgscan_anon",
         "pgscan_file", "pgsteal_anon", "pgsteal_file", "pswpin", "pswpout", "pgmajfault", "oom_kill",
         "kswapd_low_wmark_hit_quickly", "kswapd_high_wmark_hit_quickly", "pageoutrun", "workingset_refault_anon",
-        "workingset_refault_file", "allocstall_dma", "allocstall_dma32", "allocstall_normal", "allocstall_movable",
+        "workingset_refault_file", "workingset_activate_file", "allocstall_dma", "allocstall_dma32",
+        "allocstall_normal", "allocstall_movable",
         "nr_anon_pages", "nr_file_pages", "nr_dirty",
     ]
 

@@ -1,3 +1,5 @@
+import Foundation
+import SwapLabExplain
 import Testing
 
 @testable import SwapLabModel
@@ -105,5 +107,17 @@ import Testing
         #expect(moved("workingset_refault_file") == 32_768 - resident)
         #expect(moved("workingset_activate_file") == 32_768 - resident)
         #expect(moved("workingset_restore_file") == 32_768 - resident)
+        // explain tells the refaults, and that all of them were workingset, in both languages.
+        let report = ReclaimExplainer.analyze(sim.timeline())
+        let refaults = try #require(report.counterDeltas["workingset_refault_file"])
+        #expect(refaults == 32_768 - resident)
+        #expect(report.counterDeltas["workingset_activate_file"] == refaults)
+        let count = refaults.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+        let en = ReclaimNarrative.paragraphs(report, lang: .en).filter { $0.hasPrefix("File refaults:") }
+        #expect(en.count == 1)
+        #expect(en.first?.contains("workingset_refault_file +\(count) pages") == true)
+        #expect(en.first?.contains("; \(count) of them (workingset_activate_file) had left so recently") == true)
+        let ko = ReclaimNarrative.paragraphs(report, lang: .ko).filter { $0.hasPrefix("파일 리폴트:") }
+        #expect(ko.first?.contains("그중 \(count) 페이지(workingset_activate_file)는 쫓겨난 지 얼마 되지 않아") == true)
     }
 }
