@@ -183,15 +183,7 @@ extension Simulator {
                     tasks[i].lockedPages += p
                 } else if case .swapIn = act.kind {
                     // `do_swap_page()` → `workingset_refault()`: recent refaults go straight to the active list.
-                    var rest = p
-                    for s in Self.popShadows(p, from: &tasks[i].shadows) {
-                        rest -= s.count
-                        let active = refault(s, node: n, file: false)
-                        nodes[n].lists[active ? .activeAnon : .inactiveAnon].add(
-                            Cohort(
-                                owner: act.owner, zone: z, count: s.count, young: true, referenced: active,
-                                workingset: active && s.workingset))
-                    }
+                    let rest = refaultIn(p, shadows: &tasks[i].shadows, owner: act.owner, node: n, zone: z)
                     counters[.workingsetRefaultAnon] += rest
                     nodes[n].lists[LRUKind.inactiveAnon].add(
                         Cohort(owner: act.owner, zone: z, count: rest, young: true, referenced: false))

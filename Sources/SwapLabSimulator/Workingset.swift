@@ -106,20 +106,31 @@ extension Simulator {
         return (files[i].resident, activated, files[i].pages - files[i].resident)
     }
 
+    /// `p` pages of `owner` coming back into zone `z` with the shadows at the front of `shadows`, each through
+    /// `workingset_refault()`: a recent one goes on the active list, with `PG_workingset` if its shadow had it. A file
+    /// page is then marked accessed once (`PG_referenced`); a swapped-in anon page is mapped young, referenced when
+    /// active. Returns how many of the `p` pages had no shadow.
+    func refaultIn(_ p: Int64, shadows: inout [Shadow], owner: Int32, node n: Int, zone z: Int) -> Int64 {
+        let file = owner < 0
+        var rest = p
+        for s in Self.popShadows(p, from: &shadows) {
+            rest -= s.count
+            let active = refault(s, node: n, file: file)
+            let lru: LRUKind = file ? (active ? .activeFile : .inactiveFile) : (active ? .activeAnon : .inactiveAnon)
+            nodes[n].lists[lru].add(
+                Cohort(
+                    owner: owner, zone: z, count: s.count, young: !file, referenced: file || active,
+                    workingset: active && s.workingset))
+        }
+        return rest
+    }
+
     /// `p` pages of file `i` read from disk into zone `z` (`filemap_add_folio()`): pages with a shadow refault
     /// (`workingset_refault()`; a recent one goes on the active list), the rest are new; all are then
     /// `folio_mark_accessed()` once, so they carry `PG_referenced`.
     func placeFileRead(_ p: Int64, file i: Int, node n: Int, zone z: Int) {
         let owner = Cohort.fileOwner(i)
-        var rest = p
-        for s in Self.popShadows(p, from: &files[i].shadows) {
-            rest -= s.count
-            let active = refault(s, node: n, file: true)
-            nodes[n].lists[active ? .activeFile : .inactiveFile].add(
-                Cohort(
-                    owner: owner, zone: z, count: s.count, young: false, referenced: true,
-                    workingset: active && s.workingset))
-        }
+        let rest = refaultIn(p, shadows: &files[i].shadows, owner: owner, node: n, zone: z)
         nodes[n].lists[.inactiveFile].add(Cohort(owner: owner, zone: z, count: rest, young: false, referenced: true))
         files[i].resident += p
     }
