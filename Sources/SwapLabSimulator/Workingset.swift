@@ -94,13 +94,11 @@ extension Simulator {
         for n in nodes.indices {
             var moved: [Cohort] = []
             nodes[n].lists[.inactiveFile].markAccessed(owner: owner, activated: &moved)
-            for c in moved {
-                nodes[n].lists[.activeFile].add(c)
-                activated += c.count
-            }
+            for c in moved { nodes[n].lists[.activeFile].add(c) }
             nodes[n].lists[.activeFile].update(owner: owner) { $0.referenced = true }
             let onNode = moved.reduce(Int64(0)) { $0 + $1.count }
             nodes[n].workingset.nonresidentAge += onNode
+            activated += onNode
         }
         counters[.pgactivate] += activated
         return (files[i].resident, activated, files[i].pages - files[i].resident)
